@@ -1,0 +1,127 @@
+// The one HTTP client of the web UI. Every request goes through `request`; only the typed modules in
+// this folder call it. Auth is the HttpOnly session cookie set by login; the token from the login answer
+// is kept in memory and sent as a Bearer header as a fallback (for example when cookies are blocked).
+
+import type { ListParams } from './types'
+
+export const API_BASE = '/api/v1'
+
+/** An error answer of the API ({"error":{code,message,details}}), or a network failure. */
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly details: Record<string, unknown>
+
+  constructor(status: number, code: string, message: string, details?: Record<string, unknown>) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.details = details ?? {}
+  }
+
+  /** For validation_failed: the message per field name. */
+  get fieldErrors(): Record<string, string> {
+    const fields = this.details.fields
+    return fields && typeof fields === 'object' ? (fields as Record<string, string>) : {}
+  }
+}
+
+let bearer_token: string | null = null
+let unauthorized_handler: (() => void) | null = null
+
+export function setToken(token: string | null): void {
+  bearer_token = token
+}
+
+/** Called once per 401 answer (except for the login request itself): the session has expired. */
+export function onUnauthorized(handler: (() => void) | null): void {
+  unauthorized_handler = handler
+}
+
+export function toQuery(params: ListParams | undefined): string {
+  if (!params) return ''
+  const search = new URLSearchParams()
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue
+    search.set(key, String(value))
+  }
+  const text = search.toString()
+  return text ? `?${text}` : ''
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  body?: unknown
+  params?: ListParams
+  /** Don't treat a 401 as an expired session (login). */
+  skipAuthRedirect?: boolean
+  signal?: AbortSignal
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json'
+  if (bearer_token) headers.Authorization = `Bearer ${bearer_token}`
+
+  let response: Response
+  try {
+    response = await fetch(`${API_BASE}${path}${toQuery(options.params)}`, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: 'same-origin',
+      signal: options.signal,
+    })
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause
+    throw new ApiError(0, 'network_error', String(cause))
+  }
+
+  if (response.status === 204) return undefined as T
+  const text = await response.text()
+  let data: unknown = undefined
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = undefined
+    }
+  }
+  if (response.ok) return data as T
+
+  const wire = (data as { error?: { code?: string; message?: string; details?: unknown } })?.error
+  const error = new ApiError(
+    response.status,
+    wire?.code ?? fallbackCode(response.status),
+    wire?.message ?? response.statusText,
+    wire?.details && typeof wire.details === 'object'
+      ? (wire.details as Record<string, unknown>)
+      : undefined,
+  )
+  if (response.status === 401 && !options.skipAuthRedirect) unauthorized_handler?.()
+  throw error
+}
+
+function fallbackCode(status: number): string {
+  switch (status) {
+    case 400:
+      return 'bad_request'
+    case 401:
+      return 'unauthenticated'
+    case 403:
+      return 'forbidden'
+    case 404:
+      return 'not_found'
+    case 409:
+      return 'conflict'
+    case 413:
+      return 'payload_too_large'
+    case 422:
+      return 'validation_failed'
+    case 429:
+      return 'rate_limited'
+    default:
+      return 'internal'
+  }
+}

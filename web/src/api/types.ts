@@ -1,0 +1,185 @@
+// Wire types of the Guanxi HTTP API (shared/API.md). Keys are snake_case as on the wire.
+
+export type Id = number
+
+export interface Timestamps {
+  id: Id
+  created_at: string
+  updated_at: string
+  version: number
+}
+
+export interface Page<T> {
+  items: T[]
+  total: number
+  page: number
+  page_size: number
+}
+
+/** Query parameters every list accepts; domain lists add their own filters. */
+export interface ListParams {
+  page?: number
+  page_size?: number
+  sort?: string
+  q?: string
+  [filter: string]: string | number | boolean | undefined | null
+}
+
+export type DataScope = 'self' | 'department' | 'department_tree' | 'all'
+
+export interface Role extends Partial<Timestamps> {
+  id: Id
+  name: string
+  data_scope: DataScope
+  permissions: string[]
+}
+
+export interface User extends Partial<Timestamps> {
+  id: Id
+  username: string
+  display_name: string
+  email: string | null
+  phone: string | null
+  department_id: Id | null
+  department_name?: string | null
+  role_id: Id | null
+  role_name?: string | null
+  manager_id: Id | null
+  manager_name?: string | null
+  active: boolean
+}
+
+/** GET /me: the user with role and effective permissions. */
+export interface Me extends User {
+  role: Role | null
+  permissions: string[]
+}
+
+export interface Department extends Partial<Timestamps> {
+  id: Id
+  name: string
+  parent_id: Id | null
+}
+
+export type CustomerCategory =
+  | 'core'
+  | 'potential'
+  | 'interested'
+  | 'not_interested'
+  | 'closed'
+  | 'payment_due'
+
+export interface Customer extends Timestamps {
+  name: string
+  category: CustomerCategory | null
+  owner_id: Id | null
+  owner_name?: string | null
+  department_id: Id | null
+  department_name?: string | null
+  industry: string | null
+  region: string | null
+  source: string | null
+  phone: string | null
+  email: string | null
+  address: string | null
+  tags: string[]
+  custom: Record<string, unknown> | null
+  last_contact_at: string | null
+  next_contact_at: string | null
+  deleted_at?: string | null
+  [extra: string]: unknown
+}
+
+export interface Contact extends Timestamps {
+  customer_id?: Id
+  name: string
+  title: string | null
+  phone: string | null
+  email: string | null
+  primary: boolean
+  [extra: string]: unknown
+}
+
+export type FollowupKind = 'call' | 'visit' | 'meeting' | 'email' | 'sms' | 'other'
+
+export interface Followup extends Timestamps {
+  customer_id?: Id
+  kind: FollowupKind
+  content: string
+  contacted_at: string
+  next_contact_at: string | null
+  user_id?: Id
+  user_name?: string | null
+  [extra: string]: unknown
+}
+
+export interface OwnershipChange {
+  id: Id
+  at: string
+  from_user_id: Id | null
+  from_user_name: string | null
+  to_user_id: Id | null
+  to_user_name: string | null
+  by_user_id: Id | null
+  by_user_name: string | null
+  reason: string | null
+}
+
+export interface DuplicateMatch {
+  /** null when the match is a customer the caller may not see. */
+  id: Id | null
+  name: string | null
+  owner_id: Id | null
+  owner_name?: string | null
+  reason: 'phone' | 'email' | 'name'
+}
+
+export interface AuditEntry {
+  id: Id
+  at: string
+  user_id: Id | null
+  user_name: string | null
+  action: string
+  entity: string
+  entity_id: Id | null
+  ip: string | null
+  details: unknown
+}
+
+export type FieldType =
+  | 'string'
+  | 'text'
+  | 'enum'
+  | 'phone'
+  | 'email'
+  | 'user'
+  | 'department'
+  | 'tags'
+  | 'datetime'
+  | 'date'
+  | 'integer'
+  | 'money'
+  | 'boolean'
+  | 'object'
+  // Client-side types for forms the server describes no metadata for (administration).
+  | 'role'
+  | 'password'
+
+/** One field definition, as GET /meta/{entity} returns it. */
+export interface FieldDef {
+  name: string
+  type: FieldType
+  required?: boolean
+  max_length?: number
+  options?: string[]
+  label_key: string
+  list?: boolean
+  filter?: boolean
+  sort?: boolean
+  readonly?: boolean
+}
+
+export interface EntityMeta {
+  entity: string
+  fields: FieldDef[]
+}

@@ -1,0 +1,59 @@
+import { useI18n } from 'vue-i18n'
+import type { FieldDef } from '@/api/types'
+import { formatDate, formatDateTime, formatMoney } from '@/utils/format'
+
+/** The related name the server sends beside an id field: owner_id → owner_name. */
+export function nameKeyOf(field: FieldDef): string {
+  return field.name.endsWith('_id') ? `${field.name.slice(0, -3)}_name` : `${field.name}_name`
+}
+
+/** Labels and display text of metadata-described fields, in the current language. */
+export function useFieldText(entity: string) {
+  const { t, te, locale } = useI18n()
+
+  function label(field: FieldDef): string {
+    if (field.label_key && te(field.label_key)) return t(field.label_key)
+    const fallback = `${entity}.fields.${field.name}`
+    return te(fallback) ? t(fallback) : field.name
+  }
+
+  function option(field: FieldDef, value: unknown): string {
+    if (value === null || value === undefined || value === '') return ''
+    const key = `${entity}.options.${field.name}.${String(value)}`
+    return te(key) ? t(key) : String(value)
+  }
+
+  /** Plain text of a value (cards, descriptions, titles). */
+  function text(field: FieldDef, record: Record<string, unknown>): string {
+    const value = record[field.name]
+    switch (field.type) {
+      case 'enum':
+        return option(field, value)
+      case 'user':
+      case 'department':
+      case 'role': {
+        const name = record[nameKeyOf(field)]
+        if (typeof name === 'string' && name) return name
+        return value == null ? '' : `#${String(value)}`
+      }
+      case 'tags':
+        return Array.isArray(value) ? value.join(', ') : ''
+      case 'datetime':
+        return formatDateTime(value as string | null, locale.value)
+      case 'date':
+        return formatDate(value as string | null, locale.value)
+      case 'money':
+        return formatMoney(value as string | null, locale.value)
+      case 'boolean':
+        return value === true ? t('common.yes') : value === false ? t('common.no') : ''
+      case 'object':
+        return value && typeof value === 'object' && Object.keys(value).length
+          ? JSON.stringify(value)
+          : ''
+      default:
+        return value === null || value === undefined ? '' : String(value)
+    }
+  }
+
+  return { label, option, text }
+}

@@ -1,0 +1,24 @@
+import { computed, ref } from 'vue'
+import type { FieldDef } from '@/api/types'
+import { useMetadataStore } from '@/stores/metadata'
+import { errorText } from '@/utils/errors'
+
+/** The field definitions of an entity, loaded once per session from GET /meta/{entity}. */
+export function useEntityMeta(entity: string) {
+  const store = useMetadataStore()
+  const error = ref<string | null>(null)
+  const fields = computed<FieldDef[]>(() => store.entities[entity]?.fields ?? [])
+  const ready = computed(() => !!store.entities[entity])
+
+  async function load(): Promise<void> {
+    error.value = null
+    try {
+      await store.load(entity)
+    } catch (cause) {
+      error.value = errorText(cause)
+    }
+  }
+  const field = (name: string) => fields.value.find((f) => f.name === name)
+
+  return { fields, ready, error, load, field }
+}

@@ -1,0 +1,64 @@
+import type { Component } from 'vue'
+import { Delete, Document, OfficeBuilding, Stamp, User, UserFilled, Files, Sunny } from '@element-plus/icons-vue'
+
+export interface MenuItem {
+  path: string
+  label_key: string
+  icon: Component
+  /** Shown only when the user has (any of) these permissions. */
+  permission?: string | string[]
+}
+
+export interface MenuGroup {
+  label_key: string
+  icon: Component
+  items: MenuItem[]
+}
+
+export const MENU: (MenuItem | MenuGroup)[] = [
+  { path: '/customers', label_key: 'nav.customers', icon: UserFilled, permission: 'customers.view' },
+  { path: '/pool', label_key: 'nav.pool', icon: Sunny, permission: 'customers.view' },
+  {
+    path: '/customers/recycle-bin',
+    label_key: 'nav.recycleBin',
+    icon: Delete,
+    permission: 'customers.delete',
+  },
+  {
+    label_key: 'nav.admin',
+    icon: Stamp,
+    items: [
+      { path: '/admin/departments', label_key: 'nav.departments', icon: OfficeBuilding, permission: 'users.manage' },
+      { path: '/admin/roles', label_key: 'nav.roles', icon: Files, permission: 'users.manage' },
+      { path: '/admin/users', label_key: 'nav.users', icon: User, permission: 'users.manage' },
+      { path: '/admin/audit', label_key: 'nav.audit', icon: Document, permission: ['audit.view', 'users.manage'] },
+    ],
+  },
+]
+
+export function isGroup(entry: MenuItem | MenuGroup): entry is MenuGroup {
+  return 'items' in entry
+}
+
+/** The menu as this user may use it: items without the permission, and empty groups, are left out. */
+export function visibleMenu(can: (p: MenuItem['permission']) => boolean): (MenuItem | MenuGroup)[] {
+  const result: (MenuItem | MenuGroup)[] = []
+  for (const entry of MENU) {
+    if (isGroup(entry)) {
+      const items = entry.items.filter((item) => can(item.permission))
+      if (items.length) result.push({ ...entry, items })
+    } else if (can(entry.permission)) {
+      result.push(entry)
+    }
+  }
+  return result
+}
+
+/** Where to send a user after login when no page was asked for. */
+export function firstAllowedPath(can: (p: MenuItem['permission']) => boolean): string {
+  for (const entry of visibleMenu(can)) {
+    if (isGroup(entry)) return entry.items[0]!.path
+    return entry.path
+  }
+  return '/profile'
+}

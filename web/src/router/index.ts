@@ -1,0 +1,154 @@
+import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
+import { onUnauthorized } from '@/api/client'
+import { useSessionStore } from '@/stores/session'
+import { firstAllowedPath } from '@/modules/shell/menu'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session. */
+    public?: boolean
+    /** Any of these permissions is needed. */
+    permission?: string | string[]
+    /** i18n key of the page title. */
+    title?: string
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/modules/auth/LoginPage.vue'),
+    meta: { public: true, title: 'auth.login' },
+  },
+  {
+    path: '/',
+    component: () => import('@/modules/shell/AppLayout.vue'),
+    children: [
+      {
+        // Sent on by the guard to the first page this user may use.
+        path: '',
+        name: 'home',
+        component: () => import('@/modules/shell/ProfilePage.vue'),
+      },
+      {
+        path: 'customers',
+        name: 'customers',
+        component: () => import('@/modules/customers/CustomerListPage.vue'),
+        meta: { permission: 'customers.view', title: 'nav.customers' },
+      },
+      {
+        path: 'customers/new',
+        name: 'customer-new',
+        component: () => import('@/modules/customers/CustomerFormPage.vue'),
+        meta: { permission: 'customers.create', title: 'customers.new' },
+      },
+      {
+        path: 'customers/recycle-bin',
+        name: 'customer-recycle-bin',
+        component: () => import('@/modules/customers/CustomerRecycleBinPage.vue'),
+        meta: { permission: 'customers.delete', title: 'nav.recycleBin' },
+      },
+      {
+        path: 'customers/:id(\\d+)',
+        name: 'customer',
+        component: () => import('@/modules/customers/CustomerDetailPage.vue'),
+        props: (route) => ({ id: Number(route.params.id) }),
+        meta: { permission: 'customers.view', title: 'customers.detail' },
+      },
+      {
+        path: 'customers/:id(\\d+)/edit',
+        name: 'customer-edit',
+        component: () => import('@/modules/customers/CustomerFormPage.vue'),
+        props: (route) => ({ id: Number(route.params.id) }),
+        meta: { permission: 'customers.edit', title: 'customers.edit' },
+      },
+      {
+        path: 'pool',
+        name: 'pool',
+        component: () => import('@/modules/pool/PoolListPage.vue'),
+        meta: { permission: 'customers.view', title: 'nav.pool' },
+      },
+      {
+        path: 'admin/departments',
+        name: 'departments',
+        component: () => import('@/modules/admin/DepartmentsPage.vue'),
+        meta: { permission: 'users.manage', title: 'nav.departments' },
+      },
+      {
+        path: 'admin/roles',
+        name: 'roles',
+        component: () => import('@/modules/admin/RolesPage.vue'),
+        meta: { permission: 'users.manage', title: 'nav.roles' },
+      },
+      {
+        path: 'admin/users',
+        name: 'users',
+        component: () => import('@/modules/admin/UsersPage.vue'),
+        meta: { permission: 'users.manage', title: 'nav.users' },
+      },
+      {
+        path: 'admin/audit',
+        name: 'audit',
+        component: () => import('@/modules/admin/AuditPage.vue'),
+        meta: { permission: ['audit.view', 'users.manage'], title: 'nav.audit' },
+      },
+      {
+        path: 'profile',
+        name: 'profile',
+        component: () => import('@/modules/shell/ProfilePage.vue'),
+        meta: { title: 'shell.account' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'not-found',
+        component: () => import('@/modules/shell/NotFoundPage.vue'),
+        meta: { title: 'common.notFound' },
+      },
+    ],
+  },
+]
+
+/** Adds the login and permission guards, and sends the user to login when the session expires. */
+export function installGuards(router: Router): void {
+  router.beforeEach(async (to) => {
+    const session = useSessionStore()
+    try {
+      await session.restore()
+    } catch {
+      // The server is unreachable: let the page show its own error rather than loop to login.
+    }
+    if (to.meta.public) {
+      if (to.name === 'login' && session.isLoggedIn) {
+        const redirect = typeof to.query.redirect === 'string' ? to.query.redirect : ''
+        return redirect.startsWith('/') ? redirect : firstAllowedPath(session.can)
+      }
+      return true
+    }
+    if (!session.isLoggedIn) {
+      return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+    }
+    if (to.name === 'home') return firstAllowedPath(session.can)
+    if (!session.can(to.meta.permission)) return { name: 'not-found', params: { pathMatch: to.path.slice(1).split('/') } }
+    return true
+  })
+
+  onUnauthorized(() => {
+    const session = useSessionStore()
+    if (!session.isLoggedIn) return
+    session.forget()
+    const current = router.currentRoute.value
+    if (current.meta.public) return
+    void router.push({ name: 'login', query: { redirect: current.fullPath, expired: '1' } })
+  })
+}
+
+export function createAppRouter(): Router {
+  const router = createRouter({
+    history: createWebHistory(import.meta.env.BASE_URL),
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  })
+  installGuards(router)
+  return router
+}
