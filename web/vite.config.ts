@@ -24,7 +24,10 @@ export default defineConfig({
         advancedChunks: {
           groups: [
             { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus)/ },
-            { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/ },
+            {
+              name: 'vue',
+              test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/,
+            },
           ],
         },
       },

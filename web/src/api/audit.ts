@@ -1,7 +1,7 @@
 import { request } from './client'
-import type { AuditEntry, Id, Page } from './types'
+import type { AuditEntry, Id, ListParams, Page } from './types'
 
-export interface AuditParams {
+export interface AuditParams extends ListParams {
   page?: number
   page_size?: number
   user_id?: Id
@@ -9,7 +9,6 @@ export interface AuditParams {
   entity?: string
   from?: string
   to?: string
-  [key: string]: string | number | undefined
 }
 
 export const auditApi = {

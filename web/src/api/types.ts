@@ -62,12 +62,7 @@ export interface Department extends Partial<Timestamps> {
 }
 
 export type CustomerCategory =
-  | 'core'
-  | 'potential'
-  | 'interested'
-  | 'not_interested'
-  | 'closed'
-  | 'payment_due'
+  'core' | 'potential' | 'interested' | 'not_interested' | 'closed' | 'payment_due'
 
 export interface Customer extends Timestamps {
   name: string

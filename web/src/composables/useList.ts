@@ -23,7 +23,10 @@ export interface UseListOptions {
 const RESERVED = new Set(['page', 'page_size', 'sort', 'q'])
 
 /** Paging, sorting, search and filters of one server list, and its loading state. */
-export function useList<T>(fetch: (params: ListParams) => Promise<Page<T>>, options: UseListOptions = {}) {
+export function useList<T>(
+  fetch: (params: ListParams) => Promise<Page<T>>,
+  options: UseListOptions = {},
+) {
   const route = options.syncRoute ? useRoute() : null
   const router = options.syncRoute ? useRouter() : null
   const defaults: ListState = {

@@ -129,7 +129,8 @@ export function installGuards(router: Router): void {
       return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
     }
     if (to.name === 'home') return firstAllowedPath(session.can)
-    if (!session.can(to.meta.permission)) return { name: 'not-found', params: { pathMatch: to.path.slice(1).split('/') } }
+    if (!session.can(to.meta.permission))
+      return { name: 'not-found', params: { pathMatch: to.path.slice(1).split('/') } }
     return true
   })
 

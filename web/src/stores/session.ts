@@ -10,7 +10,9 @@ export const useSessionStore = defineStore('session', () => {
   /** Set once we asked the server whether a session cookie is valid. */
   const checked = ref(false)
 
-  const permissions = computed(() => new Set(user.value?.permissions ?? user.value?.role?.permissions ?? []))
+  const permissions = computed(
+    () => new Set(user.value?.permissions ?? user.value?.role?.permissions ?? []),
+  )
   const isLoggedIn = computed(() => user.value !== null)
 
   function can(permission: string | string[] | undefined): boolean {

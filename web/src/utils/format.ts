@@ -19,9 +19,11 @@ export function formatDate(value: string | null | undefined, locale: string): st
   // A calendar date (YYYY-MM-DD) has no time zone: don't shift it.
   const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00`) : new Date(value)
   if (Number.isNaN(date.getTime())) return value
-  return new Intl.DateTimeFormat(locale, { year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    date,
-  )
+  return new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(date)
 }
 
 /** A Date or date-picker value → RFC 3339 UTC without milliseconds, as the API wants. */
@@ -36,7 +38,8 @@ export function formatMoney(value: string | number | null | undefined, locale: s
   if (value === null || value === undefined || value === '') return ''
   const number = typeof value === 'number' ? value : Number(value)
   if (Number.isNaN(number)) return String(value)
-  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(
-    number,
-  )
+  return new Intl.NumberFormat(locale, {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(number)
 }

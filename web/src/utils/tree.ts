@@ -14,7 +14,12 @@ export interface TreeNode<T> {
 export function buildDepartmentTree(departments: Department[]): TreeNode<Department>[] {
   const nodes = new Map<Id, TreeNode<Department>>()
   for (const department of departments) {
-    nodes.set(department.id, { id: department.id, label: department.name, data: department, children: [] })
+    nodes.set(department.id, {
+      id: department.id,
+      label: department.name,
+      data: department,
+      children: [],
+    })
   }
   const roots: TreeNode<Department>[] = []
   for (const node of nodes.values()) {

@@ -1,5 +1,6 @@
 import { useI18n } from 'vue-i18n'
 import type { FieldDef } from '@/api/types'
+import { useDepartments, useRoles } from '@/composables/useLookups'
 import { formatDate, formatDateTime, formatMoney } from '@/utils/format'
 
 /** The related name the server sends beside an id field: owner_id → owner_name. */
@@ -10,6 +11,8 @@ export function nameKeyOf(field: FieldDef): string {
 /** Labels and display text of metadata-described fields, in the current language. */
 export function useFieldText(entity: string) {
   const { t, te, locale } = useI18n()
+  const departments = useDepartments()
+  const roles = useRoles()
 
   function label(field: FieldDef): string {
     if (field.label_key && te(field.label_key)) return t(field.label_key)
@@ -34,7 +37,11 @@ export function useFieldText(entity: string) {
       case 'role': {
         const name = record[nameKeyOf(field)]
         if (typeof name === 'string' && name) return name
-        return value == null ? '' : `#${String(value)}`
+        if (value == null) return ''
+        // Lists that send only the id: use the names already loaded for the selects.
+        if (field.type === 'department') return departments.nameOf(value as number)
+        if (field.type === 'role') return roles.nameOf(value as number)
+        return `#${String(value)}`
       }
       case 'tags':
         return Array.isArray(value) ? value.join(', ') : ''

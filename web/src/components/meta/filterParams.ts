@@ -2,8 +2,7 @@ import type { FieldDef } from '@/api/types'
 
 /** Which query parameters filter a field: one value, or a from/to pair for dates. */
 export type FilterParam =
-  | { kind: 'single'; param: string }
-  | { kind: 'range'; from: string; to: string }
+  { kind: 'single'; param: string } | { kind: 'range'; from: string; to: string }
 
 export function filterParamOf(field: FieldDef): FilterParam {
   if (field.type === 'datetime' || field.type === 'date') {

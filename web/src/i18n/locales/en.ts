@@ -292,11 +292,15 @@ const en: Messages<typeof zhCN> = {
       range: 'Time range',
     },
   },
-  dataScope: {
-    self: 'Own only',
-    department: 'Own department',
-    department_tree: 'Department and below',
-    all: 'Everything',
+  roles: {
+    options: {
+      data_scope: {
+        self: 'Own only',
+        department: 'Own department',
+        department_tree: 'Department and below',
+        all: 'Everything',
+      },
+    },
   },
   permissions: {
     customers: {

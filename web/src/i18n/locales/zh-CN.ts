@@ -289,11 +289,15 @@ export default {
       range: '时间范围',
     },
   },
-  dataScope: {
-    self: '仅本人',
-    department: '本部门',
-    department_tree: '本部门及下级',
-    all: '全部',
+  roles: {
+    options: {
+      data_scope: {
+        self: '仅本人',
+        department: '本部门',
+        department_tree: '本部门及下级',
+        all: '全部',
+      },
+    },
   },
   permissions: {
     customers: {

@@ -4,7 +4,8 @@ import { poolApi } from '@/api/pool'
 import type { Contact, Customer, Followup, Id, OwnershipChange } from '@/api/types'
 import { errorText } from '@/utils/errors'
 
-const itemsOf = <T>(answer: { items: T[] } | T[]): T[] => (Array.isArray(answer) ? answer : answer.items)
+const itemsOf = <T>(answer: { items: T[] } | T[]): T[] =>
+  Array.isArray(answer) ? answer : answer.items
 
 /** One customer with its contact persons, follow-up timeline and ownership history. */
 export function useCustomer(id: () => Id) {

@@ -8,7 +8,10 @@ export const DUPLICATE_DELAY_MS = 400
  * Asks the server for possible duplicates while name, phone and e-mail are typed (debounced), so the
  * matches show before saving. The customer being edited is not its own duplicate.
  */
-export function useDuplicateCheck(model: Ref<Record<string, unknown>>, selfId?: Ref<Id | undefined>) {
+export function useDuplicateCheck(
+  model: Ref<Record<string, unknown>>,
+  selfId?: Ref<Id | undefined>,
+) {
   const matches = shallowRef<DuplicateMatch[]>([])
   const checking = ref(false)
   let timer: ReturnType<typeof setTimeout> | undefined

@@ -22,7 +22,11 @@ export function usePool() {
       await poolApi.claim(customer.id)
       return { ok: true }
     } catch (error) {
-      return { ok: false, conflict: isApiError(error, 'already_claimed'), message: errorText(error) }
+      return {
+        ok: false,
+        conflict: isApiError(error, 'already_claimed'),
+        message: errorText(error),
+      }
     } finally {
       claiming.value = null
       // Claimed by us or by someone else: either way it leaves the pool.

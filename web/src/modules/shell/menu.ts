@@ -1,5 +1,14 @@
 import type { Component } from 'vue'
-import { Delete, Document, OfficeBuilding, Stamp, User, UserFilled, Files, Sunny } from '@element-plus/icons-vue'
+import {
+  Delete,
+  Document,
+  OfficeBuilding,
+  Stamp,
+  User,
+  UserFilled,
+  Files,
+  Sunny,
+} from '@element-plus/icons-vue'
 
 export interface MenuItem {
   path: string
@@ -16,7 +25,12 @@ export interface MenuGroup {
 }
 
 export const MENU: (MenuItem | MenuGroup)[] = [
-  { path: '/customers', label_key: 'nav.customers', icon: UserFilled, permission: 'customers.view' },
+  {
+    path: '/customers',
+    label_key: 'nav.customers',
+    icon: UserFilled,
+    permission: 'customers.view',
+  },
   { path: '/pool', label_key: 'nav.pool', icon: Sunny, permission: 'customers.view' },
   {
     path: '/customers/recycle-bin',
@@ -28,10 +42,20 @@ export const MENU: (MenuItem | MenuGroup)[] = [
     label_key: 'nav.admin',
     icon: Stamp,
     items: [
-      { path: '/admin/departments', label_key: 'nav.departments', icon: OfficeBuilding, permission: 'users.manage' },
+      {
+        path: '/admin/departments',
+        label_key: 'nav.departments',
+        icon: OfficeBuilding,
+        permission: 'users.manage',
+      },
       { path: '/admin/roles', label_key: 'nav.roles', icon: Files, permission: 'users.manage' },
       { path: '/admin/users', label_key: 'nav.users', icon: User, permission: 'users.manage' },
-      { path: '/admin/audit', label_key: 'nav.audit', icon: Document, permission: ['audit.view', 'users.manage'] },
+      {
+        path: '/admin/audit',
+        label_key: 'nav.audit',
+        icon: Document,
+        permission: ['audit.view', 'users.manage'],
+      },
     ],
   },
 ]
