@@ -3,6 +3,7 @@ import { poolApi } from '@/api/pool'
 import type { Customer, ListParams } from '@/api/types'
 import { useEntityMeta } from '@/composables/useEntityMeta'
 import { useList } from '@/composables/useList'
+import { i18n } from '@/i18n'
 import { errorText, isApiError } from '@/utils/errors'
 
 export type ClaimResult = { ok: true } | { ok: false; conflict: boolean; message: string }
@@ -22,11 +23,12 @@ export function usePool() {
       await poolApi.claim(customer.id)
       return { ok: true }
     } catch (error) {
-      return {
-        ok: false,
-        conflict: isApiError(error, 'already_claimed'),
-        message: errorText(error),
+      // A customer that was in the pool a moment ago and is now invisible (404) was taken by someone
+      // whose customers this user may not see: for the person it is the same conflict.
+      if (isApiError(error, 'already_claimed') || isApiError(error, 'not_found')) {
+        return { ok: false, conflict: true, message: i18n.global.t('errors.already_claimed') }
       }
+      return { ok: false, conflict: isApiError(error, 'conflict'), message: errorText(error) }
     } finally {
       claiming.value = null
       // Claimed by us or by someone else: either way it leaves the pool.

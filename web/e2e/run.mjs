@@ -1,0 +1,437 @@
+// End-to-end tests: Debian's Chromium (playwright-core, no downloaded browser) against the real
+// server binary on a temporary SQLite database. Prints one line per test and "e2e: N passed, N failed";
+// writes test-results/e2e.json and screenshots under test-results/screenshots/.
+//   GUANXI_BIN=/path/to/guanxi node e2e/run.mjs      (default ../build/release/server/guanxi)
+//   GUANXI_E2E_MOCK=1 node e2e/run.mjs               (against mock/server.mjs, for UI development)
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+import { Api } from './api.mjs'
+import { ADMIN_PASSWORD, DEFAULT_BIN, WEB_DIR, startServer } from './server.mjs'
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+const DESKTOP = { width: 1366, height: 800 }
+const PHONE = { width: 375, height: 812 }
+const RESULTS = join(WEB_DIR, 'test-results')
+const SHOTS = join(RESULTS, 'screenshots')
+const SALES_PASSWORD = 'sales12345'
+const TIMEOUT = 15000
+
+const tests = []
+const test = (name, fn) => tests.push({ name, fn })
+const profiles = []
+
+/** A browser with a fresh --user-data-dir (a person on their own machine). */
+async function openBrowser(viewport = DESKTOP) {
+  const dir = mkdtempSync(join(tmpdir(), 'guanxi-chromium-'))
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  })
+  context.setDefaultTimeout(TIMEOUT)
+  const page = context.pages()[0] ?? (await context.newPage())
+  const errors = []
+  page.on('pageerror', (e) => errors.push(String(e)))
+  const session = { context, page, dir, errors }
+  profiles.push(session)
+  return session
+}
+async function closeBrowser(session) {
+  await session.context.close().catch(() => {})
+  rmSync(session.dir, { recursive: true, force: true })
+  profiles.splice(profiles.indexOf(session), 1)
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message)
+}
+
+async function login(page, base, username, password) {
+  await page.goto(`${base}/login`)
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(password)
+  await page.getByTestId('login-submit').click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+}
+
+async function shot(page, name) {
+  await page.waitForLoadState('networkidle').catch(() => {})
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
+}
+
+/** Picks a user in an Element Plus remote select inside `scope` by typing part of the name. */
+async function pickUser(page, scope, name) {
+  const select = scope.locator('.el-select').first()
+  await select.click()
+  await select.locator('input').fill(name)
+  const option = page
+    .locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: name })
+    .first()
+  await option.click()
+}
+
+async function searchCustomers(page, text) {
+  const box = page.getByTestId('customer-search')
+  await box.fill(text)
+  await page.waitForURL((url) => url.searchParams.get('q') === text)
+  await page.waitForLoadState('networkidle').catch(() => {})
+  await page.locator('.meta-list[aria-busy="false"]').waitFor()
+}
+
+// ---------------------------------------------------------------------------------------------
+const ctx = {}
+const unique = Date.now().toString(36).slice(-5)
+// Two characters no demo company name uses, so a 2-character search finds exactly ours.
+const NAME_WORD = '翡鹭'
+const CUSTOMER = `${NAME_WORD}${unique}智能装备有限公司`
+const PHONE_NO = `1377${String(Date.now()).slice(-7)}`
+
+test('set up departments, a sales role and two salespeople through the API', async () => {
+  const api = new Api(ctx.server.base)
+  await api.login('admin', ADMIN_PASSWORD)
+  ctx.api = api
+  const dept1 = await api.call('POST', '/departments', {
+    name: `E2E一部${unique}`,
+    parent_id: null,
+  })
+  const dept2 = await api.call('POST', '/departments', {
+    name: `E2E二部${unique}`,
+    parent_id: null,
+  })
+  const role = await api.call('POST', '/roles', {
+    name: `e2e-sales-${unique}`,
+    data_scope: 'self',
+    permissions: ['customers.view', 'customers.create', 'customers.edit', 'customers.transfer'],
+  })
+  const mk = (username, display_name, department_id) =>
+    api.call('POST', '/users', {
+      username,
+      display_name,
+      department_id,
+      role_id: role.id,
+      password: SALES_PASSWORD,
+      active: true,
+    })
+  ctx.salesA = await mk(`e2e.a.${unique}`, `测试甲${unique}`, dept1.id)
+  ctx.salesB = await mk(`e2e.b.${unique}`, `测试乙${unique}`, dept2.id)
+  expect(ctx.salesA.id && ctx.salesB.id, 'users were not created')
+})
+
+test('log in as the administrator', async () => {
+  ctx.admin = await openBrowser()
+  const { page } = ctx.admin
+  await page.goto(`${ctx.server.base}/customers`)
+  await page.waitForURL(/\/login/)
+  expect(
+    new URL(page.url()).searchParams.get('redirect') === '/customers',
+    'login should remember where the user was going',
+  )
+  await shot(page, 'login-desktop')
+  await page.getByTestId('login-username').fill('admin')
+  await page.getByTestId('login-password').fill('wrong-password')
+  await page.getByTestId('login-submit').click()
+  await page.getByTestId('login-error').waitFor()
+  await page.getByTestId('login-password').fill(ADMIN_PASSWORD)
+  await page.getByTestId('login-submit').click()
+  await page.waitForURL(/\/customers/)
+  await page.locator('h1', { hasText: '客户' }).waitFor()
+  await page.locator('.meta-list[aria-busy="false"]').waitFor()
+  await shot(page, 'customers-desktop')
+})
+
+test('create a customer', async () => {
+  const { page } = ctx.admin
+  await page.getByTestId('customer-new').click()
+  await page.waitForURL(/\/customers\/new/)
+  const form = page.locator('.meta-form')
+  await form.locator('[data-field="name"] input').fill(CUSTOMER)
+  await form.locator('[data-field="phone"] input').fill(PHONE_NO)
+  await form.locator('[data-field="region"] input').fill('上海')
+  await form.locator('[data-field="category"] .el-select').click()
+  await page
+    .locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '有意向' })
+    .click()
+  await shot(page, 'customer-form-desktop')
+  await page.getByTestId('customer-save').click()
+  await page.waitForURL(/\/customers\/\d+$/)
+  await page.getByTestId('customer-title').filter({ hasText: CUSTOMER }).waitFor()
+  ctx.customerId = Number(new URL(page.url()).pathname.split('/').pop())
+  expect(ctx.customerId > 0, 'no customer id in the address')
+})
+
+test('add a follow-up with the next-contact date', async () => {
+  const { page } = ctx.admin
+  await page.getByTestId('add-followup').click()
+  const dialog = page.locator('.el-dialog:visible')
+  await dialog.getByTestId('followup-content').fill('第一次电话沟通，客户希望下周看演示。')
+  await dialog.locator('.el-date-editor input').nth(1).fill('2030-01-15 10:00')
+  await dialog.locator('.el-date-editor input').nth(1).press('Enter')
+  await dialog.getByTestId('followup-submit').click()
+  await page.getByTestId('followup-timeline').filter({ hasText: '第一次电话沟通' }).waitFor()
+  await shot(page, 'customer-detail-desktop')
+})
+
+test('a second customer with the same phone shows the duplicate warning', async () => {
+  const { page } = ctx.admin
+  await page.goto(`${ctx.server.base}/customers/new`)
+  const form = page.locator('.meta-form')
+  await form.locator('[data-field="name"] input').fill(`另一家${unique}公司`)
+  await form.locator('[data-field="phone"] input').fill(PHONE_NO)
+  const match = page.getByTestId('duplicate-match').filter({ hasText: CUSTOMER })
+  await match.waitFor()
+  expect(
+    (await match.textContent()).includes('电话相同'),
+    'the match should say the phone is the same',
+  )
+  await shot(page, 'customer-duplicate-desktop')
+  await page.getByTestId('customer-save').click()
+  await page.getByTestId('save-anyway').waitFor()
+})
+
+test('search the customer by two Chinese characters', async () => {
+  const { page } = ctx.admin
+  await page.goto(`${ctx.server.base}/customers`)
+  await searchCustomers(page, NAME_WORD)
+  const rows = page.locator('.meta-table .el-table__body-wrapper tr')
+  await rows.filter({ hasText: CUSTOMER }).first().waitFor()
+  expect(
+    (await rows.count()) === 1,
+    `expected exactly one row for ${NAME_WORD}, got ${await rows.count()}`,
+  )
+})
+
+test('transfer the customer to a salesperson', async () => {
+  const { page } = ctx.admin
+  const row = page.locator('.meta-table .el-table__body-wrapper tr', { hasText: CUSTOMER })
+  await row.locator('.el-checkbox').click()
+  await page.getByTestId('bulk-transfer').click()
+  const dialog = page.locator('.el-dialog:visible')
+  await pickUser(page, dialog, ctx.salesA.display_name)
+  await dialog.getByTestId('transfer-submit').click()
+  await dialog.waitFor({ state: 'hidden' })
+  await page
+    .locator('.meta-table .el-table__body-wrapper tr', { hasText: CUSTOMER })
+    .filter({ hasText: ctx.salesA.display_name })
+    .waitFor()
+  await page.goto(`${ctx.server.base}/customers/${ctx.customerId}`)
+  await page.getByTestId('customer-owner').filter({ hasText: ctx.salesA.display_name }).waitFor()
+  await page.getByRole('tab', { name: '归属历史' }).click()
+  await page.getByTestId('ownership-history').filter({ hasText: ctx.salesA.display_name }).waitFor()
+})
+
+test('a salesperson of another department cannot find it', async () => {
+  ctx.b = await openBrowser()
+  const { page } = ctx.b
+  await login(page, ctx.server.base, ctx.salesB.username, SALES_PASSWORD)
+  await page.goto(`${ctx.server.base}/customers`)
+  await searchCustomers(page, NAME_WORD)
+  expect(
+    (await page
+      .locator('.meta-table .el-table__body-wrapper tr', { hasText: CUSTOMER })
+      .count()) === 0,
+    'B sees the customer in the list',
+  )
+  await page.goto(`${ctx.server.base}/customers/${ctx.customerId}`)
+  await page.locator('.el-alert--error', { hasText: /不存在|无权/ }).waitFor()
+  expect((await page.getByTestId('customer-title').count()) === 0, 'B sees the customer page')
+  // The menu shows only what the role may use.
+  expect(
+    (await page.locator('.side-menu', { hasText: '系统管理' }).count()) === 0,
+    'B sees the admin menu',
+  )
+})
+
+test('claim race in the public pool: one wins, the other sees the conflict', async () => {
+  const api = ctx.api
+  const poolName = `${NAME_WORD}公海${unique}`
+  const created = await api.call('POST', '/customers', {
+    name: poolName,
+    phone: `1366${String(Date.now()).slice(-7)}`,
+  })
+  await api.call('POST', `/customers/${created.id}/release`, { reason: 'e2e' })
+  ctx.a = await openBrowser()
+  await login(ctx.a.page, ctx.server.base, ctx.salesA.username, SALES_PASSWORD)
+  const pages = [ctx.a.page, ctx.b.page]
+  for (const page of pages) {
+    await page.goto(`${ctx.server.base}/pool?q=${encodeURIComponent(poolName)}`)
+    await page.getByTestId(`claim-${created.id}`).waitFor()
+  }
+  await shot(ctx.a.page, 'pool-desktop')
+  await Promise.all(pages.map((page) => page.getByTestId(`claim-${created.id}`).click()))
+  const outcomes = await Promise.all(
+    pages.map((page) =>
+      Promise.race([
+        page
+          .getByTestId('claim-conflict')
+          .waitFor()
+          .then(() => 'conflict'),
+        page
+          .locator('.el-message--success')
+          .waitFor()
+          .then(() => 'won'),
+      ]),
+    ),
+  )
+  expect(
+    outcomes.sort().join() === 'conflict,won',
+    `expected one winner and one conflict, got ${outcomes}`,
+  )
+  const loser = pages[outcomes.indexOf('conflict')] ?? pages[0]
+  const text = await loser.getByTestId('claim-conflict').textContent()
+  expect(text.includes('已被其他人领取'), `conflict message not shown: ${text}`)
+})
+
+test('the language switch changes the labels', async () => {
+  const { page } = ctx.admin
+  await page.goto(`${ctx.server.base}/customers`)
+  await page.locator('h1', { hasText: '客户' }).waitFor()
+  await page.getByTestId('language-switch').click()
+  await page.getByTestId('language-en').click()
+  await page.locator('h1', { hasText: 'Customers' }).waitFor()
+  await page.locator('.el-table__header', { hasText: 'Category' }).waitFor()
+  expect(
+    (await page.locator('.side-menu', { hasText: 'Public pool' }).count()) === 1,
+    'menu not in English',
+  )
+  await shot(page, 'customers-desktop-en')
+  await page.reload()
+  await page.locator('h1', { hasText: 'Customers' }).waitFor()
+  await page.getByTestId('language-switch').click()
+  await page.getByTestId('language-zh-CN').click()
+  await page.locator('h1', { hasText: '客户' }).waitFor()
+})
+
+test('at phone width the list renders as cards, without horizontal scrolling', async () => {
+  const { page } = ctx.admin
+  await page.setViewportSize(PHONE)
+  await page.goto(`${ctx.server.base}/customers`)
+  await page.locator('.meta-card').first().waitFor()
+  expect((await page.locator('.meta-table').count()) === 0, 'a table is shown at phone width')
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - window.innerWidth,
+  )
+  expect(overflow <= 0, `the page scrolls horizontally by ${overflow}px`)
+  await shot(page, 'customers-phone')
+  await page.getByTestId('menu-toggle').click()
+  await page.locator('.menu-drawer .side-menu').waitFor()
+  await shot(page, 'menu-phone')
+  await page.keyboard.press('Escape')
+  await page.setViewportSize(DESKTOP)
+})
+
+test('screenshots of the main pages at desktop and phone width', async () => {
+  const { page } = ctx.admin
+  const pages = [
+    ['customers', '/customers'],
+    ['customer-detail', `/customers/${ctx.customerId}`],
+    ['customer-form', '/customers/new'],
+    ['pool', '/pool'],
+    ['departments', '/admin/departments'],
+    ['roles', '/admin/roles'],
+    ['users', '/admin/users'],
+    ['audit', '/admin/audit'],
+  ]
+  const overflowing = []
+  for (const [viewport, suffix] of [
+    [DESKTOP, 'desktop'],
+    [PHONE, 'phone'],
+  ]) {
+    await page.setViewportSize(viewport)
+    for (const [name, path] of pages) {
+      await page.goto(`${ctx.server.base}${path}`)
+      await page.locator('.gx-page').first().waitFor()
+      await shot(page, `${name}-${suffix}`)
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      )
+      if (overflow > 0) overflowing.push(`${name}-${suffix} (${overflow}px)`)
+    }
+  }
+  await page.setViewportSize(DESKTOP)
+  const phone = await openBrowser(PHONE)
+  await phone.page.goto(`${ctx.server.base}/login`)
+  await shot(phone.page, 'login-phone')
+  await closeBrowser(phone)
+  expect(!overflowing.length, `horizontal scrolling on: ${overflowing.join(', ')}`)
+})
+
+test('no uncaught errors in the pages', async () => {
+  const errors = [ctx.admin, ctx.a, ctx.b].filter(Boolean).flatMap((s) => s.errors)
+  expect(!errors.length, `page errors:\n${errors.join('\n')}`)
+})
+
+// ---------------------------------------------------------------------------------------------
+async function main() {
+  mkdirSync(SHOTS, { recursive: true })
+  const mock = process.env.GUANXI_E2E_MOCK === '1'
+  const bin = process.env.GUANXI_BIN || DEFAULT_BIN
+  let passed = 0
+  let failed = 0
+  const started = Date.now()
+  try {
+    ctx.server = await startServer({
+      mock,
+      bin,
+      customers: Number(process.env.GUANXI_E2E_CUSTOMERS ?? 120),
+    })
+  } catch (error) {
+    console.error(`✘ start the server: ${error.message}`)
+    failed = tests.length
+    finish(passed, failed, started)
+    return
+  }
+  console.log(`e2e against ${ctx.server.kind} at ${ctx.server.base}`)
+  for (const { name, fn } of tests) {
+    const t0 = Date.now()
+    try {
+      await fn()
+      passed++
+      console.log(`✔ ${name} (${Date.now() - t0} ms)`)
+    } catch (error) {
+      failed++
+      console.log(
+        `✘ ${name} (${Date.now() - t0} ms)\n    ${String(error?.stack ?? error)
+          .split('\n')
+          .slice(0, 4)
+          .join('\n    ')}`,
+      )
+      const page = ctx.admin?.page
+      if (page)
+        await page
+          .screenshot({ path: join(SHOTS, `FAILED-${name.replace(/\W+/g, '-')}.png`) })
+          .catch(() => {})
+    }
+  }
+  for (const session of [...profiles]) await closeBrowser(session)
+  await ctx.server.stop()
+  if (failed && process.env.GUANXI_E2E_SERVER_LOG) console.log(ctx.server.log())
+  finish(passed, failed, started)
+}
+
+function finish(passed, failed, started) {
+  mkdirSync(RESULTS, { recursive: true })
+  writeFileSync(
+    join(RESULTS, 'e2e.json'),
+    JSON.stringify({ passed, failed, ms: Date.now() - started }),
+  )
+  console.log(`e2e: ${passed} passed, ${failed} failed`)
+  process.exitCode = failed ? 1 : 0
+}
+
+await main()
