@@ -1,0 +1,60 @@
+#pragma once
+// The components of one Guanxi process, wired together: database, services, router, job runner.
+// `guanxi serve` and the in-process API tests build the same App.
+
+#include "db/database.hpp"
+#include "domains/accounts/account_routes.hpp"
+#include "domains/accounts/account_service.hpp"
+#include "domains/audit/audit_service.hpp"
+#include "domains/customers/customer_service.hpp"
+#include "http/router.hpp"
+#include "jobs/job_runner.hpp"
+#include "jobs/job_store.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace guanxi {
+
+struct AppOptions {
+    std::string database_url;
+    int pool_size = 8;
+    std::optional<std::string> admin_password;  // first start only
+    std::string web_root;                       // empty: no static files
+    accounts::CookieOptions cookies;
+    accounts::AccountOptions accounts;
+    jobs::RunnerOptions jobs;
+};
+
+class App {
+public:
+    // Opens the database, applies migrations and, on an empty database, creates the admin.
+    static Result<std::unique_ptr<App>> Create(const AppOptions& options);
+
+    db::Database& db() { return *db_; }
+    http::Router& router() { return router_; }
+    accounts::AccountService& accounts() { return *accounts_; }
+    customers::CustomerService& customers() { return *customers_; }
+    jobs::JobStore& job_store() { return *job_store_; }
+    jobs::JobRunner& job_runner() { return *job_runner_; }
+
+    // The admin password generated at first start (to print once), if any.
+    const std::optional<std::string>& generated_admin_password() const { return generated_admin_password_; }
+
+private:
+    App() = default;
+    void RegisterRoutes(const AppOptions& options);
+    void RegisterJobs();
+
+    std::unique_ptr<db::Database> db_;
+    http::Router router_;
+    std::unique_ptr<accounts::AccountService> accounts_;
+    std::unique_ptr<customers::CustomerService> customers_;
+    std::unique_ptr<audit::AuditService> audit_;
+    std::unique_ptr<jobs::JobStore> job_store_;
+    std::unique_ptr<jobs::JobRunner> job_runner_;
+    std::optional<std::string> generated_admin_password_;
+};
+
+}  // namespace guanxi

@@ -1,0 +1,251 @@
+// guanxi: the one binary. Subcommands: serve, migrate, user create, demo-data, job run|work|enqueue.
+
+#include "cli/app.hpp"
+#include "cli/demo_data.hpp"
+#include "core/log.hpp"
+#include "db/migrator.hpp"
+#include "domains/accounts/password.hpp"
+#include "http/server.hpp"
+
+#include <CLI/CLI.hpp>
+#include <sodium.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+
+namespace {
+
+using guanxi::App;
+using guanxi::AppOptions;
+
+struct CommonFlags {
+    std::string data = "./data";
+    std::string database;
+    std::string log_level = "info";
+};
+
+void AddCommon(CLI::App* cmd, CommonFlags& flags) {
+    cmd->add_option("--data", flags.data, "Data folder (SQLite database, uploads)");
+    cmd->add_option("--database", flags.database, "Database URL: sqlite:<path> or postgresql://user@host/db");
+    cmd->add_option("--log-level", flags.log_level, "debug, info, warn, error or off");
+}
+
+std::string DatabaseUrl(const CommonFlags& flags) {
+    if (!flags.database.empty()) return flags.database;
+    std::filesystem::create_directories(flags.data);
+    return "sqlite:" + (std::filesystem::path(flags.data) / "guanxi.db").string();
+}
+
+int Fail(const guanxi::Error& error) {
+    std::cerr << "error: " << error.message;
+    if (!error.log_detail.empty()) std::cerr << " (" << error.log_detail << ")";
+    if (!error.details.empty()) std::cerr << " " << error.details.dump();
+    std::cerr << "\n";
+    return 1;
+}
+
+guanxi::Result<std::unique_ptr<App>> OpenApp(const CommonFlags& flags, AppOptions options = {}) {
+    options.database_url = DatabaseUrl(flags);
+    if (const char* pw = std::getenv("GUANXI_ADMIN_PASSWORD")) options.admin_password = pw;
+    return App::Create(options);
+}
+
+void PrintGeneratedPassword(const App& app) {
+    if (app.generated_admin_password()) {
+        std::cout << "Created user 'admin' with password: " << *app.generated_admin_password()
+                  << "\n(shown only once; set GUANXI_ADMIN_PASSWORD to choose it)\n"
+                  << std::flush;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (sodium_init() < 0) {
+        std::cerr << "libsodium failed to initialise\n";
+        return 1;
+    }
+    CLI::App cli{"Guanxi CRM"};
+    cli.require_subcommand(1);
+
+    // serve
+    CommonFlags serve_flags;
+    std::string listen = "127.0.0.1:8080";
+    std::string web_root;
+    int threads = 0;
+    int job_workers = 1;
+    bool secure_cookies = false;
+    auto* serve = cli.add_subcommand("serve", "Run the HTTP server, the web UI and the job runner");
+    AddCommon(serve, serve_flags);
+    serve->add_option("--listen", listen, "host:port to listen on");
+    serve->add_option("--web-root", web_root, "Folder of the built web UI (default: web/dist if present)");
+    serve->add_option("--threads", threads, "HTTP worker threads (default: 2 per core)");
+    serve->add_option("--job-workers", job_workers, "Background job workers (0 disables)");
+    serve->add_flag("--secure-cookies", secure_cookies, "Mark the session cookie Secure (behind HTTPS)");
+
+    // migrate
+    CommonFlags migrate_flags;
+    auto* migrate = cli.add_subcommand("migrate", "Apply database migrations");
+    AddCommon(migrate, migrate_flags);
+
+    // user create
+    CommonFlags user_flags;
+    std::string username, display_name, password, role = "sales", department;
+    auto* user = cli.add_subcommand("user", "Manage users");
+    user->require_subcommand(1);
+    auto* user_create = user->add_subcommand("create", "Create a user");
+    AddCommon(user_create, user_flags);
+    user_create->add_option("--username", username, "Login name")->required();
+    user_create->add_option("--display-name", display_name, "Name shown to others");
+    user_create->add_option("--password", password, "Password (at least 8 characters)")->required();
+    user_create->add_option("--role", role, "Role name (admin, manager, sales, ...)");
+    user_create->add_option("--department-id", department, "Department id");
+
+    // demo-data
+    CommonFlags demo_flags;
+    guanxi::demo::DemoOptions demo_options;
+    std::int64_t activities = -1;
+    auto* demo = cli.add_subcommand("demo-data", "Fill the database with realistic demo data");
+    AddCommon(demo, demo_flags);
+    demo->add_option("--customers", demo_options.customers, "Number of customers")->check(CLI::Range(0, 10000000));
+    demo->add_option("--activities", activities, "Total follow-ups (default: 3 per customer)");
+    demo->add_option("--seed", demo_options.seed, "Random seed");
+
+    // job
+    CommonFlags job_flags;
+    std::string job_name, job_payload = "{}";
+    int enqueue_count = 1;
+    auto* job = cli.add_subcommand("job", "Background jobs");
+    job->require_subcommand(1);
+    auto* job_run = job->add_subcommand("run", "Queue a job and run due jobs now");
+    AddCommon(job_run, job_flags);
+    job_run->add_option("name", job_name, "Job name")->required();
+    job_run->add_option("--payload", job_payload, "JSON payload");
+    auto* job_work = job->add_subcommand("work", "Run due jobs until none is left, then exit");
+    AddCommon(job_work, job_flags);
+    auto* job_enqueue = job->add_subcommand("enqueue", "Queue jobs without running them");
+    AddCommon(job_enqueue, job_flags);
+    job_enqueue->add_option("name", job_name, "Job name")->required();
+    job_enqueue->add_option("--payload", job_payload, "JSON payload");
+    job_enqueue->add_option("--count", enqueue_count, "How many")->check(CLI::Range(1, 1000000));
+
+    CLI11_PARSE(cli, argc, argv);
+
+    for (auto* flags : {&serve_flags, &migrate_flags, &user_flags, &demo_flags, &job_flags}) {
+        if (!guanxi::log::SetLevel(flags->log_level)) {
+            std::cerr << "unknown --log-level " << flags->log_level << "\n";
+            return 2;
+        }
+    }
+
+    if (serve->parsed()) {
+        guanxi::log::SetLevel(serve_flags.log_level);
+        const auto started = std::chrono::steady_clock::now();
+        AppOptions options;
+        options.cookies.secure = secure_cookies;
+        options.jobs.workers = job_workers;
+        if (web_root.empty() && std::filesystem::exists("web/dist/index.html")) web_root = "web/dist";
+        options.web_root = web_root;
+        const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+        guanxi::http::ServerOptions server_options;
+        server_options.threads = threads > 0 ? threads : static_cast<int>(cores * 2);
+        options.pool_size = server_options.threads + job_workers + 1;
+        if (!guanxi::http::ParseListen(listen, server_options.address, server_options.port)) {
+            std::cerr << "--listen must be host:port\n";
+            return 2;
+        }
+        auto app = OpenApp(serve_flags, options);
+        if (!app) return Fail(app.error());
+        PrintGeneratedPassword(**app);
+        guanxi::http::Server server((*app)->router(), server_options);
+        if (job_workers > 0) (*app)->job_runner().Start();
+        auto status = server.Run([&](unsigned short port) {
+            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            guanxi::log::Info("ready", {{"port", port}, {"startup_ms", ms}, {"web_root", web_root}});
+            std::cout << "Guanxi is listening on http://" << server_options.address << ":" << port << "/\n" << std::flush;
+        });
+        (*app)->job_runner().Stop();
+        if (!status) return Fail(status.error());
+        return 0;
+    }
+    if (migrate->parsed()) {
+        auto app = OpenApp(migrate_flags);
+        if (!app) return Fail(app.error());
+        PrintGeneratedPassword(**app);
+        std::cout << "Database is up to date.\n";
+        return 0;
+    }
+    if (user_create->parsed()) {
+        auto app = OpenApp(user_flags);
+        if (!app) return Fail(app.error());
+        PrintGeneratedPassword(**app);
+        std::int64_t role_id = 0;
+        {
+            auto lease = (*app)->db().Acquire();
+            if (!lease) return Fail(lease.error());
+            auto role_row = (*lease)->QueryOne("SELECT id FROM roles WHERE name = ? AND deleted_at IS NULL", {role});
+            if (!role_row) return Fail(role_row.error());
+            if (!*role_row) {
+                std::cerr << "error: no role named " << role << "\n";
+                return 1;
+            }
+            role_id = (*role_row)->Int(0);
+        }
+        nlohmann::json body = {{"username", username},
+                               {"display_name", display_name.empty() ? username : display_name},
+                               {"password", password},
+                               {"role_id", role_id}};
+        if (!department.empty()) body["department_id"] = std::stoll(department);
+        auto id = (*app)->accounts().CreateUserUnchecked(body);
+        if (!id) return Fail(id.error());
+        std::cout << "Created user " << username << " (id " << *id << ").\n";
+        return 0;
+    }
+    if (demo->parsed()) {
+        auto app = OpenApp(demo_flags);
+        if (!app) return Fail(app.error());
+        PrintGeneratedPassword(**app);
+        if (activities >= 0 && demo_options.customers > 0) {
+            demo_options.followups_per_customer = activities / std::max<std::int64_t>(1, demo_options.customers);
+        }
+        const auto started = std::chrono::steady_clock::now();
+        auto summary = guanxi::demo::Generate(**app, demo_options);
+        if (!summary) return Fail(summary.error());
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::cout << "Demo data: " << summary->departments << " departments, " << summary->users << " users, "
+                  << summary->customers << " customers, " << summary->contacts << " contacts, "
+                  << summary->followups << " follow-ups in " << seconds << " s. Users' password: "
+                  << demo_options.password << "\n";
+        return 0;
+    }
+    if (job_run->parsed() || job_work->parsed() || job_enqueue->parsed()) {
+        auto app = OpenApp(job_flags);
+        if (!app) return Fail(app.error());
+        auto& runner = (*app)->job_runner();
+        if (!job_work->parsed()) {
+            if (!runner.Has(job_name)) {
+                std::cerr << "error: no job named " << job_name << "\n";
+                return 1;
+            }
+            auto payload = nlohmann::json::parse(job_payload, nullptr, false);
+            if (payload.is_discarded()) {
+                std::cerr << "error: --payload is not JSON\n";
+                return 2;
+            }
+            for (int i = 0; i < enqueue_count; ++i) {
+                auto queued = (*app)->job_store().Enqueue(job_name, payload);
+                if (!queued) return Fail(queued.error());
+            }
+            if (job_enqueue->parsed()) {
+                std::cout << "Queued " << enqueue_count << " job(s).\n";
+                return 0;
+            }
+        }
+        auto ran = runner.Drain(runner.worker_id());
+        if (!ran) return Fail(ran.error());
+        std::cout << "Ran " << *ran << " job(s): " << runner.completed() << " done, " << runner.failed() << " failed.\n";
+        return runner.failed() > 0 ? 1 : 0;
+    }
+    return 0;
+}

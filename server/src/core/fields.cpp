@@ -1,0 +1,196 @@
+#include "core/fields.hpp"
+
+#include "core/text.hpp"
+#include "core/time.hpp"
+
+#include <algorithm>
+
+namespace guanxi {
+
+namespace {
+
+constexpr std::string_view kTypeNames[] = {
+    "string", "text", "enum", "phone", "email", "user", "department", "role",
+    "tags", "string_list", "datetime", "date", "integer", "boolean", "object", "password",
+};
+
+bool HasControlCharacters(std::string_view s, bool allow_newlines) {
+    return std::any_of(s.begin(), s.end(), [&](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) return false;
+        return u < 0x20 || u == 0x7F;
+    });
+}
+
+// Returns an empty string when `value` is acceptable for `field`, else the complaint.
+std::string Check(const FieldDef& field, const nlohmann::json& value) {
+    if (value.is_null()) return field.required ? "is required" : "";
+    const auto check_text = [&](bool multiline) -> std::string {
+        if (!value.is_string()) return "must be a string";
+        const auto& s = value.get_ref<const std::string&>();
+        if (text::CodePointCount(s) > field.max_length) {
+            return "must be at most " + std::to_string(field.max_length) + " characters";
+        }
+        if (HasControlCharacters(s, multiline)) return "must not contain control characters";
+        if (field.required && text::Trim(s).empty()) return "must not be empty";
+        return "";
+    };
+    switch (field.type) {
+        case FieldType::kString:
+        case FieldType::kPassword:
+            return check_text(false);
+        case FieldType::kText:
+            return check_text(true);
+        case FieldType::kEnum: {
+            if (!value.is_string()) return "must be a string";
+            const auto& s = value.get_ref<const std::string&>();
+            if (std::find(field.options.begin(), field.options.end(), s) == field.options.end()) {
+                std::string allowed;
+                for (const auto& o : field.options) allowed += (allowed.empty() ? "" : ", ") + o;
+                return "must be one of: " + allowed;
+            }
+            return "";
+        }
+        case FieldType::kPhone: {
+            if (auto e = check_text(false); !e.empty()) return e;
+            const auto& s = value.get_ref<const std::string&>();
+            if (s.empty()) return "";
+            const bool chars_ok = std::all_of(s.begin(), s.end(), [](char c) {
+                return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' ' || c == '(' ||
+                       c == ')' || c == '.';
+            });
+            const std::string digits = text::NormalizePhone(s);
+            if (!chars_ok || digits.size() < 3 || digits.size() > 20) return "is not a phone number";
+            return "";
+        }
+        case FieldType::kEmail: {
+            if (auto e = check_text(false); !e.empty()) return e;
+            const auto& s = value.get_ref<const std::string&>();
+            if (s.empty()) return "";
+            const size_t at = s.find('@');
+            if (at == std::string::npos || at == 0 || at + 1 >= s.size() ||
+                s.find('@', at + 1) != std::string::npos || s.find(' ') != std::string::npos ||
+                s.find('.', at) == std::string::npos) {
+                return "is not an e-mail address";
+            }
+            return "";
+        }
+        case FieldType::kUser:
+        case FieldType::kDepartment:
+        case FieldType::kRole:
+        case FieldType::kInteger:
+            if (!value.is_number_integer()) return "must be an integer";
+            if (field.type != FieldType::kInteger && value.get<std::int64_t>() <= 0) {
+                return "must be a positive id";
+            }
+            return "";
+        case FieldType::kTags:
+        case FieldType::kStringList: {
+            if (!value.is_array()) return "must be a list of strings";
+            if (value.size() > 50) return "must have at most 50 items";
+            for (const auto& item : value) {
+                if (!item.is_string()) return "must be a list of strings";
+                const auto& s = item.get_ref<const std::string&>();
+                if (s.empty() || text::CodePointCount(s) > 50 || HasControlCharacters(s, false)) {
+                    return "items must be 1 to 50 characters";
+                }
+                if (!field.options.empty() &&
+                    std::find(field.options.begin(), field.options.end(), s) == field.options.end()) {
+                    return "has an unknown item: " + s;
+                }
+            }
+            return "";
+        }
+        case FieldType::kDatetime:
+            if (!value.is_string() || !ParseRfc3339(value.get<std::string>())) {
+                return "must be an RFC 3339 time such as 2026-11-28T08:00:00Z";
+            }
+            return "";
+        case FieldType::kDate:
+            if (!value.is_string() || !ParseDate(value.get<std::string>())) {
+                return "must be a date such as 2026-11-28";
+            }
+            return "";
+        case FieldType::kBoolean:
+            return value.is_boolean() ? "" : "must be true or false";
+        case FieldType::kObject:
+            if (!value.is_object()) return "must be an object";
+            if (value.dump().size() > 16 * 1024) return "is too large";
+            return "";
+    }
+    return "";
+}
+
+}  // namespace
+
+const FieldDef* EntityMeta::Find(std::string_view name) const {
+    for (const auto& f : fields) {
+        if (f.name == name) return &f;
+    }
+    return nullptr;
+}
+
+nlohmann::json EntityMeta::ToJson() const {
+    nlohmann::json out = {{"entity", entity}, {"fields", nlohmann::json::array()}};
+    for (const auto& f : fields) {
+        if (f.type == FieldType::kPassword) continue;
+        nlohmann::json j = {{"name", f.name},
+                            {"type", kTypeNames[static_cast<int>(f.type)]},
+                            {"required", f.required},
+                            {"label_key", entity + ".fields." + f.name},
+                            {"list", f.list},
+                            {"filter", f.filter},
+                            {"sort", f.sort},
+                            {"readonly", f.readonly}};
+        if (f.type == FieldType::kString || f.type == FieldType::kText ||
+            f.type == FieldType::kPhone || f.type == FieldType::kEmail) {
+            j["max_length"] = f.max_length;
+        }
+        if (!f.options.empty()) j["options"] = f.options;
+        out["fields"].push_back(std::move(j));
+    }
+    return out;
+}
+
+Status ValidateBody(const EntityMeta& meta, const nlohmann::json& body, bool creating,
+                    const std::set<std::string, std::less<>>& extra) {
+    Error error{ErrorCode::kValidationFailed, "Some fields are invalid.", nlohmann::json::object(), {}};
+    bool bad = false;
+    for (const auto& [key, value] : body.items()) {
+        if (extra.count(key) > 0) continue;
+        const FieldDef* field = meta.Find(key);
+        if (field == nullptr || field->readonly) {
+            error.Field(key, field == nullptr ? "is not a known field" : "is read-only");
+            bad = true;
+            continue;
+        }
+        if (std::string complaint = Check(*field, value); !complaint.empty()) {
+            error.Field(key, complaint);
+            bad = true;
+        }
+    }
+    if (creating) {
+        for (const auto& f : meta.fields) {
+            if (f.required && !f.readonly && (!body.contains(f.name) || body[f.name].is_null())) {
+                error.Field(f.name, "is required");
+                bad = true;
+            }
+        }
+    }
+    if (bad) return error;
+    return {};
+}
+
+std::optional<std::string> OptString(const nlohmann::json& body, std::string_view key) {
+    auto it = body.find(key);
+    if (it == body.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+}
+
+std::optional<std::int64_t> OptInt(const nlohmann::json& body, std::string_view key) {
+    auto it = body.find(key);
+    if (it == body.end() || !it->is_number_integer()) return std::nullopt;
+    return it->get<std::int64_t>();
+}
+
+}  // namespace guanxi

@@ -1,0 +1,66 @@
+#pragma once
+// Field metadata: what does not vary between entities (type, required, limits, options, label key)
+// is data. The same definitions validate request bodies on the server and are served to the web UI
+// (GET /api/v1/meta/<entity>), whose generic list, detail and form render from them.
+
+#include "core/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace guanxi {
+
+enum class FieldType {
+    kString,
+    kText,
+    kEnum,
+    kPhone,
+    kEmail,
+    kUser,
+    kDepartment,
+    kRole,
+    kTags,
+    kStringList,
+    kDatetime,
+    kDate,
+    kInteger,
+    kBoolean,
+    kObject,
+    kPassword,
+};
+
+struct FieldDef {
+    std::string name;
+    FieldType type = FieldType::kString;
+    bool required = false;     // must be present (and not null) on create
+    std::size_t max_length = 200;  // code points, for text types
+    std::vector<std::string> options;  // kEnum, kStringList: allowed values
+    bool list = false;      // a default column in lists
+    bool filter = false;    // usable as ?name=value on lists
+    bool sort = false;      // usable in ?sort=
+    bool readonly = false;  // returned but never written by clients
+};
+
+struct EntityMeta {
+    std::string entity;
+    std::vector<FieldDef> fields;
+
+    const FieldDef* Find(std::string_view name) const;
+    nlohmann::json ToJson() const;
+};
+
+// Checks `body` against the writable fields of `meta`. Every problem is collected into one 422 that
+// names each field. Keys in `extra` (e.g. "version", "allow_duplicate") are accepted too; any other
+// key is an unknown field. On create, required fields must be present and non-null.
+Status ValidateBody(const EntityMeta& meta, const nlohmann::json& body, bool creating,
+                    const std::set<std::string, std::less<>>& extra = {});
+
+// Typed reads of an already validated body.
+std::optional<std::string> OptString(const nlohmann::json& body, std::string_view key);
+std::optional<std::int64_t> OptInt(const nlohmann::json& body, std::string_view key);
+
+}  // namespace guanxi

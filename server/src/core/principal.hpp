@@ -1,0 +1,28 @@
+#pragma once
+// Who is calling: the authenticated user with their role's data scope and permissions.
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace guanxi {
+
+enum class DataScope { kSelf, kDepartment, kDepartmentTree, kAll };
+
+struct Principal {
+    std::int64_t user_id = 0;
+    std::string username;
+    std::string display_name;
+    std::optional<std::int64_t> department_id;
+    std::optional<std::int64_t> manager_id;
+    std::int64_t role_id = 0;
+    DataScope scope = DataScope::kSelf;
+    std::set<std::string, std::less<>> permissions;
+    std::string ip;
+    std::string request_id;
+
+    bool Can(std::string_view permission) const { return permissions.count(permission) > 0; }
+};
+
+}  // namespace guanxi

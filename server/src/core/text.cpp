@@ -1,0 +1,155 @@
+#include "core/text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace guanxi::text {
+
+namespace {
+
+size_t SequenceLength(unsigned char lead) {
+    if (lead < 0x80) return 1;
+    if ((lead >> 5) == 0x6) return 2;
+    if ((lead >> 4) == 0xE) return 3;
+    if ((lead >> 3) == 0x1E) return 4;
+    return 0;
+}
+
+bool IsSpace(std::string_view cp) {
+    return cp == " " || cp == "\t" || cp == "\n" || cp == "\r" || cp == "\u3000";
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view s) {
+    size_t i = 0;
+    while (i < s.size()) {
+        const auto lead = static_cast<unsigned char>(s[i]);
+        const size_t len = SequenceLength(lead);
+        if (len == 0 || i + len > s.size()) return false;
+        std::uint32_t cp = len == 1 ? lead : lead & (0x7F >> len);
+        for (size_t k = 1; k < len; ++k) {
+            const auto cont = static_cast<unsigned char>(s[i + k]);
+            if ((cont & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cont & 0x3F);
+        }
+        static constexpr std::array<std::uint32_t, 5> kMin = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        if (cp == 0) return false;  // NUL has no place in our text and breaks C APIs
+        i += len;
+    }
+    return true;
+}
+
+size_t CodePointCount(std::string_view s) {
+    return static_cast<size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+std::vector<std::string_view> CodePoints(std::string_view s) {
+    std::vector<std::string_view> out;
+    out.reserve(s.size());
+    size_t i = 0;
+    while (i < s.size()) {
+        size_t len = SequenceLength(static_cast<unsigned char>(s[i]));
+        if (len == 0 || i + len > s.size()) len = 1;
+        out.push_back(s.substr(i, len));
+        i += len;
+    }
+    return out;
+}
+
+std::string AsciiLower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+std::string Trim(std::string_view s) {
+    const auto not_space = [](char c) { return c != ' ' && c != '\t' && c != '\n' && c != '\r'; };
+    auto begin = std::find_if(s.begin(), s.end(), not_space);
+    auto end = std::find_if(s.rbegin(), s.rend(), not_space).base();
+    return begin < end ? std::string(begin, end) : std::string();
+}
+
+std::string NormalizePhone(std::string_view phone) {
+    std::string digits;
+    bool plus = false;
+    for (char c : phone) {
+        if (c >= '0' && c <= '9') {
+            digits.push_back(c);
+        } else if (c == '+' && digits.empty()) {
+            plus = true;
+        }
+    }
+    if (plus && digits.rfind("86", 0) == 0 && digits.size() > 2) {
+        digits.erase(0, 2);
+    } else if (digits.rfind("0086", 0) == 0 && digits.size() > 4) {
+        digits.erase(0, 4);
+    }
+    return digits;
+}
+
+std::string NormalizeEmail(std::string_view email) { return AsciiLower(Trim(email)); }
+
+std::string NormalizeCompanyName(std::string_view name) {
+    // Longest suffixes first so 股份有限公司 goes before 有限公司.
+    static constexpr std::string_view kSuffixes[] = {
+        "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "集团", "公司",
+        "corporation", "company", "limited", "group", "corp", "inc", "ltd", "llc", "plc", "gmbh", "co",
+    };
+    std::string kept;
+    for (std::string_view cp : CodePoints(AsciiLower(Trim(name)))) {
+        const unsigned char c = static_cast<unsigned char>(cp[0]);
+        if (cp.size() == 1 && !std::isalnum(c)) continue;  // spaces and ASCII punctuation
+        if (cp == "（" || cp == "）" || cp == "，" || cp == "。" || cp == "、" || cp == "\u3000") continue;
+        kept.append(cp);
+    }
+    bool stripped = true;
+    while (stripped) {
+        stripped = false;
+        for (std::string_view suffix : kSuffixes) {
+            if (EndsWith(kept, suffix) && kept.size() > suffix.size()) {
+                kept.erase(kept.size() - suffix.size());
+                stripped = true;
+                break;
+            }
+        }
+    }
+    return kept;
+}
+
+std::vector<std::string> SearchGrams(std::string_view text) {
+    std::vector<std::string> grams;
+    const std::string lowered = AsciiLower(text);
+    std::vector<std::string_view> word;
+    const auto flush = [&] {
+        for (size_t i = 0; i + 1 < word.size(); ++i) {
+            std::string gram(word[i]);
+            gram.append(word[i + 1]);
+            grams.push_back(std::move(gram));
+        }
+        if (!word.empty()) grams.emplace_back(word.back());
+        word.clear();
+    };
+    for (std::string_view cp : CodePoints(lowered)) {
+        if (IsSpace(cp)) {
+            flush();
+        } else {
+            word.push_back(cp);
+        }
+    }
+    flush();
+    std::sort(grams.begin(), grams.end());
+    grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+    return grams;
+}
+
+}  // namespace guanxi::text

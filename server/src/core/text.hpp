@@ -1,0 +1,39 @@
+#pragma once
+// Text helpers shared by validation, duplicate checks and the search index.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guanxi::text {
+
+bool IsValidUtf8(std::string_view s);
+
+// Number of Unicode code points; assumes valid UTF-8.
+size_t CodePointCount(std::string_view s);
+
+// Splits valid UTF-8 into its code points (each a view into `s`).
+std::vector<std::string_view> CodePoints(std::string_view s);
+
+// ASCII letters lower-cased; other bytes (Chinese included) unchanged.
+std::string AsciiLower(std::string_view s);
+
+std::string Trim(std::string_view s);
+
+// Phone numbers compare by digits: spaces, dashes, dots, brackets and a leading +86 / 0086 are dropped.
+// "+86 138-0013-8000" → "13800138000". Returns "" when nothing digit-like remains.
+std::string NormalizePhone(std::string_view phone);
+
+// E-mail addresses compare trimmed and lower-cased.
+std::string NormalizeEmail(std::string_view email);
+
+// Company names compare without case, spaces, punctuation and legal-form suffixes
+// (有限公司, 股份有限公司, 集团, Co., Ltd., Inc., LLC, ...). "深圳华强科技有限公司" → "深圳华强科技".
+std::string NormalizeCompanyName(std::string_view name);
+
+// The search index's keys for one text: every pair of adjacent code points, and the last code point
+// alone (so a one-character query finds a text that ends in it). ASCII is lower-cased first.
+// Whitespace splits the text into separate words. Duplicates are removed.
+std::vector<std::string> SearchGrams(std::string_view text);
+
+}  // namespace guanxi::text

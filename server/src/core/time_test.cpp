@@ -1,0 +1,31 @@
+#include "core/time.hpp"
+
+#include <gtest/gtest.h>
+
+namespace guanxi {
+namespace {
+
+TEST(TimeTest, RoundTripsRfc3339) {
+    const auto t = ParseRfc3339("2026-11-28T08:00:00Z");
+    ASSERT_TRUE(t.has_value());
+    EXPECT_EQ(FormatRfc3339(*t), "2026-11-28T08:00:00Z");
+    EXPECT_EQ(*ParseRfc3339("2026-11-28T16:00:00+08:00"), *t);
+    EXPECT_EQ(*ParseRfc3339("2026-11-28T08:00:00.123Z"), *t);
+}
+
+TEST(TimeTest, RejectsImpossibleTimes) {
+    EXPECT_FALSE(ParseRfc3339("2026-02-30T08:00:00Z"));
+    EXPECT_FALSE(ParseRfc3339("2026-11-28 08:00"));
+    EXPECT_FALSE(ParseRfc3339("2026-11-28T25:00:00Z"));
+    EXPECT_FALSE(ParseRfc3339("2026-11-28T08:00:00"));
+    EXPECT_FALSE(ParseDate("2025-02-29"));
+    EXPECT_TRUE(ParseDate("2024-02-29"));
+}
+
+TEST(TimeTest, FormatsDatesBeforeTheEpoch) {
+    EXPECT_EQ(FormatRfc3339(-1), "1969-12-31T23:59:59Z");
+    EXPECT_EQ(FormatDate(*ParseDate("1999-12-31")), "1999-12-31");
+}
+
+}  // namespace
+}  // namespace guanxi

@@ -1,0 +1,56 @@
+#include "db/migrator.hpp"
+
+#include "core/time.hpp"
+
+#include <algorithm>
+
+namespace guanxi::db {
+
+namespace {
+
+constexpr std::string_view kCreateTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, "
+    "applied_at BIGINT NOT NULL)";
+constexpr std::string_view kIsApplied = "SELECT 1 FROM schema_migrations WHERE version = ?";
+constexpr std::string_view kRecord =
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)";
+constexpr std::int64_t kAdvisoryLockKey = 0x6775616e7869;  // "guanxi"
+
+}  // namespace
+
+Result<int> Migrate(Database& db) {
+    std::vector<Migration> todo;
+    for (const Migration& m : EmbeddedMigrations()) {
+        if (m.backend == db.backend()) todo.push_back(m);
+    }
+    std::sort(todo.begin(), todo.end(),
+              [](const Migration& a, const Migration& b) { return a.version < b.version; });
+
+    GX_TRY_ASSIGN(Lease conn, db.Acquire());
+    const bool pg = db.backend() == Backend::kPostgres;
+    if (pg) GX_TRY(conn->Query("SELECT pg_advisory_lock(?)", {kAdvisoryLockKey}));
+    int applied = 0;
+    Status status = [&]() -> Status {
+        GX_TRY(conn->Execute(kCreateTable));
+        for (const Migration& m : todo) {
+            GX_TRY_ASSIGN(Transaction tx, Transaction::Begin(*conn, TxMode::kWrite));
+            GX_TRY_ASSIGN(auto seen, conn->QueryOne(kIsApplied, {std::int64_t{m.version}}));
+            if (seen) continue;
+            Status script = conn->ExecuteScript(m.sql);
+            if (!script) {
+                Error error = std::move(script).error();
+                error.log_detail = "migration " + std::string(m.name) + ": " + error.log_detail;
+                return error;
+            }
+            GX_TRY(conn->Execute(kRecord, {std::int64_t{m.version}, std::string(m.name), NowSeconds()}));
+            GX_TRY(tx.Commit());
+            ++applied;
+        }
+        return {};
+    }();
+    if (pg) (void)conn->Query("SELECT pg_advisory_unlock(?)", {kAdvisoryLockKey});
+    if (!status) return std::move(status).error();
+    return applied;
+}
+
+}  // namespace guanxi::db

@@ -1,0 +1,42 @@
+#pragma once
+// Assembles parameterised WHERE clauses. Only fixed SQL text from our own code goes into `sql`;
+// every value a client sent goes into `params`.
+
+#include "db/database.hpp"
+
+#include <string>
+#include <vector>
+
+namespace guanxi::db {
+
+class Where {
+public:
+    // Adds "(clause)" joined with AND; `values` bind to its `?`s in order.
+    Where& Add(std::string clause, Params values = {}) {
+        clauses_.push_back("(" + std::move(clause) + ")");
+        for (auto& v : values) params_.push_back(std::move(v));
+        return *this;
+    }
+
+    // " WHERE a AND b" or "".
+    std::string Sql() const {
+        std::string out;
+        for (size_t i = 0; i < clauses_.size(); ++i) out += (i == 0 ? " WHERE " : " AND ") + clauses_[i];
+        return out;
+    }
+
+    const Params& params() const { return params_; }
+
+private:
+    std::vector<std::string> clauses_;
+    Params params_;
+};
+
+// "?,?,?" for n values (n ≥ 1).
+inline std::string Placeholders(size_t n) {
+    std::string out;
+    for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ",?";
+    return out;
+}
+
+}  // namespace guanxi::db

@@ -1,0 +1,156 @@
+#include "db/sqlite/sqlite_connection.hpp"
+
+namespace guanxi::db {
+
+namespace {
+
+// Resets the statement whichever way the caller leaves.
+struct StatementReset {
+    sqlite3_stmt* stmt;
+    ~StatementReset() {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+    }
+};
+
+Value ColumnValue(sqlite3_stmt* stmt, int i) {
+    switch (sqlite3_column_type(stmt, i)) {
+        case SQLITE_INTEGER:
+            return static_cast<std::int64_t>(sqlite3_column_int64(stmt, i));
+        case SQLITE_FLOAT:
+            return sqlite3_column_double(stmt, i);
+        case SQLITE_NULL:
+            return nullptr;
+        default: {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+            return std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, i)));
+        }
+    }
+}
+
+Row ReadRow(sqlite3_stmt* stmt) {
+    const int n = sqlite3_column_count(stmt);
+    std::vector<Value> values;
+    values.reserve(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) values.push_back(ColumnValue(stmt, i));
+    return Row(std::move(values));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> SqliteConnection::Open(const std::string& path) {
+    sqlite3* handle = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &handle,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    if (rc != SQLITE_OK) {
+        std::string message = handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
+        sqlite3_close(handle);
+        return Error{ErrorCode::kUnavailable, "Cannot open the database.", {},
+                     "sqlite open " + path + ": " + message};
+    }
+    std::unique_ptr<SqliteConnection> conn(new SqliteConnection(handle));
+    sqlite3_busy_timeout(handle, 10000);
+    sqlite3_extended_result_codes(handle, 1);
+    GX_TRY(conn->ExecuteScript(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"));
+    return std::unique_ptr<Connection>(std::move(conn));
+}
+
+SqliteConnection::~SqliteConnection() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close(handle_);
+}
+
+Error SqliteConnection::ErrorFromSqlite(int rc, std::string_view sql) const {
+    std::string detail = std::string(sqlite3_errmsg(handle_)) + " in: " + std::string(sql);
+    const int primary = rc & 0xFF;
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return Error{ErrorCode::kConflict, "This record conflicts with an existing one.", {}, detail};
+    }
+    if (primary == SQLITE_CONSTRAINT) {
+        return Error{ErrorCode::kValidationFailed, "A referenced record does not exist.", {}, detail};
+    }
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+        return Error{ErrorCode::kUnavailable, "The database is busy; try again.", {}, detail};
+    }
+    return Error::Internal(detail);
+}
+
+Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql, const Params& params) {
+    sqlite3_stmt* stmt = nullptr;
+    auto it = statements_.find(std::string(sql));
+    if (it != statements_.end()) {
+        stmt = it->second;
+    } else {
+        const int rc = sqlite3_prepare_v3(handle_, sql.data(), static_cast<int>(sql.size()),
+                                          SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+        if (rc != SQLITE_OK) return ErrorFromSqlite(rc, sql);
+        statements_.emplace(std::string(sql), stmt);
+    }
+    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
+        return Error::Internal("parameter count mismatch in: " + std::string(sql));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+        const int index = static_cast<int>(i) + 1;
+        const Value& v = params[i];
+        int rc = SQLITE_OK;
+        if (const auto* n = std::get_if<std::int64_t>(&v)) {
+            rc = sqlite3_bind_int64(stmt, index, *n);
+        } else if (const auto* d = std::get_if<double>(&v)) {
+            rc = sqlite3_bind_double(stmt, index, *d);
+        } else if (const auto* s = std::get_if<std::string>(&v)) {
+            rc = sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+        } else {
+            rc = sqlite3_bind_null(stmt, index);
+        }
+        if (rc != SQLITE_OK) return ErrorFromSqlite(rc, sql);
+    }
+    return stmt;
+}
+
+Status SqliteConnection::ForEach(std::string_view sql, const Params& params,
+                                 const RowCallback& callback) {
+    GX_TRY_ASSIGN(sqlite3_stmt * stmt, Prepare(sql, params));
+    StatementReset reset{stmt};
+    while (true) {
+        const int rc = sqlite3_step(stmt);
+        if (rc == SQLITE_DONE) return {};
+        if (rc != SQLITE_ROW) return ErrorFromSqlite(sqlite3_extended_errcode(handle_), sql);
+        if (!callback(ReadRow(stmt))) return {};
+    }
+}
+
+Result<Rows> SqliteConnection::Query(std::string_view sql, const Params& params) {
+    Rows rows;
+    GX_TRY(ForEach(sql, params, [&](const Row& row) {
+        rows.push_back(row);
+        return true;
+    }));
+    return rows;
+}
+
+Result<std::int64_t> SqliteConnection::Execute(std::string_view sql, const Params& params) {
+    GX_TRY_ASSIGN(sqlite3_stmt * stmt, Prepare(sql, params));
+    StatementReset reset{stmt};
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) return ErrorFromSqlite(sqlite3_extended_errcode(handle_), sql);
+    return static_cast<std::int64_t>(sqlite3_changes64(handle_));
+}
+
+Status SqliteConnection::ExecuteScript(std::string_view sql) {
+    char* message = nullptr;
+    const std::string script(sql);
+    const int rc = sqlite3_exec(handle_, script.c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+        std::string detail = message ? message : sqlite3_errstr(rc);
+        sqlite3_free(message);
+        return Error::Internal("sqlite script: " + detail);
+    }
+    return {};
+}
+
+}  // namespace guanxi::db

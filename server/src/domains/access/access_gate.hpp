@@ -1,0 +1,57 @@
+#pragma once
+// The one access gate (DESIGN.md "Access control"). Every read of customers and of what hangs off
+// them — lists, get, search, counts, export, contacts, follow-ups, history, duplicate matches, bulk
+// actions — takes its WHERE predicate from here. Nothing else decides who sees a customer.
+//
+// A caller sees a customer when
+//   - it is in the public pool (owner_id IS NULL) and the caller has customers.view, or
+//   - its owner is in the caller's owner set: the caller, plus by role data_scope the users of the
+//     caller's department (department), of it and every department below (department_tree), or
+//     everyone (all), plus every user below the caller in the manager chain.
+// Follow-ups of a pool customer are visible only to callers whose owner set covers its last owner.
+
+#include "core/principal.hpp"
+#include "db/database.hpp"
+
+#include <string>
+#include <vector>
+
+namespace guanxi::access {
+
+struct OwnerSet {
+    bool all = false;
+    std::vector<std::int64_t> owner_ids;  // sorted; meaningful when !all
+
+    bool Contains(std::int64_t owner_id) const;
+};
+
+struct Predicate {
+    std::string sql;
+    db::Params params;
+};
+
+class Gate {
+public:
+    // Resolves the caller's owner set with one query.
+    static Result<Gate> For(db::Connection& conn, const Principal& caller);
+
+    const OwnerSet& owners() const { return owners_; }
+    const Principal& caller() const { return *caller_; }
+
+    // Whether a customer with this owner (and last owner, for pool follow-ups) is visible.
+    bool SeesCustomer(std::optional<std::int64_t> owner_id) const;
+    bool SeesFollowups(std::optional<std::int64_t> owner_id, std::optional<std::int64_t> last_owner_id) const;
+
+    // SQL predicates over a customers row aliased `alias`.
+    Predicate CustomerVisible(std::string_view alias) const;
+    Predicate FollowupsVisible(std::string_view alias) const;
+
+private:
+    Gate(const Principal& caller, OwnerSet owners) : caller_(&caller), owners_(std::move(owners)) {}
+    Predicate OwnerIn(std::string_view column) const;
+
+    const Principal* caller_;
+    OwnerSet owners_;
+};
+
+}  // namespace guanxi::access

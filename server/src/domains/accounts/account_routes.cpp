@@ -1,0 +1,194 @@
+#include "domains/accounts/account_routes.hpp"
+
+namespace guanxi::accounts {
+
+namespace {
+
+using http::Context;
+using http::Response;
+
+Response JsonOk(const nlohmann::json& body) { return Response::Json(200, body); }
+
+std::string SessionCookie(const std::string& token, const CookieOptions& options, std::int64_t max_age) {
+    std::string cookie = std::string(kSessionCookie) + "=" + token +
+                         "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age);
+    if (options.secure) cookie += "; Secure";
+    return cookie;
+}
+
+Status RequireStrings(const nlohmann::json& body, std::initializer_list<const char*> keys) {
+    Error error{ErrorCode::kValidationFailed, "Some fields are invalid.", nlohmann::json::object(), {}};
+    bool bad = false;
+    for (const auto& [key, value] : body.items()) {
+        if (std::find_if(keys.begin(), keys.end(), [&](const char* k) { return key == k; }) == keys.end()) {
+            error.Field(key, "is not a known field");
+            bad = true;
+        }
+    }
+    for (const char* key : keys) {
+        if (!body.contains(key) || !body[key].is_string() || body[key].get<std::string>().empty() ||
+            body[key].get<std::string>().size() > 200) {
+            error.Field(key, "is required");
+            bad = true;
+        }
+    }
+    if (bad) return error;
+    return {};
+}
+
+}  // namespace
+
+std::optional<std::string> RequestToken(const http::Request& request, bool* from_cookie) {
+    if (from_cookie) *from_cookie = false;
+    if (auto header = request.Header("authorization")) {
+        constexpr std::string_view kBearer = "Bearer ";
+        if (header->rfind(kBearer, 0) == 0) return header->substr(kBearer.size());
+    }
+    if (auto cookie = request.Cookie(kSessionCookie)) {
+        if (from_cookie) *from_cookie = true;
+        return cookie;
+    }
+    return std::nullopt;
+}
+
+http::Authenticator MakeAuthenticator(AccountService& service) {
+    return [&service](const http::Request& request) -> Result<Principal> {
+        bool from_cookie = false;
+        auto token = RequestToken(request, &from_cookie);
+        if (!token) return Error{ErrorCode::kUnauthenticated, "Please log in.", nlohmann::json::object(), {}};
+        GX_TRY_ASSIGN(Principal principal, service.Authenticate(*token));
+        if (from_cookie && request.method != "GET" && request.method != "HEAD") {
+            const auto type = request.Header("content-type").value_or("");
+            const bool json = type.rfind("application/json", 0) == 0;
+            if (!json && !request.Header("x-requested-with")) {
+                return Error::Forbidden("Cross-site request refused.");
+            }
+        }
+        principal.ip = request.remote_ip;
+        principal.request_id = request.request_id;
+        return principal;
+    };
+}
+
+void RegisterAccountRoutes(http::Router& router, AccountService& service, CookieOptions cookies) {
+    router.Add("POST", "/api/v1/auth/login", [&service, cookies](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
+        GX_TRY(RequireStrings(body, {"username", "password"}));
+        LoginRequest request{body["username"].get<std::string>(), body["password"].get<std::string>(),
+                             ctx.request().remote_ip, ctx.request().Header("user-agent").value_or(""),
+                             ctx.request().request_id};
+        GX_TRY_ASSIGN(LoginResult result, service.Login(request));
+        Response response = JsonOk({{"token", result.token}, {"user", result.user}});
+        response.SetHeader("Set-Cookie", SessionCookie(result.token, cookies, cookies.max_age_seconds));
+        response.SetHeader("Cache-Control", "no-store");
+        return response;
+    }, {.auth = false});
+
+    router.Add("POST", "/api/v1/auth/logout", [&service, cookies](Context& ctx) -> Result<Response> {
+        GX_TRY(service.Logout(ctx.user(), RequestToken(ctx.request()).value_or("")));
+        Response response = Response::NoContent();
+        response.SetHeader("Set-Cookie", SessionCookie("", cookies, 0));
+        return response;
+    });
+
+    router.Add("GET", "/api/v1/me", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(nlohmann::json me, service.Me(ctx.user()));
+        return JsonOk(me);
+    });
+    router.Add("GET", "/api/v1/me/settings", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(nlohmann::json settings, service.GetSettings(ctx.user()));
+        return JsonOk(settings);
+    });
+    router.Add("PUT", "/api/v1/me/settings/{key}", [&service](Context& ctx) -> Result<Response> {
+        nlohmann::json value = nlohmann::json::parse(ctx.request().body, nullptr, false);
+        if (value.is_discarded()) {
+            return Error{ErrorCode::kInvalidJson, "The request body is not valid JSON.", {}, {}};
+        }
+        GX_TRY(service.PutSetting(ctx.user(), ctx.PathParam("key"), value));
+        return Response::NoContent();
+    });
+
+    // Departments
+    router.Add("GET", "/api/v1/departments", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(nlohmann::json list, service.ListDepartments(ctx.user()));
+        return JsonOk(list);
+    });
+    router.Add("POST", "/api/v1/departments", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
+        GX_TRY_ASSIGN(nlohmann::json created, service.CreateDepartment(ctx.user(), body));
+        return Response::Json(201, created);
+    });
+    router.Add("PATCH", "/api/v1/departments/{id}", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+        GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
+        GX_TRY_ASSIGN(nlohmann::json updated, service.UpdateDepartment(ctx.user(), id, body));
+        return JsonOk(updated);
+    });
+    router.Add("DELETE", "/api/v1/departments/{id}", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+        GX_TRY(service.DeleteDepartment(ctx.user(), id));
+        return Response::NoContent();
+    });
+
+    // Roles and permissions
+    router.Add("GET", "/api/v1/roles", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(nlohmann::json list, service.ListRoles(ctx.user()));
+        return JsonOk(list);
+    });
+    router.Add("POST", "/api/v1/roles", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
+        GX_TRY_ASSIGN(nlohmann::json created, service.CreateRole(ctx.user(), body));
+        return Response::Json(201, created);
+    });
+    router.Add("PATCH", "/api/v1/roles/{id}", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+        GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
+        GX_TRY_ASSIGN(nlohmann::json updated, service.UpdateRole(ctx.user(), id, body));
+        return JsonOk(updated);
+    });
+    router.Add("DELETE", "/api/v1/roles/{id}", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+        GX_TRY(service.DeleteRole(ctx.user(), id));
+        return Response::NoContent();
+    });
+    router.Add("GET", "/api/v1/permissions", [](Context&) -> Result<Response> {
+        return JsonOk({{"items", AccountService::AllPermissions()}});
+    });
+
+    // Users
+    router.Add("GET", "/api/v1/users", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(http::ListQuery query,
+                      http::ParseListQuery(ctx.request().query, AccountService::UserListSpec()));
+        GX_TRY_ASSIGN(nlohmann::json list, service.ListUsers(ctx.user(), query));
+        return JsonOk(list);
+    });
+    router.Add("POST", "/api/v1/users", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
+        GX_TRY_ASSIGN(nlohmann::json created, service.CreateUser(ctx.user(), body));
+        return Response::Json(201, created);
+    });
+    router.Add("GET", "/api/v1/users/{id}", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+        GX_TRY_ASSIGN(nlohmann::json user, service.GetUser(ctx.user(), id));
+        return JsonOk(user);
+    });
+    router.Add("PATCH", "/api/v1/users/{id}", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+        GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
+        GX_TRY_ASSIGN(nlohmann::json updated, service.UpdateUser(ctx.user(), id, body));
+        return JsonOk(updated);
+    });
+
+    // Metadata for the generic UI
+    router.Add("GET", "/api/v1/meta/users", [](Context&) -> Result<Response> {
+        return JsonOk(AccountService::UserMeta().ToJson());
+    });
+    router.Add("GET", "/api/v1/meta/roles", [](Context&) -> Result<Response> {
+        return JsonOk(AccountService::RoleMeta().ToJson());
+    });
+    router.Add("GET", "/api/v1/meta/departments", [](Context&) -> Result<Response> {
+        return JsonOk(AccountService::DepartmentMeta().ToJson());
+    });
+}
+
+}  // namespace guanxi::accounts

@@ -1,0 +1,134 @@
+#include "domains/accounts/account_store.hpp"
+
+#include "db/row_json.hpp"
+
+namespace guanxi::accounts::store {
+
+const std::string_view kUserSelect =
+    "SELECT u.id, u.username, u.display_name, u.email, u.phone, u.department_id, d.name, u.role_id, "
+    "r.name, u.manager_id, m.display_name, u.active, u.created_at, u.updated_at, u.version "
+    "FROM users u LEFT JOIN departments d ON d.id = u.department_id "
+    "LEFT JOIN roles r ON r.id = u.role_id LEFT JOIN users m ON m.id = u.manager_id";
+
+namespace {
+
+constexpr std::string_view kCredentials =
+    "SELECT id, password_hash, active FROM users WHERE username = ?";
+constexpr std::string_view kSession =
+    "SELECT u.id, u.username, u.display_name, u.department_id, u.manager_id, u.role_id, "
+    "r.data_scope, r.permissions FROM sessions s JOIN users u ON u.id = s.user_id "
+    "JOIN roles r ON r.id = u.role_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1";
+constexpr std::string_view kInsertSession =
+    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) "
+    "VALUES (?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE token_hash = ?";
+constexpr std::string_view kDeleteUserSessions = "DELETE FROM sessions WHERE user_id = ?";
+constexpr std::string_view kGetAttempts =
+    "SELECT failures, window_start, locked_until FROM login_attempts WHERE key = ?";
+constexpr std::string_view kPutAttempts =
+    "INSERT INTO login_attempts (key, failures, window_start, locked_until) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
+    "window_start = excluded.window_start, locked_until = excluded.locked_until";
+constexpr std::string_view kClearAttempts = "DELETE FROM login_attempts WHERE key = ?";
+
+}  // namespace
+
+DataScope ParseScope(std::string_view s) {
+    if (s == "all") return DataScope::kAll;
+    if (s == "department_tree") return DataScope::kDepartmentTree;
+    if (s == "department") return DataScope::kDepartment;
+    return DataScope::kSelf;
+}
+
+std::string_view ScopeName(DataScope scope) {
+    switch (scope) {
+        case DataScope::kAll: return "all";
+        case DataScope::kDepartmentTree: return "department_tree";
+        case DataScope::kDepartment: return "department";
+        case DataScope::kSelf: return "self";
+    }
+    return "self";
+}
+
+nlohmann::json UserJson(const db::Row& r) {
+    return {{"id", r.Int(0)},
+            {"username", r.Text(1)},
+            {"display_name", r.Text(2)},
+            {"email", db::JsonText(r, 3)},
+            {"phone", db::JsonText(r, 4)},
+            {"department_id", db::JsonInt(r, 5)},
+            {"department_name", db::JsonText(r, 6)},
+            {"role_id", r.Int(7)},
+            {"role_name", db::JsonText(r, 8)},
+            {"manager_id", db::JsonInt(r, 9)},
+            {"manager_name", db::JsonText(r, 10)},
+            {"active", r.Bool(11)},
+            {"created_at", FormatRfc3339(r.Int(12))},
+            {"updated_at", FormatRfc3339(r.Int(13))},
+            {"version", r.Int(14)}};
+}
+
+Result<std::optional<db::Row>> FindUser(db::Connection& conn, std::int64_t id) {
+    return conn.QueryOne(std::string(kUserSelect) + " WHERE u.id = ?", {id});
+}
+
+Result<std::optional<Credentials>> FindCredentials(db::Connection& conn, std::string_view username) {
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(kCredentials, {std::string(username)}));
+    if (!row) return std::optional<Credentials>();
+    return std::optional<Credentials>(Credentials{row->Int(0), row->Text(1), row->Bool(2)});
+}
+
+Result<std::optional<Principal>> FindSession(db::Connection& conn, std::string_view token_hash,
+                                             std::int64_t now) {
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(kSession, {std::string(token_hash), now}));
+    if (!row) return std::optional<Principal>();
+    Principal p;
+    p.user_id = row->Int(0);
+    p.username = row->Text(1);
+    p.display_name = row->Text(2);
+    p.department_id = row->OptInt(3);
+    p.manager_id = row->OptInt(4);
+    p.role_id = row->Int(5);
+    p.scope = ParseScope(row->Text(6));
+    nlohmann::json perms = db::JsonDoc(*row, 7, nlohmann::json::array());
+    for (const auto& perm : perms) {
+        if (perm.is_string()) p.permissions.insert(perm.get<std::string>());
+    }
+    return std::optional<Principal>(std::move(p));
+}
+
+Status InsertSession(db::Connection& conn, std::string_view token_hash, std::int64_t user_id,
+                     std::int64_t now, std::int64_t expires_at, std::string_view ip,
+                     std::string_view user_agent) {
+    GX_TRY(conn.Execute(kInsertSession, {std::string(token_hash), user_id, now, expires_at,
+                                         std::string(ip), std::string(user_agent.substr(0, 300))}));
+    return {};
+}
+
+Status DeleteSession(db::Connection& conn, std::string_view token_hash) {
+    GX_TRY(conn.Execute(kDeleteSession, {std::string(token_hash)}));
+    return {};
+}
+
+Status DeleteUserSessions(db::Connection& conn, std::int64_t user_id) {
+    GX_TRY(conn.Execute(kDeleteUserSessions, {user_id}));
+    return {};
+}
+
+Result<Attempts> GetAttempts(db::Connection& conn, std::string_view key) {
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(kGetAttempts, {std::string(key)}));
+    if (!row) return Attempts{};
+    return Attempts{row->Int(0), row->Int(1), row->Int(2)};
+}
+
+Status PutAttempts(db::Connection& conn, std::string_view key, const Attempts& a) {
+    GX_TRY(conn.Execute(kPutAttempts, {std::string(key), a.failures, a.window_start, a.locked_until}));
+    return {};
+}
+
+Status ClearAttempts(db::Connection& conn, std::string_view key) {
+    GX_TRY(conn.Execute(kClearAttempts, {std::string(key)}));
+    return {};
+}
+
+}  // namespace guanxi::accounts::store

@@ -1,0 +1,103 @@
+#pragma once
+// All SQL of the accounts domain: users, roles, departments, sessions, login attempts.
+
+#include "core/principal.hpp"
+#include "db/database.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace guanxi::accounts::store {
+
+// Columns read by the user queries, and their JSON form (never the password hash).
+extern const std::string_view kUserSelect;  // ... FROM users u LEFT JOIN ... (no WHERE)
+nlohmann::json UserJson(const db::Row& row);
+
+Result<std::optional<db::Row>> FindUser(db::Connection& conn, std::int64_t id);
+
+struct Credentials {
+    std::int64_t user_id;
+    std::string password_hash;
+    bool active;
+};
+Result<std::optional<Credentials>> FindCredentials(db::Connection& conn, std::string_view username);
+
+Result<std::optional<Principal>> FindSession(db::Connection& conn, std::string_view token_hash,
+                                             std::int64_t now);
+Status InsertSession(db::Connection& conn, std::string_view token_hash, std::int64_t user_id,
+                     std::int64_t now, std::int64_t expires_at, std::string_view ip,
+                     std::string_view user_agent);
+Status DeleteSession(db::Connection& conn, std::string_view token_hash);
+Status DeleteUserSessions(db::Connection& conn, std::int64_t user_id);
+
+// Login throttling: the state of one key ("user:name", "ip:1.2.3.4").
+struct Attempts {
+    std::int64_t failures = 0;
+    std::int64_t window_start = 0;
+    std::int64_t locked_until = 0;
+};
+Result<Attempts> GetAttempts(db::Connection& conn, std::string_view key);
+Status PutAttempts(db::Connection& conn, std::string_view key, const Attempts& a);
+Status ClearAttempts(db::Connection& conn, std::string_view key);
+
+DataScope ParseScope(std::string_view s);
+std::string_view ScopeName(DataScope scope);
+
+}  // namespace guanxi::accounts::store
+
+namespace guanxi::accounts::sql {
+
+inline constexpr std::string_view kListDepartments =
+    "SELECT d.id, d.name, d.parent_id, d.created_at, d.updated_at, d.version, "
+    "(SELECT COUNT(*) FROM users u WHERE u.department_id = d.id AND u.active = 1) "
+    "FROM departments d WHERE d.deleted_at IS NULL ORDER BY d.parent_id IS NOT NULL, d.parent_id, d.name, d.id";
+inline constexpr std::string_view kGetDepartment =
+    "SELECT d.id, d.name, d.parent_id, d.created_at, d.updated_at, d.version, 0 "
+    "FROM departments d WHERE d.id = ? AND d.deleted_at IS NULL";
+inline constexpr std::string_view kInsertDepartment =
+    "INSERT INTO departments (name, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id";
+inline constexpr std::string_view kUpdateDepartment =
+    "UPDATE departments SET name = ?, parent_id = ?, updated_at = ?, version = version + 1 "
+    "WHERE id = ? AND deleted_at IS NULL";
+inline constexpr std::string_view kDeleteDepartment =
+    "UPDATE departments SET deleted_at = ?, version = version + 1 WHERE id = ?";
+inline constexpr std::string_view kDepartmentChildren =
+    "SELECT COUNT(*) FROM departments WHERE parent_id = ? AND deleted_at IS NULL";
+inline constexpr std::string_view kDepartmentMembers =
+    "SELECT COUNT(*) FROM users WHERE department_id = ? AND active = 1";
+// The department and every department below it.
+inline constexpr std::string_view kDepartmentSubtree =
+    "WITH RECURSIVE tree(id) AS (SELECT id FROM departments WHERE id = ? "
+    "UNION SELECT d.id FROM departments d JOIN tree t ON d.parent_id = t.id) SELECT id FROM tree";
+
+inline constexpr std::string_view kListRoles =
+    "SELECT id, name, data_scope, permissions, created_at, updated_at, version FROM roles "
+    "WHERE deleted_at IS NULL ORDER BY id";
+inline constexpr std::string_view kGetRole =
+    "SELECT id, name, data_scope, permissions, created_at, updated_at, version FROM roles "
+    "WHERE id = ? AND deleted_at IS NULL";
+inline constexpr std::string_view kInsertRole =
+    "INSERT INTO roles (name, data_scope, permissions, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+    "RETURNING id";
+inline constexpr std::string_view kUpdateRole =
+    "UPDATE roles SET name = ?, data_scope = ?, permissions = ?, updated_at = ?, version = version + 1 "
+    "WHERE id = ? AND deleted_at IS NULL";
+inline constexpr std::string_view kDeleteRole =
+    "UPDATE roles SET deleted_at = ?, name = name || ' #' || id, version = version + 1 WHERE id = ?";
+inline constexpr std::string_view kRoleUsers = "SELECT COUNT(*) FROM users WHERE role_id = ?";
+inline constexpr std::string_view kRoleByName = "SELECT id FROM roles WHERE name = ? AND deleted_at IS NULL";
+
+inline constexpr std::string_view kInsertUser =
+    "INSERT INTO users (username, display_name, email, phone, department_id, role_id, manager_id, "
+    "active, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+inline constexpr std::string_view kUpdateUser =
+    "UPDATE users SET display_name = ?, email = ?, phone = ?, department_id = ?, role_id = ?, "
+    "manager_id = ?, active = ?, updated_at = ?, version = version + 1 WHERE id = ?";
+inline constexpr std::string_view kSetPassword =
+    "UPDATE users SET password_hash = ?, updated_at = ?, version = version + 1 WHERE id = ?";
+inline constexpr std::string_view kUserCount = "SELECT COUNT(*) FROM users";
+inline constexpr std::string_view kUsernameTaken = "SELECT 1 FROM users WHERE username = ?";
+inline constexpr std::string_view kManagerOf = "SELECT manager_id FROM users WHERE id = ?";
+inline constexpr std::string_view kGetSettings = "SELECT settings FROM users WHERE id = ?";
+inline constexpr std::string_view kPutSettings = "UPDATE users SET settings = ? WHERE id = ?";
+
+}  // namespace guanxi::accounts::sql

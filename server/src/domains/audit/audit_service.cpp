@@ -1,0 +1,94 @@
+#include "domains/audit/audit_service.hpp"
+
+#include "core/time.hpp"
+#include "db/row_json.hpp"
+#include "db/sql_builder.hpp"
+
+namespace guanxi::audit {
+
+namespace {
+
+constexpr std::string_view kInsert =
+    "INSERT INTO audit_log (at, user_id, action, entity, entity_id, ip, request_id, details) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kSelect =
+    "SELECT a.id, a.at, a.user_id, u.display_name, a.action, a.entity, a.entity_id, a.ip, "
+    "a.request_id, a.details FROM audit_log a LEFT JOIN users u ON u.id = a.user_id";
+
+Error BadFilter(const std::string& name, const std::string& message) {
+    Error e{ErrorCode::kBadRequest, message, nlohmann::json::object(), {}};
+    e.details["parameter"] = name;
+    return e;
+}
+
+}  // namespace
+
+Status RecordAnonymous(db::Connection& conn, std::optional<std::int64_t> user_id, std::string_view ip,
+                       std::string_view request_id, const Entry& entry) {
+    GX_TRY(conn.Execute(kInsert, {NowSeconds(), db::Nullable(user_id), entry.action,
+                                  entry.entity.empty() ? db::Value(nullptr) : db::Value(entry.entity),
+                                  db::Nullable(entry.entity_id), std::string(ip),
+                                  std::string(request_id), entry.details.dump()}));
+    return {};
+}
+
+Status Record(db::Connection& conn, const Principal& actor, const Entry& entry) {
+    return RecordAnonymous(conn, actor.user_id, actor.ip, actor.request_id, entry);
+}
+
+const http::ListSpec& AuditService::ListSpecification() {
+    static const http::ListSpec kSpec{
+        {"user_id", "action", "entity", "entity_id", "from", "to"},
+        {"at", "id"},
+        {{"id", true}},
+        false,
+    };
+    return kSpec;
+}
+
+Result<nlohmann::json> AuditService::List(const Principal& caller, const http::ListQuery& query) {
+    if (!caller.Can("audit.view")) return Error::Forbidden();
+    db::Where where;
+    for (const auto& [name, value] : query.filters) {
+        if (name == "user_id" || name == "entity_id") {
+            char* end = nullptr;
+            const long long id = std::strtoll(value.c_str(), &end, 10);
+            if (value.empty() || *end != '\0' || id <= 0) {
+                return BadFilter(name, name + " must be a positive integer.");
+            }
+            where.Add("a." + name + " = ?", {static_cast<std::int64_t>(id)});
+        } else if (name == "action" || name == "entity") {
+            where.Add("a." + name + " = ?", {value});
+        } else {
+            auto t = ParseRfc3339(value);
+            if (!t) return BadFilter(name, name + " must be an RFC 3339 time.");
+            where.Add(name == "from" ? "a.at >= ?" : "a.at < ?", {*t});
+        }
+    }
+    std::string order = " ORDER BY ";
+    for (const auto& key : query.sort) order += "a." + key.field + (key.descending ? " DESC, " : " ASC, ");
+    order += "a.id DESC";
+
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    db::Params params = where.params();
+    GX_TRY_ASSIGN(auto count_row, conn->QueryOne("SELECT COUNT(*) FROM audit_log a" + where.Sql(), params));
+    params.emplace_back(query.page_size);
+    params.emplace_back(query.Offset());
+    GX_TRY_ASSIGN(db::Rows rows, conn->Query(std::string(kSelect) + where.Sql() + order + " LIMIT ? OFFSET ?", params));
+    nlohmann::json items = nlohmann::json::array();
+    for (const db::Row& r : rows) {
+        items.push_back({{"id", r.Int(0)},
+                         {"at", FormatRfc3339(r.Int(1))},
+                         {"user_id", db::JsonInt(r, 2)},
+                         {"user_name", db::JsonText(r, 3)},
+                         {"action", r.Text(4)},
+                         {"entity", db::JsonText(r, 5)},
+                         {"entity_id", db::JsonInt(r, 6)},
+                         {"ip", r.Text(7)},
+                         {"request_id", r.Text(8)},
+                         {"details", db::JsonDoc(r, 9, nlohmann::json::object())}});
+    }
+    return http::ListPage(std::move(items), count_row ? count_row->Int(0) : 0, query);
+}
+
+}  // namespace guanxi::audit

@@ -1,0 +1,39 @@
+#pragma once
+// Customers, their contact persons and follow-up records: field metadata, list specification, and
+// the JSON form of a stored row.
+
+#include "core/fields.hpp"
+#include "db/database.hpp"
+#include "http/list_query.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace guanxi::customers {
+
+const EntityMeta& CustomerMeta();
+const EntityMeta& ContactMeta();
+const EntityMeta& FollowupMeta();
+const http::ListSpec& CustomerListSpec();
+const http::ListSpec& FollowupListSpec();
+
+// The SELECT list and FROM clause every customer read uses; CustomerJson reads rows of it.
+extern const std::string_view kCustomerColumns;
+extern const std::string_view kCustomerFrom;
+nlohmann::json CustomerJson(const db::Row& row);
+
+// Positions in kCustomerColumns that services read directly.
+inline constexpr size_t kColId = 0;
+inline constexpr size_t kColName = 1;
+inline constexpr size_t kColOwnerId = 3;
+inline constexpr size_t kColDepartmentId = 5;
+inline constexpr size_t kColVersion = 20;
+inline constexpr size_t kColDeletedAt = 21;
+inline constexpr size_t kColLastOwnerId = 22;
+
+extern const std::string_view kContactColumns;  // FROM contacts k
+nlohmann::json ContactJson(const db::Row& row);
+
+extern const std::string_view kFollowupColumns;  // FROM followups f LEFT JOIN users fu
+nlohmann::json FollowupJson(const db::Row& row);
+
+}  // namespace guanxi::customers

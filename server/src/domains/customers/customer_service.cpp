@@ -1,0 +1,719 @@
+#include "domains/customers/customer_service.hpp"
+
+#include "core/fields.hpp"
+#include "core/text.hpp"
+#include "core/time.hpp"
+#include "db/row_json.hpp"
+#include "db/sql_builder.hpp"
+#include "domains/access/access_gate.hpp"
+#include "domains/audit/audit_service.hpp"
+#include "domains/customers/customer.hpp"
+#include "domains/customers/customer_export.hpp"
+#include "domains/customers/customer_store.hpp"
+#include "domains/customers/search_index.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace guanxi::customers {
+
+namespace {
+
+using access::Gate;
+using nlohmann::json;
+
+constexpr std::string_view kUserForOwner =
+    "SELECT id, department_id, active FROM users WHERE id = ?";
+constexpr std::int64_t kMaxTransferIds = 500;
+
+Error BadParam(const std::string& name, const std::string& message) {
+    return Error{ErrorCode::kBadRequest, message, {{"parameter", name}}, {}};
+}
+
+Error Stale(std::int64_t current) {
+    return Error{ErrorCode::kStaleVersion, "Someone else changed this customer; reload it and try again.",
+                 {{"current_version", current}}, {}};
+}
+
+Status Require(const Principal& caller, std::string_view permission) {
+    if (!caller.Can(permission)) {
+        return Error::Forbidden("You need the permission " + std::string(permission) + ".");
+    }
+    return {};
+}
+
+std::optional<std::int64_t> ParseId(const std::string& s) {
+    if (s.empty() || s.size() > 18) return std::nullopt;
+    std::int64_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
+    return v > 0 ? std::optional(v) : std::nullopt;
+}
+
+std::optional<std::int64_t> ParseTimeOrDate(const std::string& s) {
+    if (auto t = ParseRfc3339(s)) return t;
+    if (auto d = ParseDate(s)) return *d * 86400;
+    return std::nullopt;
+}
+
+std::string EscapeLike(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    return out;
+}
+
+// The ORDER BY for a list: nullable times sort their NULLs last either way; id breaks ties.
+std::string OrderBy(const std::vector<http::SortKey>& sort) {
+    std::string out = " ORDER BY ";
+    for (const auto& key : sort) {
+        const std::string column = "c." + key.field;
+        if (key.field == "next_contact_at" || key.field == "last_contact_at") {
+            out += "(" + column + " IS NULL), ";
+        }
+        out += column + (key.descending ? " DESC, " : " ASC, ");
+    }
+    const bool desc = !sort.empty() && sort.front().descending;
+    return out + (desc ? "c.id DESC" : "c.id ASC");
+}
+
+// The WHERE of a customer list, count or export: the gate, then the filters, then the search.
+Result<db::Where> ListWhere(const Gate& gate, const http::ListQuery& query, db::Backend backend, bool pool_only) {
+    db::Where where;
+    access::Predicate visible = gate.CustomerVisible("c");
+    where.Add(visible.sql, std::move(visible.params));
+    bool deleted = false;
+    if (auto d = query.Filter("deleted")) {
+        if (*d != "true" && *d != "false") return BadParam("deleted", "deleted must be true or false.");
+        deleted = *d == "true";
+        if (deleted && !gate.caller().Can("customers.delete")) {
+            return Error::Forbidden("You need the permission customers.delete to see the recycle bin.");
+        }
+    }
+    where.Add(deleted ? "c.deleted_at IS NOT NULL" : "c.deleted_at IS NULL");
+    if (pool_only) where.Add("c.owner_id IS NULL");
+    const auto& categories = CustomerMeta().Find("category")->options;
+    for (const auto& [name, value] : query.filters) {
+        if (name == "deleted") continue;
+        if (name == "category") {
+            if (std::find(categories.begin(), categories.end(), value) == categories.end()) {
+                return BadParam(name, "Unknown category '" + value + "'.");
+            }
+            where.Add("c.category = ?", {value});
+        } else if (name == "owner_id" || name == "department_id") {
+            std::optional<std::int64_t> id = name == "owner_id" && value == "me" ? std::optional(gate.caller().user_id) : ParseId(value);
+            if (!id) return BadParam(name, name + " must be a positive integer.");
+            where.Add("c." + name + " = ?", {*id});
+        } else if (name == "industry" || name == "region" || name == "source") {
+            where.Add("c." + name + " = ?", {value});
+        } else if (name == "tag") {
+            where.Add("c.tags LIKE ? ESCAPE '\\'", {"%" + EscapeLike(json(value).dump()) + "%"});
+        } else if (name == "in_pool") {
+            if (value != "true" && value != "false") return BadParam(name, "in_pool must be true or false.");
+            where.Add(value == "true" ? "c.owner_id IS NULL" : "c.owner_id IS NOT NULL");
+        } else {
+            auto t = ParseTimeOrDate(value);
+            if (!t) return BadParam(name, name + " must be an RFC 3339 time or a date.");
+            if (name == "next_contact_before") where.Add("c.next_contact_at < ?", {*t});
+            if (name == "next_contact_after") where.Add("c.next_contact_at >= ?", {*t});
+            if (name == "created_before") where.Add("c.created_at < ?", {*t});
+            if (name == "created_after") where.Add("c.created_at >= ?", {*t});
+        }
+    }
+    if (query.q) {
+        access::Predicate match = search::Matches(backend, *query.q);
+        where.Add(match.sql, std::move(match.params));
+    }
+    return where;
+}
+
+// Loads a live customer the caller can see; 404 otherwise.
+Result<db::Row> VisibleCustomer(db::Connection& conn, const Gate& gate, std::int64_t id) {
+    GX_TRY_ASSIGN(auto row, store::Get(conn, id));
+    if (!row || !row->IsNull(kColDeletedAt) || !gate.SeesCustomer(row->OptInt(kColOwnerId))) {
+        return Error::NotFound("Customer");
+    }
+    return std::move(*row);
+}
+
+struct OwnerInfo {
+    std::int64_t id;
+    std::optional<std::int64_t> department_id;
+};
+
+// An active user who can own customers; 422 naming `field` otherwise.
+Result<OwnerInfo> ActiveUser(db::Connection& conn, std::int64_t id, std::string_view field) {
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(kUserForOwner, {id}));
+    if (!row) return Error::Validation(field, "does not exist");
+    if (!row->Bool(2)) return Error::Validation(field, "is deactivated");
+    return OwnerInfo{id, row->OptInt(1)};
+}
+
+// Duplicate matches, each shown in full only when the caller can see it.
+Result<json> FindDuplicates(db::Connection& conn, const Gate& gate, const std::string& name,
+                            const std::string& phone, const std::string& email, bool by_name) {
+    std::map<std::int64_t, json> found;
+    std::vector<std::int64_t> order;
+    const auto add = [&](const db::Rows& rows, const char* reason) {
+        for (const auto& r : rows) {
+            const std::int64_t id = r.Int(0);
+            auto it = found.find(id);
+            if (it != found.end()) {
+                it->second["reasons"].push_back(reason);
+                continue;
+            }
+            const bool visible = gate.SeesCustomer(r.OptInt(2));
+            json m = {{"id", visible ? json(id) : json()},
+                      {"name", visible ? json(r.Text(1)) : json()},
+                      {"owner_id", db::JsonInt(r, 2)},
+                      {"owner_name", db::JsonText(r, 3)},
+                      {"visible", visible},
+                      {"reason", reason},
+                      {"reasons", json::array({reason})}};
+            found.emplace(id, std::move(m));
+            order.push_back(id);
+        }
+    };
+    if (const auto p = text::NormalizePhone(phone); !p.empty()) {
+        GX_TRY_ASSIGN(db::Rows rows, store::ByPhone(conn, p));
+        add(rows, "phone");
+    }
+    if (const auto e = text::NormalizeEmail(email); !e.empty()) {
+        GX_TRY_ASSIGN(db::Rows rows, store::ByEmail(conn, e));
+        add(rows, "email");
+    }
+    if (by_name) {
+        if (const auto n = text::NormalizeCompanyName(name); !n.empty()) {
+            GX_TRY_ASSIGN(db::Rows rows, store::ByName(conn, n));
+            add(rows, "name");
+        }
+    }
+    json matches = json::array();
+    for (std::int64_t id : order) matches.push_back(found[id]);
+    return matches;
+}
+
+std::optional<std::string> BodyText(const json& body, const char* key) {
+    if (!body.contains(key) || !body[key].is_string()) return std::nullopt;
+    std::string v = text::Trim(body[key].get<std::string>());
+    return v.empty() ? std::nullopt : std::optional(v);
+}
+
+std::optional<std::int64_t> BodyTime(const json& body, const char* key) {
+    if (!body.contains(key) || !body[key].is_string()) return std::nullopt;
+    return ParseRfc3339(body[key].get<std::string>());
+}
+
+// Applies the writable fields present in `body` onto `record`.
+void ApplyFields(store::CustomerRecord& record, const json& body) {
+    if (auto v = BodyText(body, "name")) record.name = *v;
+    if (body.contains("category") && body["category"].is_string()) record.category = body["category"].get<std::string>();
+    for (auto [key, field] : {std::pair{"industry", &record.industry}, {"region", &record.region},
+                              {"source", &record.source}, {"phone", &record.phone}, {"email", &record.email},
+                              {"address", &record.address}}) {
+        if (body.contains(key)) *field = BodyText(body, key);
+    }
+    if (body.contains("tags")) {
+        json tags = json::array();
+        for (const auto& t : body["tags"].is_array() ? body["tags"] : json::array()) {
+            std::string tag = text::Trim(t.get<std::string>());
+            if (!tag.empty() && std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
+        }
+        record.tags = tags;
+    }
+    if (body.contains("custom")) record.custom = body["custom"].is_object() ? body["custom"] : json::object();
+    if (body.contains("next_contact_at")) record.next_contact_at = BodyTime(body, "next_contact_at");
+}
+
+Status CheckVersionField(const json& body) {
+    if (body.contains("version") && !body["version"].is_number_integer()) {
+        return Error::Validation("version", "must be an integer");
+    }
+    return {};
+}
+
+Status LockDuplicateKeys(db::Connection& conn, const store::CustomerRecord& record) {
+    // PostgreSQL runs writers concurrently: serialise creates that share a phone or e-mail so the
+    // duplicate check and the insert cannot interleave. (SQLite already has one writer.)
+    if (conn.backend() != db::Backend::kPostgres) return {};
+    for (const std::string& key : {text::NormalizePhone(record.phone.value_or("")),
+                                  text::NormalizeEmail(record.email.value_or(""))}) {
+        if (!key.empty()) GX_TRY(conn.Query("SELECT pg_advisory_xact_lock(hashtext(?))", {key}));
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<nlohmann::json> CustomerService::List(const Principal& caller, const http::ListQuery& query, bool pool_only) {
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
+    GX_TRY_ASSIGN(db::Where where, ListWhere(gate, query, db_.backend(), pool_only));
+    db::Params params = where.params();
+    GX_TRY_ASSIGN(auto count, conn->QueryOne("SELECT COUNT(*) FROM customers c" + where.Sql(), params));
+    params.emplace_back(query.page_size);
+    params.emplace_back(query.Offset());
+    const std::string sql = "SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) + where.Sql() +
+                            OrderBy(query.sort) + " LIMIT ? OFFSET ?";
+    json items = json::array();
+    GX_TRY(conn->ForEach(sql, params, [&](const db::Row& row) {
+        items.push_back(CustomerJson(row));
+        return true;
+    }));
+    return http::ListPage(std::move(items), count->Int(0), query);
+}
+
+Result<nlohmann::json> CustomerService::Counts(const Principal& caller, const http::ListQuery& query) {
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
+    GX_TRY_ASSIGN(db::Where where, ListWhere(gate, query, db_.backend(), false));
+    GX_TRY_ASSIGN(db::Rows rows, conn->Query("SELECT c.category, COUNT(*) FROM customers c" + where.Sql() +
+                                                 " GROUP BY c.category ORDER BY c.category",
+                                             where.params()));
+    json by_category = json::object();
+    std::int64_t total = 0;
+    for (const auto& r : rows) {
+        by_category[r.Text(0)] = r.Int(1);
+        total += r.Int(1);
+    }
+    return json{{"total", total}, {"by_category", by_category}};
+}
+
+Result<nlohmann::json> CustomerService::Get(const Principal& caller, std::int64_t id) {
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
+    GX_TRY_ASSIGN(db::Row row, VisibleCustomer(*conn, gate, id));
+    json customer = CustomerJson(row);
+    GX_TRY_ASSIGN(db::Rows contacts, store::Contacts(*conn, id));
+    customer["contacts"] = json::array();
+    for (const auto& c : contacts) customer["contacts"].push_back(ContactJson(c));
+    return customer;
+}
+
+Result<nlohmann::json> CustomerService::Create(const Principal& caller, const nlohmann::json& body) {
+    GX_TRY(Require(caller, "customers.create"));
+    GX_TRY(ValidateBody(CustomerMeta(), body, true, {"allow_duplicate"}));
+    if (body.contains("allow_duplicate") && !body["allow_duplicate"].is_boolean()) {
+        return Error::Validation("allow_duplicate", "must be true or false");
+    }
+    const bool allow_duplicate = body.value("allow_duplicate", false);
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        store::CustomerRecord record;
+        ApplyFields(record, body);
+        // Owner: the creator unless the body names another (which needs customers.transfer) or
+        // null (straight into the public pool).
+        std::optional<std::int64_t> department = caller.department_id;
+        record.owner_id = caller.user_id;
+        if (body.contains("owner_id")) {
+            record.owner_id = OptInt(body, "owner_id");
+            if (record.owner_id && *record.owner_id != caller.user_id) {
+                GX_TRY(Require(caller, "customers.transfer"));
+            }
+            if (record.owner_id) {
+                GX_TRY_ASSIGN(OwnerInfo owner, ActiveUser(conn, *record.owner_id, "owner_id"));
+                department = owner.department_id;
+            }
+        }
+        if (body.contains("department_id") && OptInt(body, "department_id") != department) {
+            GX_TRY(Require(caller, "customers.transfer"));
+            department = OptInt(body, "department_id");
+            if (department) {
+                GX_TRY_ASSIGN(auto dep, conn.QueryOne("SELECT 1 FROM departments WHERE id = ? AND deleted_at IS NULL", {*department}));
+                if (!dep) return Error::Validation("department_id", "does not exist");
+            }
+        }
+        record.department_id = department;
+
+        GX_TRY(LockDuplicateKeys(conn, record));
+        if (!allow_duplicate) {
+            GX_TRY_ASSIGN(json matches, FindDuplicates(conn, gate, record.name, record.phone.value_or(""),
+                                                       record.email.value_or(""), false));
+            if (!matches.empty()) {
+                return Error{ErrorCode::kDuplicate,
+                             "A customer with this phone or e-mail already exists.",
+                             {{"matches", matches}}, {}};
+            }
+        }
+        const auto now = NowSeconds();
+        GX_TRY_ASSIGN(std::int64_t id, store::Insert(conn, record, caller.user_id, now));
+        GX_TRY(search::Reindex(conn, id));
+        GX_TRY(store::LogOwnership(conn, id, "create", std::nullopt, record.owner_id, caller.user_id, std::nullopt, now));
+        GX_TRY(audit::Record(conn, caller, {"customer.create", "customer", id, {{"name", record.name}}}));
+        GX_TRY_ASSIGN(auto row, store::Get(conn, id));
+        json out = CustomerJson(*row);
+        out["contacts"] = json::array();
+        return out;
+    });
+}
+
+Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int64_t id, const nlohmann::json& body) {
+    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(CheckVersionField(body));
+    GX_TRY(ValidateBody(CustomerMeta(), body, false, {"version"}));
+    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
+        const std::int64_t version = row.Int(kColVersion);
+        if (auto v = OptInt(body, "version"); v && *v != version) return Stale(version);
+        store::CustomerRecord record = store::RecordFromRow(row);
+        const store::CustomerRecord before = record;
+        ApplyFields(record, body);
+        const auto now = NowSeconds();
+        bool owner_changed = false;
+        if (body.contains("owner_id") && OptInt(body, "owner_id") != record.owner_id) {
+            GX_TRY(Require(caller, "customers.transfer"));
+            record.owner_id = OptInt(body, "owner_id");
+            record.last_owner_id = before.owner_id;
+            owner_changed = true;
+            if (record.owner_id) {
+                GX_TRY_ASSIGN(OwnerInfo owner, ActiveUser(conn, *record.owner_id, "owner_id"));
+                record.department_id = owner.department_id;
+            }
+        }
+        if (body.contains("department_id") && OptInt(body, "department_id") != record.department_id) {
+            GX_TRY(Require(caller, "customers.transfer"));
+            record.department_id = OptInt(body, "department_id");
+        }
+        GX_TRY_ASSIGN(bool updated, store::Update(conn, id, record, version, now));
+        if (!updated) return Stale(version);
+        if (record.name != before.name || record.phone != before.phone || record.email != before.email) {
+            GX_TRY(search::Reindex(conn, id));
+        }
+        if (owner_changed) {
+            GX_TRY(store::LogOwnership(conn, id, "transfer", before.owner_id, record.owner_id, caller.user_id,
+                                       std::nullopt, now));
+        }
+        json logged = body;
+        logged.erase("version");
+        return audit::Record(conn, caller, {"customer.update", "customer", id, logged});
+    }));
+    return Get(caller, id);
+}
+
+Status CustomerService::Delete(const Principal& caller, std::int64_t id) {
+    GX_TRY(Require(caller, "customers.delete"));
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
+        GX_TRY(store::SetDeleted(conn, id, NowSeconds(), NowSeconds()));
+        return audit::Record(conn, caller, {"customer.delete", "customer", id, {{"name", row.Text(kColName)}}});
+    });
+}
+
+Result<nlohmann::json> CustomerService::Restore(const Principal& caller, std::int64_t id) {
+    GX_TRY(Require(caller, "customers.delete"));
+    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(auto row, store::Get(conn, id));
+        if (!row || row->IsNull(kColDeletedAt) || !gate.SeesCustomer(row->OptInt(kColOwnerId))) {
+            return Error::NotFound("Deleted customer");
+        }
+        GX_TRY(store::SetDeleted(conn, id, std::nullopt, NowSeconds()));
+        return audit::Record(conn, caller, {"customer.restore", "customer", id, {}});
+    }));
+    return Get(caller, id);
+}
+
+Result<nlohmann::json> CustomerService::CheckDuplicates(const Principal& caller, const nlohmann::json& body) {
+    GX_TRY(Require(caller, "customers.view"));
+    static const EntityMeta kMeta{"customers", {{"name", FieldType::kString, false, 200},
+                                                {"phone", FieldType::kPhone, false, 32},
+                                                {"email", FieldType::kEmail, false, 254}}};
+    GX_TRY(ValidateBody(kMeta, body, false));
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
+    GX_TRY_ASSIGN(json matches, FindDuplicates(*conn, gate, BodyText(body, "name").value_or(""),
+                                               BodyText(body, "phone").value_or(""),
+                                               BodyText(body, "email").value_or(""), true));
+    return json{{"matches", matches}};
+}
+
+Result<nlohmann::json> CustomerService::Transfer(const Principal& caller, const nlohmann::json& body) {
+    GX_TRY(Require(caller, "customers.transfer"));
+    Error invalid{ErrorCode::kValidationFailed, "Some fields are invalid.", json::object(), {}};
+    bool bad = false;
+    for (const auto& [key, value] : body.items()) {
+        if (key != "ids" && key != "owner_id" && key != "reason") {
+            invalid.Field(key, "is not a known field");
+            bad = true;
+        }
+    }
+    std::vector<std::int64_t> ids;
+    if (!body.contains("ids") || !body["ids"].is_array() || body["ids"].empty() ||
+        body["ids"].size() > static_cast<size_t>(kMaxTransferIds)) {
+        invalid.Field("ids", "must be a list of 1 to 500 customer ids");
+        bad = true;
+    } else {
+        for (const auto& v : body["ids"]) {
+            if (!v.is_number_integer() || v.get<std::int64_t>() <= 0) {
+                invalid.Field("ids", "must contain only positive integers");
+                bad = true;
+                break;
+            }
+            ids.push_back(v.get<std::int64_t>());
+        }
+    }
+    if (!body.contains("owner_id") || !body["owner_id"].is_number_integer()) {
+        invalid.Field("owner_id", "must be a user id");
+        bad = true;
+    }
+    if (body.contains("reason") && (!body["reason"].is_string() || text::CodePointCount(body["reason"].get<std::string>()) > 500)) {
+        invalid.Field("reason", "must be a text of at most 500 characters");
+        bad = true;
+    }
+    if (bad) return invalid;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    const std::int64_t to = body["owner_id"].get<std::int64_t>();
+    const auto reason = BodyText(body, "reason");
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(OwnerInfo owner, ActiveUser(conn, to, "owner_id"));
+        const auto now = NowSeconds();
+        std::int64_t moved = 0;
+        for (std::int64_t id : ids) {
+            auto row = VisibleCustomer(conn, gate, id);
+            if (!row) {
+                Error e = std::move(row).error();
+                e.details["id"] = id;
+                return e;  // nothing is changed: the transaction rolls back
+            }
+            const auto from = row->OptInt(kColOwnerId);
+            if (from == std::optional(to)) continue;
+            GX_TRY(store::SetOwner(conn, id, to, owner.department_id, from, now));
+            GX_TRY(store::LogOwnership(conn, id, "transfer", from, to, caller.user_id, reason, now));
+            ++moved;
+        }
+        GX_TRY(audit::Record(conn, caller, {"customer.transfer", "customer", std::nullopt,
+                                            {{"ids", ids}, {"owner_id", to}, {"reason", reason ? json(*reason) : json()}}}));
+        return json{{"transferred", moved}};
+    });
+}
+
+Result<nlohmann::json> CustomerService::HandOver(const Principal& caller, std::int64_t from_user_id,
+                                                 const nlohmann::json& body) {
+    if (!caller.Can("users.manage")) return Error::Forbidden();
+    for (const auto& [key, value] : body.items()) {
+        if (key != "to_user_id") return Error::Validation(key, "is not a known field");
+    }
+    if (!body.contains("to_user_id") || !body["to_user_id"].is_number_integer()) {
+        return Error::Validation("to_user_id", "must be a user id");
+    }
+    const std::int64_t to = body["to_user_id"].get<std::int64_t>();
+    if (to == from_user_id) return Error::Validation("to_user_id", "must be another user");
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+        GX_TRY_ASSIGN(auto from, conn.QueryOne(kUserForOwner, {from_user_id}));
+        if (!from) return Error::NotFound("User");
+        GX_TRY_ASSIGN(OwnerInfo owner, ActiveUser(conn, to, "to_user_id"));
+        GX_TRY_ASSIGN(std::int64_t moved, store::HandOver(conn, from_user_id, to, owner.department_id,
+                                                          caller.user_id, NowSeconds()));
+        GX_TRY(audit::Record(conn, caller, {"user.handover", "user", from_user_id,
+                                            {{"to_user_id", to}, {"customers", moved}}}));
+        return json{{"transferred", moved}};
+    });
+}
+
+Result<nlohmann::json> CustomerService::Claim(const Principal& caller, std::int64_t id) {
+    GX_TRY(Require(caller, "customers.view"));
+    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(auto row, store::Get(conn, id));
+        if (!row || !row->IsNull(kColDeletedAt)) return Error::NotFound("Customer");
+        const auto now = NowSeconds();
+        // The conditional UPDATE is the arbiter: only one claimer finds owner_id still NULL.
+        GX_TRY_ASSIGN(bool won, store::ClaimIfInPool(conn, id, caller.user_id, caller.department_id, now));
+        if (!won) {
+            GX_TRY_ASSIGN(auto current, store::Get(conn, id));
+            if (!current || !gate.SeesCustomer(current->OptInt(kColOwnerId))) {
+                // Claimed by someone whose customers the caller can't see: say only that.
+                return Error{ErrorCode::kAlreadyClaimed, "Someone else claimed this customer first.", json::object(), {}};
+            }
+            return Error{ErrorCode::kAlreadyClaimed, "Someone else claimed this customer first.",
+                         {{"owner_id", db::JsonInt(*current, kColOwnerId)}}, {}};
+        }
+        GX_TRY(store::LogOwnership(conn, id, "claim", std::nullopt, caller.user_id, caller.user_id, std::nullopt, now));
+        return audit::Record(conn, caller, {"customer.claim", "customer", id, {}});
+    }));
+    return Get(caller, id);
+}
+
+Result<nlohmann::json> CustomerService::Release(const Principal& caller, std::int64_t id, const nlohmann::json& body) {
+    for (const auto& [key, value] : body.items()) {
+        if (key != "reason") return Error::Validation(key, "is not a known field");
+    }
+    if (body.contains("reason") && (!body["reason"].is_string() || text::CodePointCount(body["reason"].get<std::string>()) > 500)) {
+        return Error::Validation("reason", "must be a text of at most 500 characters");
+    }
+    const auto reason = BodyText(body, "reason");
+    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
+        const auto owner = row.OptInt(kColOwnerId);
+        if (!owner) return Error{ErrorCode::kConflict, "This customer is already in the public pool.", json::object(), {}};
+        if (*owner != caller.user_id) GX_TRY(Require(caller, "customers.transfer"));
+        const auto now = NowSeconds();
+        GX_TRY(store::SetOwner(conn, id, std::nullopt, row.OptInt(kColDepartmentId), owner, now));
+        GX_TRY(store::LogOwnership(conn, id, "release", owner, std::nullopt, caller.user_id, reason, now));
+        return audit::Record(conn, caller, {"customer.release", "customer", id, {{"reason", reason ? json(*reason) : json()}}});
+    }));
+    return Get(caller, id);
+}
+
+Result<nlohmann::json> CustomerService::History(const Principal& caller, std::int64_t id) {
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
+    GX_TRY_ASSIGN(db::Row row, VisibleCustomer(*conn, gate, id));
+    GX_TRY_ASSIGN(db::Rows rows, store::History(*conn, id));
+    json items = json::array();
+    for (const auto& r : rows) items.push_back(store::HistoryJson(r));
+    return json{{"items", items}, {"total", items.size()}};
+}
+
+Result<ExportFile> CustomerService::Export(const Principal& caller, const http::ListQuery& query, std::string_view format) {
+    GX_TRY(Require(caller, "customers.export"));
+    if (format != "csv" && format != "xlsx") return BadParam("format", "format must be csv or xlsx.");
+    ExportFile file;
+    {
+        GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+        GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
+        GX_TRY_ASSIGN(db::Where where, ListWhere(gate, query, db_.backend(), false));
+        const std::string sql = "SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) + where.Sql() +
+                                OrderBy(query.sort);
+        auto writer = ExportWriter::Create(format);
+        GX_TRY(conn->ForEach(sql, where.params(), [&](const db::Row& row) {
+            writer->Add(row);
+            return true;
+        }));
+        GX_TRY_ASSIGN(file, writer->Finish());
+    }
+    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        json filters = json::object();
+        for (const auto& [k, v] : query.filters) filters[k] = v;
+        if (query.q) filters["q"] = *query.q;
+        return audit::Record(conn, caller, {"customer.export", "customer", std::nullopt,
+                                            {{"format", format}, {"rows", file.rows}, {"filters", filters}}});
+    }));
+    return file;
+}
+
+// ---- Contacts ----
+
+Result<nlohmann::json> CustomerService::ListContacts(const Principal& caller, std::int64_t customer_id) {
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
+    GX_TRY_ASSIGN(db::Row row, VisibleCustomer(*conn, gate, customer_id));
+    GX_TRY_ASSIGN(db::Rows rows, store::Contacts(*conn, customer_id));
+    json items = json::array();
+    for (const auto& r : rows) items.push_back(ContactJson(r));
+    return json{{"items", items}, {"total", items.size()}, {"page", 1}, {"page_size", items.size()}};
+}
+
+Result<nlohmann::json> CustomerService::CreateContact(const Principal& caller, std::int64_t customer_id,
+                                                      const nlohmann::json& body) {
+    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(ValidateBody(ContactMeta(), body, true));
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
+        json fields = body;
+        fields["name"] = text::Trim(body["name"].get<std::string>());
+        GX_TRY_ASSIGN(std::int64_t id, store::InsertContact(conn, customer_id, fields, NowSeconds()));
+        if (body.value("primary", false)) GX_TRY(store::ClearPrimary(conn, customer_id, id));
+        GX_TRY(search::Reindex(conn, customer_id));
+        GX_TRY(audit::Record(conn, caller, {"contact.create", "customer", customer_id, {{"contact_id", id}}}));
+        GX_TRY_ASSIGN(auto created, store::GetContact(conn, customer_id, id));
+        return ContactJson(*created);
+    });
+}
+
+Result<nlohmann::json> CustomerService::UpdateContact(const Principal& caller, std::int64_t customer_id,
+                                                      std::int64_t contact_id, const nlohmann::json& body) {
+    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(CheckVersionField(body));
+    GX_TRY(ValidateBody(ContactMeta(), body, false, {"version"}));
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
+        GX_TRY_ASSIGN(auto current, store::GetContact(conn, customer_id, contact_id));
+        if (!current) return Error::NotFound("Contact");
+        json fields = ContactJson(*current);
+        const std::int64_t version = fields["version"].get<std::int64_t>();
+        if (auto v = OptInt(body, "version"); v && *v != version) return Stale(version);
+        for (const auto& [key, value] : body.items()) {
+            if (key != "version") fields[key] = value;
+        }
+        if (fields["name"].is_null() || text::Trim(fields["name"].get<std::string>()).empty()) {
+            return Error::Validation("name", "is required");
+        }
+        GX_TRY_ASSIGN(bool updated, store::UpdateContact(conn, contact_id, fields, version, NowSeconds()));
+        if (!updated) return Stale(version);
+        if (fields.value("primary", false)) GX_TRY(store::ClearPrimary(conn, customer_id, contact_id));
+        GX_TRY(search::Reindex(conn, customer_id));
+        GX_TRY(audit::Record(conn, caller, {"contact.update", "customer", customer_id, {{"contact_id", contact_id}}}));
+        GX_TRY_ASSIGN(auto updated_row, store::GetContact(conn, customer_id, contact_id));
+        return ContactJson(*updated_row);
+    });
+}
+
+Status CustomerService::DeleteContact(const Principal& caller, std::int64_t customer_id, std::int64_t contact_id) {
+    GX_TRY(Require(caller, "customers.edit"));
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
+        GX_TRY_ASSIGN(auto current, store::GetContact(conn, customer_id, contact_id));
+        if (!current) return Error::NotFound("Contact");
+        GX_TRY(store::DeleteContact(conn, contact_id, NowSeconds()));
+        GX_TRY(search::Reindex(conn, customer_id));
+        return audit::Record(conn, caller, {"contact.delete", "customer", customer_id, {{"contact_id", contact_id}}});
+    });
+}
+
+// ---- Follow-ups ----
+
+Result<nlohmann::json> CustomerService::ListFollowups(const Principal& caller, std::int64_t customer_id,
+                                                      const http::ListQuery& query) {
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
+    GX_TRY_ASSIGN(db::Row row, VisibleCustomer(*conn, gate, customer_id));
+    if (!gate.SeesFollowups(row.OptInt(kColOwnerId), row.OptInt(kColLastOwnerId))) {
+        return http::ListPage(json::array(), 0, query);
+    }
+    GX_TRY_ASSIGN(std::int64_t total, store::CountFollowups(*conn, customer_id));
+    GX_TRY_ASSIGN(db::Rows rows, store::Followups(*conn, customer_id, query.page_size, query.Offset()));
+    json items = json::array();
+    for (const auto& r : rows) items.push_back(FollowupJson(r));
+    return http::ListPage(std::move(items), total, query);
+}
+
+Result<nlohmann::json> CustomerService::CreateFollowup(const Principal& caller, std::int64_t customer_id,
+                                                       const nlohmann::json& body) {
+    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(ValidateBody(FollowupMeta(), body, true));
+    const auto now = NowSeconds();
+    const std::int64_t contacted_at = BodyTime(body, "contacted_at").value_or(now);
+    if (contacted_at > now + 300) return Error::Validation("contacted_at", "cannot be in the future");
+    const auto next_contact_at = BodyTime(body, "next_contact_at");
+    if (text::Trim(body["content"].get<std::string>()).empty()) return Error::Validation("content", "must not be empty");
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
+        if (!gate.SeesFollowups(row.OptInt(kColOwnerId), row.OptInt(kColLastOwnerId))) {
+            return Error::NotFound("Customer");
+        }
+        GX_TRY_ASSIGN(std::int64_t id, store::InsertFollowup(conn, customer_id, caller.user_id,
+                                                             body["kind"].get<std::string>(),
+                                                             body["content"].get<std::string>(), contacted_at,
+                                                             next_contact_at, now));
+        GX_TRY(store::TouchContactTimes(conn, customer_id, contacted_at, next_contact_at, now));
+        GX_TRY(audit::Record(conn, caller, {"followup.create", "customer", customer_id, {{"followup_id", id}}}));
+        GX_TRY_ASSIGN(auto created, store::GetFollowup(conn, id));
+        return FollowupJson(*created);
+    });
+}
+
+}  // namespace guanxi::customers

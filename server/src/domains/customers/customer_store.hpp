@@ -1,0 +1,77 @@
+#pragma once
+// All SQL of the customers domain. Functions run inside the caller's transaction and never check
+// permissions: that is the service's job, through the access gate.
+
+#include "db/database.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace guanxi::customers::store {
+
+struct CustomerRecord {
+    std::string name;
+    std::string category = "potential";
+    std::optional<std::int64_t> owner_id;
+    std::optional<std::int64_t> last_owner_id;
+    std::optional<std::int64_t> department_id;
+    std::optional<std::string> industry, region, source, phone, email, address;
+    nlohmann::json tags = nlohmann::json::array();
+    nlohmann::json custom = nlohmann::json::object();
+    std::optional<std::int64_t> last_contact_at, next_contact_at;
+};
+
+// A record from a row of kCustomerColumns.
+CustomerRecord RecordFromRow(const db::Row& row);
+
+Result<std::optional<db::Row>> Get(db::Connection& conn, std::int64_t id);
+Result<std::int64_t> Insert(db::Connection& conn, const CustomerRecord& record,
+                            std::optional<std::int64_t> created_by, std::int64_t now);
+// False when `expected_version` is no longer current.
+Result<bool> Update(db::Connection& conn, std::int64_t id, const CustomerRecord& record,
+                    std::int64_t expected_version, std::int64_t now);
+Status SetDeleted(db::Connection& conn, std::int64_t id, std::optional<std::int64_t> deleted_at,
+                  std::int64_t now);
+
+// Ownership
+Result<bool> ClaimIfInPool(db::Connection& conn, std::int64_t id, std::int64_t user_id,
+                           std::optional<std::int64_t> department_id, std::int64_t now);
+Status SetOwner(db::Connection& conn, std::int64_t id, std::optional<std::int64_t> owner_id,
+                std::optional<std::int64_t> department_id, std::optional<std::int64_t> last_owner_id,
+                std::int64_t now);
+Status LogOwnership(db::Connection& conn, std::int64_t customer_id, std::string_view kind,
+                    std::optional<std::int64_t> from, std::optional<std::int64_t> to,
+                    std::int64_t by, const std::optional<std::string>& reason, std::int64_t now);
+// Moves every live customer of `from` to `to` in one statement; logs each. Returns how many.
+Result<std::int64_t> HandOver(db::Connection& conn, std::int64_t from, std::int64_t to,
+                              std::optional<std::int64_t> to_department, std::int64_t by,
+                              std::int64_t now);
+Result<db::Rows> History(db::Connection& conn, std::int64_t customer_id);
+nlohmann::json HistoryJson(const db::Row& row);
+
+// Duplicate candidates (live customers only): id, name, owner_id, owner name, last_owner_id.
+Result<db::Rows> ByPhone(db::Connection& conn, std::string_view phone_norm);
+Result<db::Rows> ByEmail(db::Connection& conn, std::string_view email_norm);
+Result<db::Rows> ByName(db::Connection& conn, std::string_view name_norm);
+
+// Contacts
+Result<db::Rows> Contacts(db::Connection& conn, std::int64_t customer_id);
+Result<std::optional<db::Row>> GetContact(db::Connection& conn, std::int64_t customer_id, std::int64_t contact_id);
+Result<std::int64_t> InsertContact(db::Connection& conn, std::int64_t customer_id, const nlohmann::json& fields, std::int64_t now);
+Result<bool> UpdateContact(db::Connection& conn, std::int64_t contact_id, const nlohmann::json& fields,
+                           std::int64_t expected_version, std::int64_t now);
+Status DeleteContact(db::Connection& conn, std::int64_t contact_id, std::int64_t now);
+Status ClearPrimary(db::Connection& conn, std::int64_t customer_id, std::int64_t except_contact_id);
+
+// Follow-ups
+Result<db::Rows> Followups(db::Connection& conn, std::int64_t customer_id, std::int64_t limit, std::int64_t offset);
+Result<std::int64_t> CountFollowups(db::Connection& conn, std::int64_t customer_id);
+Result<std::int64_t> InsertFollowup(db::Connection& conn, std::int64_t customer_id, std::int64_t user_id,
+                                    std::string_view kind, std::string_view content, std::int64_t contacted_at,
+                                    std::optional<std::int64_t> next_contact_at, std::int64_t now);
+Result<std::optional<db::Row>> GetFollowup(db::Connection& conn, std::int64_t id);
+// last_contact_at becomes the later of its value and `contacted_at`; next_contact_at is replaced
+// when `next_contact_at` is set.
+Status TouchContactTimes(db::Connection& conn, std::int64_t customer_id, std::int64_t contacted_at,
+                         std::optional<std::int64_t> next_contact_at, std::int64_t now);
+
+}  // namespace guanxi::customers::store

@@ -1,0 +1,106 @@
+#include "domains/customers/search_index.hpp"
+
+#include "core/text.hpp"
+#include "db/sql_builder.hpp"
+
+#include <algorithm>
+
+namespace guanxi::customers::search {
+
+namespace {
+
+constexpr std::string_view kSources =
+    "SELECT name, phone, phone_norm, email FROM customers WHERE id = ? "
+    "UNION ALL SELECT name, phone, phone_norm, email FROM contacts WHERE customer_id = ? AND deleted_at IS NULL";
+constexpr std::string_view kDeleteGrams = "DELETE FROM customer_search WHERE customer_id = ?";
+constexpr std::string_view kSetSearchText = "UPDATE customers SET search_text = ? WHERE id = ?";
+constexpr size_t kInsertBatch = 64;
+// The largest code point: a gram starting with X lies in [X, X + U+10FFFF].
+constexpr std::string_view kMaxCodePoint = "\xF4\x8F\xBF\xBF";
+
+std::string EscapeLike(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    return out;
+}
+
+}  // namespace
+
+Status Reindex(db::Connection& conn, std::int64_t customer_id) {
+    GX_TRY(conn.Execute(kDeleteGrams, {customer_id}));
+    GX_TRY_ASSIGN(db::Rows rows, conn.Query(kSources, {customer_id, customer_id}));
+    std::vector<std::string> grams;
+    std::string search_text;
+    for (const auto& row : rows) {
+        for (size_t i = 0; i < row.size(); ++i) {
+            if (row.IsNull(i)) continue;
+            const std::string value = text::AsciiLower(row.Text(i));
+            if (value.empty()) continue;
+            auto g = text::SearchGrams(value);
+            grams.insert(grams.end(), g.begin(), g.end());
+            search_text += value;
+            search_text.push_back('\n');
+        }
+    }
+    std::sort(grams.begin(), grams.end());
+    grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+    for (size_t start = 0; start < grams.size(); start += kInsertBatch) {
+        const size_t n = std::min(kInsertBatch, grams.size() - start);
+        std::string sql = "INSERT INTO customer_search (gram, customer_id) VALUES ";
+        db::Params params;
+        for (size_t i = 0; i < n; ++i) {
+            sql += i == 0 ? "(?, ?)" : ", (?, ?)";
+            params.emplace_back(grams[start + i]);
+            params.emplace_back(customer_id);
+        }
+        GX_TRY(conn.Execute(sql, params));
+    }
+    GX_TRY(conn.Execute(kSetSearchText, {search_text, customer_id}));
+    return {};
+}
+
+access::Predicate Matches(db::Backend backend, std::string_view q) {
+    access::Predicate out;
+    std::vector<std::string> clauses;
+    size_t words = 0;
+    const std::string lowered = text::AsciiLower(q);
+    size_t start = 0;
+    while (start < lowered.size() && words < 5) {
+        size_t end = lowered.find(' ', start);
+        if (end == std::string::npos) end = lowered.size();
+        const std::string word = lowered.substr(start, end - start);
+        start = end + 1;
+        if (word.empty()) continue;
+        ++words;
+        const auto points = text::CodePoints(word);
+        if (points.size() == 1) {
+            clauses.push_back("c.id IN (SELECT customer_id FROM customer_search WHERE gram >= ? AND gram <= ?)");
+            out.params.emplace_back(word);
+            out.params.emplace_back(word + std::string(kMaxCodePoint));
+        } else if (points.size() == 2) {
+            clauses.push_back("c.id IN (SELECT customer_id FROM customer_search WHERE gram = ?)");
+            out.params.emplace_back(word);
+        } else if (backend == db::Backend::kPostgres) {
+            clauses.push_back("c.search_text LIKE ? ESCAPE '\\'");
+            out.params.emplace_back("%" + EscapeLike(word) + "%");
+        } else {
+            std::vector<std::string> bigrams;
+            for (size_t i = 0; i + 1 < points.size(); ++i) bigrams.push_back(std::string(points[i]) + std::string(points[i + 1]));
+            std::sort(bigrams.begin(), bigrams.end());
+            bigrams.erase(std::unique(bigrams.begin(), bigrams.end()), bigrams.end());
+            clauses.push_back("c.id IN (SELECT customer_id FROM customer_search WHERE gram IN (" +
+                              db::Placeholders(bigrams.size()) + ") GROUP BY customer_id HAVING COUNT(*) = " +
+                              std::to_string(bigrams.size()) + ") AND c.search_text LIKE ? ESCAPE '\\'");
+            for (auto& b : bigrams) out.params.emplace_back(std::move(b));
+            out.params.emplace_back("%" + EscapeLike(word) + "%");
+        }
+    }
+    if (clauses.empty()) return {"1 = 1", {}};
+    for (size_t i = 0; i < clauses.size(); ++i) out.sql += (i == 0 ? "(" : " AND (") + clauses[i] + ")";
+    return out;
+}
+
+}  // namespace guanxi::customers::search

@@ -1,0 +1,58 @@
+#pragma once
+// Parses a list request's query string (API.md "Lists"): page, page_size (1..500), sort
+// ("-created_at,name"), q, and the resource's own filters. Anything the resource does not know is a
+// 400 naming the parameter, never silently ignored.
+
+#include "core/error.hpp"
+
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace guanxi::http {
+
+struct SortKey {
+    std::string field;
+    bool descending = false;
+};
+
+struct ListQuery {
+    std::int64_t page = 1;
+    std::int64_t page_size = 50;
+    std::vector<SortKey> sort;
+    std::optional<std::string> q;
+    std::vector<std::pair<std::string, std::string>> filters;
+
+    std::int64_t Offset() const { return (page - 1) * page_size; }
+    std::optional<std::string> Filter(std::string_view name) const;
+};
+
+struct ListSpec {
+    std::set<std::string, std::less<>> filters;
+    std::set<std::string, std::less<>> sorts;
+    std::vector<SortKey> default_sort;
+    bool searchable = true;
+};
+
+constexpr std::int64_t kMaxPageSize = 500;
+
+Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::string>>& query,
+                                 const ListSpec& spec);
+
+}  // namespace guanxi::http
+
+#include <nlohmann/json.hpp>
+
+namespace guanxi::http {
+
+// {"items":[...],"total":N,"page":P,"page_size":S}
+inline nlohmann::json ListPage(nlohmann::json items, std::int64_t total, const ListQuery& query) {
+    return {{"items", std::move(items)},
+            {"total", total},
+            {"page", query.page},
+            {"page_size", query.page_size}};
+}
+
+}  // namespace guanxi::http

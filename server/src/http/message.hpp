@@ -1,0 +1,52 @@
+#pragma once
+// Transport-neutral request and response. The Beast server (server.cpp) converts to and from these,
+// so handlers and in-process tests never touch Beast types.
+
+#include "core/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace guanxi::http {
+
+struct Request {
+    std::string method;  // "GET", "POST", ...
+    std::string path;    // percent-decoded, without the query string
+    std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
+    std::unordered_map<std::string, std::string> headers;      // names lower-cased
+    std::string body;
+    std::string remote_ip;
+    std::string request_id;
+
+    // Builds method, path and query from a raw target such as "/api/v1/customers?q=%E7%A7%91".
+    // Returns false when the target is not valid (bad escapes, invalid UTF-8).
+    bool SetTarget(std::string_view target);
+
+    std::optional<std::string> QueryValue(std::string_view key) const;
+    std::optional<std::string> Header(std::string_view lower_name) const;
+    std::optional<std::string> Cookie(std::string_view name) const;
+};
+
+struct Response {
+    int status = 200;
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    static Response Json(int status, const nlohmann::json& value);
+    static Response NoContent();
+    static Response FromError(const Error& error);
+
+    Response& SetHeader(std::string name, std::string value);
+    std::optional<std::string> HeaderValue(std::string_view name) const;
+};
+
+// Decodes %XX escapes (and '+' as space when `plus_is_space`); nullopt when malformed.
+std::optional<std::string> PercentDecode(std::string_view in, bool plus_is_space);
+
+}  // namespace guanxi::http

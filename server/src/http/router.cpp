@@ -1,0 +1,171 @@
+#include "http/router.hpp"
+
+#include "core/log.hpp"
+#include "core/text.hpp"
+
+#include <sodium.h>
+
+#include <chrono>
+
+namespace guanxi::http {
+
+namespace {
+
+std::vector<std::string> SplitPath(std::string_view path) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start <= path.size()) {
+        const size_t slash = path.find('/', start);
+        const size_t end = slash == std::string_view::npos ? path.size() : slash;
+        if (end > start) parts.emplace_back(path.substr(start, end - start));
+        if (slash == std::string_view::npos) break;
+        start = slash + 1;
+    }
+    return parts;
+}
+
+bool MatchSegments(const Route& route, const std::vector<std::string>& parts,
+                   std::unordered_map<std::string, std::string>& params) {
+    if (route.segments.size() != parts.size()) return false;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        const std::string& seg = route.segments[i];
+        if (seg.size() > 2 && seg.front() == '{' && seg.back() == '}') {
+            params[seg.substr(1, seg.size() - 2)] = parts[i];
+        } else if (seg != parts[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string NewRequestId() {
+    unsigned char bytes[8];
+    randombytes_buf(bytes, sizeof bytes);
+    char hex[17];
+    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+    return hex;
+}
+
+Result<std::int64_t> Context::PathId(std::string_view name) const {
+    const std::string& raw = PathParam(name);
+    std::int64_t value = 0;
+    if (raw.empty() || raw.size() > 18) return Error::NotFound("Record");
+    for (char c : raw) {
+        if (c < '0' || c > '9') return Error::NotFound("Record");
+        value = value * 10 + (c - '0');
+    }
+    if (value <= 0) return Error::NotFound("Record");
+    return value;
+}
+
+const std::string& Context::PathParam(std::string_view name) const {
+    static const std::string kEmpty;
+    auto it = params_.find(std::string(name));
+    return it == params_.end() ? kEmpty : it->second;
+}
+
+Result<nlohmann::json> Context::JsonBody() const {
+    if (!text::IsValidUtf8(request_.body)) {
+        return Error{ErrorCode::kInvalidJson, "The request body is not valid UTF-8.", {}, {}};
+    }
+    nlohmann::json body = nlohmann::json::parse(request_.body, nullptr, false);
+    if (body.is_discarded()) {
+        return Error{ErrorCode::kInvalidJson, "The request body is not valid JSON.", {}, {}};
+    }
+    if (!body.is_object()) {
+        return Error{ErrorCode::kValidationFailed, "The request body must be a JSON object.",
+                     {{"fields", {{"body", "must be an object"}}}}, {}};
+    }
+    return body;
+}
+
+void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
+    Route route{std::move(method), pattern, SplitPath(pattern), std::move(handler), options};
+    routes_.push_back(std::move(route));
+}
+
+Response Router::Handle(Request& request, std::string& route_label,
+                        std::optional<std::int64_t>& user_id) {
+    const std::vector<std::string> parts = SplitPath(request.path);
+    bool path_matched = false;
+    // The most literal route wins: "/customers/export" before "/customers/{id}".
+    const Route* best = nullptr;
+    std::unordered_map<std::string, std::string> best_params;
+    for (const Route& route : routes_) {
+        std::unordered_map<std::string, std::string> params;
+        if (!MatchSegments(route, parts, params)) continue;
+        path_matched = true;
+        if (route.method != request.method) continue;
+        if (best == nullptr || params.size() < best_params.size()) {
+            best = &route;
+            best_params = std::move(params);
+        }
+    }
+    if (best != nullptr) {
+        const Route& route = *best;
+        route_label = route.pattern;
+        Context context(request, std::move(best_params));
+        if (route.options.auth) {
+            if (!authenticator_) return Response::FromError(Error::Internal("no authenticator"));
+            auto principal = authenticator_(request);
+            if (!principal) return Response::FromError(principal.error());
+            user_id = principal->user_id;
+            context.set_principal(std::move(principal).value());
+        }
+        auto result = route.handler(context);
+        if (!result) {
+            const Error& error = result.error();
+            if (!error.log_detail.empty()) {
+                log::Warn("request_error", {{"request_id", request.request_id},
+                                            {"code", ErrorCodeName(error.code)},
+                                            {"detail", error.log_detail}});
+            }
+            return Response::FromError(error);
+        }
+        return std::move(result).value();
+    }
+    if (path_matched) {
+        route_label = "method_not_allowed";
+        return Response::FromError(
+            Error{ErrorCode::kMethodNotAllowed, "This method is not allowed here.", {}, {}});
+    }
+    if (request.method == "GET" && fallback_ && request.path.rfind("/api/", 0) != 0) {
+        if (auto response = fallback_(request)) {
+            route_label = "static";
+            return std::move(*response);
+        }
+    }
+    route_label = "not_found";
+    return Response::FromError(Error::NotFound("Resource"));
+}
+
+Response Router::Dispatch(Request& request) {
+    const auto start = std::chrono::steady_clock::now();
+    if (request.request_id.empty()) request.request_id = NewRequestId();
+    std::string route_label = "unknown";
+    std::optional<std::int64_t> user_id;
+    Response response;
+    try {
+        response = Handle(request, route_label, user_id);
+    } catch (const std::exception& e) {
+        log::Error("unhandled_exception",
+                   {{"request_id", request.request_id}, {"what", e.what()}, {"path", request.path}});
+        response = Response::FromError(Error::Internal(e.what()));
+    }
+    response.SetHeader("X-Request-Id", request.request_id);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    metrics_.RecordRequest(request.method, route_label, response.status, seconds);
+    log::Info("request", {{"request_id", request.request_id},
+                          {"method", request.method},
+                          {"route", route_label},
+                          {"status", response.status},
+                          {"ms", static_cast<int>(seconds * 1000000) / 1000.0},
+                          {"user_id", user_id ? nlohmann::json(*user_id) : nlohmann::json()},
+                          {"ip", request.remote_ip}});
+    return response;
+}
+
+}  // namespace guanxi::http

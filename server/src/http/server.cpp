@@ -1,0 +1,210 @@
+#include <utility>  // before Asio (DESIGN.md)
+
+#include "http/server.hpp"
+
+#include "core/log.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <thread>
+#include <vector>
+
+namespace guanxi::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+bool ParseListen(const std::string& listen, std::string& host, unsigned short& port) {
+    const size_t colon = listen.rfind(':');
+    if (colon == std::string::npos || colon == 0) return false;
+    host = listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    const std::string port_text = listen.substr(colon + 1);
+    if (port_text.empty() || port_text.size() > 5) return false;
+    unsigned long value = 0;
+    for (char c : port_text) {
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + static_cast<unsigned long>(c - '0');
+    }
+    if (value > 65535) return false;
+    port = static_cast<unsigned short>(value);
+    return true;
+}
+
+struct Server::Impl {
+    Router& router;
+    ServerOptions options;
+    asio::io_context ioc;
+    tcp::acceptor acceptor{ioc};
+    asio::signal_set signals{ioc, SIGINT, SIGTERM};
+    std::atomic<bool> stopping{false};
+    std::atomic<int> in_flight{0};
+
+    Impl(Router& r, ServerOptions o) : router(r), options(std::move(o)), ioc(options.threads) {}
+
+    Request ToRequest(const bhttp::request<bhttp::string_body>& raw, const std::string& ip, bool& ok) {
+        Request request;
+        request.method = std::string(raw.method_string().data(), raw.method_string().size());
+        ok = request.SetTarget(std::string_view(raw.target().data(), raw.target().size()));
+        for (const auto& field : raw) {
+            std::string name(field.name_string().data(), field.name_string().size());
+            for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            request.headers[name] = std::string(field.value().data(), field.value().size());
+        }
+        request.body = raw.body();
+        request.remote_ip = ip;
+        return request;
+    }
+
+    static bhttp::response<bhttp::string_body> ToBeast(Response&& response, unsigned version,
+                                                      bool keep_alive) {
+        bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
+        out.set(bhttp::field::server, "guanxi");
+        for (auto& [name, value] : response.headers) out.set(name, value);
+        out.body() = std::move(response.body);
+        out.keep_alive(keep_alive);
+        out.prepare_payload();
+        return out;
+    }
+
+    static Response SimpleError(ErrorCode code, std::string message) {
+        return Response::FromError(Error{code, std::move(message), {}, {}});
+    }
+
+    asio::awaitable<void> Session(tcp::socket socket) {
+        beast::tcp_stream stream(std::move(socket));
+        beast::flat_buffer buffer;
+        beast::error_code ec;
+        std::string ip;
+        {
+            auto endpoint = stream.socket().remote_endpoint(ec);
+            if (!ec) ip = endpoint.address().to_string();
+        }
+        for (;;) {
+            bhttp::request_parser<bhttp::string_body> parser;
+            parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+            parser.body_limit(options.body_limit);
+            // Idle timeout until the first byte, then the read timeout for the whole request.
+            stream.expires_after(buffer.size() > 0 ? options.read_timeout : options.idle_timeout);
+            co_await bhttp::async_read_header(stream, buffer, parser,
+                                              asio::redirect_error(asio::use_awaitable, ec));
+            if (!ec) {
+                stream.expires_after(options.read_timeout);
+                co_await bhttp::async_read(stream, buffer, parser,
+                                           asio::redirect_error(asio::use_awaitable, ec));
+            }
+            if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+                ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+                break;
+            }
+            if (ec) {
+                Response error = ec == bhttp::error::body_limit
+                                     ? SimpleError(ErrorCode::kPayloadTooLarge, "The request body is too large.")
+                                 : ec == bhttp::error::header_limit
+                                     ? SimpleError(ErrorCode::kBadRequest, "The request headers are too large.")
+                                     : SimpleError(ErrorCode::kBadRequest, "Malformed HTTP request.");
+                auto out = ToBeast(std::move(error), 11, false);
+                stream.expires_after(options.read_timeout);
+                co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+                break;
+            }
+            auto raw = parser.release();
+            const bool keep_alive = raw.keep_alive() && !stopping.load();
+            ++in_flight;
+            bool target_ok = true;
+            Request request = ToRequest(raw, ip, target_ok);
+            Response response = target_ok
+                                    ? router.Dispatch(request)
+                                    : SimpleError(ErrorCode::kBadRequest, "The URL is not valid.");
+            --in_flight;
+            auto out = ToBeast(std::move(response), raw.version(), keep_alive);
+            stream.expires_after(options.read_timeout);
+            co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+            if (ec || !keep_alive) break;
+        }
+        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+
+    asio::awaitable<void> Accept() {
+        for (;;) {
+            beast::error_code ec;
+            tcp::socket socket = co_await acceptor.async_accept(
+                asio::make_strand(ioc), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) {
+                if (stopping.load() || ec == asio::error::operation_aborted) co_return;
+                continue;  // e.g. too many open files: keep serving the others
+            }
+            socket.set_option(tcp::no_delay(true), ec);
+            auto executor = socket.get_executor();
+            asio::co_spawn(executor, Session(std::move(socket)), asio::detached);
+        }
+    }
+
+    void BeginShutdown() {
+        if (stopping.exchange(true)) return;
+        log::Info("shutdown_started", {{"in_flight", in_flight.load()}});
+        beast::error_code ec;
+        acceptor.close(ec);
+        asio::co_spawn(ioc, DrainAndStop(), asio::detached);
+    }
+
+    // Waits until the requests in flight are answered (or the grace period ends), then stops.
+    asio::awaitable<void> DrainAndStop() {
+        asio::steady_timer timer(ioc);
+        const auto deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
+        beast::error_code ec;
+        while (in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+            timer.expires_after(std::chrono::milliseconds(20));
+            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        ioc.stop();
+    }
+};
+
+Server::Server(Router& router, ServerOptions options)
+    : impl_(std::make_unique<Impl>(router, std::move(options))) {}
+
+Server::~Server() = default;
+
+void Server::Stop() {
+    asio::post(impl_->ioc, [impl = impl_.get()] { impl->BeginShutdown(); });
+}
+
+Status Server::Run(const std::function<void(unsigned short)>& on_listening) {
+    Impl& s = *impl_;
+    beast::error_code ec;
+    auto address = asio::ip::make_address(s.options.address, ec);
+    if (ec) {
+        return Error{ErrorCode::kBadRequest, "Invalid listen address.", {}, s.options.address};
+    }
+    tcp::endpoint endpoint(address, s.options.port);
+    s.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) s.acceptor.bind(endpoint, ec);
+    if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        return Error{ErrorCode::kUnavailable, "Cannot listen on " + s.options.address + ":" +
+                                                  std::to_string(s.options.port) + ": " + ec.message(),
+                     {}, ec.message()};
+    }
+    const unsigned short port = s.acceptor.local_endpoint().port();
+    s.signals.async_wait([&s](const beast::error_code& error, int) {
+        if (!error) s.BeginShutdown();
+    });
+    asio::co_spawn(s.ioc, s.Accept(), asio::detached);
+    log::Info("listening", {{"address", s.options.address}, {"port", port}, {"threads", s.options.threads}});
+    if (on_listening) on_listening(port);
+
+    std::vector<std::thread> threads;
+    for (int i = 1; i < s.options.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+    s.ioc.run();
+    for (auto& t : threads) t.join();
+    log::Info("shutdown_finished");
+    return {};
+}
+
+}  // namespace guanxi::http
