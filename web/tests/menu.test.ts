@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest'
+import { firstAllowedPath, isGroup, visibleMenu, type MenuItem } from '@/modules/shell/menu'
+
+const canWith = (granted: string[]) => (p: MenuItem['permission']) =>
+  !p || (Array.isArray(p) ? p : [p]).some((x) => granted.includes(x))
+
+describe('visibleMenu', () => {
+  it('shows a salesperson no administration', () => {
+    const menu = visibleMenu(canWith(['customers.view', 'customers.create']))
+    expect(menu.some(isGroup)).toBe(false)
+    expect(menu.map((e) => (isGroup(e) ? e.label_key : e.path))).toEqual(['/customers', '/pool'])
+  })
+
+  it('shows an administrator everything', () => {
+    const menu = visibleMenu(
+      canWith(['customers.view', 'customers.delete', 'users.manage', 'audit.view']),
+    )
+    const admin = menu.find(isGroup)
+    expect(admin?.items.map((i) => i.path)).toEqual([
+      '/admin/departments',
+      '/admin/roles',
+      '/admin/users',
+      '/admin/audit',
+    ])
+  })
+
+  it('sends a user to the first page they may use', () => {
+    expect(firstAllowedPath(canWith(['customers.view']))).toBe('/customers')
+    expect(firstAllowedPath(canWith(['audit.view']))).toBe('/admin/audit')
+    expect(firstAllowedPath(canWith([]))).toBe('/profile')
+  })
+})
