@@ -106,7 +106,8 @@ std::string NormalizeCompanyName(std::string_view name) {
         "corporation", "company", "limited", "group", "corp", "inc", "ltd", "llc", "plc", "gmbh", "co",
     };
     std::string kept;
-    for (std::string_view cp : CodePoints(AsciiLower(Trim(name)))) {
+    const std::string lowered = AsciiLower(Trim(name));
+    for (std::string_view cp : CodePoints(lowered)) {
         const unsigned char c = static_cast<unsigned char>(cp[0]);
         if (cp.size() == 1 && !std::isalnum(c)) continue;  // spaces and ASCII punctuation
         if (cp == "（" || cp == "）" || cp == "，" || cp == "。" || cp == "、" || cp == "\u3000") continue;
@@ -116,7 +117,8 @@ std::string NormalizeCompanyName(std::string_view name) {
     while (stripped) {
         stripped = false;
         for (std::string_view suffix : kSuffixes) {
-            if (EndsWith(kept, suffix) && kept.size() > suffix.size()) {
+            if (kept == suffix) return kept;  // a name that is only a legal form keeps it
+            if (EndsWith(kept, suffix)) {
                 kept.erase(kept.size() - suffix.size());
                 stripped = true;
                 break;
