@@ -53,7 +53,9 @@ describe('request', () => {
         ],
       }).fn,
     )
-    const error = await request('/customers', { method: 'POST', body: {} }).catch((e) => e)
+    const error = (await request('/customers', { method: 'POST', body: {} }).catch(
+      (e: unknown) => e,
+    )) as ApiError
     expect(error).toBeInstanceOf(ApiError)
     expect(error.status).toBe(422)
     expect(error.code).toBe('validation_failed')
@@ -62,7 +64,7 @@ describe('request', () => {
 
   it('derives a code from the status when the body has none', async () => {
     vi.stubGlobal('fetch', async () => new Response('oops', { status: 429 }))
-    const error = await request('/x').catch((e) => e)
+    const error = (await request('/x').catch((e: unknown) => e)) as ApiError
     expect(error.code).toBe('rate_limited')
   })
 
@@ -90,7 +92,7 @@ describe('request', () => {
     vi.stubGlobal('fetch', async () => {
       throw new TypeError('Failed to fetch')
     })
-    const error = await request('/me').catch((e) => e)
+    const error = (await request('/me').catch((e: unknown) => e)) as ApiError
     expect(error.code).toBe('network_error')
     expect(error.status).toBe(0)
   })
