@@ -1,0 +1,263 @@
+// The real binary over real sockets: health, keep-alive, request limits, static files with their
+// caching, metrics, the OpenAPI document, and a graceful stop on SIGTERM.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <thread>
+
+namespace guanxi::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RawReply {
+    int status = 0;
+    std::string headers;
+    std::string body;
+};
+
+class Connection {
+public:
+    explicit Connection(int port) {
+        fd_ = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<std::uint16_t>(port));
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+        connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+        timeval tv{10, 0};
+        setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
+    ~Connection() { close(fd_); }
+    bool connected() const { return connected_; }
+
+    void Send(const std::string& data) {
+        size_t sent = 0;
+        while (sent < data.size()) {
+            const ssize_t n = send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) return;
+            sent += static_cast<size_t>(n);
+        }
+    }
+
+    // Reads one response (Content-Length framed).
+    RawReply Read() {
+        RawReply reply;
+        while (buffer_.find("\r\n\r\n") == std::string::npos && Fill()) {
+        }
+        const size_t end = buffer_.find("\r\n\r\n");
+        if (end == std::string::npos) return reply;
+        reply.headers = buffer_.substr(0, end);
+        buffer_.erase(0, end + 4);
+        std::sscanf(reply.headers.c_str(), "HTTP/1.1 %d", &reply.status);
+        std::smatch m;
+        size_t length = 0;
+        if (std::regex_search(reply.headers, m, std::regex("[Cc]ontent-[Ll]ength: *([0-9]+)"))) length = std::stoul(m[1]);
+        while (buffer_.size() < length && Fill()) {
+        }
+        reply.body = buffer_.substr(0, length);
+        buffer_.erase(0, std::min(length, buffer_.size()));
+        return reply;
+    }
+
+    // True when the server closed the connection.
+    bool Closed() {
+        char c;
+        return recv(fd_, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+    }
+
+private:
+    bool Fill() {
+        char chunk[65536];
+        const ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
+        if (n <= 0) return false;
+        buffer_.append(chunk, static_cast<size_t>(n));
+        return true;
+    }
+    int fd_;
+    bool connected_ = false;
+    std::string buffer_;
+};
+
+std::string Get(const std::string& path, bool keep_alive = true) {
+    return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + (keep_alive ? "" : "Connection: close\r\n") + "\r\n";
+}
+
+class HttpServerTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("guanxi_http_" + std::to_string(getpid()));
+        fs::remove_all(dir_);
+        fs::create_directories(dir_ / "web" / "assets");
+        std::ofstream(dir_ / "web" / "index.html") << "<!doctype html><title>Guanxi</title>";
+        std::ofstream(dir_ / "web" / "assets" / "app-3f2a1b.js") << "console.log('guanxi')";
+        int out[2];
+        ASSERT_EQ(pipe(out), 0);
+        pid_ = fork();
+        ASSERT_GE(pid_, 0);
+        if (pid_ == 0) {
+            dup2(out[1], STDOUT_FILENO);
+            close(out[0]);
+            setenv("GUANXI_ADMIN_PASSWORD", "admin-password", 1);
+            const std::string data = (dir_ / "data").string();
+            const std::string web = (dir_ / "web").string();
+            execl(GUANXI_BINARY, GUANXI_BINARY, "serve", "--listen", "127.0.0.1:0", "--data", data.c_str(),
+                  "--web-root", web.c_str(), "--log-level", "warn", "--threads", "2", static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        close(out[1]);
+        // The server prints "Guanxi is listening on http://127.0.0.1:PORT/" once it accepts.
+        std::string printed;
+        char c;
+        while (read(out[0], &c, 1) == 1) {
+            printed.push_back(c);
+            std::smatch m;
+            if (c == '\n' && std::regex_search(printed, m, std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)/"))) {
+                port_ = std::stoi(m[1]);
+                break;
+            }
+        }
+        stdout_fd_ = out[0];
+        ASSERT_GT(port_, 0) << printed;
+    }
+
+    void TearDown() override {
+        if (pid_ > 0) {
+            kill(pid_, SIGKILL);
+            waitpid(pid_, nullptr, 0);
+        }
+        close(stdout_fd_);
+        fs::remove_all(dir_);
+    }
+
+    // Sends SIGTERM and returns the exit status (or -1 if it did not stop within 15 s).
+    int Terminate() {
+        kill(pid_, SIGTERM);
+        for (int i = 0; i < 300; ++i) {
+            int status = 0;
+            if (waitpid(pid_, &status, WNOHANG) == pid_) {
+                pid_ = -1;
+                return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return -1;
+    }
+
+    fs::path dir_;
+    pid_t pid_ = -1;
+    int port_ = 0;
+    int stdout_fd_ = -1;
+};
+
+TEST_F(HttpServerTest, AnswersHealthOnAKeptAliveConnection) {
+    Connection conn(port_);
+    ASSERT_TRUE(conn.connected());
+    for (int i = 0; i < 3; ++i) {
+        conn.Send(Get("/healthz"));
+        RawReply reply = conn.Read();
+        EXPECT_EQ(reply.status, 200);
+        EXPECT_EQ(nlohmann::json::parse(reply.body)["status"], "ok");
+        EXPECT_NE(reply.headers.find("X-Request-Id"), std::string::npos);
+    }
+    EXPECT_FALSE(conn.Closed());
+}
+
+TEST_F(HttpServerTest, RefusesOversizedBodiesAndHeaders) {
+    {
+        Connection conn(port_);
+        conn.Send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  "Content-Length: 50000000\r\n\r\n{}");
+        RawReply reply = conn.Read();
+        EXPECT_EQ(reply.status, 413);
+        EXPECT_EQ(nlohmann::json::parse(reply.body)["error"]["code"], "payload_too_large");
+    }
+    {
+        Connection conn(port_);
+        conn.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
+        EXPECT_EQ(conn.Read().status, 400);
+    }
+    {
+        Connection conn(port_);
+        conn.Send("GET /api/v1/customers?q=%E7%A7 HTTP/1.1\r\nHost: x\r\n\r\n");
+        EXPECT_EQ(conn.Read().status, 400);  // an escape that is not UTF-8
+    }
+    Connection after(port_);
+    after.Send(Get("/healthz"));
+    EXPECT_EQ(after.Read().status, 200);  // and keeps serving
+}
+
+TEST_F(HttpServerTest, ServesTheWebUiWithCachingAndClientRouteFallback) {
+    Connection conn(port_);
+    conn.Send(Get("/"));
+    RawReply index = conn.Read();
+    EXPECT_EQ(index.status, 200);
+    EXPECT_NE(index.body.find("<title>Guanxi</title>"), std::string::npos);
+    EXPECT_NE(index.headers.find("Cache-Control: no-cache"), std::string::npos) << index.headers;
+    EXPECT_NE(index.headers.find("Content-Security-Policy"), std::string::npos);
+    conn.Send(Get("/assets/app-3f2a1b.js"));
+    RawReply asset = conn.Read();
+    EXPECT_EQ(asset.status, 200);
+    EXPECT_NE(asset.headers.find("max-age=31536000, immutable"), std::string::npos) << asset.headers;
+    EXPECT_NE(asset.headers.find("text/javascript"), std::string::npos);
+    conn.Send(Get("/customers/42"));  // a client-side route
+    RawReply route = conn.Read();
+    EXPECT_EQ(route.status, 200);
+    EXPECT_NE(route.body.find("<title>Guanxi</title>"), std::string::npos);
+    conn.Send(Get("/assets/missing.js"));
+    EXPECT_EQ(conn.Read().status, 404);
+    conn.Send(Get("/api/v1/nothing-here"));
+    RawReply api = conn.Read();
+    EXPECT_EQ(api.status, 404);
+    EXPECT_EQ(nlohmann::json::parse(api.body)["error"]["code"], "not_found");
+    conn.Send(Get("/%2e%2e/%2e%2e/etc/passwd"));
+    RawReply traversal = conn.Read();
+    EXPECT_EQ(traversal.body.find("root:"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, ExposesMetricsAndTheOpenApiDocument) {
+    Connection conn(port_);
+    conn.Send(Get("/healthz"));
+    conn.Read();
+    conn.Send(Get("/api/v1/me"));
+    EXPECT_EQ(conn.Read().status, 401);
+    conn.Send(Get("/metrics"));
+    RawReply metrics = conn.Read();
+    EXPECT_EQ(metrics.status, 200);
+    EXPECT_NE(metrics.body.find("guanxi_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"),
+              std::string::npos) << metrics.body;
+    EXPECT_NE(metrics.body.find("route=\"/api/v1/me\",status=\"401\""), std::string::npos);
+    EXPECT_NE(metrics.body.find("guanxi_http_request_duration_seconds_bucket"), std::string::npos);
+    EXPECT_NE(metrics.body.find("guanxi_db_pool_connections"), std::string::npos);
+    EXPECT_NE(metrics.body.find("guanxi_jobs_run"), std::string::npos);
+    conn.Send(Get("/api/openapi.json"));
+    RawReply doc = conn.Read();
+    EXPECT_EQ(doc.status, 200);
+    EXPECT_EQ(nlohmann::json::parse(doc.body)["openapi"], "3.1.0");
+}
+
+TEST_F(HttpServerTest, StopsGracefullyOnSigterm) {
+    Connection idle(port_);
+    idle.Send(Get("/healthz"));
+    EXPECT_EQ(idle.Read().status, 200);
+    EXPECT_EQ(Terminate(), 0);
+    Connection refused(port_);
+    EXPECT_FALSE(refused.connected());
+}
+
+}  // namespace
+}  // namespace guanxi::testing
