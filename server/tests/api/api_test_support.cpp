@@ -115,6 +115,10 @@ Reply ApiTest::CallRaw(const std::string& method, const std::string& target, con
     request.remote_ip = "10.0.0.1";
     if (!raw_body.empty()) request.headers["content-type"] = "application/json";
     if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
+    return Send(std::move(request));
+}
+
+Reply ApiTest::Send(http::Request request) {
     Reply reply;
     reply.raw = app_->router().Dispatch(request);
     reply.status = reply.raw.status;
@@ -134,12 +138,7 @@ Reply ApiTest::Call(const std::string& method, const std::string& target, const 
     }
     request.remote_ip = ip;
     if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
-    Reply reply;
-    reply.raw = app_->router().Dispatch(request);
-    reply.status = reply.raw.status;
-    reply.body = nlohmann::json::parse(reply.raw.body, nullptr, false);
-    if (reply.body.is_discarded()) reply.body = nullptr;
-    return reply;
+    return Send(std::move(request));
 }
 
 std::string ApiTest::Login(const std::string& username, const std::string& password) {

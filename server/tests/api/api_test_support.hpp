@@ -58,6 +58,8 @@ protected:
     // Sends `raw_body` as is (malformed JSON tests).
     Reply CallRaw(const std::string& method, const std::string& target, const std::string& raw_body,
                   const std::string& token);
+    // Sends a request the test built itself (cookies, content types, other headers) as is.
+    Reply Send(http::Request request);
 
     std::string Login(const std::string& username, const std::string& password);
 

@@ -156,9 +156,11 @@ Status AccountService::RecordFailure(db::Connection& conn, const std::string& ke
     }
     ++a.failures;
     if (a.failures >= limit) {
-        // 1 s after the limit is reached, then doubling, up to the cap.
+        // A lock long enough to be felt (a one-second lock let the next attempt through), then
+        // doubling, up to the cap.
         const std::int64_t over = std::min<std::int64_t>(a.failures - limit, 20);
-        a.locked_until = now + std::min<std::int64_t>(std::int64_t{1} << over, options_.max_lock_seconds);
+        a.locked_until =
+            now + std::min<std::int64_t>(options_.first_lock_seconds << over, options_.max_lock_seconds);
     }
     return store::PutAttempts(conn, key, a);
 }

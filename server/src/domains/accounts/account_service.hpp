@@ -15,11 +15,13 @@ namespace guanxi::accounts {
 
 struct AccountOptions {
     std::int64_t session_ttl_seconds = 14 * 24 * 3600;
-    // After this many failures in the window, a user name is locked for a doubling period; an
-    // address gets a larger allowance (a whole office may share one).
+    // After this many failures in the window, a user name is locked for first_lock_seconds, and
+    // each further failure doubles the lock up to max_lock_seconds; an address gets a larger
+    // allowance (a whole office may share one).
     std::int64_t user_failure_limit = 5;
     std::int64_t ip_failure_limit = 30;
     std::int64_t failure_window_seconds = 15 * 60;
+    std::int64_t first_lock_seconds = 30;
     std::int64_t max_lock_seconds = 15 * 60;
 };
 

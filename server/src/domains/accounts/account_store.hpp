@@ -62,8 +62,8 @@ inline constexpr std::string_view kDeleteDepartment =
     "UPDATE departments SET deleted_at = ?, version = version + 1 WHERE id = ?";
 inline constexpr std::string_view kDepartmentChildren =
     "SELECT COUNT(*) FROM departments WHERE parent_id = ? AND deleted_at IS NULL";
-inline constexpr std::string_view kDepartmentMembers =
-    "SELECT COUNT(*) FROM users WHERE department_id = ? AND active = 1";
+// Deactivated users count: they still belong to the department, and so do their records.
+inline constexpr std::string_view kDepartmentMembers = "SELECT COUNT(*) FROM users WHERE department_id = ?";
 // The department and every department below it.
 inline constexpr std::string_view kDepartmentSubtree =
     "WITH RECURSIVE tree(id) AS (SELECT id FROM departments WHERE id = ? "

@@ -529,12 +529,18 @@ Result<nlohmann::json> CustomerService::Claim(const Principal& caller, std::int6
         GX_TRY_ASSIGN(bool won, store::ClaimIfInPool(conn, id, caller.user_id, caller.department_id, now));
         if (!won) {
             GX_TRY_ASSIGN(auto current, store::Get(conn, id));
-            if (!current || !gate.SeesCustomer(current->OptInt(kColOwnerId))) {
-                // Claimed by someone whose customers the caller can't see: say only that.
-                return Error{ErrorCode::kAlreadyClaimed, "Someone else claimed this customer first.", json::object(), {}};
+            if (!current) return Error::NotFound("Customer");
+            if (gate.SeesCustomer(current->OptInt(kColOwnerId))) {
+                return Error{ErrorCode::kAlreadyClaimed, "Someone else claimed this customer first.",
+                             {{"owner_id", db::JsonInt(*current, kColOwnerId)}}, {}};
             }
-            return Error{ErrorCode::kAlreadyClaimed, "Someone else claimed this customer first.",
-                         {{"owner_id", db::JsonInt(*current, kColOwnerId)}}, {}};
+            // Owned by someone whose customers the caller can't see. If it was just claimed from the
+            // pool, the caller could see it until then (the loser of two simultaneous claims): say
+            // only that it was claimed. Otherwise it was never theirs to see, and a 409 would tell
+            // them that the id exists.
+            GX_TRY_ASSIGN(auto last_change, store::LastOwnershipKind(conn, id));
+            if (last_change != "claim") return Error::NotFound("Customer");
+            return Error{ErrorCode::kAlreadyClaimed, "Someone else claimed this customer first.", json::object(), {}};
         }
         GX_TRY(store::LogOwnership(conn, id, "claim", std::nullopt, caller.user_id, caller.user_id, std::nullopt, now));
         return audit::Record(conn, caller, {"customer.claim", "customer", id, {}});

@@ -40,6 +40,8 @@ constexpr std::string_view kHistory =
     "o.by_user_id, bu.display_name, o.reason, o.at FROM ownership_changes o "
     "LEFT JOIN users fu ON fu.id = o.from_user_id LEFT JOIN users tu ON tu.id = o.to_user_id "
     "LEFT JOIN users bu ON bu.id = o.by_user_id WHERE o.customer_id = ? ORDER BY o.at DESC, o.id DESC";
+constexpr std::string_view kLastOwnershipKind =
+    "SELECT kind FROM ownership_changes WHERE customer_id = ? ORDER BY id DESC LIMIT 1";
 constexpr std::string_view kDuplicateColumns =
     "SELECT DISTINCT c.id, c.name, c.owner_id, ou.display_name, c.last_owner_id FROM customers c "
     "LEFT JOIN users ou ON ou.id = c.owner_id ";
@@ -206,6 +208,12 @@ Result<std::int64_t> HandOver(db::Connection& conn, std::int64_t from, std::int6
 
 Result<db::Rows> History(db::Connection& conn, std::int64_t customer_id) {
     return conn.Query(kHistory, {customer_id});
+}
+
+Result<std::optional<std::string>> LastOwnershipKind(db::Connection& conn, std::int64_t customer_id) {
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(kLastOwnershipKind, {customer_id}));
+    if (!row) return std::optional<std::string>();
+    return std::optional<std::string>(row->Text(0));
 }
 
 nlohmann::json HistoryJson(const db::Row& r) {

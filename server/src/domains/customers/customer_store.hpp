@@ -46,6 +46,8 @@ Result<std::int64_t> HandOver(db::Connection& conn, std::int64_t from, std::int6
                               std::optional<std::int64_t> to_department, std::int64_t by,
                               std::int64_t now);
 Result<db::Rows> History(db::Connection& conn, std::int64_t customer_id);
+// The kind ("create", "claim", ...) of the customer's latest ownership change; nullopt when none.
+Result<std::optional<std::string>> LastOwnershipKind(db::Connection& conn, std::int64_t customer_id);
 nlohmann::json HistoryJson(const db::Row& row);
 
 // Duplicate candidates (live customers only): id, name, owner_id, owner name, last_owner_id.

@@ -1,0 +1,359 @@
+// Accounts: login and its throttling, sessions (Bearer and cookie), deactivation and password
+// resets, /me, and the organisation rules (who may change it, department and manager loops).
+
+#include "api_test_support.hpp"
+
+namespace guanxi::testing {
+namespace {
+
+using nlohmann::json;
+
+class AuthTest : public ApiTest {
+protected:
+    void SetUp() override {
+        ApiTest::SetUp();
+        sales_dept_ = CreateDepartment("销售一部");
+        alice_ = CreateUser("alice", RoleId("sales"), sales_dept_);
+    }
+
+    Reply TryLogin(const std::string& username, const std::string& password, const std::string& ip = "10.0.0.1") {
+        return Call("POST", "/api/v1/auth/login", {{"username", username}, {"password", password}}, "", ip);
+    }
+
+    // A request carrying the session cookie instead of the Bearer header, as the browser sends it.
+    Reply CallWithCookie(const std::string& method, const std::string& target, const std::string& token,
+                         const std::string& body = "", const std::string& content_type = "") {
+        http::Request request;
+        request.method = method;
+        EXPECT_TRUE(request.SetTarget(target));
+        request.remote_ip = "10.0.0.1";
+        request.headers["cookie"] = "theme=dark; guanxi_session=" + token + "; lang=zh-CN";
+        if (!content_type.empty()) request.headers["content-type"] = content_type;
+        request.body = body;
+        return Send(std::move(request));
+    }
+
+    std::int64_t sales_dept_ = 0;
+    TestUser alice_;
+};
+
+TEST_P(AuthTest, LoginReturnsTokenAndUserAndSetsAnHttpOnlySameSiteCookie) {
+    Reply r = TryLogin("alice", kPassword);
+    ASSERT_EQ(r.status, 200) << r.body.dump();
+    const std::string token = r.body["token"].get<std::string>();
+    EXPECT_GE(token.size(), 32u);
+    EXPECT_EQ(r.body["user"]["username"], "alice");
+    EXPECT_EQ(r.body["user"]["id"], alice_.id);
+    EXPECT_EQ(r.raw.body.find("password"), std::string::npos) << r.raw.body;
+    EXPECT_EQ(r.raw.body.find("argon2"), std::string::npos) << r.raw.body;
+
+    const auto cookie = r.raw.HeaderValue("Set-Cookie");
+    ASSERT_TRUE(cookie.has_value());
+    EXPECT_EQ(cookie->rfind("guanxi_session=" + token + ";", 0), 0u) << *cookie;
+    EXPECT_NE(cookie->find("HttpOnly"), std::string::npos) << *cookie;
+    EXPECT_NE(cookie->find("SameSite="), std::string::npos) << *cookie;
+    EXPECT_NE(cookie->find("Path=/"), std::string::npos) << *cookie;
+    EXPECT_EQ(r.raw.HeaderValue("Cache-Control"), "no-store");
+
+    // User names are not case-sensitive; every login is a new session.
+    Reply upper = TryLogin("  ALICE ", kPassword);
+    ASSERT_EQ(upper.status, 200);
+    EXPECT_NE(upper.body["token"], r.body["token"]);
+    EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, token).status, 200);
+}
+
+TEST_P(AuthTest, WrongPasswordAndUnknownUserGetTheSameAnswer) {
+    Reply wrong = TryLogin("alice", "not-her-password");
+    Reply unknown = TryLogin("nobody", "not-her-password");
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_EQ(unknown.status, 401);
+    EXPECT_EQ(wrong.code(), "unauthenticated");
+    EXPECT_EQ(wrong.body["error"], unknown.body["error"]);
+    EXPECT_FALSE(wrong.raw.HeaderValue("Set-Cookie").has_value());
+    // Missing or empty fields are a 422, not a login attempt.
+    Reply empty = Call("POST", "/api/v1/auth/login", {{"username", "alice"}, {"password", ""}});
+    EXPECT_EQ(empty.status, 422);
+    EXPECT_TRUE(empty.body["error"]["details"]["fields"].contains("password"));
+}
+
+TEST_P(AuthTest, FiveFailuresForOneNameLockItEvenForTheRightPassword) {
+    // Each attempt from a different address: it is the name that gets locked.
+    for (int i = 0; i < 5; ++i) {
+        Reply r = TryLogin("alice", "guess-" + std::to_string(i), "10.1.0." + std::to_string(i + 1));
+        EXPECT_EQ(r.status, 401) << "attempt " << i << ": " << r.body.dump();
+    }
+    Reply locked = TryLogin("alice", kPassword, "10.1.0.99");
+    EXPECT_EQ(locked.status, 429) << locked.body.dump();
+    EXPECT_EQ(locked.code(), "rate_limited");
+    ASSERT_TRUE(locked.body["error"]["details"]["retry_after_seconds"].is_number_integer()) << locked.body.dump();
+    const auto retry = locked.body["error"]["details"]["retry_after_seconds"].get<std::int64_t>();
+    EXPECT_GE(retry, 10);
+    EXPECT_LE(retry, 15 * 60);
+    EXPECT_EQ(TryLogin("ALICE", kPassword, "10.1.0.98").status, 429);
+    // The lock is on the name only: colleagues behind the same addresses still log in, and alice's
+    // existing sessions keep working.
+    CreateUser("bob", RoleId("sales"), sales_dept_);
+    EXPECT_EQ(TryLogin("bob", kPassword, "10.1.0.1").status, 200);
+    EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, alice_.token).status, 200);
+}
+
+TEST_P(AuthTest, ASuccessfulLoginResetsTheFailureCount) {
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(TryLogin("alice", "typo").status, 401);
+    EXPECT_EQ(TryLogin("alice", kPassword).status, 200);
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(TryLogin("alice", "typo").status, 401);
+    EXPECT_EQ(TryLogin("alice", kPassword).status, 200);
+}
+
+TEST_P(AuthTest, ManyFailuresFromOneAddressLockThatAddress) {
+    // Different names each time, so no single name reaches its limit.
+    int refused_at = -1;
+    for (int i = 0; i < 40 && refused_at < 0; ++i) {
+        Reply r = TryLogin("guess" + std::to_string(i), "password-guess", "203.0.113.7");
+        if (r.status == 429) {
+            refused_at = i;
+            EXPECT_GT(r.body["error"]["details"]["retry_after_seconds"].get<std::int64_t>(), 0);
+        } else {
+            EXPECT_EQ(r.status, 401) << r.body.dump();
+        }
+    }
+    EXPECT_EQ(refused_at, 30) << "the address should be refused after 30 failures";
+    EXPECT_EQ(TryLogin("alice", kPassword, "203.0.113.7").status, 429);
+    EXPECT_EQ(TryLogin("alice", kPassword, "203.0.113.8").status, 200);
+}
+
+TEST_P(AuthTest, ADeactivatedUserCannotLogInAndTheirTokenStopsWorkingAtOnce) {
+    const std::string second_session = Login("alice", kPassword);
+    ASSERT_EQ(Call("GET", "/api/v1/me", nullptr, alice_.token).status, 200);
+    const std::string path = "/api/v1/users/" + std::to_string(alice_.id);
+    Reply off = Call("PATCH", path, {{"active", false}}, admin());
+    ASSERT_EQ(off.status, 200) << off.body.dump();
+    EXPECT_FALSE(off.body["active"].get<bool>());
+    for (const std::string& token : {alice_.token, second_session}) {
+        Reply me = Call("GET", "/api/v1/me", nullptr, token);
+        EXPECT_EQ(me.status, 401);
+        EXPECT_EQ(Call("GET", "/api/v1/customers", nullptr, token).status, 401);
+    }
+    Reply login = TryLogin("alice", kPassword);
+    EXPECT_EQ(login.status, 401);
+    EXPECT_FALSE(login.body.contains("token"));
+    // Back on: she logs in again, but the old tokens stay dead.
+    ASSERT_EQ(Call("PATCH", path, {{"active", true}}, admin()).status, 200);
+    EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, alice_.token).status, 401);
+    EXPECT_EQ(TryLogin("alice", kPassword).status, 200);
+    // The admin cannot lock themself out.
+    const std::string admin_path = "/api/v1/users/" + Call("GET", "/api/v1/me", nullptr, admin()).body["id"].dump();
+    Reply self = Call("PATCH", admin_path, {{"active", false}}, admin());
+    EXPECT_EQ(self.status, 422);
+    EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, admin()).status, 200);
+}
+
+TEST_P(AuthTest, APasswordResetSignsTheUserOut) {
+    const std::string path = "/api/v1/users/" + std::to_string(alice_.id);
+    Reply reset = Call("PATCH", path, {{"password", "brand-new-secret"}}, admin());
+    ASSERT_EQ(reset.status, 200) << reset.body.dump();
+    EXPECT_FALSE(reset.body.contains("password"));
+    EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, alice_.token).status, 401);
+    EXPECT_EQ(TryLogin("alice", kPassword).status, 401);
+    EXPECT_EQ(TryLogin("alice", "brand-new-secret").status, 200);
+    Reply too_short = Call("PATCH", path, {{"password", "short"}}, admin());
+    EXPECT_EQ(too_short.status, 422);
+    EXPECT_TRUE(too_short.body["error"]["details"]["fields"].contains("password"));
+    EXPECT_EQ(TryLogin("alice", "brand-new-secret").status, 200);
+}
+
+TEST_P(AuthTest, LogoutEndsOnlyThatSession) {
+    const std::string other = Login("alice", kPassword);
+    Reply out = Call("POST", "/api/v1/auth/logout", nullptr, alice_.token);
+    ASSERT_EQ(out.status, 204) << out.body.dump();
+    const auto cookie = out.raw.HeaderValue("Set-Cookie");
+    ASSERT_TRUE(cookie.has_value());
+    EXPECT_NE(cookie->find("Max-Age=0"), std::string::npos) << *cookie;
+    EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, alice_.token).status, 401);
+    EXPECT_EQ(Call("POST", "/api/v1/auth/logout", nullptr, alice_.token).status, 401);
+    EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, other).status, 200);
+}
+
+TEST_P(AuthTest, MeHasTheRoleAndItsPermissions) {
+    Reply me = Call("GET", "/api/v1/me", nullptr, alice_.token);
+    ASSERT_EQ(me.status, 200);
+    EXPECT_EQ(me.body["username"], "alice");
+    EXPECT_EQ(me.body["department_id"], sales_dept_);
+    EXPECT_EQ(me.body["role"]["name"], "sales");
+    EXPECT_EQ(me.body["role"]["data_scope"], "self");
+    const auto perms = me.body["permissions"].get<std::vector<std::string>>();
+    EXPECT_NE(std::find(perms.begin(), perms.end(), "customers.view"), perms.end());
+    EXPECT_EQ(std::find(perms.begin(), perms.end(), "users.manage"), perms.end());
+    EXPECT_EQ(me.raw.body.find("password"), std::string::npos);
+
+    Reply admin_me = Call("GET", "/api/v1/me", nullptr, admin());
+    EXPECT_EQ(admin_me.body["role"]["data_scope"], "all");
+    const auto admin_perms = admin_me.body["permissions"].get<std::vector<std::string>>();
+    EXPECT_NE(std::find(admin_perms.begin(), admin_perms.end(), "users.manage"), admin_perms.end());
+
+    // A role change applies to live sessions at once.
+    const std::int64_t viewer = CreateRole("viewer", "department", json::array({"customers.view"}));
+    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id), {{"role_id", viewer}}, admin()).status, 200);
+    me = Call("GET", "/api/v1/me", nullptr, alice_.token);
+    EXPECT_EQ(me.body["role"]["name"], "viewer");
+    EXPECT_EQ(me.body["permissions"], json::array({"customers.view"}));
+    EXPECT_EQ(Call("POST", "/api/v1/customers", {{"name", "x"}}, alice_.token).status, 403);
+
+    Reply anonymous = Call("GET", "/api/v1/me");
+    EXPECT_EQ(anonymous.status, 401);
+    EXPECT_EQ(anonymous.code(), "unauthenticated");
+    EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, "forged-token").status, 401);
+}
+
+TEST_P(AuthTest, TheSessionCookieAuthenticatesAndRefusesNonJsonWrites) {
+    Reply me = CallWithCookie("GET", "/api/v1/me", alice_.token);
+    ASSERT_EQ(me.status, 200) << me.body.dump();
+    EXPECT_EQ(me.body["username"], "alice");
+    EXPECT_EQ(CallWithCookie("GET", "/api/v1/me", "not-a-session").status, 401);
+
+    const std::string body = json{{"name", "表单提交公司"}}.dump();
+    // What a cross-site HTML form can send: refused, and nothing is created.
+    for (const std::string type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""}) {
+        Reply forged = CallWithCookie("POST", "/api/v1/customers", alice_.token, body, type);
+        EXPECT_EQ(forged.status, 403) << "content type '" << type << "': " << forged.body.dump();
+    }
+    EXPECT_EQ(CallWithCookie("POST", "/api/v1/auth/logout", alice_.token, "", "text/plain").status, 403);
+    EXPECT_EQ(Call("GET", "/api/v1/customers", nullptr, alice_.token).body["total"], 0);
+    Reply ok = CallWithCookie("POST", "/api/v1/customers", alice_.token, body, "application/json; charset=utf-8");
+    EXPECT_EQ(ok.status, 201) << ok.body.dump();
+    EXPECT_EQ(Call("GET", "/api/v1/customers", nullptr, alice_.token).body["total"], 1);
+    // The Bearer header is not subject to the cookie rule (no browser sends it by itself).
+    http::Request request;
+    request.method = "POST";
+    ASSERT_TRUE(request.SetTarget("/api/v1/auth/logout"));
+    request.headers["authorization"] = "Bearer " + alice_.token;
+    request.headers["content-type"] = "text/plain";
+    EXPECT_EQ(Send(request).status, 204);
+    EXPECT_EQ(CallWithCookie("GET", "/api/v1/me", alice_.token).status, 401);
+}
+
+TEST_P(AuthTest, OnlyUsersManageMayChangeTheOrganisation) {
+    const std::int64_t manager = RoleId("manager");
+    TestUser boss = CreateUser("boss", manager, sales_dept_);
+    const json dept_count = Call("GET", "/api/v1/departments", nullptr, admin()).body["total"];
+    const json role_count = Call("GET", "/api/v1/roles", nullptr, admin()).body["total"];
+    const json user_count = Call("GET", "/api/v1/users", nullptr, admin()).body["total"];
+    const std::string alice_path = "/api/v1/users/" + std::to_string(alice_.id);
+    const std::string dept_path = "/api/v1/departments/" + std::to_string(sales_dept_);
+    struct Attempt {
+        const char* method;
+        std::string path;
+        json body;
+    };
+    const std::vector<Attempt> attempts = {
+        {"POST", "/api/v1/users", {{"username", "mallory"}, {"display_name", "M"}, {"password", "password-123"}, {"role_id", 1}}},
+        {"POST", "/api/v1/roles", {{"name", "superuser"}, {"data_scope", "all"}, {"permissions", {"users.manage"}}}},
+        {"POST", "/api/v1/departments", {{"name", "影子部门"}}},
+        {"PATCH", alice_path, {{"role_id", 1}}},
+        {"PATCH", alice_path, {{"password", "taken-over-123"}}},
+        {"PATCH", "/api/v1/roles/" + std::to_string(RoleId("sales")), {{"data_scope", "all"}}},
+        {"PATCH", dept_path, {{"name", "改名"}}},
+        {"DELETE", dept_path, nullptr},
+        {"POST", alice_path + "/handover", {{"to_user_id", boss.id}}},
+    };
+    for (const TestUser* user : {&alice_, &boss}) {
+        for (const auto& a : attempts) {
+            Reply r = Call(a.method, a.path, a.body, user->token);
+            EXPECT_EQ(r.status, 403) << a.method << " " << a.path << ": " << r.body.dump();
+            EXPECT_EQ(r.code(), "forbidden");
+        }
+    }
+    EXPECT_EQ(Call("GET", "/api/v1/departments", nullptr, admin()).body["total"], dept_count);
+    EXPECT_EQ(Call("GET", "/api/v1/roles", nullptr, admin()).body["total"], role_count);
+    EXPECT_EQ(Call("GET", "/api/v1/users", nullptr, admin()).body["total"], user_count);
+    Reply alice = Call("GET", alice_path, nullptr, admin());
+    EXPECT_EQ(alice.body["role_id"], RoleId("sales"));
+    EXPECT_EQ(alice.body["version"], 1);
+    EXPECT_EQ(TryLogin("alice", kPassword).status, 200);
+    // Everyone may read the organisation (to pick an owner), but not colleagues' contact details.
+    Reply users = Call("GET", "/api/v1/users", nullptr, alice_.token);
+    ASSERT_EQ(users.status, 200);
+    for (const auto& u : users.body["items"]) {
+        if (u["id"] != alice_.id) {
+            EXPECT_FALSE(u.contains("email")) << u.dump();
+        }
+    }
+}
+
+TEST_P(AuthTest, MovingADepartmentBelowItselfIsRefused) {
+    const std::int64_t hq = CreateDepartment("HQ");
+    const std::int64_t a = CreateDepartment("Sales A", hq);
+    const std::int64_t east = CreateDepartment("Sales A-East", a);
+    const auto move = [&](std::int64_t id, json parent) {
+        return Call("PATCH", "/api/v1/departments/" + std::to_string(id), {{"parent_id", parent}}, admin());
+    };
+    const std::vector<std::pair<std::int64_t, std::int64_t>> loops = {{hq, east}, {hq, a}, {a, a}, {a, east}};
+    for (const auto& [id, parent] : loops) {
+        Reply r = move(id, parent);
+        EXPECT_EQ(r.status, 422) << id << " under " << parent << ": " << r.body.dump();
+        EXPECT_TRUE(r.body["error"]["details"]["fields"].contains("parent_id")) << r.body.dump();
+    }
+    Reply unknown = move(east, 999999);
+    EXPECT_EQ(unknown.status, 422);
+    // Nothing moved: the tree is as built.
+    std::map<std::int64_t, json> parents;
+    const Reply tree = Call("GET", "/api/v1/departments", nullptr, admin());
+    for (const auto& d : tree.body["items"]) {
+        parents[d["id"].get<std::int64_t>()] = d["parent_id"];
+    }
+    EXPECT_EQ(parents[hq], nullptr);
+    EXPECT_EQ(parents[a], hq);
+    EXPECT_EQ(parents[east], a);
+    // A legal move works, and then the old relation is the forbidden one.
+    ASSERT_EQ(move(east, hq).status, 200);
+    ASSERT_EQ(move(a, east).status, 200);
+    EXPECT_EQ(move(east, a).status, 422);
+    EXPECT_EQ(move(a, nullptr).status, 200);
+}
+
+TEST_P(AuthTest, ManagerChainLoopsAreRefused) {
+    const std::int64_t sales = RoleId("sales");
+    TestUser top = CreateUser("top", sales, sales_dept_);
+    TestUser middle = CreateUser("middle", sales, sales_dept_, top.id);
+    TestUser bottom = CreateUser("bottom", sales, sales_dept_, middle.id);
+    const auto set_manager = [&](std::int64_t user, json manager) {
+        return Call("PATCH", "/api/v1/users/" + std::to_string(user), {{"manager_id", manager}}, admin());
+    };
+    const std::vector<std::pair<std::int64_t, std::int64_t>> loops = {
+        {top.id, bottom.id}, {top.id, middle.id}, {middle.id, bottom.id}, {top.id, top.id}};
+    for (const auto& [user, manager] : loops) {
+        Reply r = set_manager(user, manager);
+        EXPECT_EQ(r.status, 422) << user << " reporting to " << manager << ": " << r.body.dump();
+        EXPECT_TRUE(r.body["error"]["details"]["fields"].contains("manager_id")) << r.body.dump();
+    }
+    EXPECT_EQ(Call("GET", "/api/v1/users/" + std::to_string(top.id), nullptr, admin()).body["manager_id"], nullptr);
+    EXPECT_EQ(set_manager(bottom.id, 999999).status, 422);
+    EXPECT_EQ(set_manager(bottom.id, top.id).status, 200);
+    EXPECT_EQ(set_manager(top.id, alice_.id).status, 200);
+    EXPECT_EQ(set_manager(alice_.id, middle.id).status, 422);  // alice → middle → top → alice
+}
+
+TEST_P(AuthTest, ADepartmentWithUsersOrSubDepartmentsCannotBeDeleted) {
+    const std::string path = "/api/v1/departments/" + std::to_string(sales_dept_);
+    Reply r = Call("DELETE", path, nullptr, admin());
+    EXPECT_EQ(r.status, 409) << r.body.dump();
+    EXPECT_EQ(r.body["error"]["details"]["users"], 1);
+    // A deactivated user still belongs to the department (their customers and history do too).
+    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id), {{"active", false}}, admin()).status, 200);
+    EXPECT_EQ(Call("DELETE", path, nullptr, admin()).status, 409);
+    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id), {{"department_id", nullptr}}, admin()).status, 200);
+    const std::int64_t child = CreateDepartment("华东组", sales_dept_);
+    Reply with_child = Call("DELETE", path, nullptr, admin());
+    EXPECT_EQ(with_child.status, 409);
+    EXPECT_EQ(with_child.body["error"]["details"]["departments"], 1);
+    EXPECT_EQ(Call("DELETE", "/api/v1/departments/" + std::to_string(child), nullptr, admin()).status, 204);
+    EXPECT_EQ(Call("DELETE", path, nullptr, admin()).status, 204);
+    EXPECT_EQ(Call("DELETE", path, nullptr, admin()).status, 404);
+    // A deleted department takes no one.
+    Reply move = Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id), {{"department_id", sales_dept_}}, admin());
+    EXPECT_EQ(move.status, 422);
+}
+
+GUANXI_API_TEST_SUITE(AuthTest);
+
+}  // namespace
+}  // namespace guanxi::testing
