@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <ostream>
 #include <string>
 
 namespace guanxi::testing {
@@ -20,6 +21,9 @@ namespace guanxi::testing {
 enum class TestBackend { kSqlite, kPostgres };
 
 std::vector<TestBackend> EnabledBackends();
+inline void PrintTo(TestBackend backend, std::ostream* os) {
+    *os << (backend == TestBackend::kSqlite ? "SQLite" : "PostgreSQL");
+}
 std::string BackendName(const ::testing::TestParamInfo<TestBackend>& info);
 
 struct Reply {
