@@ -274,25 +274,23 @@ test('claim race in the public pool: one wins, the other sees the conflict', asy
   }
   await shot(ctx.a.page, 'pool-desktop')
   await Promise.all(pages.map((page) => page.getByTestId(`claim-${created.id}`).click()))
-  const outcomes = await Promise.all(
-    pages.map((page) =>
-      Promise.race([
-        page
-          .getByTestId('claim-conflict')
-          .waitFor()
-          .then(() => 'conflict'),
-        page
-          .locator('.el-message--success')
-          .waitFor()
-          .then(() => 'won'),
-      ]),
-    ),
+  // Both lists reload after the attempt: the customer has left the pool for everyone.
+  for (const page of pages)
+    await page.getByTestId(`claim-${created.id}`).waitFor({ state: 'detached' })
+  const conflicts = await Promise.all(
+    pages.map((page) => page.getByTestId('claim-conflict').count()),
   )
   expect(
-    outcomes.sort().join() === 'conflict,won',
-    `expected one winner and one conflict, got ${outcomes}`,
+    [...conflicts].sort().join() === '0,1',
+    `expected exactly one conflict message, got ${conflicts}`,
   )
-  const loser = pages[outcomes.indexOf('conflict')] ?? pages[0]
+  const loser = pages.find((_page, i) => conflicts[i] === 1) ?? pages[0]
+  const winner = loser === pages[0] ? ctx.salesB : ctx.salesA
+  const after = await api.call('GET', `/customers/${created.id}`)
+  expect(
+    after.owner_id === winner.id,
+    `owner should be the winner ${winner.id}, is ${after.owner_id}`,
+  )
   const text = await loser.getByTestId('claim-conflict').textContent()
   expect(text.includes('已被其他人领取'), `conflict message not shown: ${text}`)
 })
@@ -411,11 +409,11 @@ async function main() {
           .slice(0, 4)
           .join('\n    ')}`,
       )
-      const page = ctx.admin?.page
-      if (page)
-        await page
-          .screenshot({ path: join(SHOTS, `FAILED-${name.replace(/\W+/g, '-')}.png`) })
-          .catch(() => {})
+      for (const [who, session] of Object.entries({ admin: ctx.admin, a: ctx.a, b: ctx.b })) {
+        if (!session) continue
+        const file = join(SHOTS, `FAILED-${name.replace(/\W+/g, '-')}-${who}.png`)
+        await session.page.screenshot({ path: file }).catch(() => {})
+      }
     }
   }
   for (const session of [...profiles]) await closeBrowser(session)

@@ -35,6 +35,8 @@ describe('request', () => {
     expect(created).toEqual({ id: 7, name: '华为' })
     expect(fake.calls[0]!.headers.Authorization).toBe('Bearer abc')
     expect(fake.calls[0]!.headers['Content-Type']).toBe('application/json')
+    // Marks the request as the UI's own (the server's CSRF rule for cookie sessions).
+    expect(fake.calls[0]!.headers['X-Requested-With']).toBe('XMLHttpRequest')
   })
 
   it('turns the error body into an ApiError with code, message and details', async () => {

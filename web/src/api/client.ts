@@ -60,7 +60,12 @@ export interface RequestOptions {
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' }
+  // X-Requested-With marks the request as the UI's own: the server refuses cookie-authenticated writes
+  // without it (or a JSON body), so another site can't make the browser post with our cookie.
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'X-Requested-With': 'XMLHttpRequest',
+  }
   if (options.body !== undefined) headers['Content-Type'] = 'application/json'
   if (bearer_token) headers.Authorization = `Bearer ${bearer_token}`
 
