@@ -369,6 +369,36 @@ test('screenshots of the main pages at desktop and phone width', async () => {
   expect(!overflowing.length, `horizontal scrolling on: ${overflowing.join(', ')}`)
 })
 
+test('the keyboard alone can log in and reach the customer search, with a visible focus ring', async () => {
+  const session = await openBrowser()
+  const { page } = session
+  await page.goto(`${ctx.server.base}/login`)
+  await page.getByTestId('login-username').focus()
+  await page.keyboard.type(ctx.salesA.username)
+  await page.keyboard.press('Tab')
+  await page.keyboard.type(SALES_PASSWORD)
+  await page.keyboard.press('Enter')
+  await page.waitForURL(/\/customers/)
+  await page.locator('.meta-list[aria-busy="false"]').waitFor()
+  // Tab from the top: the skip link comes first, then the controls; the search box is reachable.
+  await page.locator('body').focus()
+  let reached = false
+  for (let i = 0; i < 25 && !reached; i++) {
+    await page.keyboard.press('Tab')
+    reached = await page.evaluate(
+      () => document.activeElement?.getAttribute('data-testid') === 'customer-search',
+    )
+  }
+  expect(reached, 'Tab never reached the customer search box')
+  await page.keyboard.press('Shift+Tab')
+  const outline = await page.evaluate(() => {
+    const style = getComputedStyle(document.activeElement)
+    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0
+  })
+  expect(outline, 'the focused control has no visible outline')
+  await closeBrowser(session)
+})
+
 test('no uncaught errors in the pages', async () => {
   const errors = [ctx.admin, ctx.a, ctx.b].filter(Boolean).flatMap((s) => s.errors)
   expect(!errors.length, `page errors:\n${errors.join('\n')}`)

@@ -70,7 +70,7 @@ export async function startServer({ mock = false, bin = DEFAULT_BIN, customers =
       )
       if (demo.status !== 0) {
         console.warn(
-          `  (demo-data failed with ${demo.status}; continuing without demo data)\n${demo.stderr}`,
+          `  (demo-data failed with ${demo.status}; continuing without it: ${String(demo.stderr).slice(0, 200)})`,
         )
       }
     }
