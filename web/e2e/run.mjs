@@ -295,6 +295,29 @@ test('claim race in the public pool: one wins, the other sees the conflict', asy
   expect(text.includes('已被其他人领取'), `conflict message not shown: ${text}`)
 })
 
+test('the column choice is remembered for the user', async () => {
+  const { page } = ctx.admin
+  await page.goto(`${ctx.server.base}/customers`)
+  const header = page.locator('.meta-table .el-table__header')
+  await header.filter({ hasText: '地区' }).waitFor()
+  await page.getByTestId('column-chooser').click()
+  const saved = page.waitForResponse(
+    (r) => r.url().includes('/me/settings/') && r.request().method() === 'PUT',
+  )
+  await page.locator('.el-popover:visible .el-checkbox', { hasText: '地区' }).click()
+  await saved
+  await page.reload()
+  await header.filter({ hasText: '客户类别' }).waitFor()
+  expect(
+    (await header.filter({ hasText: '地区' }).count()) === 0,
+    'the hidden column came back after a reload',
+  )
+  await page.getByTestId('column-chooser').click()
+  await page.locator('.el-popover:visible .el-checkbox', { hasText: '地区' }).click()
+  await header.filter({ hasText: '地区' }).waitFor()
+  await page.keyboard.press('Escape')
+})
+
 test('the language switch changes the labels', async () => {
   const { page } = ctx.admin
   await page.goto(`${ctx.server.base}/customers`)
