@@ -1,6 +1,5 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import 'element-plus/dist/index.css'
 import './styles/main.css'
 import App from './App.vue'
 import { i18n } from './i18n'
