@@ -19,7 +19,8 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     app->audit_ = std::make_unique<audit::AuditService>(*app->db_);
     app->job_store_ = std::make_unique<jobs::JobStore>(*app->db_);
     app->job_runner_ = std::make_unique<jobs::JobRunner>(*app->job_store_, options.jobs);
-    GX_TRY_ASSIGN(app->generated_admin_password_, app->accounts_->Bootstrap(options.admin_password));
+    GX_TRY_ASSIGN(app->generated_admin_password_,
+                  app->accounts_->Bootstrap(options.admin_password));
     app->RegisterRoutes(options);
     app->RegisterJobs();
     return app;
@@ -27,55 +28,67 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
 
 void App::RegisterRoutes(const AppOptions& options) {
     router_.SetAuthenticator(accounts::MakeAuthenticator(*accounts_));
-    router_.Add("GET", "/healthz", [this](http::Context&) -> Result<http::Response> {
-        GX_TRY_ASSIGN(db::Lease conn, db_->Acquire());
-        GX_TRY(conn->Query("SELECT 1"));
-        return http::Response::Json(200, {{"status", "ok"}});
-    }, {.auth = false});
-    router_.Add("GET", "/metrics", [this](http::Context&) -> Result<http::Response> {
-        http::Response response;
-        response.body = router_.metrics().Render();
-        response.SetHeader("Content-Type", "text/plain; version=0.0.4");
-        return response;
-    }, {.auth = false});
-    router_.Add("GET", "/api/openapi.json", [](http::Context&) -> Result<http::Response> {
-        http::Response response;
-        response.body = std::string(OpenApiDocument());
-        response.SetHeader("Content-Type", "application/json");
-        return response;
-    }, {.auth = false});
+    router_.Add("GET", "/healthz",
+                [this](http::Context&) -> Result<http::Response> {
+                    GX_TRY_ASSIGN(db::Lease conn, db_->Acquire());
+                    GX_TRY(conn->Query("SELECT 1"));
+                    return http::Response::Json(200, {{"status", "ok"}});
+                },
+                {.auth = false});
+    router_.Add("GET", "/metrics",
+                [this](http::Context&) -> Result<http::Response> {
+                    http::Response response;
+                    response.body = router_.metrics().Render();
+                    response.SetHeader("Content-Type", "text/plain; version=0.0.4");
+                    return response;
+                },
+                {.auth = false});
+    router_.Add("GET", "/api/openapi.json",
+                [](http::Context&) -> Result<http::Response> {
+                    http::Response response;
+                    response.body = std::string(OpenApiDocument());
+                    response.SetHeader("Content-Type", "application/json");
+                    return response;
+                },
+                {.auth = false});
     accounts::RegisterAccountRoutes(router_, *accounts_, options.cookies);
     customers::RegisterCustomerRoutes(router_, *customers_);
     audit::RegisterAuditRoutes(router_, *audit_);
     jobs::RegisterJobRoutes(router_, *job_store_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
-    router_.metrics().AddGauge("guanxi_db_pool_connections", "Database pool connections by state.", [this] {
-        const db::PoolStats s = db_->Stats();
-        return std::vector<std::pair<std::string, double>>{{"state=\"in_use\"", s.in_use},
-                                                           {"state=\"idle\"", s.size - s.in_use}};
-    });
-    router_.metrics().AddGauge("guanxi_db_pool_waits", "Acquisitions that waited for a free connection.", [this] {
-        return std::vector<std::pair<std::string, double>>{{"", static_cast<double>(db_->Stats().waits)}};
-    });
+    router_.metrics().AddGauge(
+        "guanxi_db_pool_connections", "Database pool connections by state.", [this] {
+            const db::PoolStats s = db_->Stats();
+            return std::vector<std::pair<std::string, double>>{
+                {"state=\"in_use\"", s.in_use}, {"state=\"idle\"", s.size - s.in_use}};
+        });
+    router_.metrics().AddGauge("guanxi_db_pool_waits",
+                               "Acquisitions that waited for a free connection.", [this] {
+                                   return std::vector<std::pair<std::string, double>>{
+                                       {"", static_cast<double>(db_->Stats().waits)}};
+                               });
     router_.metrics().AddGauge("guanxi_jobs", "Jobs in the job table by status.", [this] {
         std::vector<std::pair<std::string, double>> out;
         if (auto counts = job_store_->CountByStatus()) {
-            for (const auto& [status, n] : *counts) out.emplace_back("status=\"" + status + "\"", static_cast<double>(n));
+            for (const auto& [status, n] : *counts)
+                out.emplace_back("status=\"" + status + "\"", static_cast<double>(n));
         }
         return out;
     });
-    router_.metrics().AddGauge("guanxi_jobs_run", "Jobs run by this process since start, by outcome.", [this] {
-        return std::vector<std::pair<std::string, double>>{
-            {"outcome=\"done\"", static_cast<double>(job_runner_->completed())},
-            {"outcome=\"failed\"", static_cast<double>(job_runner_->failed())}};
-    });
+    router_.metrics().AddGauge(
+        "guanxi_jobs_run", "Jobs run by this process since start, by outcome.", [this] {
+            return std::vector<std::pair<std::string, double>>{
+                {"outcome=\"done\"", static_cast<double>(job_runner_->completed())},
+                {"outcome=\"failed\"", static_cast<double>(job_runner_->failed())}};
+        });
 }
 
 void App::RegisterJobs() {
     // "noop" proves the runner end to end (CLI, tests, operators checking a deployment).
     job_runner_->Register("noop", [this](const jobs::Job& job) -> Result<nlohmann::json> {
-        return nlohmann::json{{"worker", job_runner_->worker_id()}, {"at", FormatRfc3339(NowSeconds())},
+        return nlohmann::json{{"worker", job_runner_->worker_id()},
+                              {"at", FormatRfc3339(NowSeconds())},
                               {"payload", job.payload}};
     });
 }

@@ -28,7 +28,7 @@ struct AppOptions {
 };
 
 class App {
-public:
+  public:
     // Opens the database, applies migrations and, on an empty database, creates the admin.
     static Result<std::unique_ptr<App>> Create(const AppOptions& options);
 
@@ -40,9 +40,11 @@ public:
     jobs::JobRunner& job_runner() { return *job_runner_; }
 
     // The admin password generated at first start (to print once), if any.
-    const std::optional<std::string>& generated_admin_password() const { return generated_admin_password_; }
+    const std::optional<std::string>& generated_admin_password() const {
+        return generated_admin_password_;
+    }
 
-private:
+  private:
     App() = default;
     void RegisterRoutes(const AppOptions& options);
     void RegisterJobs();

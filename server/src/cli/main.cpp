@@ -1,4 +1,5 @@
-// guanxi: the one binary. Subcommands: serve, migrate, user create, demo-data, job run|work|enqueue.
+// guanxi: the one binary. Subcommands: serve, migrate, user create, demo-data, job
+// run|work|enqueue.
 
 #include "cli/app.hpp"
 #include "cli/demo_data.hpp"
@@ -7,8 +8,8 @@
 #include "domains/accounts/password.hpp"
 #include "http/server.hpp"
 
-#include <CLI/CLI.hpp>
 #include <sodium.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -27,7 +28,8 @@ struct CommonFlags {
 
 void AddCommon(CLI::App* cmd, CommonFlags& flags) {
     cmd->add_option("--data", flags.data, "Data folder (SQLite database, uploads)");
-    cmd->add_option("--database", flags.database, "Database URL: sqlite:<path> or postgresql://user@host/db");
+    cmd->add_option("--database", flags.database,
+                    "Database URL: sqlite:<path> or postgresql://user@host/db");
     cmd->add_option("--log-level", flags.log_level, "debug, info, warn, error or off");
 }
 
@@ -79,10 +81,12 @@ int main(int argc, char** argv) {
     auto* serve = cli.add_subcommand("serve", "Run the HTTP server, the web UI and the job runner");
     AddCommon(serve, serve_flags);
     serve->add_option("--listen", listen, "host:port to listen on");
-    serve->add_option("--web-root", web_root, "Folder of the built web UI (default: web/dist if present)");
+    serve->add_option("--web-root", web_root,
+                      "Folder of the built web UI (default: web/dist if present)");
     serve->add_option("--threads", threads, "HTTP worker threads (default: 2 per core)");
     serve->add_option("--job-workers", job_workers, "Background job workers (0 disables)");
-    serve->add_flag("--secure-cookies", secure_cookies, "Mark the session cookie Secure (behind HTTPS)");
+    serve->add_flag("--secure-cookies", secure_cookies,
+                    "Mark the session cookie Secure (behind HTTPS)");
 
     // migrate
     CommonFlags migrate_flags;
@@ -108,9 +112,14 @@ int main(int argc, char** argv) {
     std::int64_t activities = -1;
     auto* demo = cli.add_subcommand("demo-data", "Fill the database with realistic demo data");
     AddCommon(demo, demo_flags);
-    demo->add_option("--customers", demo_options.customers, "Number of customers")->check(CLI::Range(0, 10000000));
+    demo->add_option("--customers", demo_options.customers, "Number of customers")
+        ->check(CLI::Range(0, 10000000));
     demo->add_option("--activities", activities, "Total follow-ups (default: 3 per customer)");
     demo->add_option("--seed", demo_options.seed, "Random seed");
+    demo->add_option("--departments", demo_options.departments,
+                     "Departments in all (default: the demo's 6)");
+    demo->add_option("--salespeople", demo_options.salespeople,
+                     "Users owning customers (default: the demo's 13)");
 
     // job
     CommonFlags job_flags;
@@ -145,7 +154,8 @@ int main(int argc, char** argv) {
         AppOptions options;
         options.cookies.secure = secure_cookies;
         options.jobs.workers = job_workers;
-        if (web_root.empty() && std::filesystem::exists("web/dist/index.html")) web_root = "web/dist";
+        if (web_root.empty() && std::filesystem::exists("web/dist/index.html"))
+            web_root = "web/dist";
         options.web_root = web_root;
         const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
         guanxi::http::ServerOptions server_options;
@@ -161,9 +171,14 @@ int main(int argc, char** argv) {
         guanxi::http::Server server((*app)->router(), server_options);
         if (job_workers > 0) (*app)->job_runner().Start();
         auto status = server.Run([&](unsigned short port) {
-            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-            guanxi::log::Info("ready", {{"port", port}, {"startup_ms", ms}, {"web_root", web_root}});
-            std::cout << "Guanxi is listening on http://" << server_options.address << ":" << port << "/\n" << std::flush;
+            const double ms = std::chrono::duration<double, std::milli>(
+                                  std::chrono::steady_clock::now() - started)
+                                  .count();
+            guanxi::log::Info("ready",
+                              {{"port", port}, {"startup_ms", ms}, {"web_root", web_root}});
+            std::cout << "Guanxi is listening on http://" << server_options.address << ":" << port
+                      << "/\n"
+                      << std::flush;
         });
         (*app)->job_runner().Stop();
         if (!status) return Fail(status.error());
@@ -184,7 +199,8 @@ int main(int argc, char** argv) {
         {
             auto lease = (*app)->db().Acquire();
             if (!lease) return Fail(lease.error());
-            auto role_row = (*lease)->QueryOne("SELECT id FROM roles WHERE name = ? AND deleted_at IS NULL", {role});
+            auto role_row = (*lease)->QueryOne(
+                "SELECT id FROM roles WHERE name = ? AND deleted_at IS NULL", {role});
             if (!role_row) return Fail(role_row.error());
             if (!*role_row) {
                 std::cerr << "error: no role named " << role << "\n";
@@ -207,16 +223,18 @@ int main(int argc, char** argv) {
         if (!app) return Fail(app.error());
         PrintGeneratedPassword(**app);
         if (activities >= 0 && demo_options.customers > 0) {
-            demo_options.followups_per_customer = activities / std::max<std::int64_t>(1, demo_options.customers);
+            demo_options.followups_per_customer =
+                activities / std::max<std::int64_t>(1, demo_options.customers);
         }
         const auto started = std::chrono::steady_clock::now();
         auto summary = guanxi::demo::Generate(**app, demo_options);
         if (!summary) return Fail(summary.error());
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        std::cout << "Demo data: " << summary->departments << " departments, " << summary->users << " users, "
-                  << summary->customers << " customers, " << summary->contacts << " contacts, "
-                  << summary->followups << " follow-ups in " << seconds << " s. Users' password: "
-                  << demo_options.password << "\n";
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::cout << "Demo data: " << summary->departments << " departments, " << summary->users
+                  << " users, " << summary->customers << " customers, " << summary->contacts
+                  << " contacts, " << summary->followups << " follow-ups in " << seconds
+                  << " s. Users' password: " << demo_options.password << "\n";
         return 0;
     }
     if (job_run->parsed() || job_work->parsed() || job_enqueue->parsed()) {
@@ -244,7 +262,8 @@ int main(int argc, char** argv) {
         }
         auto ran = runner.Drain(runner.worker_id());
         if (!ran) return Fail(ran.error());
-        std::cout << "Ran " << *ran << " job(s): " << runner.completed() << " done, " << runner.failed() << " failed.\n";
+        std::cout << "Ran " << *ran << " job(s): " << runner.completed() << " done, "
+                  << runner.failed() << " failed.\n";
         return runner.failed() > 0 ? 1 : 0;
     }
     return 0;

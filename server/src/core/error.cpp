@@ -44,11 +44,13 @@ Error Error::Internal(std::string log_detail) {
 }
 
 Error Error::NotFound(std::string_view what) {
-    return Error{ErrorCode::kNotFound, std::string(what) + " not found.", nlohmann::json::object(), {}};
+    return Error{
+        ErrorCode::kNotFound, std::string(what) + " not found.", nlohmann::json::object(), {}};
 }
 
 Error Error::Validation(std::string_view field, std::string message) {
-    Error error{ErrorCode::kValidationFailed, "Some fields are invalid.", nlohmann::json::object(), {}};
+    Error error{
+        ErrorCode::kValidationFailed, "Some fields are invalid.", nlohmann::json::object(), {}};
     error.Field(field, std::move(message));
     return error;
 }

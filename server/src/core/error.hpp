@@ -1,7 +1,7 @@
 #pragma once
-// Errors as values. Every expected failure in stores, services and routes is a Result<T> carrying an
-// Error; the error's code comes from the one registry below and decides the HTTP status (error.cpp).
-// Exceptions are reserved for the unexpected and are caught once, at the router.
+// Errors as values. Every expected failure in stores, services and routes is a Result<T> carrying
+// an Error; the error's code comes from the one registry below and decides the HTTP status
+// (error.cpp). Exceptions are reserved for the unexpected and are caught once, at the router.
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +13,8 @@
 
 namespace guanxi {
 
-// The stable error codes of the API. The wire name of each is its snake_case spelling (ErrorCodeName).
+// The stable error codes of the API. The wire name of each is its snake_case spelling
+// (ErrorCodeName).
 enum class ErrorCode {
     kInvalidJson,       // 400: body is not JSON, or not UTF-8
     kBadRequest,        // 400: malformed request (query, path)
@@ -56,7 +57,7 @@ struct Error {
 
 template <typename T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
     Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
@@ -75,13 +76,13 @@ public:
     const Error& error() const& { return std::get<1>(v_); }
     Error&& error() && { return std::get<1>(std::move(v_)); }
 
-private:
+  private:
     std::variant<T, Error> v_;
 };
 
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     Result() = default;
     Result(Error error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
@@ -90,7 +91,7 @@ public:
     const Error& error() const& { return *error_; }
     Error&& error() && { return std::move(*error_); }
 
-private:
+  private:
     std::optional<Error> error_;
 };
 
@@ -102,15 +103,15 @@ using Status = Result<void>;
 #define GX_CONCAT(a, b) GX_CONCAT_INNER(a, b)
 
 // Returns the error of `expr` from the enclosing function, if it has one.
-#define GX_TRY(expr)                                          \
-    do {                                                      \
-        auto gx_try_result_ = (expr);                         \
+#define GX_TRY(expr)                                                   \
+    do {                                                               \
+        auto gx_try_result_ = (expr);                                  \
         if (!gx_try_result_) return std::move(gx_try_result_).error(); \
     } while (0)
 
 // Declares `lhs` from the value of `expr`, or returns its error.
 #define GX_TRY_ASSIGN(lhs, expr) GX_TRY_ASSIGN_IMPL(GX_CONCAT(gx_result_, __LINE__), lhs, expr)
-#define GX_TRY_ASSIGN_IMPL(tmp, lhs, expr)          \
-    auto tmp = (expr);                              \
-    if (!tmp) return std::move(tmp).error();        \
+#define GX_TRY_ASSIGN_IMPL(tmp, lhs, expr)   \
+    auto tmp = (expr);                       \
+    if (!tmp) return std::move(tmp).error(); \
     lhs = std::move(tmp).value()

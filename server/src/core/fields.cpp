@@ -10,8 +10,8 @@ namespace guanxi {
 namespace {
 
 constexpr std::string_view kTypeNames[] = {
-    "string", "text", "enum", "phone", "email", "user", "department", "role",
-    "tags", "string_list", "datetime", "date", "integer", "boolean", "object", "password",
+    "string", "text",        "enum",     "phone", "email",   "user",    "department", "role",
+    "tags",   "string_list", "datetime", "date",  "integer", "boolean", "object",     "password",
 };
 
 bool HasControlCharacters(std::string_view s, bool allow_newlines) {
@@ -60,7 +60,8 @@ std::string Check(const FieldDef& field, const nlohmann::json& value) {
                        c == ')' || c == '.';
             });
             const std::string digits = text::NormalizePhone(s);
-            if (!chars_ok || digits.size() < 3 || digits.size() > 20) return "is not a phone number";
+            if (!chars_ok || digits.size() < 3 || digits.size() > 20)
+                return "is not a phone number";
             return "";
         }
         case FieldType::kEmail: {
@@ -94,8 +95,8 @@ std::string Check(const FieldDef& field, const nlohmann::json& value) {
                 if (s.empty() || text::CodePointCount(s) > 50 || HasControlCharacters(s, false)) {
                     return "items must be 1 to 50 characters";
                 }
-                if (!field.options.empty() &&
-                    std::find(field.options.begin(), field.options.end(), s) == field.options.end()) {
+                if (!field.options.empty() && std::find(field.options.begin(), field.options.end(),
+                                                        s) == field.options.end()) {
                     return "has an unknown item: " + s;
                 }
             }
@@ -134,14 +135,11 @@ nlohmann::json EntityMeta::ToJson() const {
     nlohmann::json out = {{"entity", entity}, {"fields", nlohmann::json::array()}};
     for (const auto& f : fields) {
         if (f.type == FieldType::kPassword) continue;
-        nlohmann::json j = {{"name", f.name},
-                            {"type", kTypeNames[static_cast<int>(f.type)]},
-                            {"required", f.required},
-                            {"label_key", entity + ".fields." + f.name},
-                            {"list", f.list},
-                            {"filter", f.filter},
-                            {"sort", f.sort},
-                            {"readonly", f.readonly}};
+        nlohmann::json j = {
+            {"name", f.name},         {"type", kTypeNames[static_cast<int>(f.type)]},
+            {"required", f.required}, {"label_key", entity + ".fields." + f.name},
+            {"list", f.list},         {"filter", f.filter},
+            {"sort", f.sort},         {"readonly", f.readonly}};
         if (f.type == FieldType::kString || f.type == FieldType::kText ||
             f.type == FieldType::kPhone || f.type == FieldType::kEmail) {
             j["max_length"] = f.max_length;
@@ -154,7 +152,8 @@ nlohmann::json EntityMeta::ToJson() const {
 
 Status ValidateBody(const EntityMeta& meta, const nlohmann::json& body, bool creating,
                     const std::set<std::string, std::less<>>& extra) {
-    Error error{ErrorCode::kValidationFailed, "Some fields are invalid.", nlohmann::json::object(), {}};
+    Error error{
+        ErrorCode::kValidationFailed, "Some fields are invalid.", nlohmann::json::object(), {}};
     bool bad = false;
     for (const auto& [key, value] : body.items()) {
         if (extra.count(key) > 0) continue;

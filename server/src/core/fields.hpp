@@ -36,13 +36,13 @@ enum class FieldType {
 struct FieldDef {
     std::string name;
     FieldType type = FieldType::kString;
-    bool required = false;     // must be present (and not null) on create
-    std::size_t max_length = 200;  // code points, for text types
+    bool required = false;             // must be present (and not null) on create
+    std::size_t max_length = 200;      // code points, for text types
     std::vector<std::string> options;  // kEnum, kStringList: allowed values
-    bool list = false;      // a default column in lists
-    bool filter = false;    // usable as ?name=value on lists
-    bool sort = false;      // usable in ?sort=
-    bool readonly = false;  // returned but never written by clients
+    bool list = false;                 // a default column in lists
+    bool filter = false;               // usable as ?name=value on lists
+    bool sort = false;                 // usable in ?sort=
+    bool readonly = false;             // returned but never written by clients
 };
 
 struct EntityMeta {

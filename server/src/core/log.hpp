@@ -15,9 +15,17 @@ void SetLevel(Level level);
 bool SetLevel(std::string_view name);
 
 void Write(Level level, std::string_view msg, const nlohmann::json& fields);
-inline void Debug(std::string_view msg, const nlohmann::json& f = nlohmann::json::object()) { Write(Level::kDebug, msg, f); }
-inline void Info(std::string_view msg, const nlohmann::json& f = nlohmann::json::object()) { Write(Level::kInfo, msg, f); }
-inline void Warn(std::string_view msg, const nlohmann::json& f = nlohmann::json::object()) { Write(Level::kWarn, msg, f); }
-inline void Error(std::string_view msg, const nlohmann::json& f = nlohmann::json::object()) { Write(Level::kError, msg, f); }
+inline void Debug(std::string_view msg, const nlohmann::json& f = nlohmann::json::object()) {
+    Write(Level::kDebug, msg, f);
+}
+inline void Info(std::string_view msg, const nlohmann::json& f = nlohmann::json::object()) {
+    Write(Level::kInfo, msg, f);
+}
+inline void Warn(std::string_view msg, const nlohmann::json& f = nlohmann::json::object()) {
+    Write(Level::kWarn, msg, f);
+}
+inline void Error(std::string_view msg, const nlohmann::json& f = nlohmann::json::object()) {
+    Write(Level::kError, msg, f);
+}
 
 }  // namespace guanxi::log

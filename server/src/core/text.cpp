@@ -102,15 +102,17 @@ std::string NormalizeEmail(std::string_view email) { return AsciiLower(Trim(emai
 std::string NormalizeCompanyName(std::string_view name) {
     // Longest suffixes first so 股份有限公司 goes before 有限公司.
     static constexpr std::string_view kSuffixes[] = {
-        "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "集团", "公司",
-        "corporation", "company", "limited", "group", "corp", "inc", "ltd", "llc", "plc", "gmbh", "co",
+        "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "集团",
+        "公司",         "corporation",  "company",      "limited",  "group",    "corp",   "inc",
+        "ltd",          "llc",          "plc",          "gmbh",     "co",
     };
     std::string kept;
     const std::string lowered = AsciiLower(Trim(name));
     for (std::string_view cp : CodePoints(lowered)) {
         const unsigned char c = static_cast<unsigned char>(cp[0]);
         if (cp.size() == 1 && !std::isalnum(c)) continue;  // spaces and ASCII punctuation
-        if (cp == "（" || cp == "）" || cp == "，" || cp == "。" || cp == "、" || cp == "\u3000") continue;
+        if (cp == "（" || cp == "）" || cp == "，" || cp == "。" || cp == "、" || cp == "\u3000")
+            continue;
         kept.append(cp);
     }
     bool stripped = true;

@@ -20,7 +20,8 @@ std::string AsciiLower(std::string_view s);
 
 std::string Trim(std::string_view s);
 
-// Phone numbers compare by digits: spaces, dashes, dots, brackets and a leading +86 / 0086 are dropped.
+// Phone numbers compare by digits: spaces, dashes, dots, brackets and a leading +86 / 0086 are
+// dropped.
 // "+86 138-0013-8000" → "13800138000". Returns "" when nothing digit-like remains.
 std::string NormalizePhone(std::string_view phone);
 
@@ -28,7 +29,8 @@ std::string NormalizePhone(std::string_view phone);
 std::string NormalizeEmail(std::string_view email);
 
 // Company names compare without case, spaces, punctuation and legal-form suffixes
-// (有限公司, 股份有限公司, 集团, Co., Ltd., Inc., LLC, ...). "深圳华强科技有限公司" → "深圳华强科技".
+// (有限公司, 股份有限公司, 集团, Co., Ltd., Inc., LLC, ...). "深圳华强科技有限公司" →
+// "深圳华强科技".
 std::string NormalizeCompanyName(std::string_view name);
 
 // The search index's keys for one text: every pair of adjacent code points, and the last code point

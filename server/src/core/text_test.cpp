@@ -34,8 +34,8 @@ TEST(TextTest, SearchGramsAreBigramsPlusLastCharacter) {
 TEST(TextTest, RejectsInvalidUtf8) {
     EXPECT_TRUE(IsValidUtf8("科技 ok"));
     EXPECT_FALSE(IsValidUtf8("\xC3\x28"));
-    EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));   // surrogate
-    EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));       // overlong
+    EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+    EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong
     EXPECT_FALSE(IsValidUtf8(std::string("a\0b", 3)));
     EXPECT_EQ(CodePointCount("华强ab"), 4u);
 }

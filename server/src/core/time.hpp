@@ -16,7 +16,8 @@ std::int64_t NowMillis();
 // "2026-11-28T08:00:00Z". Always UTC, whole seconds.
 std::string FormatRfc3339(UnixSeconds t);
 
-// Accepts "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)"; nullopt for anything else, including impossible dates.
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)"; nullopt for anything else, including impossible
+// dates.
 std::optional<UnixSeconds> ParseRfc3339(std::string_view text);
 
 // "YYYY-MM-DD" ↔ days since the epoch.

@@ -8,13 +8,9 @@
 
 namespace guanxi::db {
 
-Value Nullable(const std::optional<std::int64_t>& v) {
-    return v ? Value(*v) : Value(nullptr);
-}
+Value Nullable(const std::optional<std::int64_t>& v) { return v ? Value(*v) : Value(nullptr); }
 
-Value Nullable(const std::optional<std::string>& v) {
-    return v ? Value(*v) : Value(nullptr);
-}
+Value Nullable(const std::optional<std::string>& v) { return v ? Value(*v) : Value(nullptr); }
 
 bool Row::IsNull(size_t i) const { return std::holds_alternative<std::nullptr_t>(values_.at(i)); }
 
@@ -73,7 +69,9 @@ Result<Transaction> Transaction::Begin(Connection& conn, TxMode mode) {
     return Transaction(&conn);
 }
 
-Transaction::Transaction(Transaction&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
+Transaction::Transaction(Transaction&& other) noexcept : conn_(other.conn_) {
+    other.conn_ = nullptr;
+}
 
 Transaction::~Transaction() {
     if (conn_ != nullptr) (void)conn_->Execute("ROLLBACK");
@@ -98,7 +96,9 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, OpenOpt
         backend = Backend::kPostgres;
     } else {
         return Error{ErrorCode::kBadRequest,
-                     "Database URL must start with sqlite: or postgresql://", {}, url};
+                     "Database URL must start with sqlite: or postgresql://",
+                     {},
+                     url};
     }
     std::unique_ptr<Database> db(new Database(backend, url));
     for (int i = 0; i < options.pool_size; ++i) {
@@ -119,7 +119,9 @@ Result<Lease> Database::Acquire() {
     if (idle_.empty()) {
         ++waits_;
         if (!available_.wait_for(lock, std::chrono::seconds(10), [&] { return !idle_.empty(); })) {
-            return Error{ErrorCode::kUnavailable, "The database is busy; try again.", {},
+            return Error{ErrorCode::kUnavailable,
+                         "The database is busy; try again.",
+                         {},
                          "connection pool exhausted"};
         }
     }

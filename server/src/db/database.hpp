@@ -32,7 +32,7 @@ Value Nullable(const std::optional<std::string>& v);
 
 // One result row. Accessors convert: PostgreSQL delivers text, SQLite typed values.
 class Row {
-public:
+  public:
     explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
 
     size_t size() const { return values_.size(); }
@@ -44,7 +44,7 @@ public:
     std::optional<std::int64_t> OptInt(size_t i) const;
     std::optional<std::string> OptText(size_t i) const;
 
-private:
+  private:
     std::vector<Value> values_;
 };
 
@@ -52,7 +52,7 @@ using Rows = std::vector<Row>;
 using RowCallback = std::function<bool(const Row&)>;  // return false to stop
 
 class Connection {
-public:
+  public:
     virtual ~Connection() = default;
 
     virtual Backend backend() const = 0;
@@ -62,7 +62,8 @@ public:
     // Runs one statement; returns the number of rows it changed.
     virtual Result<std::int64_t> Execute(std::string_view sql, const Params& params = {}) = 0;
     // Streams rows to `callback` without holding them all (exports, bulk reads).
-    virtual Status ForEach(std::string_view sql, const Params& params, const RowCallback& callback) = 0;
+    virtual Status ForEach(std::string_view sql, const Params& params,
+                           const RowCallback& callback) = 0;
     // Runs several statements without parameters (migrations).
     virtual Status ExecuteScript(std::string_view sql) = 0;
 
@@ -75,7 +76,7 @@ enum class TxMode { kRead, kWrite };
 // Rolls back on destruction unless committed. For SQLite, kWrite takes the write lock at once
 // (BEGIN IMMEDIATE) so a read-then-write transaction cannot deadlock on upgrade.
 class Transaction {
-public:
+  public:
     static Result<Transaction> Begin(Connection& conn, TxMode mode);
     Transaction(Transaction&& other) noexcept;
     Transaction& operator=(Transaction&&) = delete;
@@ -84,7 +85,7 @@ public:
 
     Status Commit();
 
-private:
+  private:
     explicit Transaction(Connection* conn) : conn_(conn) {}
     Connection* conn_;
 };
@@ -99,7 +100,7 @@ class Database;
 
 // A connection borrowed from the pool; returned when destroyed.
 class Lease {
-public:
+  public:
     Lease(Database* db, std::unique_ptr<Connection> conn) : db_(db), conn_(std::move(conn)) {}
     Lease(Lease&&) noexcept = default;
     Lease& operator=(Lease&&) = delete;
@@ -107,7 +108,7 @@ public:
     Connection& operator*() { return *conn_; }
     Connection* operator->() { return conn_.get(); }
 
-private:
+  private:
     Database* db_;
     std::unique_ptr<Connection> conn_;
 };
@@ -117,7 +118,7 @@ struct OpenOptions {
 };
 
 class Database {
-public:
+  public:
     // `url` is "sqlite:<path>" or "postgresql://...". Opens the whole pool or fails.
     static Result<std::unique_ptr<Database>> Open(const std::string& url, OpenOptions options = {});
 
@@ -128,7 +129,7 @@ public:
     Result<Lease> Acquire();
     PoolStats Stats() const;
 
-private:
+  private:
     friend class Lease;
     Database(Backend backend, std::string url) : backend_(backend), url_(std::move(url)) {}
     void Return(std::unique_ptr<Connection> conn);
@@ -144,7 +145,8 @@ private:
 
 // Runs `fn(conn)` inside a transaction on a pooled connection; commits if it succeeds.
 template <typename Fn>
-auto InTransaction(Database& db, TxMode mode, Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
+auto InTransaction(Database& db, TxMode mode, Fn&& fn)
+    -> decltype(fn(std::declval<Connection&>())) {
     GX_TRY_ASSIGN(Lease lease, db.Acquire());
     GX_TRY_ASSIGN(Transaction tx, Transaction::Begin(*lease, mode));
     auto result = fn(*lease);

@@ -42,7 +42,8 @@ Result<int> Migrate(Database& db) {
                 error.log_detail = "migration " + std::string(m.name) + ": " + error.log_detail;
                 return error;
             }
-            GX_TRY(conn->Execute(kRecord, {std::int64_t{m.version}, std::string(m.name), NowSeconds()}));
+            GX_TRY(conn->Execute(kRecord,
+                                 {std::int64_t{m.version}, std::string(m.name), NowSeconds()}));
             GX_TRY(tx.Commit());
             ++applied;
         }

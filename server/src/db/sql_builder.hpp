@@ -10,7 +10,7 @@
 namespace guanxi::db {
 
 class Where {
-public:
+  public:
     // Adds "(clause)" joined with AND; `values` bind to its `?`s in order.
     Where& Add(std::string clause, Params values = {}) {
         clauses_.push_back("(" + std::move(clause) + ")");
@@ -21,13 +21,14 @@ public:
     // " WHERE a AND b" or "".
     std::string Sql() const {
         std::string out;
-        for (size_t i = 0; i < clauses_.size(); ++i) out += (i == 0 ? " WHERE " : " AND ") + clauses_[i];
+        for (size_t i = 0; i < clauses_.size(); ++i)
+            out += (i == 0 ? " WHERE " : " AND ") + clauses_[i];
         return out;
     }
 
     const Params& params() const { return params_; }
 
-private:
+  private:
     std::vector<std::string> clauses_;
     Params params_;
 };

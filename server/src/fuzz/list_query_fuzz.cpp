@@ -12,12 +12,14 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     guanxi::http::Request request;
-    const std::string target = "/api/v1/customers?" + std::string(reinterpret_cast<const char*>(data), size);
+    const std::string target =
+        "/api/v1/customers?" + std::string(reinterpret_cast<const char*>(data), size);
     if (!request.SetTarget(target)) return 0;
     const auto& spec = guanxi::customers::CustomerListSpec();
     auto query = guanxi::http::ParseListQuery(request.query, spec);
     if (!query) return 0;
-    if (query->page < 1 || query->page_size < 1 || query->page_size > guanxi::http::kMaxPageSize) std::abort();
+    if (query->page < 1 || query->page_size < 1 || query->page_size > guanxi::http::kMaxPageSize)
+        std::abort();
     for (const auto& [name, value] : query->filters) {
         if (spec.filters.count(name) == 0) std::abort();
     }

@@ -42,12 +42,14 @@ Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::s
         }
         if (key == "page") {
             auto v = ParsePositive(value);
-            if (!v) return BadParam(ErrorCode::kBadRequest, key, "page must be a positive integer.");
+            if (!v)
+                return BadParam(ErrorCode::kBadRequest, key, "page must be a positive integer.");
             out.page = *v;
         } else if (key == "page_size") {
             auto v = ParsePositive(value);
             if (!v || *v > kMaxPageSize) {
-                return BadParam(ErrorCode::kBadRequest, key, "page_size must be between 1 and 500.");
+                return BadParam(ErrorCode::kBadRequest, key,
+                                "page_size must be between 1 and 500.");
             }
             out.page_size = *v;
         } else if (key == "q" && spec.searchable) {
@@ -61,7 +63,8 @@ Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::s
             size_t start = 0;
             while (start <= value.size()) {
                 const size_t comma = value.find(',', start);
-                std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                std::string item = value.substr(
+                    start, comma == std::string::npos ? std::string::npos : comma - start);
                 start = comma == std::string::npos ? value.size() + 1 : comma + 1;
                 SortKey sk;
                 if (!item.empty() && (item[0] == '-' || item[0] == '+')) {

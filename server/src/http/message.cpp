@@ -107,11 +107,11 @@ Response Response::NoContent() {
 }
 
 Response Response::FromError(const Error& error) {
-    nlohmann::json body = {{"error",
-                            {{"code", ErrorCodeName(error.code)},
-                             {"message", error.message},
-                             {"details", error.details.is_null() ? nlohmann::json::object()
-                                                                 : error.details}}}};
+    nlohmann::json body = {
+        {"error",
+         {{"code", ErrorCodeName(error.code)},
+          {"message", error.message},
+          {"details", error.details.is_null() ? nlohmann::json::object() : error.details}}}};
     return Json(HttpStatus(error.code), body);
 }
 

@@ -18,8 +18,8 @@ namespace guanxi::http {
 struct Request {
     std::string method;  // "GET", "POST", ...
     std::string path;    // percent-decoded, without the query string
-    std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
-    std::unordered_map<std::string, std::string> headers;      // names lower-cased
+    std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+    std::unordered_map<std::string, std::string> headers;    // names lower-cased
     std::string body;
     std::string remote_ip;
     std::string request_id;

@@ -47,8 +47,8 @@ std::string Metrics::Render() const {
                "# TYPE guanxi_http_requests_total counter\n";
         for (const auto& [key, count] : requests_) {
             const auto& [method, route, status] = key;
-            out << "guanxi_http_requests_total{method=\"" << method << "\",route=\"" << Escape(route)
-                << "\",status=\"" << status << "\"} " << count << "\n";
+            out << "guanxi_http_requests_total{method=\"" << method << "\",route=\""
+                << Escape(route) << "\",status=\"" << status << "\"} " << count << "\n";
         }
         out << "# HELP guanxi_http_request_duration_seconds Request latency by route.\n"
                "# TYPE guanxi_http_request_duration_seconds histogram\n";
@@ -61,7 +61,8 @@ std::string Metrics::Render() const {
             out << "guanxi_http_request_duration_seconds_bucket{" << label << ",le=\"+Inf\"} "
                 << h.count << "\n";
             out << "guanxi_http_request_duration_seconds_sum{" << label << "} " << h.sum << "\n";
-            out << "guanxi_http_request_duration_seconds_count{" << label << "} " << h.count << "\n";
+            out << "guanxi_http_request_duration_seconds_count{" << label << "} " << h.count
+                << "\n";
         }
         gauges = gauges_;
     }

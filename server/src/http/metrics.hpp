@@ -14,8 +14,9 @@
 namespace guanxi::http {
 
 class Metrics {
-public:
-    void RecordRequest(const std::string& method, const std::string& route, int status, double seconds);
+  public:
+    void RecordRequest(const std::string& method, const std::string& route, int status,
+                       double seconds);
 
     // A gauge read at scrape time: name, help, and a function returning labelled values.
     using GaugeFn = std::function<std::vector<std::pair<std::string, double>>()>;
@@ -24,7 +25,7 @@ public:
     // The text exposition format, version 0.0.4.
     std::string Render() const;
 
-private:
+  private:
     static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                         0.05,   0.1,   0.25,   0.5,   1,    5};
     mutable std::mutex mutex_;

@@ -75,8 +75,10 @@ Result<nlohmann::json> Context::JsonBody() const {
         return Error{ErrorCode::kInvalidJson, "The request body is not valid JSON.", {}, {}};
     }
     if (!body.is_object()) {
-        return Error{ErrorCode::kValidationFailed, "The request body must be a JSON object.",
-                     {{"fields", {{"body", "must be an object"}}}}, {}};
+        return Error{ErrorCode::kValidationFailed,
+                     "The request body must be a JSON object.",
+                     {{"fields", {{"body", "must be an object"}}}},
+                     {}};
     }
     return body;
 }
@@ -150,8 +152,9 @@ Response Router::Dispatch(Request& request) {
     try {
         response = Handle(request, route_label, user_id);
     } catch (const std::exception& e) {
-        log::Error("unhandled_exception",
-                   {{"request_id", request.request_id}, {"what", e.what()}, {"path", request.path}});
+        log::Error(
+            "unhandled_exception",
+            {{"request_id", request.request_id}, {"what", e.what()}, {"path", request.path}});
         response = Response::FromError(Error::Internal(e.what()));
     }
     response.SetHeader("X-Request-Id", request.request_id);

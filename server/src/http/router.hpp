@@ -1,7 +1,7 @@
 #pragma once
-// Maps method + path pattern ("/api/v1/customers/{id}") to a handler. Dispatch authenticates when the
-// route asks for it, turns a returned Error into API.md's error body with its status, catches any
-// exception once (logged with the request id, answered as an opaque 500), and records metrics.
+// Maps method + path pattern ("/api/v1/customers/{id}") to a handler. Dispatch authenticates when
+// the route asks for it, turns a returned Error into API.md's error body with its status, catches
+// any exception once (logged with the request id, answered as an opaque 500), and records metrics.
 
 #include "core/principal.hpp"
 #include "http/message.hpp"
@@ -17,7 +17,7 @@
 namespace guanxi::http {
 
 class Context {
-public:
+  public:
     Context(const Request& request, std::unordered_map<std::string, std::string> params)
         : request_(request), params_(std::move(params)) {}
 
@@ -37,7 +37,7 @@ public:
     // not an object.
     Result<nlohmann::json> JsonBody() const;
 
-private:
+  private:
     const Request& request_;
     std::unordered_map<std::string, std::string> params_;
     std::optional<Principal> principal_;
@@ -60,9 +60,11 @@ struct Route {
 };
 
 class Router {
-public:
+  public:
     void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
-    void SetAuthenticator(Authenticator authenticator) { authenticator_ = std::move(authenticator); }
+    void SetAuthenticator(Authenticator authenticator) {
+        authenticator_ = std::move(authenticator);
+    }
     // Called for GET requests no route matches (the web UI's static files).
     void SetFallback(std::function<std::optional<Response>(const Request&)> fallback) {
         fallback_ = std::move(fallback);
@@ -73,8 +75,9 @@ public:
     const std::vector<Route>& routes() const { return routes_; }
     Metrics& metrics() { return metrics_; }
 
-private:
-    Response Handle(Request& request, std::string& route_label, std::optional<std::int64_t>& user_id);
+  private:
+    Response Handle(Request& request, std::string& route_label,
+                    std::optional<std::int64_t>& user_id);
 
     std::vector<Route> routes_;
     Authenticator authenticator_;

@@ -22,7 +22,8 @@ bool ParseListen(const std::string& listen, std::string& host, unsigned short& p
     const size_t colon = listen.rfind(':');
     if (colon == std::string::npos || colon == 0) return false;
     host = listen.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
     const std::string port_text = listen.substr(colon + 1);
     if (port_text.empty() || port_text.size() > 5) return false;
     unsigned long value = 0;
@@ -46,7 +47,8 @@ struct Server::Impl {
 
     Impl(Router& r, ServerOptions o) : router(r), options(std::move(o)), ioc(options.threads) {}
 
-    Request ToRequest(const bhttp::request<bhttp::string_body>& raw, const std::string& ip, bool& ok) {
+    Request ToRequest(const bhttp::request<bhttp::string_body>& raw, const std::string& ip,
+                      bool& ok) {
         Request request;
         request.method = std::string(raw.method_string().data(), raw.method_string().size());
         ok = request.SetTarget(std::string_view(raw.target().data(), raw.target().size()));
@@ -61,8 +63,9 @@ struct Server::Impl {
     }
 
     static bhttp::response<bhttp::string_body> ToBeast(Response&& response, unsigned version,
-                                                      bool keep_alive) {
-        bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
+                                                       bool keep_alive) {
+        bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status),
+                                                version};
         out.set(bhttp::field::server, "guanxi");
         for (auto& [name, value] : response.headers) out.set(name, value);
         out.body() = std::move(response.body);
@@ -102,14 +105,16 @@ struct Server::Impl {
                 break;
             }
             if (ec) {
-                Response error = ec == bhttp::error::body_limit
-                                     ? SimpleError(ErrorCode::kPayloadTooLarge, "The request body is too large.")
-                                 : ec == bhttp::error::header_limit
-                                     ? SimpleError(ErrorCode::kBadRequest, "The request headers are too large.")
-                                     : SimpleError(ErrorCode::kBadRequest, "Malformed HTTP request.");
+                Response error =
+                    ec == bhttp::error::body_limit
+                        ? SimpleError(ErrorCode::kPayloadTooLarge, "The request body is too large.")
+                    : ec == bhttp::error::header_limit
+                        ? SimpleError(ErrorCode::kBadRequest, "The request headers are too large.")
+                        : SimpleError(ErrorCode::kBadRequest, "Malformed HTTP request.");
                 auto out = ToBeast(std::move(error), 11, false);
                 stream.expires_after(options.read_timeout);
-                co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+                co_await bhttp::async_write(stream, out,
+                                            asio::redirect_error(asio::use_awaitable, ec));
                 break;
             }
             auto raw = parser.release();
@@ -187,16 +192,19 @@ Status Server::Run(const std::function<void(unsigned short)>& on_listening) {
     if (!ec) s.acceptor.bind(endpoint, ec);
     if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
-        return Error{ErrorCode::kUnavailable, "Cannot listen on " + s.options.address + ":" +
-                                                  std::to_string(s.options.port) + ": " + ec.message(),
-                     {}, ec.message()};
+        return Error{ErrorCode::kUnavailable,
+                     "Cannot listen on " + s.options.address + ":" +
+                         std::to_string(s.options.port) + ": " + ec.message(),
+                     {},
+                     ec.message()};
     }
     const unsigned short port = s.acceptor.local_endpoint().port();
     s.signals.async_wait([&s](const beast::error_code& error, int) {
         if (!error) s.BeginShutdown();
     });
     asio::co_spawn(s.ioc, s.Accept(), asio::detached);
-    log::Info("listening", {{"address", s.options.address}, {"port", port}, {"threads", s.options.threads}});
+    log::Info("listening",
+              {{"address", s.options.address}, {"port", port}, {"threads", s.options.threads}});
     if (on_listening) on_listening(port);
 
     std::vector<std::thread> threads;

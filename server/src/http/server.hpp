@@ -26,7 +26,7 @@ struct ServerOptions {
 };
 
 class Server {
-public:
+  public:
     Server(Router& router, ServerOptions options);
     ~Server();
 
@@ -36,7 +36,7 @@ public:
     // Asks Run() to shut down gracefully; safe from any thread.
     void Stop();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

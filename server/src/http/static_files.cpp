@@ -38,7 +38,8 @@ std::function<std::optional<Response>(const Request&)> MakeStaticFiles(std::file
     std::error_code ec;
     root = std::filesystem::weakly_canonical(root, ec);
     return [root](const Request& request) -> std::optional<Response> {
-        if (root.empty() || request.path.find("..") != std::string::npos || request.path.find('\0') != std::string::npos) {
+        if (root.empty() || request.path.find("..") != std::string::npos ||
+            request.path.find('\0') != std::string::npos) {
             return std::nullopt;
         }
         std::filesystem::path relative = request.path.substr(1);
@@ -56,12 +57,14 @@ std::function<std::optional<Response>(const Request&)> MakeStaticFiles(std::file
         response.body = std::move(*body);
         response.SetHeader("Content-Type", std::string(ContentType(file)));
         const bool hashed = request.path.rfind("/assets/", 0) == 0 && !is_index;
-        response.SetHeader("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
+        response.SetHeader("Cache-Control",
+                           hashed ? "public, max-age=31536000, immutable" : "no-cache");
         response.SetHeader("X-Content-Type-Options", "nosniff");
         if (is_index || file.extension() == ".html") {
-            response.SetHeader("Content-Security-Policy",
-                               "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                               "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+            response.SetHeader(
+                "Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
             response.SetHeader("X-Frame-Options", "DENY");
             response.SetHeader("Referrer-Policy", "same-origin");
         }

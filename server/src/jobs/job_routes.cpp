@@ -15,8 +15,12 @@ void RegisterJobRoutes(http::Router& router, JobStore& store) {
         if (!ctx.user().Can("users.manage")) return Error::Forbidden();
         GX_TRY_ASSIGN(http::ListQuery query, http::ParseListQuery(ctx.request().query, kSpec));
         auto status = query.Filter("status");
-        if (status && *status != "queued" && *status != "running" && *status != "done" && *status != "dead") {
-            return Error{ErrorCode::kBadRequest, "status must be queued, running, done or dead.", {{"parameter", "status"}}, {}};
+        if (status && *status != "queued" && *status != "running" && *status != "done" &&
+            *status != "dead") {
+            return Error{ErrorCode::kBadRequest,
+                         "status must be queued, running, done or dead.",
+                         {{"parameter", "status"}},
+                         {}};
         }
         GX_TRY_ASSIGN(nlohmann::json list, store.List(status, query.page_size, query.Offset()));
         list["page"] = query.page;
@@ -29,15 +33,20 @@ void RegisterJobRoutes(http::Router& router, JobStore& store) {
         GX_TRY_ASSIGN(nlohmann::json job, store.Get(id));
         return http::Response::Json(200, job);
     });
-    router.Add("POST", "/api/v1/jobs/{id}/retry", [&store](http::Context& ctx) -> Result<http::Response> {
-        if (!ctx.user().Can("users.manage")) return Error::Forbidden();
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(nlohmann::json job, store.Get(id));
-        GX_TRY_ASSIGN(bool retried, store.Retry(id));
-        if (!retried) return Error{ErrorCode::kConflict, "Only a dead job can be retried.", {{"status", job["status"]}}, {}};
-        GX_TRY_ASSIGN(nlohmann::json updated, store.Get(id));
-        return http::Response::Json(200, updated);
-    });
+    router.Add("POST", "/api/v1/jobs/{id}/retry",
+               [&store](http::Context& ctx) -> Result<http::Response> {
+                   if (!ctx.user().Can("users.manage")) return Error::Forbidden();
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(nlohmann::json job, store.Get(id));
+                   GX_TRY_ASSIGN(bool retried, store.Retry(id));
+                   if (!retried)
+                       return Error{ErrorCode::kConflict,
+                                    "Only a dead job can be retried.",
+                                    {{"status", job["status"]}},
+                                    {}};
+                   GX_TRY_ASSIGN(nlohmann::json updated, store.Get(id));
+                   return http::Response::Json(200, updated);
+               });
 }
 
 }  // namespace guanxi::jobs

@@ -7,17 +7,21 @@
 
 namespace guanxi::jobs {
 
-JobRunner::JobRunner(JobStore& store, RunnerOptions options) : store_(store), options_(std::move(options)) {
+JobRunner::JobRunner(JobStore& store, RunnerOptions options)
+    : store_(store), options_(std::move(options)) {
     if (options_.worker_id.empty()) {
         char host[64] = {0};
         gethostname(host, sizeof host - 1);
-        options_.worker_id = std::string(host) + ":" + std::to_string(getpid()) + ":" + http::NewRequestId().substr(0, 6);
+        options_.worker_id = std::string(host) + ":" + std::to_string(getpid()) + ":" +
+                             http::NewRequestId().substr(0, 6);
     }
 }
 
 JobRunner::~JobRunner() { Stop(); }
 
-void JobRunner::Register(std::string name, JobHandler handler) { handlers_[std::move(name)] = std::move(handler); }
+void JobRunner::Register(std::string name, JobHandler handler) {
+    handlers_[std::move(name)] = std::move(handler);
+}
 
 bool JobRunner::Has(std::string_view name) const { return handlers_.find(name) != handlers_.end(); }
 
@@ -41,10 +45,14 @@ Result<bool> JobRunner::RunOnce(std::string_view worker) {
         ++completed_;
     } else {
         const Error& e = result.error();
-        const std::string message = e.log_detail.empty() ? e.message : e.message + ": " + e.log_detail;
+        const std::string message =
+            e.log_detail.empty() ? e.message : e.message + ": " + e.log_detail;
         GX_TRY(store_.Fail(*job, worker, message));
         ++failed_;
-        log::Warn("job_failed", {{"job_id", job->id}, {"name", job->name}, {"attempt", job->attempts}, {"error", message}});
+        log::Warn("job_failed", {{"job_id", job->id},
+                                 {"name", job->name},
+                                 {"attempt", job->attempts},
+                                 {"error", message}});
     }
     return true;
 }

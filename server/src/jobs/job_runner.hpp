@@ -24,7 +24,7 @@ struct RunnerOptions {
 };
 
 class JobRunner {
-public:
+  public:
     JobRunner(JobStore& store, RunnerOptions options);
     ~JobRunner();
 
@@ -44,7 +44,7 @@ public:
     std::int64_t completed() const { return completed_.load(); }
     std::int64_t failed() const { return failed_.load(); }
 
-private:
+  private:
     void WorkerLoop(int index);
 
     JobStore& store_;

@@ -13,31 +13,38 @@ constexpr std::string_view kEnqueue =
     "INSERT INTO jobs (name, payload, unique_key, due_at, max_attempts, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (unique_key) DO NOTHING RETURNING id";
 constexpr std::string_view kClaimSqlite =
-    "UPDATE jobs SET status = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, "
+    "UPDATE jobs SET status = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + "
+    "1, "
     "updated_at = ? WHERE id = (SELECT id FROM jobs WHERE (status = 'queued' AND due_at <= ?) "
     "OR (status = 'running' AND lease_until < ?) ORDER BY due_at, id LIMIT 1) "
     "RETURNING id, name, payload, attempts, max_attempts";
 constexpr std::string_view kClaimPostgres =
-    "UPDATE jobs SET status = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1, "
+    "UPDATE jobs SET status = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + "
+    "1, "
     "updated_at = ? WHERE id = (SELECT id FROM jobs WHERE (status = 'queued' AND due_at <= ?) "
-    "OR (status = 'running' AND lease_until < ?) ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    "OR (status = 'running' AND lease_until < ?) ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP "
+    "LOCKED) "
     "RETURNING id, name, payload, attempts, max_attempts";
 constexpr std::string_view kComplete =
-    "UPDATE jobs SET status = 'done', result = ?, last_error = NULL, finished_at = ?, lease_until = NULL, "
+    "UPDATE jobs SET status = 'done', result = ?, last_error = NULL, finished_at = ?, lease_until "
+    "= NULL, "
     "updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'";
 constexpr std::string_view kFail =
     "UPDATE jobs SET status = ?, due_at = ?, last_error = ?, lease_until = NULL, finished_at = ?, "
     "updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'";
 constexpr std::string_view kRelease =
-    "UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_until = NULL, updated_at = ? "
+    "UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_until = NULL, updated_at = "
+    "? "
     "WHERE id = ? AND lease_owner = ? AND status = 'running'";
 constexpr std::string_view kRetry =
-    "UPDATE jobs SET status = 'queued', attempts = 0, due_at = ?, finished_at = NULL, updated_at = ? "
+    "UPDATE jobs SET status = 'queued', attempts = 0, due_at = ?, finished_at = NULL, updated_at = "
+    "? "
     "WHERE id = ? AND status = 'dead'";
 constexpr std::string_view kColumns =
     "SELECT id, name, payload, status, unique_key, due_at, lease_until, lease_owner, attempts, "
     "max_attempts, last_error, result, created_at, updated_at, finished_at FROM jobs";
-constexpr std::string_view kCountByStatus = "SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status";
+constexpr std::string_view kCountByStatus =
+    "SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status";
 
 nlohmann::json JobJson(const db::Row& r) {
     return {{"id", r.Int(0)},
@@ -66,37 +73,47 @@ std::int64_t JobStore::BackoffSeconds(std::int64_t attempts) {
 }
 
 Result<std::optional<std::int64_t>> JobStore::Enqueue(db::Connection& conn, std::string_view name,
-                                                      const nlohmann::json& payload, const EnqueueOptions& options) {
+                                                      const nlohmann::json& payload,
+                                                      const EnqueueOptions& options) {
     const auto now = NowSeconds();
-    GX_TRY_ASSIGN(auto row, conn.QueryOne(kEnqueue, {std::string(name), payload.dump(), db::Nullable(options.unique_key),
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(kEnqueue, {std::string(name), payload.dump(),
+                                                     db::Nullable(options.unique_key),
                                                      options.due_at == 0 ? now : options.due_at,
                                                      options.max_attempts, now, now}));
     if (!row) return std::optional<std::int64_t>();
     return std::optional(row->Int(0));
 }
 
-Result<std::optional<std::int64_t>> JobStore::Enqueue(std::string_view name, const nlohmann::json& payload,
+Result<std::optional<std::int64_t>> JobStore::Enqueue(std::string_view name,
+                                                      const nlohmann::json& payload,
                                                       const EnqueueOptions& options) {
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) {
         return Enqueue(conn, name, payload, options);
     });
 }
 
-Result<std::optional<Job>> JobStore::ClaimNext(std::string_view worker, std::int64_t lease_seconds) {
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<std::optional<Job>> {
-        const auto now = NowSeconds();
-        const auto sql = conn.backend() == db::Backend::kPostgres ? kClaimPostgres : kClaimSqlite;
-        GX_TRY_ASSIGN(auto row, conn.QueryOne(sql, {std::string(worker), now + lease_seconds, now, now, now}));
-        if (!row) return std::optional<Job>();
-        return std::optional(Job{row->Int(0), row->Text(1), db::JsonDoc(*row, 2, nlohmann::json::object()),
-                                 row->Int(3), row->Int(4)});
-    });
+Result<std::optional<Job>> JobStore::ClaimNext(std::string_view worker,
+                                               std::int64_t lease_seconds) {
+    return db::InTransaction(
+        db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<std::optional<Job>> {
+            const auto now = NowSeconds();
+            const auto sql =
+                conn.backend() == db::Backend::kPostgres ? kClaimPostgres : kClaimSqlite;
+            GX_TRY_ASSIGN(auto row, conn.QueryOne(sql, {std::string(worker), now + lease_seconds,
+                                                        now, now, now}));
+            if (!row) return std::optional<Job>();
+            return std::optional(Job{row->Int(0), row->Text(1),
+                                     db::JsonDoc(*row, 2, nlohmann::json::object()), row->Int(3),
+                                     row->Int(4)});
+        });
 }
 
-Result<bool> JobStore::Complete(const Job& job, std::string_view worker, const nlohmann::json& result) {
+Result<bool> JobStore::Complete(const Job& job, std::string_view worker,
+                                const nlohmann::json& result) {
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<bool> {
         const auto now = NowSeconds();
-        GX_TRY_ASSIGN(std::int64_t n, conn.Execute(kComplete, {result.dump(), now, now, job.id, std::string(worker)}));
+        GX_TRY_ASSIGN(std::int64_t n, conn.Execute(kComplete, {result.dump(), now, now, job.id,
+                                                               std::string(worker)}));
         return n == 1;
     });
 }
@@ -105,11 +122,12 @@ Result<bool> JobStore::Fail(const Job& job, std::string_view worker, std::string
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<bool> {
         const auto now = NowSeconds();
         const bool dead = job.attempts >= job.max_attempts;
-        GX_TRY_ASSIGN(std::int64_t n, conn.Execute(kFail, {std::string(dead ? "dead" : "queued"),
-                                                           now + (dead ? 0 : BackoffSeconds(job.attempts)),
-                                                           std::string(error.substr(0, 2000)),
-                                                           dead ? db::Value(now) : db::Value(nullptr), now, job.id,
-                                                           std::string(worker)}));
+        GX_TRY_ASSIGN(std::int64_t n,
+                      conn.Execute(kFail, {std::string(dead ? "dead" : "queued"),
+                                           now + (dead ? 0 : BackoffSeconds(job.attempts)),
+                                           std::string(error.substr(0, 2000)),
+                                           dead ? db::Value(now) : db::Value(nullptr), now, job.id,
+                                           std::string(worker)}));
         return n == 1;
     });
 }
@@ -136,7 +154,8 @@ Result<nlohmann::json> JobStore::Get(std::int64_t id) {
     return JobJson(*row);
 }
 
-Result<nlohmann::json> JobStore::List(std::optional<std::string> status, std::int64_t limit, std::int64_t offset) {
+Result<nlohmann::json> JobStore::List(std::optional<std::string> status, std::int64_t limit,
+                                      std::int64_t offset) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     const std::string where = status ? " WHERE status = ?" : "";
     db::Params params;
@@ -144,7 +163,9 @@ Result<nlohmann::json> JobStore::List(std::optional<std::string> status, std::in
     GX_TRY_ASSIGN(auto count, conn->QueryOne("SELECT COUNT(*) FROM jobs" + where, params));
     params.emplace_back(limit);
     params.emplace_back(offset);
-    GX_TRY_ASSIGN(db::Rows rows, conn->Query(std::string(kColumns) + where + " ORDER BY id DESC LIMIT ? OFFSET ?", params));
+    GX_TRY_ASSIGN(
+        db::Rows rows,
+        conn->Query(std::string(kColumns) + where + " ORDER BY id DESC LIMIT ? OFFSET ?", params));
     nlohmann::json items = nlohmann::json::array();
     for (const auto& r : rows) items.push_back(JobJson(r));
     return nlohmann::json{{"items", items}, {"total", count->Int(0)}};

@@ -20,39 +20,43 @@ struct Job {
 };
 
 struct EnqueueOptions {
-    std::int64_t due_at = 0;  // 0 = now
+    std::int64_t due_at = 0;                // 0 = now
     std::optional<std::string> unique_key;  // a second enqueue with the same key is a no-op
     std::int64_t max_attempts = 5;
 };
 
 class JobStore {
-public:
+  public:
     explicit JobStore(db::Database& db) : db_(db) {}
 
     // Returns the job id, or nullopt when a job with the same unique_key exists.
-    Result<std::optional<std::int64_t>> Enqueue(std::string_view name, const nlohmann::json& payload,
+    Result<std::optional<std::int64_t>> Enqueue(std::string_view name,
+                                                const nlohmann::json& payload,
                                                 const EnqueueOptions& options = {});
     Result<std::optional<std::int64_t>> Enqueue(db::Connection& conn, std::string_view name,
-                                                const nlohmann::json& payload, const EnqueueOptions& options);
+                                                const nlohmann::json& payload,
+                                                const EnqueueOptions& options);
     // Claims the most overdue job (queued and due, or running with an expired lease).
     Result<std::optional<Job>> ClaimNext(std::string_view worker, std::int64_t lease_seconds);
     // Records success. False when the lease was lost to another worker meanwhile.
     Result<bool> Complete(const Job& job, std::string_view worker, const nlohmann::json& result);
     // Records a failure: back to the queue after a backoff, or dead after the last attempt.
     Result<bool> Fail(const Job& job, std::string_view worker, std::string_view error);
-    // Hands a claimed job back untouched (shutdown): it becomes due at once, the attempt not counted.
+    // Hands a claimed job back untouched (shutdown): it becomes due at once, the attempt not
+    // counted.
     Status Release(const Job& job, std::string_view worker);
     // A dead job goes back to the queue with a fresh set of attempts.
     Result<bool> Retry(std::int64_t id);
 
     Result<nlohmann::json> Get(std::int64_t id);
-    Result<nlohmann::json> List(std::optional<std::string> status, std::int64_t limit, std::int64_t offset);
+    Result<nlohmann::json> List(std::optional<std::string> status, std::int64_t limit,
+                                std::int64_t offset);
     // Number of jobs by status, for /metrics.
     Result<std::vector<std::pair<std::string, std::int64_t>>> CountByStatus();
 
     static std::int64_t BackoffSeconds(std::int64_t attempts);
 
-private:
+  private:
     db::Database& db_;
 };
 

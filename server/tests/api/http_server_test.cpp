@@ -31,7 +31,7 @@ struct RawReply {
 };
 
 class Connection {
-public:
+  public:
     explicit Connection(int port) {
         fd_ = socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
@@ -66,7 +66,8 @@ public:
         std::sscanf(reply.headers.c_str(), "HTTP/1.1 %d", &reply.status);
         std::smatch m;
         size_t length = 0;
-        if (std::regex_search(reply.headers, m, std::regex("[Cc]ontent-[Ll]ength: *([0-9]+)"))) length = std::stoul(m[1]);
+        if (std::regex_search(reply.headers, m, std::regex("[Cc]ontent-[Ll]ength: *([0-9]+)")))
+            length = std::stoul(m[1]);
         while (buffer_.size() < length && Fill()) {
         }
         reply.body = buffer_.substr(0, length);
@@ -80,7 +81,7 @@ public:
         return recv(fd_, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
     }
 
-private:
+  private:
     bool Fill() {
         char chunk[65536];
         const ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
@@ -94,11 +95,12 @@ private:
 };
 
 std::string Get(const std::string& path, bool keep_alive = true) {
-    return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + (keep_alive ? "" : "Connection: close\r\n") + "\r\n";
+    return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" +
+           (keep_alive ? "" : "Connection: close\r\n") + "\r\n";
 }
 
 class HttpServerTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir_ = fs::temp_directory_path() / ("guanxi_http_" + std::to_string(getpid()));
         fs::remove_all(dir_);
@@ -115,8 +117,9 @@ protected:
             setenv("GUANXI_ADMIN_PASSWORD", "admin-password", 1);
             const std::string data = (dir_ / "data").string();
             const std::string web = (dir_ / "web").string();
-            execl(GUANXI_BINARY, GUANXI_BINARY, "serve", "--listen", "127.0.0.1:0", "--data", data.c_str(),
-                  "--web-root", web.c_str(), "--log-level", "warn", "--threads", "2", static_cast<char*>(nullptr));
+            execl(GUANXI_BINARY, GUANXI_BINARY, "serve", "--listen", "127.0.0.1:0", "--data",
+                  data.c_str(), "--web-root", web.c_str(), "--log-level", "warn", "--threads", "2",
+                  static_cast<char*>(nullptr));
             _exit(127);
         }
         close(out[1]);
@@ -126,7 +129,9 @@ protected:
         while (read(out[0], &c, 1) == 1) {
             printed.push_back(c);
             std::smatch m;
-            if (c == '\n' && std::regex_search(printed, m, std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)/"))) {
+            if (c == '\n' &&
+                std::regex_search(printed, m,
+                                  std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)/"))) {
                 port_ = std::stoi(m[1]);
                 break;
             }
@@ -180,15 +185,17 @@ TEST_F(HttpServerTest, AnswersHealthOnAKeptAliveConnection) {
 TEST_F(HttpServerTest, RefusesOversizedBodiesAndHeaders) {
     {
         Connection conn(port_);
-        conn.Send("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  "Content-Length: 50000000\r\n\r\n{}");
+        conn.Send(
+            "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "Content-Length: 50000000\r\n\r\n{}");
         RawReply reply = conn.Read();
         EXPECT_EQ(reply.status, 413);
         EXPECT_EQ(nlohmann::json::parse(reply.body)["error"]["code"], "payload_too_large");
     }
     {
         Connection conn(port_);
-        conn.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
+        conn.Send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') +
+                  "\r\n\r\n");
         EXPECT_EQ(conn.Read().status, 400);
     }
     {
@@ -212,7 +219,8 @@ TEST_F(HttpServerTest, ServesTheWebUiWithCachingAndClientRouteFallback) {
     conn.Send(Get("/assets/app-3f2a1b.js"));
     RawReply asset = conn.Read();
     EXPECT_EQ(asset.status, 200);
-    EXPECT_NE(asset.headers.find("max-age=31536000, immutable"), std::string::npos) << asset.headers;
+    EXPECT_NE(asset.headers.find("max-age=31536000, immutable"), std::string::npos)
+        << asset.headers;
     EXPECT_NE(asset.headers.find("text/javascript"), std::string::npos);
     conn.Send(Get("/customers/42"));  // a client-side route
     RawReply route = conn.Read();
@@ -238,8 +246,10 @@ TEST_F(HttpServerTest, ExposesMetricsAndTheOpenApiDocument) {
     conn.Send(Get("/metrics"));
     RawReply metrics = conn.Read();
     EXPECT_EQ(metrics.status, 200);
-    EXPECT_NE(metrics.body.find("guanxi_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"),
-              std::string::npos) << metrics.body;
+    EXPECT_NE(metrics.body.find(
+                  "guanxi_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"),
+              std::string::npos)
+        << metrics.body;
     EXPECT_NE(metrics.body.find("route=\"/api/v1/me\",status=\"401\""), std::string::npos);
     EXPECT_NE(metrics.body.find("guanxi_http_request_duration_seconds_bucket"), std::string::npos);
     EXPECT_NE(metrics.body.find("guanxi_db_pool_connections"), std::string::npos);

@@ -18,7 +18,7 @@ namespace {
 using nlohmann::json;
 
 class JobsTest : public ApiTest {
-protected:
+  protected:
     jobs::JobStore& store() { return app().job_store(); }
     jobs::JobRunner& runner() { return app().job_runner(); }
     json JobJson(std::int64_t id) {
@@ -29,7 +29,9 @@ protected:
     void MakeDue(std::int64_t id) {
         auto conn = app().db().Acquire();
         ASSERT_TRUE(conn.ok());
-        ASSERT_TRUE((*conn)->Execute("UPDATE jobs SET due_at = ? WHERE id = ?", {NowSeconds() - 1, id}).ok());
+        ASSERT_TRUE((*conn)
+                        ->Execute("UPDATE jobs SET due_at = ? WHERE id = ?", {NowSeconds() - 1, id})
+                        .ok());
     }
 };
 
@@ -75,10 +77,13 @@ TEST_P(JobsTest, FailuresRetryWithBackoffThenDieVisiblyAndCanBeRetriedByHand) {
     Reply dead = Call("GET", "/api/v1/jobs?status=dead", nullptr, admin());
     ASSERT_EQ(dead.status, 200);
     ASSERT_EQ(dead.body["total"], 1);
-    Reply retried = Call("POST", "/api/v1/jobs/" + std::to_string(job_id) + "/retry", nullptr, admin());
+    Reply retried =
+        Call("POST", "/api/v1/jobs/" + std::to_string(job_id) + "/retry", nullptr, admin());
     ASSERT_EQ(retried.status, 200) << retried.body.dump();
     EXPECT_EQ(retried.body["status"], "queued");
-    EXPECT_EQ(Call("POST", "/api/v1/jobs/" + std::to_string(job_id) + "/retry", nullptr, admin()).status, 409);
+    EXPECT_EQ(
+        Call("POST", "/api/v1/jobs/" + std::to_string(job_id) + "/retry", nullptr, admin()).status,
+        409);
     EXPECT_EQ(jobs::JobStore::BackoffSeconds(1), 10);
     EXPECT_EQ(jobs::JobStore::BackoffSeconds(3), 40);
     EXPECT_EQ(jobs::JobStore::BackoffSeconds(30), 3600);
@@ -93,7 +98,10 @@ TEST_P(JobsTest, AnExpiredLeaseIsTakenOverAndTheOldWorkerCannotFinishIt) {
     EXPECT_FALSE(store().ClaimNext("other", 60)->has_value());
     {
         auto conn = app().db().Acquire();
-        ASSERT_TRUE((*conn)->Execute("UPDATE jobs SET lease_until = ? WHERE id = ?", {NowSeconds() - 1, **id}).ok());
+        ASSERT_TRUE(
+            (*conn)
+                ->Execute("UPDATE jobs SET lease_until = ? WHERE id = ?", {NowSeconds() - 1, **id})
+                .ok());
     }
     auto taken = store().ClaimNext("rescuer", 60);
     ASSERT_TRUE(taken.ok() && taken->has_value());
@@ -159,8 +167,8 @@ TEST_P(JobsTest, TwoProcessesOnOneDatabaseRunEachOfAThousandJobsOnce) {
         pid_t pid = fork();
         ASSERT_GE(pid, 0);
         if (pid == 0) {
-            execl(GUANXI_BINARY, GUANXI_BINARY, "job", "work", "--database", url.c_str(), "--log-level", "error",
-                  static_cast<char*>(nullptr));
+            execl(GUANXI_BINARY, GUANXI_BINARY, "job", "work", "--database", url.c_str(),
+                  "--log-level", "error", static_cast<char*>(nullptr));
             _exit(127);
         }
         children.push_back(pid);
@@ -168,11 +176,14 @@ TEST_P(JobsTest, TwoProcessesOnOneDatabaseRunEachOfAThousandJobsOnce) {
     for (pid_t pid : children) {
         int status = 0;
         ASSERT_EQ(waitpid(pid, &status, 0), pid);
-        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "worker exit status " << status;
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            << "worker exit status " << status;
     }
     auto conn = app().db().Acquire();
     ASSERT_TRUE(conn.ok());
-    auto done = (*conn)->QueryOne("SELECT COUNT(*), SUM(attempts), COUNT(DISTINCT lease_owner) FROM jobs WHERE status = 'done'");
+    auto done = (*conn)->QueryOne(
+        "SELECT COUNT(*), SUM(attempts), COUNT(DISTINCT lease_owner) FROM jobs WHERE status = "
+        "'done'");
     ASSERT_TRUE(done.ok());
     EXPECT_EQ((*done)->Int(0), kJobs);
     EXPECT_EQ((*done)->Int(1), kJobs);  // one attempt each: no job was claimed twice

@@ -14,7 +14,8 @@ namespace {
 class OpenApiTest : public ApiTest {};
 
 std::string Lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return s;
 }
 
@@ -24,12 +25,15 @@ TEST_P(OpenApiTest, EveryServedRouteIsDocumentedAndEveryDocumentedRouteIsServed)
     std::set<std::pair<std::string, std::string>> served;
     for (const auto& route : app().router().routes()) {
         served.emplace(route.pattern, Lower(route.method));
-        EXPECT_TRUE(doc["paths"].contains(route.pattern) && doc["paths"][route.pattern].contains(Lower(route.method)))
-            << route.method << " " << route.pattern << " is served but missing from server/openapi/openapi.json";
+        EXPECT_TRUE(doc["paths"].contains(route.pattern) &&
+                    doc["paths"][route.pattern].contains(Lower(route.method)))
+            << route.method << " " << route.pattern
+            << " is served but missing from server/openapi/openapi.json";
     }
     for (const auto& [path, methods] : doc["paths"].items()) {
         for (const auto& [method, operation] : methods.items()) {
-            EXPECT_TRUE(served.count({path, method}) > 0) << method << " " << path << " is documented but not served";
+            EXPECT_TRUE(served.count({path, method}) > 0)
+                << method << " " << path << " is documented but not served";
             EXPECT_TRUE(operation.contains("responses")) << method << " " << path;
         }
     }

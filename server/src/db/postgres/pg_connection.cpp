@@ -54,12 +54,15 @@ Result<std::unique_ptr<Connection>> PgConnection::Open(const std::string& url) {
     if (PQstatus(handle) != CONNECTION_OK) {
         std::string message = PQerrorMessage(handle);
         PQfinish(handle);
-        return Error{ErrorCode::kUnavailable, "Cannot connect to the database.", {},
+        return Error{ErrorCode::kUnavailable,
+                     "Cannot connect to the database.",
+                     {},
                      "postgres connect: " + message};
     }
     std::unique_ptr<PgConnection> conn(new PgConnection(handle));
-    GX_TRY(conn->ExecuteScript("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; "
-                               "SET client_min_messages = warning;"));
+    GX_TRY(
+        conn->ExecuteScript("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; "
+                            "SET client_min_messages = warning;"));
     return std::unique_ptr<Connection>(std::move(conn));
 }
 
@@ -73,10 +76,12 @@ Error PgConnection::ErrorFromResult(PGresult* result, std::string_view sql) cons
     }
     if (state != nullptr) {
         if (std::strcmp(state, "23505") == 0) {
-            return Error{ErrorCode::kConflict, "This record conflicts with an existing one.", {}, detail};
+            return Error{
+                ErrorCode::kConflict, "This record conflicts with an existing one.", {}, detail};
         }
         if (std::strncmp(state, "23", 2) == 0) {
-            return Error{ErrorCode::kValidationFailed, "A referenced record does not exist.", {}, detail};
+            return Error{
+                ErrorCode::kValidationFailed, "A referenced record does not exist.", {}, detail};
         }
         if (std::strcmp(state, "40001") == 0 || std::strcmp(state, "40P01") == 0) {
             return Error{ErrorCode::kUnavailable, "The database is busy; try again.", {}, detail};

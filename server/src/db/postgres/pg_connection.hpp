@@ -10,20 +10,21 @@ namespace guanxi::db {
 
 // A libpq connection. Parameters travel as text; statements are prepared on first use and kept.
 class PgConnection final : public Connection {
-public:
+  public:
     static Result<std::unique_ptr<Connection>> Open(const std::string& url);
     ~PgConnection() override;
 
     Backend backend() const override { return Backend::kPostgres; }
     Result<Rows> Query(std::string_view sql, const Params& params) override;
     Result<std::int64_t> Execute(std::string_view sql, const Params& params) override;
-    Status ForEach(std::string_view sql, const Params& params, const RowCallback& callback) override;
+    Status ForEach(std::string_view sql, const Params& params,
+                   const RowCallback& callback) override;
     Status ExecuteScript(std::string_view sql) override;
 
     // "? = ?" → "$1 = $2", leaving quoted text alone.
     static std::string NumberPlaceholders(std::string_view sql);
 
-private:
+  private:
     explicit PgConnection(PGconn* handle) : handle_(handle) {}
     Result<PGresult*> Run(std::string_view sql, const Params& params);
     Error ErrorFromResult(PGresult* result, std::string_view sql) const;

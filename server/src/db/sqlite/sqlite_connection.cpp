@@ -40,13 +40,15 @@ Row ReadRow(sqlite3_stmt* stmt) {
 
 Result<std::unique_ptr<Connection>> SqliteConnection::Open(const std::string& path) {
     sqlite3* handle = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &handle,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+    const int rc =
+        sqlite3_open_v2(path.c_str(), &handle,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         std::string message = handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc);
         sqlite3_close(handle);
-        return Error{ErrorCode::kUnavailable, "Cannot open the database.", {},
+        return Error{ErrorCode::kUnavailable,
+                     "Cannot open the database.",
+                     {},
                      "sqlite open " + path + ": " + message};
     }
     std::unique_ptr<SqliteConnection> conn(new SqliteConnection(handle));
@@ -67,10 +69,12 @@ Error SqliteConnection::ErrorFromSqlite(int rc, std::string_view sql) const {
     std::string detail = std::string(sqlite3_errmsg(handle_)) + " in: " + std::string(sql);
     const int primary = rc & 0xFF;
     if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return Error{ErrorCode::kConflict, "This record conflicts with an existing one.", {}, detail};
+        return Error{
+            ErrorCode::kConflict, "This record conflicts with an existing one.", {}, detail};
     }
     if (primary == SQLITE_CONSTRAINT) {
-        return Error{ErrorCode::kValidationFailed, "A referenced record does not exist.", {}, detail};
+        return Error{
+            ErrorCode::kValidationFailed, "A referenced record does not exist.", {}, detail};
     }
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
         return Error{ErrorCode::kUnavailable, "The database is busy; try again.", {}, detail};
@@ -101,7 +105,8 @@ Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql, const Para
         } else if (const auto* d = std::get_if<double>(&v)) {
             rc = sqlite3_bind_double(stmt, index, *d);
         } else if (const auto* s = std::get_if<std::string>(&v)) {
-            rc = sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+            rc = sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()),
+                                   SQLITE_TRANSIENT);
         } else {
             rc = sqlite3_bind_null(stmt, index);
         }

@@ -11,17 +11,18 @@ namespace guanxi::db {
 // A SQLite connection in WAL mode with foreign keys on, synchronous=FULL (an acknowledged commit
 // survives power loss) and a busy timeout, so writers queue instead of failing.
 class SqliteConnection final : public Connection {
-public:
+  public:
     static Result<std::unique_ptr<Connection>> Open(const std::string& path);
     ~SqliteConnection() override;
 
     Backend backend() const override { return Backend::kSqlite; }
     Result<Rows> Query(std::string_view sql, const Params& params) override;
     Result<std::int64_t> Execute(std::string_view sql, const Params& params) override;
-    Status ForEach(std::string_view sql, const Params& params, const RowCallback& callback) override;
+    Status ForEach(std::string_view sql, const Params& params,
+                   const RowCallback& callback) override;
     Status ExecuteScript(std::string_view sql) override;
 
-private:
+  private:
     explicit SqliteConnection(sqlite3* handle) : handle_(handle) {}
     Result<sqlite3_stmt*> Prepare(std::string_view sql, const Params& params);
     Error ErrorFromSqlite(int rc, std::string_view sql) const;
