@@ -10,6 +10,10 @@ struct DemoOptions {
     std::int64_t customers = 1000;
     std::int64_t followups_per_customer = 3;  // average
     std::uint64_t seed = 42;
+    // Organisation size, 总部 included / the 13 named demo users included. Smaller values (the
+    // default) give the demo's five departments and 13 users.
+    std::int64_t departments = 0;
+    std::int64_t salespeople = 0;
     std::string password = "demo1234";  // every demo user's password
 };
 

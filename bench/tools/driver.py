@@ -1,0 +1,473 @@
+#!/usr/bin/env python3
+"""Benchmark driver behind bench/run (issue 4). Standard library only.
+
+For each backend: makes or reuses a data set (guanxi demo-data), measures generation rate and peak
+RSS, start-up time, then runs wrk against the routes as a salesperson (zhang.wei, scope self) and a
+manager (sun.li, department_tree) at several connection counts, the HTTP ceiling (GET /healthz),
+the storage ceiling (bench/tools/sql_ceiling.cpp, SQLite only), a CSV export, the Google Benchmark
+micro-benchmarks; prints a table and writes JSON under bench/results/.
+
+Exit status is non-zero when any driver breaks (a run with no requests or with error responses,
+a server that does not start or stop cleanly, a tool that fails).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BENCH = os.path.join(ROOT, "bench")
+ADMIN_PASSWORD = "bench-admin-1234"
+DEMO_PASSWORD = "demo1234"
+ROLES = [("sales", "zhang.wei"), ("manager", "sun.li")]
+ROUTES = ["list", "search2", "search4", "get", "followup"]
+
+failures = []
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def fail(msg):
+    failures.append(msg)
+    log("FAILED: " + msg)
+
+
+def load_average():
+    with open("/proc/loadavg") as f:
+        return [float(x) for x in f.read().split()[:3]]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def http(method, url, body=None, token=None, timeout=600):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return resp.status, resp.read(), dict(resp.headers)
+
+
+def time_v(cmd, env=None):
+    """Runs cmd under /usr/bin/time -v; returns (returncode, seconds, max_rss_kb, stdout)."""
+    started = time.monotonic()
+    p = subprocess.run(["/usr/bin/time", "-v"] + cmd, env=env, capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    if p.returncode != 0:
+        log(p.stdout[-2000:] + p.stderr[-4000:])
+    return p.returncode, seconds, int(m.group(1)) if m else None, p.stdout + p.stderr
+
+
+class Backend:
+    def __init__(self, kind, args):
+        self.kind = kind
+        self.args = args
+        n = args.customers
+        if kind == "sqlite":
+            self.data_dir = os.path.join(args.data_root, "sqlite-%d-s%d" % (n, args.seed))
+            self.db_flags = ["--data", self.data_dir]
+            self.db_file = os.path.join(self.data_dir, "guanxi.db")
+        else:
+            self.data_dir = os.path.join(args.data_root, "pg-%d-s%d" % (n, args.seed))
+            self.url = args.pg_url_base.rsplit("/", 1)[0] + "/guanxi_bench_%d" % n
+            self.db_flags = ["--data", self.data_dir, "--database", self.url]
+            self.db_file = None
+
+    def env(self):
+        e = dict(os.environ)
+        e["GUANXI_ADMIN_PASSWORD"] = ADMIN_PASSWORD
+        return e
+
+    def marker(self):
+        return os.path.join(self.data_dir, ".bench-complete")
+
+    def psql(self, sql, db="postgres"):
+        base = self.args.pg_url_base.rsplit("/", 1)[0] + "/" + db
+        return subprocess.run(["psql", base, "-v", "ON_ERROR_STOP=1", "-qtAc", sql], capture_output=True, text=True)
+
+    def ensure_data(self):
+        """Generates the data set unless a complete one with the same parameters exists."""
+        a = self.args
+        params = {"customers": a.customers, "activities": a.customers * a.activities_per_customer,
+                  "departments": a.departments, "salespeople": a.salespeople, "seed": a.seed}
+        if os.path.exists(self.marker()) and not a.regenerate:
+            with open(self.marker()) as f:
+                saved = json.load(f)
+            if saved.get("params") == params:
+                log("[%s] reusing data set %s" % (self.kind, self.data_dir))
+                return saved.get("generation")
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+        os.makedirs(self.data_dir)
+        if self.kind == "postgres":
+            name = self.url.rsplit("/", 1)[1]
+            r = self.psql("DROP DATABASE IF EXISTS %s" % name)
+            r = self.psql("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'" % name)
+            if r.returncode != 0:
+                fail("create database: " + r.stderr)
+                return None
+            self.psql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public", db=name)
+        cmd = [a.binary, "demo-data"] + self.db_flags + [
+            "--customers", str(a.customers), "--activities", str(params["activities"]),
+            "--departments", str(a.departments), "--salespeople", str(a.salespeople), "--seed", str(a.seed),
+            "--log-level", "warn"]
+        log("[%s] generating: %s" % (self.kind, " ".join(cmd)))
+        rc, seconds, rss, out = time_v(cmd, env=self.env())
+        if rc != 0:
+            fail("[%s] demo-data exited %d" % (self.kind, rc))
+            return None
+        summary = re.search(r"Demo data:.*", out)
+        gen = {"command": " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd),
+               "seconds": round(seconds, 2), "customers_per_s": round(a.customers / seconds, 1),
+               "peak_rss_mb": round(rss / 1024, 1) if rss else None,
+               "summary": summary.group(0) if summary else None}
+        if self.db_file:
+            gen["db_bytes"] = sum(os.path.getsize(os.path.join(self.data_dir, f)) for f in os.listdir(self.data_dir))
+        log("[%s] generated in %.1f s (%.0f customers/s, peak RSS %s MB)" %
+            (self.kind, seconds, a.customers / seconds, gen["peak_rss_mb"]))
+        with open(self.marker(), "w") as f:
+            json.dump({"params": params, "generation": gen}, f)
+        return gen
+
+
+class Server:
+    def __init__(self, backend, port, log_path):
+        self.backend = backend
+        self.port = port
+        self.base = "http://127.0.0.1:%d" % port
+        self.log_path = log_path
+        self.proc = None
+
+    def start(self, log_level="warn"):
+        """Starts the server; returns seconds from exec to the 'listening' line."""
+        a = self.backend.args
+        cmd = [a.binary, "serve"] + self.backend.db_flags + [
+            "--listen", "127.0.0.1:%d" % self.port, "--log-level", log_level]
+        self.logf = open(self.log_path, "a")
+        started = time.monotonic()
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.logf, env=self.backend.env(), text=True)
+        line = self.proc.stdout.readline()
+        elapsed = time.monotonic() - started
+        if "listening" not in line:
+            fail("server did not start: %r (see %s)" % (line, self.log_path))
+            self.proc.kill()
+            self.proc = None
+            return None
+        return elapsed
+
+    def status(self):
+        out = {}
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                if k in ("VmHWM", "VmRSS", "RssAnon", "RssFile", "Threads"):
+                    out[k] = int(v.split()[0])
+        return out
+
+    def stop(self):
+        if not self.proc:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = "killed"
+        if rc != 0:
+            fail("server exit status %s after SIGTERM" % rc)
+        self.proc.stdout.close()
+        self.logf.close()
+        self.proc = None
+
+
+def run_wrk(server, route, conns, seconds, token, ids_file, out_dir, tag, q2, q4):
+    out = os.path.join(out_dir, "wrk-%s-%s-%d.json" % (tag, route, conns))
+    env = dict(os.environ, BENCH_ROUTE=route, BENCH_TOKEN=token or "", BENCH_IDS=ids_file or "",
+               BENCH_OUT=out, BENCH_Q2=q2, BENCH_Q4=q4)
+    threads = max(1, min(2, conns))
+    cmd = ["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % seconds, "--timeout", "10s",
+           "-s", os.path.join(BENCH, "lua", "route.lua"), server.base]
+    load = load_average()[0]
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if p.returncode != 0 or not os.path.exists(out):
+        fail("wrk %s %s c=%d: %s" % (tag, route, conns, p.stderr.strip()[-500:]))
+        return None
+    with open(out) as f:
+        r = json.load(f)
+    r.update({"role": tag, "conns": conns, "threads": threads, "load1": load})
+    bad = r["errors_status"] + r["errors_connect"] + r["errors_read"] + r["errors_write"] + r["errors_timeout"]
+    if r["requests"] == 0 or bad > 0:
+        fail("wrk %s %s c=%d: %d requests, %d errors" % (tag, route, conns, r["requests"], bad))
+    log("  %-8s %-9s c=%-3d %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms" %
+        (tag, route, conns, r["rps"], r["p50_ms"], r["p99_ms"]))
+    return r
+
+
+def login(server, username, password):
+    status, body, _ = http("POST", server.base + "/api/v1/auth/login", {"username": username, "password": password})
+    return json.loads(body)["token"]
+
+
+def visible_ids(server, token, out_path):
+    """Ids of customers the caller sees (own and pool), for get and follow-up."""
+    status, body, _ = http("GET", server.base + "/api/v1/customers?page_size=500&sort=-id&in_pool=false", token=token)
+    items = json.loads(body)["items"]
+    with open(out_path, "w") as f:
+        for it in items:
+            f.write("%d\n" % it["id"])
+    return len(items)
+
+
+def run_backend(kind, args, out_dir):
+    b = Backend(kind, args)
+    res = {"backend": kind, "load_start": load_average()}
+    res["generation"] = b.ensure_data()
+    if failures and res["generation"] is None:
+        return res
+    port = free_port()
+    server = Server(b, port, os.path.join(out_dir, "server-%s.log" % kind))
+
+    # Start-up time: several cold-ish starts (the OS page cache is warm), median.
+    starts = []
+    for _ in range(args.starts):
+        t = server.start()
+        if t is None:
+            return res
+        starts.append(t)
+        server.stop()
+    res["startup_s"] = {"median": round(statistics.median(starts), 4), "all": [round(s, 4) for s in starts],
+                        "command": "%s serve %s --listen 127.0.0.1:PORT --log-level warn  (exec → 'listening' line)" %
+                                   (os.path.relpath(args.binary, ROOT), " ".join(b.db_flags))}
+    log("[%s] start-up median %.3f s" % (kind, res["startup_s"]["median"]))
+
+    if server.start() is None:
+        return res
+    try:
+        tokens, ids = {}, {}
+        for tag, user in ROLES:
+            tokens[tag] = login(server, user, DEMO_PASSWORD)
+            ids[tag] = os.path.join(out_dir, "ids-%s-%s.txt" % (kind, tag))
+            n = visible_ids(server, tokens[tag], ids[tag])
+            if n == 0:
+                fail("%s sees no customers" % user)
+        runs = []
+        for conns in args.conns:
+            r = run_wrk(server, "healthz", conns, args.duration, None, None, out_dir, kind + "-ceiling", args.q2, args.q4)
+            if r:
+                r["role"] = "ceiling"
+                runs.append(r)
+        for tag, _ in ROLES:
+            for route in args.routes:
+                for conns in args.conns:
+                    r = run_wrk(server, route, conns, args.duration, tokens[tag], ids[tag], out_dir,
+                                kind + "-" + tag, args.q2, args.q4)
+                    if r:
+                        r["role"] = tag
+                        runs.append(r)
+            if args.mix:
+                r = run_wrk(server, "mix", 16, args.duration, tokens[tag], ids[tag], out_dir, kind + "-" + tag, args.q2, args.q4)
+                if r:
+                    r["role"] = tag
+                    runs.append(r)
+        res["wrk"] = runs
+        res["rss_after_load_kb"] = server.status()
+
+        # Export of every customer the admin sees, as CSV, timed end to end.
+        admin = login(server, "admin", ADMIN_PASSWORD)
+        t0 = time.monotonic()
+        status, body, headers = http("GET", server.base + "/api/v1/customers/export?format=csv", token=admin)
+        res["export_csv"] = {"seconds": round(time.monotonic() - t0, 3), "bytes": len(body),
+                             "rows": int(headers.get("X-Export-Rows", "0")),
+                             "rss_after_kb": server.status(),
+                             "command": "curl -H 'Authorization: Bearer <admin>' '%s/api/v1/customers/export?format=csv'" % "http://127.0.0.1:PORT"}
+        log("[%s] export: %d rows in %.2f s, VmHWM %d MB" % (kind, res["export_csv"]["rows"], res["export_csv"]["seconds"],
+                                                            res["export_csv"]["rss_after_kb"]["VmHWM"] // 1024))
+        if res["export_csv"]["rows"] <= 0:
+            fail("export returned no rows")
+    finally:
+        server.stop()
+
+    # Storage ceiling: the same SQL through the sqlite3 C API, 1 and 2 threads.
+    if kind == "sqlite":
+        ceil = []
+        for tag, user in ROLES:
+            for route in args.routes:
+                for threads in (1, 2):
+                    out = os.path.join(out_dir, "sql-%s-%s-%d.json" % (tag, route, threads))
+                    cmd = [args.sqlceiling, "--db", b.db_file, "--route", route, "--user", user, "--threads", str(threads),
+                           "--seconds", str(args.ceiling_duration), "--ids", ids[tag], "--q2", args.q2, "--q4", args.q4,
+                           "--out", out]
+                    p = subprocess.run(cmd, capture_output=True, text=True)
+                    if p.returncode != 0:
+                        fail("sqlceiling %s %s: %s" % (tag, route, p.stderr.strip()[-300:]))
+                        continue
+                    with open(out) as f:
+                        r = json.load(f)
+                    r["role"] = tag
+                    ceil.append(r)
+                    log("  sql      %-8s %-9s t=%d %9.0f op/s  p50 %7.2f ms  p99 %7.2f ms" %
+                        (tag, route, threads, r["rps"], r["p50_ms"], r["p99_ms"]))
+        res["sql_ceiling"] = ceil
+    res["load_end"] = load_average()
+    return res
+
+
+def micro(args, out_dir):
+    if not args.micro or not os.path.exists(args.micro):
+        fail("micro-benchmark binary missing")
+        return None
+    out = os.path.join(out_dir, "micro.json")
+    cmd = [args.micro, "--benchmark_min_time=%s" % args.micro_min_time, "--benchmark_format=console",
+           "--benchmark_out=" + out, "--benchmark_out_format=json"]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        fail("micro-benchmarks: " + p.stderr[-500:])
+        return None
+    log(p.stdout)
+    with open(out) as f:
+        data = json.load(f)
+    return [{"name": b["name"], "ns": round(b["real_time"] if b["time_unit"] == "ns" else
+                                            b["real_time"] * {"us": 1e3, "ms": 1e6}[b["time_unit"]], 1)}
+            for b in data["benchmarks"]]
+
+
+def table(result):
+    lines = []
+    for be in result["backends"]:
+        kind = be["backend"]
+        runs = be.get("wrk", [])
+        ceiling = {r["conns"]: r["rps"] for r in runs if r["role"] == "ceiling"}
+        sql = {}
+        for r in be.get("sql_ceiling", []):
+            key = (r["role"], r["route"])
+            sql[key] = max(sql.get(key, 0), r["rps"])
+        lines.append("")
+        lines.append("## %s — %s customers; load %s → %s" % (kind, result["params"]["customers"],
+                                                            be.get("load_start"), be.get("load_end")))
+        g = be.get("generation")
+        if g:
+            lines.append("demo-data: %s s, %s customers/s, peak RSS %s MB" % (g["seconds"], g["customers_per_s"], g["peak_rss_mb"]))
+        if "startup_s" in be:
+            lines.append("start-up: median %.3f s" % be["startup_s"]["median"])
+        lines.append("%-8s %-9s %5s %10s %9s %9s %8s %8s" % ("role", "route", "conns", "req/s", "p50 ms", "p99 ms", "÷http", "÷sql"))
+        for r in runs:
+            http_ratio = r["rps"] / ceiling[r["conns"]] if ceiling.get(r["conns"]) else None
+            s = sql.get((r["role"], r["route"]))
+            lines.append("%-8s %-9s %5d %10.0f %9.2f %9.2f %8s %8s" % (
+                r["role"], r["route"], r["conns"], r["rps"], r["p50_ms"], r["p99_ms"],
+                "%.3f" % http_ratio if http_ratio is not None and r["role"] != "ceiling" else "",
+                "%.2f" % (r["rps"] / s) if s else ""))
+        if be.get("sql_ceiling"):
+            lines.append("storage ceiling (sqlite3 C API, best of 1/2 threads):")
+            for (role, route), rps in sorted(sql.items()):
+                lines.append("  %-8s %-9s %10.0f op/s" % (role, route, rps))
+        if "rss_after_load_kb" in be:
+            s = be["rss_after_load_kb"]
+            lines.append("server RSS after load: peak %d MB, now %d MB (anon %d MB, file/mmap %d MB), %d threads" % (
+                s["VmHWM"] // 1024, s["VmRSS"] // 1024, s["RssAnon"] // 1024, s["RssFile"] // 1024, s["Threads"]))
+        if "export_csv" in be:
+            e = be["export_csv"]
+            lines.append("export CSV: %d rows in %.2f s (%.0f rows/s), peak RSS %d MB" % (
+                e["rows"], e["seconds"], e["rows"] / max(e["seconds"], 1e-6), e["rss_after_kb"]["VmHWM"] // 1024))
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--customers", type=int, default=100000)
+    ap.add_argument("--activities-per-customer", type=int, default=10)
+    ap.add_argument("--departments", type=int, default=50)
+    ap.add_argument("--salespeople", type=int, default=500)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--ceiling-duration", type=float, default=5)
+    ap.add_argument("--conns", default="1,16,64")
+    ap.add_argument("--routes", default=",".join(ROUTES))
+    ap.add_argument("--mix", action="store_true", help="also run the mixed route set at 16 connections")
+    ap.add_argument("--starts", type=int, default=5)
+    ap.add_argument("--regenerate", action="store_true")
+    ap.add_argument("--q2", default="华强")
+    ap.add_argument("--q4", default="华强科技")
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--sqlceiling", required=True)
+    ap.add_argument("--micro")
+    ap.add_argument("--micro-min-time", default="0.2")
+    ap.add_argument("--pg-url-base", default="")
+    ap.add_argument("--data-root", default=os.path.join(BENCH, "data"))
+    ap.add_argument("--results", default=os.path.join(BENCH, "results"))
+    args = ap.parse_args()
+    if args.smoke:
+        args.customers = 300
+        args.activities_per_customer = 3
+        args.departments = 10
+        args.salespeople = 30
+        args.duration = 2
+        args.ceiling_duration = 1
+        args.conns = "1,8"
+        args.starts = 2
+        args.micro_min_time = "0.01"
+    args.conns = [int(c) for c in args.conns.split(",")]
+    args.routes = args.routes.split(",")
+
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip() != ""
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = "%s-%s-%s-%d" % (stamp, "smoke" if args.smoke else "full", args.backend, args.customers)
+    out_dir = os.path.join(args.results, name)
+    os.makedirs(out_dir, exist_ok=True)
+    os.makedirs(args.data_root, exist_ok=True)
+    with open("/proc/cpuinfo") as f:
+        cpu = re.search(r"model name\s*:\s*(.*)", f.read())
+    result = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "commit": commit + ("-dirty" if dirty else ""),
+              "machine": {"cpu": cpu.group(1) if cpu else "?", "cores": os.cpu_count(),
+                          "mem_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
+              "params": {k: v for k, v in vars(args).items() if k not in ("binary", "sqlceiling", "micro", "pg_url_base")},
+              "backends": []}
+    kinds = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    for kind in kinds:
+        if kind == "postgres" and not args.pg_url_base:
+            fail("no PostgreSQL URL (bench/run starts one with scripts/pg.sh)")
+            continue
+        log("== %s ==" % kind)
+        result["backends"].append(run_backend(kind, args, out_dir))
+    result["micro"] = micro(args, out_dir)
+    result["failures"] = failures
+    with open(os.path.join(out_dir, "result.json"), "w") as f:
+        json.dump(result, f, indent=1, ensure_ascii=False)
+    report = table(result)
+    with open(os.path.join(out_dir, "table.txt"), "w") as f:
+        f.write(report + "\n")
+    print("# bench %s — commit %s — %s" % (name, result["commit"], result["date"]))
+    print(report)
+    print("\nresults: %s" % os.path.relpath(out_dir, ROOT))
+    if failures:
+        print("\n%d driver failure(s):\n  %s" % (len(failures), "\n  ".join(failures)))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
