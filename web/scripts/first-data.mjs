@@ -85,6 +85,18 @@ try {
   }
   console.log(`customers in the database: ${total}`)
 
+  const apiTimes = []
+  for (let run = 0; run < 5; run++) {
+    const t0 = performance.now()
+    await api.call('GET', '/customers?page=1&page_size=20&sort=-updated_at')
+    apiTimes.push(performance.now() - t0)
+  }
+  apiTimes.sort((a, b) => a - b)
+  console.log(`GET /customers (page 1 of 20, newest first): ${apiTimes[2].toFixed(0)} ms median`)
+  const q0 = performance.now()
+  await api.call('GET', `/customers?q=${encodeURIComponent('科技')}&page_size=20`)
+  console.log(`GET /customers?q=科技: ${(performance.now() - q0).toFixed(0)} ms`)
+
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -111,8 +123,9 @@ try {
       if (!login.ok()) break
       const start = Date.now()
       await page.goto(`${base}/customers`)
+      // First data: the first row, or the empty-list text when this user sees no customers.
       await page
-        .locator('.meta-table .el-table__body-wrapper tr')
+        .locator('.meta-table .el-table__body-wrapper tr, .meta-table .el-table__empty-text')
         .first()
         .waitFor({ timeout: 30000 })
       times.push(Date.now() - start)

@@ -43,11 +43,30 @@ if [[ " ${failed_steps[*]} " == *" npm ci "* ]]; then
   echo "0 passed, 1 failed"
   exit 1
 fi
-step "lint" npm run --silent lint
-step "format" npm run --silent format:check
-step "type-check" npm run --silent typecheck
+# The static checks are independent: run them side by side, then show each one's output.
+parallel() { # parallel "name:command" ...
+  local names=() pids=() logs=()
+  for spec in "$@"; do
+    local name="${spec%%:*}" command="${spec#*:}" log
+    log="$(mktemp)"
+    echo "==> $name (in parallel)"
+    bash -c "$command" >"$log" 2>&1 &
+    names+=("$name") pids+=($!) logs+=("$log")
+  done
+  for i in "${!pids[@]}"; do
+    if wait "${pids[$i]}"; then
+      echo "    ${names[$i]} ok"
+    else
+      cat "${logs[$i]}"
+      echo "    ${names[$i]} FAILED"
+      failed_steps+=("${names[$i]}")
+    fi
+    rm -f "${logs[$i]}"
+  done
+}
+parallel "lint:npm run --silent lint" "format:npm run --silent format:check" \
+  "type-check:npm run --silent typecheck" "build:npm run --silent build"
 step "vitest" npx vitest run --reporter=default --reporter=json --outputFile="$RESULTS/vitest.json"
-step "build" npm run --silent build
 
 e2e_missing=0
 if [[ " ${failed_steps[*]} " == *" build "* ]]; then
