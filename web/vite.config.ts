@@ -37,6 +37,8 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['tests/**/*.test.ts', 'src/**/*.test.ts'],
     css: false,
+    // One module graph for all test files: Element Plus is loaded once instead of once per file.
+    isolate: false,
     server: { deps: { inline: ['element-plus'] } },
   },
 })

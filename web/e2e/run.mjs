@@ -368,6 +368,8 @@ test('screenshots of the main pages at desktop and phone width', async () => {
     ['roles', '/admin/roles'],
     ['users', '/admin/users'],
     ['audit', '/admin/audit'],
+    ['recycle-bin', '/customers/recycle-bin'],
+    ['profile', '/profile'],
   ]
   const overflowing = []
   for (const [viewport, suffix] of [
