@@ -397,7 +397,7 @@ TEST_P(AccessTest, EveryScopeSeesExactlyItsCustomersOnEveryPath) {
             }
         }
     }
-    EXPECT_EQ(wrong.str(), "");
+    EXPECT_TRUE(wrong.str().empty()) << wrong.str();
 
     // Nothing the probes tried changed anything: same customers, owners and versions.
     Reply all = Call("GET", "/api/v1/customers?page_size=500", nullptr, admin());

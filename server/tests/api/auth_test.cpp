@@ -3,6 +3,10 @@
 
 #include "api_test_support.hpp"
 
+#include <algorithm>
+#include <latch>
+#include <thread>
+
 namespace guanxi::testing {
 namespace {
 
@@ -95,6 +99,27 @@ TEST_P(AuthTest, FiveFailuresForOneNameLockItEvenForTheRightPassword) {
     CreateUser("bob", RoleId("sales"), sales_dept_);
     EXPECT_EQ(TryLogin("bob", kPassword, "10.1.0.1").status, 200);
     EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, alice_.token).status, 200);
+}
+
+TEST_P(AuthTest, ParallelGuessesCannotSlipUnderTheLimit) {
+    // Twenty wrong passwords at once, from twenty addresses: the password check is slow, so a limit
+    // that only counts finished attempts would let them all through.
+    constexpr int kGuesses = 20;
+    std::latch start(kGuesses);
+    std::vector<int> statuses(kGuesses);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kGuesses; ++i) {
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            statuses[i] = TryLogin("alice", "guess-" + std::to_string(i), "10.2.0." + std::to_string(i + 1)).status;
+        });
+    }
+    for (auto& t : threads) t.join();
+    const auto checked = std::count(statuses.begin(), statuses.end(), 401);
+    const auto refused = std::count(statuses.begin(), statuses.end(), 429);
+    EXPECT_EQ(checked, 5) << "password checks let through";
+    EXPECT_EQ(checked + refused, kGuesses);
+    EXPECT_EQ(TryLogin("alice", kPassword, "10.2.1.1").status, 429);
 }
 
 TEST_P(AuthTest, ASuccessfulLoginResetsTheFailureCount) {

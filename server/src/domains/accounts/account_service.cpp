@@ -165,24 +165,38 @@ Status AccountService::RecordFailure(db::Connection& conn, const std::string& ke
     return store::PutAttempts(conn, key, a);
 }
 
+Status AccountService::ForgiveFailure(db::Connection& conn, const std::string& key, std::int64_t limit,
+                                      std::int64_t now) {
+    GX_TRY(store::LockAttempts(conn, key, now));
+    GX_TRY_ASSIGN(store::Attempts a, store::GetAttempts(conn, key));
+    if (a.failures > 0) --a.failures;
+    if (a.failures < limit) a.locked_until = 0;
+    return store::PutAttempts(conn, key, a);
+}
+
 Result<LoginResult> AccountService::Login(const LoginRequest& request) {
     const std::string username = text::AsciiLower(text::Trim(request.username));
     const std::string user_key = "user:" + username;
     const std::string ip_key = "ip:" + request.ip;
     const std::int64_t now = NowSeconds();
 
-    // 1. Refuse at once while the name or the address is locked.
-    {
-        GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    // 1. Refuse while the name or the address is locked; otherwise count this attempt as a failure
+    //    now, before the slow password check, so that parallel guesses cannot all slip in under the
+    //    limit. A success takes it back (step 3). The rows are locked so concurrent attempts on
+    //    PostgreSQL count one after the other instead of overwriting each other.
+    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         for (const std::string* key : {&user_key, &ip_key}) {
-            GX_TRY_ASSIGN(store::Attempts a, store::GetAttempts(*conn, *key));
+            GX_TRY(store::LockAttempts(conn, *key, now));
+            GX_TRY_ASSIGN(store::Attempts a, store::GetAttempts(conn, *key));
             if (a.locked_until > now) {
                 return Error{ErrorCode::kRateLimited,
                              "Too many failed logins. Try again later.",
                              {{"retry_after_seconds", a.locked_until - now}}, {}};
             }
         }
-    }
+        GX_TRY(RecordFailure(conn, user_key, options_.user_failure_limit, now));
+        return RecordFailure(conn, ip_key, options_.ip_failure_limit, now);
+    }));
     // 2. Check the password outside any transaction: argon2id is deliberately slow.
     std::optional<store::Credentials> credentials;
     {
@@ -197,13 +211,11 @@ Result<LoginResult> AccountService::Login(const LoginRequest& request) {
         static const std::string kDummy = HashPassword("guanxi-dummy-password");
         (void)VerifyPassword(kDummy, request.password);
     }
-    // 3. Record the outcome.
+    // 3. Record the outcome (a failure is already counted).
     if (!ok || !credentials->active) {
         const std::optional<std::int64_t> user_id =
             credentials ? std::optional(credentials->user_id) : std::nullopt;
         GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
-            GX_TRY(RecordFailure(conn, user_key, options_.user_failure_limit, now));
-            GX_TRY(RecordFailure(conn, ip_key, options_.ip_failure_limit, now));
             return audit::RecordAnonymous(conn, user_id, request.ip, request.request_id,
                                           {"auth.login_failed", "user", user_id,
                                            {{"username", username.substr(0, 64)}}});
@@ -212,6 +224,7 @@ Result<LoginResult> AccountService::Login(const LoginRequest& request) {
     }
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<LoginResult> {
         GX_TRY(store::ClearAttempts(conn, user_key));
+        GX_TRY(ForgiveFailure(conn, ip_key, options_.ip_failure_limit, now));
         LoginResult result;
         result.token = NewToken();
         GX_TRY(store::InsertSession(conn, HashToken(result.token), credentials->user_id, now,

@@ -85,6 +85,8 @@ private:
     Result<nlohmann::json> InsertUser(db::Connection& conn, const nlohmann::json& body);
     Status CheckManagerChain(db::Connection& conn, std::int64_t user_id, std::optional<std::int64_t> manager_id);
     Status RecordFailure(db::Connection& conn, const std::string& key, std::int64_t limit, std::int64_t now);
+    // Takes back one failure counted for an attempt that succeeded.
+    Status ForgiveFailure(db::Connection& conn, const std::string& key, std::int64_t limit, std::int64_t now);
 
     db::Database& db_;
     AccountOptions options_;

@@ -30,6 +30,10 @@ constexpr std::string_view kPutAttempts =
     "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
     "window_start = excluded.window_start, locked_until = excluded.locked_until";
 constexpr std::string_view kClearAttempts = "DELETE FROM login_attempts WHERE key = ?";
+// DO UPDATE (not DO NOTHING) so that PostgreSQL locks an existing row too.
+constexpr std::string_view kLockAttempts =
+    "INSERT INTO login_attempts (key, failures, window_start, locked_until) VALUES (?, 0, ?, 0) "
+    "ON CONFLICT (key) DO UPDATE SET key = excluded.key";
 
 }  // namespace
 
@@ -112,6 +116,11 @@ Status DeleteSession(db::Connection& conn, std::string_view token_hash) {
 
 Status DeleteUserSessions(db::Connection& conn, std::int64_t user_id) {
     GX_TRY(conn.Execute(kDeleteUserSessions, {user_id}));
+    return {};
+}
+
+Status LockAttempts(db::Connection& conn, std::string_view key, std::int64_t now) {
+    GX_TRY(conn.Execute(kLockAttempts, {std::string(key), now}));
     return {};
 }
 

@@ -35,6 +35,9 @@ struct Attempts {
     std::int64_t window_start = 0;
     std::int64_t locked_until = 0;
 };
+// Creates the key's row if needed and locks it until the transaction ends (PostgreSQL; SQLite has
+// one writer anyway), so read-modify-write of the counters is not lost to a concurrent attempt.
+Status LockAttempts(db::Connection& conn, std::string_view key, std::int64_t now);
 Result<Attempts> GetAttempts(db::Connection& conn, std::string_view key);
 Status PutAttempts(db::Connection& conn, std::string_view key, const Attempts& a);
 Status ClearAttempts(db::Connection& conn, std::string_view key);
