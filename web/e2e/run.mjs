@@ -86,6 +86,25 @@ async function pickUser(page, scope, name) {
   await option.click()
 }
 
+/** Switches the language through the top bar's menu; retries while the menu is still animating. */
+async function switchLanguage(page, code) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.getByTestId('language-switch').click()
+    const item = page.getByTestId(`language-${code}`)
+    await item.waitFor({ state: 'visible' })
+    await page.waitForTimeout(250)
+    await item.click()
+    const ok = await page
+      .waitForFunction((lang) => document.documentElement.lang === lang, code, { timeout: 3000 })
+      .then(
+        () => true,
+        () => false,
+      )
+    if (ok) return
+  }
+  throw new Error(`could not switch the language to ${code}`)
+}
+
 async function searchCustomers(page, text) {
   const box = page.getByTestId('customer-search')
   await box.fill(text)
@@ -201,7 +220,13 @@ test('a second customer with the same phone shows the duplicate warning', async 
   )
   await shot(page, 'customer-duplicate-desktop')
   await page.getByTestId('customer-save').click()
-  await page.getByTestId('save-anyway').waitFor()
+  // Saving is held until the person confirms; then the server is told to allow the duplicate.
+  await page.getByTestId('save-anyway').click()
+  await page.waitForURL(/\/customers\/\d+$/)
+  await page
+    .getByTestId('customer-title')
+    .filter({ hasText: `另一家${unique}公司` })
+    .waitFor()
 })
 
 test('search the customer by two Chinese characters', async () => {
@@ -323,8 +348,7 @@ test('the language switch changes the labels', async () => {
   const { page } = ctx.admin
   await page.goto(`${ctx.server.base}/customers`)
   await page.locator('h1', { hasText: '客户' }).waitFor()
-  await page.getByTestId('language-switch').click()
-  await page.getByTestId('language-en').click()
+  await switchLanguage(page, 'en')
   await page.locator('h1', { hasText: 'Customers' }).waitFor()
   await page.locator('.el-table__header', { hasText: 'Category' }).waitFor()
   expect(
@@ -334,8 +358,7 @@ test('the language switch changes the labels', async () => {
   await shot(page, 'customers-desktop-en')
   await page.reload()
   await page.locator('h1', { hasText: 'Customers' }).waitFor()
-  await page.getByTestId('language-switch').click()
-  await page.getByTestId('language-zh-CN').click()
+  await switchLanguage(page, 'zh-CN')
   await page.locator('h1', { hasText: '客户' }).waitFor()
 })
 
@@ -429,6 +452,29 @@ test('the keyboard alone can log in and reach the customer search, with a visibl
     return visible(el) || (wrapper ? getComputedStyle(wrapper).boxShadow.includes('2px') : false)
   })
   expect(outline, 'the focused control has no visible outline')
+  await closeBrowser(session)
+})
+
+test('an expired session returns to login, then to the same page', async () => {
+  const session = await openBrowser()
+  const { page, context } = session
+  await login(page, ctx.server.base, ctx.salesA.username, SALES_PASSWORD)
+  await page.goto(`${ctx.server.base}/pool`)
+  await page.locator('.meta-list[aria-busy="false"]').waitFor()
+  await context.clearCookies()
+  await page.getByTestId('pool-search').fill('翡鹭')
+  await page.waitForURL(/\/login\?/)
+  const url = new URL(page.url())
+  expect(url.searchParams.get('expired') === '1', 'no expiry notice')
+  expect(
+    url.searchParams.get('redirect')?.startsWith('/pool'),
+    `redirect is ${url.searchParams.get('redirect')}`,
+  )
+  await page.locator('.el-alert--warning', { hasText: '登录已过期' }).waitFor()
+  await page.getByTestId('login-username').fill(ctx.salesA.username)
+  await page.getByTestId('login-password').fill(SALES_PASSWORD)
+  await page.getByTestId('login-submit').click()
+  await page.waitForURL(/\/pool/)
   await closeBrowser(session)
 })
 
