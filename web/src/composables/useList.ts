@@ -111,10 +111,13 @@ export function useList<T>(
   }
 
   if (route) {
+    const own = route.name
     fromQuery(route.query)
     watch(
       () => route.query,
       (query) => {
+        // Leaving the page changes the query too; only this list's own address counts.
+        if (route.name !== own) return
         fromQuery(query)
         void load()
       },
