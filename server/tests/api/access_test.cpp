@@ -9,11 +9,10 @@
 //       └─ Sales B                        a_self       self             Sales A
 //                                         a_dept       department       Sales A
 //                                         a_tree       department_tree  Sales A
-//                                         east_rep     self             Sales A-East  reports to b_mgr
-//                                         east_junior  self             Sales A-East  reports to east_rep
-//                                         b_rep        self             Sales B
-//                                         b_mgr        self             Sales B
-//                                         all_viewer   all              Sales B
+//                                         east_rep     self             Sales A-East  reports to
+//                                         b_mgr east_junior  self             Sales A-East  reports
+//                                         to east_rep b_rep        self             Sales B b_mgr
+//                                         self             Sales B all_viewer   all Sales B
 //
 // Each user but all_viewer owns one customer ("c_" + user). Three customers are in the public pool:
 // p_a (released by a_self), p_b (released by b_rep) and p_new (created straight into the pool).
@@ -61,13 +60,15 @@ const std::map<std::string, Sight>& WhoSeesWhat() {
         {"hq_rep", {{"c_hq_rep"}, {"p_new"}}},
         {"a_self", {{"c_a_self"}, {"p_new", "p_a"}}},
         {"a_dept", {{"c_a_self", "c_a_dept", "c_a_tree"}, {"p_new", "p_a"}}},
-        {"a_tree", {{"c_a_self", "c_a_dept", "c_a_tree", "c_east_rep", "c_east_junior"}, {"p_new", "p_a"}}},
+        {"a_tree",
+         {{"c_a_self", "c_a_dept", "c_a_tree", "c_east_rep", "c_east_junior"}, {"p_new", "p_a"}}},
         {"east_rep", {{"c_east_rep", "c_east_junior"}, {"p_new"}}},
         {"east_junior", {{"c_east_junior"}, {"p_new"}}},
         {"b_rep", {{"c_b_rep"}, {"p_new", "p_b"}}},
         {"b_mgr", {{"c_b_mgr", "c_east_rep", "c_east_junior"}, {"p_new"}}},
         {"all_viewer",
-         {{"c_hq_rep", "c_a_self", "c_a_dept", "c_a_tree", "c_east_rep", "c_east_junior", "c_b_rep", "c_b_mgr"},
+         {{"c_hq_rep", "c_a_self", "c_a_dept", "c_a_tree", "c_east_rep", "c_east_junior", "c_b_rep",
+           "c_b_mgr"},
           {"p_new", "p_a", "p_b"}}},
     };
     return kTable;
@@ -86,22 +87,28 @@ bool SeesFollowups(const Viewer& v, const Target& t) {
 std::string OkOrNotFound(const Target&, bool sees, bool) { return sees ? "200" : "404"; }
 std::string FoundOrNot(const Target&, bool sees, bool) { return sees ? "found" : "not found"; }
 std::string FullOrOwnerOnly(const Target&, bool sees, bool) { return sees ? "full" : "owner only"; }
-std::string StaleOrNotFound(const Target&, bool sees, bool) { return sees ? "409 stale_version" : "404"; }
+std::string StaleOrNotFound(const Target&, bool sees, bool) {
+    return sees ? "409 stale_version" : "404";
+}
 std::string FollowupCount(const Target&, bool sees, bool sees_followups) {
     return !sees ? "404" : sees_followups ? "1 follow-up" : "0 follow-ups";
 }
 // Transfer and claim are probed on owned customers only (on a pool customer they would change it).
-std::string OwnedOkOrNotFound(const Target& t, bool sees, bool) { return t.pool() ? "-" : sees ? "200" : "404"; }
-std::string OwnedTakenOrNotFound(const Target& t, bool sees, bool) { return t.pool() ? "-" : sees ? "409" : "404"; }
+std::string OwnedOkOrNotFound(const Target& t, bool sees, bool) {
+    return t.pool() ? "-" : sees ? "200" : "404";
+}
+std::string OwnedTakenOrNotFound(const Target& t, bool sees, bool) {
+    return t.pool() ? "-" : sees ? "409" : "404";
+}
 // Release is probed on invisible customers only (on a visible one it would succeed).
 std::string InvisibleNotFound(const Target&, bool sees, bool) { return sees ? "-" : "404"; }
 
 class AccessTest : public ApiTest {
-protected:
+  protected:
     void SetUp() override {
         ApiTest::SetUp();
-        const json perms = {"customers.view", "customers.create", "customers.edit", "customers.export",
-                            "customers.transfer"};
+        const json perms = {"customers.view", "customers.create", "customers.edit",
+                            "customers.export", "customers.transfer"};
         const std::int64_t self = CreateRole("m_self", "self", perms);
         const std::int64_t dept = CreateRole("m_department", "department", perms);
         const std::int64_t tree = CreateRole("m_tree", "department_tree", perms);
@@ -130,7 +137,8 @@ protected:
         for (const char* key : {"p_a", "p_b"}) {
             Target& t = targets_.at(key);
             const Viewer& owner = ViewerNamed(key == std::string("p_a") ? "a_self" : "b_rep");
-            Reply r = Call("POST", CustomerPath(t) + "/release", {{"reason", "no budget this year"}}, owner.token);
+            Reply r = Call("POST", CustomerPath(t) + "/release",
+                           {{"reason", "no budget this year"}}, owner.token);
             ASSERT_EQ(r.status, 200) << r.body.dump();
             t.owner_id.reset();
         }
@@ -151,28 +159,34 @@ protected:
         throw std::logic_error("no viewer " + key);
     }
 
-    // A customer created by `creator` (owned by `owner`, or in the pool when null), with one contact
-    // and one follow-up by the creator.
+    // A customer created by `creator` (owned by `owner`, or in the pool when null), with one
+    // contact and one follow-up by the creator.
     void AddTarget(const std::string& key, const Viewer& creator, const json& owner) {
         Target t;
         t.key = key;
         t.name = "矩阵 " + key;
         t.phone = "1390000" + std::to_string(1000 + targets_.size());
-        json body = {{"name", t.name}, {"phone", t.phone}, {"region", key},
-                     {"email", key + "@example.cn"}, {"owner_id", owner},
-                     {"category", targets_.size() % 2 == 0 ? "core" : "potential"}};
+        json body = {
+            {"name", t.name},    {"phone", t.phone},
+            {"region", key},     {"email", key + "@example.cn"},
+            {"owner_id", owner}, {"category", targets_.size() % 2 == 0 ? "core" : "potential"}};
         json c = CreateCustomer(creator.token, body);
         ASSERT_TRUE(c.contains("id")) << key;
         t.id = c["id"].get<std::int64_t>();
         if (owner.is_number_integer()) t.owner_id = owner.get<std::int64_t>();
-        ASSERT_EQ(Call("POST", CustomerPath(t) + "/contacts", {{"name", "联系人 " + key}}, creator.token).status, 201);
-        Reply f = Call("POST", CustomerPath(t) + "/followups", {{"kind", "call"}, {"content", "跟进 " + key}},
-                       creator.token);
+        ASSERT_EQ(
+            Call("POST", CustomerPath(t) + "/contacts", {{"name", "联系人 " + key}}, creator.token)
+                .status,
+            201);
+        Reply f = Call("POST", CustomerPath(t) + "/followups",
+                       {{"kind", "call"}, {"content", "跟进 " + key}}, creator.token);
         ASSERT_EQ(f.status, 201) << key << ": " << f.body.dump();
         targets_.emplace(key, t);
     }
 
-    static std::string CustomerPath(const Target& t) { return "/api/v1/customers/" + std::to_string(t.id); }
+    static std::string CustomerPath(const Target& t) {
+        return "/api/v1/customers/" + std::to_string(t.id);
+    }
 
     std::string KeyOf(std::int64_t id) const {
         for (const auto& [key, t] : targets_) {
@@ -183,28 +197,33 @@ protected:
 
     // A duplicate match, as the caller sees it: the whole match, or only who owns it.
     std::string Classify(const Reply& r, const Target& t) const {
-        const json& matches = r.body.contains("matches") ? r.body["matches"] : r.body["error"]["details"]["matches"];
+        const json& matches =
+            r.body.contains("matches") ? r.body["matches"] : r.body["error"]["details"]["matches"];
         if (!matches.is_array() || matches.size() != 1) return "matches: " + matches.dump();
         const json& m = matches[0];
-        if (m["owner_id"] != (t.owner_id ? json(*t.owner_id) : json())) return "wrong owner: " + m.dump();
+        if (m["owner_id"] != (t.owner_id ? json(*t.owner_id) : json()))
+            return "wrong owner: " + m.dump();
         if (m["id"] == t.id && m["name"] == t.name) return "full";
-        const bool hidden = m["id"].is_null() && m["name"].is_null() && r.raw.body.find(t.name) == std::string::npos &&
+        const bool hidden = m["id"].is_null() && m["name"].is_null() &&
+                            r.raw.body.find(t.name) == std::string::npos &&
                             r.raw.body.find(t.key + "@") == std::string::npos;
         return hidden ? "owner only" : "leaks: " + m.dump();
     }
 
-public:
+  public:
     // ---- Probes of one customer ----
 
     std::string Get(const Viewer& v, const Target& t) {
         Reply r = Call("GET", CustomerPath(t), nullptr, v.token);
         if (r.status == 404 && r.raw.body.find(t.key) != std::string::npos) return "404 naming it";
-        if (r.status == 200 && (r.body["id"] != t.id || r.body["contacts"].size() != 1)) return "200 wrong: " + r.raw.body;
+        if (r.status == 200 && (r.body["id"] != t.id || r.body["contacts"].size() != 1))
+            return "200 wrong: " + r.raw.body;
         return std::to_string(r.status);
     }
     std::string Contacts(const Viewer& v, const Target& t) {
         Reply r = Call("GET", CustomerPath(t) + "/contacts", nullptr, v.token);
-        if (r.status == 200 && (r.body["items"].size() != 1 || r.body["items"][0]["name"] != "联系人 " + t.key)) {
+        if (r.status == 200 &&
+            (r.body["items"].size() != 1 || r.body["items"][0]["name"] != "联系人 " + t.key)) {
             return "200 wrong: " + r.raw.body;
         }
         return std::to_string(r.status);
@@ -218,7 +237,8 @@ public:
         Reply r = Call("GET", CustomerPath(t) + "/followups", nullptr, v.token);
         if (r.status != 200) return std::to_string(r.status);
         const auto n = r.body["items"].size();
-        if (r.body["total"] != n) return "total " + r.body["total"].dump() + " for " + std::to_string(n) + " items";
+        if (r.body["total"] != n)
+            return "total " + r.body["total"].dump() + " for " + std::to_string(n) + " items";
         if (n == 1 && r.body["items"][0]["content"] != "跟进 " + t.key) return "wrong follow-up";
         return std::to_string(n) + (n == 1 ? " follow-up" : " follow-ups");
     }
@@ -226,7 +246,8 @@ public:
     std::string FoundIn(const Reply& r, const Target& t, bool has_items) {
         if (r.status != 200) return std::to_string(r.status);
         if (r.body["total"] == 0 && (!has_items || r.body["items"].empty())) return "not found";
-        if (r.body["total"] == 1 && (!has_items || (r.body["items"].size() == 1 && r.body["items"][0]["id"] == t.id))) {
+        if (r.body["total"] == 1 &&
+            (!has_items || (r.body["items"].size() == 1 && r.body["items"][0]["id"] == t.id))) {
             return "found";
         }
         return "unexpected: " + r.raw.body;
@@ -235,7 +256,8 @@ public:
         return FoundIn(Call("GET", "/api/v1/customers?region=" + t.key, nullptr, v.token), t, true);
     }
     std::string CountByRegion(const Viewer& v, const Target& t) {
-        return FoundIn(Call("GET", "/api/v1/customers/counts?region=" + t.key, nullptr, v.token), t, false);
+        return FoundIn(Call("GET", "/api/v1/customers/counts?region=" + t.key, nullptr, v.token), t,
+                       false);
     }
     std::string SearchByPhone(const Viewer& v, const Target& t) {
         return FoundIn(Call("GET", "/api/v1/customers?q=" + t.phone, nullptr, v.token), t, true);
@@ -249,19 +271,24 @@ public:
         return Classify(r, t);
     }
     std::string CreateDuplicate(const Viewer& v, const Target& t) {
-        Reply r = Call("POST", "/api/v1/customers", {{"name", "另一家公司"}, {"phone", t.phone}}, v.token);
-        if (r.status != 409 || r.code() != "duplicate") return std::to_string(r.status) + " " + r.code();
+        Reply r = Call("POST", "/api/v1/customers", {{"name", "另一家公司"}, {"phone", t.phone}},
+                       v.token);
+        if (r.status != 409 || r.code() != "duplicate")
+            return std::to_string(r.status) + " " + r.code();
         return Classify(r, t);
     }
     std::string StalePatch(const Viewer& v, const Target& t) {
         Reply r = Call("PATCH", CustomerPath(t), {{"region", "改了"}, {"version", 999}}, v.token);
-        return r.code().empty() || r.status == 404 ? std::to_string(r.status) : std::to_string(r.status) + " " + r.code();
+        return r.code().empty() || r.status == 404 ? std::to_string(r.status)
+                                                   : std::to_string(r.status) + " " + r.code();
     }
     std::string TransferToSameOwner(const Viewer& v, const Target& t) {
         if (t.pool()) return "-";
-        Reply r = Call("POST", "/api/v1/customers/transfer", {{"ids", {t.id}}, {"owner_id", *t.owner_id}}, v.token);
+        Reply r = Call("POST", "/api/v1/customers/transfer",
+                       {{"ids", {t.id}}, {"owner_id", *t.owner_id}}, v.token);
         if (r.status == 200 && r.body["transferred"] != 0) return "moved";
-        if (r.status == 404 && r.body["error"]["details"]["id"] != t.id) return "404 without the id";
+        if (r.status == 404 && r.body["error"]["details"]["id"] != t.id)
+            return "404 without the id";
         return std::to_string(r.status);
     }
     std::string ClaimOwned(const Viewer& v, const Target& t) {
@@ -270,7 +297,8 @@ public:
     }
     std::string ReleaseInvisible(const Viewer& v, const Target& t) {
         if (SeesCustomer(v, t)) return "-";
-        return std::to_string(Call("POST", CustomerPath(t) + "/release", json::object(), v.token).status);
+        return std::to_string(
+            Call("POST", CustomerPath(t) + "/release", json::object(), v.token).status);
     }
 
     // ---- Probes that reveal a set of customers ----
@@ -293,7 +321,8 @@ public:
     }
     std::set<std::string> Searched(const Viewer& v) {
         // %E7%9F%A9%E9%98%B5 = 矩阵, in every customer's name.
-        Reply r = Call("GET", "/api/v1/customers?page_size=500&q=%E7%9F%A9%E9%98%B5", nullptr, v.token);
+        Reply r =
+            Call("GET", "/api/v1/customers?page_size=500&q=%E7%9F%A9%E9%98%B5", nullptr, v.token);
         EXPECT_EQ(r.body["total"], r.body["items"].size()) << v.key;
         return Keys(r.body["items"]);
     }
@@ -324,7 +353,7 @@ public:
         return Keys(r.body["items"]);
     }
 
-protected:
+  protected:
     std::vector<Viewer> viewers_;
     std::map<std::string, Target> targets_;
     std::int64_t hq_ = 0, sales_a_ = 0, sales_a_east_ = 0, sales_b_ = 0;
@@ -388,11 +417,12 @@ TEST_P(AccessTest, EveryScopeSeesExactlyItsCustomersOnEveryPath) {
     for (const auto& path : kTargetPaths) {
         for (const auto& v : viewers_) {
             for (const auto& [key, t] : targets_) {
-                const std::string expected = path.expect(t, SeesCustomer(v, t), SeesFollowups(v, t));
+                const std::string expected =
+                    path.expect(t, SeesCustomer(v, t), SeesFollowups(v, t));
                 const std::string actual = (this->*path.probe)(v, t);
                 if (actual != expected) {
-                    wrong << path.name << " as " << v.key << " on " << key << ": got " << actual << ", expected "
-                          << expected << "\n";
+                    wrong << path.name << " as " << v.key << " on " << key << ": got " << actual
+                          << ", expected " << expected << "\n";
                 }
             }
         }
@@ -412,7 +442,8 @@ TEST_P(AccessTest, EveryScopeSeesExactlyItsCustomersOnEveryPath) {
 }
 
 TEST_P(AccessTest, ARoleWithoutCustomersViewSeesNothingNotEvenThePool) {
-    const std::int64_t role = CreateRole("exporter", "all", json::array({"customers.export", "customers.create"}));
+    const std::int64_t role =
+        CreateRole("exporter", "all", json::array({"customers.export", "customers.create"}));
     TestUser blind = CreateUser("blind", role, sales_b_);
     Reply list = Call("GET", "/api/v1/customers", nullptr, blind.token);
     ASSERT_EQ(list.status, 200);
@@ -423,10 +454,12 @@ TEST_P(AccessTest, ARoleWithoutCustomersViewSeesNothingNotEvenThePool) {
     EXPECT_EQ(exported.raw.HeaderValue("X-Export-Rows"), "0");
     for (const auto& [key, t] : targets_) {
         EXPECT_EQ(Call("GET", CustomerPath(t), nullptr, blind.token).status, 404) << key;
-        EXPECT_EQ(Call("GET", CustomerPath(t) + "/followups", nullptr, blind.token).status, 404) << key;
+        EXPECT_EQ(Call("GET", CustomerPath(t) + "/followups", nullptr, blind.token).status, 404)
+            << key;
     }
     // Creating with a taken phone still says it is taken, but not what or whose beyond the owner.
-    Reply dup = Call("POST", "/api/v1/customers", {{"name", "x"}, {"phone", targets_.at("c_b_rep").phone}}, blind.token);
+    Reply dup = Call("POST", "/api/v1/customers",
+                     {{"name", "x"}, {"phone", targets_.at("c_b_rep").phone}}, blind.token);
     EXPECT_EQ(dup.status, 409);
     EXPECT_EQ(Classify(dup, targets_.at("c_b_rep")), "owner only");
 }
@@ -439,17 +472,26 @@ TEST_P(AccessTest, TheGateFollowsOrganisationChangesAtOnce) {
     const Target& junior = targets_.at("c_east_junior");
     ASSERT_EQ(Call("GET", CustomerPath(junior), nullptr, b_mgr.token).status, 200);
     // east_rep no longer reports to b_mgr: b_mgr loses the whole chain below.
-    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(east_rep.id), {{"manager_id", nullptr}}, admin()).status, 200);
+    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(east_rep.id),
+                   {{"manager_id", nullptr}}, admin())
+                  .status,
+              200);
     EXPECT_EQ(Call("GET", CustomerPath(east), nullptr, b_mgr.token).status, 404);
     EXPECT_EQ(Call("GET", CustomerPath(junior), nullptr, b_mgr.token).status, 404);
     EXPECT_EQ(Call("GET", CustomerPath(junior), nullptr, east_rep.token).status, 200);
     // east_rep moves into Sales A: a_dept now sees their customers, and east_rep's subordinate's.
-    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(east_rep.id), {{"department_id", sales_a_}}, admin()).status, 200);
+    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(east_rep.id),
+                   {{"department_id", sales_a_}}, admin())
+                  .status,
+              200);
     EXPECT_EQ(Call("GET", CustomerPath(east), nullptr, a_dept.token).status, 200);
     EXPECT_EQ(Call("GET", CustomerPath(junior), nullptr, a_dept.token).status, 404);
     // A role's scope change applies to its users' live sessions.
     const std::int64_t self_role = RoleId("m_self");
-    ASSERT_EQ(Call("PATCH", "/api/v1/roles/" + std::to_string(self_role), {{"data_scope", "all"}}, admin()).status, 200);
+    ASSERT_EQ(Call("PATCH", "/api/v1/roles/" + std::to_string(self_role), {{"data_scope", "all"}},
+                   admin())
+                  .status,
+              200);
     EXPECT_EQ(Call("GET", CustomerPath(targets_.at("c_a_tree")), nullptr, b_mgr.token).status, 200);
 }
 
@@ -460,9 +502,13 @@ TEST_P(AccessTest, DeletedCustomersAreGoneFromEveryReadPath) {
     for (const std::string path : {"", "/contacts", "/followups", "/history"}) {
         EXPECT_EQ(Call("GET", CustomerPath(t) + path, nullptr, all.token).status, 404) << path;
     }
-    EXPECT_EQ(Call("GET", "/api/v1/customers?region=c_a_self", nullptr, all.token).body["total"], 0);
+    EXPECT_EQ(Call("GET", "/api/v1/customers?region=c_a_self", nullptr, all.token).body["total"],
+              0);
     EXPECT_EQ(Call("GET", "/api/v1/customers?q=" + t.phone, nullptr, all.token).body["total"], 0);
-    EXPECT_EQ(Call("POST", "/api/v1/customers/transfer", {{"ids", {t.id}}, {"owner_id", all.id}}, all.token).status, 404);
+    EXPECT_EQ(Call("POST", "/api/v1/customers/transfer", {{"ids", {t.id}}, {"owner_id", all.id}},
+                   all.token)
+                  .status,
+              404);
 }
 
 GUANXI_API_TEST_SUITE(AccessTest);

@@ -13,20 +13,23 @@ namespace {
 using nlohmann::json;
 
 class AuthTest : public ApiTest {
-protected:
+  protected:
     void SetUp() override {
         ApiTest::SetUp();
         sales_dept_ = CreateDepartment("销售一部");
         alice_ = CreateUser("alice", RoleId("sales"), sales_dept_);
     }
 
-    Reply TryLogin(const std::string& username, const std::string& password, const std::string& ip = "10.0.0.1") {
-        return Call("POST", "/api/v1/auth/login", {{"username", username}, {"password", password}}, "", ip);
+    Reply TryLogin(const std::string& username, const std::string& password,
+                   const std::string& ip = "10.0.0.1") {
+        return Call("POST", "/api/v1/auth/login", {{"username", username}, {"password", password}},
+                    "", ip);
     }
 
     // A request carrying the session cookie instead of the Bearer header, as the browser sends it.
-    Reply CallWithCookie(const std::string& method, const std::string& target, const std::string& token,
-                         const std::string& body = "", const std::string& content_type = "") {
+    Reply CallWithCookie(const std::string& method, const std::string& target,
+                         const std::string& token, const std::string& body = "",
+                         const std::string& content_type = "") {
         http::Request request;
         request.method = method;
         EXPECT_TRUE(request.SetTarget(target));
@@ -83,13 +86,15 @@ TEST_P(AuthTest, WrongPasswordAndUnknownUserGetTheSameAnswer) {
 TEST_P(AuthTest, FiveFailuresForOneNameLockItEvenForTheRightPassword) {
     // Each attempt from a different address: it is the name that gets locked.
     for (int i = 0; i < 5; ++i) {
-        Reply r = TryLogin("alice", "guess-" + std::to_string(i), "10.1.0." + std::to_string(i + 1));
+        Reply r =
+            TryLogin("alice", "guess-" + std::to_string(i), "10.1.0." + std::to_string(i + 1));
         EXPECT_EQ(r.status, 401) << "attempt " << i << ": " << r.body.dump();
     }
     Reply locked = TryLogin("alice", kPassword, "10.1.0.99");
     EXPECT_EQ(locked.status, 429) << locked.body.dump();
     EXPECT_EQ(locked.code(), "rate_limited");
-    ASSERT_TRUE(locked.body["error"]["details"]["retry_after_seconds"].is_number_integer()) << locked.body.dump();
+    ASSERT_TRUE(locked.body["error"]["details"]["retry_after_seconds"].is_number_integer())
+        << locked.body.dump();
     const auto retry = locked.body["error"]["details"]["retry_after_seconds"].get<std::int64_t>();
     EXPECT_GE(retry, 10);
     EXPECT_LE(retry, 15 * 60);
@@ -111,7 +116,9 @@ TEST_P(AuthTest, ParallelGuessesCannotSlipUnderTheLimit) {
     for (int i = 0; i < kGuesses; ++i) {
         threads.emplace_back([&, i] {
             start.arrive_and_wait();
-            statuses[i] = TryLogin("alice", "guess-" + std::to_string(i), "10.2.0." + std::to_string(i + 1)).status;
+            statuses[i] =
+                TryLogin("alice", "guess-" + std::to_string(i), "10.2.0." + std::to_string(i + 1))
+                    .status;
         });
     }
     for (auto& t : threads) t.join();
@@ -166,7 +173,8 @@ TEST_P(AuthTest, ADeactivatedUserCannotLogInAndTheirTokenStopsWorkingAtOnce) {
     EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, alice_.token).status, 401);
     EXPECT_EQ(TryLogin("alice", kPassword).status, 200);
     // The admin cannot lock themself out.
-    const std::string admin_path = "/api/v1/users/" + Call("GET", "/api/v1/me", nullptr, admin()).body["id"].dump();
+    const std::string admin_path =
+        "/api/v1/users/" + Call("GET", "/api/v1/me", nullptr, admin()).body["id"].dump();
     Reply self = Call("PATCH", admin_path, {{"active", false}}, admin());
     EXPECT_EQ(self.status, 422);
     EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, admin()).status, 200);
@@ -217,7 +225,10 @@ TEST_P(AuthTest, MeHasTheRoleAndItsPermissions) {
 
     // A role change applies to live sessions at once.
     const std::int64_t viewer = CreateRole("viewer", "department", json::array({"customers.view"}));
-    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id), {{"role_id", viewer}}, admin()).status, 200);
+    ASSERT_EQ(
+        Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id), {{"role_id", viewer}}, admin())
+            .status,
+        200);
     me = Call("GET", "/api/v1/me", nullptr, alice_.token);
     EXPECT_EQ(me.body["role"]["name"], "viewer");
     EXPECT_EQ(me.body["permissions"], json::array({"customers.view"}));
@@ -237,13 +248,16 @@ TEST_P(AuthTest, TheSessionCookieAuthenticatesAndRefusesNonJsonWrites) {
 
     const std::string body = json{{"name", "表单提交公司"}}.dump();
     // What a cross-site HTML form can send: refused, and nothing is created.
-    for (const std::string type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""}) {
+    for (const std::string type : {"text/plain", "application/x-www-form-urlencoded",
+                                   "multipart/form-data; boundary=x", ""}) {
         Reply forged = CallWithCookie("POST", "/api/v1/customers", alice_.token, body, type);
         EXPECT_EQ(forged.status, 403) << "content type '" << type << "': " << forged.body.dump();
     }
-    EXPECT_EQ(CallWithCookie("POST", "/api/v1/auth/logout", alice_.token, "", "text/plain").status, 403);
+    EXPECT_EQ(CallWithCookie("POST", "/api/v1/auth/logout", alice_.token, "", "text/plain").status,
+              403);
     EXPECT_EQ(Call("GET", "/api/v1/customers", nullptr, alice_.token).body["total"], 0);
-    Reply ok = CallWithCookie("POST", "/api/v1/customers", alice_.token, body, "application/json; charset=utf-8");
+    Reply ok = CallWithCookie("POST", "/api/v1/customers", alice_.token, body,
+                              "application/json; charset=utf-8");
     EXPECT_EQ(ok.status, 201) << ok.body.dump();
     EXPECT_EQ(Call("GET", "/api/v1/customers", nullptr, alice_.token).body["total"], 1);
     // The Bearer header is not subject to the cookie rule (no browser sends it by itself).
@@ -270,8 +284,15 @@ TEST_P(AuthTest, OnlyUsersManageMayChangeTheOrganisation) {
         json body;
     };
     const std::vector<Attempt> attempts = {
-        {"POST", "/api/v1/users", {{"username", "mallory"}, {"display_name", "M"}, {"password", "password-123"}, {"role_id", 1}}},
-        {"POST", "/api/v1/roles", {{"name", "superuser"}, {"data_scope", "all"}, {"permissions", {"users.manage"}}}},
+        {"POST",
+         "/api/v1/users",
+         {{"username", "mallory"},
+          {"display_name", "M"},
+          {"password", "password-123"},
+          {"role_id", 1}}},
+        {"POST",
+         "/api/v1/roles",
+         {{"name", "superuser"}, {"data_scope", "all"}, {"permissions", {"users.manage"}}}},
         {"POST", "/api/v1/departments", {{"name", "影子部门"}}},
         {"PATCH", alice_path, {{"role_id", 1}}},
         {"PATCH", alice_path, {{"password", "taken-over-123"}}},
@@ -309,9 +330,11 @@ TEST_P(AuthTest, MovingADepartmentBelowItselfIsRefused) {
     const std::int64_t a = CreateDepartment("Sales A", hq);
     const std::int64_t east = CreateDepartment("Sales A-East", a);
     const auto move = [&](std::int64_t id, json parent) {
-        return Call("PATCH", "/api/v1/departments/" + std::to_string(id), {{"parent_id", parent}}, admin());
+        return Call("PATCH", "/api/v1/departments/" + std::to_string(id), {{"parent_id", parent}},
+                    admin());
     };
-    const std::vector<std::pair<std::int64_t, std::int64_t>> loops = {{hq, east}, {hq, a}, {a, a}, {a, east}};
+    const std::vector<std::pair<std::int64_t, std::int64_t>> loops = {
+        {hq, east}, {hq, a}, {a, a}, {a, east}};
     for (const auto& [id, parent] : loops) {
         Reply r = move(id, parent);
         EXPECT_EQ(r.status, 422) << id << " under " << parent << ": " << r.body.dump();
@@ -341,7 +364,8 @@ TEST_P(AuthTest, ManagerChainLoopsAreRefused) {
     TestUser middle = CreateUser("middle", sales, sales_dept_, top.id);
     TestUser bottom = CreateUser("bottom", sales, sales_dept_, middle.id);
     const auto set_manager = [&](std::int64_t user, json manager) {
-        return Call("PATCH", "/api/v1/users/" + std::to_string(user), {{"manager_id", manager}}, admin());
+        return Call("PATCH", "/api/v1/users/" + std::to_string(user), {{"manager_id", manager}},
+                    admin());
     };
     const std::vector<std::pair<std::int64_t, std::int64_t>> loops = {
         {top.id, bottom.id}, {top.id, middle.id}, {middle.id, bottom.id}, {top.id, top.id}};
@@ -350,7 +374,9 @@ TEST_P(AuthTest, ManagerChainLoopsAreRefused) {
         EXPECT_EQ(r.status, 422) << user << " reporting to " << manager << ": " << r.body.dump();
         EXPECT_TRUE(r.body["error"]["details"]["fields"].contains("manager_id")) << r.body.dump();
     }
-    EXPECT_EQ(Call("GET", "/api/v1/users/" + std::to_string(top.id), nullptr, admin()).body["manager_id"], nullptr);
+    EXPECT_EQ(
+        Call("GET", "/api/v1/users/" + std::to_string(top.id), nullptr, admin()).body["manager_id"],
+        nullptr);
     EXPECT_EQ(set_manager(bottom.id, 999999).status, 422);
     EXPECT_EQ(set_manager(bottom.id, top.id).status, 200);
     EXPECT_EQ(set_manager(top.id, alice_.id).status, 200);
@@ -363,18 +389,27 @@ TEST_P(AuthTest, ADepartmentWithUsersOrSubDepartmentsCannotBeDeleted) {
     EXPECT_EQ(r.status, 409) << r.body.dump();
     EXPECT_EQ(r.body["error"]["details"]["users"], 1);
     // A deactivated user still belongs to the department (their customers and history do too).
-    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id), {{"active", false}}, admin()).status, 200);
+    ASSERT_EQ(
+        Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id), {{"active", false}}, admin())
+            .status,
+        200);
     EXPECT_EQ(Call("DELETE", path, nullptr, admin()).status, 409);
-    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id), {{"department_id", nullptr}}, admin()).status, 200);
+    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id),
+                   {{"department_id", nullptr}}, admin())
+                  .status,
+              200);
     const std::int64_t child = CreateDepartment("华东组", sales_dept_);
     Reply with_child = Call("DELETE", path, nullptr, admin());
     EXPECT_EQ(with_child.status, 409);
     EXPECT_EQ(with_child.body["error"]["details"]["departments"], 1);
-    EXPECT_EQ(Call("DELETE", "/api/v1/departments/" + std::to_string(child), nullptr, admin()).status, 204);
+    EXPECT_EQ(
+        Call("DELETE", "/api/v1/departments/" + std::to_string(child), nullptr, admin()).status,
+        204);
     EXPECT_EQ(Call("DELETE", path, nullptr, admin()).status, 204);
     EXPECT_EQ(Call("DELETE", path, nullptr, admin()).status, 404);
     // A deleted department takes no one.
-    Reply move = Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id), {{"department_id", sales_dept_}}, admin());
+    Reply move = Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id),
+                      {{"department_id", sales_dept_}}, admin());
     EXPECT_EQ(move.status, 422);
 }
 

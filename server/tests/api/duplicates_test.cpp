@@ -10,7 +10,7 @@ namespace {
 using nlohmann::json;
 
 class DuplicatesTest : public ApiTest {
-protected:
+  protected:
     void SetUp() override {
         ApiTest::SetUp();
         const std::int64_t dept = CreateDepartment("销售一部");
@@ -19,7 +19,8 @@ protected:
     }
 
     json Check(const json& body, const std::string& token = "") {
-        Reply r = Call("POST", "/api/v1/customers/check-duplicates", body, token.empty() ? alice_.token : token);
+        Reply r = Call("POST", "/api/v1/customers/check-duplicates", body,
+                       token.empty() ? alice_.token : token);
         EXPECT_EQ(r.status, 200) << r.body.dump();
         return r.body["matches"];
     }
@@ -43,8 +44,10 @@ protected:
 };
 
 TEST_P(DuplicatesTest, PhonesAreComparedAsDigitsWithoutTheCountryCode) {
-    json c = CreateCustomer(alice_.token, {{"name", "深圳华强科技有限公司"}, {"phone", "+86 138-0013-8000"}});
-    for (const char* phone : {"13800138000", "138 0013 8000", "+8613800138000", "0086 138 0013 8000", "(+86) 138.0013.8000"}) {
+    json c = CreateCustomer(alice_.token,
+                            {{"name", "深圳华强科技有限公司"}, {"phone", "+86 138-0013-8000"}});
+    for (const char* phone : {"13800138000", "138 0013 8000", "+8613800138000",
+                              "0086 138 0013 8000", "(+86) 138.0013.8000"}) {
         const json matches = Check({{"phone", phone}});
         ASSERT_EQ(matches.size(), 1u) << phone;
         EXPECT_EQ(matches[0]["id"], c["id"]) << phone;
@@ -52,7 +55,8 @@ TEST_P(DuplicatesTest, PhonesAreComparedAsDigitsWithoutTheCountryCode) {
         Reply dup = Create({{"name", "另一家公司"}, {"phone", phone}});
         EXPECT_EQ(dup.status, 409) << phone;
         EXPECT_EQ(dup.code(), "duplicate") << phone;
-        EXPECT_EQ(Ids(dup.body["error"]["details"]["matches"]), std::vector<json>{c["id"]}) << phone;
+        EXPECT_EQ(Ids(dup.body["error"]["details"]["matches"]), std::vector<json>{c["id"]})
+            << phone;
     }
     // A different number, and a number that merely contains this one, are not duplicates.
     EXPECT_TRUE(Check({{"phone", "13800138001"}}).empty());
@@ -92,7 +96,8 @@ TEST_P(DuplicatesTest, CompanyNamesMatchWithoutTheirLegalForm) {
         EXPECT_EQ(matches[0]["id"], id) << name;
         EXPECT_EQ(matches[0]["reason"], "name") << name;
     }
-    for (const char* other : {"深圳华强电子有限公司", "华强科技有限公司", "Brightpath", "Brightpath Logistics Asia Ltd."}) {
+    for (const char* other : {"深圳华强电子有限公司", "华强科技有限公司", "Brightpath",
+                              "Brightpath Logistics Asia Ltd."}) {
         EXPECT_TRUE(Check({{"name", other}}).empty()) << other;
     }
     // A similar name is a hint, not a conflict: creating it works.
@@ -102,7 +107,10 @@ TEST_P(DuplicatesTest, CompanyNamesMatchWithoutTheirLegalForm) {
 TEST_P(DuplicatesTest, AContactsPhoneOrEmailMatchesToo) {
     json c = CreateCustomer(alice_.token, {{"name", "联系人匹配公司"}});
     ASSERT_EQ(Call("POST", "/api/v1/customers/" + c["id"].dump() + "/contacts",
-                   {{"name", "王小明"}, {"phone", "139-1234-5678"}, {"email", "Wang@Example.cn"}}, alice_.token).status, 201);
+                   {{"name", "王小明"}, {"phone", "139-1234-5678"}, {"email", "Wang@Example.cn"}},
+                   alice_.token)
+                  .status,
+              201);
     const json by_phone = Check({{"phone", "+86 13912345678"}});
     ASSERT_EQ(by_phone.size(), 1u);
     EXPECT_EQ(by_phone[0]["id"], c["id"]);
@@ -114,30 +122,44 @@ TEST_P(DuplicatesTest, AContactsPhoneOrEmailMatchesToo) {
     ASSERT_EQ(both.size(), 1u) << both.dump();
     EXPECT_EQ(both[0]["reasons"], json({"phone", "email"}));
     // A deleted contact no longer matches.
-    const json contacts = Call("GET", "/api/v1/customers/" + c["id"].dump() + "/contacts", nullptr, alice_.token).body;
-    ASSERT_EQ(Call("DELETE", "/api/v1/customers/" + c["id"].dump() + "/contacts/" + contacts["items"][0]["id"].dump(),
-                   nullptr, alice_.token).status, 204);
+    const json contacts =
+        Call("GET", "/api/v1/customers/" + c["id"].dump() + "/contacts", nullptr, alice_.token)
+            .body;
+    ASSERT_EQ(Call("DELETE",
+                   "/api/v1/customers/" + c["id"].dump() + "/contacts/" +
+                       contacts["items"][0]["id"].dump(),
+                   nullptr, alice_.token)
+                  .status,
+              204);
     EXPECT_TRUE(Check({{"phone", "13912345678"}}).empty());
 }
 
 TEST_P(DuplicatesTest, AllowDuplicateCreatesAnyway) {
-    json first = CreateCustomer(alice_.token, {{"name", "重复允许公司"}, {"phone", "021-6552-1234"}});
-    Reply bad = Create({{"name", "重复允许公司"}, {"phone", "02165521234"}, {"allow_duplicate", "yes"}});
+    json first =
+        CreateCustomer(alice_.token, {{"name", "重复允许公司"}, {"phone", "021-6552-1234"}});
+    Reply bad =
+        Create({{"name", "重复允许公司"}, {"phone", "02165521234"}, {"allow_duplicate", "yes"}});
     EXPECT_EQ(bad.status, 422);
     EXPECT_TRUE(bad.body["error"]["details"]["fields"].contains("allow_duplicate"));
-    Reply second = Create({{"name", "重复允许公司"}, {"phone", "02165521234"}, {"allow_duplicate", true}});
+    Reply second =
+        Create({{"name", "重复允许公司"}, {"phone", "02165521234"}, {"allow_duplicate", true}});
     ASSERT_EQ(second.status, 201) << second.body.dump();
     EXPECT_FALSE(second.body.contains("allow_duplicate"));
     const json matches = Check({{"phone", "021 6552 1234"}});
     EXPECT_EQ(Ids(matches), (std::vector<json>{first["id"], second.body["id"]}));
-    EXPECT_EQ(Create({{"name", "第三家"}, {"phone", "02165521234"}, {"allow_duplicate", false}}).status, 409);
+    EXPECT_EQ(
+        Create({{"name", "第三家"}, {"phone", "02165521234"}, {"allow_duplicate", false}}).status,
+        409);
     EXPECT_EQ(Total(alice_.token), 2);
 }
 
 TEST_P(DuplicatesTest, AMatchTheCallerCannotSeeNamesOnlyItsOwner) {
-    json bobs = CreateCustomer(bob_.token, {{"name", "保密客户有限公司"}, {"phone", "13700001111"},
-                                            {"email", "secret@baomi.cn"}, {"address", "北京市朝阳区"}});
-    for (const json& body : {json{{"phone", "137-0000-1111"}}, json{{"email", "SECRET@baomi.cn"}}, json{{"name", "保密客户"}}}) {
+    json bobs = CreateCustomer(bob_.token, {{"name", "保密客户有限公司"},
+                                            {"phone", "13700001111"},
+                                            {"email", "secret@baomi.cn"},
+                                            {"address", "北京市朝阳区"}});
+    for (const json& body : {json{{"phone", "137-0000-1111"}}, json{{"email", "SECRET@baomi.cn"}},
+                             json{{"name", "保密客户"}}}) {
         Reply r = Call("POST", "/api/v1/customers/check-duplicates", body, alice_.token);
         ASSERT_EQ(r.status, 200);
         ASSERT_EQ(r.body["matches"].size(), 1u) << body.dump();
@@ -147,7 +169,8 @@ TEST_P(DuplicatesTest, AMatchTheCallerCannotSeeNamesOnlyItsOwner) {
         EXPECT_EQ(m["owner_id"], bob_.id) << body.dump();
         for (const char* secret : {"保密客户有限公司", "secret@", "北京市", "13700001111"}) {
             if (body.dump().find(secret) == std::string::npos) {
-                EXPECT_EQ(r.raw.body.find(secret), std::string::npos) << secret << " in " << r.raw.body;
+                EXPECT_EQ(r.raw.body.find(secret), std::string::npos)
+                    << secret << " in " << r.raw.body;
             }
         }
     }
@@ -166,12 +189,14 @@ TEST_P(DuplicatesTest, AMatchTheCallerCannotSeeNamesOnlyItsOwner) {
 }
 
 TEST_P(DuplicatesTest, BadInputIsRejected) {
-    for (const json& body : {json{{"phone", "call me"}}, json{{"email", "nope"}}, json{{"name", 42}}, json{{"colour", "red"}}}) {
+    for (const json& body : {json{{"phone", "call me"}}, json{{"email", "nope"}},
+                             json{{"name", 42}}, json{{"colour", "red"}}}) {
         Reply r = Call("POST", "/api/v1/customers/check-duplicates", body, alice_.token);
         EXPECT_EQ(r.status, 422) << body.dump();
     }
     EXPECT_EQ(Check(json::object()), json::array());
-    EXPECT_EQ(Call("POST", "/api/v1/customers/check-duplicates", {{"phone", "13800138000"}}).status, 401);
+    EXPECT_EQ(Call("POST", "/api/v1/customers/check-duplicates", {{"phone", "13800138000"}}).status,
+              401);
 }
 
 GUANXI_API_TEST_SUITE(DuplicatesTest);

@@ -12,7 +12,7 @@ namespace {
 using nlohmann::json;
 
 class OwnershipTest : public ApiTest {
-protected:
+  protected:
     void SetUp() override {
         ApiTest::SetUp();
         dept_one_ = CreateDepartment("销售一部");
@@ -24,9 +24,13 @@ protected:
         boss_ = CreateUser("boss", RoleId("manager"), dept_one_);  // department_tree, may transfer
     }
 
-    static std::string PathOf(const json& customer) { return "/api/v1/customers/" + customer["id"].dump(); }
+    static std::string PathOf(const json& customer) {
+        return "/api/v1/customers/" + customer["id"].dump();
+    }
 
-    json Owner(const json& customer) { return Call("GET", PathOf(customer), nullptr, admin()).body["owner_id"]; }
+    json Owner(const json& customer) {
+        return Call("GET", PathOf(customer), nullptr, admin()).body["owner_id"];
+    }
 
     json History(const json& customer) {
         Reply r = Call("GET", PathOf(customer) + "/history", nullptr, admin());
@@ -34,7 +38,8 @@ protected:
         return r.body["items"];
     }
 
-    Reply Transfer(const std::string& token, const json& ids, const json& owner, const std::string& reason = "") {
+    Reply Transfer(const std::string& token, const json& ids, const json& owner,
+                   const std::string& reason = "") {
         json body = {{"ids", ids}, {"owner_id", owner}};
         if (!reason.empty()) body["reason"] = reason;
         return Call("POST", "/api/v1/customers/transfer", body, token);
@@ -73,7 +78,8 @@ TEST_P(OwnershipTest, TransferNeedsThePermission) {
     EXPECT_EQ(history[0]["by_user_id"], boss_.id);
     EXPECT_EQ(history[0]["reason"], "调整区域");
     // Changing the owner in a PATCH is a transfer too: it needs the permission and is recorded.
-    EXPECT_EQ(Call("PATCH", PathOf(c), {{"owner_id", carol_.id}}, carol_.token).status, 200);  // unchanged owner
+    EXPECT_EQ(Call("PATCH", PathOf(c), {{"owner_id", carol_.id}}, carol_.token).status,
+              200);  // unchanged owner
     EXPECT_EQ(Call("PATCH", PathOf(c), {{"owner_id", alice_.id}}, carol_.token).status, 403);
     EXPECT_EQ(Owner(c), carol_.id);
     ASSERT_EQ(Call("PATCH", PathOf(c), {{"owner_id", alice_.id}}, admin()).status, 200);
@@ -84,7 +90,10 @@ TEST_P(OwnershipTest, TransferNeedsThePermission) {
 TEST_P(OwnershipTest, TransferToADeactivatedOrUnknownUserIsRefusedAndChangesNothing) {
     json c1 = CreateCustomer(alice_.token, {{"name", "客户甲"}});
     json c2 = CreateCustomer(bob_.token, {{"name", "客户乙"}});
-    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(carol_.id), {{"active", false}}, admin()).status, 200);
+    ASSERT_EQ(
+        Call("PATCH", "/api/v1/users/" + std::to_string(carol_.id), {{"active", false}}, admin())
+            .status,
+        200);
     for (const json& to : {json(carol_.id), json(999999)}) {
         Reply r = Transfer(boss_.token, {c1["id"], c2["id"]}, to);
         EXPECT_EQ(r.status, 422) << r.body.dump();
@@ -107,7 +116,8 @@ TEST_P(OwnershipTest, TransferToADeactivatedOrUnknownUserIsRefusedAndChangesNoth
 
 TEST_P(OwnershipTest, ATransferWithOneInvisibleIdChangesNothing) {
     json visible = CreateCustomer(alice_.token, {{"name", "看得见的公司"}});
-    json hidden = CreateCustomer(carol_.token, {{"name", "看不见的公司"}});  // 销售二部: outside boss's tree
+    json hidden =
+        CreateCustomer(carol_.token, {{"name", "看不见的公司"}});  // 销售二部: outside boss's tree
     Reply r = Transfer(boss_.token, {visible["id"], hidden["id"]}, bob_.id);
     EXPECT_EQ(r.status, 404) << r.body.dump();
     EXPECT_EQ(r.body["error"]["details"]["id"], hidden["id"]);
@@ -121,7 +131,8 @@ TEST_P(OwnershipTest, ATransferWithOneInvisibleIdChangesNothing) {
 
 TEST_P(OwnershipTest, HandoverMovesEveryCustomerOfAUserInOneGo) {
     std::vector<json> hers;
-    for (int i = 0; i < 3; ++i) hers.push_back(CreateCustomer(alice_.token, {{"name", "交接客户" + std::to_string(i)}}));
+    for (int i = 0; i < 3; ++i)
+        hers.push_back(CreateCustomer(alice_.token, {{"name", "交接客户" + std::to_string(i)}}));
     json bobs = CreateCustomer(bob_.token, {{"name", "Bob 的客户"}});
     const std::string path = "/api/v1/users/" + std::to_string(alice_.id) + "/handover";
 
@@ -130,13 +141,21 @@ TEST_P(OwnershipTest, HandoverMovesEveryCustomerOfAUserInOneGo) {
     EXPECT_EQ(Call("POST", path, {{"to_user_id", alice_.id}}, admin()).status, 422);
     EXPECT_EQ(Call("POST", path, {{"to_user_id", 999999}}, admin()).status, 422);
     EXPECT_EQ(Call("POST", path, {{"to", carol_.id}}, admin()).status, 422);
-    EXPECT_EQ(Call("POST", "/api/v1/users/999999/handover", {{"to_user_id", carol_.id}}, admin()).status, 404);
-    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(bob_.id), {{"active", false}}, admin()).status, 200);
+    EXPECT_EQ(
+        Call("POST", "/api/v1/users/999999/handover", {{"to_user_id", carol_.id}}, admin()).status,
+        404);
+    ASSERT_EQ(
+        Call("PATCH", "/api/v1/users/" + std::to_string(bob_.id), {{"active", false}}, admin())
+            .status,
+        200);
     EXPECT_EQ(Call("POST", path, {{"to_user_id", bob_.id}}, admin()).status, 422);
     for (const auto& c : hers) EXPECT_EQ(Owner(c), alice_.id);
 
     // alice leaves: deactivated, then her customers go to carol.
-    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id), {{"active", false}}, admin()).status, 200);
+    ASSERT_EQ(
+        Call("PATCH", "/api/v1/users/" + std::to_string(alice_.id), {{"active", false}}, admin())
+            .status,
+        200);
     Reply r = Call("POST", path, {{"to_user_id", carol_.id}}, admin(), "192.0.2.10");
     ASSERT_EQ(r.status, 200) << r.body.dump();
     EXPECT_EQ(r.body["transferred"], 3);
@@ -164,9 +183,11 @@ TEST_P(OwnershipTest, HandoverMovesEveryCustomerOfAUserInOneGo) {
 TEST_P(OwnershipTest, ReleasePutsACustomerInThePoolAndClaimTakesItOut) {
     json c = CreateCustomer(alice_.token, {{"name", "公海测试公司"}});
     EXPECT_EQ(Call("GET", PathOf(c), nullptr, bob_.token).status, 404);
-    EXPECT_EQ(Call("POST", PathOf(c) + "/claim", nullptr, bob_.token).status, 404);  // not in the pool, not his to see
+    EXPECT_EQ(Call("POST", PathOf(c) + "/claim", nullptr, bob_.token).status,
+              404);  // not in the pool, not his to see
 
-    Reply released = Call("POST", PathOf(c) + "/release", {{"reason", "客户暂无需求"}}, alice_.token);
+    Reply released =
+        Call("POST", PathOf(c) + "/release", {{"reason", "客户暂无需求"}}, alice_.token);
     ASSERT_EQ(released.status, 200) << released.body.dump();
     EXPECT_EQ(released.body["owner_id"], nullptr);
     EXPECT_TRUE(released.body["in_pool"].get<bool>());
@@ -188,10 +209,12 @@ TEST_P(OwnershipTest, ReleasePutsACustomerInThePoolAndClaimTakesItOut) {
     EXPECT_EQ(Call("GET", PathOf(c), nullptr, alice_.token).status, 404);  // no longer hers
 
     // Releasing someone else's customer needs customers.transfer, and seeing it.
-    const std::int64_t viewer = CreateRole("dept_viewer", "department", json::array({"customers.view", "customers.edit"}));
+    const std::int64_t viewer =
+        CreateRole("dept_viewer", "department", json::array({"customers.view", "customers.edit"}));
     TestUser dana = CreateUser("dana", viewer, dept_two_);
     EXPECT_EQ(Call("POST", PathOf(c) + "/release", nullptr, dana.token).status, 403);
-    EXPECT_EQ(Call("POST", PathOf(c) + "/release", nullptr, boss_.token).status, 404);  // 销售二部 is not in his tree
+    EXPECT_EQ(Call("POST", PathOf(c) + "/release", nullptr, boss_.token).status,
+              404);  // 销售二部 is not in his tree
     EXPECT_EQ(Owner(c), carol_.id);
     EXPECT_EQ(Call("POST", PathOf(c) + "/release", {{"reason", 42}}, carol_.token).status, 422);
     EXPECT_EQ(Call("POST", PathOf(c) + "/release", nullptr, admin()).status, 200);
@@ -202,7 +225,8 @@ TEST_P(OwnershipTest, OfTwoSimultaneousClaimsExactlyOneWins) {
     // alice and carol are in different departments and cannot see each other's customers: the
     // loser still learns that the customer was claimed (409), not that it vanished (404).
     for (int round = 0; round < 20; ++round) {
-        json c = CreateCustomer(admin(), {{"name", "抢单客户 " + std::to_string(round)}, {"owner_id", nullptr}});
+        json c = CreateCustomer(
+            admin(), {{"name", "抢单客户 " + std::to_string(round)}, {"owner_id", nullptr}});
         ASSERT_EQ(c["owner_id"], nullptr);
         const std::string path = PathOf(c) + "/claim";
         std::latch start(2);
@@ -218,8 +242,10 @@ TEST_P(OwnershipTest, OfTwoSimultaneousClaimsExactlyOneWins) {
         for (auto& t : threads) t.join();
         const int winner = replies[0].status == 200 ? 0 : 1;
         const int loser = 1 - winner;
-        ASSERT_EQ(replies[winner].status, 200) << "round " << round << ": " << replies[winner].body.dump();
-        EXPECT_EQ(replies[loser].status, 409) << "round " << round << ": " << replies[loser].body.dump();
+        ASSERT_EQ(replies[winner].status, 200)
+            << "round " << round << ": " << replies[winner].body.dump();
+        EXPECT_EQ(replies[loser].status, 409)
+            << "round " << round << ": " << replies[loser].body.dump();
         EXPECT_EQ(replies[loser].code(), "already_claimed");
         const std::int64_t winner_id = winner == 0 ? alice_.id : carol_.id;
         EXPECT_EQ(Owner(c), winner_id);
@@ -235,7 +261,8 @@ TEST_P(OwnershipTest, OfTwoSimultaneousClaimsExactlyOneWins) {
 TEST_P(OwnershipTest, HistoryRecordsWhoMovedACustomerFromWhomToWhomAndWhy) {
     json c = CreateCustomer(alice_.token, {{"name", "历史记录公司"}});
     ASSERT_EQ(Transfer(boss_.token, json::array({c["id"]}), bob_.id, "重新分配").status, 200);
-    ASSERT_EQ(Call("POST", PathOf(c) + "/release", {{"reason", "联系不上"}}, bob_.token).status, 200);
+    ASSERT_EQ(Call("POST", PathOf(c) + "/release", {{"reason", "联系不上"}}, bob_.token).status,
+              200);
     ASSERT_EQ(Call("POST", PathOf(c) + "/claim", nullptr, carol_.token).status, 200);
     const json h = History(c);
     ASSERT_EQ(h.size(), 4u) << h.dump();
@@ -255,7 +282,8 @@ TEST_P(OwnershipTest, HistoryRecordsWhoMovedACustomerFromWhomToWhomAndWhy) {
         EXPECT_EQ(h[i]["to_user_id"], expected[i].to) << i;
         EXPECT_EQ(h[i]["by_user_id"], expected[i].by) << i;
         EXPECT_EQ(h[i]["reason"], expected[i].reason) << i;
-        EXPECT_TRUE(h[i]["at"].is_string() && h[i]["at"].get<std::string>().size() == 20) << h[i].dump();
+        EXPECT_TRUE(h[i]["at"].is_string() && h[i]["at"].get<std::string>().size() == 20)
+            << h[i].dump();
     }
     EXPECT_EQ(h[2]["from_user_name"], "alice");
     EXPECT_EQ(h[2]["by_user_name"], "boss");
@@ -267,8 +295,12 @@ TEST_P(OwnershipTest, HistoryRecordsWhoMovedACustomerFromWhomToWhomAndWhy) {
 TEST_P(OwnershipTest, EveryWriteLoginAndExportIsInTheAuditLog) {
     const std::string ip = "198.51.100.23";
     const std::int64_t admin_id = Call("GET", "/api/v1/me", nullptr, admin()).body["id"];
-    ASSERT_EQ(Call("POST", "/api/v1/auth/login", {{"username", "alice"}, {"password", "wrong-password"}}, "", ip).status, 401);
-    Reply login = Call("POST", "/api/v1/auth/login", {{"username", "alice"}, {"password", kPassword}}, "", ip);
+    ASSERT_EQ(Call("POST", "/api/v1/auth/login",
+                   {{"username", "alice"}, {"password", "wrong-password"}}, "", ip)
+                  .status,
+              401);
+    Reply login = Call("POST", "/api/v1/auth/login",
+                       {{"username", "alice"}, {"password", kPassword}}, "", ip);
     ASSERT_EQ(login.status, 200);
     const std::string token = login.body["token"];
     Reply created = Call("POST", "/api/v1/customers", {{"name", "审计测试公司"}}, token, ip);
@@ -277,22 +309,40 @@ TEST_P(OwnershipTest, EveryWriteLoginAndExportIsInTheAuditLog) {
     const std::string path = "/api/v1/customers/" + std::to_string(id);
     ASSERT_EQ(Call("PATCH", path, {{"region", "华北"}}, token, ip).status, 200);
     ASSERT_EQ(Call("POST", path + "/contacts", {{"name", "赵六"}}, token, ip).status, 201);
-    ASSERT_EQ(Call("POST", path + "/followups", {{"kind", "visit"}, {"content", "上门拜访"}}, token, ip).status, 201);
+    ASSERT_EQ(
+        Call("POST", path + "/followups", {{"kind", "visit"}, {"content", "上门拜访"}}, token, ip)
+            .status,
+        201);
     ASSERT_EQ(Call("POST", path + "/release", nullptr, token, ip).status, 200);
     ASSERT_EQ(Call("POST", path + "/claim", nullptr, bob_.token, ip).status, 200);
-    ASSERT_EQ(Call("POST", "/api/v1/customers/transfer", {{"ids", {id}}, {"owner_id", alice_.id}}, boss_.token, ip).status, 200);
-    ASSERT_EQ(Call("GET", "/api/v1/customers/export?format=csv&region=%E5%8D%8E%E5%8C%97", nullptr, boss_.token, ip).status, 200);
+    ASSERT_EQ(Call("POST", "/api/v1/customers/transfer", {{"ids", {id}}, {"owner_id", alice_.id}},
+                   boss_.token, ip)
+                  .status,
+              200);
+    ASSERT_EQ(Call("GET", "/api/v1/customers/export?format=csv&region=%E5%8D%8E%E5%8C%97", nullptr,
+                   boss_.token, ip)
+                  .status,
+              200);
     ASSERT_EQ(Call("DELETE", path, nullptr, admin(), ip).status, 204);
     ASSERT_EQ(Call("POST", path + "/restore", nullptr, admin(), ip).status, 200);
     Reply dept = Call("POST", "/api/v1/departments", {{"name", "审计部"}}, admin(), ip);
     ASSERT_EQ(dept.status, 201);
-    Reply role = Call("POST", "/api/v1/roles", {{"name", "auditor"}, {"data_scope", "self"}, {"permissions", {"audit.view"}}}, admin(), ip);
+    Reply role =
+        Call("POST", "/api/v1/roles",
+             {{"name", "auditor"}, {"data_scope", "self"}, {"permissions", {"audit.view"}}},
+             admin(), ip);
     ASSERT_EQ(role.status, 201);
     Reply user = Call("POST", "/api/v1/users",
-                      {{"username", "erin"}, {"display_name", "Erin"}, {"password", "erin-secret-1"}, {"role_id", role.body["id"]}},
+                      {{"username", "erin"},
+                       {"display_name", "Erin"},
+                       {"password", "erin-secret-1"},
+                       {"role_id", role.body["id"]}},
                       admin(), ip);
     ASSERT_EQ(user.status, 201);
-    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + user.body["id"].dump(), {{"password", "erin-secret-2"}}, admin(), ip).status, 200);
+    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + user.body["id"].dump(),
+                   {{"password", "erin-secret-2"}}, admin(), ip)
+                  .status,
+              200);
     ASSERT_EQ(Call("POST", "/api/v1/auth/logout", nullptr, token, ip).status, 204);
 
     struct Expect {
@@ -324,7 +374,9 @@ TEST_P(OwnershipTest, EveryWriteLoginAndExportIsInTheAuditLog) {
     for (const auto& e : expected) {
         int found = 0;
         for (const auto& item : log["items"]) {
-            if (item["action"] != e.action || item["user_id"] != e.user_id || item["entity_id"] != e.entity_id) continue;
+            if (item["action"] != e.action || item["user_id"] != e.user_id ||
+                item["entity_id"] != e.entity_id)
+                continue;
             if (item["ip"] != ip) continue;  // SetUp's own writes came from the default address
             ++found;
             EXPECT_EQ(item["entity"], e.entity) << item.dump();
@@ -341,7 +393,8 @@ TEST_P(OwnershipTest, EveryWriteLoginAndExportIsInTheAuditLog) {
         }
     }
     const std::string raw = log.dump();
-    for (const char* secret : {"wrong-password", "erin-secret-1", "erin-secret-2", "password-123"}) {
+    for (const char* secret :
+         {"wrong-password", "erin-secret-1", "erin-secret-2", "password-123"}) {
         EXPECT_EQ(raw.find(secret), std::string::npos) << secret;
     }
     EXPECT_EQ(raw.find("argon2"), std::string::npos);
@@ -358,7 +411,8 @@ TEST_P(OwnershipTest, OnlyAdminsReadTheAuditLog) {
 }
 
 TEST_P(OwnershipTest, AuditLogFiltersWorkAndBadValuesAreRejected) {
-    for (int i = 0; i < 3; ++i) CreateCustomer(alice_.token, {{"name", "筛选公司" + std::to_string(i)}});
+    for (int i = 0; i < 3; ++i)
+        CreateCustomer(alice_.token, {{"name", "筛选公司" + std::to_string(i)}});
     CreateCustomer(bob_.token, {{"name", "Bob 筛选公司"}});
 
     const json by_alice = AuditLog("&user_id=" + std::to_string(alice_.id));
@@ -375,13 +429,15 @@ TEST_P(OwnershipTest, AuditLogFiltersWorkAndBadValuesAreRejected) {
     EXPECT_EQ(AuditLog("&action=no.such.action")["total"], 0);
     EXPECT_EQ(AuditLog("&from=2999-01-01T00:00:00Z")["total"], 0);
     // Newest first; paging.
-    Reply page = Call("GET", "/api/v1/audit-log?action=customer.create&page_size=1&page=4", nullptr, admin());
+    Reply page = Call("GET", "/api/v1/audit-log?action=customer.create&page_size=1&page=4", nullptr,
+                      admin());
     ASSERT_EQ(page.body["items"].size(), 1u);
     EXPECT_EQ(page.body["total"], 4);
     EXPECT_EQ(page.body["items"][0]["details"]["name"], "筛选公司0");
 
-    for (const char* bad : {"user_id=abc", "user_id=0", "user_id=-3", "entity_id=x", "from=yesterday",
-                            "to=2026-13-01", "colour=red", "sort=ip", "page_size=1000"}) {
+    for (const char* bad :
+         {"user_id=abc", "user_id=0", "user_id=-3", "entity_id=x", "from=yesterday",
+          "to=2026-13-01", "colour=red", "sort=ip", "page_size=1000"}) {
         Reply r = Call("GET", std::string("/api/v1/audit-log?") + bad, nullptr, admin());
         EXPECT_EQ(r.status, 400) << bad << ": " << r.body.dump();
     }
