@@ -478,6 +478,81 @@ test('an expired session returns to login, then to the same page', async () => {
   await closeBrowser(session)
 })
 
+test('administration: add and move a department, hand over all customers of a user', async () => {
+  const { page } = ctx.admin
+  const api = ctx.api
+  const name = `E2E三部${unique}`
+  await page.goto(`${ctx.server.base}/admin/departments`)
+  await page.getByTestId('department-add').click()
+  let dialog = page.locator('.el-dialog:visible')
+  await dialog.getByTestId('department-name').fill(name)
+  await dialog.getByTestId('department-save').click()
+  await dialog.waitFor({ state: 'hidden' })
+  const node = page.locator('.dept-node', { hasText: name })
+  await node.waitFor()
+  await node.getByRole('button', { name: '移动' }).click()
+  dialog = page.locator('.el-dialog:visible')
+  await dialog.locator('.el-select').click()
+  await page
+    .locator('.el-select-dropdown:visible .el-tree-node__content', { hasText: `E2E一部${unique}` })
+    .click()
+  await dialog.getByTestId('department-save').click()
+  await dialog.waitFor({ state: 'hidden' })
+  const departments = api.items(await api.call('GET', '/departments'))
+  const moved = departments.find((d) => d.name === name)
+  const parent = departments.find((d) => d.name === `E2E一部${unique}`)
+  expect(
+    moved && parent && moved.parent_id === parent.id,
+    `department not moved: ${JSON.stringify(moved)}`,
+  )
+  await shot(page, 'departments-desktop')
+
+  await page.goto(`${ctx.server.base}/admin/users?q=${encodeURIComponent(ctx.salesA.username)}`)
+  const row = page.locator('.meta-table .el-table__body-wrapper tr', {
+    hasText: ctx.salesA.username,
+  })
+  await row.waitFor()
+  await row.locator('.more').click()
+  await page
+    .locator('.el-dropdown-menu:visible .el-dropdown-menu__item', { hasText: '交接客户' })
+    .click()
+  dialog = page.locator('.el-dialog:visible')
+  await pickUser(page, dialog, ctx.salesB.display_name)
+  await dialog.getByRole('button', { name: '交接客户' }).click()
+  await page.locator('.el-message--success', { hasText: '已交接' }).waitFor()
+  const customer = await api.call('GET', `/customers/${ctx.customerId}`)
+  expect(customer.owner_id === ctx.salesB.id, `customer owner is ${customer.owner_id}, not B`)
+})
+
+test('the server serves the UI with the right caching and falls back to index.html', async () => {
+  const base = ctx.server.base
+  const index = await fetch(`${base}/customers/123`)
+  const html = await index.text()
+  expect(
+    index.ok && html.includes('<div id="app">'),
+    'a client route does not answer with index.html',
+  )
+  const cache = index.headers.get('cache-control') ?? ''
+  expect(/no-cache|no-store|max-age=0/.test(cache), `index.html is cached: "${cache}"`)
+  const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1]
+  expect(asset, 'no script in index.html')
+  const js = await fetch(`${base}${asset}`)
+  const assetCache = js.headers.get('cache-control') ?? ''
+  expect(
+    js.ok && /max-age=\d{6,}/.test(assetCache),
+    `hashed asset not cached long: "${assetCache}"`,
+  )
+  expect(
+    (js.headers.get('content-type') ?? '').includes('javascript'),
+    'wrong content type for a script',
+  )
+  const missing = await fetch(`${base}/api/v1/no-such-route`)
+  expect(
+    missing.status === 404 || missing.status === 401,
+    `unknown API path answered ${missing.status}`,
+  )
+})
+
 test('no uncaught errors in the pages', async () => {
   const errors = [ctx.admin, ctx.a, ctx.b].filter(Boolean).flatMap((s) => s.errors)
   expect(!errors.length, `page errors:\n${errors.join('\n')}`)
