@@ -450,7 +450,7 @@ def main():
         args.activities_per_customer = 3
         args.departments = 10
         args.salespeople = 30
-        args.duration = 2
+        args.duration = 1
         args.ceiling_duration = 1
         args.conns = "1,8"
         args.starts = 2
