@@ -39,6 +39,8 @@ export default defineConfig({
     css: false,
     // One module graph for all test files: Element Plus is loaded once instead of once per file.
     isolate: false,
+    // Mounting Element Plus components is slow on a busy 2-core machine; don't fail on time alone.
+    testTimeout: 30000,
     server: { deps: { inline: ['element-plus'] } },
   },
 })
