@@ -100,25 +100,40 @@ std::string NormalizePhone(std::string_view phone) {
 std::string NormalizeEmail(std::string_view email) { return AsciiLower(Trim(email)); }
 
 std::string NormalizeCompanyName(std::string_view name) {
-    // Longest suffixes first so 股份有限公司 goes before 有限公司.
-    static constexpr std::string_view kSuffixes[] = {
-        "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "集团",
-        "公司",         "corporation",  "company",      "limited",  "group",    "corp",   "inc",
-        "ltd",          "llc",          "plc",          "gmbh",     "co",
+    // Latin legal forms are whole words ("Taco" keeps its "co"); Chinese ones are a name's ending,
+    // longest first so 股份有限公司 goes before 有限公司.
+    static constexpr std::string_view kLatinSuffixes[] = {
+        "co",   "ltd",         "inc",     "llc",     "plc",   "gmbh",
+        "corp", "corporation", "company", "limited", "group",
     };
-    std::string kept;
+    static constexpr std::string_view kChineseSuffixes[] = {
+        "股份有限公司", "有限责任公司", "集团有限公司", "有限公司",
+        "集团公司",     "分公司",       "集团",         "公司",
+    };
     const std::string lowered = AsciiLower(Trim(name));
+    std::vector<std::string> words(1);
     for (std::string_view cp : CodePoints(lowered)) {
-        const unsigned char c = static_cast<unsigned char>(cp[0]);
-        if (cp.size() == 1 && !std::isalnum(c)) continue;  // spaces and ASCII punctuation
-        if (cp == "（" || cp == "）" || cp == "，" || cp == "。" || cp == "、" || cp == "\u3000")
-            continue;
-        kept.append(cp);
+        const auto c = static_cast<unsigned char>(cp[0]);
+        const bool separator = (cp.size() == 1 && !std::isalnum(c)) || cp == "（" || cp == "）" ||
+                               cp == "，" || cp == "。" || cp == "、" || cp == "\u3000";
+        if (separator) {
+            if (!words.back().empty()) words.emplace_back();
+        } else {
+            words.back().append(cp);
+        }
     }
+    if (words.back().empty()) words.pop_back();
+    const auto is_latin_suffix = [](const std::string& w) {
+        return std::find(std::begin(kLatinSuffixes), std::end(kLatinSuffixes), w) !=
+               std::end(kLatinSuffixes);
+    };
+    while (words.size() > 1 && is_latin_suffix(words.back())) words.pop_back();
+    std::string kept;
+    for (const auto& w : words) kept += w;
     bool stripped = true;
     while (stripped) {
         stripped = false;
-        for (std::string_view suffix : kSuffixes) {
+        for (std::string_view suffix : kChineseSuffixes) {
             if (kept == suffix) return kept;  // a name that is only a legal form keeps it
             if (EndsWith(kept, suffix)) {
                 kept.erase(kept.size() - suffix.size());

@@ -21,6 +21,10 @@ TEST(TextTest, CompanyNamesIgnoreLegalSuffixes) {
     EXPECT_EQ(NormalizeCompanyName("深圳华强科技股份有限公司"), "深圳华强科技");
     EXPECT_EQ(NormalizeCompanyName("Brightpath Logistics Co., Ltd."), "brightpathlogistics");
     EXPECT_EQ(NormalizeCompanyName("BRIGHTPATH logistics Inc"), "brightpathlogistics");
+    // Latin legal forms are whole words only.
+    EXPECT_EQ(NormalizeCompanyName("Taco"), "taco");
+    EXPECT_NE(NormalizeCompanyName("Disco Ltd"), NormalizeCompanyName("Dis Inc"));
+    EXPECT_EQ(NormalizeCompanyName("华强（深圳）科技有限公司"), "华强深圳科技");
     // A name that is only a suffix keeps it rather than becoming empty.
     EXPECT_EQ(NormalizeCompanyName("有限公司"), "有限公司");
 }

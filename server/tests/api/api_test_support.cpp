@@ -5,11 +5,11 @@
 
 #include <sodium.h>
 
+#include <libpq-fe.h>
+#include <unistd.h>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
-#include <libpq-fe.h>
-#include <unistd.h>
 
 namespace guanxi::testing {
 
@@ -70,11 +70,13 @@ TestDatabase::TestDatabase(TestBackend backend) : backend_(backend) {
     EnsureGlobalSetup();
     const std::string unique = std::to_string(getpid()) + "_" + std::to_string(g_counter++);
     if (backend == TestBackend::kSqlite) {
-        path_or_schema_ = (std::filesystem::temp_directory_path() / ("guanxi_test_" + unique + ".db")).string();
+        path_or_schema_ =
+            (std::filesystem::temp_directory_path() / ("guanxi_test_" + unique + ".db")).string();
         url_ = "sqlite:" + path_or_schema_;
     } else {
         path_or_schema_ = "test_" + unique;
-        PgAdmin("DROP SCHEMA IF EXISTS " + path_or_schema_ + " CASCADE; CREATE SCHEMA " + path_or_schema_);
+        PgAdmin("DROP SCHEMA IF EXISTS " + path_or_schema_ + " CASCADE; CREATE SCHEMA " +
+                path_or_schema_);
         std::string base = PgUrl();
         base += base.find('?') == std::string::npos ? "?" : "&";
         url_ = base + "options=-csearch_path%3D" + path_or_schema_ + ",public";
@@ -83,7 +85,8 @@ TestDatabase::TestDatabase(TestBackend backend) : backend_(backend) {
 
 TestDatabase::~TestDatabase() {
     if (backend_ == TestBackend::kSqlite) {
-        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_or_schema_ + suffix);
+        for (const char* suffix : {"", "-wal", "-shm"})
+            std::filesystem::remove(path_or_schema_ + suffix);
     } else {
         PgAdmin("DROP SCHEMA IF EXISTS " + path_or_schema_ + " CASCADE");
     }
@@ -106,8 +109,8 @@ void ApiTest::TearDown() {
     database_.reset();
 }
 
-Reply ApiTest::CallRaw(const std::string& method, const std::string& target, const std::string& raw_body,
-                       const std::string& token) {
+Reply ApiTest::CallRaw(const std::string& method, const std::string& target,
+                       const std::string& raw_body, const std::string& token) {
     http::Request request;
     request.method = method;
     EXPECT_TRUE(request.SetTarget(target)) << target;
@@ -127,8 +130,8 @@ Reply ApiTest::Send(http::Request request) {
     return reply;
 }
 
-Reply ApiTest::Call(const std::string& method, const std::string& target, const nlohmann::json& body,
-                    const std::string& token, const std::string& ip) {
+Reply ApiTest::Call(const std::string& method, const std::string& target,
+                    const nlohmann::json& body, const std::string& token, const std::string& ip) {
     http::Request request;
     request.method = method;
     EXPECT_TRUE(request.SetTarget(target)) << target;
@@ -147,7 +150,8 @@ std::string ApiTest::Login(const std::string& username, const std::string& passw
     return r.status == 200 ? r.body["token"].get<std::string>() : "";
 }
 
-std::int64_t ApiTest::CreateDepartment(const std::string& name, std::optional<std::int64_t> parent) {
+std::int64_t ApiTest::CreateDepartment(const std::string& name,
+                                       std::optional<std::int64_t> parent) {
     nlohmann::json body = {{"name", name}};
     if (parent) body["parent_id"] = *parent;
     Reply r = Call("POST", "/api/v1/departments", body, admin());
@@ -164,15 +168,21 @@ std::int64_t ApiTest::RoleId(const std::string& name) {
     return 0;
 }
 
-std::int64_t ApiTest::CreateRole(const std::string& name, const std::string& scope, const nlohmann::json& permissions) {
-    Reply r = Call("POST", "/api/v1/roles", {{"name", name}, {"data_scope", scope}, {"permissions", permissions}}, admin());
+std::int64_t ApiTest::CreateRole(const std::string& name, const std::string& scope,
+                                 const nlohmann::json& permissions) {
+    Reply r = Call("POST", "/api/v1/roles",
+                   {{"name", name}, {"data_scope", scope}, {"permissions", permissions}}, admin());
     EXPECT_EQ(r.status, 201) << r.body.dump();
     return r.status == 201 ? r.body["id"].get<std::int64_t>() : 0;
 }
 
 ApiTest::TestUser ApiTest::CreateUser(const std::string& username, std::int64_t role_id,
-                                      std::optional<std::int64_t> department, std::optional<std::int64_t> manager) {
-    nlohmann::json body = {{"username", username}, {"display_name", username}, {"password", kPassword}, {"role_id", role_id}};
+                                      std::optional<std::int64_t> department,
+                                      std::optional<std::int64_t> manager) {
+    nlohmann::json body = {{"username", username},
+                           {"display_name", username},
+                           {"password", kPassword},
+                           {"role_id", role_id}};
     if (department) body["department_id"] = *department;
     if (manager) body["manager_id"] = *manager;
     Reply r = Call("POST", "/api/v1/users", body, admin());

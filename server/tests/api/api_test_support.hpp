@@ -37,19 +37,19 @@ struct Reply {
 
 // A fresh database (SQLite file or PostgreSQL schema) for one test; dropped afterwards.
 class TestDatabase {
-public:
+  public:
     explicit TestDatabase(TestBackend backend);
     ~TestDatabase();
     const std::string& url() const { return url_; }
 
-private:
+  private:
     TestBackend backend_;
     std::string url_;
     std::string path_or_schema_;
 };
 
 class ApiTest : public ::testing::TestWithParam<TestBackend> {
-protected:
+  protected:
     void SetUp() override;
     void TearDown() override;
 
@@ -57,8 +57,9 @@ protected:
     bool postgres() const { return GetParam() == TestBackend::kPostgres; }
 
     // One request; `token` empty means anonymous.
-    Reply Call(const std::string& method, const std::string& target, const nlohmann::json& body = nullptr,
-               const std::string& token = "", const std::string& ip = "10.0.0.1");
+    Reply Call(const std::string& method, const std::string& target,
+               const nlohmann::json& body = nullptr, const std::string& token = "",
+               const std::string& ip = "10.0.0.1");
     // Sends `raw_body` as is (malformed JSON tests).
     Reply CallRaw(const std::string& method, const std::string& target, const std::string& raw_body,
                   const std::string& token);
@@ -71,21 +72,24 @@ protected:
     const std::string& admin() { return admin_token_; }
 
     // Organisation helpers (as admin); they fail the test on error.
-    std::int64_t CreateDepartment(const std::string& name, std::optional<std::int64_t> parent = std::nullopt);
+    std::int64_t CreateDepartment(const std::string& name,
+                                  std::optional<std::int64_t> parent = std::nullopt);
     std::int64_t RoleId(const std::string& name);
-    std::int64_t CreateRole(const std::string& name, const std::string& scope, const nlohmann::json& permissions);
+    std::int64_t CreateRole(const std::string& name, const std::string& scope,
+                            const nlohmann::json& permissions);
     struct TestUser {
         std::int64_t id = 0;
         std::string token;
     };
-    TestUser CreateUser(const std::string& username, std::int64_t role_id, std::optional<std::int64_t> department,
+    TestUser CreateUser(const std::string& username, std::int64_t role_id,
+                        std::optional<std::int64_t> department,
                         std::optional<std::int64_t> manager = std::nullopt);
     // Creates a customer as `token`; returns its JSON.
     nlohmann::json CreateCustomer(const std::string& token, nlohmann::json body);
 
     static constexpr const char* kPassword = "password-123";
 
-private:
+  private:
     std::unique_ptr<TestDatabase> database_;
     std::unique_ptr<App> app_;
     std::string admin_token_;
@@ -93,7 +97,7 @@ private:
 
 }  // namespace guanxi::testing
 
-#define GUANXI_API_TEST_SUITE(Suite)                                                         \
-    INSTANTIATE_TEST_SUITE_P(Backends, Suite,                                                 \
-                             ::testing::ValuesIn(::guanxi::testing::EnabledBackends()),       \
+#define GUANXI_API_TEST_SUITE(Suite)                                                    \
+    INSTANTIATE_TEST_SUITE_P(Backends, Suite,                                           \
+                             ::testing::ValuesIn(::guanxi::testing::EnabledBackends()), \
                              ::guanxi::testing::BackendName)

@@ -1,5 +1,6 @@
-// Customers: create, read, update with versions, delete and restore, lists with filters and sorting,
-// search (Chinese 1, 2 and 4 characters, Latin case-insensitively), contacts and follow-ups.
+// Customers: create, read, update with versions, delete and restore, lists with filters and
+// sorting, search (Chinese 1, 2 and 4 characters, Latin case-insensitively), contacts and
+// follow-ups.
 
 #include "api_test_support.hpp"
 
@@ -9,7 +10,7 @@ namespace {
 using nlohmann::json;
 
 class CustomersTest : public ApiTest {
-protected:
+  protected:
     void SetUp() override {
         ApiTest::SetUp();
         sales_dept_ = CreateDepartment("销售一部");
@@ -20,7 +21,9 @@ protected:
 };
 
 TEST_P(CustomersTest, CreateDefaultsOwnerAndDepartmentToTheCreator) {
-    json c = CreateCustomer(alice_.token, {{"name", "深圳华强科技有限公司"}, {"phone", "138 0013 8000"}, {"category", "potential"}});
+    json c = CreateCustomer(
+        alice_.token,
+        {{"name", "深圳华强科技有限公司"}, {"phone", "138 0013 8000"}, {"category", "potential"}});
     EXPECT_EQ(c["owner_id"], alice_.id);
     EXPECT_EQ(c["department_id"], sales_dept_);
     EXPECT_EQ(c["version"], 1);
@@ -67,7 +70,8 @@ TEST_P(CustomersTest, ListFiltersSortsAndPaginates) {
                                       {"category", i % 2 == 0 ? "core" : "potential"},
                                       {"tags", i == 3 ? json::array({"VIP"}) : json::array()}});
     }
-    Reply page = Call("GET", "/api/v1/customers?page=2&page_size=3&sort=name", nullptr, alice_.token);
+    Reply page =
+        Call("GET", "/api/v1/customers?page=2&page_size=3&sort=name", nullptr, alice_.token);
     ASSERT_EQ(page.status, 200);
     EXPECT_EQ(page.body["total"], 7);
     EXPECT_EQ(page.body["page"], 2);
@@ -93,7 +97,8 @@ TEST_P(CustomersTest, UnknownFiltersSortsAndBadPagesAreRejected) {
     Reply sort = Call("GET", "/api/v1/customers?sort=password_hash", nullptr, alice_.token);
     EXPECT_EQ(sort.status, 400);
     EXPECT_EQ(sort.code(), "unknown_sort");
-    for (const char* bad : {"page_size=0", "page_size=501", "page_size=-5", "page=abc", "page_size=99999999999"}) {
+    for (const char* bad :
+         {"page_size=0", "page_size=501", "page_size=-5", "page=abc", "page_size=99999999999"}) {
         Reply r = Call("GET", std::string("/api/v1/customers?") + bad, nullptr, alice_.token);
         EXPECT_EQ(r.status, 400) << bad;
     }
@@ -102,7 +107,8 @@ TEST_P(CustomersTest, UnknownFiltersSortsAndBadPagesAreRejected) {
 }
 
 TEST_P(CustomersTest, SearchFindsOneTwoAndFourChineseCharactersAndLatinCaseInsensitively) {
-    json huaqiang = CreateCustomer(alice_.token, {{"name", "深圳华强科技有限公司"}, {"email", "Sales@HuaQiang.cn"}});
+    json huaqiang = CreateCustomer(
+        alice_.token, {{"name", "深圳华强科技有限公司"}, {"email", "Sales@HuaQiang.cn"}});
     CreateCustomer(alice_.token, {{"name", "上海鑫源贸易有限公司"}, {"phone", "021-6552-1234"}});
     json bright = CreateCustomer(alice_.token, {{"name", "Brightpath Logistics Ltd."}});
     Reply contact = Call("POST", "/api/v1/customers/" + bright["id"].dump() + "/contacts",
@@ -119,7 +125,8 @@ TEST_P(CustomersTest, SearchFindsOneTwoAndFourChineseCharactersAndLatinCaseInsen
     // %E7%A7%91 = 科, %E7%A7%91%E6%8A%80 = 科技, 华强科技, 贸易
     EXPECT_EQ(names("%E7%A7%91"), std::vector<std::string>{"深圳华强科技有限公司"});
     EXPECT_EQ(names("%E7%A7%91%E6%8A%80"), std::vector<std::string>{"深圳华强科技有限公司"});
-    EXPECT_EQ(names("%E5%8D%8E%E5%BC%BA%E7%A7%91%E6%8A%80"), std::vector<std::string>{"深圳华强科技有限公司"});
+    EXPECT_EQ(names("%E5%8D%8E%E5%BC%BA%E7%A7%91%E6%8A%80"),
+              std::vector<std::string>{"深圳华强科技有限公司"});
     EXPECT_EQ(names("%E8%B4%B8%E6%98%93"), std::vector<std::string>{"上海鑫源贸易有限公司"});
     EXPECT_EQ(names("brightPATH"), std::vector<std::string>{"Brightpath Logistics Ltd."});
     EXPECT_EQ(names("huaqiang"), std::vector<std::string>{"深圳华强科技有限公司"});
@@ -132,7 +139,10 @@ TEST_P(CustomersTest, SearchFindsOneTwoAndFourChineseCharactersAndLatinCaseInsen
     EXPECT_TRUE(names("%25").empty());
     EXPECT_TRUE(names("_").empty());
     // Renaming updates the index.
-    ASSERT_EQ(Call("PATCH", "/api/v1/customers/" + huaqiang["id"].dump(), {{"name", "深圳华强电子有限公司"}}, alice_.token).status, 200);
+    ASSERT_EQ(Call("PATCH", "/api/v1/customers/" + huaqiang["id"].dump(),
+                   {{"name", "深圳华强电子有限公司"}}, alice_.token)
+                  .status,
+              200);
     EXPECT_TRUE(names("%E7%A7%91%E6%8A%80").empty());
 }
 
@@ -140,7 +150,9 @@ TEST_P(CustomersTest, FollowUpUpdatesLastAndNextContact) {
     json c = CreateCustomer(alice_.token, {{"name", "跟进测试公司"}});
     const std::string path = "/api/v1/customers/" + c["id"].dump();
     Reply f = Call("POST", path + "/followups",
-                   {{"kind", "call"}, {"content", "电话沟通报价"}, {"contacted_at", "2026-11-20T02:00:00Z"},
+                   {{"kind", "call"},
+                    {"content", "电话沟通报价"},
+                    {"contacted_at", "2026-11-20T02:00:00Z"},
                     {"next_contact_at", "2026-12-01T01:00:00Z"}},
                    alice_.token);
     ASSERT_EQ(f.status, 201) << f.body.dump();
@@ -149,14 +161,27 @@ TEST_P(CustomersTest, FollowUpUpdatesLastAndNextContact) {
     EXPECT_EQ(got.body["last_contact_at"], "2026-11-20T02:00:00Z");
     EXPECT_EQ(got.body["next_contact_at"], "2026-12-01T01:00:00Z");
     // An older record does not move last_contact_at back.
-    ASSERT_EQ(Call("POST", path + "/followups", {{"kind", "visit"}, {"content", "补录上周拜访"}, {"contacted_at", "2026-11-10T02:00:00Z"}},
-                   alice_.token).status, 201);
+    ASSERT_EQ(Call("POST", path + "/followups",
+                   {{"kind", "visit"},
+                    {"content", "补录上周拜访"},
+                    {"contacted_at", "2026-11-10T02:00:00Z"}},
+                   alice_.token)
+                  .status,
+              201);
     got = Call("GET", path, nullptr, alice_.token);
     EXPECT_EQ(got.body["last_contact_at"], "2026-11-20T02:00:00Z");
     Reply list = Call("GET", path + "/followups", nullptr, alice_.token);
     ASSERT_EQ(list.body["total"], 2);
     EXPECT_EQ(list.body["items"][0]["content"], "电话沟通报价");  // newest first
-    Reply bad = Call("POST", path + "/followups", {{"kind", "fax"}, {"content", "x"}}, alice_.token);
+    Reply visits = Call("GET", path + "/followups?kind=visit", nullptr, alice_.token);
+    ASSERT_EQ(visits.body["total"], 1);
+    EXPECT_EQ(visits.body["items"][0]["kind"], "visit");
+    Reply oldest = Call("GET", path + "/followups?sort=contacted_at", nullptr, alice_.token);
+    EXPECT_EQ(oldest.body["items"][0]["content"], "补录上周拜访");
+    EXPECT_EQ(Call("GET", path + "/followups?kind=fax", nullptr, alice_.token).status, 400);
+    EXPECT_EQ(Call("GET", path + "/followups?sort=content", nullptr, alice_.token).code(), "unknown_sort");
+    Reply bad =
+        Call("POST", path + "/followups", {{"kind", "fax"}, {"content", "x"}}, alice_.token);
     EXPECT_EQ(bad.status, 422);
     EXPECT_TRUE(bad.body["error"]["details"]["fields"].contains("kind"));
 }
@@ -165,14 +190,16 @@ TEST_P(CustomersTest, ContactsHaveOnePrimary) {
     json c = CreateCustomer(alice_.token, {{"name", "联系人测试公司"}});
     const std::string path = "/api/v1/customers/" + c["id"].dump() + "/contacts";
     ASSERT_EQ(Call("POST", path, {{"name", "张三"}, {"primary", true}}, alice_.token).status, 201);
-    Reply second = Call("POST", path, {{"name", "李四"}, {"primary", true}, {"title", "采购经理"}}, alice_.token);
+    Reply second = Call("POST", path, {{"name", "李四"}, {"primary", true}, {"title", "采购经理"}},
+                        alice_.token);
     ASSERT_EQ(second.status, 201);
     Reply list = Call("GET", path, nullptr, alice_.token);
     ASSERT_EQ(list.body["items"].size(), 2u);
     EXPECT_EQ(list.body["items"][0]["name"], "李四");
     EXPECT_TRUE(list.body["items"][0]["primary"].get<bool>());
     EXPECT_FALSE(list.body["items"][1]["primary"].get<bool>());
-    EXPECT_EQ(Call("DELETE", path + "/" + second.body["id"].dump(), nullptr, alice_.token).status, 204);
+    EXPECT_EQ(Call("DELETE", path + "/" + second.body["id"].dump(), nullptr, alice_.token).status,
+              204);
     EXPECT_EQ(Call("GET", path, nullptr, alice_.token).body["items"].size(), 1u);
 }
 
@@ -200,7 +227,8 @@ TEST_P(CustomersTest, BadInputIsRejectedWithTheFieldNamedAndChangesNothing) {
         EXPECT_TRUE(r.body["error"]["details"]["fields"].contains(c.field)) << r.body.dump();
     }
     EXPECT_EQ(CallRaw("POST", "/api/v1/customers", "{\"name\": ", alice_.token).status, 400);
-    EXPECT_EQ(CallRaw("POST", "/api/v1/customers", "{\"name\": \"\xC3\x28\"}", alice_.token).code(), "invalid_json");
+    EXPECT_EQ(CallRaw("POST", "/api/v1/customers", "{\"name\": \"\xC3\x28\"}", alice_.token).code(),
+              "invalid_json");
     EXPECT_EQ(CallRaw("POST", "/api/v1/customers", "[1,2]", alice_.token).status, 422);
     // SQL and HTML metacharacters are data, stored and returned as typed.
     const std::string nasty = "Robert'); DROP TABLE customers;-- <script>alert(1)</script>";

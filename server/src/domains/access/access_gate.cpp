@@ -38,11 +38,14 @@ Result<Gate> Gate::For(db::Connection& conn, const Principal& caller) {
     };
     GX_TRY(add_rows(kSubordinates, caller.user_id));
     if (caller.department_id) {
-        if (caller.scope == DataScope::kDepartment) GX_TRY(add_rows(kDepartmentUsers, *caller.department_id));
-        if (caller.scope == DataScope::kDepartmentTree) GX_TRY(add_rows(kDepartmentTreeUsers, *caller.department_id));
+        if (caller.scope == DataScope::kDepartment)
+            GX_TRY(add_rows(kDepartmentUsers, *caller.department_id));
+        if (caller.scope == DataScope::kDepartmentTree)
+            GX_TRY(add_rows(kDepartmentTreeUsers, *caller.department_id));
     }
     std::sort(owners.owner_ids.begin(), owners.owner_ids.end());
-    owners.owner_ids.erase(std::unique(owners.owner_ids.begin(), owners.owner_ids.end()), owners.owner_ids.end());
+    owners.owner_ids.erase(std::unique(owners.owner_ids.begin(), owners.owner_ids.end()),
+                           owners.owner_ids.end());
     return Gate(caller, std::move(owners));
 }
 
@@ -51,7 +54,8 @@ bool Gate::SeesCustomer(std::optional<std::int64_t> owner_id) const {
     return !owner_id || owners_.Contains(*owner_id);
 }
 
-bool Gate::SeesFollowups(std::optional<std::int64_t> owner_id, std::optional<std::int64_t> last_owner_id) const {
+bool Gate::SeesFollowups(std::optional<std::int64_t> owner_id,
+                         std::optional<std::int64_t> last_owner_id) const {
     if (!SeesCustomer(owner_id)) return false;
     if (owner_id) return true;
     return !last_owner_id || owners_.Contains(*last_owner_id);
@@ -59,7 +63,8 @@ bool Gate::SeesFollowups(std::optional<std::int64_t> owner_id, std::optional<std
 
 Predicate Gate::OwnerIn(std::string_view column) const {
     if (owners_.all) return {"1 = 1", {}};
-    Predicate p{std::string(column) + " IN (" + db::Placeholders(owners_.owner_ids.size()) + ")", {}};
+    Predicate p{std::string(column) + " IN (" + db::Placeholders(owners_.owner_ids.size()) + ")",
+                {}};
     for (std::int64_t id : owners_.owner_ids) p.params.emplace_back(id);
     return p;
 }
@@ -76,8 +81,8 @@ Predicate Gate::FollowupsVisible(std::string_view alias) const {
     const std::string a(alias);
     Predicate owned = OwnerIn(a + ".owner_id");
     Predicate last = OwnerIn(a + ".last_owner_id");
-    Predicate p{"(" + a + ".owner_id IS NOT NULL AND " + owned.sql + ") OR (" + a + ".owner_id IS NULL AND (" +
-                    a + ".last_owner_id IS NULL OR " + last.sql + "))",
+    Predicate p{"(" + a + ".owner_id IS NOT NULL AND " + owned.sql + ") OR (" + a +
+                    ".owner_id IS NULL AND (" + a + ".last_owner_id IS NULL OR " + last.sql + "))",
                 std::move(owned.params)};
     for (auto& v : last.params) p.params.push_back(std::move(v));
     return p;

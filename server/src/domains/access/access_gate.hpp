@@ -31,7 +31,7 @@ struct Predicate {
 };
 
 class Gate {
-public:
+  public:
     // Resolves the caller's owner set with one query.
     static Result<Gate> For(db::Connection& conn, const Principal& caller);
 
@@ -40,13 +40,14 @@ public:
 
     // Whether a customer with this owner (and last owner, for pool follow-ups) is visible.
     bool SeesCustomer(std::optional<std::int64_t> owner_id) const;
-    bool SeesFollowups(std::optional<std::int64_t> owner_id, std::optional<std::int64_t> last_owner_id) const;
+    bool SeesFollowups(std::optional<std::int64_t> owner_id,
+                       std::optional<std::int64_t> last_owner_id) const;
 
     // SQL predicates over a customers row aliased `alias`.
     Predicate CustomerVisible(std::string_view alias) const;
     Predicate FollowupsVisible(std::string_view alias) const;
 
-private:
+  private:
     Gate(const Principal& caller, OwnerSet owners) : caller_(&caller), owners_(std::move(owners)) {}
     Predicate OwnerIn(std::string_view column) const;
 

@@ -9,7 +9,8 @@ using http::Response;
 
 Response JsonOk(const nlohmann::json& body) { return Response::Json(200, body); }
 
-std::string SessionCookie(const std::string& token, const CookieOptions& options, std::int64_t max_age) {
+std::string SessionCookie(const std::string& token, const CookieOptions& options,
+                          std::int64_t max_age) {
     std::string cookie = std::string(kSessionCookie) + "=" + token +
                          "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age);
     if (options.secure) cookie += "; Secure";
@@ -17,10 +18,12 @@ std::string SessionCookie(const std::string& token, const CookieOptions& options
 }
 
 Status RequireStrings(const nlohmann::json& body, std::initializer_list<const char*> keys) {
-    Error error{ErrorCode::kValidationFailed, "Some fields are invalid.", nlohmann::json::object(), {}};
+    Error error{
+        ErrorCode::kValidationFailed, "Some fields are invalid.", nlohmann::json::object(), {}};
     bool bad = false;
     for (const auto& [key, value] : body.items()) {
-        if (std::find_if(keys.begin(), keys.end(), [&](const char* k) { return key == k; }) == keys.end()) {
+        if (std::find_if(keys.begin(), keys.end(), [&](const char* k) { return key == k; }) ==
+            keys.end()) {
             error.Field(key, "is not a known field");
             bad = true;
         }
@@ -55,7 +58,9 @@ http::Authenticator MakeAuthenticator(AccountService& service) {
     return [&service](const http::Request& request) -> Result<Principal> {
         bool from_cookie = false;
         auto token = RequestToken(request, &from_cookie);
-        if (!token) return Error{ErrorCode::kUnauthenticated, "Please log in.", nlohmann::json::object(), {}};
+        if (!token)
+            return Error{
+                ErrorCode::kUnauthenticated, "Please log in.", nlohmann::json::object(), {}};
         GX_TRY_ASSIGN(Principal principal, service.Authenticate(*token));
         if (from_cookie && request.method != "GET" && request.method != "HEAD") {
             const auto type = request.Header("content-type").value_or("");
@@ -71,25 +76,30 @@ http::Authenticator MakeAuthenticator(AccountService& service) {
 }
 
 void RegisterAccountRoutes(http::Router& router, AccountService& service, CookieOptions cookies) {
-    router.Add("POST", "/api/v1/auth/login", [&service, cookies](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
-        GX_TRY(RequireStrings(body, {"username", "password"}));
-        LoginRequest request{body["username"].get<std::string>(), body["password"].get<std::string>(),
-                             ctx.request().remote_ip, ctx.request().Header("user-agent").value_or(""),
-                             ctx.request().request_id};
-        GX_TRY_ASSIGN(LoginResult result, service.Login(request));
-        Response response = JsonOk({{"token", result.token}, {"user", result.user}});
-        response.SetHeader("Set-Cookie", SessionCookie(result.token, cookies, cookies.max_age_seconds));
-        response.SetHeader("Cache-Control", "no-store");
-        return response;
-    }, {.auth = false});
+    router.Add("POST", "/api/v1/auth/login",
+               [&service, cookies](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
+                   GX_TRY(RequireStrings(body, {"username", "password"}));
+                   LoginRequest request{
+                       body["username"].get<std::string>(), body["password"].get<std::string>(),
+                       ctx.request().remote_ip, ctx.request().Header("user-agent").value_or(""),
+                       ctx.request().request_id};
+                   GX_TRY_ASSIGN(LoginResult result, service.Login(request));
+                   Response response = JsonOk({{"token", result.token}, {"user", result.user}});
+                   response.SetHeader(
+                       "Set-Cookie", SessionCookie(result.token, cookies, cookies.max_age_seconds));
+                   response.SetHeader("Cache-Control", "no-store");
+                   return response;
+               },
+               {.auth = false});
 
-    router.Add("POST", "/api/v1/auth/logout", [&service, cookies](Context& ctx) -> Result<Response> {
-        GX_TRY(service.Logout(ctx.user(), RequestToken(ctx.request()).value_or("")));
-        Response response = Response::NoContent();
-        response.SetHeader("Set-Cookie", SessionCookie("", cookies, 0));
-        return response;
-    });
+    router.Add("POST", "/api/v1/auth/logout",
+               [&service, cookies](Context& ctx) -> Result<Response> {
+                   GX_TRY(service.Logout(ctx.user(), RequestToken(ctx.request()).value_or("")));
+                   Response response = Response::NoContent();
+                   response.SetHeader("Set-Cookie", SessionCookie("", cookies, 0));
+                   return response;
+               });
 
     router.Add("GET", "/api/v1/me", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(nlohmann::json me, service.Me(ctx.user()));

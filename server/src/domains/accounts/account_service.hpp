@@ -39,7 +39,7 @@ struct LoginResult {
 };
 
 class AccountService {
-public:
+  public:
     AccountService(db::Database& db, AccountOptions options) : db_(db), options_(options) {}
 
     static const std::vector<std::string>& AllPermissions();
@@ -61,19 +61,22 @@ public:
 
     Result<nlohmann::json> ListDepartments(const Principal& caller);
     Result<nlohmann::json> CreateDepartment(const Principal& caller, const nlohmann::json& body);
-    Result<nlohmann::json> UpdateDepartment(const Principal& caller, std::int64_t id, const nlohmann::json& body);
+    Result<nlohmann::json> UpdateDepartment(const Principal& caller, std::int64_t id,
+                                            const nlohmann::json& body);
     Status DeleteDepartment(const Principal& caller, std::int64_t id);
 
     Result<nlohmann::json> ListRoles(const Principal& caller);
     Result<nlohmann::json> CreateRole(const Principal& caller, const nlohmann::json& body);
-    Result<nlohmann::json> UpdateRole(const Principal& caller, std::int64_t id, const nlohmann::json& body);
+    Result<nlohmann::json> UpdateRole(const Principal& caller, std::int64_t id,
+                                      const nlohmann::json& body);
     Status DeleteRole(const Principal& caller, std::int64_t id);
 
     // Everyone may list users (to pick an owner); only users.manage sees contact details.
     Result<nlohmann::json> ListUsers(const Principal& caller, const http::ListQuery& query);
     Result<nlohmann::json> GetUser(const Principal& caller, std::int64_t id);
     Result<nlohmann::json> CreateUser(const Principal& caller, const nlohmann::json& body);
-    Result<nlohmann::json> UpdateUser(const Principal& caller, std::int64_t id, const nlohmann::json& body);
+    Result<nlohmann::json> UpdateUser(const Principal& caller, std::int64_t id,
+                                      const nlohmann::json& body);
 
     // First start: when there are no users, creates the default roles (admin, manager, sales), a
     // head-office department and the user admin. Returns the admin password when it generated one.
@@ -81,12 +84,15 @@ public:
     // For the command line and demo data: creates a user without a caller (no permission check).
     Result<std::int64_t> CreateUserUnchecked(const nlohmann::json& body);
 
-private:
+  private:
     Result<nlohmann::json> InsertUser(db::Connection& conn, const nlohmann::json& body);
-    Status CheckManagerChain(db::Connection& conn, std::int64_t user_id, std::optional<std::int64_t> manager_id);
-    Status RecordFailure(db::Connection& conn, const std::string& key, std::int64_t limit, std::int64_t now);
+    Status CheckManagerChain(db::Connection& conn, std::int64_t user_id,
+                             std::optional<std::int64_t> manager_id);
+    Status RecordFailure(db::Connection& conn, const std::string& key, std::int64_t limit,
+                         std::int64_t now);
     // Takes back one failure counted for an attempt that succeeded.
-    Status ForgiveFailure(db::Connection& conn, const std::string& key, std::int64_t limit, std::int64_t now);
+    Status ForgiveFailure(db::Connection& conn, const std::string& key, std::int64_t limit,
+                          std::int64_t now);
 
     db::Database& db_;
     AccountOptions options_;

@@ -5,7 +5,8 @@
 namespace guanxi::accounts::store {
 
 const std::string_view kUserSelect =
-    "SELECT u.id, u.username, u.display_name, u.email, u.phone, u.department_id, d.name, u.role_id, "
+    "SELECT u.id, u.username, u.display_name, u.email, u.phone, u.department_id, d.name, "
+    "u.role_id, "
     "r.name, u.manager_id, m.display_name, u.active, u.created_at, u.updated_at, u.version "
     "FROM users u LEFT JOIN departments d ON d.id = u.department_id "
     "LEFT JOIN roles r ON r.id = u.role_id LEFT JOIN users m ON m.id = u.manager_id";
@@ -46,10 +47,14 @@ DataScope ParseScope(std::string_view s) {
 
 std::string_view ScopeName(DataScope scope) {
     switch (scope) {
-        case DataScope::kAll: return "all";
-        case DataScope::kDepartmentTree: return "department_tree";
-        case DataScope::kDepartment: return "department";
-        case DataScope::kSelf: return "self";
+        case DataScope::kAll:
+            return "all";
+        case DataScope::kDepartmentTree:
+            return "department_tree";
+        case DataScope::kDepartment:
+            return "department";
+        case DataScope::kSelf:
+            return "self";
     }
     return "self";
 }
@@ -76,7 +81,8 @@ Result<std::optional<db::Row>> FindUser(db::Connection& conn, std::int64_t id) {
     return conn.QueryOne(std::string(kUserSelect) + " WHERE u.id = ?", {id});
 }
 
-Result<std::optional<Credentials>> FindCredentials(db::Connection& conn, std::string_view username) {
+Result<std::optional<Credentials>> FindCredentials(db::Connection& conn,
+                                                   std::string_view username) {
     GX_TRY_ASSIGN(auto row, conn.QueryOne(kCredentials, {std::string(username)}));
     if (!row) return std::optional<Credentials>();
     return std::optional<Credentials>(Credentials{row->Int(0), row->Text(1), row->Bool(2)});
@@ -131,7 +137,8 @@ Result<Attempts> GetAttempts(db::Connection& conn, std::string_view key) {
 }
 
 Status PutAttempts(db::Connection& conn, std::string_view key, const Attempts& a) {
-    GX_TRY(conn.Execute(kPutAttempts, {std::string(key), a.failures, a.window_start, a.locked_until}));
+    GX_TRY(
+        conn.Execute(kPutAttempts, {std::string(key), a.failures, a.window_start, a.locked_until}));
     return {};
 }
 

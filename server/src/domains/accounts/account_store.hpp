@@ -52,12 +52,14 @@ namespace guanxi::accounts::sql {
 inline constexpr std::string_view kListDepartments =
     "SELECT d.id, d.name, d.parent_id, d.created_at, d.updated_at, d.version, "
     "(SELECT COUNT(*) FROM users u WHERE u.department_id = d.id AND u.active = 1) "
-    "FROM departments d WHERE d.deleted_at IS NULL ORDER BY d.parent_id IS NOT NULL, d.parent_id, d.name, d.id";
+    "FROM departments d WHERE d.deleted_at IS NULL ORDER BY d.parent_id IS NOT NULL, d.parent_id, "
+    "d.name, d.id";
 inline constexpr std::string_view kGetDepartment =
     "SELECT d.id, d.name, d.parent_id, d.created_at, d.updated_at, d.version, 0 "
     "FROM departments d WHERE d.id = ? AND d.deleted_at IS NULL";
 inline constexpr std::string_view kInsertDepartment =
-    "INSERT INTO departments (name, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id";
+    "INSERT INTO departments (name, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?) "
+    "RETURNING id";
 inline constexpr std::string_view kUpdateDepartment =
     "UPDATE departments SET name = ?, parent_id = ?, updated_at = ?, version = version + 1 "
     "WHERE id = ? AND deleted_at IS NULL";
@@ -66,7 +68,8 @@ inline constexpr std::string_view kDeleteDepartment =
 inline constexpr std::string_view kDepartmentChildren =
     "SELECT COUNT(*) FROM departments WHERE parent_id = ? AND deleted_at IS NULL";
 // Deactivated users count: they still belong to the department, and so do their records.
-inline constexpr std::string_view kDepartmentMembers = "SELECT COUNT(*) FROM users WHERE department_id = ?";
+inline constexpr std::string_view kDepartmentMembers =
+    "SELECT COUNT(*) FROM users WHERE department_id = ?";
 // The department and every department below it.
 inline constexpr std::string_view kDepartmentSubtree =
     "WITH RECURSIVE tree(id) AS (SELECT id FROM departments WHERE id = ? "
@@ -79,19 +82,24 @@ inline constexpr std::string_view kGetRole =
     "SELECT id, name, data_scope, permissions, created_at, updated_at, version FROM roles "
     "WHERE id = ? AND deleted_at IS NULL";
 inline constexpr std::string_view kInsertRole =
-    "INSERT INTO roles (name, data_scope, permissions, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+    "INSERT INTO roles (name, data_scope, permissions, created_at, updated_at) VALUES (?, ?, ?, ?, "
+    "?) "
     "RETURNING id";
 inline constexpr std::string_view kUpdateRole =
-    "UPDATE roles SET name = ?, data_scope = ?, permissions = ?, updated_at = ?, version = version + 1 "
+    "UPDATE roles SET name = ?, data_scope = ?, permissions = ?, updated_at = ?, version = version "
+    "+ 1 "
     "WHERE id = ? AND deleted_at IS NULL";
 inline constexpr std::string_view kDeleteRole =
-    "UPDATE roles SET deleted_at = ?, name = name || ' #' || id, version = version + 1 WHERE id = ?";
+    "UPDATE roles SET deleted_at = ?, name = name || ' #' || id, version = version + 1 WHERE id = "
+    "?";
 inline constexpr std::string_view kRoleUsers = "SELECT COUNT(*) FROM users WHERE role_id = ?";
-inline constexpr std::string_view kRoleByName = "SELECT id FROM roles WHERE name = ? AND deleted_at IS NULL";
+inline constexpr std::string_view kRoleByName =
+    "SELECT id FROM roles WHERE name = ? AND deleted_at IS NULL";
 
 inline constexpr std::string_view kInsertUser =
     "INSERT INTO users (username, display_name, email, phone, department_id, role_id, manager_id, "
-    "active, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "active, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "RETURNING id";
 inline constexpr std::string_view kUpdateUser =
     "UPDATE users SET display_name = ?, email = ?, phone = ?, department_id = ?, role_id = ?, "
     "manager_id = ?, active = ?, updated_at = ?, version = version + 1 WHERE id = ?";

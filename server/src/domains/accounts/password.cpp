@@ -18,10 +18,11 @@ void SetPasswordCost(PasswordCost cost) { g_cost = cost; }
 std::string HashPassword(std::string_view password) {
     const bool minimum = g_cost.load() == PasswordCost::kMinimum;
     char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str_alg(out, password.data(), password.size(),
-                              minimum ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              minimum ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    if (crypto_pwhash_str_alg(
+            out, password.data(), password.size(),
+            minimum ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE,
+            minimum ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE,
+            crypto_pwhash_ALG_ARGON2ID13) != 0) {
         throw std::runtime_error("argon2id: out of memory");
     }
     return out;
@@ -36,7 +37,8 @@ std::string NewToken() {
     unsigned char bytes[32];
     randombytes_buf(bytes, sizeof bytes);
     char out[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-    sodium_bin2base64(out, sizeof out, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_bin2base64(out, sizeof out, bytes, sizeof bytes,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     return out;
 }
 
@@ -52,7 +54,8 @@ std::string HashToken(std::string_view token) {
 std::string GeneratePassword() {
     static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     std::string out;
-    for (int i = 0; i < 16; ++i) out.push_back(kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)]);
+    for (int i = 0; i < 16; ++i)
+        out.push_back(kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)]);
     return out;
 }
 

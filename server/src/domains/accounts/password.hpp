@@ -1,6 +1,6 @@
 #pragma once
-// Passwords are stored as argon2id hashes (libsodium's encoded string, which carries its own salt and
-// cost). Session tokens are 32 random bytes; only their BLAKE2b hash is stored.
+// Passwords are stored as argon2id hashes (libsodium's encoded string, which carries its own salt
+// and cost). Session tokens are 32 random bytes; only their BLAKE2b hash is stored.
 
 #include <string>
 #include <string_view>

@@ -23,12 +23,13 @@ Error BadFilter(const std::string& name, const std::string& message) {
 
 }  // namespace
 
-Status RecordAnonymous(db::Connection& conn, std::optional<std::int64_t> user_id, std::string_view ip,
-                       std::string_view request_id, const Entry& entry) {
-    GX_TRY(conn.Execute(kInsert, {NowSeconds(), db::Nullable(user_id), entry.action,
-                                  entry.entity.empty() ? db::Value(nullptr) : db::Value(entry.entity),
-                                  db::Nullable(entry.entity_id), std::string(ip),
-                                  std::string(request_id), entry.details.dump()}));
+Status RecordAnonymous(db::Connection& conn, std::optional<std::int64_t> user_id,
+                       std::string_view ip, std::string_view request_id, const Entry& entry) {
+    GX_TRY(
+        conn.Execute(kInsert, {NowSeconds(), db::Nullable(user_id), entry.action,
+                               entry.entity.empty() ? db::Value(nullptr) : db::Value(entry.entity),
+                               db::Nullable(entry.entity_id), std::string(ip),
+                               std::string(request_id), entry.details.dump()}));
     return {};
 }
 
@@ -66,15 +67,19 @@ Result<nlohmann::json> AuditService::List(const Principal& caller, const http::L
         }
     }
     std::string order = " ORDER BY ";
-    for (const auto& key : query.sort) order += "a." + key.field + (key.descending ? " DESC, " : " ASC, ");
+    for (const auto& key : query.sort)
+        order += "a." + key.field + (key.descending ? " DESC, " : " ASC, ");
     order += "a.id DESC";
 
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     db::Params params = where.params();
-    GX_TRY_ASSIGN(auto count_row, conn->QueryOne("SELECT COUNT(*) FROM audit_log a" + where.Sql(), params));
+    GX_TRY_ASSIGN(auto count_row,
+                  conn->QueryOne("SELECT COUNT(*) FROM audit_log a" + where.Sql(), params));
     params.emplace_back(query.page_size);
     params.emplace_back(query.Offset());
-    GX_TRY_ASSIGN(db::Rows rows, conn->Query(std::string(kSelect) + where.Sql() + order + " LIMIT ? OFFSET ?", params));
+    GX_TRY_ASSIGN(
+        db::Rows rows,
+        conn->Query(std::string(kSelect) + where.Sql() + order + " LIMIT ? OFFSET ?", params));
     nlohmann::json items = nlohmann::json::array();
     for (const db::Row& r : rows) {
         items.push_back({{"id", r.Int(0)},

@@ -1,6 +1,7 @@
 #pragma once
 // The audit log: every write, login and export, with who, what, when and from where. Entries are
-// written in the same transaction as the change they describe, so one never exists without the other.
+// written in the same transaction as the change they describe, so one never exists without the
+// other.
 
 #include "core/principal.hpp"
 #include "db/database.hpp"
@@ -20,18 +21,18 @@ struct Entry {
 // Records an action by `actor` (its ip and request id included).
 Status Record(db::Connection& conn, const Principal& actor, const Entry& entry);
 // Records an action with no authenticated actor (failed logins), or one by `user_id`.
-Status RecordAnonymous(db::Connection& conn, std::optional<std::int64_t> user_id, std::string_view ip,
-                       std::string_view request_id, const Entry& entry);
+Status RecordAnonymous(db::Connection& conn, std::optional<std::int64_t> user_id,
+                       std::string_view ip, std::string_view request_id, const Entry& entry);
 
 class AuditService {
-public:
+  public:
     explicit AuditService(db::Database& db) : db_(db) {}
 
     static const http::ListSpec& ListSpecification();
     // Needs audit.view. Filters: user_id, action, entity, entity_id, from, to (RFC 3339).
     Result<nlohmann::json> List(const Principal& caller, const http::ListQuery& query);
 
-private:
+  private:
     db::Database& db_;
 };
 

@@ -6,14 +6,16 @@ namespace guanxi::customers {
 
 namespace {
 
-const std::vector<std::string> kCategories = {"core",   "potential", "interested", "not_interested",
-                                              "closed", "payment_due"};
-const std::vector<std::string> kFollowupKinds = {"call", "visit", "meeting", "email", "sms", "other"};
+const std::vector<std::string> kCategories = {"core",           "potential", "interested",
+                                              "not_interested", "closed",    "payment_due"};
+const std::vector<std::string> kFollowupKinds = {"call",  "visit", "meeting",
+                                                 "email", "sms",   "other"};
 
 }  // namespace
 
 const EntityMeta& CustomerMeta() {
-    //                name               type                   req    max  options      list   filter sort   readonly
+    //                name               type                   req    max  options      list filter
+    //                sort   readonly
     static const EntityMeta kMeta{
         "customers",
         {
@@ -38,15 +40,14 @@ const EntityMeta& CustomerMeta() {
 }
 
 const EntityMeta& ContactMeta() {
-    static const EntityMeta kMeta{
-        "contacts",
-        {
-            {"name", FieldType::kString, true, 100, {}, true},
-            {"title", FieldType::kString, false, 100, {}, true},
-            {"phone", FieldType::kPhone, false, 32, {}, true},
-            {"email", FieldType::kEmail, false, 254, {}, true},
-            {"primary", FieldType::kBoolean, false, 0, {}, true},
-        }};
+    static const EntityMeta kMeta{"contacts",
+                                  {
+                                      {"name", FieldType::kString, true, 100, {}, true},
+                                      {"title", FieldType::kString, false, 100, {}, true},
+                                      {"phone", FieldType::kPhone, false, 32, {}, true},
+                                      {"email", FieldType::kEmail, false, 254, {}, true},
+                                      {"primary", FieldType::kBoolean, false, 0, {}, true},
+                                  }};
     return kMeta;
 }
 
@@ -76,7 +77,8 @@ const http::ListSpec& CustomerListSpec() {
 }
 
 const http::ListSpec& FollowupListSpec() {
-    static const http::ListSpec kSpec{{"kind"}, {"contacted_at", "created_at"}, {{"contacted_at", true}}, false};
+    static const http::ListSpec kSpec{
+        {"kind"}, {"contacted_at", "created_at"}, {{"contacted_at", true}}, false};
     return kSpec;
 }
 

@@ -5,10 +5,10 @@
 
 #include <xlsxwriter.h>
 
+#include <unistd.h>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace guanxi::customers {
 
@@ -32,7 +32,7 @@ std::string CsvQuote(const std::string& cell) {
 }
 
 class CsvWriter final : public ExportWriter {
-public:
+  public:
     CsvWriter() {
         body_ = "\xEF\xBB\xBF";  // BOM: Excel then reads UTF-8 Chinese correctly
         AddLine(ExportHeader());
@@ -45,7 +45,7 @@ public:
         return ExportFile{"text/csv; charset=utf-8", "customers.csv", std::move(body_), rows_};
     }
 
-private:
+  private:
     void AddLine(const std::vector<std::string>& cells) {
         for (size_t i = 0; i < cells.size(); ++i) {
             if (i > 0) body_.push_back(',');
@@ -58,7 +58,7 @@ private:
 };
 
 class XlsxWriter final : public ExportWriter {
-public:
+  public:
     XlsxWriter() {
         char path[] = "/tmp/guanxi-export-XXXXXX";
         const int fd = mkstemp(path);
@@ -87,11 +87,11 @@ public:
                           "customers.xlsx", buffer.str(), rows_};
     }
 
-private:
+  private:
     void WriteLine(const std::vector<std::string>& cells) {
         for (size_t col = 0; col < cells.size(); ++col) {
-            worksheet_write_string(sheet_, static_cast<lxw_row_t>(line_), static_cast<lxw_col_t>(col),
-                                   cells[col].c_str(), nullptr);
+            worksheet_write_string(sheet_, static_cast<lxw_row_t>(line_),
+                                   static_cast<lxw_col_t>(col), cells[col].c_str(), nullptr);
         }
         ++line_;
     }
@@ -111,8 +111,9 @@ std::unique_ptr<ExportWriter> ExportWriter::Create(std::string_view format) {
 
 const std::vector<std::string>& ExportHeader() {
     static const std::vector<std::string> kHeader = {
-        "id",     "name",  "category", "owner",   "department",      "industry",        "region", "source",
-        "phone",  "email", "address",  "tags",    "last_contact_at", "next_contact_at", "created_at"};
+        "id",       "name",   "category",        "owner",           "department",
+        "industry", "region", "source",          "phone",           "email",
+        "address",  "tags",   "last_contact_at", "next_contact_at", "created_at"};
     return kHeader;
 }
 
@@ -122,11 +123,24 @@ std::vector<std::string> ExportCells(const db::Row& r) {
         if (!tags.empty()) tags += ";";
         tags += t.get<std::string>();
     }
-    const auto time = [&](size_t i) { return r.IsNull(i) ? std::string() : FormatRfc3339(r.Int(i)); };
-    return {std::to_string(r.Int(0)), Defuse(r.Text(1)), r.Text(2),         Defuse(r.Text(4)),
-            Defuse(r.Text(6)),        Defuse(r.Text(7)), Defuse(r.Text(8)),  Defuse(r.Text(9)),
-            Defuse(r.Text(10)),       Defuse(r.Text(11)), Defuse(r.Text(12)), Defuse(tags),
-            time(15),                 time(16),          time(18)};
+    const auto time = [&](size_t i) {
+        return r.IsNull(i) ? std::string() : FormatRfc3339(r.Int(i));
+    };
+    return {std::to_string(r.Int(0)),
+            Defuse(r.Text(1)),
+            r.Text(2),
+            Defuse(r.Text(4)),
+            Defuse(r.Text(6)),
+            Defuse(r.Text(7)),
+            Defuse(r.Text(8)),
+            Defuse(r.Text(9)),
+            Defuse(r.Text(10)),
+            Defuse(r.Text(11)),
+            Defuse(r.Text(12)),
+            Defuse(tags),
+            time(15),
+            time(16),
+            time(18)};
 }
 
 }  // namespace guanxi::customers

@@ -10,7 +10,7 @@
 namespace guanxi::customers {
 
 class ExportWriter {
-public:
+  public:
     virtual ~ExportWriter() = default;
     // "csv" or "xlsx" (the caller has checked).
     static std::unique_ptr<ExportWriter> Create(std::string_view format);

@@ -13,7 +13,8 @@ using nlohmann::json;
 Response Ok(const json& body) { return Response::Json(200, body); }
 
 // Query parameters that are not list filters (export's format) are taken out before parsing.
-std::vector<std::pair<std::string, std::string>> Without(const http::Request& request, std::string_view key) {
+std::vector<std::pair<std::string, std::string>> Without(const http::Request& request,
+                                                         std::string_view key) {
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& kv : request.query) {
         if (kv.first != key) out.push_back(kv);
@@ -31,23 +32,29 @@ Result<json> OptionalBody(Context& ctx) {
 
 void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
     router.Add("GET", "/api/v1/customers", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(http::ListQuery query, http::ParseListQuery(ctx.request().query, CustomerListSpec()));
+        GX_TRY_ASSIGN(http::ListQuery query,
+                      http::ParseListQuery(ctx.request().query, CustomerListSpec()));
         GX_TRY_ASSIGN(json list, service.List(ctx.user(), query, false));
         return Ok(list);
     });
     router.Add("GET", "/api/v1/pool", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(http::ListQuery query, http::ParseListQuery(ctx.request().query, CustomerListSpec()));
+        GX_TRY_ASSIGN(http::ListQuery query,
+                      http::ParseListQuery(ctx.request().query, CustomerListSpec()));
         GX_TRY_ASSIGN(json list, service.List(ctx.user(), query, true));
         return Ok(list);
     });
     router.Add("GET", "/api/v1/customers/counts", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(http::ListQuery query, http::ParseListQuery(ctx.request().query, CustomerListSpec()));
+        GX_TRY_ASSIGN(http::ListQuery query,
+                      http::ParseListQuery(ctx.request().query, CustomerListSpec()));
         GX_TRY_ASSIGN(json counts, service.Counts(ctx.user(), query));
         return Ok(counts);
     });
     router.Add("GET", "/api/v1/customers/export", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(http::ListQuery query, http::ParseListQuery(Without(ctx.request(), "format"), CustomerListSpec()));
-        GX_TRY_ASSIGN(ExportFile file, service.Export(ctx.user(), query, ctx.request().QueryValue("format").value_or("csv")));
+        GX_TRY_ASSIGN(http::ListQuery query,
+                      http::ParseListQuery(Without(ctx.request(), "format"), CustomerListSpec()));
+        GX_TRY_ASSIGN(
+            ExportFile file,
+            service.Export(ctx.user(), query, ctx.request().QueryValue("format").value_or("csv")));
         Response response;
         response.body = std::move(file.body);
         response.SetHeader("Content-Type", file.content_type);
@@ -60,11 +67,12 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
         GX_TRY_ASSIGN(json created, service.Create(ctx.user(), body));
         return Response::Json(201, created);
     });
-    router.Add("POST", "/api/v1/customers/check-duplicates", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(json body, ctx.JsonBody());
-        GX_TRY_ASSIGN(json result, service.CheckDuplicates(ctx.user(), body));
-        return Ok(result);
-    });
+    router.Add("POST", "/api/v1/customers/check-duplicates",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(json body, ctx.JsonBody());
+                   GX_TRY_ASSIGN(json result, service.CheckDuplicates(ctx.user(), body));
+                   return Ok(result);
+               });
     router.Add("POST", "/api/v1/customers/transfer", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(json body, ctx.JsonBody());
         GX_TRY_ASSIGN(json result, service.Transfer(ctx.user(), body));
@@ -86,72 +94,87 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
         GX_TRY(service.Delete(ctx.user(), id));
         return Response::NoContent();
     });
-    router.Add("POST", "/api/v1/customers/{id}/restore", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(json customer, service.Restore(ctx.user(), id));
-        return Ok(customer);
-    });
-    router.Add("POST", "/api/v1/customers/{id}/claim", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(json customer, service.Claim(ctx.user(), id));
-        return Ok(customer);
-    });
-    router.Add("POST", "/api/v1/customers/{id}/release", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(json body, OptionalBody(ctx));
-        GX_TRY_ASSIGN(json customer, service.Release(ctx.user(), id, body));
-        return Ok(customer);
-    });
-    router.Add("GET", "/api/v1/customers/{id}/history", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(json history, service.History(ctx.user(), id));
-        return Ok(history);
-    });
-    router.Add("GET", "/api/v1/customers/{id}/contacts", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(json list, service.ListContacts(ctx.user(), id));
-        return Ok(list);
-    });
-    router.Add("POST", "/api/v1/customers/{id}/contacts", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(json body, ctx.JsonBody());
-        GX_TRY_ASSIGN(json contact, service.CreateContact(ctx.user(), id, body));
-        return Response::Json(201, contact);
-    });
-    router.Add("PATCH", "/api/v1/customers/{id}/contacts/{contact_id}", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(std::int64_t contact_id, ctx.PathId("contact_id"));
-        GX_TRY_ASSIGN(json body, ctx.JsonBody());
-        GX_TRY_ASSIGN(json contact, service.UpdateContact(ctx.user(), id, contact_id, body));
-        return Ok(contact);
-    });
-    router.Add("DELETE", "/api/v1/customers/{id}/contacts/{contact_id}", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(std::int64_t contact_id, ctx.PathId("contact_id"));
-        GX_TRY(service.DeleteContact(ctx.user(), id, contact_id));
-        return Response::NoContent();
-    });
-    router.Add("GET", "/api/v1/customers/{id}/followups", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(http::ListQuery query, http::ParseListQuery(ctx.request().query, FollowupListSpec()));
-        GX_TRY_ASSIGN(json list, service.ListFollowups(ctx.user(), id, query));
-        return Ok(list);
-    });
-    router.Add("POST", "/api/v1/customers/{id}/followups", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(json body, ctx.JsonBody());
-        GX_TRY_ASSIGN(json followup, service.CreateFollowup(ctx.user(), id, body));
-        return Response::Json(201, followup);
-    });
+    router.Add("POST", "/api/v1/customers/{id}/restore",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(json customer, service.Restore(ctx.user(), id));
+                   return Ok(customer);
+               });
+    router.Add("POST", "/api/v1/customers/{id}/claim",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(json customer, service.Claim(ctx.user(), id));
+                   return Ok(customer);
+               });
+    router.Add("POST", "/api/v1/customers/{id}/release",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(json body, OptionalBody(ctx));
+                   GX_TRY_ASSIGN(json customer, service.Release(ctx.user(), id, body));
+                   return Ok(customer);
+               });
+    router.Add("GET", "/api/v1/customers/{id}/history",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(json history, service.History(ctx.user(), id));
+                   return Ok(history);
+               });
+    router.Add("GET", "/api/v1/customers/{id}/contacts",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(json list, service.ListContacts(ctx.user(), id));
+                   return Ok(list);
+               });
+    router.Add("POST", "/api/v1/customers/{id}/contacts",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(json body, ctx.JsonBody());
+                   GX_TRY_ASSIGN(json contact, service.CreateContact(ctx.user(), id, body));
+                   return Response::Json(201, contact);
+               });
+    router.Add("PATCH", "/api/v1/customers/{id}/contacts/{contact_id}",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(std::int64_t contact_id, ctx.PathId("contact_id"));
+                   GX_TRY_ASSIGN(json body, ctx.JsonBody());
+                   GX_TRY_ASSIGN(json contact,
+                                 service.UpdateContact(ctx.user(), id, contact_id, body));
+                   return Ok(contact);
+               });
+    router.Add("DELETE", "/api/v1/customers/{id}/contacts/{contact_id}",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(std::int64_t contact_id, ctx.PathId("contact_id"));
+                   GX_TRY(service.DeleteContact(ctx.user(), id, contact_id));
+                   return Response::NoContent();
+               });
+    router.Add("GET", "/api/v1/customers/{id}/followups",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(http::ListQuery query,
+                                 http::ParseListQuery(ctx.request().query, FollowupListSpec()));
+                   GX_TRY_ASSIGN(json list, service.ListFollowups(ctx.user(), id, query));
+                   return Ok(list);
+               });
+    router.Add("POST", "/api/v1/customers/{id}/followups",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(json body, ctx.JsonBody());
+                   GX_TRY_ASSIGN(json followup, service.CreateFollowup(ctx.user(), id, body));
+                   return Response::Json(201, followup);
+               });
     router.Add("POST", "/api/v1/users/{id}/handover", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
         GX_TRY_ASSIGN(json body, ctx.JsonBody());
         GX_TRY_ASSIGN(json result, service.HandOver(ctx.user(), id, body));
         return Ok(result);
     });
-    router.Add("GET", "/api/v1/meta/customers", [](Context&) -> Result<Response> { return Ok(CustomerMeta().ToJson()); });
-    router.Add("GET", "/api/v1/meta/contacts", [](Context&) -> Result<Response> { return Ok(ContactMeta().ToJson()); });
-    router.Add("GET", "/api/v1/meta/followups", [](Context&) -> Result<Response> { return Ok(FollowupMeta().ToJson()); });
+    router.Add("GET", "/api/v1/meta/customers",
+               [](Context&) -> Result<Response> { return Ok(CustomerMeta().ToJson()); });
+    router.Add("GET", "/api/v1/meta/contacts",
+               [](Context&) -> Result<Response> { return Ok(ContactMeta().ToJson()); });
+    router.Add("GET", "/api/v1/meta/followups",
+               [](Context&) -> Result<Response> { return Ok(FollowupMeta().ToJson()); });
 }
 
 }  // namespace guanxi::customers

@@ -31,8 +31,10 @@ Error BadParam(const std::string& name, const std::string& message) {
 }
 
 Error Stale(std::int64_t current) {
-    return Error{ErrorCode::kStaleVersion, "Someone else changed this customer; reload it and try again.",
-                 {{"current_version", current}}, {}};
+    return Error{ErrorCode::kStaleVersion,
+                 "Someone else changed this customer; reload it and try again.",
+                 {{"current_version", current}},
+                 {}};
 }
 
 Status Require(const Principal& caller, std::string_view permission) {
@@ -82,16 +84,19 @@ std::string OrderBy(const std::vector<http::SortKey>& sort) {
 }
 
 // The WHERE of a customer list, count or export: the gate, then the filters, then the search.
-Result<db::Where> ListWhere(const Gate& gate, const http::ListQuery& query, db::Backend backend, bool pool_only) {
+Result<db::Where> ListWhere(const Gate& gate, const http::ListQuery& query, db::Backend backend,
+                            bool pool_only) {
     db::Where where;
     access::Predicate visible = gate.CustomerVisible("c");
     where.Add(visible.sql, std::move(visible.params));
     bool deleted = false;
     if (auto d = query.Filter("deleted")) {
-        if (*d != "true" && *d != "false") return BadParam("deleted", "deleted must be true or false.");
+        if (*d != "true" && *d != "false")
+            return BadParam("deleted", "deleted must be true or false.");
         deleted = *d == "true";
         if (deleted && !gate.caller().Can("customers.delete")) {
-            return Error::Forbidden("You need the permission customers.delete to see the recycle bin.");
+            return Error::Forbidden(
+                "You need the permission customers.delete to see the recycle bin.");
         }
     }
     where.Add(deleted ? "c.deleted_at IS NOT NULL" : "c.deleted_at IS NULL");
@@ -105,7 +110,9 @@ Result<db::Where> ListWhere(const Gate& gate, const http::ListQuery& query, db::
             }
             where.Add("c.category = ?", {value});
         } else if (name == "owner_id" || name == "department_id") {
-            std::optional<std::int64_t> id = name == "owner_id" && value == "me" ? std::optional(gate.caller().user_id) : ParseId(value);
+            std::optional<std::int64_t> id = name == "owner_id" && value == "me"
+                                                 ? std::optional(gate.caller().user_id)
+                                                 : ParseId(value);
             if (!id) return BadParam(name, name + " must be a positive integer.");
             where.Add("c." + name + " = ?", {*id});
         } else if (name == "industry" || name == "region" || name == "source") {
@@ -113,7 +120,8 @@ Result<db::Where> ListWhere(const Gate& gate, const http::ListQuery& query, db::
         } else if (name == "tag") {
             where.Add("c.tags LIKE ? ESCAPE '\\'", {"%" + EscapeLike(json(value).dump()) + "%"});
         } else if (name == "in_pool") {
-            if (value != "true" && value != "false") return BadParam(name, "in_pool must be true or false.");
+            if (value != "true" && value != "false")
+                return BadParam(name, "in_pool must be true or false.");
             where.Add(value == "true" ? "c.owner_id IS NULL" : "c.owner_id IS NOT NULL");
         } else {
             auto t = ParseTimeOrDate(value);
@@ -211,9 +219,13 @@ std::optional<std::int64_t> BodyTime(const json& body, const char* key) {
 // Applies the writable fields present in `body` onto `record`.
 void ApplyFields(store::CustomerRecord& record, const json& body) {
     if (auto v = BodyText(body, "name")) record.name = *v;
-    if (body.contains("category") && body["category"].is_string()) record.category = body["category"].get<std::string>();
-    for (auto [key, field] : {std::pair{"industry", &record.industry}, {"region", &record.region},
-                              {"source", &record.source}, {"phone", &record.phone}, {"email", &record.email},
+    if (body.contains("category") && body["category"].is_string())
+        record.category = body["category"].get<std::string>();
+    for (auto [key, field] : {std::pair{"industry", &record.industry},
+                              {"region", &record.region},
+                              {"source", &record.source},
+                              {"phone", &record.phone},
+                              {"email", &record.email},
                               {"address", &record.address}}) {
         if (body.contains(key)) *field = BodyText(body, key);
     }
@@ -221,12 +233,15 @@ void ApplyFields(store::CustomerRecord& record, const json& body) {
         json tags = json::array();
         for (const auto& t : body["tags"].is_array() ? body["tags"] : json::array()) {
             std::string tag = text::Trim(t.get<std::string>());
-            if (!tag.empty() && std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
+            if (!tag.empty() && std::find(tags.begin(), tags.end(), tag) == tags.end())
+                tags.push_back(tag);
         }
         record.tags = tags;
     }
-    if (body.contains("custom")) record.custom = body["custom"].is_object() ? body["custom"] : json::object();
-    if (body.contains("next_contact_at")) record.next_contact_at = BodyTime(body, "next_contact_at");
+    if (body.contains("custom"))
+        record.custom = body["custom"].is_object() ? body["custom"] : json::object();
+    if (body.contains("next_contact_at"))
+        record.next_contact_at = BodyTime(body, "next_contact_at");
 }
 
 Status CheckVersionField(const json& body) {
@@ -241,7 +256,7 @@ Status LockDuplicateKeys(db::Connection& conn, const store::CustomerRecord& reco
     // duplicate check and the insert cannot interleave. (SQLite already has one writer.)
     if (conn.backend() != db::Backend::kPostgres) return {};
     for (const std::string& key : {text::NormalizePhone(record.phone.value_or("")),
-                                  text::NormalizeEmail(record.email.value_or(""))}) {
+                                   text::NormalizeEmail(record.email.value_or(""))}) {
         if (!key.empty()) GX_TRY(conn.Query("SELECT pg_advisory_xact_lock(hashtext(?))", {key}));
     }
     return {};
@@ -249,16 +264,18 @@ Status LockDuplicateKeys(db::Connection& conn, const store::CustomerRecord& reco
 
 }  // namespace
 
-Result<nlohmann::json> CustomerService::List(const Principal& caller, const http::ListQuery& query, bool pool_only) {
+Result<nlohmann::json> CustomerService::List(const Principal& caller, const http::ListQuery& query,
+                                             bool pool_only) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
     GX_TRY_ASSIGN(db::Where where, ListWhere(gate, query, db_.backend(), pool_only));
     db::Params params = where.params();
-    GX_TRY_ASSIGN(auto count, conn->QueryOne("SELECT COUNT(*) FROM customers c" + where.Sql(), params));
+    GX_TRY_ASSIGN(auto count,
+                  conn->QueryOne("SELECT COUNT(*) FROM customers c" + where.Sql(), params));
     params.emplace_back(query.page_size);
     params.emplace_back(query.Offset());
-    const std::string sql = "SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) + where.Sql() +
-                            OrderBy(query.sort) + " LIMIT ? OFFSET ?";
+    const std::string sql = "SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) +
+                            where.Sql() + OrderBy(query.sort) + " LIMIT ? OFFSET ?";
     json items = json::array();
     GX_TRY(conn->ForEach(sql, params, [&](const db::Row& row) {
         items.push_back(CustomerJson(row));
@@ -267,13 +284,15 @@ Result<nlohmann::json> CustomerService::List(const Principal& caller, const http
     return http::ListPage(std::move(items), count->Int(0), query);
 }
 
-Result<nlohmann::json> CustomerService::Counts(const Principal& caller, const http::ListQuery& query) {
+Result<nlohmann::json> CustomerService::Counts(const Principal& caller,
+                                               const http::ListQuery& query) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
     GX_TRY_ASSIGN(db::Where where, ListWhere(gate, query, db_.backend(), false));
-    GX_TRY_ASSIGN(db::Rows rows, conn->Query("SELECT c.category, COUNT(*) FROM customers c" + where.Sql() +
-                                                 " GROUP BY c.category ORDER BY c.category",
-                                             where.params()));
+    GX_TRY_ASSIGN(db::Rows rows,
+                  conn->Query("SELECT c.category, COUNT(*) FROM customers c" + where.Sql() +
+                                  " GROUP BY c.category ORDER BY c.category",
+                              where.params()));
     json by_category = json::object();
     std::int64_t total = 0;
     for (const auto& r : rows) {
@@ -294,7 +313,8 @@ Result<nlohmann::json> CustomerService::Get(const Principal& caller, std::int64_
     return customer;
 }
 
-Result<nlohmann::json> CustomerService::Create(const Principal& caller, const nlohmann::json& body) {
+Result<nlohmann::json> CustomerService::Create(const Principal& caller,
+                                               const nlohmann::json& body) {
     GX_TRY(Require(caller, "customers.create"));
     GX_TRY(ValidateBody(CustomerMeta(), body, true, {"allow_duplicate"}));
     if (body.contains("allow_duplicate") && !body["allow_duplicate"].is_boolean()) {
@@ -323,7 +343,10 @@ Result<nlohmann::json> CustomerService::Create(const Principal& caller, const nl
             GX_TRY(Require(caller, "customers.transfer"));
             department = OptInt(body, "department_id");
             if (department) {
-                GX_TRY_ASSIGN(auto dep, conn.QueryOne("SELECT 1 FROM departments WHERE id = ? AND deleted_at IS NULL", {*department}));
+                GX_TRY_ASSIGN(
+                    auto dep,
+                    conn.QueryOne("SELECT 1 FROM departments WHERE id = ? AND deleted_at IS NULL",
+                                  {*department}));
                 if (!dep) return Error::Validation("department_id", "does not exist");
             }
         }
@@ -331,19 +354,23 @@ Result<nlohmann::json> CustomerService::Create(const Principal& caller, const nl
 
         GX_TRY(LockDuplicateKeys(conn, record));
         if (!allow_duplicate) {
-            GX_TRY_ASSIGN(json matches, FindDuplicates(conn, gate, record.name, record.phone.value_or(""),
-                                                       record.email.value_or(""), false));
+            GX_TRY_ASSIGN(json matches,
+                          FindDuplicates(conn, gate, record.name, record.phone.value_or(""),
+                                         record.email.value_or(""), false));
             if (!matches.empty()) {
                 return Error{ErrorCode::kDuplicate,
                              "A customer with this phone or e-mail already exists.",
-                             {{"matches", matches}}, {}};
+                             {{"matches", matches}},
+                             {}};
             }
         }
         const auto now = NowSeconds();
         GX_TRY_ASSIGN(std::int64_t id, store::Insert(conn, record, caller.user_id, now));
         GX_TRY(search::Reindex(conn, id));
-        GX_TRY(store::LogOwnership(conn, id, "create", std::nullopt, record.owner_id, caller.user_id, std::nullopt, now));
-        GX_TRY(audit::Record(conn, caller, {"customer.create", "customer", id, {{"name", record.name}}}));
+        GX_TRY(store::LogOwnership(conn, id, "create", std::nullopt, record.owner_id,
+                                   caller.user_id, std::nullopt, now));
+        GX_TRY(audit::Record(conn, caller,
+                             {"customer.create", "customer", id, {{"name", record.name}}}));
         GX_TRY_ASSIGN(auto row, store::Get(conn, id));
         json out = CustomerJson(*row);
         out["contacts"] = json::array();
@@ -351,7 +378,8 @@ Result<nlohmann::json> CustomerService::Create(const Principal& caller, const nl
     });
 }
 
-Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int64_t id, const nlohmann::json& body) {
+Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int64_t id,
+                                               const nlohmann::json& body) {
     GX_TRY(Require(caller, "customers.edit"));
     GX_TRY(CheckVersionField(body));
     GX_TRY(ValidateBody(CustomerMeta(), body, false, {"version"}));
@@ -375,18 +403,20 @@ Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int
                 record.department_id = owner.department_id;
             }
         }
-        if (body.contains("department_id") && OptInt(body, "department_id") != record.department_id) {
+        if (body.contains("department_id") &&
+            OptInt(body, "department_id") != record.department_id) {
             GX_TRY(Require(caller, "customers.transfer"));
             record.department_id = OptInt(body, "department_id");
         }
         GX_TRY_ASSIGN(bool updated, store::Update(conn, id, record, version, now));
         if (!updated) return Stale(version);
-        if (record.name != before.name || record.phone != before.phone || record.email != before.email) {
+        if (record.name != before.name || record.phone != before.phone ||
+            record.email != before.email) {
             GX_TRY(search::Reindex(conn, id));
         }
         if (owner_changed) {
-            GX_TRY(store::LogOwnership(conn, id, "transfer", before.owner_id, record.owner_id, caller.user_id,
-                                       std::nullopt, now));
+            GX_TRY(store::LogOwnership(conn, id, "transfer", before.owner_id, record.owner_id,
+                                       caller.user_id, std::nullopt, now));
         }
         json logged = body;
         logged.erase("version");
@@ -401,7 +431,8 @@ Status CustomerService::Delete(const Principal& caller, std::int64_t id) {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
         GX_TRY(store::SetDeleted(conn, id, NowSeconds(), NowSeconds()));
-        return audit::Record(conn, caller, {"customer.delete", "customer", id, {{"name", row.Text(kColName)}}});
+        return audit::Record(conn, caller,
+                             {"customer.delete", "customer", id, {{"name", row.Text(kColName)}}});
     });
 }
 
@@ -419,11 +450,13 @@ Result<nlohmann::json> CustomerService::Restore(const Principal& caller, std::in
     return Get(caller, id);
 }
 
-Result<nlohmann::json> CustomerService::CheckDuplicates(const Principal& caller, const nlohmann::json& body) {
+Result<nlohmann::json> CustomerService::CheckDuplicates(const Principal& caller,
+                                                        const nlohmann::json& body) {
     GX_TRY(Require(caller, "customers.view"));
-    static const EntityMeta kMeta{"customers", {{"name", FieldType::kString, false, 200},
-                                                {"phone", FieldType::kPhone, false, 32},
-                                                {"email", FieldType::kEmail, false, 254}}};
+    static const EntityMeta kMeta{"customers",
+                                  {{"name", FieldType::kString, false, 200},
+                                   {"phone", FieldType::kPhone, false, 32},
+                                   {"email", FieldType::kEmail, false, 254}}};
     GX_TRY(ValidateBody(kMeta, body, false));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
@@ -433,7 +466,8 @@ Result<nlohmann::json> CustomerService::CheckDuplicates(const Principal& caller,
     return json{{"matches", matches}};
 }
 
-Result<nlohmann::json> CustomerService::Transfer(const Principal& caller, const nlohmann::json& body) {
+Result<nlohmann::json> CustomerService::Transfer(const Principal& caller,
+                                                 const nlohmann::json& body) {
     GX_TRY(Require(caller, "customers.transfer"));
     Error invalid{ErrorCode::kValidationFailed, "Some fields are invalid.", json::object(), {}};
     bool bad = false;
@@ -462,7 +496,9 @@ Result<nlohmann::json> CustomerService::Transfer(const Principal& caller, const 
         invalid.Field("owner_id", "must be a user id");
         bad = true;
     }
-    if (body.contains("reason") && (!body["reason"].is_string() || text::CodePointCount(body["reason"].get<std::string>()) > 500)) {
+    if (body.contains("reason") &&
+        (!body["reason"].is_string() ||
+         text::CodePointCount(body["reason"].get<std::string>()) > 500)) {
         invalid.Field("reason", "must be a text of at most 500 characters");
         bad = true;
     }
@@ -486,11 +522,16 @@ Result<nlohmann::json> CustomerService::Transfer(const Principal& caller, const 
             const auto from = row->OptInt(kColOwnerId);
             if (from == std::optional(to)) continue;
             GX_TRY(store::SetOwner(conn, id, to, owner.department_id, from, now));
-            GX_TRY(store::LogOwnership(conn, id, "transfer", from, to, caller.user_id, reason, now));
+            GX_TRY(
+                store::LogOwnership(conn, id, "transfer", from, to, caller.user_id, reason, now));
             ++moved;
         }
-        GX_TRY(audit::Record(conn, caller, {"customer.transfer", "customer", std::nullopt,
-                                            {{"ids", ids}, {"owner_id", to}, {"reason", reason ? json(*reason) : json()}}}));
+        GX_TRY(audit::Record(
+            conn, caller,
+            {"customer.transfer",
+             "customer",
+             std::nullopt,
+             {{"ids", ids}, {"owner_id", to}, {"reason", reason ? json(*reason) : json()}}}));
         return json{{"transferred", moved}};
     });
 }
@@ -510,10 +551,12 @@ Result<nlohmann::json> CustomerService::HandOver(const Principal& caller, std::i
         GX_TRY_ASSIGN(auto from, conn.QueryOne(kUserForOwner, {from_user_id}));
         if (!from) return Error::NotFound("User");
         GX_TRY_ASSIGN(OwnerInfo owner, ActiveUser(conn, to, "to_user_id"));
-        GX_TRY_ASSIGN(std::int64_t moved, store::HandOver(conn, from_user_id, to, owner.department_id,
-                                                          caller.user_id, NowSeconds()));
-        GX_TRY(audit::Record(conn, caller, {"user.handover", "user", from_user_id,
-                                            {{"to_user_id", to}, {"customers", moved}}}));
+        GX_TRY_ASSIGN(std::int64_t moved,
+                      store::HandOver(conn, from_user_id, to, owner.department_id, caller.user_id,
+                                      NowSeconds()));
+        GX_TRY(audit::Record(
+            conn, caller,
+            {"user.handover", "user", from_user_id, {{"to_user_id", to}, {"customers", moved}}}));
         return json{{"transferred", moved}};
     });
 }
@@ -526,33 +569,43 @@ Result<nlohmann::json> CustomerService::Claim(const Principal& caller, std::int6
         if (!row || !row->IsNull(kColDeletedAt)) return Error::NotFound("Customer");
         const auto now = NowSeconds();
         // The conditional UPDATE is the arbiter: only one claimer finds owner_id still NULL.
-        GX_TRY_ASSIGN(bool won, store::ClaimIfInPool(conn, id, caller.user_id, caller.department_id, now));
+        GX_TRY_ASSIGN(bool won,
+                      store::ClaimIfInPool(conn, id, caller.user_id, caller.department_id, now));
         if (!won) {
             GX_TRY_ASSIGN(auto current, store::Get(conn, id));
             if (!current) return Error::NotFound("Customer");
             if (gate.SeesCustomer(current->OptInt(kColOwnerId))) {
-                return Error{ErrorCode::kAlreadyClaimed, "Someone else claimed this customer first.",
-                             {{"owner_id", db::JsonInt(*current, kColOwnerId)}}, {}};
+                return Error{ErrorCode::kAlreadyClaimed,
+                             "Someone else claimed this customer first.",
+                             {{"owner_id", db::JsonInt(*current, kColOwnerId)}},
+                             {}};
             }
-            // Owned by someone whose customers the caller can't see. If it was just claimed from the
-            // pool, the caller could see it until then (the loser of two simultaneous claims): say
-            // only that it was claimed. Otherwise it was never theirs to see, and a 409 would tell
-            // them that the id exists.
+            // Owned by someone whose customers the caller can't see. If it was just claimed from
+            // the pool, the caller could see it until then (the loser of two simultaneous claims):
+            // say only that it was claimed. Otherwise it was never theirs to see, and a 409 would
+            // tell them that the id exists.
             GX_TRY_ASSIGN(auto last_change, store::LastOwnershipKind(conn, id));
             if (last_change != "claim") return Error::NotFound("Customer");
-            return Error{ErrorCode::kAlreadyClaimed, "Someone else claimed this customer first.", json::object(), {}};
+            return Error{ErrorCode::kAlreadyClaimed,
+                         "Someone else claimed this customer first.",
+                         json::object(),
+                         {}};
         }
-        GX_TRY(store::LogOwnership(conn, id, "claim", std::nullopt, caller.user_id, caller.user_id, std::nullopt, now));
+        GX_TRY(store::LogOwnership(conn, id, "claim", std::nullopt, caller.user_id, caller.user_id,
+                                   std::nullopt, now));
         return audit::Record(conn, caller, {"customer.claim", "customer", id, {}});
     }));
     return Get(caller, id);
 }
 
-Result<nlohmann::json> CustomerService::Release(const Principal& caller, std::int64_t id, const nlohmann::json& body) {
+Result<nlohmann::json> CustomerService::Release(const Principal& caller, std::int64_t id,
+                                                const nlohmann::json& body) {
     for (const auto& [key, value] : body.items()) {
         if (key != "reason") return Error::Validation(key, "is not a known field");
     }
-    if (body.contains("reason") && (!body["reason"].is_string() || text::CodePointCount(body["reason"].get<std::string>()) > 500)) {
+    if (body.contains("reason") &&
+        (!body["reason"].is_string() ||
+         text::CodePointCount(body["reason"].get<std::string>()) > 500)) {
         return Error::Validation("reason", "must be a text of at most 500 characters");
     }
     const auto reason = BodyText(body, "reason");
@@ -560,12 +613,19 @@ Result<nlohmann::json> CustomerService::Release(const Principal& caller, std::in
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
         const auto owner = row.OptInt(kColOwnerId);
-        if (!owner) return Error{ErrorCode::kConflict, "This customer is already in the public pool.", json::object(), {}};
+        if (!owner)
+            return Error{ErrorCode::kConflict,
+                         "This customer is already in the public pool.",
+                         json::object(),
+                         {}};
         if (*owner != caller.user_id) GX_TRY(Require(caller, "customers.transfer"));
         const auto now = NowSeconds();
         GX_TRY(store::SetOwner(conn, id, std::nullopt, row.OptInt(kColDepartmentId), owner, now));
-        GX_TRY(store::LogOwnership(conn, id, "release", owner, std::nullopt, caller.user_id, reason, now));
-        return audit::Record(conn, caller, {"customer.release", "customer", id, {{"reason", reason ? json(*reason) : json()}}});
+        GX_TRY(store::LogOwnership(conn, id, "release", owner, std::nullopt, caller.user_id, reason,
+                                   now));
+        return audit::Record(
+            conn, caller,
+            {"customer.release", "customer", id, {{"reason", reason ? json(*reason) : json()}}});
     }));
     return Get(caller, id);
 }
@@ -580,16 +640,18 @@ Result<nlohmann::json> CustomerService::History(const Principal& caller, std::in
     return json{{"items", items}, {"total", items.size()}};
 }
 
-Result<ExportFile> CustomerService::Export(const Principal& caller, const http::ListQuery& query, std::string_view format) {
+Result<ExportFile> CustomerService::Export(const Principal& caller, const http::ListQuery& query,
+                                           std::string_view format) {
     GX_TRY(Require(caller, "customers.export"));
-    if (format != "csv" && format != "xlsx") return BadParam("format", "format must be csv or xlsx.");
+    if (format != "csv" && format != "xlsx")
+        return BadParam("format", "format must be csv or xlsx.");
     ExportFile file;
     {
         GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
         GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
         GX_TRY_ASSIGN(db::Where where, ListWhere(gate, query, db_.backend(), false));
-        const std::string sql = "SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) + where.Sql() +
-                                OrderBy(query.sort);
+        const std::string sql = "SELECT " + std::string(kCustomerColumns) +
+                                std::string(kCustomerFrom) + where.Sql() + OrderBy(query.sort);
         auto writer = ExportWriter::Create(format);
         GX_TRY(conn->ForEach(sql, where.params(), [&](const db::Row& row) {
             writer->Add(row);
@@ -601,25 +663,31 @@ Result<ExportFile> CustomerService::Export(const Principal& caller, const http::
         json filters = json::object();
         for (const auto& [k, v] : query.filters) filters[k] = v;
         if (query.q) filters["q"] = *query.q;
-        return audit::Record(conn, caller, {"customer.export", "customer", std::nullopt,
-                                            {{"format", format}, {"rows", file.rows}, {"filters", filters}}});
+        return audit::Record(conn, caller,
+                             {"customer.export",
+                              "customer",
+                              std::nullopt,
+                              {{"format", format}, {"rows", file.rows}, {"filters", filters}}});
     }));
     return file;
 }
 
 // ---- Contacts ----
 
-Result<nlohmann::json> CustomerService::ListContacts(const Principal& caller, std::int64_t customer_id) {
+Result<nlohmann::json> CustomerService::ListContacts(const Principal& caller,
+                                                     std::int64_t customer_id) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
     GX_TRY_ASSIGN(db::Row row, VisibleCustomer(*conn, gate, customer_id));
     GX_TRY_ASSIGN(db::Rows rows, store::Contacts(*conn, customer_id));
     json items = json::array();
     for (const auto& r : rows) items.push_back(ContactJson(r));
-    return json{{"items", items}, {"total", items.size()}, {"page", 1}, {"page_size", items.size()}};
+    return json{
+        {"items", items}, {"total", items.size()}, {"page", 1}, {"page_size", items.size()}};
 }
 
-Result<nlohmann::json> CustomerService::CreateContact(const Principal& caller, std::int64_t customer_id,
+Result<nlohmann::json> CustomerService::CreateContact(const Principal& caller,
+                                                      std::int64_t customer_id,
                                                       const nlohmann::json& body) {
     GX_TRY(Require(caller, "customers.edit"));
     GX_TRY(ValidateBody(ContactMeta(), body, true));
@@ -628,17 +696,21 @@ Result<nlohmann::json> CustomerService::CreateContact(const Principal& caller, s
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
         json fields = body;
         fields["name"] = text::Trim(body["name"].get<std::string>());
-        GX_TRY_ASSIGN(std::int64_t id, store::InsertContact(conn, customer_id, fields, NowSeconds()));
+        GX_TRY_ASSIGN(std::int64_t id,
+                      store::InsertContact(conn, customer_id, fields, NowSeconds()));
         if (body.value("primary", false)) GX_TRY(store::ClearPrimary(conn, customer_id, id));
         GX_TRY(search::Reindex(conn, customer_id));
-        GX_TRY(audit::Record(conn, caller, {"contact.create", "customer", customer_id, {{"contact_id", id}}}));
+        GX_TRY(audit::Record(conn, caller,
+                             {"contact.create", "customer", customer_id, {{"contact_id", id}}}));
         GX_TRY_ASSIGN(auto created, store::GetContact(conn, customer_id, id));
         return ContactJson(*created);
     });
 }
 
-Result<nlohmann::json> CustomerService::UpdateContact(const Principal& caller, std::int64_t customer_id,
-                                                      std::int64_t contact_id, const nlohmann::json& body) {
+Result<nlohmann::json> CustomerService::UpdateContact(const Principal& caller,
+                                                      std::int64_t customer_id,
+                                                      std::int64_t contact_id,
+                                                      const nlohmann::json& body) {
     GX_TRY(Require(caller, "customers.edit"));
     GX_TRY(CheckVersionField(body));
     GX_TRY(ValidateBody(ContactMeta(), body, false, {"version"}));
@@ -656,17 +728,22 @@ Result<nlohmann::json> CustomerService::UpdateContact(const Principal& caller, s
         if (fields["name"].is_null() || text::Trim(fields["name"].get<std::string>()).empty()) {
             return Error::Validation("name", "is required");
         }
-        GX_TRY_ASSIGN(bool updated, store::UpdateContact(conn, contact_id, fields, version, NowSeconds()));
+        GX_TRY_ASSIGN(bool updated,
+                      store::UpdateContact(conn, contact_id, fields, version, NowSeconds()));
         if (!updated) return Stale(version);
-        if (fields.value("primary", false)) GX_TRY(store::ClearPrimary(conn, customer_id, contact_id));
+        if (fields.value("primary", false))
+            GX_TRY(store::ClearPrimary(conn, customer_id, contact_id));
         GX_TRY(search::Reindex(conn, customer_id));
-        GX_TRY(audit::Record(conn, caller, {"contact.update", "customer", customer_id, {{"contact_id", contact_id}}}));
+        GX_TRY(audit::Record(
+            conn, caller,
+            {"contact.update", "customer", customer_id, {{"contact_id", contact_id}}}));
         GX_TRY_ASSIGN(auto updated_row, store::GetContact(conn, customer_id, contact_id));
         return ContactJson(*updated_row);
     });
 }
 
-Status CustomerService::DeleteContact(const Principal& caller, std::int64_t customer_id, std::int64_t contact_id) {
+Status CustomerService::DeleteContact(const Principal& caller, std::int64_t customer_id,
+                                      std::int64_t contact_id) {
     GX_TRY(Require(caller, "customers.edit"));
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
@@ -675,13 +752,16 @@ Status CustomerService::DeleteContact(const Principal& caller, std::int64_t cust
         if (!current) return Error::NotFound("Contact");
         GX_TRY(store::DeleteContact(conn, contact_id, NowSeconds()));
         GX_TRY(search::Reindex(conn, customer_id));
-        return audit::Record(conn, caller, {"contact.delete", "customer", customer_id, {{"contact_id", contact_id}}});
+        return audit::Record(
+            conn, caller,
+            {"contact.delete", "customer", customer_id, {{"contact_id", contact_id}}});
     });
 }
 
 // ---- Follow-ups ----
 
-Result<nlohmann::json> CustomerService::ListFollowups(const Principal& caller, std::int64_t customer_id,
+Result<nlohmann::json> CustomerService::ListFollowups(const Principal& caller,
+                                                      std::int64_t customer_id,
                                                       const http::ListQuery& query) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
@@ -689,22 +769,39 @@ Result<nlohmann::json> CustomerService::ListFollowups(const Principal& caller, s
     if (!gate.SeesFollowups(row.OptInt(kColOwnerId), row.OptInt(kColLastOwnerId))) {
         return http::ListPage(json::array(), 0, query);
     }
-    GX_TRY_ASSIGN(std::int64_t total, store::CountFollowups(*conn, customer_id));
-    GX_TRY_ASSIGN(db::Rows rows, store::Followups(*conn, customer_id, query.page_size, query.Offset()));
+    store::FollowupQuery followups;
+    followups.kind = query.Filter("kind");
+    if (followups.kind) {
+        const auto& kinds = FollowupMeta().Find("kind")->options;
+        if (std::find(kinds.begin(), kinds.end(), *followups.kind) == kinds.end()) {
+            return BadParam("kind", "Unknown follow-up kind '" + *followups.kind + "'.");
+        }
+    }
+    if (!query.sort.empty()) {
+        followups.sort_created = query.sort.front().field == "created_at";
+        followups.descending = query.sort.front().descending;
+    }
+    followups.limit = query.page_size;
+    followups.offset = query.Offset();
+    GX_TRY_ASSIGN(std::int64_t total, store::CountFollowups(*conn, customer_id, followups.kind));
+    GX_TRY_ASSIGN(db::Rows rows, store::Followups(*conn, customer_id, followups));
     json items = json::array();
     for (const auto& r : rows) items.push_back(FollowupJson(r));
     return http::ListPage(std::move(items), total, query);
 }
 
-Result<nlohmann::json> CustomerService::CreateFollowup(const Principal& caller, std::int64_t customer_id,
+Result<nlohmann::json> CustomerService::CreateFollowup(const Principal& caller,
+                                                       std::int64_t customer_id,
                                                        const nlohmann::json& body) {
     GX_TRY(Require(caller, "customers.edit"));
     GX_TRY(ValidateBody(FollowupMeta(), body, true));
     const auto now = NowSeconds();
     const std::int64_t contacted_at = BodyTime(body, "contacted_at").value_or(now);
-    if (contacted_at > now + 300) return Error::Validation("contacted_at", "cannot be in the future");
+    if (contacted_at > now + 300)
+        return Error::Validation("contacted_at", "cannot be in the future");
     const auto next_contact_at = BodyTime(body, "next_contact_at");
-    if (text::Trim(body["content"].get<std::string>()).empty()) return Error::Validation("content", "must not be empty");
+    if (text::Trim(body["content"].get<std::string>()).empty())
+        return Error::Validation("content", "must not be empty");
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
@@ -713,10 +810,11 @@ Result<nlohmann::json> CustomerService::CreateFollowup(const Principal& caller, 
         }
         GX_TRY_ASSIGN(std::int64_t id, store::InsertFollowup(conn, customer_id, caller.user_id,
                                                              body["kind"].get<std::string>(),
-                                                             body["content"].get<std::string>(), contacted_at,
-                                                             next_contact_at, now));
+                                                             body["content"].get<std::string>(),
+                                                             contacted_at, next_contact_at, now));
         GX_TRY(store::TouchContactTimes(conn, customer_id, contacted_at, next_contact_at, now));
-        GX_TRY(audit::Record(conn, caller, {"followup.create", "customer", customer_id, {{"followup_id", id}}}));
+        GX_TRY(audit::Record(conn, caller,
+                             {"followup.create", "customer", customer_id, {{"followup_id", id}}}));
         GX_TRY_ASSIGN(auto created, store::GetFollowup(conn, id));
         return FollowupJson(*created);
     });

@@ -19,11 +19,12 @@ struct ExportFile {
 };
 
 class CustomerService {
-public:
+  public:
     explicit CustomerService(db::Database& db) : db_(db) {}
 
     // `pool_only` lists the public pool (GET /pool).
-    Result<nlohmann::json> List(const Principal& caller, const http::ListQuery& query, bool pool_only);
+    Result<nlohmann::json> List(const Principal& caller, const http::ListQuery& query,
+                                bool pool_only);
     // Counts by category under the same filters as List.
     Result<nlohmann::json> Counts(const Principal& caller, const http::ListQuery& query);
     // The customer with its contacts.
@@ -31,31 +32,39 @@ public:
     // 409 duplicate (details.matches) when the phone or e-mail is taken, unless allow_duplicate.
     Result<nlohmann::json> Create(const Principal& caller, const nlohmann::json& body);
     // 409 stale_version when body.version is not current.
-    Result<nlohmann::json> Update(const Principal& caller, std::int64_t id, const nlohmann::json& body);
+    Result<nlohmann::json> Update(const Principal& caller, std::int64_t id,
+                                  const nlohmann::json& body);
     Status Delete(const Principal& caller, std::int64_t id);
     Result<nlohmann::json> Restore(const Principal& caller, std::int64_t id);
 
     Result<nlohmann::json> CheckDuplicates(const Principal& caller, const nlohmann::json& body);
 
     Result<nlohmann::json> Transfer(const Principal& caller, const nlohmann::json& body);
-    Result<nlohmann::json> HandOver(const Principal& caller, std::int64_t from_user_id, const nlohmann::json& body);
+    Result<nlohmann::json> HandOver(const Principal& caller, std::int64_t from_user_id,
+                                    const nlohmann::json& body);
     // Exactly one of several simultaneous claims wins; the others get 409 already_claimed.
     Result<nlohmann::json> Claim(const Principal& caller, std::int64_t id);
-    Result<nlohmann::json> Release(const Principal& caller, std::int64_t id, const nlohmann::json& body);
+    Result<nlohmann::json> Release(const Principal& caller, std::int64_t id,
+                                   const nlohmann::json& body);
     Result<nlohmann::json> History(const Principal& caller, std::int64_t id);
 
-    Result<ExportFile> Export(const Principal& caller, const http::ListQuery& query, std::string_view format);
+    Result<ExportFile> Export(const Principal& caller, const http::ListQuery& query,
+                              std::string_view format);
 
     Result<nlohmann::json> ListContacts(const Principal& caller, std::int64_t customer_id);
-    Result<nlohmann::json> CreateContact(const Principal& caller, std::int64_t customer_id, const nlohmann::json& body);
-    Result<nlohmann::json> UpdateContact(const Principal& caller, std::int64_t customer_id, std::int64_t contact_id,
+    Result<nlohmann::json> CreateContact(const Principal& caller, std::int64_t customer_id,
                                          const nlohmann::json& body);
-    Status DeleteContact(const Principal& caller, std::int64_t customer_id, std::int64_t contact_id);
+    Result<nlohmann::json> UpdateContact(const Principal& caller, std::int64_t customer_id,
+                                         std::int64_t contact_id, const nlohmann::json& body);
+    Status DeleteContact(const Principal& caller, std::int64_t customer_id,
+                         std::int64_t contact_id);
 
-    Result<nlohmann::json> ListFollowups(const Principal& caller, std::int64_t customer_id, const http::ListQuery& query);
-    Result<nlohmann::json> CreateFollowup(const Principal& caller, std::int64_t customer_id, const nlohmann::json& body);
+    Result<nlohmann::json> ListFollowups(const Principal& caller, std::int64_t customer_id,
+                                         const http::ListQuery& query);
+    Result<nlohmann::json> CreateFollowup(const Principal& caller, std::int64_t customer_id,
+                                          const nlohmann::json& body);
 
-private:
+  private:
     db::Database& db_;
 };
 

@@ -9,13 +9,16 @@ namespace guanxi::customers::store {
 namespace {
 
 constexpr std::string_view kInsert =
-    "INSERT INTO customers (name, category, owner_id, last_owner_id, department_id, industry, region, "
+    "INSERT INTO customers (name, category, owner_id, last_owner_id, department_id, industry, "
+    "region, "
     "source, phone, email, address, tags, custom, last_contact_at, next_contact_at, phone_norm, "
     "email_norm, name_norm, created_by, created_at, updated_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kUpdate =
-    "UPDATE customers SET name = ?, category = ?, owner_id = ?, last_owner_id = ?, department_id = ?, "
-    "industry = ?, region = ?, source = ?, phone = ?, email = ?, address = ?, tags = ?, custom = ?, "
+    "UPDATE customers SET name = ?, category = ?, owner_id = ?, last_owner_id = ?, department_id = "
+    "?, "
+    "industry = ?, region = ?, source = ?, phone = ?, email = ?, address = ?, tags = ?, custom = "
+    "?, "
     "last_contact_at = ?, next_contact_at = ?, phone_norm = ?, email_norm = ?, name_norm = ?, "
     "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?";
 constexpr std::string_view kSetDeleted =
@@ -27,19 +30,23 @@ constexpr std::string_view kSetOwner =
     "UPDATE customers SET owner_id = ?, department_id = ?, last_owner_id = ?, updated_at = ?, "
     "version = version + 1 WHERE id = ?";
 constexpr std::string_view kLogOwnership =
-    "INSERT INTO ownership_changes (customer_id, kind, from_user_id, to_user_id, by_user_id, reason, at) "
+    "INSERT INTO ownership_changes (customer_id, kind, from_user_id, to_user_id, by_user_id, "
+    "reason, at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kHandOverLog =
-    "INSERT INTO ownership_changes (customer_id, kind, from_user_id, to_user_id, by_user_id, reason, at) "
-    "SELECT id, 'handover', owner_id, ?, ?, 'handover', ? FROM customers WHERE owner_id = ? AND deleted_at IS NULL";
+    "INSERT INTO ownership_changes (customer_id, kind, from_user_id, to_user_id, by_user_id, "
+    "reason, at) "
+    "SELECT id, 'handover', owner_id, ?, ?, 'handover', ? FROM customers WHERE owner_id = ?";
 constexpr std::string_view kHandOver =
     "UPDATE customers SET owner_id = ?, department_id = ?, last_owner_id = ?, updated_at = ?, "
-    "version = version + 1 WHERE owner_id = ? AND deleted_at IS NULL";
+    "version = version + 1 WHERE owner_id = ?";
 constexpr std::string_view kHistory =
-    "SELECT o.id, o.customer_id, o.kind, o.from_user_id, fu.display_name, o.to_user_id, tu.display_name, "
+    "SELECT o.id, o.customer_id, o.kind, o.from_user_id, fu.display_name, o.to_user_id, "
+    "tu.display_name, "
     "o.by_user_id, bu.display_name, o.reason, o.at FROM ownership_changes o "
     "LEFT JOIN users fu ON fu.id = o.from_user_id LEFT JOIN users tu ON tu.id = o.to_user_id "
-    "LEFT JOIN users bu ON bu.id = o.by_user_id WHERE o.customer_id = ? ORDER BY o.at DESC, o.id DESC";
+    "LEFT JOIN users bu ON bu.id = o.by_user_id WHERE o.customer_id = ? ORDER BY o.at DESC, o.id "
+    "DESC";
 constexpr std::string_view kLastOwnershipKind =
     "SELECT kind FROM ownership_changes WHERE customer_id = ? ORDER BY id DESC LIMIT 1";
 constexpr std::string_view kDuplicateColumns =
@@ -55,28 +62,33 @@ constexpr std::string_view kByNameTail =
     "WHERE c.deleted_at IS NULL AND c.name_norm = ? ORDER BY c.id LIMIT 20";
 
 constexpr std::string_view kContacts =
-    "FROM contacts k WHERE k.customer_id = ? AND k.deleted_at IS NULL ORDER BY k.is_primary DESC, k.id";
+    "FROM contacts k WHERE k.customer_id = ? AND k.deleted_at IS NULL ORDER BY k.is_primary DESC, "
+    "k.id";
 constexpr std::string_view kGetContact =
     "FROM contacts k WHERE k.customer_id = ? AND k.id = ? AND k.deleted_at IS NULL";
 constexpr std::string_view kInsertContact =
-    "INSERT INTO contacts (customer_id, name, title, phone, email, is_primary, phone_norm, email_norm, "
+    "INSERT INTO contacts (customer_id, name, title, phone, email, is_primary, phone_norm, "
+    "email_norm, "
     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kUpdateContact =
-    "UPDATE contacts SET name = ?, title = ?, phone = ?, email = ?, is_primary = ?, phone_norm = ?, "
+    "UPDATE contacts SET name = ?, title = ?, phone = ?, email = ?, is_primary = ?, phone_norm = "
+    "?, "
     "email_norm = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?";
 constexpr std::string_view kDeleteContact =
     "UPDATE contacts SET deleted_at = ?, version = version + 1 WHERE id = ?";
 constexpr std::string_view kClearPrimary =
     "UPDATE contacts SET is_primary = 0 WHERE customer_id = ? AND id <> ? AND is_primary = 1";
 
-constexpr std::string_view kFollowups =
-    "FROM followups f LEFT JOIN users fu ON fu.id = f.user_id WHERE f.customer_id = ? AND f.deleted_at IS NULL "
-    "ORDER BY f.contacted_at DESC, f.id DESC LIMIT ? OFFSET ?";
+constexpr std::string_view kFollowupsFrom =
+    "FROM followups f LEFT JOIN users fu ON fu.id = f.user_id WHERE f.customer_id = ? AND "
+    "f.deleted_at IS NULL";
 constexpr std::string_view kCountFollowups =
-    "SELECT COUNT(*) FROM followups WHERE customer_id = ? AND deleted_at IS NULL";
-constexpr std::string_view kGetFollowup = "FROM followups f LEFT JOIN users fu ON fu.id = f.user_id WHERE f.id = ?";
+    "SELECT COUNT(*) FROM followups f WHERE f.customer_id = ? AND f.deleted_at IS NULL";
+constexpr std::string_view kGetFollowup =
+    "FROM followups f LEFT JOIN users fu ON fu.id = f.user_id WHERE f.id = ?";
 constexpr std::string_view kInsertFollowup =
-    "INSERT INTO followups (customer_id, user_id, kind, content, contacted_at, next_contact_at, created_at, "
+    "INSERT INTO followups (customer_id, user_id, kind, content, contacted_at, next_contact_at, "
+    "created_at, "
     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kTouchLastContact =
     "UPDATE customers SET last_contact_at = ?, updated_at = ?, version = version + 1 "
@@ -88,7 +100,9 @@ db::Value OptText(const std::optional<std::string>& s) {
     return s && !s->empty() ? db::Value(*s) : db::Value(nullptr);
 }
 
-db::Value NormOrNull(std::string s) { return s.empty() ? db::Value(nullptr) : db::Value(std::move(s)); }
+db::Value NormOrNull(std::string s) {
+    return s.empty() ? db::Value(nullptr) : db::Value(std::move(s));
+}
 
 db::Params RecordParams(const CustomerRecord& r) {
     return {r.name,
@@ -116,14 +130,19 @@ std::string Select(std::string_view columns, std::string_view tail) {
 }
 
 std::optional<std::string> JsonOptText(const nlohmann::json& j, const char* key) {
-    return j.contains(key) && j[key].is_string() ? std::optional(j[key].get<std::string>()) : std::nullopt;
+    return j.contains(key) && j[key].is_string() ? std::optional(j[key].get<std::string>())
+                                                 : std::nullopt;
 }
 
 db::Params ContactParams(const nlohmann::json& f) {
     const auto phone = JsonOptText(f, "phone");
     const auto email = JsonOptText(f, "email");
-    return {f["name"].get<std::string>(), OptText(JsonOptText(f, "title")), OptText(phone), OptText(email),
-            std::int64_t{f.value("primary", false)}, NormOrNull(text::NormalizePhone(phone.value_or(""))),
+    return {f["name"].get<std::string>(),
+            OptText(JsonOptText(f, "title")),
+            OptText(phone),
+            OptText(email),
+            std::int64_t{f.value("primary", false)},
+            NormOrNull(text::NormalizePhone(phone.value_or(""))),
             NormOrNull(text::NormalizeEmail(email.value_or("")))};
 }
 
@@ -150,7 +169,9 @@ CustomerRecord RecordFromRow(const db::Row& r) {
 }
 
 Result<std::optional<db::Row>> Get(db::Connection& conn, std::int64_t id) {
-    return conn.QueryOne("SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) + " WHERE c.id = ?", {id});
+    return conn.QueryOne(
+        "SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) + " WHERE c.id = ?",
+        {id});
 }
 
 Result<std::int64_t> Insert(db::Connection& conn, const CustomerRecord& record,
@@ -173,35 +194,38 @@ Result<bool> Update(db::Connection& conn, std::int64_t id, const CustomerRecord&
     return changed == 1;
 }
 
-Status SetDeleted(db::Connection& conn, std::int64_t id, std::optional<std::int64_t> deleted_at, std::int64_t now) {
+Status SetDeleted(db::Connection& conn, std::int64_t id, std::optional<std::int64_t> deleted_at,
+                  std::int64_t now) {
     GX_TRY(conn.Execute(kSetDeleted, {db::Nullable(deleted_at), now, id}));
     return {};
 }
 
 Result<bool> ClaimIfInPool(db::Connection& conn, std::int64_t id, std::int64_t user_id,
                            std::optional<std::int64_t> department_id, std::int64_t now) {
-    GX_TRY_ASSIGN(std::int64_t changed, conn.Execute(kClaim, {user_id, db::Nullable(department_id), now, id}));
+    GX_TRY_ASSIGN(std::int64_t changed,
+                  conn.Execute(kClaim, {user_id, db::Nullable(department_id), now, id}));
     return changed == 1;
 }
 
 Status SetOwner(db::Connection& conn, std::int64_t id, std::optional<std::int64_t> owner_id,
-                std::optional<std::int64_t> department_id, std::optional<std::int64_t> last_owner_id,
-                std::int64_t now) {
+                std::optional<std::int64_t> department_id,
+                std::optional<std::int64_t> last_owner_id, std::int64_t now) {
     GX_TRY(conn.Execute(kSetOwner, {db::Nullable(owner_id), db::Nullable(department_id),
                                     db::Nullable(last_owner_id), now, id}));
     return {};
 }
 
 Status LogOwnership(db::Connection& conn, std::int64_t customer_id, std::string_view kind,
-                    std::optional<std::int64_t> from, std::optional<std::int64_t> to, std::int64_t by,
-                    const std::optional<std::string>& reason, std::int64_t now) {
-    GX_TRY(conn.Execute(kLogOwnership, {customer_id, std::string(kind), db::Nullable(from), db::Nullable(to),
-                                        by, db::Nullable(reason), now}));
+                    std::optional<std::int64_t> from, std::optional<std::int64_t> to,
+                    std::int64_t by, const std::optional<std::string>& reason, std::int64_t now) {
+    GX_TRY(conn.Execute(kLogOwnership, {customer_id, std::string(kind), db::Nullable(from),
+                                        db::Nullable(to), by, db::Nullable(reason), now}));
     return {};
 }
 
 Result<std::int64_t> HandOver(db::Connection& conn, std::int64_t from, std::int64_t to,
-                              std::optional<std::int64_t> to_department, std::int64_t by, std::int64_t now) {
+                              std::optional<std::int64_t> to_department, std::int64_t by,
+                              std::int64_t now) {
     GX_TRY(conn.Execute(kHandOverLog, {to, by, now, from}));
     return conn.Execute(kHandOver, {to, db::Nullable(to_department), from, now, from});
 }
@@ -210,7 +234,8 @@ Result<db::Rows> History(db::Connection& conn, std::int64_t customer_id) {
     return conn.Query(kHistory, {customer_id});
 }
 
-Result<std::optional<std::string>> LastOwnershipKind(db::Connection& conn, std::int64_t customer_id) {
+Result<std::optional<std::string>> LastOwnershipKind(db::Connection& conn,
+                                                     std::int64_t customer_id) {
     GX_TRY_ASSIGN(auto row, conn.QueryOne(kLastOwnershipKind, {customer_id}));
     if (!row) return std::optional<std::string>();
     return std::optional<std::string>(row->Text(0));
@@ -241,19 +266,21 @@ Result<db::Rows> ByEmail(db::Connection& conn, std::string_view email_norm) {
 }
 
 Result<db::Rows> ByName(db::Connection& conn, std::string_view name_norm) {
-    return conn.Query(std::string(kDuplicateColumns) + std::string(kByNameTail), {std::string(name_norm)});
+    return conn.Query(std::string(kDuplicateColumns) + std::string(kByNameTail),
+                      {std::string(name_norm)});
 }
 
 Result<db::Rows> Contacts(db::Connection& conn, std::int64_t customer_id) {
     return conn.Query(Select(kContactColumns, kContacts), {customer_id});
 }
 
-Result<std::optional<db::Row>> GetContact(db::Connection& conn, std::int64_t customer_id, std::int64_t contact_id) {
+Result<std::optional<db::Row>> GetContact(db::Connection& conn, std::int64_t customer_id,
+                                          std::int64_t contact_id) {
     return conn.QueryOne(Select(kContactColumns, kGetContact), {customer_id, contact_id});
 }
 
-Result<std::int64_t> InsertContact(db::Connection& conn, std::int64_t customer_id, const nlohmann::json& fields,
-                                   std::int64_t now) {
+Result<std::int64_t> InsertContact(db::Connection& conn, std::int64_t customer_id,
+                                   const nlohmann::json& fields, std::int64_t now) {
     db::Params params = ContactParams(fields);
     params.insert(params.begin(), customer_id);
     params.emplace_back(now);
@@ -262,8 +289,9 @@ Result<std::int64_t> InsertContact(db::Connection& conn, std::int64_t customer_i
     return row->Int(0);
 }
 
-Result<bool> UpdateContact(db::Connection& conn, std::int64_t contact_id, const nlohmann::json& fields,
-                           std::int64_t expected_version, std::int64_t now) {
+Result<bool> UpdateContact(db::Connection& conn, std::int64_t contact_id,
+                           const nlohmann::json& fields, std::int64_t expected_version,
+                           std::int64_t now) {
     db::Params params = ContactParams(fields);
     params.emplace_back(now);
     params.emplace_back(contact_id);
@@ -277,25 +305,49 @@ Status DeleteContact(db::Connection& conn, std::int64_t contact_id, std::int64_t
     return {};
 }
 
-Status ClearPrimary(db::Connection& conn, std::int64_t customer_id, std::int64_t except_contact_id) {
+Status ClearPrimary(db::Connection& conn, std::int64_t customer_id,
+                    std::int64_t except_contact_id) {
     GX_TRY(conn.Execute(kClearPrimary, {customer_id, except_contact_id}));
     return {};
 }
 
-Result<db::Rows> Followups(db::Connection& conn, std::int64_t customer_id, std::int64_t limit, std::int64_t offset) {
-    return conn.Query(Select(kFollowupColumns, kFollowups), {customer_id, limit, offset});
+Result<db::Rows> Followups(db::Connection& conn, std::int64_t customer_id,
+                           const FollowupQuery& query) {
+    // The sort column comes from FollowupListSpec's allow-list, never from the client verbatim.
+    const std::string column = query.sort_created ? "f.created_at" : "f.contacted_at";
+    const std::string direction = query.descending ? " DESC" : " ASC";
+    std::string sql = Select(kFollowupColumns, kFollowupsFrom);
+    db::Params params{customer_id};
+    if (query.kind) {
+        sql += " AND f.kind = ?";
+        params.emplace_back(*query.kind);
+    }
+    sql += " ORDER BY " + column + direction + ", f.id" + direction + " LIMIT ? OFFSET ?";
+    params.emplace_back(query.limit);
+    params.emplace_back(query.offset);
+    return conn.Query(sql, params);
 }
 
-Result<std::int64_t> CountFollowups(db::Connection& conn, std::int64_t customer_id) {
-    GX_TRY_ASSIGN(auto row, conn.QueryOne(kCountFollowups, {customer_id}));
+Result<std::int64_t> CountFollowups(db::Connection& conn, std::int64_t customer_id,
+                                    const std::optional<std::string>& kind) {
+    std::string sql(kCountFollowups);
+    db::Params params{customer_id};
+    if (kind) {
+        sql += " AND f.kind = ?";
+        params.emplace_back(*kind);
+    }
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(sql, params));
     return row->Int(0);
 }
 
-Result<std::int64_t> InsertFollowup(db::Connection& conn, std::int64_t customer_id, std::int64_t user_id,
-                                    std::string_view kind, std::string_view content, std::int64_t contacted_at,
+Result<std::int64_t> InsertFollowup(db::Connection& conn, std::int64_t customer_id,
+                                    std::int64_t user_id, std::string_view kind,
+                                    std::string_view content, std::int64_t contacted_at,
                                     std::optional<std::int64_t> next_contact_at, std::int64_t now) {
-    GX_TRY_ASSIGN(auto row, conn.QueryOne(kInsertFollowup, {customer_id, user_id, std::string(kind), std::string(content),
-                                                            contacted_at, db::Nullable(next_contact_at), now, now}));
+    GX_TRY_ASSIGN(auto row,
+                  conn.QueryOne(kInsertFollowup,
+                                {customer_id, user_id, std::string(kind), std::string(content),
+                                 contacted_at, db::Nullable(next_contact_at), now, now}));
     return row->Int(0);
 }
 
@@ -306,7 +358,8 @@ Result<std::optional<db::Row>> GetFollowup(db::Connection& conn, std::int64_t id
 Status TouchContactTimes(db::Connection& conn, std::int64_t customer_id, std::int64_t contacted_at,
                          std::optional<std::int64_t> next_contact_at, std::int64_t now) {
     GX_TRY(conn.Execute(kTouchLastContact, {contacted_at, now, customer_id, contacted_at}));
-    if (next_contact_at) GX_TRY(conn.Execute(kTouchNextContact, {*next_contact_at, now, customer_id}));
+    if (next_contact_at)
+        GX_TRY(conn.Execute(kTouchNextContact, {*next_contact_at, now, customer_id}));
     return {};
 }
 

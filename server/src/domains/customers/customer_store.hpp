@@ -36,18 +36,20 @@ Status SetDeleted(db::Connection& conn, std::int64_t id, std::optional<std::int6
 Result<bool> ClaimIfInPool(db::Connection& conn, std::int64_t id, std::int64_t user_id,
                            std::optional<std::int64_t> department_id, std::int64_t now);
 Status SetOwner(db::Connection& conn, std::int64_t id, std::optional<std::int64_t> owner_id,
-                std::optional<std::int64_t> department_id, std::optional<std::int64_t> last_owner_id,
-                std::int64_t now);
+                std::optional<std::int64_t> department_id,
+                std::optional<std::int64_t> last_owner_id, std::int64_t now);
 Status LogOwnership(db::Connection& conn, std::int64_t customer_id, std::string_view kind,
                     std::optional<std::int64_t> from, std::optional<std::int64_t> to,
                     std::int64_t by, const std::optional<std::string>& reason, std::int64_t now);
-// Moves every live customer of `from` to `to` in one statement; logs each. Returns how many.
+// Moves every customer of `from` (recycle bin included, so a restore cannot hand one back) to `to`
+// in one statement; logs each. Returns how many.
 Result<std::int64_t> HandOver(db::Connection& conn, std::int64_t from, std::int64_t to,
                               std::optional<std::int64_t> to_department, std::int64_t by,
                               std::int64_t now);
 Result<db::Rows> History(db::Connection& conn, std::int64_t customer_id);
 // The kind ("create", "claim", ...) of the customer's latest ownership change; nullopt when none.
-Result<std::optional<std::string>> LastOwnershipKind(db::Connection& conn, std::int64_t customer_id);
+Result<std::optional<std::string>> LastOwnershipKind(db::Connection& conn,
+                                                     std::int64_t customer_id);
 nlohmann::json HistoryJson(const db::Row& row);
 
 // Duplicate candidates (live customers only): id, name, owner_id, owner name, last_owner_id.
@@ -57,18 +59,31 @@ Result<db::Rows> ByName(db::Connection& conn, std::string_view name_norm);
 
 // Contacts
 Result<db::Rows> Contacts(db::Connection& conn, std::int64_t customer_id);
-Result<std::optional<db::Row>> GetContact(db::Connection& conn, std::int64_t customer_id, std::int64_t contact_id);
-Result<std::int64_t> InsertContact(db::Connection& conn, std::int64_t customer_id, const nlohmann::json& fields, std::int64_t now);
-Result<bool> UpdateContact(db::Connection& conn, std::int64_t contact_id, const nlohmann::json& fields,
-                           std::int64_t expected_version, std::int64_t now);
+Result<std::optional<db::Row>> GetContact(db::Connection& conn, std::int64_t customer_id,
+                                          std::int64_t contact_id);
+Result<std::int64_t> InsertContact(db::Connection& conn, std::int64_t customer_id,
+                                   const nlohmann::json& fields, std::int64_t now);
+Result<bool> UpdateContact(db::Connection& conn, std::int64_t contact_id,
+                           const nlohmann::json& fields, std::int64_t expected_version,
+                           std::int64_t now);
 Status DeleteContact(db::Connection& conn, std::int64_t contact_id, std::int64_t now);
 Status ClearPrimary(db::Connection& conn, std::int64_t customer_id, std::int64_t except_contact_id);
 
 // Follow-ups
-Result<db::Rows> Followups(db::Connection& conn, std::int64_t customer_id, std::int64_t limit, std::int64_t offset);
-Result<std::int64_t> CountFollowups(db::Connection& conn, std::int64_t customer_id);
-Result<std::int64_t> InsertFollowup(db::Connection& conn, std::int64_t customer_id, std::int64_t user_id,
-                                    std::string_view kind, std::string_view content, std::int64_t contacted_at,
+struct FollowupQuery {
+    std::optional<std::string> kind;
+    bool sort_created = false;  // by created_at instead of contacted_at
+    bool descending = true;
+    std::int64_t limit = 50;
+    std::int64_t offset = 0;
+};
+Result<db::Rows> Followups(db::Connection& conn, std::int64_t customer_id,
+                           const FollowupQuery& query);
+Result<std::int64_t> CountFollowups(db::Connection& conn, std::int64_t customer_id,
+                                    const std::optional<std::string>& kind);
+Result<std::int64_t> InsertFollowup(db::Connection& conn, std::int64_t customer_id,
+                                    std::int64_t user_id, std::string_view kind,
+                                    std::string_view content, std::int64_t contacted_at,
                                     std::optional<std::int64_t> next_contact_at, std::int64_t now);
 Result<std::optional<db::Row>> GetFollowup(db::Connection& conn, std::int64_t id);
 // last_contact_at becomes the later of its value and `contacted_at`; next_contact_at is replaced

@@ -11,7 +11,8 @@ namespace {
 
 constexpr std::string_view kSources =
     "SELECT name, phone, phone_norm, email FROM customers WHERE id = ? "
-    "UNION ALL SELECT name, phone, phone_norm, email FROM contacts WHERE customer_id = ? AND deleted_at IS NULL";
+    "UNION ALL SELECT name, phone, phone_norm, email FROM contacts WHERE customer_id = ? AND "
+    "deleted_at IS NULL";
 constexpr std::string_view kDeleteGrams = "DELETE FROM customer_search WHERE customer_id = ?";
 constexpr std::string_view kSetSearchText = "UPDATE customers SET search_text = ? WHERE id = ?";
 constexpr size_t kInsertBatch = 64;
@@ -77,7 +78,8 @@ access::Predicate Matches(db::Backend backend, std::string_view q) {
         ++words;
         const auto points = text::CodePoints(word);
         if (points.size() == 1) {
-            clauses.push_back("c.id IN (SELECT customer_id FROM customer_search WHERE gram >= ? AND gram <= ?)");
+            clauses.push_back(
+                "c.id IN (SELECT customer_id FROM customer_search WHERE gram >= ? AND gram <= ?)");
             out.params.emplace_back(word);
             out.params.emplace_back(word + std::string(kMaxCodePoint));
         } else if (points.size() == 2) {
@@ -88,18 +90,21 @@ access::Predicate Matches(db::Backend backend, std::string_view q) {
             out.params.emplace_back("%" + EscapeLike(word) + "%");
         } else {
             std::vector<std::string> bigrams;
-            for (size_t i = 0; i + 1 < points.size(); ++i) bigrams.push_back(std::string(points[i]) + std::string(points[i + 1]));
+            for (size_t i = 0; i + 1 < points.size(); ++i)
+                bigrams.push_back(std::string(points[i]) + std::string(points[i + 1]));
             std::sort(bigrams.begin(), bigrams.end());
             bigrams.erase(std::unique(bigrams.begin(), bigrams.end()), bigrams.end());
-            clauses.push_back("c.id IN (SELECT customer_id FROM customer_search WHERE gram IN (" +
-                              db::Placeholders(bigrams.size()) + ") GROUP BY customer_id HAVING COUNT(*) = " +
-                              std::to_string(bigrams.size()) + ") AND c.search_text LIKE ? ESCAPE '\\'");
+            clauses.push_back(
+                "c.id IN (SELECT customer_id FROM customer_search WHERE gram IN (" +
+                db::Placeholders(bigrams.size()) + ") GROUP BY customer_id HAVING COUNT(*) = " +
+                std::to_string(bigrams.size()) + ") AND c.search_text LIKE ? ESCAPE '\\'");
             for (auto& b : bigrams) out.params.emplace_back(std::move(b));
             out.params.emplace_back("%" + EscapeLike(word) + "%");
         }
     }
     if (clauses.empty()) return {"1 = 1", {}};
-    for (size_t i = 0; i < clauses.size(); ++i) out.sql += (i == 0 ? "(" : " AND (") + clauses[i] + ")";
+    for (size_t i = 0; i < clauses.size(); ++i)
+        out.sql += (i == 0 ? "(" : " AND (") + clauses[i] + ")";
     return out;
 }
 
