@@ -179,7 +179,8 @@ TEST_P(CustomersTest, FollowUpUpdatesLastAndNextContact) {
     Reply oldest = Call("GET", path + "/followups?sort=contacted_at", nullptr, alice_.token);
     EXPECT_EQ(oldest.body["items"][0]["content"], "补录上周拜访");
     EXPECT_EQ(Call("GET", path + "/followups?kind=fax", nullptr, alice_.token).status, 400);
-    EXPECT_EQ(Call("GET", path + "/followups?sort=content", nullptr, alice_.token).code(), "unknown_sort");
+    EXPECT_EQ(Call("GET", path + "/followups?sort=content", nullptr, alice_.token).code(),
+              "unknown_sort");
     Reply bad =
         Call("POST", path + "/followups", {{"kind", "fax"}, {"content", "x"}}, alice_.token);
     EXPECT_EQ(bad.status, 422);
