@@ -462,19 +462,21 @@ test('an expired session returns to login, then to the same page', async () => {
   await page.goto(`${ctx.server.base}/pool`)
   await page.locator('.meta-list[aria-busy="false"]').waitFor()
   await context.clearCookies()
-  await page.getByTestId('pool-search').fill('翡鹭')
+  // The next request finds the session gone: here, opening the customers page from the menu.
+  await page.locator('.side-menu .el-menu-item', { hasText: '客户' }).click()
   await page.waitForURL(/\/login\?/)
   const url = new URL(page.url())
   expect(url.searchParams.get('expired') === '1', 'no expiry notice')
   expect(
-    url.searchParams.get('redirect')?.startsWith('/pool'),
+    url.searchParams.get('redirect') === '/customers',
     `redirect is ${url.searchParams.get('redirect')}`,
   )
   await page.locator('.el-alert--warning', { hasText: '登录已过期' }).waitFor()
   await page.getByTestId('login-username').fill(ctx.salesA.username)
   await page.getByTestId('login-password').fill(SALES_PASSWORD)
   await page.getByTestId('login-submit').click()
-  await page.waitForURL(/\/pool/)
+  await page.waitForURL(/\/customers$/)
+  await page.locator('h1', { hasText: '客户' }).waitFor()
   await closeBrowser(session)
 })
 
@@ -522,6 +524,27 @@ test('administration: add and move a department, hand over all customers of a us
   await page.locator('.el-message--success', { hasText: '已交接' }).waitFor()
   const customer = await api.call('GET', `/customers/${ctx.customerId}`)
   expect(customer.owner_id === ctx.salesB.id, `customer owner is ${customer.owner_id}, not B`)
+})
+
+test('delete a customer to the recycle bin and restore it', async () => {
+  const { page } = ctx.admin
+  const api = ctx.api
+  const name = `回收测试${unique}有限公司`
+  const created = await api.call('POST', '/customers', {
+    name,
+    phone: `1355${String(Date.now()).slice(-7)}`,
+  })
+  await page.goto(`${ctx.server.base}/customers/${created.id}`)
+  await page.getByTestId('customer-title').filter({ hasText: name }).waitFor()
+  await page.getByTestId('customer-delete').click()
+  await page.locator('.el-message-box:visible').getByRole('button', { name: '删除' }).click()
+  await page.waitForURL(/\/customers(\?|$)/)
+  await page.goto(`${ctx.server.base}/customers/recycle-bin`)
+  const row = page.locator('.meta-table .el-table__body-wrapper tr', { hasText: name })
+  await row.getByRole('button', { name: '恢复' }).click()
+  await row.waitFor({ state: 'detached' })
+  const restored = await api.call('GET', `/customers/${created.id}`)
+  expect(restored.name === name, 'the customer did not come back')
 })
 
 test('the server serves the UI with the right caching and falls back to index.html', async () => {
