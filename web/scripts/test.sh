@@ -68,11 +68,28 @@ parallel "lint:npm run --silent lint" "format:npm run --silent format:check" \
   "type-check:npm run --silent typecheck" "build:npm run --silent build"
 step "vitest" npx vitest run --reporter=default --reporter=json --outputFile="$RESULTS/vitest.json"
 
+# The e2e suite drives Debian's Chromium; Chinese needs the CJK fonts. Install them when missing (as root).
+ensure_browser() {
+  local missing=()
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+  ((${#missing[@]} == 0)) && return 0
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "==> installing ${missing[*]}"
+    apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "missing: ${missing[*]} (apt-get install -y ${missing[*]})"
+    return 1
+  fi
+}
+
 e2e_missing=0
 if [[ " ${failed_steps[*]} " == *" build "* ]]; then
   echo "==> e2e skipped: the build failed"
   e2e_missing=1
 elif [[ -x "$GUANXI_BIN" ]]; then
+  step "browser" ensure_browser
   step "e2e" node e2e/run.mjs
 elif [[ "${GUANXI_SKIP_E2E:-0}" == "1" ]]; then
   echo "==> e2e SKIPPED: no server binary at $GUANXI_BIN (GUANXI_SKIP_E2E=1)"
