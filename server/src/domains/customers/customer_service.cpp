@@ -84,7 +84,7 @@ std::string OrderBy(const std::vector<http::SortKey>& sort) {
 }
 
 // The WHERE of a customer list, count or export: the gate, then the filters, then the search.
-Result<db::Where> ListWhere(const Gate& gate, const http::ListQuery& query, db::Backend backend,
+Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::ListQuery& query,
                             bool pool_only) {
     db::Where where;
     access::Predicate visible = gate.CustomerVisible("c");
@@ -133,7 +133,7 @@ Result<db::Where> ListWhere(const Gate& gate, const http::ListQuery& query, db::
         }
     }
     if (query.q) {
-        access::Predicate match = search::Matches(backend, *query.q);
+        GX_TRY_ASSIGN(access::Predicate match, search::Matches(conn, *query.q));
         where.Add(match.sql, std::move(match.params));
     }
     return where;
@@ -268,14 +268,18 @@ Result<nlohmann::json> CustomerService::List(const Principal& caller, const http
                                              bool pool_only) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
-    GX_TRY_ASSIGN(db::Where where, ListWhere(gate, query, db_.backend(), pool_only));
+    GX_TRY_ASSIGN(db::Where where, ListWhere(*conn, gate, query, pool_only));
     db::Params params = where.params();
     GX_TRY_ASSIGN(auto count,
                   conn->QueryOne("SELECT COUNT(*) FROM customers c" + where.Sql(), params));
     params.emplace_back(query.page_size);
     params.emplace_back(query.Offset());
+    // Ids first: the page's 50 ids come from the indexes alone; only those rows are then read and
+    // joined (docs/PERFORMANCE.md: 53 → 14 ms for a salesperson's page at 100k customers).
+    const std::string order = OrderBy(query.sort);
     const std::string sql = "SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) +
-                            where.Sql() + OrderBy(query.sort) + " LIMIT ? OFFSET ?";
+                            " WHERE c.id IN (SELECT c.id FROM customers c" + where.Sql() + order +
+                            " LIMIT ? OFFSET ?)" + order;
     json items = json::array();
     GX_TRY(conn->ForEach(sql, params, [&](const db::Row& row) {
         items.push_back(CustomerJson(row));
@@ -288,7 +292,7 @@ Result<nlohmann::json> CustomerService::Counts(const Principal& caller,
                                                const http::ListQuery& query) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
-    GX_TRY_ASSIGN(db::Where where, ListWhere(gate, query, db_.backend(), false));
+    GX_TRY_ASSIGN(db::Where where, ListWhere(*conn, gate, query, false));
     GX_TRY_ASSIGN(db::Rows rows,
                   conn->Query("SELECT c.category, COUNT(*) FROM customers c" + where.Sql() +
                                   " GROUP BY c.category ORDER BY c.category",
@@ -649,7 +653,7 @@ Result<ExportFile> CustomerService::Export(const Principal& caller, const http::
     {
         GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
         GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
-        GX_TRY_ASSIGN(db::Where where, ListWhere(gate, query, db_.backend(), false));
+        GX_TRY_ASSIGN(db::Where where, ListWhere(*conn, gate, query, false));
         const std::string sql = "SELECT " + std::string(kCustomerColumns) +
                                 std::string(kCustomerFrom) + where.Sql() + OrderBy(query.sort);
         auto writer = ExportWriter::Create(format);

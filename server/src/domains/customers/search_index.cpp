@@ -16,6 +16,8 @@ constexpr std::string_view kSources =
 constexpr std::string_view kDeleteGrams = "DELETE FROM customer_search WHERE customer_id = ?";
 constexpr std::string_view kSetSearchText = "UPDATE customers SET search_text = ? WHERE id = ?";
 constexpr size_t kInsertBatch = 64;
+constexpr std::string_view kGramCounts =
+    "SELECT gram, COUNT(*) FROM customer_search WHERE gram IN ";
 // The largest code point: a gram starting with X lies in [X, X + U+10FFFF].
 constexpr std::string_view kMaxCodePoint = "\xF4\x8F\xBF\xBF";
 
@@ -63,7 +65,8 @@ Status Reindex(db::Connection& conn, std::int64_t customer_id) {
     return {};
 }
 
-access::Predicate Matches(db::Backend backend, std::string_view q) {
+Result<access::Predicate> Matches(db::Connection& conn, std::string_view q) {
+    const db::Backend backend = conn.backend();
     access::Predicate out;
     std::vector<std::string> clauses;
     size_t words = 0;
@@ -90,19 +93,30 @@ access::Predicate Matches(db::Backend backend, std::string_view q) {
             out.params.emplace_back("%" + EscapeLike(word) + "%");
         } else {
             std::vector<std::string> bigrams;
-            for (size_t i = 0; i + 1 < points.size(); ++i)
+            for (size_t i = 0; i + 1 < points.size(); ++i) {
                 bigrams.push_back(std::string(points[i]) + std::string(points[i + 1]));
+            }
             std::sort(bigrams.begin(), bigrams.end());
             bigrams.erase(std::unique(bigrams.begin(), bigrams.end()), bigrams.end());
+            db::Params grams(bigrams.begin(), bigrams.end());
+            GX_TRY_ASSIGN(db::Rows counts,
+                          conn.Query(std::string(kGramCounts) + "(" +
+                                         db::Placeholders(bigrams.size()) + ") GROUP BY gram",
+                                     grams));
+            if (counts.size() < bigrams.size()) {
+                return access::Predicate{"1 = 0", {}};  // a bigram no customer has
+            }
+            const auto rarest = std::min_element(
+                counts.begin(), counts.end(),
+                [](const db::Row& a, const db::Row& b) { return a.Int(1) < b.Int(1); });
             clauses.push_back(
-                "c.id IN (SELECT customer_id FROM customer_search WHERE gram IN (" +
-                db::Placeholders(bigrams.size()) + ") GROUP BY customer_id HAVING COUNT(*) = " +
-                std::to_string(bigrams.size()) + ") AND c.search_text LIKE ? ESCAPE '\\'");
-            for (auto& b : bigrams) out.params.emplace_back(std::move(b));
+                "c.id IN (SELECT customer_id FROM customer_search WHERE gram = ?) AND "
+                "c.search_text LIKE ? ESCAPE '\\'");
+            out.params.emplace_back(rarest->Text(0));
             out.params.emplace_back("%" + EscapeLike(word) + "%");
         }
     }
-    if (clauses.empty()) return {"1 = 1", {}};
+    if (clauses.empty()) return access::Predicate{"1 = 1", {}};
     for (size_t i = 0; i < clauses.size(); ++i)
         out.sql += (i == 0 ? "(" : " AND (") + clauses[i] + ")";
     return out;
