@@ -16,8 +16,6 @@ constexpr std::string_view kSources =
 constexpr std::string_view kDeleteGrams = "DELETE FROM customer_search WHERE customer_id = ?";
 constexpr std::string_view kSetSearchText = "UPDATE customers SET search_text = ? WHERE id = ?";
 constexpr size_t kInsertBatch = 64;
-constexpr std::string_view kGramCounts =
-    "SELECT gram, COUNT(*) FROM customer_search WHERE gram IN ";
 // The largest code point: a gram starting with X lies in [X, X + U+10FFFF].
 constexpr std::string_view kMaxCodePoint = "\xF4\x8F\xBF\xBF";
 
@@ -92,27 +90,18 @@ Result<access::Predicate> Matches(db::Connection& conn, std::string_view q) {
             clauses.push_back("c.search_text LIKE ? ESCAPE '\\'");
             out.params.emplace_back("%" + EscapeLike(word) + "%");
         } else {
-            std::vector<std::string> bigrams;
-            for (size_t i = 0; i + 1 < points.size(); ++i) {
-                bigrams.push_back(std::string(points[i]) + std::string(points[i + 1]));
+            // The FTS5 trigram index finds the candidates (a phrase query: the word's characters
+            // in order); LIKE keeps the match exact across the '\n' that separates the values.
+            std::string phrase = "\"";
+            for (char c : word) {
+                if (c == '"') phrase.push_back('"');
+                phrase.push_back(c);
             }
-            std::sort(bigrams.begin(), bigrams.end());
-            bigrams.erase(std::unique(bigrams.begin(), bigrams.end()), bigrams.end());
-            db::Params grams(bigrams.begin(), bigrams.end());
-            GX_TRY_ASSIGN(db::Rows counts,
-                          conn.Query(std::string(kGramCounts) + "(" +
-                                         db::Placeholders(bigrams.size()) + ") GROUP BY gram",
-                                     grams));
-            if (counts.size() < bigrams.size()) {
-                return access::Predicate{"1 = 0", {}};  // a bigram no customer has
-            }
-            const auto rarest = std::min_element(
-                counts.begin(), counts.end(),
-                [](const db::Row& a, const db::Row& b) { return a.Int(1) < b.Int(1); });
+            phrase.push_back('"');
             clauses.push_back(
-                "c.id IN (SELECT customer_id FROM customer_search WHERE gram = ?) AND "
+                "c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?) AND "
                 "c.search_text LIKE ? ESCAPE '\\'");
-            out.params.emplace_back(rarest->Text(0));
+            out.params.emplace_back(std::move(phrase));
             out.params.emplace_back("%" + EscapeLike(word) + "%");
         }
     }
