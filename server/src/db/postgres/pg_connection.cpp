@@ -91,8 +91,7 @@ Error PgConnection::ErrorFromResult(PGresult* result, std::string_view sql) cons
 }
 
 Result<PGresult*> PgConnection::Run(std::string_view sql, const Params& params) {
-    const std::string key(sql);
-    auto it = statement_names_.find(key);
+    auto it = statement_names_.find(sql);
     if (it == statement_names_.end()) {
         std::string name = "s" + std::to_string(statement_names_.size() + 1);
         ResultPtr prepared(
@@ -100,7 +99,7 @@ Result<PGresult*> PgConnection::Run(std::string_view sql, const Params& params) 
         if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
             return ErrorFromResult(prepared.get(), sql);
         }
-        it = statement_names_.emplace(key, std::move(name)).first;
+        it = statement_names_.emplace(std::string(sql), std::move(name)).first;
     }
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);

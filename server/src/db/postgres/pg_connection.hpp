@@ -4,7 +4,7 @@
 
 #include <libpq-fe.h>
 
-#include <unordered_map>
+#include <map>
 
 namespace guanxi::db {
 
@@ -30,7 +30,8 @@ class PgConnection final : public Connection {
     Error ErrorFromResult(PGresult* result, std::string_view sql) const;
 
     PGconn* handle_;
-    std::unordered_map<std::string, std::string> statement_names_;
+    // Keyed by the SQL text; std::less<> finds a string_view without copying it.
+    std::map<std::string, std::string, std::less<>> statement_names_;
 };
 
 }  // namespace guanxi::db

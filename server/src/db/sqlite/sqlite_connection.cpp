@@ -84,7 +84,7 @@ Error SqliteConnection::ErrorFromSqlite(int rc, std::string_view sql) const {
 
 Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql, const Params& params) {
     sqlite3_stmt* stmt = nullptr;
-    auto it = statements_.find(std::string(sql));
+    auto it = statements_.find(sql);
     if (it != statements_.end()) {
         stmt = it->second;
     } else {

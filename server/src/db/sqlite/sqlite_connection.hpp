@@ -4,7 +4,7 @@
 
 #include <sqlite3.h>
 
-#include <unordered_map>
+#include <map>
 
 namespace guanxi::db {
 
@@ -28,7 +28,8 @@ class SqliteConnection final : public Connection {
     Error ErrorFromSqlite(int rc, std::string_view sql) const;
 
     sqlite3* handle_;
-    std::unordered_map<std::string, sqlite3_stmt*> statements_;
+    // Keyed by the SQL text; std::less<> finds a string_view without copying it.
+    std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
 };
 
 }  // namespace guanxi::db
