@@ -1,0 +1,123 @@
+// The command line as an operator uses it: first start creates admin (generated password printed
+// once), `user create`, `demo-data`, `job run` — each checked through the API afterwards.
+
+#include "api_test_support.hpp"
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <regex>
+
+namespace guanxi::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CommandResult {
+    int status = -1;
+    std::string output;
+};
+
+CommandResult RunGuanxi(const std::string& args, const std::string& env = "") {
+    CommandResult result;
+    const std::string command = env + " " + GUANXI_BINARY + " " + args + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) return result;
+    std::array<char, 4096> buffer{};
+    size_t n;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+    const int status = pclose(pipe);
+    result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+class CliTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("guanxi_cli_" + std::to_string(getpid()));
+        fs::remove_all(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    // Logs in through an App on the same database, as the server would.
+    int LoginStatus(const std::string& username, const std::string& password) {
+        AppOptions options;
+        options.database_url = "sqlite:" + (dir_ / "guanxi.db").string();
+        options.pool_size = 2;
+        auto app = App::Create(options);
+        EXPECT_TRUE(app.ok());
+        if (!app.ok()) return 0;
+        http::Request request;
+        request.method = "POST";
+        request.SetTarget("/api/v1/auth/login");
+        request.body = nlohmann::json{{"username", username}, {"password", password}}.dump();
+        request.remote_ip = "127.0.0.1";
+        return (*app)->router().Dispatch(request).status;
+    }
+
+    std::string DataFlag() const { return "--data " + dir_.string() + " --log-level warn"; }
+
+    fs::path dir_;
+};
+
+TEST_F(CliTest, FirstStartPrintsAGeneratedAdminPasswordOnce) {
+    CommandResult first = RunGuanxi("migrate " + DataFlag(), "env -u GUANXI_ADMIN_PASSWORD");
+    ASSERT_EQ(first.status, 0) << first.output;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(first.output, m, std::regex("Created user 'admin' with password: (\\S+)")))
+        << first.output;
+    const std::string password = m[1];
+    EXPECT_GE(password.size(), 12u);
+    CommandResult second = RunGuanxi("migrate " + DataFlag(), "env -u GUANXI_ADMIN_PASSWORD");
+    ASSERT_EQ(second.status, 0);
+    EXPECT_EQ(second.output.find("password"), std::string::npos) << "shown only once";
+    EXPECT_EQ(LoginStatus("admin", password), 200);
+    EXPECT_EQ(LoginStatus("admin", "wrong-password"), 401);
+}
+
+TEST_F(CliTest, UserCreateMakesAUserWhoCanLogIn) {
+    CommandResult created = RunGuanxi("user create " + DataFlag() +
+                                      " --username wang.wu --display-name 王五 --password secret-123 --role sales");
+    ASSERT_EQ(created.status, 0) << created.output;
+    EXPECT_NE(created.output.find("Created user wang.wu"), std::string::npos);
+    EXPECT_EQ(LoginStatus("wang.wu", "secret-123"), 200);
+    CommandResult duplicate = RunGuanxi("user create " + DataFlag() + " --username wang.wu --password secret-123");
+    EXPECT_NE(duplicate.status, 0);
+    CommandResult bad_role = RunGuanxi("user create " + DataFlag() + " --username li.si --password secret-123 --role boss");
+    EXPECT_NE(bad_role.status, 0);
+    EXPECT_NE(bad_role.output.find("no role named boss"), std::string::npos);
+}
+
+TEST_F(CliTest, DemoDataFillsTheDatabaseWithUsersWhoCanLogIn) {
+    CommandResult demo = RunGuanxi("demo-data " + DataFlag() + " --customers 300 --seed 7", "GUANXI_ADMIN_PASSWORD=admin-password");
+    ASSERT_EQ(demo.status, 0) << demo.output;
+    EXPECT_NE(demo.output.find("300 customers"), std::string::npos) << demo.output;
+    EXPECT_EQ(LoginStatus("zhang.wei", "demo1234"), 200);
+    AppOptions options;
+    options.database_url = "sqlite:" + (dir_ / "guanxi.db").string();
+    auto app = App::Create(options);
+    ASSERT_TRUE(app.ok());
+    auto conn = (*app)->db().Acquire();
+    auto counts = (*conn)->QueryOne(
+        "SELECT COUNT(*), SUM(CASE WHEN owner_id IS NULL THEN 1 ELSE 0 END), "
+        "(SELECT COUNT(*) FROM contacts), (SELECT COUNT(DISTINCT customer_id) FROM customer_search) FROM customers");
+    ASSERT_TRUE(counts.ok());
+    EXPECT_EQ((*counts)->Int(0), 300);
+    EXPECT_GT((*counts)->Int(1), 0);            // some in the public pool
+    EXPECT_GE((*counts)->Int(2), 300);          // every customer has a contact
+    EXPECT_EQ((*counts)->Int(3), 300);          // and is searchable
+}
+
+TEST_F(CliTest, JobRunRunsAJobNowAndRefusesUnknownOnes) {
+    CommandResult ran = RunGuanxi("job run noop " + DataFlag() + " --payload '{\"x\":1}'", "GUANXI_ADMIN_PASSWORD=admin-password");
+    ASSERT_EQ(ran.status, 0) << ran.output;
+    EXPECT_NE(ran.output.find("Ran 1 job(s): 1 done, 0 failed"), std::string::npos) << ran.output;
+    CommandResult unknown = RunGuanxi("job run no-such-job " + DataFlag());
+    EXPECT_NE(unknown.status, 0);
+    EXPECT_NE(unknown.output.find("no job named no-such-job"), std::string::npos);
+    CommandResult bad_payload = RunGuanxi("job run noop " + DataFlag() + " --payload 'not json'");
+    EXPECT_EQ(bad_payload.status, 2);
+}
+
+}  // namespace
+}  // namespace guanxi::testing
