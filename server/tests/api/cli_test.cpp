@@ -25,14 +25,15 @@ CommandResult RunGuanxi(const std::string& args, const std::string& env = "") {
     if (pipe == nullptr) return result;
     std::array<char, 4096> buffer{};
     size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+        result.output.append(buffer.data(), n);
     const int status = pclose(pipe);
     result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
 }
 
 class CliTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir_ = fs::temp_directory_path() / ("guanxi_cli_" + std::to_string(getpid()));
         fs::remove_all(dir_);
@@ -64,7 +65,8 @@ TEST_F(CliTest, FirstStartPrintsAGeneratedAdminPasswordOnce) {
     CommandResult first = RunGuanxi("migrate " + DataFlag(), "env -u GUANXI_ADMIN_PASSWORD");
     ASSERT_EQ(first.status, 0) << first.output;
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(first.output, m, std::regex("Created user 'admin' with password: (\\S+)")))
+    ASSERT_TRUE(std::regex_search(first.output, m,
+                                  std::regex("Created user 'admin' with password: (\\S+)")))
         << first.output;
     const std::string password = m[1];
     EXPECT_GE(password.size(), 12u);
@@ -76,20 +78,24 @@ TEST_F(CliTest, FirstStartPrintsAGeneratedAdminPasswordOnce) {
 }
 
 TEST_F(CliTest, UserCreateMakesAUserWhoCanLogIn) {
-    CommandResult created = RunGuanxi("user create " + DataFlag() +
-                                      " --username wang.wu --display-name 王五 --password secret-123 --role sales");
+    CommandResult created =
+        RunGuanxi("user create " + DataFlag() +
+                  " --username wang.wu --display-name 王五 --password secret-123 --role sales");
     ASSERT_EQ(created.status, 0) << created.output;
     EXPECT_NE(created.output.find("Created user wang.wu"), std::string::npos);
     EXPECT_EQ(LoginStatus("wang.wu", "secret-123"), 200);
-    CommandResult duplicate = RunGuanxi("user create " + DataFlag() + " --username wang.wu --password secret-123");
+    CommandResult duplicate =
+        RunGuanxi("user create " + DataFlag() + " --username wang.wu --password secret-123");
     EXPECT_NE(duplicate.status, 0);
-    CommandResult bad_role = RunGuanxi("user create " + DataFlag() + " --username li.si --password secret-123 --role boss");
+    CommandResult bad_role = RunGuanxi("user create " + DataFlag() +
+                                       " --username li.si --password secret-123 --role boss");
     EXPECT_NE(bad_role.status, 0);
     EXPECT_NE(bad_role.output.find("no role named boss"), std::string::npos);
 }
 
 TEST_F(CliTest, DemoDataFillsTheDatabaseWithUsersWhoCanLogIn) {
-    CommandResult demo = RunGuanxi("demo-data " + DataFlag() + " --customers 300 --seed 7", "GUANXI_ADMIN_PASSWORD=admin-password");
+    CommandResult demo = RunGuanxi("demo-data " + DataFlag() + " --customers 300 --seed 7",
+                                   "GUANXI_ADMIN_PASSWORD=admin-password");
     ASSERT_EQ(demo.status, 0) << demo.output;
     EXPECT_NE(demo.output.find("300 customers"), std::string::npos) << demo.output;
     EXPECT_EQ(LoginStatus("zhang.wei", "demo1234"), 200);
@@ -100,16 +106,18 @@ TEST_F(CliTest, DemoDataFillsTheDatabaseWithUsersWhoCanLogIn) {
     auto conn = (*app)->db().Acquire();
     auto counts = (*conn)->QueryOne(
         "SELECT COUNT(*), SUM(CASE WHEN owner_id IS NULL THEN 1 ELSE 0 END), "
-        "(SELECT COUNT(*) FROM contacts), (SELECT COUNT(DISTINCT customer_id) FROM customer_search) FROM customers");
+        "(SELECT COUNT(*) FROM contacts), (SELECT COUNT(DISTINCT customer_id) FROM "
+        "customer_search) FROM customers");
     ASSERT_TRUE(counts.ok());
     EXPECT_EQ((*counts)->Int(0), 300);
-    EXPECT_GT((*counts)->Int(1), 0);            // some in the public pool
-    EXPECT_GE((*counts)->Int(2), 300);          // every customer has a contact
-    EXPECT_EQ((*counts)->Int(3), 300);          // and is searchable
+    EXPECT_GT((*counts)->Int(1), 0);    // some in the public pool
+    EXPECT_GE((*counts)->Int(2), 300);  // every customer has a contact
+    EXPECT_EQ((*counts)->Int(3), 300);  // and is searchable
 }
 
 TEST_F(CliTest, JobRunRunsAJobNowAndRefusesUnknownOnes) {
-    CommandResult ran = RunGuanxi("job run noop " + DataFlag() + " --payload '{\"x\":1}'", "GUANXI_ADMIN_PASSWORD=admin-password");
+    CommandResult ran = RunGuanxi("job run noop " + DataFlag() + " --payload '{\"x\":1}'",
+                                  "GUANXI_ADMIN_PASSWORD=admin-password");
     ASSERT_EQ(ran.status, 0) << ran.output;
     EXPECT_NE(ran.output.find("Ran 1 job(s): 1 done, 0 failed"), std::string::npos) << ran.output;
     CommandResult unknown = RunGuanxi("job run no-such-job " + DataFlag());

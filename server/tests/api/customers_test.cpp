@@ -238,6 +238,67 @@ TEST_P(CustomersTest, BadInputIsRejectedWithTheFieldNamedAndChangesNothing) {
     EXPECT_EQ(Call("GET", "/api/v1/customers", nullptr, alice_.token).body["total"], 1);
 }
 
+TEST_P(CustomersTest, FollowUpsCanBeCorrectedDeletedAndRestored) {
+    json c = CreateCustomer(alice_.token, {{"name", "更正测试公司"}});
+    const std::string base = "/api/v1/customers/" + c["id"].dump() + "/followups";
+    Reply created =
+        Call("POST", base,
+             {{"kind", "call"}, {"content", "初次电话"}, {"contacted_at", "2026-11-20T02:00:00Z"}},
+             alice_.token);
+    ASSERT_EQ(created.status, 201);
+    const std::string path = base + "/" + created.body["id"].dump();
+    Reply fixed =
+        Call("PATCH", path, {{"kind", "visit"}, {"content", "其实是上门拜访"}, {"version", 1}},
+             alice_.token);
+    ASSERT_EQ(fixed.status, 200) << fixed.body.dump();
+    EXPECT_EQ(fixed.body["kind"], "visit");
+    EXPECT_EQ(fixed.body["contacted_at"], "2026-11-20T02:00:00Z");
+    EXPECT_EQ(Call("PATCH", path, {{"content", "过期版本"}, {"version", 1}}, alice_.token).code(),
+              "stale_version");
+    EXPECT_EQ(Call("PATCH", path, {{"content", "   "}}, alice_.token).status, 422);
+    EXPECT_EQ(Call("GET", path, nullptr, alice_.token).body["content"], "其实是上门拜访");
+    EXPECT_EQ(Call("DELETE", path, nullptr, alice_.token).status, 204);
+    EXPECT_EQ(Call("GET", path, nullptr, alice_.token).status, 404);
+    EXPECT_EQ(Call("GET", base, nullptr, alice_.token).body["total"], 0);
+    EXPECT_EQ(Call("DELETE", path, nullptr, alice_.token).status, 404);
+    Reply restored = Call("POST", path + "/restore", nullptr, alice_.token);
+    ASSERT_EQ(restored.status, 200) << restored.body.dump();
+    EXPECT_EQ(Call("GET", base, nullptr, alice_.token).body["total"], 1);
+    EXPECT_EQ(Call("POST", path + "/restore", nullptr, alice_.token).status,
+              404);  // not in the bin
+    // Another customer's id in the path does not reach this record.
+    json other = CreateCustomer(alice_.token, {{"name", "别的公司"}});
+    EXPECT_EQ(
+        Call("GET",
+             "/api/v1/customers/" + other["id"].dump() + "/followups/" + created.body["id"].dump(),
+             nullptr, alice_.token)
+            .status,
+        404);
+}
+
+TEST_P(CustomersTest, DeletedContactsComeBackAndAreSearchableAgain) {
+    json c = CreateCustomer(alice_.token, {{"name", "Contact Restore Ltd."}});
+    const std::string base = "/api/v1/customers/" + c["id"].dump() + "/contacts";
+    Reply created = Call("POST", base, {{"name", "欧阳修"}}, alice_.token);
+    ASSERT_EQ(created.status, 201);
+    const std::string path = base + "/" + created.body["id"].dump();
+    EXPECT_EQ(Call("GET", path, nullptr, alice_.token).body["name"], "欧阳修");
+    // %E6%AC%A7%E9%98%B3 = 欧阳
+    EXPECT_EQ(
+        Call("GET", "/api/v1/customers?q=%E6%AC%A7%E9%98%B3", nullptr, alice_.token).body["total"],
+        1);
+    ASSERT_EQ(Call("DELETE", path, nullptr, alice_.token).status, 204);
+    EXPECT_EQ(Call("GET", path, nullptr, alice_.token).status, 404);
+    EXPECT_EQ(
+        Call("GET", "/api/v1/customers?q=%E6%AC%A7%E9%98%B3", nullptr, alice_.token).body["total"],
+        0);
+    Reply restored = Call("POST", path + "/restore", nullptr, alice_.token);
+    ASSERT_EQ(restored.status, 200) << restored.body.dump();
+    EXPECT_EQ(
+        Call("GET", "/api/v1/customers?q=%E6%AC%A7%E9%98%B3", nullptr, alice_.token).body["total"],
+        1);
+}
+
 GUANXI_API_TEST_SUITE(CustomersTest);
 
 }  // namespace

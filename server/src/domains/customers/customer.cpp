@@ -120,37 +120,41 @@ nlohmann::json CustomerJson(const db::Row& r) {
 
 const std::string_view kContactColumns =
     "k.id, k.customer_id, k.name, k.title, k.phone, k.email, k.is_primary, k.created_at, "
-    "k.updated_at, k.version";
+    "k.updated_at, k.version, k.deleted_at";
 
 nlohmann::json ContactJson(const db::Row& r) {
-    return {{"id", r.Int(0)},
-            {"customer_id", r.Int(1)},
-            {"name", r.Text(2)},
-            {"title", db::JsonText(r, 3)},
-            {"phone", db::JsonText(r, 4)},
-            {"email", db::JsonText(r, 5)},
-            {"primary", r.Bool(6)},
-            {"created_at", FormatRfc3339(r.Int(7))},
-            {"updated_at", FormatRfc3339(r.Int(8))},
-            {"version", r.Int(9)}};
+    nlohmann::json j = {{"id", r.Int(0)},
+                        {"customer_id", r.Int(1)},
+                        {"name", r.Text(2)},
+                        {"title", db::JsonText(r, 3)},
+                        {"phone", db::JsonText(r, 4)},
+                        {"email", db::JsonText(r, 5)},
+                        {"primary", r.Bool(6)},
+                        {"created_at", FormatRfc3339(r.Int(7))},
+                        {"updated_at", FormatRfc3339(r.Int(8))},
+                        {"version", r.Int(9)}};
+    if (!r.IsNull(10)) j["deleted_at"] = FormatRfc3339(r.Int(10));
+    return j;
 }
 
 const std::string_view kFollowupColumns =
     "f.id, f.customer_id, f.user_id, fu.display_name, f.kind, f.content, f.contacted_at, "
-    "f.next_contact_at, f.created_at, f.updated_at, f.version";
+    "f.next_contact_at, f.created_at, f.updated_at, f.version, f.deleted_at";
 
 nlohmann::json FollowupJson(const db::Row& r) {
-    return {{"id", r.Int(0)},
-            {"customer_id", r.Int(1)},
-            {"user_id", r.Int(2)},
-            {"user_name", db::JsonText(r, 3)},
-            {"kind", r.Text(4)},
-            {"content", r.Text(5)},
-            {"contacted_at", FormatRfc3339(r.Int(6))},
-            {"next_contact_at", db::JsonTime(r, 7)},
-            {"created_at", FormatRfc3339(r.Int(8))},
-            {"updated_at", FormatRfc3339(r.Int(9))},
-            {"version", r.Int(10)}};
+    nlohmann::json j = {{"id", r.Int(0)},
+                        {"customer_id", r.Int(1)},
+                        {"user_id", r.Int(2)},
+                        {"user_name", db::JsonText(r, 3)},
+                        {"kind", r.Text(4)},
+                        {"content", r.Text(5)},
+                        {"contacted_at", FormatRfc3339(r.Int(6))},
+                        {"next_contact_at", db::JsonTime(r, 7)},
+                        {"created_at", FormatRfc3339(r.Int(8))},
+                        {"updated_at", FormatRfc3339(r.Int(9))},
+                        {"version", r.Int(10)}};
+    if (!r.IsNull(11)) j["deleted_at"] = FormatRfc3339(r.Int(11));
+    return j;
 }
 
 }  // namespace guanxi::customers

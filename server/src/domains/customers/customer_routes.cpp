@@ -148,6 +148,51 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
                    GX_TRY(service.DeleteContact(ctx.user(), id, contact_id));
                    return Response::NoContent();
                });
+    router.Add("GET", "/api/v1/customers/{id}/contacts/{contact_id}",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(std::int64_t contact_id, ctx.PathId("contact_id"));
+                   GX_TRY_ASSIGN(json contact, service.GetContact(ctx.user(), id, contact_id));
+                   return Ok(contact);
+               });
+    router.Add("POST", "/api/v1/customers/{id}/contacts/{contact_id}/restore",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(std::int64_t contact_id, ctx.PathId("contact_id"));
+                   GX_TRY_ASSIGN(json contact, service.RestoreContact(ctx.user(), id, contact_id));
+                   return Ok(contact);
+               });
+    router.Add("GET", "/api/v1/customers/{id}/followups/{followup_id}",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(std::int64_t followup_id, ctx.PathId("followup_id"));
+                   GX_TRY_ASSIGN(json followup, service.GetFollowup(ctx.user(), id, followup_id));
+                   return Ok(followup);
+               });
+    router.Add("PATCH", "/api/v1/customers/{id}/followups/{followup_id}",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(std::int64_t followup_id, ctx.PathId("followup_id"));
+                   GX_TRY_ASSIGN(json body, ctx.JsonBody());
+                   GX_TRY_ASSIGN(json followup,
+                                 service.UpdateFollowup(ctx.user(), id, followup_id, body));
+                   return Ok(followup);
+               });
+    router.Add("DELETE", "/api/v1/customers/{id}/followups/{followup_id}",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(std::int64_t followup_id, ctx.PathId("followup_id"));
+                   GX_TRY(service.DeleteFollowup(ctx.user(), id, followup_id));
+                   return Response::NoContent();
+               });
+    router.Add("POST", "/api/v1/customers/{id}/followups/{followup_id}/restore",
+               [&service](Context& ctx) -> Result<Response> {
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+                   GX_TRY_ASSIGN(std::int64_t followup_id, ctx.PathId("followup_id"));
+                   GX_TRY_ASSIGN(json followup,
+                                 service.RestoreFollowup(ctx.user(), id, followup_id));
+                   return Ok(followup);
+               });
     router.Add("GET", "/api/v1/customers/{id}/followups",
                [&service](Context& ctx) -> Result<Response> {
                    GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));

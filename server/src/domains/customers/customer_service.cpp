@@ -148,6 +148,21 @@ Result<db::Row> VisibleCustomer(db::Connection& conn, const Gate& gate, std::int
     return std::move(*row);
 }
 
+// A follow-up of a customer the caller may see the follow-ups of, live or (with `deleted`) in the
+// recycle bin; 404 otherwise.
+Result<db::Row> VisibleFollowup(db::Connection& conn, const Gate& gate, std::int64_t customer_id,
+                                std::int64_t followup_id, bool deleted) {
+    GX_TRY_ASSIGN(db::Row customer, VisibleCustomer(conn, gate, customer_id));
+    if (!gate.SeesFollowups(customer.OptInt(kColOwnerId), customer.OptInt(kColLastOwnerId))) {
+        return Error::NotFound("Follow-up");
+    }
+    GX_TRY_ASSIGN(auto row, store::GetFollowup(conn, followup_id));
+    if (!row || row->Int(1) != customer_id || row->IsNull(11) == deleted) {
+        return Error::NotFound("Follow-up");
+    }
+    return std::move(*row);
+}
+
 struct OwnerInfo {
     std::int64_t id;
     std::optional<std::int64_t> department_id;
@@ -754,7 +769,7 @@ Status CustomerService::DeleteContact(const Principal& caller, std::int64_t cust
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
         GX_TRY_ASSIGN(auto current, store::GetContact(conn, customer_id, contact_id));
         if (!current) return Error::NotFound("Contact");
-        GX_TRY(store::DeleteContact(conn, contact_id, NowSeconds()));
+        GX_TRY(store::SetContactDeleted(conn, contact_id, NowSeconds(), NowSeconds()));
         GX_TRY(search::Reindex(conn, customer_id));
         return audit::Record(
             conn, caller,
@@ -821,6 +836,113 @@ Result<nlohmann::json> CustomerService::CreateFollowup(const Principal& caller,
                              {"followup.create", "customer", customer_id, {{"followup_id", id}}}));
         GX_TRY_ASSIGN(auto created, store::GetFollowup(conn, id));
         return FollowupJson(*created);
+    });
+}
+
+Result<nlohmann::json> CustomerService::GetContact(const Principal& caller,
+                                                   std::int64_t customer_id,
+                                                   std::int64_t contact_id) {
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
+    GX_TRY_ASSIGN(db::Row customer, VisibleCustomer(*conn, gate, customer_id));
+    GX_TRY_ASSIGN(auto row, store::GetContact(*conn, customer_id, contact_id));
+    if (!row) return Error::NotFound("Contact");
+    return ContactJson(*row);
+}
+
+Result<nlohmann::json> CustomerService::RestoreContact(const Principal& caller,
+                                                       std::int64_t customer_id,
+                                                       std::int64_t contact_id) {
+    GX_TRY(Require(caller, "customers.edit"));
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(db::Row customer, VisibleCustomer(conn, gate, customer_id));
+        GX_TRY_ASSIGN(auto row, store::GetContactAnyState(conn, customer_id, contact_id));
+        if (!row || row->IsNull(10)) return Error::NotFound("Deleted contact");
+        GX_TRY(store::SetContactDeleted(conn, contact_id, std::nullopt, NowSeconds()));
+        GX_TRY(search::Reindex(conn, customer_id));
+        GX_TRY(audit::Record(
+            conn, caller,
+            {"contact.restore", "customer", customer_id, {{"contact_id", contact_id}}}));
+        GX_TRY_ASSIGN(auto restored, store::GetContact(conn, customer_id, contact_id));
+        return ContactJson(*restored);
+    });
+}
+
+Result<nlohmann::json> CustomerService::GetFollowup(const Principal& caller,
+                                                    std::int64_t customer_id,
+                                                    std::int64_t followup_id) {
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
+    GX_TRY_ASSIGN(db::Row row, VisibleFollowup(*conn, gate, customer_id, followup_id, false));
+    return FollowupJson(row);
+}
+
+Result<nlohmann::json> CustomerService::UpdateFollowup(const Principal& caller,
+                                                       std::int64_t customer_id,
+                                                       std::int64_t followup_id,
+                                                       const nlohmann::json& body) {
+    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(CheckVersionField(body));
+    GX_TRY(ValidateBody(FollowupMeta(), body, false, {"version"}));
+    if (body.contains("content") && body["content"].is_string() &&
+        text::Trim(body["content"].get<std::string>()).empty()) {
+        return Error::Validation("content", "must not be empty");
+    }
+    const auto now = NowSeconds();
+    if (auto t = BodyTime(body, "contacted_at"); t && *t > now + 300) {
+        return Error::Validation("contacted_at", "cannot be in the future");
+    }
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(db::Row row, VisibleFollowup(conn, gate, customer_id, followup_id, false));
+        const std::int64_t version = row.Int(10);
+        if (auto v = OptInt(body, "version"); v && *v != version) return Stale(version);
+        store::FollowupFields fields{row.Text(4), row.Text(5), row.Int(6), row.OptInt(7)};
+        if (body.contains("kind")) fields.kind = body["kind"].get<std::string>();
+        if (body.contains("content")) fields.content = body["content"].get<std::string>();
+        if (body.contains("contacted_at")) {
+            fields.contacted_at = BodyTime(body, "contacted_at").value_or(fields.contacted_at);
+        }
+        if (body.contains("next_contact_at"))
+            fields.next_contact_at = BodyTime(body, "next_contact_at");
+        GX_TRY_ASSIGN(bool updated, store::UpdateFollowup(conn, followup_id, fields, version, now));
+        if (!updated) return Stale(version);
+        GX_TRY(store::TouchContactTimes(conn, customer_id, fields.contacted_at, std::nullopt, now));
+        GX_TRY(audit::Record(
+            conn, caller,
+            {"followup.update", "customer", customer_id, {{"followup_id", followup_id}}}));
+        GX_TRY_ASSIGN(auto changed, store::GetFollowup(conn, followup_id));
+        return FollowupJson(*changed);
+    });
+}
+
+Status CustomerService::DeleteFollowup(const Principal& caller, std::int64_t customer_id,
+                                       std::int64_t followup_id) {
+    GX_TRY(Require(caller, "customers.edit"));
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(db::Row row, VisibleFollowup(conn, gate, customer_id, followup_id, false));
+        GX_TRY(store::SetFollowupDeleted(conn, followup_id, NowSeconds(), NowSeconds()));
+        return audit::Record(
+            conn, caller,
+            {"followup.delete", "customer", customer_id, {{"followup_id", followup_id}}});
+    });
+}
+
+Result<nlohmann::json> CustomerService::RestoreFollowup(const Principal& caller,
+                                                        std::int64_t customer_id,
+                                                        std::int64_t followup_id) {
+    GX_TRY(Require(caller, "customers.edit"));
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+        GX_TRY_ASSIGN(db::Row row, VisibleFollowup(conn, gate, customer_id, followup_id, true));
+        GX_TRY(store::SetFollowupDeleted(conn, followup_id, std::nullopt, NowSeconds()));
+        GX_TRY(audit::Record(
+            conn, caller,
+            {"followup.restore", "customer", customer_id, {{"followup_id", followup_id}}}));
+        GX_TRY_ASSIGN(auto restored, store::GetFollowup(conn, followup_id));
+        return FollowupJson(*restored);
     });
 }
 

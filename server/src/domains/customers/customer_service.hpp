@@ -59,6 +59,22 @@ class CustomerService {
     Status DeleteContact(const Principal& caller, std::int64_t customer_id,
                          std::int64_t contact_id);
 
+    Result<nlohmann::json> GetContact(const Principal& caller, std::int64_t customer_id,
+                                      std::int64_t contact_id);
+    // Brings a deleted contact back from the recycle bin.
+    Result<nlohmann::json> RestoreContact(const Principal& caller, std::int64_t customer_id,
+                                          std::int64_t contact_id);
+
+    Result<nlohmann::json> GetFollowup(const Principal& caller, std::int64_t customer_id,
+                                       std::int64_t followup_id);
+    // 409 stale_version when body.version is not current.
+    Result<nlohmann::json> UpdateFollowup(const Principal& caller, std::int64_t customer_id,
+                                          std::int64_t followup_id, const nlohmann::json& body);
+    Status DeleteFollowup(const Principal& caller, std::int64_t customer_id,
+                          std::int64_t followup_id);
+    Result<nlohmann::json> RestoreFollowup(const Principal& caller, std::int64_t customer_id,
+                                           std::int64_t followup_id);
+
     Result<nlohmann::json> ListFollowups(const Principal& caller, std::int64_t customer_id,
                                          const http::ListQuery& query);
     Result<nlohmann::json> CreateFollowup(const Principal& caller, std::int64_t customer_id,

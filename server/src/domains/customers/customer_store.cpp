@@ -74,8 +74,16 @@ constexpr std::string_view kUpdateContact =
     "UPDATE contacts SET name = ?, title = ?, phone = ?, email = ?, is_primary = ?, phone_norm = "
     "?, "
     "email_norm = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?";
-constexpr std::string_view kDeleteContact =
-    "UPDATE contacts SET deleted_at = ?, version = version + 1 WHERE id = ?";
+constexpr std::string_view kSetContactDeleted =
+    "UPDATE contacts SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?";
+constexpr std::string_view kGetContactAnyState =
+    "FROM contacts k WHERE k.customer_id = ? AND k.id = ?";
+constexpr std::string_view kUpdateFollowup =
+    "UPDATE followups SET kind = ?, content = ?, contacted_at = ?, next_contact_at = ?, updated_at "
+    "= ?, "
+    "version = version + 1 WHERE id = ? AND version = ?";
+constexpr std::string_view kSetFollowupDeleted =
+    "UPDATE followups SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?";
 constexpr std::string_view kClearPrimary =
     "UPDATE contacts SET is_primary = 0 WHERE customer_id = ? AND id <> ? AND is_primary = 1";
 
@@ -300,9 +308,15 @@ Result<bool> UpdateContact(db::Connection& conn, std::int64_t contact_id,
     return changed == 1;
 }
 
-Status DeleteContact(db::Connection& conn, std::int64_t contact_id, std::int64_t now) {
-    GX_TRY(conn.Execute(kDeleteContact, {now, contact_id}));
+Status SetContactDeleted(db::Connection& conn, std::int64_t contact_id,
+                         std::optional<std::int64_t> deleted_at, std::int64_t now) {
+    GX_TRY(conn.Execute(kSetContactDeleted, {db::Nullable(deleted_at), now, contact_id}));
     return {};
+}
+
+Result<std::optional<db::Row>> GetContactAnyState(db::Connection& conn, std::int64_t customer_id,
+                                                  std::int64_t contact_id) {
+    return conn.QueryOne(Select(kContactColumns, kGetContactAnyState), {customer_id, contact_id});
 }
 
 Status ClearPrimary(db::Connection& conn, std::int64_t customer_id,
@@ -353,6 +367,21 @@ Result<std::int64_t> InsertFollowup(db::Connection& conn, std::int64_t customer_
 
 Result<std::optional<db::Row>> GetFollowup(db::Connection& conn, std::int64_t id) {
     return conn.QueryOne(Select(kFollowupColumns, kGetFollowup), {id});
+}
+
+Result<bool> UpdateFollowup(db::Connection& conn, std::int64_t id, const FollowupFields& fields,
+                            std::int64_t expected_version, std::int64_t now) {
+    GX_TRY_ASSIGN(std::int64_t changed,
+                  conn.Execute(kUpdateFollowup,
+                               {fields.kind, fields.content, fields.contacted_at,
+                                db::Nullable(fields.next_contact_at), now, id, expected_version}));
+    return changed == 1;
+}
+
+Status SetFollowupDeleted(db::Connection& conn, std::int64_t id,
+                          std::optional<std::int64_t> deleted_at, std::int64_t now) {
+    GX_TRY(conn.Execute(kSetFollowupDeleted, {db::Nullable(deleted_at), now, id}));
+    return {};
 }
 
 Status TouchContactTimes(db::Connection& conn, std::int64_t customer_id, std::int64_t contacted_at,

@@ -66,7 +66,12 @@ Result<std::int64_t> InsertContact(db::Connection& conn, std::int64_t customer_i
 Result<bool> UpdateContact(db::Connection& conn, std::int64_t contact_id,
                            const nlohmann::json& fields, std::int64_t expected_version,
                            std::int64_t now);
-Status DeleteContact(db::Connection& conn, std::int64_t contact_id, std::int64_t now);
+// Sets or clears deleted_at (the recycle bin).
+Status SetContactDeleted(db::Connection& conn, std::int64_t contact_id,
+                         std::optional<std::int64_t> deleted_at, std::int64_t now);
+// A contact of the customer whether deleted or not.
+Result<std::optional<db::Row>> GetContactAnyState(db::Connection& conn, std::int64_t customer_id,
+                                                  std::int64_t contact_id);
 Status ClearPrimary(db::Connection& conn, std::int64_t customer_id, std::int64_t except_contact_id);
 
 // Follow-ups
@@ -86,6 +91,17 @@ Result<std::int64_t> InsertFollowup(db::Connection& conn, std::int64_t customer_
                                     std::string_view content, std::int64_t contacted_at,
                                     std::optional<std::int64_t> next_contact_at, std::int64_t now);
 Result<std::optional<db::Row>> GetFollowup(db::Connection& conn, std::int64_t id);
+struct FollowupFields {
+    std::string kind;
+    std::string content;
+    std::int64_t contacted_at = 0;
+    std::optional<std::int64_t> next_contact_at;
+};
+// False when `expected_version` is no longer current.
+Result<bool> UpdateFollowup(db::Connection& conn, std::int64_t id, const FollowupFields& fields,
+                            std::int64_t expected_version, std::int64_t now);
+Status SetFollowupDeleted(db::Connection& conn, std::int64_t id,
+                          std::optional<std::int64_t> deleted_at, std::int64_t now);
 // last_contact_at becomes the later of its value and `contacted_at`; next_contact_at is replaced
 // when `next_contact_at` is set.
 Status TouchContactTimes(db::Connection& conn, std::int64_t customer_id, std::int64_t contacted_at,
