@@ -5,7 +5,10 @@
 #   scripts/pg.sh stop
 set -euo pipefail
 
-PGPORT="${GUANXI_PG_PORT:-54329}"
+# Each checkout gets its own cluster and port, so two checkouts on one machine never share one.
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ROOT_HASH=$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)
+PGPORT="${GUANXI_PG_PORT:-$((54000 + ROOT_HASH % 900))}"
 PGDIR="${GUANXI_PG_DIR:-/tmp/guanxi-pg-$PGPORT}"
 BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 [ -x "$BIN/initdb" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 1; }
