@@ -133,7 +133,7 @@ Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::
         }
     }
     if (query.q) {
-        GX_TRY_ASSIGN(access::Predicate match, search::Matches(conn, *query.q));
+        access::Predicate match = search::Matches(conn.backend(), *query.q);
         where.Add(match.sql, std::move(match.params));
     }
     return where;

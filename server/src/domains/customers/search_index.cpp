@@ -63,8 +63,7 @@ Status Reindex(db::Connection& conn, std::int64_t customer_id) {
     return {};
 }
 
-Result<access::Predicate> Matches(db::Connection& conn, std::string_view q) {
-    const db::Backend backend = conn.backend();
+access::Predicate Matches(db::Backend backend, std::string_view q) {
     access::Predicate out;
     std::vector<std::string> clauses;
     size_t words = 0;
@@ -105,7 +104,7 @@ Result<access::Predicate> Matches(db::Connection& conn, std::string_view q) {
             out.params.emplace_back("%" + EscapeLike(word) + "%");
         }
     }
-    if (clauses.empty()) return access::Predicate{"1 = 1", {}};
+    if (clauses.empty()) return {"1 = 1", {}};
     for (size_t i = 0; i < clauses.size(); ++i)
         out.sql += (i == 0 ? "(" : " AND (") + clauses[i] + ")";
     return out;

@@ -16,6 +16,6 @@ Status Reindex(db::Connection& conn, std::int64_t customer_id);
 
 // A predicate over customers aliased `c` that holds when every word of `q` occurs in the customer's
 // searchable text (case-insensitive for Latin letters).
-Result<access::Predicate> Matches(db::Connection& conn, std::string_view q);
+access::Predicate Matches(db::Backend backend, std::string_view q);
 
 }  // namespace guanxi::customers::search
