@@ -5,6 +5,7 @@
 #include "db/database.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace guanxi::db {
@@ -32,6 +33,16 @@ class Where {
     std::vector<std::string> clauses_;
     Params params_;
 };
+
+// `s` with LIKE's wildcards escaped by '\\', for a pattern used with ESCAPE '\\'.
+inline std::string EscapeLike(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    return out;
+}
 
 // "?,?,?" for n values (n ≥ 1).
 inline std::string Placeholders(size_t n) {

@@ -24,6 +24,16 @@ Error BadParam(ErrorCode code, const std::string& name, std::string message) {
 
 }  // namespace
 
+std::optional<std::int64_t> ParseId(std::string_view text) {
+    if (text.empty() || text.size() > 18) return std::nullopt;
+    std::int64_t v = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + (c - '0');
+    }
+    return v > 0 ? std::optional(v) : std::nullopt;
+}
+
 std::optional<std::string> ListQuery::Filter(std::string_view name) const {
     for (const auto& [k, v] : filters) {
         if (k == name) return v;

@@ -38,6 +38,9 @@ struct ListSpec {
 
 constexpr std::int64_t kMaxPageSize = 500;
 
+// A positive integer id as sent in a query parameter ("42"); nullopt for anything else.
+std::optional<std::int64_t> ParseId(std::string_view text);
+
 Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::string>>& query,
                                  const ListSpec& spec);
 

@@ -479,15 +479,14 @@ Result<nlohmann::json> AccountService::ListUsers(const Principal& caller,
             where.Add("u.active = ?", {std::int64_t{value == "true"}});
             continue;
         }
-        char* end = nullptr;
-        const long long id = std::strtoll(value.c_str(), &end, 10);
-        if (value.empty() || *end != '\0' || id <= 0) {
+        const auto id = http::ParseId(value);
+        if (!id) {
             return Error{ErrorCode::kBadRequest,
                          name + " must be a positive integer.",
                          {{"parameter", name}},
                          {}};
         }
-        where.Add("u." + name + " = ?", {static_cast<std::int64_t>(id)});
+        where.Add("u." + name + " = ?", {*id});
     }
     if (query.q) {
         const std::string like = "%" + text::AsciiLower(*query.q) + "%";

@@ -52,12 +52,9 @@ Result<nlohmann::json> AuditService::List(const Principal& caller, const http::L
     db::Where where;
     for (const auto& [name, value] : query.filters) {
         if (name == "user_id" || name == "entity_id") {
-            char* end = nullptr;
-            const long long id = std::strtoll(value.c_str(), &end, 10);
-            if (value.empty() || *end != '\0' || id <= 0) {
-                return BadFilter(name, name + " must be a positive integer.");
-            }
-            where.Add("a." + name + " = ?", {static_cast<std::int64_t>(id)});
+            const auto id = http::ParseId(value);
+            if (!id) return BadFilter(name, name + " must be a positive integer.");
+            where.Add("a." + name + " = ?", {*id});
         } else if (name == "action" || name == "entity") {
             where.Add("a." + name + " = ?", {value});
         } else {

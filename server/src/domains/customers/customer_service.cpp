@@ -44,29 +44,10 @@ Status Require(const Principal& caller, std::string_view permission) {
     return {};
 }
 
-std::optional<std::int64_t> ParseId(const std::string& s) {
-    if (s.empty() || s.size() > 18) return std::nullopt;
-    std::int64_t v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') return std::nullopt;
-        v = v * 10 + (c - '0');
-    }
-    return v > 0 ? std::optional(v) : std::nullopt;
-}
-
 std::optional<std::int64_t> ParseTimeOrDate(const std::string& s) {
     if (auto t = ParseRfc3339(s)) return t;
     if (auto d = ParseDate(s)) return *d * 86400;
     return std::nullopt;
-}
-
-std::string EscapeLike(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-        out.push_back(c);
-    }
-    return out;
 }
 
 // The ORDER BY for a list: nullable times sort their NULLs last either way; id breaks ties.
@@ -112,13 +93,14 @@ Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::
         } else if (name == "owner_id" || name == "department_id") {
             std::optional<std::int64_t> id = name == "owner_id" && value == "me"
                                                  ? std::optional(gate.caller().user_id)
-                                                 : ParseId(value);
+                                                 : http::ParseId(value);
             if (!id) return BadParam(name, name + " must be a positive integer.");
             where.Add("c." + name + " = ?", {*id});
         } else if (name == "industry" || name == "region" || name == "source") {
             where.Add("c." + name + " = ?", {value});
         } else if (name == "tag") {
-            where.Add("c.tags LIKE ? ESCAPE '\\'", {"%" + EscapeLike(json(value).dump()) + "%"});
+            where.Add("c.tags LIKE ? ESCAPE '\\'",
+                      {"%" + db::EscapeLike(json(value).dump()) + "%"});
         } else if (name == "in_pool") {
             if (value != "true" && value != "false")
                 return BadParam(name, "in_pool must be true or false.");

@@ -19,15 +19,6 @@ constexpr size_t kInsertBatch = 64;
 // The largest code point: a gram starting with X lies in [X, X + U+10FFFF].
 constexpr std::string_view kMaxCodePoint = "\xF4\x8F\xBF\xBF";
 
-std::string EscapeLike(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '%' || c == '_' || c == '\\') out.push_back('\\');
-        out.push_back(c);
-    }
-    return out;
-}
-
 }  // namespace
 
 Status Reindex(db::Connection& conn, std::int64_t customer_id) {
@@ -87,7 +78,7 @@ access::Predicate Matches(db::Backend backend, std::string_view q) {
             out.params.emplace_back(word);
         } else if (backend == db::Backend::kPostgres) {
             clauses.push_back("c.search_text LIKE ? ESCAPE '\\'");
-            out.params.emplace_back("%" + EscapeLike(word) + "%");
+            out.params.emplace_back("%" + db::EscapeLike(word) + "%");
         } else {
             // The FTS5 trigram index finds the candidates (a phrase query: the word's characters
             // in order); LIKE keeps the match exact across the '\n' that separates the values.
@@ -101,7 +92,7 @@ access::Predicate Matches(db::Backend backend, std::string_view q) {
                 "c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?) AND "
                 "c.search_text LIKE ? ESCAPE '\\'");
             out.params.emplace_back(std::move(phrase));
-            out.params.emplace_back("%" + EscapeLike(word) + "%");
+            out.params.emplace_back("%" + db::EscapeLike(word) + "%");
         }
     }
     if (clauses.empty()) return {"1 = 1", {}};
