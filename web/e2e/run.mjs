@@ -464,8 +464,14 @@ test('an expired session returns to login, then to the same page', async () => {
   await context.clearCookies()
   // The next request finds the session gone. Whichever request notices first (the search typed here
   // or a refresh of the page), the user lands on login and comes back to the pool.
-  await page.getByTestId('pool-search').fill('翡鹭')
-  await page.waitForURL(/\/login\?/)
+  // A background request may notice first and navigate away while the search box is being filled; the
+  // fill is then abandoned, and only the arrival on the login page counts.
+  const redirected = page.waitForURL(/\/login\?/)
+  await page
+    .getByTestId('pool-search')
+    .fill('翡鹭', { timeout: 5000 })
+    .catch(() => 'abandoned')
+  await redirected
   const url = new URL(page.url())
   expect(url.searchParams.get('expired') === '1', 'no expiry notice')
   expect(
