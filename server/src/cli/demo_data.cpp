@@ -452,7 +452,8 @@ Result<DemoSummary> Generate(App& app, const DemoOptions& options) {
                          "INSERT INTO followups (customer_id, user_id, kind, content, "
                          "contacted_at, created_at, updated_at)",
                          7, 1000, &customers);
-    BulkInsert grams_out(*conn, "INSERT INTO customer_search (gram, customer_id)", 2, 4000);
+    BulkInsert grams_out(*conn, "INSERT INTO customer_search (gram, owner_key, customer_id)", 3,
+                         3000);
 
     // Transactions of 2,000 customers with everything hanging off them.
     constexpr std::int64_t kCustomersPerTransaction = 2000;
@@ -586,7 +587,8 @@ Result<DemoSummary> Generate(App& app, const DemoOptions& options) {
                                     TextOrNull(text::NormalizeEmail(c.email)), created, created));
                 ++summary.contacts;
             }
-            for (auto& g : grams) GX_TRY(grams_out.Row(std::move(g), id));
+            const std::int64_t owner_key = pool ? 0 : owner.user_id;
+            for (auto& g : grams) GX_TRY(grams_out.Row(std::move(g), owner_key, id));
         }
         GX_TRY(customers.Flush());
         GX_TRY(contacts.Flush());

@@ -253,17 +253,22 @@ class AccessTest : public ApiTest {
         return "unexpected: " + r.raw.body;
     }
     std::string ListByRegion(const Viewer& v, const Target& t) {
-        return FoundIn(Call("GET", "/api/v1/customers?region=" + t.key, nullptr, v.token), t, true);
+        return FoundIn(
+            Call("GET", "/api/v1/customers?in_pool=any&region=" + t.key, nullptr, v.token), t,
+            true);
     }
     std::string CountByRegion(const Viewer& v, const Target& t) {
-        return FoundIn(Call("GET", "/api/v1/customers/counts?region=" + t.key, nullptr, v.token), t,
-                       false);
+        return FoundIn(
+            Call("GET", "/api/v1/customers/counts?in_pool=any&region=" + t.key, nullptr, v.token),
+            t, false);
     }
     std::string SearchByPhone(const Viewer& v, const Target& t) {
-        return FoundIn(Call("GET", "/api/v1/customers?q=" + t.phone, nullptr, v.token), t, true);
+        return FoundIn(Call("GET", "/api/v1/customers?in_pool=any&q=" + t.phone, nullptr, v.token),
+                       t, true);
     }
     std::string SearchByName(const Viewer& v, const Target& t) {
-        return FoundIn(Call("GET", "/api/v1/customers?q=" + t.key, nullptr, v.token), t, true);
+        return FoundIn(Call("GET", "/api/v1/customers?in_pool=any&q=" + t.key, nullptr, v.token), t,
+                       true);
     }
     std::string CheckDuplicates(const Viewer& v, const Target& t) {
         Reply r = Call("POST", "/api/v1/customers/check-duplicates", {{"phone", t.phone}}, v.token);
@@ -308,26 +313,44 @@ class AccessTest : public ApiTest {
         for (const auto& item : items) out.insert(KeyOf(item["id"].get<std::int64_t>()));
         return out;
     }
-    std::set<std::string> Listed(const Viewer& v) {
-        Reply r = Call("GET", "/api/v1/customers?page_size=500", nullptr, v.token);
+    // The list and its counts, for `pool` = "" (the default: owned customers), "any" or "true".
+    std::set<std::string> ListedWith(const Viewer& v, const std::string& pool) {
+        const std::string filter = pool.empty() ? "" : "&in_pool=" + pool;
+        Reply r = Call("GET", "/api/v1/customers?page_size=500" + filter, nullptr, v.token);
         EXPECT_EQ(r.body["total"], r.body["items"].size()) << v.key;
         // The counts agree with the list, category by category.
         std::map<std::string, int> by_category;
         for (const auto& item : r.body["items"]) ++by_category[item["category"].get<std::string>()];
-        Reply counts = Call("GET", "/api/v1/customers/counts", nullptr, v.token);
+        Reply counts = Call("GET", "/api/v1/customers/counts?" + filter, nullptr, v.token);
         EXPECT_EQ(counts.body["total"], r.body["total"]) << v.key;
         EXPECT_EQ(counts.body["by_category"], json(by_category)) << v.key;
         return Keys(r.body["items"]);
     }
-    std::set<std::string> Searched(const Viewer& v) {
-        // %E7%9F%A9%E9%98%B5 = 矩阵, in every customer's name.
-        Reply r =
-            Call("GET", "/api/v1/customers?page_size=500&q=%E7%9F%A9%E9%98%B5", nullptr, v.token);
+    std::set<std::string> Listed(const Viewer& v) { return ListedWith(v, ""); }
+    std::set<std::string> ListedWithPool(const Viewer& v) { return ListedWith(v, "any"); }
+    std::set<std::string> ListedPoolOnly(const Viewer& v) { return ListedWith(v, "true"); }
+    // %E7%9F%A9%E9%98%B5 = 矩阵, in every customer's name; one, two and three-character words take
+    // different index paths, and a salesperson's search probes where a manager's reads postings.
+    std::set<std::string> SearchedWith(const Viewer& v, const std::string& query) {
+        Reply r = Call("GET", "/api/v1/customers?page_size=500&" + query, nullptr, v.token);
         EXPECT_EQ(r.body["total"], r.body["items"].size()) << v.key;
         return Keys(r.body["items"]);
     }
-    std::set<std::string> Exported(const Viewer& v) {
-        Reply r = Call("GET", "/api/v1/customers/export?format=csv", nullptr, v.token);
+    std::set<std::string> Searched(const Viewer& v) {
+        return SearchedWith(v, "q=%E7%9F%A9%E9%98%B5");
+    }
+    std::set<std::string> SearchedOneChar(const Viewer& v) {
+        return SearchedWith(v, "q=%E7%9F%A9");
+    }
+    std::set<std::string> SearchedWithPool(const Viewer& v) {
+        return SearchedWith(v, "in_pool=any&q=%E7%9F%A9%E9%98%B5");
+    }
+    std::set<std::string> Exported(const Viewer& v) { return ExportedWith(v, ""); }
+    std::set<std::string> ExportedWithPool(const Viewer& v) {
+        return ExportedWith(v, "&in_pool=any");
+    }
+    std::set<std::string> ExportedWith(const Viewer& v, const std::string& filter) {
+        Reply r = Call("GET", "/api/v1/customers/export?format=csv" + filter, nullptr, v.token);
         EXPECT_EQ(r.status, 200) << v.key;
         std::set<std::string> out;
         std::istringstream lines(r.raw.body);
@@ -383,17 +406,27 @@ const std::vector<TargetPath> kTargetPaths = {
     {"POST /customers/{id}/release", &AccessTest::ReleaseInvisible, InvisibleNotFound},
 };
 
+// What a path covers: the customers owned within the caller's scope (the list's default), those
+// and the public pool, or the pool alone.
+enum class Covers { kOwned, kOwnedAndPool, kPool };
+
 struct ViewPath {
     const char* name;
     std::set<std::string> (AccessTest::*reveal)(const Viewer&);
-    bool pool_only;
+    Covers covers;
 };
 
 const std::vector<ViewPath> kViewPaths = {
-    {"GET /customers", &AccessTest::Listed, false},
-    {"GET /customers?q=矩阵", &AccessTest::Searched, false},
-    {"GET /customers/export?format=csv", &AccessTest::Exported, false},
-    {"GET /pool", &AccessTest::Pooled, true},
+    {"GET /customers", &AccessTest::Listed, Covers::kOwned},
+    {"GET /customers?in_pool=any", &AccessTest::ListedWithPool, Covers::kOwnedAndPool},
+    {"GET /customers?in_pool=true", &AccessTest::ListedPoolOnly, Covers::kPool},
+    {"GET /customers?q=矩阵", &AccessTest::Searched, Covers::kOwned},
+    {"GET /customers?q=矩", &AccessTest::SearchedOneChar, Covers::kOwned},
+    {"GET /customers?in_pool=any&q=矩阵", &AccessTest::SearchedWithPool, Covers::kOwnedAndPool},
+    {"GET /customers/export?format=csv", &AccessTest::Exported, Covers::kOwned},
+    {"GET /customers/export?format=csv&in_pool=any", &AccessTest::ExportedWithPool,
+     Covers::kOwnedAndPool},
+    {"GET /pool", &AccessTest::Pooled, Covers::kPool},
 };
 
 TEST_P(AccessTest, EveryScopeSeesExactlyItsCustomersOnEveryPath) {
@@ -402,7 +435,10 @@ TEST_P(AccessTest, EveryScopeSeesExactlyItsCustomersOnEveryPath) {
         for (const auto& v : viewers_) {
             std::set<std::string> expected;
             for (const auto& [key, t] : targets_) {
-                if (path.pool_only ? t.pool() : SeesCustomer(v, t)) expected.insert(key);
+                const bool covered = path.covers == Covers::kPool    ? t.pool()
+                                     : path.covers == Covers::kOwned ? !t.pool()
+                                                                     : true;
+                if (covered && SeesCustomer(v, t)) expected.insert(key);
             }
             const std::set<std::string> actual = (this->*path.reveal)(v);
             if (actual != expected) {
@@ -430,7 +466,7 @@ TEST_P(AccessTest, EveryScopeSeesExactlyItsCustomersOnEveryPath) {
     EXPECT_TRUE(wrong.str().empty()) << wrong.str();
 
     // Nothing the probes tried changed anything: same customers, owners and versions.
-    Reply all = Call("GET", "/api/v1/customers?page_size=500", nullptr, admin());
+    Reply all = Call("GET", "/api/v1/customers?page_size=500&in_pool=any", nullptr, admin());
     EXPECT_EQ(all.body["total"], targets_.size());
     for (const auto& item : all.body["items"]) {
         const Target& t = targets_.at(KeyOf(item["id"].get<std::int64_t>()));
@@ -504,7 +540,9 @@ TEST_P(AccessTest, DeletedCustomersAreGoneFromEveryReadPath) {
     }
     EXPECT_EQ(Call("GET", "/api/v1/customers?region=c_a_self", nullptr, all.token).body["total"],
               0);
-    EXPECT_EQ(Call("GET", "/api/v1/customers?q=" + t.phone, nullptr, all.token).body["total"], 0);
+    EXPECT_EQ(
+        Call("GET", "/api/v1/customers?in_pool=any&q=" + t.phone, nullptr, all.token).body["total"],
+        0);
     EXPECT_EQ(Call("POST", "/api/v1/customers/transfer", {{"ids", {t.id}}, {"owner_id", all.id}},
                    all.token)
                   .status,

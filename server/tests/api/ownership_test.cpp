@@ -55,6 +55,53 @@ class OwnershipTest : public ApiTest {
     TestUser alice_, bob_, carol_, boss_;
 };
 
+// The search index is kept per owner; every ownership change must move a customer's entries with
+// it, for 1-, 2- and 4-character words alike.
+TEST_P(OwnershipTest, SearchFollowsTheCustomerThroughEveryOwnershipChange) {
+    json c =
+        CreateCustomer(alice_.token, {{"name", "澜涛智能科技有限公司"}, {"phone", "13811112222"}});
+    // Which of the queries find the customer, as `token` sees the list (default: assigned
+    // customers).
+    const auto found = [&](const std::string& token, const std::string& extra = "") {
+        std::string out;
+        // 涛 (1), 澜涛 (2), 智能科技 (4), a phone fragment (5).
+        for (const char* q :
+             {"%E6%B6%9B", "%E6%BE%9C%E6%B6%9B", "%E6%99%BA%E8%83%BD%E7%A7%91%E6%8A%80", "11112"}) {
+            Reply r = Call("GET", "/api/v1/customers?q=" + std::string(q) + extra, nullptr, token);
+            EXPECT_EQ(r.status, 200) << r.body.dump();
+            const bool hit = r.body["total"] == 1 && r.body["items"][0]["id"] == c["id"];
+            EXPECT_TRUE(hit || r.body["total"] == 0) << r.body.dump();
+            out += hit ? "y" : "n";
+        }
+        return out;
+    };
+    EXPECT_EQ(found(alice_.token), "yyyy");
+    EXPECT_EQ(found(bob_.token), "nnnn");
+
+    ASSERT_EQ(Transfer(boss_.token, json::array({c["id"]}), bob_.id).status, 200);
+    EXPECT_EQ(found(alice_.token), "nnnn");
+    EXPECT_EQ(found(bob_.token), "yyyy");
+    EXPECT_EQ(found(boss_.token), "yyyy");  // the manager's tree, through the posting lists
+
+    ASSERT_EQ(Call("POST", PathOf(c) + "/release", nullptr, bob_.token).status, 200);
+    EXPECT_EQ(found(bob_.token), "nnnn");  // the list shows assigned customers
+    EXPECT_EQ(found(carol_.token, "&in_pool=any"), "yyyy");
+    Reply pool = Call("GET", "/api/v1/pool?q=%E6%BE%9C%E6%B6%9B", nullptr, carol_.token);
+    EXPECT_EQ(pool.body["total"], 1) << pool.body.dump();
+
+    ASSERT_EQ(Call("POST", PathOf(c) + "/claim", nullptr, carol_.token).status, 200);
+    EXPECT_EQ(found(carol_.token), "yyyy");
+    EXPECT_EQ(found(bob_.token, "&in_pool=any"), "nnnn");
+
+    ASSERT_EQ(Call("POST", "/api/v1/users/" + std::to_string(carol_.id) + "/handover",
+                   {{"to_user_id", alice_.id}}, admin())
+                  .status,
+              200);
+    EXPECT_EQ(found(carol_.token), "nnnn");
+    EXPECT_EQ(found(alice_.token), "yyyy");
+    EXPECT_EQ(found(admin()), "yyyy");  // scope all
+}
+
 TEST_P(OwnershipTest, TransferNeedsThePermission) {
     json c = CreateCustomer(alice_.token, {{"name", "转移测试公司"}});
     Reply refused = Transfer(alice_.token, json::array({c["id"]}), bob_.id);

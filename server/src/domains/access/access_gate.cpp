@@ -69,10 +69,16 @@ Predicate Gate::OwnerIn(std::string_view column) const {
     return p;
 }
 
-Predicate Gate::CustomerVisible(std::string_view alias) const {
+Predicate Gate::CustomerVisible(std::string_view alias, Pool pool) const {
     if (!caller_->Can("customers.view")) return {"1 = 0", {}};
     const std::string a(alias);
+    if (pool == Pool::kOnly) return {a + ".owner_id IS NULL", {}};
+    if (owners_.all) {
+        return pool == Pool::kInclude ? Predicate{"1 = 1", {}}
+                                      : Predicate{a + ".owner_id IS NOT NULL", {}};
+    }
     Predicate owned = OwnerIn(a + ".owner_id");
+    if (pool == Pool::kExclude) return owned;
     return {a + ".owner_id IS NULL OR " + owned.sql, std::move(owned.params)};
 }
 

@@ -25,6 +25,11 @@ struct OwnerSet {
     bool Contains(std::int64_t owner_id) const;
 };
 
+// Which customers a read covers: the public pool is visible to everyone with customers.view, but
+// the customer list shows the customers owned within the caller's scope unless asked for the pool
+// (docs/adr/0002-customer-list-scope.md).
+enum class Pool { kInclude, kExclude, kOnly };
+
 struct Predicate {
     std::string sql;
     db::Params params;
@@ -44,7 +49,7 @@ class Gate {
                        std::optional<std::int64_t> last_owner_id) const;
 
     // SQL predicates over a customers row aliased `alias`.
-    Predicate CustomerVisible(std::string_view alias) const;
+    Predicate CustomerVisible(std::string_view alias, Pool pool = Pool::kInclude) const;
     Predicate FollowupsVisible(std::string_view alias) const;
 
   private:

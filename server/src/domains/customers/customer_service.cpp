@@ -67,8 +67,17 @@ std::string OrderBy(const std::vector<http::SortKey>& sort) {
 // The WHERE of a customer list, count or export: the gate, then the filters, then the search.
 Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::ListQuery& query,
                             bool pool_only) {
+    // The list shows the customers owned within the caller's scope; the pool is asked for.
+    access::Pool pool = pool_only ? access::Pool::kOnly : access::Pool::kExclude;
+    if (auto p = query.Filter("in_pool"); p && !pool_only) {
+        if (*p != "true" && *p != "false" && *p != "any")
+            return BadParam("in_pool", "in_pool must be true, false or any.");
+        pool = *p == "true"  ? access::Pool::kOnly
+               : *p == "any" ? access::Pool::kInclude
+                             : access::Pool::kExclude;
+    }
     db::Where where;
-    access::Predicate visible = gate.CustomerVisible("c");
+    access::Predicate visible = gate.CustomerVisible("c", pool);
     where.Add(visible.sql, std::move(visible.params));
     bool deleted = false;
     if (auto d = query.Filter("deleted")) {
@@ -102,9 +111,8 @@ Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::
             where.Add("c.tags LIKE ? ESCAPE '\\'",
                       {"%" + db::EscapeLike(json(value).dump()) + "%"});
         } else if (name == "in_pool") {
-            if (value != "true" && value != "false")
-                return BadParam(name, "in_pool must be true or false.");
-            where.Add(value == "true" ? "c.owner_id IS NULL" : "c.owner_id IS NOT NULL");
+            if (pool_only && value != "true")
+                return BadParam(name, "The public pool holds only customers in the pool.");
         } else {
             auto t = ParseTimeOrDate(value);
             if (!t) return BadParam(name, name + " must be an RFC 3339 time or a date.");
@@ -115,7 +123,8 @@ Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::
         }
     }
     if (query.q) {
-        access::Predicate match = search::Matches(conn.backend(), *query.q);
+        access::Predicate match =
+            search::Matches(conn.backend(), *query.q, search::Owners::Of(gate, pool));
         where.Add(match.sql, std::move(match.params));
     }
     return where;

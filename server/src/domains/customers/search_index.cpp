@@ -13,16 +13,45 @@ constexpr std::string_view kSources =
     "SELECT name, phone, phone_norm, email FROM customers WHERE id = ? "
     "UNION ALL SELECT name, phone, phone_norm, email FROM contacts WHERE customer_id = ? AND "
     "deleted_at IS NULL";
+constexpr std::string_view kOwnerKey = "SELECT coalesce(owner_id, 0) FROM customers WHERE id = ?";
 constexpr std::string_view kDeleteGrams = "DELETE FROM customer_search WHERE customer_id = ?";
 constexpr std::string_view kSetSearchText = "UPDATE customers SET search_text = ? WHERE id = ?";
 constexpr size_t kInsertBatch = 64;
+// Up to this many owners, a search probes their customers (or their postings of one bigram)
+// instead of reading a whole posting list or the trigram index (docs/PERFORMANCE.md).
+constexpr size_t kFewOwners = 8;
 // The largest code point: a gram starting with X lies in [X, X + U+10FFFF].
 constexpr std::string_view kMaxCodePoint = "\xF4\x8F\xBF\xBF";
+constexpr std::string_view kProbeRange =
+    "EXISTS (SELECT 1 FROM customer_search s WHERE s.customer_id = c.id AND s.gram >= ? AND "
+    "s.gram <= ?)";
+
+// A bigram every text containing `word` has in the index ("" when the word has none).
+std::string AnyBigram(const std::string& word) {
+    for (std::string& gram : text::SearchGrams(word)) {
+        if (text::CodePoints(gram).size() == 2) return std::move(gram);
+    }
+    return {};
+}
+
+// `c.id IN (the customers among owners' postings of grams <condition>)`.
+std::string Postings(std::string_view condition, const Owners& owners, db::Params& params) {
+    std::string sql =
+        "c.id IN (SELECT customer_id FROM customer_search WHERE " + std::string(condition);
+    if (owners.kind == Owners::Kind::kOwned) sql += " AND owner_key > 0";
+    if (owners.kind == Owners::Kind::kKeys) {
+        sql += " AND owner_key IN (" + db::Placeholders(owners.keys.size()) + ")";
+        for (std::int64_t key : owners.keys) params.emplace_back(key);
+    }
+    return sql + ")";
+}
 
 }  // namespace
 
 Status Reindex(db::Connection& conn, std::int64_t customer_id) {
     GX_TRY(conn.Execute(kDeleteGrams, {customer_id}));
+    GX_TRY_ASSIGN(auto owner, conn.QueryOne(kOwnerKey, {customer_id}));
+    const std::int64_t owner_key = owner ? owner->Int(0) : 0;
     GX_TRY_ASSIGN(db::Rows rows, conn.Query(kSources, {customer_id, customer_id}));
     std::vector<std::string> grams;
     std::string search_text;
@@ -41,11 +70,12 @@ Status Reindex(db::Connection& conn, std::int64_t customer_id) {
     grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
     for (size_t start = 0; start < grams.size(); start += kInsertBatch) {
         const size_t n = std::min(kInsertBatch, grams.size() - start);
-        std::string sql = "INSERT INTO customer_search (gram, customer_id) VALUES ";
+        std::string sql = "INSERT INTO customer_search (gram, owner_key, customer_id) VALUES ";
         db::Params params;
         for (size_t i = 0; i < n; ++i) {
-            sql += i == 0 ? "(?, ?)" : ", (?, ?)";
+            sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
             params.emplace_back(grams[start + i]);
+            params.emplace_back(owner_key);
             params.emplace_back(customer_id);
         }
         GX_TRY(conn.Execute(sql, params));
@@ -54,7 +84,24 @@ Status Reindex(db::Connection& conn, std::int64_t customer_id) {
     return {};
 }
 
-access::Predicate Matches(db::Backend backend, std::string_view q) {
+Owners Owners::Of(const access::Gate& gate, access::Pool pool) {
+    Owners out;
+    if (pool == access::Pool::kOnly) {
+        out.kind = Kind::kKeys;
+        out.keys = {0};
+    } else if (gate.owners().all) {
+        out.kind = pool == access::Pool::kExclude ? Kind::kOwned : Kind::kEveryone;
+    } else {
+        out.kind = Kind::kKeys;
+        out.keys = gate.owners().owner_ids;
+        if (pool == access::Pool::kInclude) out.keys.insert(out.keys.begin(), 0);
+    }
+    return out;
+}
+
+bool Owners::Few() const { return kind == Kind::kKeys && keys.size() <= kFewOwners; }
+
+access::Predicate Matches(db::Backend backend, std::string_view q, const Owners& owners) {
     access::Predicate out;
     std::vector<std::string> clauses;
     size_t words = 0;
@@ -69,13 +116,27 @@ access::Predicate Matches(db::Backend backend, std::string_view q) {
         ++words;
         const auto points = text::CodePoints(word);
         if (points.size() == 1) {
-            clauses.push_back(
-                "c.id IN (SELECT customer_id FROM customer_search WHERE gram >= ? AND gram <= ?)");
-            out.params.emplace_back(word);
-            out.params.emplace_back(word + std::string(kMaxCodePoint));
+            // Grams starting with the code point are not contiguous per owner: probe a few
+            // owners' customers one by one, else read the range once.
+            const std::string last = word + std::string(kMaxCodePoint);
+            if (owners.Few()) {
+                clauses.emplace_back(kProbeRange);
+                out.params.emplace_back(word);
+                out.params.emplace_back(last);
+            } else {
+                out.params.emplace_back(word);
+                out.params.emplace_back(last);
+                clauses.push_back(Postings("gram >= ? AND gram <= ?", owners, out.params));
+            }
         } else if (points.size() == 2) {
-            clauses.push_back("c.id IN (SELECT customer_id FROM customer_search WHERE gram = ?)");
             out.params.emplace_back(word);
+            clauses.push_back(Postings("gram = ?", owners, out.params));
+        } else if (const std::string gram = AnyBigram(word); owners.Few() && !gram.empty()) {
+            // The owners' postings of one of the word's bigrams are few; LIKE checks the word.
+            out.params.emplace_back(gram);
+            clauses.push_back(Postings("gram = ?", owners, out.params) +
+                              " AND c.search_text LIKE ? ESCAPE '\\'");
+            out.params.emplace_back("%" + db::EscapeLike(word) + "%");
         } else if (backend == db::Backend::kPostgres) {
             clauses.push_back("c.search_text LIKE ? ESCAPE '\\'");
             out.params.emplace_back("%" + db::EscapeLike(word) + "%");

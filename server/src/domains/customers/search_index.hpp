@@ -4,7 +4,8 @@
 // word's last code point (text::SearchGrams) and stored in customer_search. A query word of
 // 1 code point is a range scan over grams starting with it, 2 code points an exact gram, 3 or more
 // the FTS5 trigram index over search_text (on PostgreSQL, search_text LIKE alone, which its
-// pg_trgm index serves), checked with LIKE.
+// pg_trgm index serves), checked with LIKE — or, for a few owners' customers, their postings of
+// the word's first bigram, checked with LIKE.
 
 #include "db/database.hpp"
 #include "domains/access/access_gate.hpp"
@@ -14,8 +15,21 @@ namespace guanxi::customers::search {
 // Recomputes the grams and search_text of one customer from its row and contacts.
 Status Reindex(db::Connection& conn, std::int64_t customer_id);
 
+// Whose postings a search reads. The bigram index is keyed by owner (owner_key: the owner's id, 0
+// for the public pool), so a salesperson's search reads only their own postings.
+struct Owners {
+    enum class Kind { kEveryone, kOwned, kKeys };
+    Kind kind = Kind::kEveryone;     // kOwned: every owned customer, not the pool
+    std::vector<std::int64_t> keys;  // kKeys: owner ids, 0 for the pool
+
+    // The owners a read through `gate` covers.
+    static Owners Of(const access::Gate& gate, access::Pool pool);
+    // Few enough owners that probing their customers beats reading a whole posting list.
+    bool Few() const;
+};
+
 // A predicate over customers aliased `c` that holds when every word of `q` occurs in the customer's
-// searchable text (case-insensitive for Latin letters).
-access::Predicate Matches(db::Backend backend, std::string_view q);
+// searchable text (case-insensitive for Latin letters), reading only `owners`' postings.
+access::Predicate Matches(db::Backend backend, std::string_view q, const Owners& owners = {});
 
 }  // namespace guanxi::customers::search
