@@ -19,6 +19,10 @@ struct Principal {
     std::int64_t role_id = 0;
     DataScope scope = DataScope::kSelf;
     std::set<std::string, std::less<>> permissions;
+    // The organisation's version when the session was read (org_version); lets the access gate
+    // reuse an owner set it resolved before. Negative: unknown, resolve afresh.
+    std::int64_t org_epoch = 0;
+    std::int64_t org_version = -1;
     std::string ip;
     std::string request_id;
 

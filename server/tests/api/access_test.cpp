@@ -522,6 +522,30 @@ TEST_P(AccessTest, TheGateFollowsOrganisationChangesAtOnce) {
               200);
     EXPECT_EQ(Call("GET", CustomerPath(east), nullptr, a_dept.token).status, 200);
     EXPECT_EQ(Call("GET", CustomerPath(junior), nullptr, a_dept.token).status, 404);
+    // Sales B moves under Sales A: a_tree's department tree now holds b_rep, in lists and searches.
+    const Viewer& a_tree = ViewerNamed("a_tree");
+    const Target& b_rep = targets_.at("c_b_rep");
+    const auto listed = [&](const Viewer& v) {
+        return Call("GET", "/api/v1/customers?page_size=500&region=" + b_rep.key, nullptr, v.token)
+            .body["total"];
+    };
+    ASSERT_EQ(Call("GET", CustomerPath(b_rep), nullptr, a_tree.token).status, 404);
+    ASSERT_EQ(listed(a_tree), 0);
+    ASSERT_EQ(Call("PATCH", "/api/v1/departments/" + std::to_string(sales_b_),
+                   {{"parent_id", sales_a_}}, admin())
+                  .status,
+              200);
+    EXPECT_EQ(Call("GET", CustomerPath(b_rep), nullptr, a_tree.token).status, 200);
+    EXPECT_EQ(listed(a_tree), 1);
+    // A new report: b_rep now reports to a_self, who sees their customers at once.
+    const Viewer& a_self = ViewerNamed("a_self");
+    ASSERT_EQ(Call("GET", CustomerPath(b_rep), nullptr, a_self.token).status, 404);
+    ASSERT_EQ(Call("PATCH", "/api/v1/users/" + std::to_string(ViewerNamed("b_rep").id),
+                   {{"manager_id", a_self.id}}, admin())
+                  .status,
+              200);
+    EXPECT_EQ(Call("GET", CustomerPath(b_rep), nullptr, a_self.token).status, 200);
+    EXPECT_EQ(listed(a_self), 1);
     // A role's scope change applies to its users' live sessions.
     const std::int64_t self_role = RoleId("m_self");
     ASSERT_EQ(Call("PATCH", "/api/v1/roles/" + std::to_string(self_role), {{"data_scope", "all"}},

@@ -3,6 +3,9 @@
 #include "db/sql_builder.hpp"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
 
 namespace guanxi::access {
 
@@ -18,18 +21,8 @@ constexpr std::string_view kDepartmentTreeUsers =
     "UNION SELECT d.id FROM departments d JOIN tree t ON d.parent_id = t.id) "
     "SELECT u.id FROM users u JOIN tree t ON u.department_id = t.id";
 
-}  // namespace
-
-bool OwnerSet::Contains(std::int64_t owner_id) const {
-    return all || std::binary_search(owner_ids.begin(), owner_ids.end(), owner_id);
-}
-
-Result<Gate> Gate::For(db::Connection& conn, const Principal& caller) {
+Result<OwnerSet> Resolve(db::Connection& conn, const Principal& caller) {
     OwnerSet owners;
-    if (caller.scope == DataScope::kAll) {
-        owners.all = true;
-        return Gate(caller, std::move(owners));
-    }
     owners.owner_ids.push_back(caller.user_id);
     const auto add_rows = [&](std::string_view sql, std::int64_t arg) -> Status {
         GX_TRY_ASSIGN(db::Rows rows, conn.Query(sql, {arg}));
@@ -46,6 +39,69 @@ Result<Gate> Gate::For(db::Connection& conn, const Principal& caller) {
     std::sort(owners.owner_ids.begin(), owners.owner_ids.end());
     owners.owner_ids.erase(std::unique(owners.owner_ids.begin(), owners.owner_ids.end()),
                            owners.owner_ids.end());
+    return owners;
+}
+
+// Owner sets resolved before, per caller and organisation version. An entry is valid while the
+// database's org_version (bumped by triggers on every change to users' managers and departments or
+// to the department tree) is the one it was resolved at; the role's scope is part of the key.
+class OwnerSetCache {
+  public:
+    struct Key {
+        std::int64_t epoch, user_id;
+        DataScope scope;
+        std::int64_t department_id;
+        auto operator<=>(const Key&) const = default;
+    };
+
+    std::optional<OwnerSet> Find(const Key& key, std::int64_t version) {
+        std::lock_guard lock(mutex_);
+        auto it = entries_.find(key);
+        if (it == entries_.end() || it->second.version != version) return std::nullopt;
+        return it->second.owners;
+    }
+    void Put(const Key& key, std::int64_t version, const OwnerSet& owners) {
+        std::lock_guard lock(mutex_);
+        if (entries_.size() >= kMaxEntries) entries_.clear();
+        entries_[key] = {version, owners};
+    }
+
+  private:
+    static constexpr size_t kMaxEntries = 10000;
+    struct Entry {
+        std::int64_t version;
+        OwnerSet owners;
+    };
+    std::mutex mutex_;
+    std::map<Key, Entry> entries_;
+};
+
+OwnerSetCache& Cache() {
+    static OwnerSetCache cache;
+    return cache;
+}
+
+}  // namespace
+
+bool OwnerSet::Contains(std::int64_t owner_id) const {
+    return all || std::binary_search(owner_ids.begin(), owner_ids.end(), owner_id);
+}
+
+Result<Gate> Gate::For(db::Connection& conn, const Principal& caller) {
+    if (caller.scope == DataScope::kAll) {
+        OwnerSet owners;
+        owners.all = true;
+        return Gate(caller, std::move(owners));
+    }
+    if (caller.org_version < 0) {
+        GX_TRY_ASSIGN(OwnerSet owners, Resolve(conn, caller));
+        return Gate(caller, std::move(owners));
+    }
+    const OwnerSetCache::Key key{caller.org_epoch, caller.user_id, caller.scope,
+                                 caller.department_id.value_or(0)};
+    if (auto hit = Cache().Find(key, caller.org_version)) return Gate(caller, std::move(*hit));
+    GX_TRY_ASSIGN(OwnerSet owners, Resolve(conn, caller));
+    Cache().Put(key, caller.org_version, owners);
     return Gate(caller, std::move(owners));
 }
 

@@ -17,8 +17,9 @@ constexpr std::string_view kCredentials =
     "SELECT id, password_hash, active FROM users WHERE username = ?";
 constexpr std::string_view kSession =
     "SELECT u.id, u.username, u.display_name, u.department_id, u.manager_id, u.role_id, "
-    "r.data_scope, r.permissions FROM sessions s JOIN users u ON u.id = s.user_id "
-    "JOIN roles r ON r.id = u.role_id WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1";
+    "r.data_scope, r.permissions, o.epoch, o.version FROM sessions s JOIN users u ON u.id = "
+    "s.user_id JOIN roles r ON r.id = u.role_id CROSS JOIN org_version o "
+    "WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1";
 constexpr std::string_view kInsertSession =
     "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) "
     "VALUES (?, ?, ?, ?, ?, ?)";
@@ -104,6 +105,8 @@ Result<std::optional<Principal>> FindSession(db::Connection& conn, std::string_v
     for (const auto& perm : perms) {
         if (perm.is_string()) p.permissions.insert(perm.get<std::string>());
     }
+    p.org_epoch = row->Int(8);
+    p.org_version = row->Int(9);
     return std::optional<Principal>(std::move(p));
 }
 
