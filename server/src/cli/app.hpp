@@ -3,6 +3,7 @@
 // `guanxi serve` and the in-process API tests build the same App.
 
 #include "db/database.hpp"
+#include "db/group_commit.hpp"
 #include "domains/accounts/account_routes.hpp"
 #include "domains/accounts/account_service.hpp"
 #include "domains/audit/audit_service.hpp"
@@ -33,6 +34,7 @@ class App {
     static Result<std::unique_ptr<App>> Create(const AppOptions& options);
 
     db::Database& db() { return *db_; }
+    db::GroupCommit& writes() { return *writes_; }
     http::Router& router() { return router_; }
     accounts::AccountService& accounts() { return *accounts_; }
     customers::CustomerService& customers() { return *customers_; }
@@ -50,6 +52,7 @@ class App {
     void RegisterJobs();
 
     std::unique_ptr<db::Database> db_;
+    std::unique_ptr<db::GroupCommit> writes_;  // before the services that use it, after db_
     http::Router router_;
     std::unique_ptr<accounts::AccountService> accounts_;
     std::unique_ptr<customers::CustomerService> customers_;

@@ -102,16 +102,21 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& url, OpenOpt
     }
     std::unique_ptr<Database> db(new Database(backend, url));
     for (int i = 0; i < options.pool_size; ++i) {
-        std::unique_ptr<Connection> conn;
-        if (backend == Backend::kSqlite) {
-            GX_TRY_ASSIGN(conn, SqliteConnection::Open(url.substr(7)));
-        } else {
-            GX_TRY_ASSIGN(conn, PgConnection::Open(url));
-        }
+        GX_TRY_ASSIGN(std::unique_ptr<Connection> conn, db->Connect());
         db->idle_.push_back(std::move(conn));
     }
     db->size_ = options.pool_size;
     return db;
+}
+
+Result<std::unique_ptr<Connection>> Database::Connect() const {
+    std::unique_ptr<Connection> conn;
+    if (backend_ == Backend::kSqlite) {
+        GX_TRY_ASSIGN(conn, SqliteConnection::Open(url_.substr(7)));
+    } else {
+        GX_TRY_ASSIGN(conn, PgConnection::Open(url_));
+    }
+    return conn;
 }
 
 Result<Lease> Database::Acquire() {

@@ -125,6 +125,9 @@ class Database {
     Backend backend() const { return backend_; }
     const std::string& url() const { return url_; }
 
+    // Opens one more connection outside the pool (for a thread that keeps its own).
+    Result<std::unique_ptr<Connection>> Connect() const;
+
     // Waits up to 10 s for a free connection; kUnavailable after that.
     Result<Lease> Acquire();
     PoolStats Stats() const;

@@ -5,7 +5,9 @@
 
 #include <sodium.h>
 
+#include <atomic>
 #include <chrono>
+#include <future>
 
 namespace guanxi::http {
 
@@ -83,13 +85,47 @@ Result<nlohmann::json> Context::JsonBody() const {
     return body;
 }
 
+// One request's bookkeeping until it is answered.
+struct Router::Pending {
+    Pending(Request& r, std::function<void(Response)> c)
+        : request(r), start(std::chrono::steady_clock::now()), complete(std::move(c)) {}
+
+    Request& request;
+    std::chrono::steady_clock::time_point start;
+    std::function<void(Response)> complete;
+    std::string route_label = "unknown";
+    std::optional<std::int64_t> user_id;
+    std::atomic<bool> finished{false};
+};
+
+namespace {
+
+Response ToResponse(Result<Response> result, const Request& request) {
+    if (result) return std::move(result).value();
+    const Error& error = result.error();
+    if (!error.log_detail.empty()) {
+        log::Warn("request_error", {{"request_id", request.request_id},
+                                    {"code", ErrorCodeName(error.code)},
+                                    {"detail", error.log_detail}});
+    }
+    return Response::FromError(error);
+}
+
+}  // namespace
+
 void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
-    Route route{std::move(method), pattern, SplitPath(pattern), std::move(handler), options};
+    Route route{std::move(method), pattern, SplitPath(pattern), std::move(handler), {}, options};
     routes_.push_back(std::move(route));
 }
 
-Response Router::Handle(Request& request, std::string& route_label,
-                        std::optional<std::int64_t>& user_id) {
+void Router::AddAsync(std::string method, std::string pattern, AsyncHandler handler,
+                      RouteOptions options) {
+    Route route{std::move(method), pattern, SplitPath(pattern), {}, std::move(handler), options};
+    routes_.push_back(std::move(route));
+}
+
+void Router::Handle(const std::shared_ptr<Pending>& pending) {
+    Request& request = pending->request;
     const std::vector<std::string> parts = SplitPath(request.path);
     bool path_matched = false;
     // The most literal route wins: "/customers/export" before "/customers/{id}".
@@ -107,68 +143,78 @@ Response Router::Handle(Request& request, std::string& route_label,
     }
     if (best != nullptr) {
         const Route& route = *best;
-        route_label = route.pattern;
-        Context context(request, std::move(best_params));
+        pending->route_label = route.pattern;
+        auto context = std::make_shared<Context>(request, std::move(best_params));
         if (route.options.auth) {
-            if (!authenticator_) return Response::FromError(Error::Internal("no authenticator"));
-            auto principal = authenticator_(request);
-            if (!principal) return Response::FromError(principal.error());
-            user_id = principal->user_id;
-            context.set_principal(std::move(principal).value());
-        }
-        auto result = route.handler(context);
-        if (!result) {
-            const Error& error = result.error();
-            if (!error.log_detail.empty()) {
-                log::Warn("request_error", {{"request_id", request.request_id},
-                                            {"code", ErrorCodeName(error.code)},
-                                            {"detail", error.log_detail}});
+            if (!authenticator_) {
+                return Finish(pending, Response::FromError(Error::Internal("no authenticator")));
             }
-            return Response::FromError(error);
+            auto principal = authenticator_(request);
+            if (!principal) return Finish(pending, Response::FromError(principal.error()));
+            pending->user_id = principal->user_id;
+            context->set_principal(std::move(principal).value());
         }
-        return std::move(result).value();
+        if (route.async_handler) {
+            route.async_handler(*context, [this, pending, context](Result<Response> result) {
+                Finish(pending, ToResponse(std::move(result), pending->request));
+            });
+            return;
+        }
+        return Finish(pending, ToResponse(route.handler(*context), request));
     }
     if (path_matched) {
-        route_label = "method_not_allowed";
-        return Response::FromError(
-            Error{ErrorCode::kMethodNotAllowed, "This method is not allowed here.", {}, {}});
+        pending->route_label = "method_not_allowed";
+        return Finish(
+            pending,
+            Response::FromError(
+                Error{ErrorCode::kMethodNotAllowed, "This method is not allowed here.", {}, {}}));
     }
     if (request.method == "GET" && fallback_ && request.path.rfind("/api/", 0) != 0) {
         if (auto response = fallback_(request)) {
-            route_label = "static";
-            return std::move(*response);
+            pending->route_label = "static";
+            return Finish(pending, std::move(*response));
         }
     }
-    route_label = "not_found";
-    return Response::FromError(Error::NotFound("Resource"));
+    pending->route_label = "not_found";
+    Finish(pending, Response::FromError(Error::NotFound("Resource")));
 }
 
-Response Router::Dispatch(Request& request) {
-    const auto start = std::chrono::steady_clock::now();
+void Router::Finish(const std::shared_ptr<Pending>& pending, Response response) {
+    if (pending->finished.exchange(true)) return;  // answered already
+    const Request& request = pending->request;
+    response.SetHeader("X-Request-Id", request.request_id);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->start).count();
+    metrics_.RecordRequest(request.method, pending->route_label, response.status, seconds);
+    log::Info("request",
+              {{"request_id", request.request_id},
+               {"method", request.method},
+               {"route", pending->route_label},
+               {"status", response.status},
+               {"ms", static_cast<int>(seconds * 1000000) / 1000.0},
+               {"user_id", pending->user_id ? nlohmann::json(*pending->user_id) : nlohmann::json()},
+               {"ip", request.remote_ip}});
+    pending->complete(std::move(response));
+}
+
+void Router::Dispatch(Request& request, std::function<void(Response)> complete) {
     if (request.request_id.empty()) request.request_id = NewRequestId();
-    std::string route_label = "unknown";
-    std::optional<std::int64_t> user_id;
-    Response response;
+    auto pending = std::make_shared<Pending>(request, std::move(complete));
     try {
-        response = Handle(request, route_label, user_id);
+        Handle(pending);
     } catch (const std::exception& e) {
         log::Error(
             "unhandled_exception",
             {{"request_id", request.request_id}, {"what", e.what()}, {"path", request.path}});
-        response = Response::FromError(Error::Internal(e.what()));
+        Finish(pending, Response::FromError(Error::Internal(e.what())));
     }
-    response.SetHeader("X-Request-Id", request.request_id);
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    metrics_.RecordRequest(request.method, route_label, response.status, seconds);
-    log::Info("request", {{"request_id", request.request_id},
-                          {"method", request.method},
-                          {"route", route_label},
-                          {"status", response.status},
-                          {"ms", static_cast<int>(seconds * 1000000) / 1000.0},
-                          {"user_id", user_id ? nlohmann::json(*user_id) : nlohmann::json()},
-                          {"ip", request.remote_ip}});
-    return response;
+}
+
+Response Router::Dispatch(Request& request) {
+    std::promise<Response> answer;
+    auto answered = answer.get_future();
+    Dispatch(request, [&answer](Response response) { answer.set_value(std::move(response)); });
+    return answered.get();
 }
 
 }  // namespace guanxi::http

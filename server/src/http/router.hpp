@@ -44,6 +44,10 @@ class Context {
 };
 
 using Handler = std::function<Result<Response>(Context&)>;
+// A handler that answers later, e.g. after a group commit: it calls `reply` exactly once, from any
+// thread. The Context stays alive until then.
+using Reply = std::function<void(Result<Response>)>;
+using AsyncHandler = std::function<void(Context&, Reply reply)>;
 // Resolves the caller from the request (Bearer header or cookie); 401 error when it can't.
 using Authenticator = std::function<Result<Principal>(const Request&)>;
 
@@ -55,13 +59,16 @@ struct Route {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;
-    Handler handler;
+    Handler handler;  // exactly one of handler and async_handler is set
+    AsyncHandler async_handler;
     RouteOptions options;
 };
 
 class Router {
   public:
     void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+    void AddAsync(std::string method, std::string pattern, AsyncHandler handler,
+                  RouteOptions options = {});
     void SetAuthenticator(Authenticator authenticator) {
         authenticator_ = std::move(authenticator);
     }
@@ -70,14 +77,19 @@ class Router {
         fallback_ = std::move(fallback);
     }
 
+    // Answers `request` through `complete`, called exactly once — at once for most routes, later
+    // (from another thread) for async ones. `request` must live until then.
+    void Dispatch(Request& request, std::function<void(Response)> complete);
+    // The same, waiting for the answer (tests, the CLI).
     Response Dispatch(Request& request);
 
     const std::vector<Route>& routes() const { return routes_; }
     Metrics& metrics() { return metrics_; }
 
   private:
-    Response Handle(Request& request, std::string& route_label,
-                    std::optional<std::int64_t>& user_id);
+    struct Pending;
+    void Handle(const std::shared_ptr<Pending>& pending);
+    void Finish(const std::shared_ptr<Pending>& pending, Response response);
 
     std::vector<Route> routes_;
     Authenticator authenticator_;

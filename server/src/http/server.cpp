@@ -78,6 +78,24 @@ struct Server::Impl {
         return Response::FromError(Error{code, std::move(message), {}, {}});
     }
 
+    // The router's answer, awaited: most routes answer at once, async ones (group commit) later
+    // from another thread; either way the session resumes on its own executor.
+    asio::awaitable<Response> Dispatch(Request& request) {
+        auto executor = co_await asio::this_coro::executor;
+        Response response =
+            co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+                [this, &request, executor](auto handler) {
+                    auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+                    router.Dispatch(request, [shared, executor](Response response) {
+                        asio::post(executor, [shared, response = std::move(response)]() mutable {
+                            std::move (*shared)(std::move(response));
+                        });
+                    });
+                },
+                asio::use_awaitable);
+        co_return response;
+    }
+
     asio::awaitable<void> Session(tcp::socket socket) {
         beast::tcp_stream stream(std::move(socket));
         beast::flat_buffer buffer;
@@ -122,9 +140,13 @@ struct Server::Impl {
             ++in_flight;
             bool target_ok = true;
             Request request = ToRequest(raw, ip, target_ok);
-            Response response = target_ok
-                                    ? router.Dispatch(request)
-                                    : SimpleError(ErrorCode::kBadRequest, "The URL is not valid.");
+            // (No co_await inside ?: — GCC 12 miscompiles it.)
+            Response response;
+            if (target_ok) {
+                response = co_await Dispatch(request);
+            } else {
+                response = SimpleError(ErrorCode::kBadRequest, "The URL is not valid.");
+            }
             --in_flight;
             auto out = ToBeast(std::move(response), raw.version(), keep_alive);
             stream.expires_after(options.read_timeout);

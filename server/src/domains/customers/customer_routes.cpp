@@ -201,13 +201,18 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
                    GX_TRY_ASSIGN(json list, service.ListFollowups(ctx.user(), id, query));
                    return Ok(list);
                });
-    router.Add("POST", "/api/v1/customers/{id}/followups",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(json body, ctx.JsonBody());
-                   GX_TRY_ASSIGN(json followup, service.CreateFollowup(ctx.user(), id, body));
-                   return Response::Json(201, followup);
-               });
+    // Answered after the group commit that makes the follow-up durable.
+    router.AddAsync(
+        "POST", "/api/v1/customers/{id}/followups", [&service](Context& ctx, http::Reply reply) {
+            auto id = ctx.PathId("id");
+            if (!id) return reply(id.error());
+            auto body = ctx.JsonBody();
+            if (!body) return reply(body.error());
+            service.CreateFollowup(ctx.user(), *id, *body, [reply](Result<json> followup) {
+                if (!followup) return reply(followup.error());
+                reply(Response::Json(201, *followup));
+            });
+        });
     router.Add("POST", "/api/v1/users/{id}/handover", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
         GX_TRY_ASSIGN(json body, ctx.JsonBody());

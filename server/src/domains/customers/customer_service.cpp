@@ -800,34 +800,51 @@ Result<nlohmann::json> CustomerService::ListFollowups(const Principal& caller,
     return http::ListPage(std::move(items), total, query);
 }
 
-Result<nlohmann::json> CustomerService::CreateFollowup(const Principal& caller,
-                                                       std::int64_t customer_id,
-                                                       const nlohmann::json& body) {
-    GX_TRY(Require(caller, "customers.edit"));
-    GX_TRY(ValidateBody(FollowupMeta(), body, true));
-    const auto now = NowSeconds();
-    const std::int64_t contacted_at = BodyTime(body, "contacted_at").value_or(now);
-    if (contacted_at > now + 300)
-        return Error::Validation("contacted_at", "cannot be in the future");
-    const auto next_contact_at = BodyTime(body, "next_contact_at");
-    if (text::Trim(body["content"].get<std::string>()).empty())
-        return Error::Validation("content", "must not be empty");
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
-        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
-        GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
-        if (!gate.SeesFollowups(row.OptInt(kColOwnerId), row.OptInt(kColLastOwnerId))) {
-            return Error::NotFound("Customer");
-        }
-        GX_TRY_ASSIGN(std::int64_t id, store::InsertFollowup(conn, customer_id, caller.user_id,
-                                                             body["kind"].get<std::string>(),
-                                                             body["content"].get<std::string>(),
-                                                             contacted_at, next_contact_at, now));
-        GX_TRY(store::TouchContactTimes(conn, customer_id, contacted_at, next_contact_at, now));
-        GX_TRY(audit::Record(conn, caller,
-                             {"followup.create", "customer", customer_id, {{"followup_id", id}}}));
-        GX_TRY_ASSIGN(auto created, store::GetFollowup(conn, id));
-        return FollowupJson(*created);
-    });
+void CustomerService::CreateFollowup(const Principal& caller, std::int64_t customer_id,
+                                     const nlohmann::json& body,
+                                     std::function<void(Result<nlohmann::json>)> done) {
+    struct Input {
+        std::string kind, content;
+        std::int64_t contacted_at, now;
+        std::optional<std::int64_t> next_contact_at;
+    };
+    const auto checked = [&]() -> Result<Input> {
+        GX_TRY(Require(caller, "customers.edit"));
+        GX_TRY(ValidateBody(FollowupMeta(), body, true));
+        const auto now = NowSeconds();
+        const std::int64_t contacted_at = BodyTime(body, "contacted_at").value_or(now);
+        if (contacted_at > now + 300)
+            return Error::Validation("contacted_at", "cannot be in the future");
+        if (text::Trim(body["content"].get<std::string>()).empty())
+            return Error::Validation("content", "must not be empty");
+        return Input{body["kind"].get<std::string>(), body["content"].get<std::string>(),
+                     contacted_at, now, BodyTime(body, "next_contact_at")};
+    }();
+    if (!checked) return done(checked.error());
+    auto created = std::make_shared<json>();
+    writes_.Submit(
+        [caller, customer_id, in = *checked, created](db::Connection& conn) -> Status {
+            GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+            GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
+            if (!gate.SeesFollowups(row.OptInt(kColOwnerId), row.OptInt(kColLastOwnerId))) {
+                return Error::NotFound("Customer");
+            }
+            GX_TRY_ASSIGN(
+                std::int64_t id,
+                store::InsertFollowup(conn, customer_id, caller.user_id, in.kind, in.content,
+                                      in.contacted_at, in.next_contact_at, in.now));
+            GX_TRY(store::TouchContactTimes(conn, customer_id, in.contacted_at, in.next_contact_at,
+                                            in.now));
+            GX_TRY(audit::Record(
+                conn, caller, {"followup.create", "customer", customer_id, {{"followup_id", id}}}));
+            GX_TRY_ASSIGN(auto row_written, store::GetFollowup(conn, id));
+            *created = FollowupJson(*row_written);
+            return {};
+        },
+        [created, done = std::move(done)](Status status) {
+            if (!status) return done(std::move(status).error());
+            done(std::move(*created));
+        });
 }
 
 Result<nlohmann::json> CustomerService::GetContact(const Principal& caller,

@@ -5,9 +5,12 @@
 
 #include "core/principal.hpp"
 #include "db/database.hpp"
+#include "db/group_commit.hpp"
 #include "http/list_query.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <functional>
 
 namespace guanxi::customers {
 
@@ -20,7 +23,7 @@ struct ExportFile {
 
 class CustomerService {
   public:
-    explicit CustomerService(db::Database& db) : db_(db) {}
+    CustomerService(db::Database& db, db::GroupCommit& writes) : db_(db), writes_(writes) {}
 
     // `pool_only` lists the public pool (GET /pool).
     Result<nlohmann::json> List(const Principal& caller, const http::ListQuery& query,
@@ -77,11 +80,15 @@ class CustomerService {
 
     Result<nlohmann::json> ListFollowups(const Principal& caller, std::int64_t customer_id,
                                          const http::ListQuery& query);
-    Result<nlohmann::json> CreateFollowup(const Principal& caller, std::int64_t customer_id,
-                                          const nlohmann::json& body);
+    // Answers through `done` once the follow-up is durable: it is written in the next group commit
+    // (db::GroupCommit), with other callers' writes, in one transaction and one fsync.
+    void CreateFollowup(const Principal& caller, std::int64_t customer_id,
+                        const nlohmann::json& body,
+                        std::function<void(Result<nlohmann::json>)> done);
 
   private:
     db::Database& db_;
+    db::GroupCommit& writes_;
 };
 
 }  // namespace guanxi::customers

@@ -98,11 +98,15 @@ constexpr std::string_view kInsertFollowup =
     "INSERT INTO followups (customer_id, user_id, kind, content, contacted_at, next_contact_at, "
     "created_at, "
     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
-constexpr std::string_view kTouchLastContact =
-    "UPDATE customers SET last_contact_at = ?, updated_at = ?, version = version + 1 "
-    "WHERE id = ? AND (last_contact_at IS NULL OR last_contact_at < ?)";
-constexpr std::string_view kTouchNextContact =
-    "UPDATE customers SET next_contact_at = ?, updated_at = ?, version = version + 1 WHERE id = ?";
+// A follow-up changes its customer once: last contact (if later), next contact (if given).
+constexpr std::string_view kTouchContact =
+    "UPDATE customers SET last_contact_at = CASE WHEN last_contact_at IS NULL OR "
+    "last_contact_at < ? THEN ? ELSE last_contact_at END, updated_at = ?, version = version + 1 "
+    "WHERE id = ?";
+constexpr std::string_view kTouchContactAndNext =
+    "UPDATE customers SET last_contact_at = CASE WHEN last_contact_at IS NULL OR "
+    "last_contact_at < ? THEN ? ELSE last_contact_at END, next_contact_at = ?, updated_at = ?, "
+    "version = version + 1 WHERE id = ?";
 
 db::Value OptText(const std::optional<std::string>& s) {
     return s && !s->empty() ? db::Value(*s) : db::Value(nullptr);
@@ -386,9 +390,12 @@ Status SetFollowupDeleted(db::Connection& conn, std::int64_t id,
 
 Status TouchContactTimes(db::Connection& conn, std::int64_t customer_id, std::int64_t contacted_at,
                          std::optional<std::int64_t> next_contact_at, std::int64_t now) {
-    GX_TRY(conn.Execute(kTouchLastContact, {contacted_at, now, customer_id, contacted_at}));
-    if (next_contact_at)
-        GX_TRY(conn.Execute(kTouchNextContact, {*next_contact_at, now, customer_id}));
+    if (next_contact_at) {
+        GX_TRY(conn.Execute(kTouchContactAndNext,
+                            {contacted_at, contacted_at, *next_contact_at, now, customer_id}));
+    } else {
+        GX_TRY(conn.Execute(kTouchContact, {contacted_at, contacted_at, now, customer_id}));
+    }
     return {};
 }
 

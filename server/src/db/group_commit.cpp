@@ -1,0 +1,135 @@
+#include "db/group_commit.hpp"
+
+#include "core/log.hpp"
+
+#include <future>
+
+namespace guanxi::db {
+
+namespace {
+
+Status Exec(Connection& conn, std::string_view sql) {
+    auto changed = conn.Execute(sql);
+    if (!changed) return changed.error();
+    return {};
+}
+
+Status Guarded(const GroupCommit::Work& work, Connection& conn) {
+    try {
+        return work(conn);
+    } catch (const std::exception& e) {
+        return Error::Internal(e.what());
+    }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<GroupCommit>> GroupCommit::Start(Database& db, Options options) {
+    std::unique_ptr<GroupCommit> gc(new GroupCommit(db, options));
+    if (db.backend() == Backend::kSqlite) {
+        GX_TRY_ASSIGN(gc->conn_, db.Connect());
+        gc->writer_ = std::thread([g = gc.get()] { g->Loop(); });
+    }
+    return gc;
+}
+
+GroupCommit::~GroupCommit() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (writer_.joinable()) writer_.join();
+}
+
+void GroupCommit::Submit(Work work, Done done) {
+    if (!conn_) {
+        // PostgreSQL: its own transaction, now, on this thread.
+        Status status = InTransaction(db_, TxMode::kWrite,
+                                      [&](Connection& conn) { return Guarded(work, conn); });
+        {
+            std::lock_guard lock(mutex_);
+            ++stats_.batches;
+            ++stats_.writes;
+        }
+        done(std::move(status));
+        return;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back({std::move(work), std::move(done)});
+    }
+    wake_.notify_one();
+}
+
+Status GroupCommit::Run(Work work) {
+    std::promise<Status> outcome;
+    auto future = outcome.get_future();
+    Submit(std::move(work), [&outcome](Status status) { outcome.set_value(std::move(status)); });
+    return future.get();
+}
+
+GroupCommit::Stats GroupCommit::stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+}
+
+void GroupCommit::Loop() {
+    std::vector<Item> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping, and everything queued is done
+            while (!queue_.empty() && batch.size() < options_.max_batch) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+        }
+        RunBatch(batch);
+        batch.clear();
+    }
+}
+
+void GroupCommit::RunBatch(std::vector<Item>& batch) {
+    Connection& conn = *conn_;
+    std::vector<Status> outcomes;
+    outcomes.reserve(batch.size());
+    Status committed;
+    {
+        auto tx = Transaction::Begin(conn, TxMode::kWrite);
+        if (!tx) {
+            committed = tx.error();
+        } else {
+            for (Item& item : batch) {
+                Status status = Exec(conn, "SAVEPOINT gc_piece");
+                if (status) status = Guarded(item.work, conn);
+                if (status) {
+                    status = Exec(conn, "RELEASE gc_piece");
+                } else {
+                    // Undo this piece only; the batch goes on.
+                    (void)conn.Execute("ROLLBACK TO gc_piece");
+                    (void)conn.Execute("RELEASE gc_piece");
+                }
+                outcomes.push_back(std::move(status));
+            }
+            committed = tx->Commit();
+        }
+    }
+    if (!committed) {
+        log::Error("group_commit_failed",
+                   {{"writes", batch.size()}, {"error", committed.error().message}});
+    }
+    {
+        std::lock_guard lock(mutex_);
+        ++stats_.batches;
+        stats_.writes += static_cast<std::int64_t>(batch.size());
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+        // A piece that worked is only done if the batch committed.
+        const bool piece_ok = i < outcomes.size() && outcomes[i];
+        batch[i].done(!committed ? committed : piece_ok ? Status{} : outcomes[i]);
+    }
+}
+
+}  // namespace guanxi::db

@@ -1,0 +1,185 @@
+// Group commit (db::GroupCommit): concurrent writers share one transaction and one fsync on SQLite,
+// a failing piece rolls back alone, and nobody is told "done" before their write is committed. On
+// PostgreSQL each piece is its own transaction. Then the follow-up route that uses it, under load.
+
+#include "api_test_support.hpp"
+
+#include <atomic>
+#include <latch>
+#include <mutex>
+#include <thread>
+
+namespace guanxi::testing {
+namespace {
+
+using nlohmann::json;
+
+class GroupCommitTest : public ApiTest {
+  protected:
+    void SetUp() override {
+        ApiTest::SetUp();
+        auto conn = app().db().Acquire();
+        ASSERT_TRUE(conn.ok());
+        ASSERT_TRUE((*conn)->Execute("CREATE TABLE gc_probe (n BIGINT NOT NULL)").ok());
+    }
+
+    static db::GroupCommit::Work Insert(std::int64_t n) {
+        return [n](db::Connection& conn) -> Status {
+            GX_TRY(conn.Execute("INSERT INTO gc_probe (n) VALUES (?)", {n}));
+            return {};
+        };
+    }
+
+    // Whether row `n` is visible to another connection, i.e. committed.
+    bool Committed(std::int64_t n) {
+        auto conn = app().db().Acquire();
+        if (!conn) return false;
+        auto row = (*conn)->QueryOne("SELECT COUNT(*) FROM gc_probe WHERE n = ?", {n});
+        return row.ok() && *row && (*row)->Int(0) == 1;
+    }
+};
+
+TEST_P(GroupCommitTest, ConcurrentWritesShareACommitAndAreDurableWhenAcknowledged) {
+    db::GroupCommit& writes = app().writes();
+    const auto before = writes.stats();
+    // A first piece holds the writer until every other piece is queued behind it.
+    std::latch queued(1);
+    std::thread holder([&] {
+        EXPECT_TRUE(writes
+                        .Run([&](db::Connection& conn) -> Status {
+                            queued.wait();
+                            return Insert(0)(conn);
+                        })
+                        .ok());
+    });
+    constexpr int kWriters = 8, kEach = 25;
+    std::atomic<int> acknowledged{0}, visible{0};
+    std::latch done(kWriters * kEach);
+    std::vector<std::thread> writers;
+    for (int w = 0; w < kWriters; ++w) {
+        writers.emplace_back([&, w] {
+            for (int i = 0; i < kEach; ++i) {
+                const std::int64_t n = 1 + w * kEach + i;
+                writes.Submit(Insert(n), [&, n](Status status) {
+                    if (status.ok()) {
+                        ++acknowledged;
+                        if (Committed(n)) ++visible;  // acknowledged ⇒ already committed
+                    }
+                    done.count_down();
+                });
+            }
+        });
+    }
+    for (auto& t : writers) t.join();
+    queued.count_down();
+    done.wait();
+    holder.join();
+    EXPECT_EQ(acknowledged, kWriters * kEach);
+    EXPECT_EQ(visible, kWriters * kEach);
+    const auto after = writes.stats();
+    EXPECT_EQ(after.writes - before.writes, kWriters * kEach + 1);
+    if (postgres()) {
+        EXPECT_EQ(after.batches - before.batches, after.writes - before.writes);
+    } else {
+        // The holder's batch, then everything that queued behind it (at most 512 per batch).
+        EXPECT_LE(after.batches - before.batches, 3);
+    }
+}
+
+TEST_P(GroupCommitTest, AFailingPieceRollsBackAloneAndTheOthersCommit) {
+    db::GroupCommit& writes = app().writes();
+    std::latch queued(1);
+    std::thread holder([&] {
+        EXPECT_TRUE(writes
+                        .Run([&](db::Connection& conn) -> Status {
+                            queued.wait();
+                            return Insert(100)(conn);
+                        })
+                        .ok());
+    });
+    std::mutex mutex;
+    std::map<std::int64_t, Status> outcomes;
+    std::latch done(4);
+    const auto record = [&](std::int64_t n) {
+        return [&, n](Status status) {
+            std::lock_guard lock(mutex);
+            outcomes.emplace(n, std::move(status));
+            done.count_down();
+        };
+    };
+    writes.Submit(Insert(1), record(1));
+    writes.Submit(
+        [](db::Connection& conn) -> Status {
+            GX_TRY(conn.Execute("INSERT INTO gc_probe (n) VALUES (2)"));
+            return Error::Validation("n", "is refused after its insert");
+        },
+        record(2));
+    writes.Submit(
+        [](db::Connection& conn) -> Status {
+            GX_TRY(conn.Execute("INSERT INTO gc_probe (n) VALUES (3)"));
+            throw std::runtime_error("a piece that throws");
+        },
+        record(3));
+    writes.Submit(Insert(4), record(4));
+    queued.count_down();
+    done.wait();
+    holder.join();
+    ASSERT_EQ(outcomes.size(), 4u);
+    EXPECT_TRUE(outcomes.at(1).ok());
+    ASSERT_FALSE(outcomes.at(2).ok());
+    EXPECT_EQ(outcomes.at(2).error().code, ErrorCode::kValidationFailed);
+    ASSERT_FALSE(outcomes.at(3).ok());
+    EXPECT_EQ(outcomes.at(3).error().code, ErrorCode::kInternal);
+    EXPECT_TRUE(outcomes.at(4).ok());
+    EXPECT_TRUE(Committed(1));
+    EXPECT_FALSE(Committed(2));  // its insert was rolled back with it
+    EXPECT_FALSE(Committed(3));
+    EXPECT_TRUE(Committed(4));
+    EXPECT_TRUE(Committed(100));
+}
+
+TEST_P(GroupCommitTest, ManySimultaneousFollowUpsAreAllRecorded) {
+    const json customer = CreateCustomer(admin(), {{"name", "并发跟进测试公司"}});
+    const std::string path = "/api/v1/customers/" + customer["id"].dump();
+    const json version_before = Call("GET", path, nullptr, admin()).body["version"];
+    constexpr int kClients = 16, kEach = 5;
+    std::atomic<int> created{0};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) {
+        clients.emplace_back([&, c] {
+            for (int i = 0; i < kEach; ++i) {
+                Reply r =
+                    Call("POST", path + "/followups",
+                         {{"kind", "call"},
+                          {"content", "第" + std::to_string(c * kEach + i) + "次电话"},
+                          {"next_contact_at", "2031-01-0" + std::to_string(1 + i) + "T08:00:00Z"}},
+                         admin());
+                if (r.status == 201) ++created;
+            }
+        });
+    }
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(created, kClients * kEach);
+    Reply list = Call("GET", path + "/followups?page_size=500", nullptr, admin());
+    EXPECT_EQ(list.body["total"], kClients * kEach);
+    std::set<std::string> contents;
+    for (const auto& f : list.body["items"]) contents.insert(f["content"].get<std::string>());
+    EXPECT_EQ(contents.size(), static_cast<size_t>(kClients * kEach));
+    Reply after = Call("GET", path, nullptr, admin());
+    EXPECT_FALSE(after.body["last_contact_at"].is_null());
+    // Each follow-up touched the customer once: no lost update among the simultaneous ones.
+    EXPECT_EQ(after.body["version"], version_before.get<int>() + kClients * kEach);
+    Reply audit =
+        Call("GET", "/api/v1/audit-log?page_size=1&action=followup.create", nullptr, admin());
+    EXPECT_EQ(audit.body["total"], kClients * kEach);
+    // A follow-up on a customer that does not exist fails alone, with 404.
+    EXPECT_EQ(Call("POST", "/api/v1/customers/999999/followups",
+                   {{"kind", "call"}, {"content", "x"}}, admin())
+                  .status,
+              404);
+}
+
+GUANXI_API_TEST_SUITE(GroupCommitTest);
+
+}  // namespace
+}  // namespace guanxi::testing
