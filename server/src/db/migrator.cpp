@@ -3,6 +3,8 @@
 #include "core/time.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 namespace guanxi::db {
 
@@ -29,6 +31,14 @@ Result<int> Migrate(Database& db) {
     GX_TRY_ASSIGN(Lease conn, db.Acquire());
     const bool pg = db.backend() == Backend::kPostgres;
     if (pg) GX_TRY(conn->Query("SELECT pg_advisory_lock(?)", {kAdvisoryLockKey}));
+    // A migration may sort a large table (004 sorts the whole bigram index): on SQLite its
+    // temporary storage goes to disk, not into memory, for the duration.
+    std::optional<std::int64_t> temp_store;
+    if (!pg) {
+        GX_TRY_ASSIGN(auto row, conn->QueryOne("PRAGMA temp_store"));
+        if (row) temp_store = row->Int(0);
+        GX_TRY(conn->Execute("PRAGMA temp_store = FILE"));
+    }
     int applied = 0;
     Status status = [&]() -> Status {
         GX_TRY(conn->Execute(kCreateTable));
@@ -50,6 +60,9 @@ Result<int> Migrate(Database& db) {
         return {};
     }();
     if (pg) (void)conn->Query("SELECT pg_advisory_unlock(?)", {kAdvisoryLockKey});
+    if (temp_store) {
+        (void)conn->Execute("PRAGMA temp_store = " + std::to_string(*temp_store));
+    }
     if (!status) return std::move(status).error();
     return applied;
 }
