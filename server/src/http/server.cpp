@@ -78,28 +78,22 @@ struct Server::Impl {
         return Response::FromError(Error{code, std::move(message), {}, {}});
     }
 
-    // The router's answer, awaited: most routes answer at once, async ones (group commit) later
-    // from another thread; either way the session resumes on its own executor.
-    asio::awaitable<Response> Dispatch(Request& request) {
-        auto executor = co_await asio::this_coro::executor;
-        Response response =
-            co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
-                [this, &request, executor](auto handler) {
-                    auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-                    router.Dispatch(request, [shared, executor](Response response) {
-                        asio::post(executor, [shared, response = std::move(response)]() mutable {
-                            std::move (*shared)(std::move(response));
-                        });
-                    });
-                },
-                asio::use_awaitable);
-        co_return response;
-    }
+    // One request's answer. Most routes answer inside Router::Dispatch; async ones (group commit)
+    // answer later from another thread, which then wakes the session through its strand.
+    struct Answer {
+        explicit Answer(const asio::any_io_executor& executor) : arrived(executor) {
+            arrived.expires_at(asio::steady_timer::time_point::max());
+        }
+        asio::steady_timer arrived;  // cancelled (on the session's strand) when the answer is in
+        std::atomic<bool> ready{false};
+        Response response;
+    };
 
     asio::awaitable<void> Session(tcp::socket socket) {
         beast::tcp_stream stream(std::move(socket));
         beast::flat_buffer buffer;
         beast::error_code ec;
+        std::shared_ptr<Answer> answer;
         std::string ip;
         {
             auto endpoint = stream.socket().remote_endpoint(ec);
@@ -140,10 +134,21 @@ struct Server::Impl {
             ++in_flight;
             bool target_ok = true;
             Request request = ToRequest(raw, ip, target_ok);
-            // (No co_await inside ?: — GCC 12 miscompiles it.)
             Response response;
             if (target_ok) {
-                response = co_await Dispatch(request);
+                // (Plain statements around the co_await: GCC 12 miscompiles co_await inside ?:
+                // and temporaries captured by a co_await'ed initiation.)
+                answer = std::make_shared<Answer>(stream.get_executor());
+                router.Dispatch(request, [answer, executor = stream.get_executor()](Response r) {
+                    answer->response = std::move(r);
+                    answer->ready.store(true, std::memory_order_release);
+                    asio::post(executor, [answer] { answer->arrived.cancel(); });
+                });
+                if (!answer->ready.load(std::memory_order_acquire)) {
+                    co_await answer->arrived.async_wait(
+                        asio::redirect_error(asio::use_awaitable, ec));
+                }
+                response = std::move(answer->response);
             } else {
                 response = SimpleError(ErrorCode::kBadRequest, "The URL is not valid.");
             }
