@@ -293,6 +293,19 @@ test('claim race in the public pool: one wins, the other sees the conflict', asy
   await api.call('POST', `/customers/${created.id}/release`, { reason: 'e2e' })
   ctx.a = await openBrowser()
   await login(ctx.a.page, ctx.server.base, ctx.salesA.username, SALES_PASSWORD)
+  // The customer list shows assigned customers; the pool's appear when the user asks for them.
+  const a = ctx.a.page
+  await a.goto(`${ctx.server.base}/customers?q=${encodeURIComponent(poolName)}`)
+  await a.locator('.meta-list[aria-busy="false"]').waitFor()
+  expect(
+    (await a.locator('.meta-list', { hasText: poolName }).count()) === 0,
+    'a pool customer is in the default customer list',
+  )
+  await a.getByTestId('customer-scope').click()
+  await a
+    .locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '含公海客户' })
+    .click()
+  await a.locator('.meta-list', { hasText: poolName }).waitFor()
   const pages = [ctx.a.page, ctx.b.page]
   for (const page of pages) {
     await page.goto(`${ctx.server.base}/pool?q=${encodeURIComponent(poolName)}`)
