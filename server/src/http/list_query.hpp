@@ -51,6 +51,14 @@ Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::s
 namespace guanxi::http {
 
 // {"items":[...],"total":N,"page":P,"page_size":S}
+// The same page as JSON text, around items already written as a JSON array.
+inline std::string ListPageText(std::string_view items_array, std::int64_t total,
+                                const ListQuery& query) {
+    return "{\"items\":" + std::string(items_array) + ",\"total\":" + std::to_string(total) +
+           ",\"page\":" + std::to_string(query.page) +
+           ",\"page_size\":" + std::to_string(query.page_size) + "}";
+}
+
 inline nlohmann::json ListPage(nlohmann::json items, std::int64_t total, const ListQuery& query) {
     return {{"items", std::move(items)},
             {"total", total},

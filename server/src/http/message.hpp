@@ -39,6 +39,8 @@ struct Response {
     std::vector<std::pair<std::string, std::string>> headers;
 
     static Response Json(int status, const nlohmann::json& value);
+    // A body that is JSON text already (JsonWriter).
+    static Response JsonText(int status, std::string body);
     static Response NoContent();
     static Response FromError(const Error& error);
 

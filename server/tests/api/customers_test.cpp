@@ -89,6 +89,29 @@ TEST_P(CustomersTest, ListFiltersSortsAndPaginates) {
     EXPECT_EQ(counts.body["total"], 7);
 }
 
+// List pages are written straight as JSON text; every item must say exactly what GET says.
+TEST_P(CustomersTest, ListItemsAreTheSameObjectsAsGet) {
+    const json created =
+        CreateCustomer(admin(), {{"name", "引号\"与\\反斜杠 <b>&</b> 公司"},
+                                 {"category", "core"},
+                                 {"tags", {"VIP", "重点客户"}},
+                                 {"custom", {{"level", "A"}, {"nested", {{"n", 1}}}}},
+                                 {"phone", "+86 138-0000-1111"},
+                                 {"next_contact_at", "2031-05-06T07:08:09Z"}});
+    Reply list = Call("GET", "/api/v1/customers?q=%E5%BC%95%E5%8F%B7", nullptr, admin());
+    ASSERT_EQ(list.status, 200) << list.raw.body;
+    ASSERT_EQ(list.body["items"].size(), 1u) << list.raw.body;
+    json got = Call("GET", "/api/v1/customers/" + created["id"].dump(), nullptr, admin()).body;
+    got.erase("contacts");
+    EXPECT_EQ(list.body["items"][0], got);
+    EXPECT_EQ(list.body["items"][0]["tags"], json({"VIP", "重点客户"}));
+    EXPECT_EQ(list.body["items"][0]["custom"]["nested"]["n"], 1);
+    EXPECT_EQ(list.body["items"][0]["owner_name"], got["owner_name"]);
+    EXPECT_EQ(list.body["total"], 1);
+    EXPECT_EQ(list.body["page"], 1);
+    EXPECT_EQ(list.body["page_size"], 50);
+}
+
 TEST_P(CustomersTest, UnknownFiltersSortsAndBadPagesAreRejected) {
     Reply unknown = Call("GET", "/api/v1/customers?colour=red", nullptr, alice_.token);
     EXPECT_EQ(unknown.status, 400);

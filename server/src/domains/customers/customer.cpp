@@ -91,31 +91,63 @@ const std::string_view kCustomerFrom =
     " FROM customers c LEFT JOIN users ou ON ou.id = c.owner_id "
     "LEFT JOIN departments d ON d.id = c.department_id";
 
+void WriteCustomer(JsonWriter& w, const db::Row& r) {
+    const auto text = [&](size_t i) -> JsonWriter& {
+        return r.IsNull(i) ? w.Null() : w.String(r.Text(i));
+    };
+    const auto id = [&](size_t i) -> JsonWriter& { return w.OptInt(r.OptInt(i)); };
+    const auto time = [&](size_t i) -> JsonWriter& {
+        return r.IsNull(i) ? w.Null() : w.String(FormatRfc3339(r.Int(i)));
+    };
+    // Stored documents are written by the server from nlohmann::json; anything else is shown as
+    // the empty document, as a parse failure would be.
+    const auto doc = [&](size_t i, char open, std::string_view empty) -> JsonWriter& {
+        const std::string stored = r.Text(i);
+        return !stored.empty() && stored.front() == open ? w.Raw(stored) : w.Raw(empty);
+    };
+    w.BeginObject();
+    w.Key("id").Int(r.Int(0));
+    w.Key("name").String(r.Text(1));
+    w.Key("category").String(r.Text(2));
+    w.Key("owner_id");
+    id(3);
+    w.Key("owner_name");
+    text(4);
+    w.Key("department_id");
+    id(5);
+    w.Key("department_name");
+    text(6);
+    for (auto [key, i] : {std::pair{"industry", 7},
+                          {"region", 8},
+                          {"source", 9},
+                          {"phone", 10},
+                          {"email", 11},
+                          {"address", 12}}) {
+        w.Key(key);
+        text(static_cast<size_t>(i));
+    }
+    w.Key("tags");
+    doc(13, '[', "[]");
+    w.Key("custom");
+    doc(14, '{', "{}");
+    w.Key("last_contact_at");
+    time(15);
+    w.Key("next_contact_at");
+    time(16);
+    w.Key("created_by");
+    id(17);
+    w.Key("created_at").String(FormatRfc3339(r.Int(18)));
+    w.Key("updated_at").String(FormatRfc3339(r.Int(19)));
+    w.Key("version").Int(r.Int(20));
+    w.Key("in_pool").Bool(r.IsNull(3));
+    if (!r.IsNull(21)) w.Key("deleted_at").String(FormatRfc3339(r.Int(21)));
+    w.EndObject();
+}
+
 nlohmann::json CustomerJson(const db::Row& r) {
-    nlohmann::json j = {{"id", r.Int(0)},
-                        {"name", r.Text(1)},
-                        {"category", r.Text(2)},
-                        {"owner_id", db::JsonInt(r, 3)},
-                        {"owner_name", db::JsonText(r, 4)},
-                        {"department_id", db::JsonInt(r, 5)},
-                        {"department_name", db::JsonText(r, 6)},
-                        {"industry", db::JsonText(r, 7)},
-                        {"region", db::JsonText(r, 8)},
-                        {"source", db::JsonText(r, 9)},
-                        {"phone", db::JsonText(r, 10)},
-                        {"email", db::JsonText(r, 11)},
-                        {"address", db::JsonText(r, 12)},
-                        {"tags", db::JsonDoc(r, 13, nlohmann::json::array())},
-                        {"custom", db::JsonDoc(r, 14, nlohmann::json::object())},
-                        {"last_contact_at", db::JsonTime(r, 15)},
-                        {"next_contact_at", db::JsonTime(r, 16)},
-                        {"created_by", db::JsonInt(r, 17)},
-                        {"created_at", FormatRfc3339(r.Int(18))},
-                        {"updated_at", FormatRfc3339(r.Int(19))},
-                        {"version", r.Int(20)},
-                        {"in_pool", r.IsNull(3)}};
-    if (!r.IsNull(21)) j["deleted_at"] = FormatRfc3339(r.Int(21));
-    return j;
+    JsonWriter w;
+    WriteCustomer(w, r);
+    return nlohmann::json::parse(w.text());
 }
 
 const std::string_view kContactColumns =

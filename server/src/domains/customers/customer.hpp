@@ -3,6 +3,7 @@
 // the JSON form of a stored row.
 
 #include "core/fields.hpp"
+#include "core/json_writer.hpp"
 #include "db/database.hpp"
 #include "http/list_query.hpp"
 
@@ -20,6 +21,8 @@ const http::ListSpec& FollowupListSpec();
 extern const std::string_view kCustomerColumns;
 extern const std::string_view kCustomerFrom;
 nlohmann::json CustomerJson(const db::Row& row);
+// The same customer written straight as JSON text (list pages: no nlohmann::json per row).
+void WriteCustomer(JsonWriter& writer, const db::Row& row);
 
 // Positions in kCustomerColumns that services read directly.
 inline constexpr size_t kColId = 0;

@@ -34,14 +34,14 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
     router.Add("GET", "/api/v1/customers", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(http::ListQuery query,
                       http::ParseListQuery(ctx.request().query, CustomerListSpec()));
-        GX_TRY_ASSIGN(json list, service.List(ctx.user(), query, false));
-        return Ok(list);
+        GX_TRY_ASSIGN(std::string page, service.List(ctx.user(), query, false));
+        return Response::JsonText(200, std::move(page));
     });
     router.Add("GET", "/api/v1/pool", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(http::ListQuery query,
                       http::ParseListQuery(ctx.request().query, CustomerListSpec()));
-        GX_TRY_ASSIGN(json list, service.List(ctx.user(), query, true));
-        return Ok(list);
+        GX_TRY_ASSIGN(std::string page, service.List(ctx.user(), query, true));
+        return Response::JsonText(200, std::move(page));
     });
     router.Add("GET", "/api/v1/customers/counts", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(http::ListQuery query,

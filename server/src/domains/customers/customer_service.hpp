@@ -25,9 +25,8 @@ class CustomerService {
   public:
     CustomerService(db::Database& db, db::GroupCommit& writes) : db_(db), writes_(writes) {}
 
-    // `pool_only` lists the public pool (GET /pool).
-    Result<nlohmann::json> List(const Principal& caller, const http::ListQuery& query,
-                                bool pool_only);
+    // `pool_only` lists the public pool (GET /pool). The page comes as JSON text (JsonWriter).
+    Result<std::string> List(const Principal& caller, const http::ListQuery& query, bool pool_only);
     // Counts by category under the same filters as List.
     Result<nlohmann::json> Counts(const Principal& caller, const http::ListQuery& query);
     // The customer with its contacts.
