@@ -38,3 +38,7 @@ CREATE TABLE customer_import_errors (
     cells TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY (import_id, row_number)
 );
+
+-- Duplicate checks look contacts up by e-mail too (the import does it for a whole batch at once);
+-- until now only their phones had an index.
+CREATE INDEX IF NOT EXISTS contacts_email_norm ON contacts(email_norm);
