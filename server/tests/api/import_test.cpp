@@ -149,6 +149,20 @@ TEST_P(ImportTest, ChineseHeadersQuotedCellsAndBadRowsReportedByRowNumber) {
     EXPECT_EQ(dup.status, 409);
 }
 
+TEST_P(ImportTest, AGbkCsvFromAChineseExcelIsConvertedAndAFormIsRefused) {
+    // "客户名称,电话\n深圳华强,13800138000\n" as a Chinese Excel saves "CSV": GBK.
+    json import = Import(boss_.token,
+                         "\xBF\xCD\xBB\xA7\xC3\xFB\xB3\xC6,\xB5\xE7\xBB\xB0\r\n"
+                         "\xC9\xEE\xDB\xDA\xBB\xAA\xC7\xBF,13800138000\r\n");
+    EXPECT_EQ(import["created"], 1) << import.dump();
+    EXPECT_EQ(import["columns"]["header"], json::array({"客户名称", "电话"}));
+    EXPECT_EQ(Customers(boss_.token, "&q=华强")["items"][0]["name"], "深圳华强");
+
+    Reply form = Upload(boss_.token, "--x\r\nContent-Disposition: form-data\r\n\r\nname\r\n--x--",
+                        "", "multipart/form-data; boundary=x");
+    EXPECT_EQ(form.status, 400);
+}
+
 TEST_P(ImportTest, ImportedCustomersAreFoundByShortChineseAndLatinSearch) {
     Import(boss_.token,
            "name,phone,email\n"

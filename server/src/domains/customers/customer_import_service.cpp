@@ -15,6 +15,7 @@
 #include "domains/customers/search_document.hpp"
 #include "domains/customers/search_index.hpp"
 #include "http/router.hpp"
+#include "io/encoding.hpp"
 #include "io/table_reader.hpp"
 
 #include <algorithm>
@@ -591,6 +592,13 @@ Result<nlohmann::json> CustomerImportService::Start(
             {}};
     }
     if (bytes == 0) return FileError("The file is empty.");
+    if (text::AsciiLower(upload.content_type).rfind("multipart/", 0) == 0) {
+        return Error{ErrorCode::kBadRequest,
+                     "Send the file itself as the request body (Content-Type text/csv or the XLSX "
+                     "type), not as a form.",
+                     {{"parameter", "body"}},
+                     {}};
+    }
     if (format.empty()) {
         const std::string type = text::AsciiLower(upload.content_type);
         if (type.find("spreadsheetml") != std::string::npos) {
@@ -623,6 +631,24 @@ Result<nlohmann::json> CustomerImportService::Start(
         fs::remove(path, ignored);
         return error;
     };
+    // A Chinese Excel saves "CSV" as GB18030 (GBK): convert it once, here.
+    if (format == "csv") {
+        std::string head(64 * 1024, '\0');
+        {
+            std::ifstream in(path, std::ios::binary);
+            in.read(head.data(), static_cast<std::streamsize>(head.size()));
+            head.resize(static_cast<size_t>(in.gcount()));
+        }
+        if (!io::LooksLikeUtf8(head)) {
+            const std::string converted = path.string() + ".utf8";
+            if (Status s = io::ConvertToUtf8(path.string(), converted, "GB18030"); !s) {
+                fs::remove(converted, ec);
+                return discard(std::move(s).error());
+            }
+            fs::rename(converted, path, ec);
+            if (ec) return discard(Error::Internal("import: " + ec.message()));
+        }
+    }
 
     // The header must name the columns: better said now than by a failed job.
     json column_map;
