@@ -565,7 +565,8 @@ def main():
     dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
                            capture_output=True, text=True).stdout.strip() != ""
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    name = "%s-%s-%s-%d" % (stamp, "smoke" if args.smoke else "full", args.backend, args.customers)
+    name = "%s-%s-%s-%d" % (stamp, "smoke" if args.smoke else "import" if args.import_only else "full", args.backend,
+                            args.import_rows if args.import_only else args.customers)
     out_dir = os.path.join(args.results, name)
     os.makedirs(out_dir, exist_ok=True)
     os.makedirs(args.data_root, exist_ok=True)

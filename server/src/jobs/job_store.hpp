@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 namespace guanxi::jobs {
 
 struct Job {
@@ -19,6 +21,9 @@ struct Job {
     std::int64_t max_attempts = 0;
     std::string worker;              // who holds the lease (set by ClaimNext)
     std::int64_t lease_seconds = 0;  // how long a lease lasts
+    // Set by the runner: true once the process is stopping. A long handler checks it between
+    // steps and returns ErrorCode::kUnavailable; the runner then hands the job back (Release).
+    std::function<bool()> stop_requested;
 };
 
 struct EnqueueOptions {

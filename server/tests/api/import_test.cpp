@@ -366,6 +366,34 @@ TEST_P(ImportTest, AJobThatCrashesMidFileResumesWithoutDuplicates) {
     EXPECT_EQ(Report(boss_.token, done).size(), 1u);  // the bad row once, not twice
 }
 
+TEST_P(ImportTest, AStoppingServerHandsTheImportBackAfterTheBatchInHand) {
+    auto& imports = app().customer_imports();
+    imports.settings().batch_rows = 2;
+    imports.SetBeforeCommit([&](std::int64_t batch) -> Status {
+        if (batch == 1) app().job_runner().RequestStop();  // SIGTERM arrives during batch 1
+        return {};
+    });
+    Reply started = Upload(boss_.token, "name\n甲\n乙\n丙\n丁\n戊\n");
+    ASSERT_EQ(started.status, 202);
+    const std::int64_t id = started.body["import"]["id"].get<std::int64_t>();
+    ASSERT_TRUE(*app().job_runner().RunOnce("stopping-worker"));
+    EXPECT_EQ(ImportNow(boss_.token, id)["rows_read"], 2);  // batch 1 committed, then handed back
+    auto job = app().job_store().Get(started.body["job"]["id"].get<std::int64_t>());
+    ASSERT_TRUE(job.ok());
+    EXPECT_EQ((*job)["status"], "queued");
+    EXPECT_EQ((*job)["attempts"], 0);  // a hand-back is not a failed attempt
+
+    // Another server (a runner of its own) takes it and finishes it.
+    imports.SetBeforeCommit({});
+    jobs::JobRunner next(app().job_store(), {});
+    next.Register("customer.import", [&](const jobs::Job& j) { return imports.Run(j); });
+    ASSERT_TRUE(next.Drain("next-server").ok());
+    json done = ImportNow(boss_.token, id);
+    EXPECT_EQ(done["status"], "done");
+    EXPECT_EQ(done["created"], 5);
+    EXPECT_EQ(Customers(boss_.token)["total"], 5);
+}
+
 TEST_P(ImportTest, AWorkerThatLostItsLeaseCannotCommit) {
     Reply started = Upload(boss_.token, "name\n甲\n乙\n");
     ASSERT_EQ(started.status, 202);

@@ -137,6 +137,15 @@ class CustomerImportService::Importer {
 
         std::int64_t batch_number = 0;
         while (true) {
+            if (batch_number > 0 && job_.stop_requested && job_.stop_requested()) {
+                // The server is stopping: what is committed stays; the job is handed back and
+                // resumes here on whichever server takes it next.
+                return Error{ErrorCode::kUnavailable,
+                             "The server is stopping; the import continues after row " +
+                                 std::to_string(progress_.last_row) + ".",
+                             {},
+                             {}};
+            }
             std::vector<PendingRow> rows;
             std::optional<std::string> read_error;
             while (static_cast<std::int64_t>(rows.size()) < s_.settings_.batch_rows) {
@@ -727,7 +736,8 @@ Result<nlohmann::json> CustomerImportService::Run(const jobs::Job& job) {
     if (!id) return Error::Internal("customer.import: payload has no import_id");
     Importer importer(*this, job, *id);
     auto result = importer.Execute();
-    if (!result && job.attempts >= job.max_attempts) {
+    if (!result && result.error().code != ErrorCode::kUnavailable &&
+        job.attempts >= job.max_attempts) {
         // The last attempt: the job goes dead, and the import with it.
         log::Warn("import_gave_up", {{"import_id", *id}, {"error", result.error().message}});
         (void)importer.Fail(result.error().message);
