@@ -287,8 +287,8 @@ TEST_F(HttpServerTest, StreamsImportUploadsToDiskAfterCheckingTheCaller) {
         Connection greedy(port_);
         greedy.Send(head + auth + "Content-Length: 600000000\r\n\r\n");
         RawReply reply = greedy.Read();
-        EXPECT_EQ(reply.status, 413);
-        EXPECT_EQ(nlohmann::json::parse(reply.body)["error"]["code"], "payload_too_large");
+        EXPECT_EQ(reply.status, 413) << reply.headers;
+        EXPECT_NE(reply.body.find("payload_too_large"), std::string::npos) << reply.body;
     }
     // An upload larger than the 8 MiB limit of ordinary bodies, announced with Expect: 100-continue
     // as curl does.
@@ -310,7 +310,9 @@ TEST_F(HttpServerTest, StreamsImportUploadsToDiskAfterCheckingTheCaller) {
     nlohmann::json import;
     for (int i = 0; i < 600; ++i) {  // the server's job worker runs it
         conn.Send("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n");
-        import = nlohmann::json::parse(conn.Read().body);
+        RawReply polled = conn.Read();
+        ASSERT_EQ(polled.status, 200) << polled.headers << polled.body;  // e.g. the server died
+        import = nlohmann::json::parse(polled.body);
         if (import["status"] == "done" || import["status"] == "failed") break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
