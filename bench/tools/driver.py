@@ -178,6 +178,13 @@ class Server:
             return None
         return elapsed
 
+    def cpu_seconds(self):
+        """User + system CPU time of the server so far (a machine shared with compiles makes wall
+        time noisy; CPU time much less so)."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def status(self):
         out = {}
         with open("/proc/%d/status" % self.proc.pid) as f:
@@ -257,6 +264,90 @@ def visible_ids(server, token, out_path):
         for it in items:
             f.write("%d\n" % it["id"])
     return len(items)
+
+
+IMPORT_CITIES = ["深圳", "上海", "北京", "杭州", "广州", "成都", "武汉", "南京"]
+IMPORT_TRADES = ["科技", "电子", "贸易", "制造", "物流", "网络", "软件", "新能源"]
+
+
+def write_import_csv(path, rows):
+    """A CSV of `rows` distinct customers as a user would upload it: Chinese headers, a BOM, quoted
+    cells, unique phones and e-mails (so every row is imported)."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("\ufeff名称,客户类别,电话,邮箱,行业,地区,来源,地址,标签\r\n")
+        for i in range(rows):
+            city = IMPORT_CITIES[i % len(IMPORT_CITIES)]
+            f.write('%s%s%d号%s有限公司,potential,+86 171 %04d %04d,c%d@import.example,信息技术,华东,展会,'
+                    '"%s市科技园%d号, %d楼",导入;展会\r\n' % (
+                        city, "云帆", i, IMPORT_TRADES[i % len(IMPORT_TRADES)], i // 10000 % 10000, i % 10000, i,
+                        city, i % 99 + 1, i % 30 + 1))
+
+
+def run_import(kind, args, out_dir):
+    """Imports args.import_rows generated CSV rows into an empty database through the HTTP API
+    (upload streamed to disk, then the customer.import job): end-to-end time, rows/s and the
+    server's peak RSS from a fresh start."""
+    b = Backend(kind, args)
+    b.data_dir = os.path.join(args.data_root, "import-%s" % kind)
+    shutil.rmtree(b.data_dir, ignore_errors=True)
+    os.makedirs(b.data_dir)
+    b.db_flags = ["--data", b.data_dir]
+    if kind == "postgres":
+        name = "guanxi_bench_import"
+        b.url = args.pg_url_base.rsplit("/", 1)[0] + "/" + name
+        b.db_flags += ["--database", b.url]
+        b.psql("DROP DATABASE IF EXISTS %s" % name)
+        r = b.psql("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'" % name)
+        if r.returncode != 0:
+            fail("create database: " + r.stderr)
+            return None
+        b.psql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public", db=name)
+    csv_path = os.path.join(out_dir, "import-%d.csv" % args.import_rows)
+    t0 = time.monotonic()
+    write_import_csv(csv_path, args.import_rows)
+    size = os.path.getsize(csv_path)
+    log("[%s] import: wrote %d rows (%.1f MB) in %.1f s" % (kind, args.import_rows, size / 2**20, time.monotonic() - t0))
+    server = Server(b, free_port(), os.path.join(out_dir, "server-import-%s.log" % kind))
+    if server.start() is None:
+        return None
+    try:
+        admin = login(server, "admin", ADMIN_PASSWORD)
+        cpu0 = server.cpu_seconds()
+        t0 = time.monotonic()
+        with open(csv_path, "rb") as f:
+            req = urllib.request.Request(server.base + "/api/v1/customers/import?filename=bench.csv", data=f,
+                                         method="POST")
+            req.add_header("Content-Type", "text/csv")
+            req.add_header("Content-Length", str(size))
+            req.add_header("Authorization", "Bearer " + admin)
+            with urllib.request.urlopen(req, timeout=600) as resp:
+                started = json.loads(resp.read())
+        uploaded = time.monotonic() - t0
+        path = "/api/v1/customers/imports/%d" % started["import"]["id"]
+        imp = started["import"]
+        while imp["status"] not in ("done", "failed"):
+            time.sleep(0.2 if args.import_rows < 100000 else 1)
+            imp = json.loads(http("GET", server.base + path, token=admin)[1])
+        seconds = time.monotonic() - t0
+        cpu = server.cpu_seconds() - cpu0
+        st = server.status()
+        out = {"rows": args.import_rows, "bytes": size, "seconds": round(seconds, 2),
+               "server_cpu_seconds": round(cpu, 2), "rows_per_cpu_s": round(args.import_rows / max(cpu, 0.01), 1),
+               "load1": load_average()[0],
+               "upload_seconds": round(uploaded, 2), "rows_per_s": round(args.import_rows / seconds, 1),
+               "status": imp["status"], "created": imp["created"], "skipped": imp["skipped"], "failed": imp["failed"],
+               "peak_rss_mb": st["VmHWM"] // 1024,
+               "command": "curl -X POST -H 'Content-Type: text/csv' -H 'Authorization: Bearer <admin>' "
+                          "--data-binary @import-%d.csv 'http://127.0.0.1:PORT/api/v1/customers/import'; "
+                          "then GET /api/v1/customers/imports/{id} until done" % args.import_rows}
+        log("[%s] import: %d rows in %.1f s (%.0f rows/s; upload %.1f s; server CPU %.1f s), server peak RSS %d MB" % (
+            kind, args.import_rows, seconds, out["rows_per_s"], uploaded, cpu, out["peak_rss_mb"]))
+        if imp["status"] != "done" or imp["created"] != args.import_rows:
+            fail("[%s] import: %s" % (kind, json.dumps(imp, ensure_ascii=False)[:500]))
+        return out
+    finally:
+        server.stop()
+        os.remove(csv_path)
 
 
 def run_backend(kind, args, out_dir):
@@ -354,6 +445,8 @@ def run_backend(kind, args, out_dir):
                     log("  sql      %-8s %-9s t=%d %9.0f op/s  p50 %7.2f ms  p99 %7.2f ms" %
                         (tag, route, threads, r["rps"], r["p50_ms"], r["p99_ms"]))
         res["sql_ceiling"] = ceil
+    if args.import_rows > 0:
+        res["import_csv"] = run_import(kind, args, out_dir)
     res["load_end"] = load_average()
     return res
 
@@ -416,6 +509,11 @@ def table(result):
             e = be["export_csv"]
             lines.append("export CSV: %d rows in %.2f s (%.0f rows/s), peak RSS %d MB" % (
                 e["rows"], e["seconds"], e["rows"] / max(e["seconds"], 1e-6), e["rss_after_kb"]["VmHWM"] // 1024))
+        if be.get("import_csv"):
+            i = be["import_csv"]
+            lines.append("import CSV: %d rows (%.0f MB) in %.1f s (%.0f rows/s; server CPU %.1f s, %.0f rows per CPU-s), "
+                         "server peak RSS %d MB" % (i["rows"], i["bytes"] / 2**20, i["seconds"], i["rows_per_s"],
+                                                    i["server_cpu_seconds"], i["rows_per_cpu_s"], i["peak_rss_mb"]))
     return "\n".join(lines)
 
 
@@ -435,6 +533,10 @@ def main():
     ap.add_argument("--mix", action="store_true", help="also run the mixed route set at 16 connections")
     ap.add_argument("--starts", type=int, default=5)
     ap.add_argument("--regenerate", action="store_true")
+    ap.add_argument("--import-rows", type=int, default=0,
+                    help="also import this many generated CSV rows into an empty database (0: skip)")
+    ap.add_argument("--import-only", action="store_true",
+                    help="only the import step (with --import-rows), not the data set and wrk runs")
     ap.add_argument("--q2", default="华强")
     ap.add_argument("--q4", default="华强科技")
     ap.add_argument("--binary", required=True)
@@ -455,6 +557,7 @@ def main():
         args.conns = "1,8"
         args.starts = 2
         args.micro_min_time = "0.01"
+        args.import_rows = args.import_rows or 200
     args.conns = [int(c) for c in args.conns.split(",")]
     args.routes = args.routes.split(",")
 
@@ -462,7 +565,8 @@ def main():
     dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
                            capture_output=True, text=True).stdout.strip() != ""
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-    name = "%s-%s-%s-%d" % (stamp, "smoke" if args.smoke else "full", args.backend, args.customers)
+    name = "%s-%s-%s-%d" % (stamp, "smoke" if args.smoke else "import" if args.import_only else "full", args.backend,
+                            args.import_rows if args.import_only else args.customers)
     out_dir = os.path.join(args.results, name)
     os.makedirs(out_dir, exist_ok=True)
     os.makedirs(args.data_root, exist_ok=True)
@@ -479,8 +583,11 @@ def main():
             fail("no PostgreSQL URL (bench/run starts one with scripts/pg.sh)")
             continue
         log("== %s ==" % kind)
-        result["backends"].append(run_backend(kind, args, out_dir))
-    result["micro"] = micro(args, out_dir)
+        if args.import_only:
+            result["backends"].append({"backend": kind, "import_csv": run_import(kind, args, out_dir)})
+        else:
+            result["backends"].append(run_backend(kind, args, out_dir))
+    result["micro"] = None if args.import_only else micro(args, out_dir)
     result["failures"] = failures
     with open(os.path.join(out_dir, "result.json"), "w") as f:
         json.dump(result, f, indent=1, ensure_ascii=False)

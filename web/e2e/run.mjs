@@ -3,7 +3,7 @@
 // writes test-results/e2e.json and screenshots under test-results/screenshots/.
 //   GUANXI_BIN=/path/to/guanxi node e2e/run.mjs      (default ../build/release/server/guanxi)
 //   GUANXI_E2E_MOCK=1 node e2e/run.mjs               (against mock/server.mjs, for UI development)
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -564,6 +564,60 @@ test('delete a customer to the recycle bin and restore it', async () => {
   await row.waitFor({ state: 'detached' })
   const restored = await api.call('GET', `/customers/${created.id}`)
   expect(restored.name === name, 'the customer did not come back')
+})
+
+test('import a CSV with one bad row: the summary counts it and offers the error report', async () => {
+  const { page } = ctx.admin
+  const dir = mkdtempSync(join(tmpdir(), 'guanxi-import-'))
+  const file = join(dir, '客户导入.csv')
+  const word = '翠鸾'
+  writeFileSync(
+    file,
+    '\ufeff客户名称,电话,邮箱,地区\r\n' +
+      `${word}${unique}甲有限公司,1366${String(Date.now()).slice(-7)},,华东\r\n` +
+      `"${word}${unique}乙有限公司, 分部",,not-an-email,华南\r\n` +
+      `${word}${unique}丙有限公司,,bing${unique}@example.com,华北\r\n`,
+  )
+  await page.goto(`${ctx.server.base}/customers`)
+  await page.getByTestId('customer-import').click()
+  const dialog = page.locator('.el-dialog:visible')
+  await dialog.getByTestId('import-start').waitFor()
+  await page.getByTestId('import-file').setInputFiles(file)
+  await dialog.getByTestId('import-file-name').filter({ hasText: '客户导入.csv' }).waitFor()
+  await shot(page, 'import-dialog-desktop')
+  await dialog.getByTestId('import-start').click()
+  const summary = dialog.getByTestId('import-summary')
+  await summary.waitFor({ timeout: 30000 })
+  const created = await dialog.getByTestId('import-created').locator('dd').textContent()
+  const failed = await dialog.getByTestId('import-failed').locator('dd').textContent()
+  expect(created?.trim() === '2', `created ${created}`)
+  expect(failed?.trim() === '1', `failed ${failed}`)
+  await shot(page, 'import-summary-desktop')
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    dialog.getByTestId('import-report').click(),
+  ])
+  expect(/errors\.csv$/.test(download.suggestedFilename()), 'the report is not a CSV')
+  const report = await download.path().then((p) => (p ? readFileSync(p, 'utf8') : ''))
+  expect(/^\ufeff?row,status,field,reason/.test(report), `report header: ${report.slice(0, 80)}`)
+  expect(report.includes('3,failed,email'), `report rows: ${report}`)
+  await dialog.getByTestId('import-close').click()
+  await searchCustomers(page, word)
+  const rows = await page.locator('.meta-table .el-table__body-wrapper tr').count()
+  expect(rows === 2, `the search for the imported customers shows ${rows} rows`)
+
+  // The dialog at phone width: no horizontal scrolling.
+  await page.setViewportSize(PHONE)
+  await page.getByTestId('customer-import').click()
+  await page.locator('.el-dialog:visible').getByTestId('import-start').waitFor()
+  await shot(page, 'import-dialog-phone')
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - window.innerWidth,
+  )
+  expect(overflow <= 0, `the import dialog scrolls horizontally by ${overflow}px`)
+  await page.keyboard.press('Escape')
+  await page.setViewportSize(DESKTOP)
+  rmSync(dir, { recursive: true, force: true })
 })
 
 test('the server serves the UI with the right caching and falls back to index.html', async () => {

@@ -4,9 +4,12 @@
 #include "core/time.hpp"
 #include "db/migrator.hpp"
 #include "domains/audit/audit_routes.hpp"
+#include "domains/customers/customer_import_routes.hpp"
 #include "domains/customers/customer_routes.hpp"
 #include "http/static_files.hpp"
 #include "jobs/job_routes.hpp"
+
+#include <filesystem>
 
 namespace guanxi {
 
@@ -20,6 +23,12 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     app->audit_ = std::make_unique<audit::AuditService>(*app->db_);
     app->job_store_ = std::make_unique<jobs::JobStore>(*app->db_);
     app->job_runner_ = std::make_unique<jobs::JobRunner>(*app->job_store_, options.jobs);
+    customers::ImportSettings imports = options.imports;
+    if (imports.upload_dir.empty()) {
+        imports.upload_dir = (std::filesystem::temp_directory_path() / "guanxi-uploads").string();
+    }
+    app->customer_imports_ = std::make_unique<customers::CustomerImportService>(
+        *app->db_, *app->job_store_, *app->accounts_, imports);
     GX_TRY_ASSIGN(app->generated_admin_password_,
                   app->accounts_->Bootstrap(options.admin_password));
     app->RegisterRoutes(options);
@@ -54,6 +63,7 @@ void App::RegisterRoutes(const AppOptions& options) {
                 {.auth = false});
     accounts::RegisterAccountRoutes(router_, *accounts_, options.cookies);
     customers::RegisterCustomerRoutes(router_, *customers_);
+    customers::RegisterCustomerImportRoutes(router_, *customer_imports_);
     audit::RegisterAuditRoutes(router_, *audit_);
     jobs::RegisterJobRoutes(router_, *job_store_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
@@ -92,6 +102,8 @@ void App::RegisterJobs() {
                               {"at", FormatRfc3339(NowSeconds())},
                               {"payload", job.payload}};
     });
+    job_runner_->Register(std::string(customers::CustomerImportService::kJobName),
+                          [this](const jobs::Job& job) { return customer_imports_->Run(job); });
 }
 
 }  // namespace guanxi

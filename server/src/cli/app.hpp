@@ -7,6 +7,7 @@
 #include "domains/accounts/account_routes.hpp"
 #include "domains/accounts/account_service.hpp"
 #include "domains/audit/audit_service.hpp"
+#include "domains/customers/customer_import_service.hpp"
 #include "domains/customers/customer_service.hpp"
 #include "http/router.hpp"
 #include "jobs/job_runner.hpp"
@@ -26,6 +27,8 @@ struct AppOptions {
     accounts::CookieOptions cookies;
     accounts::AccountOptions accounts;
     jobs::RunnerOptions jobs;
+    // Uploads wait here for their import job; empty: a folder under the system's temp folder.
+    customers::ImportSettings imports;
 };
 
 class App {
@@ -38,6 +41,7 @@ class App {
     http::Router& router() { return router_; }
     accounts::AccountService& accounts() { return *accounts_; }
     customers::CustomerService& customers() { return *customers_; }
+    customers::CustomerImportService& customer_imports() { return *customer_imports_; }
     jobs::JobStore& job_store() { return *job_store_; }
     jobs::JobRunner& job_runner() { return *job_runner_; }
 
@@ -56,6 +60,7 @@ class App {
     http::Router router_;
     std::unique_ptr<accounts::AccountService> accounts_;
     std::unique_ptr<customers::CustomerService> customers_;
+    std::unique_ptr<customers::CustomerImportService> customer_imports_;
     std::unique_ptr<audit::AuditService> audit_;
     std::unique_ptr<jobs::JobStore> job_store_;
     std::unique_ptr<jobs::JobRunner> job_runner_;

@@ -2,6 +2,8 @@
 
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "db/bulk_insert.hpp"
+#include "domains/customers/search_document.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,12 +17,14 @@
 // of a million customers, two million contacts and ten million follow-ups needs bulk multi-row
 // INSERTs in big transactions (~50x faster). What it writes must stay exactly what the store and
 // search::Reindex would write — the normalised phone/e-mail/name columns, search_text and the
-// bigram rows — so the grams come from the same text::SearchGrams.
+// bigram rows — so search_text and the grams come from search::Document, which the customer import
+// uses too (db::BulkInsert is shared with it as well).
 
 namespace guanxi::demo {
 
 namespace {
 
+using db::BulkInsert;
 using nlohmann::json;
 
 constexpr std::array kCities = {"深圳", "上海", "北京", "杭州", "广州", "成都", "武汉", "南京",
@@ -167,62 +171,6 @@ std::string Latin(std::mt19937_64& rng, int n) {
 db::Value TextOrNull(std::string s) {
     return s.empty() ? db::Value(nullptr) : db::Value(std::move(s));
 }
-
-// Rows for one table, sent as INSERT ... VALUES (...), (...), ... of `rows_per_statement` rows.
-// Full batches reuse one SQL text, so the connection's statement cache prepares it once.
-class BulkInsert {
-  public:
-    // `parent` (if any) is flushed first: rows here reference rows there.
-    BulkInsert(db::Connection& conn, std::string head, size_t columns, size_t rows_per_statement,
-               BulkInsert* parent = nullptr)
-        : conn_(conn),
-          head_(std::move(head)),
-          columns_(columns),
-          batch_(rows_per_statement),
-          parent_(parent) {
-        params_.reserve(columns_ * batch_);
-    }
-
-    template <typename... Values>
-    Status Row(Values&&... values) {
-        static_assert(sizeof...(Values) > 0);
-        (params_.emplace_back(std::forward<Values>(values)), ...);
-        if (params_.size() >= columns_ * batch_) return Flush();
-        return {};
-    }
-
-    Status Flush() {
-        if (params_.empty()) return {};
-        if (parent_) GX_TRY(parent_->Flush());
-        const size_t rows = params_.size() / columns_;
-        if (rows == batch_ && full_sql_.empty()) full_sql_ = Sql(rows);
-        GX_TRY(conn_.Execute(rows == batch_ ? full_sql_ : Sql(rows), params_));
-        params_.clear();
-        return {};
-    }
-
-  private:
-    std::string Sql(size_t rows) const {
-        std::string tuple = "(";
-        for (size_t c = 0; c < columns_; ++c) tuple += c == 0 ? "?" : ", ?";
-        tuple += ")";
-        std::string sql = head_ + " VALUES ";
-        sql.reserve(sql.size() + rows * (tuple.size() + 2));
-        for (size_t r = 0; r < rows; ++r) {
-            if (r > 0) sql += ", ";
-            sql += tuple;
-        }
-        return sql;
-    }
-
-    db::Connection& conn_;
-    std::string head_;
-    size_t columns_;
-    size_t batch_;
-    BulkInsert* parent_;
-    std::string full_sql_;
-    db::Params params_;
-};
 
 struct Owner {
     std::int64_t user_id;
@@ -393,16 +341,6 @@ Result<Organisation> BuildOrganisation(App& app, const DemoOptions& options, std
     return org;
 }
 
-// The values search::Reindex indexes, in its order: per row name, phone, phone_norm, e-mail.
-void AddSearchSource(std::string& search_text, std::vector<std::string>& grams,
-                     std::string_view value) {
-    if (value.empty()) return;
-    const std::string lowered = text::AsciiLower(value);
-    for (auto& g : text::SearchGrams(lowered)) grams.push_back(std::move(g));
-    search_text += lowered;
-    search_text.push_back('\n');
-}
-
 struct Tuning {
     std::string restore;  // statements that put the connection back as the server configures it
 };
@@ -458,8 +396,7 @@ Result<DemoSummary> Generate(App& app, const DemoOptions& options) {
     // Transactions of 2,000 customers with everything hanging off them.
     constexpr std::int64_t kCustomersPerTransaction = 2000;
     const auto started = std::chrono::steady_clock::now();
-    std::vector<std::string> grams;
-    std::string search_text;
+    customers::search::Document document;
     struct ContactRow {
         std::string name, title, phone, email;
     };
@@ -545,23 +482,11 @@ Result<DemoSummary> Generate(App& app, const DemoOptions& options) {
                 now + static_cast<std::int64_t>((unit(rng) * 40 - 10) * 86400);
 
             // The search index, as search::Reindex builds it.
-            grams.clear();
-            search_text.clear();
+            document.Clear();
+            document.AddRow(name, phone, email);
+            for (const auto& c : contact_rows) document.AddRow(c.name, c.phone, c.email);
+            document.Finish();
             const std::string phone_norm = text::NormalizePhone(phone);
-            for (std::string_view v : {std::string_view(name), std::string_view(phone),
-                                       std::string_view(phone_norm), std::string_view(email)}) {
-                AddSearchSource(search_text, grams, v);
-            }
-            for (const auto& c : contact_rows) {
-                const std::string contact_phone_norm = text::NormalizePhone(c.phone);
-                for (std::string_view v :
-                     {std::string_view(c.name), std::string_view(c.phone),
-                      std::string_view(contact_phone_norm), std::string_view(c.email)}) {
-                    AddSearchSource(search_text, grams, v);
-                }
-            }
-            std::sort(grams.begin(), grams.end());
-            grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
 
             GX_TRY(customers.Row(id, name, std::string(category),
                                  pool ? db::Value(nullptr) : db::Value(owner.user_id),
@@ -571,7 +496,7 @@ Result<DemoSummary> Generate(App& app, const DemoOptions& options) {
                                  last > 0 ? db::Value(last) : db::Value(nullptr),
                                  pool ? db::Value(nullptr) : db::Value(next),
                                  TextOrNull(phone_norm), TextOrNull(text::NormalizeEmail(email)),
-                                 TextOrNull(text::NormalizeCompanyName(name)), search_text,
+                                 TextOrNull(text::NormalizeCompanyName(name)), document.search_text,
                                  owner.user_id, created, created));
             ++summary.customers;
             // Rows referencing the customer go after it (their batches flush the customers' first).
@@ -588,7 +513,7 @@ Result<DemoSummary> Generate(App& app, const DemoOptions& options) {
                 ++summary.contacts;
             }
             const std::int64_t owner_key = pool ? 0 : owner.user_id;
-            for (auto& g : grams) GX_TRY(grams_out.Row(std::move(g), owner_key, id));
+            for (auto& g : document.grams) GX_TRY(grams_out.Row(std::move(g), owner_key, id));
         }
         GX_TRY(customers.Flush());
         GX_TRY(contacts.Flush());

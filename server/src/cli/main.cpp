@@ -24,6 +24,7 @@ struct CommonFlags {
     std::string data = "./data";
     std::string database;
     std::string log_level = "info";
+    std::string upload_dir;  // default <data>/uploads
 };
 
 void AddCommon(CLI::App* cmd, CommonFlags& flags) {
@@ -31,6 +32,17 @@ void AddCommon(CLI::App* cmd, CommonFlags& flags) {
     cmd->add_option("--database", flags.database,
                     "Database URL: sqlite:<path> or postgresql://user@host/db");
     cmd->add_option("--log-level", flags.log_level, "debug, info, warn, error or off");
+    cmd->add_option(
+        "--upload-dir", flags.upload_dir,
+        "Folder where uploaded import files wait for their job (default <data>/uploads; "
+        "shared by every node when several serve one PostgreSQL)");
+}
+
+std::string UploadDir(const CommonFlags& flags) {
+    const std::filesystem::path dir = flags.upload_dir.empty()
+                                          ? std::filesystem::path(flags.data) / "uploads"
+                                          : std::filesystem::path(flags.upload_dir);
+    return std::filesystem::absolute(dir).lexically_normal().string();
 }
 
 std::string DatabaseUrl(const CommonFlags& flags) {
@@ -49,6 +61,7 @@ int Fail(const guanxi::Error& error) {
 
 guanxi::Result<std::unique_ptr<App>> OpenApp(const CommonFlags& flags, AppOptions options = {}) {
     options.database_url = DatabaseUrl(flags);
+    options.imports.upload_dir = UploadDir(flags);
     if (const char* pw = std::getenv("GUANXI_ADMIN_PASSWORD")) options.admin_password = pw;
     return App::Create(options);
 }
@@ -78,6 +91,7 @@ int main(int argc, char** argv) {
     int threads = 0;
     int job_workers = 1;
     bool secure_cookies = false;
+    std::uint64_t max_upload_mb = 512;
     auto* serve = cli.add_subcommand("serve", "Run the HTTP server, the web UI and the job runner");
     AddCommon(serve, serve_flags);
     serve->add_option("--listen", listen, "host:port to listen on");
@@ -85,6 +99,8 @@ int main(int argc, char** argv) {
                       "Folder of the built web UI (default: web/dist if present)");
     serve->add_option("--threads", threads, "HTTP worker threads (default: 2 per core)");
     serve->add_option("--job-workers", job_workers, "Background job workers (0 disables)");
+    serve->add_option("--max-upload-mb", max_upload_mb, "Largest import file accepted, in MiB")
+        ->check(CLI::Range(1, 65536));
     serve->add_flag("--secure-cookies", secure_cookies,
                     "Mark the session cookie Secure (behind HTTPS)");
 
@@ -161,6 +177,9 @@ int main(int argc, char** argv) {
         guanxi::http::ServerOptions server_options;
         server_options.threads = threads > 0 ? threads : static_cast<int>(cores * 2);
         options.pool_size = server_options.threads + job_workers + 1;
+        server_options.upload_dir = UploadDir(serve_flags);
+        server_options.upload_limit = max_upload_mb << 20;
+        options.imports.max_bytes = server_options.upload_limit;
         if (!guanxi::http::ParseListen(listen, server_options.address, server_options.port)) {
             std::cerr << "--listen must be host:port\n";
             return 2;

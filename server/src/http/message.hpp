@@ -21,6 +21,9 @@ struct Request {
     std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
     std::unordered_map<std::string, std::string> headers;    // names lower-cased
     std::string body;
+    // On upload routes (RouteOptions::upload) the server streams the body to this file instead; it
+    // removes the file after answering unless the handler moved it away.
+    std::string body_file;
     std::string remote_ip;
     std::string request_id;
 

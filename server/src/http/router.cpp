@@ -124,6 +124,25 @@ void Router::AddAsync(std::string method, std::string pattern, AsyncHandler hand
     routes_.push_back(std::move(route));
 }
 
+bool Router::IsUpload(const Request& request) const {
+    const std::vector<std::string> parts = SplitPath(request.path);
+    for (const Route& route : routes_) {
+        std::unordered_map<std::string, std::string> params;
+        if (route.options.upload && route.method == request.method &&
+            MatchSegments(route, parts, params)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::optional<Response> Router::AdmitUpload(const Request& request) const {
+    if (!authenticator_) return std::nullopt;
+    auto principal = authenticator_(request);
+    if (principal) return std::nullopt;
+    return Response::FromError(principal.error());
+}
+
 void Router::Handle(const std::shared_ptr<Pending>& pending) {
     Request& request = pending->request;
     const std::vector<std::string> parts = SplitPath(request.path);

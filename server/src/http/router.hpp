@@ -53,6 +53,9 @@ using Authenticator = std::function<Result<Principal>(const Request&)>;
 
 struct RouteOptions {
     bool auth = true;
+    // A file upload: the HTTP server authenticates the caller from the headers before it reads the
+    // body, then streams the body to a file (Request::body_file) with the larger upload limit.
+    bool upload = false;
 };
 
 struct Route {
@@ -82,6 +85,11 @@ class Router {
     void Dispatch(Request& request, std::function<void(Response)> complete);
     // The same, waiting for the answer (tests, the CLI).
     Response Dispatch(Request& request);
+
+    // For the HTTP server, once a request's headers are read: whether method and path name an
+    // upload route and, if so, the error answer (401) when its caller cannot be authenticated.
+    bool IsUpload(const Request& request) const;
+    std::optional<Response> AdmitUpload(const Request& request) const;
 
     const std::vector<Route>& routes() const { return routes_; }
     Metrics& metrics() { return metrics_; }

@@ -3,11 +3,13 @@
 #include "http/server.hpp"
 
 #include "core/log.hpp"
+#include "core/text.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -47,8 +49,8 @@ struct Server::Impl {
 
     Impl(Router& r, ServerOptions o) : router(r), options(std::move(o)), ioc(options.threads) {}
 
-    Request ToRequest(const bhttp::request<bhttp::string_body>& raw, const std::string& ip,
-                      bool& ok) {
+    // The request's line and headers; the body is added once read.
+    Request ToRequest(const bhttp::request_header<>& raw, const std::string& ip, bool& ok) {
         Request request;
         request.method = std::string(raw.method_string().data(), raw.method_string().size());
         ok = request.SetTarget(std::string_view(raw.target().data(), raw.target().size()));
@@ -57,7 +59,6 @@ struct Server::Impl {
             for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             request.headers[name] = std::string(field.value().data(), field.value().size());
         }
-        request.body = raw.body();
         request.remote_ip = ip;
         return request;
     }
@@ -89,6 +90,48 @@ struct Server::Impl {
         Response response;
     };
 
+    bool UploadsEnabled() const { return !options.upload_dir.empty(); }
+
+    static void RemoveBodyFile(const Request& request) {
+        if (request.body_file.empty()) return;
+        std::error_code ignored;
+        std::filesystem::remove(request.body_file, ignored);
+    }
+
+    // Streams an upload route's body to a new file in the upload folder (request.body_file), with
+    // the read timeout applying to each read rather than to the whole, possibly long, upload.
+    asio::awaitable<beast::error_code> ReadUploadBody(
+        beast::tcp_stream& stream, beast::flat_buffer& buffer,
+        bhttp::request_parser<bhttp::string_body>& header_parser, Request& request) {
+        beast::error_code ec;
+        bhttp::request_parser<bhttp::file_body> parser(std::move(header_parser));
+        parser.body_limit(options.upload_limit);
+        std::error_code dir_error;
+        std::filesystem::create_directories(options.upload_dir, dir_error);
+        request.body_file =
+            (std::filesystem::path(options.upload_dir) / ("upload-" + NewRequestId() + ".part"))
+                .string();
+        parser.get().body().open(request.body_file.c_str(), beast::file_mode::write_new, ec);
+        if (ec) {
+            log::Error("upload_file", {{"path", request.body_file}, {"error", ec.message()}});
+            request.body_file.clear();
+            co_return ec;
+        }
+        if (text::AsciiLower(request.Header("expect").value_or("")) == "100-continue") {
+            bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
+            stream.expires_after(options.read_timeout);
+            co_await bhttp::async_write(stream, go_on,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+        }
+        while (!ec && !parser.is_done()) {
+            stream.expires_after(options.read_timeout);
+            co_await bhttp::async_read_some(stream, buffer, parser,
+                                            asio::redirect_error(asio::use_awaitable, ec));
+        }
+        parser.get().body().close();
+        co_return ec;
+    }
+
     asio::awaitable<void> Session(tcp::socket socket) {
         beast::tcp_stream stream(std::move(socket));
         beast::flat_buffer buffer;
@@ -102,21 +145,52 @@ struct Server::Impl {
         for (;;) {
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-            parser.body_limit(options.body_limit);
+            // Beast checks a Content-Length against the limit as soon as the headers are read:
+            // allow an upload's size here, and the route's own limit just below.
+            parser.body_limit(
+                UploadsEnabled() ? std::max<std::uint64_t>(options.body_limit, options.upload_limit)
+                                 : options.body_limit);
             // Idle timeout until the first byte, then the read timeout for the whole request.
             stream.expires_after(buffer.size() > 0 ? options.read_timeout : options.idle_timeout);
             co_await bhttp::async_read_header(stream, buffer, parser,
                                               asio::redirect_error(asio::use_awaitable, ec));
+            bool target_ok = true;
+            Request request;
+            unsigned version = 11;
+            bool wants_keep_alive = false;
             if (!ec) {
-                stream.expires_after(options.read_timeout);
-                co_await bhttp::async_read(stream, buffer, parser,
-                                           asio::redirect_error(asio::use_awaitable, ec));
+                request = ToRequest(parser.get().base(), ip, target_ok);
+                version = parser.get().version();
+                wants_keep_alive = parser.get().keep_alive();
+            }
+            if (!ec && target_ok && UploadsEnabled() && router.IsUpload(request)) {
+                // Who is sending is known from the headers: refuse strangers before their bytes.
+                if (auto refused = router.AdmitUpload(request)) {
+                    auto out = ToBeast(std::move(*refused), version, false);
+                    stream.expires_after(options.read_timeout);
+                    co_await bhttp::async_write(stream, out,
+                                                asio::redirect_error(asio::use_awaitable, ec));
+                    break;
+                }
+                ec = co_await ReadUploadBody(stream, buffer, parser, request);
+            } else if (!ec) {
+                if (parser.content_length().value_or(0) > options.body_limit) {
+                    ec = bhttp::error::body_limit;
+                } else {
+                    parser.body_limit(options.body_limit);
+                    stream.expires_after(options.read_timeout);
+                    co_await bhttp::async_read(stream, buffer, parser,
+                                               asio::redirect_error(asio::use_awaitable, ec));
+                    if (!ec) request.body = std::move(parser.get().body());
+                }
             }
             if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
                 ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+                RemoveBodyFile(request);
                 break;
             }
             if (ec) {
+                RemoveBodyFile(request);
                 Response error =
                     ec == bhttp::error::body_limit
                         ? SimpleError(ErrorCode::kPayloadTooLarge, "The request body is too large.")
@@ -129,11 +203,8 @@ struct Server::Impl {
                                             asio::redirect_error(asio::use_awaitable, ec));
                 break;
             }
-            auto raw = parser.release();
-            const bool keep_alive = raw.keep_alive() && !stopping.load();
+            const bool keep_alive = wants_keep_alive && !stopping.load();
             ++in_flight;
-            bool target_ok = true;
-            Request request = ToRequest(raw, ip, target_ok);
             Response response;
             if (target_ok) {
                 // (Plain statements around the co_await: GCC 12 miscompiles co_await inside ?:
@@ -153,7 +224,8 @@ struct Server::Impl {
                 response = SimpleError(ErrorCode::kBadRequest, "The URL is not valid.");
             }
             --in_flight;
-            auto out = ToBeast(std::move(response), raw.version(), keep_alive);
+            RemoveBodyFile(request);
+            auto out = ToBeast(std::move(response), version, keep_alive);
             stream.expires_after(options.read_timeout);
             co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
             if (ec || !keep_alive) break;

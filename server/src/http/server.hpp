@@ -20,6 +20,10 @@ struct ServerOptions {
     int threads = 4;
     std::size_t header_limit = 16 * 1024;
     std::size_t body_limit = 8 * 1024 * 1024;
+    // Upload routes (RouteOptions::upload) stream their body to a file in this folder, up to
+    // upload_limit bytes. Empty: uploads are read into memory like any body.
+    std::string upload_dir;
+    std::uint64_t upload_limit = 512ull * 1024 * 1024;
     std::chrono::seconds read_timeout{30};
     std::chrono::seconds idle_timeout{60};
     std::chrono::seconds shutdown_grace{20};

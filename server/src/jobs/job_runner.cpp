@@ -28,6 +28,7 @@ bool JobRunner::Has(std::string_view name) const { return handlers_.find(name) !
 Result<bool> JobRunner::RunOnce(std::string_view worker) {
     GX_TRY_ASSIGN(std::optional<Job> job, store_.ClaimNext(worker, options_.lease_seconds));
     if (!job) return false;
+    job->stop_requested = [this] { return stopping_.load(); };
     auto it = handlers_.find(job->name);
     Result<nlohmann::json> result = Error::Internal("no handler");
     if (it == handlers_.end()) {
@@ -38,6 +39,12 @@ Result<bool> JobRunner::RunOnce(std::string_view worker) {
         } catch (const std::exception& e) {
             result = Error::Internal(e.what());
         }
+    }
+    if (!result && result.error().code == ErrorCode::kUnavailable && stopping_.load()) {
+        // The handler stopped early for the shutdown: hand the job back, the attempt not counted.
+        GX_TRY(store_.Release(*job, worker));
+        log::Info("job_handed_back", {{"job_id", job->id}, {"name", job->name}});
+        return true;
     }
     if (result) {
         GX_TRY_ASSIGN(bool kept, store_.Complete(*job, worker, *result));
@@ -82,12 +89,16 @@ void JobRunner::Start() {
     for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { WorkerLoop(i); });
 }
 
-void JobRunner::Stop() {
+void JobRunner::RequestStop() {
     {
         std::lock_guard lock(wake_mutex_);
         stopping_ = true;
     }
     wake_.notify_all();
+}
+
+void JobRunner::Stop() {
+    RequestStop();
     for (auto& t : threads_) t.join();
     threads_.clear();
 }

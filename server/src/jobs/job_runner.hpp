@@ -32,8 +32,11 @@ class JobRunner {
     bool Has(std::string_view name) const;
 
     void Start();
-    // Stops claiming, lets the jobs in hand finish, joins the workers.
+    // Stops claiming, lets the jobs in hand finish (a long one may hand itself back, see
+    // Job::stop_requested), joins the workers.
     void Stop();
+    // Asks the workers and the jobs in hand to stop, without waiting.
+    void RequestStop();
 
     // Claims and runs one due job; false when none was due.
     Result<bool> RunOnce(std::string_view worker);

@@ -32,6 +32,9 @@ constexpr std::string_view kComplete =
 constexpr std::string_view kFail =
     "UPDATE jobs SET status = ?, due_at = ?, last_error = ?, lease_until = NULL, finished_at = ?, "
     "updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'";
+constexpr std::string_view kRenew =
+    "UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = "
+    "'running'";
 constexpr std::string_view kRelease =
     "UPDATE jobs SET status = 'queued', attempts = attempts - 1, lease_until = NULL, updated_at = "
     "? "
@@ -104,8 +107,15 @@ Result<std::optional<Job>> JobStore::ClaimNext(std::string_view worker,
             if (!row) return std::optional<Job>();
             return std::optional(Job{row->Int(0), row->Text(1),
                                      db::JsonDoc(*row, 2, nlohmann::json::object()), row->Int(3),
-                                     row->Int(4)});
+                                     row->Int(4), std::string(worker), lease_seconds});
         });
+}
+
+Result<bool> JobStore::Renew(db::Connection& conn, const Job& job) {
+    const auto now = NowSeconds();
+    GX_TRY_ASSIGN(std::int64_t n,
+                  conn.Execute(kRenew, {now + job.lease_seconds, now, job.id, job.worker}));
+    return n == 1;
 }
 
 Result<bool> JobStore::Complete(const Job& job, std::string_view worker,

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 namespace guanxi::jobs {
 
 struct Job {
@@ -17,6 +19,11 @@ struct Job {
     nlohmann::json payload;
     std::int64_t attempts = 0;
     std::int64_t max_attempts = 0;
+    std::string worker;              // who holds the lease (set by ClaimNext)
+    std::int64_t lease_seconds = 0;  // how long a lease lasts
+    // Set by the runner: true once the process is stopping. A long handler checks it between
+    // steps and returns ErrorCode::kUnavailable; the runner then hands the job back (Release).
+    std::function<bool()> stop_requested;
 };
 
 struct EnqueueOptions {
@@ -38,6 +45,11 @@ class JobStore {
                                                 const EnqueueOptions& options);
     // Claims the most overdue job (queued and due, or running with an expired lease).
     Result<std::optional<Job>> ClaimNext(std::string_view worker, std::int64_t lease_seconds);
+    // Extends the lease of a long job by its lease_seconds from now, inside the caller's
+    // transaction. False when the lease was lost to another worker meanwhile: a handler that
+    // commits its work in steps renews in each step's transaction and stops on false, so a worker
+    // whose lease expired can never commit alongside the one that took over.
+    static Result<bool> Renew(db::Connection& conn, const Job& job);
     // Records success. False when the lease was lost to another worker meanwhile.
     Result<bool> Complete(const Job& job, std::string_view worker, const nlohmann::json& result);
     // Records a failure: back to the queue after a backoff, or dead after the last attempt.

@@ -85,27 +85,95 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 
   if (response.status === 204) return undefined as T
   const text = await response.text()
-  let data: unknown = undefined
-  if (text) {
-    try {
-      data = JSON.parse(text)
-    } catch {
-      data = undefined
-    }
-  }
-  if (response.ok) return data as T
+  if (response.ok) return parseJson(text) as T
+  throw toApiError(response.status, response.statusText, text, options.skipAuthRedirect)
+}
 
+function parseJson(text: string): unknown {
+  if (!text) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** An error answer's body as an ApiError; reports an expired session (401) once. */
+function toApiError(
+  status: number,
+  statusText: string,
+  text: string,
+  skipAuthRedirect = false,
+): ApiError {
+  const data = parseJson(text)
   const wire = (data as { error?: { code?: string; message?: string; details?: unknown } })?.error
   const error = new ApiError(
-    response.status,
-    wire?.code ?? fallbackCode(response.status),
-    wire?.message ?? response.statusText,
+    status,
+    wire?.code ?? fallbackCode(status),
+    wire?.message ?? statusText,
     wire?.details && typeof wire.details === 'object'
       ? (wire.details as Record<string, unknown>)
       : undefined,
   )
-  if (response.status === 401 && !options.skipAuthRedirect) unauthorized_handler?.()
-  throw error
+  if (status === 401 && !skipAuthRedirect) unauthorized_handler?.()
+  return error
+}
+
+export interface UploadOptions {
+  params?: ListParams
+  /** The file's type; defaults to the Blob's own. */
+  contentType?: string
+  /** Called as the body is sent, with the fraction sent (0 to 1). */
+  onProgress?: (fraction: number) => void
+}
+
+/**
+ * POSTs a file as the raw request body and resolves with the JSON answer. XMLHttpRequest rather than
+ * fetch, because only it reports upload progress.
+ */
+export function upload<T>(path: string, file: Blob, options: UploadOptions = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', `${API_BASE}${path}${toQuery(options.params)}`)
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.setRequestHeader('X-Requested-With', 'XMLHttpRequest')
+    xhr.setRequestHeader(
+      'Content-Type',
+      options.contentType || file.type || 'application/octet-stream',
+    )
+    if (bearer_token) xhr.setRequestHeader('Authorization', `Bearer ${bearer_token}`)
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0)
+        options.onProgress?.(event.loaded / event.total)
+    }
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        options.onProgress?.(1)
+        resolve(parseJson(xhr.responseText) as T)
+      } else {
+        reject(toApiError(xhr.status, xhr.statusText, xhr.responseText))
+      }
+    }
+    xhr.onerror = () => reject(new ApiError(0, 'network_error', 'upload failed'))
+    xhr.send(file)
+  })
+}
+
+/** GETs a file (an export, a report) as a Blob, with the same authentication as every request. */
+export async function download(path: string): Promise<Blob> {
+  const headers: Record<string, string> = { 'X-Requested-With': 'XMLHttpRequest' }
+  if (bearer_token) headers.Authorization = `Bearer ${bearer_token}`
+  let response: Response
+  try {
+    response = await fetch(`${API_BASE}${path}`, { headers, credentials: 'same-origin' })
+  } catch (cause) {
+    throw new ApiError(0, 'network_error', String(cause))
+  }
+  if (!response.ok) {
+    throw toApiError(response.status, response.statusText, await response.text())
+  }
+  return response.blob()
 }
 
 function fallbackCode(status: number): string {

@@ -1,10 +1,12 @@
-import { request } from './client'
+import { download, request, upload } from './client'
 import type {
   Contact,
   Customer,
+  CustomerImport,
   DuplicateMatch,
   Followup,
   Id,
+  ImportDuplicates,
   ListParams,
   OwnershipChange,
   Page,
@@ -73,4 +75,23 @@ export const followupsApi = {
     }),
   create: (customer_id: Id, input: FollowupInput) =>
     request<Followup>(`/customers/${customer_id}/followups`, { method: 'POST', body: input }),
+}
+
+export interface ImportOptions {
+  duplicates: ImportDuplicates
+  dry_run: boolean
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+export const importsApi = {
+  /** Uploads the file (the raw body) and queues the import job. */
+  start: (file: File, options: ImportOptions, onProgress?: (fraction: number) => void) =>
+    upload<{ import: CustomerImport; job: { id: Id; status: string } }>('/customers/import', file, {
+      params: { duplicates: options.duplicates, dry_run: options.dry_run, filename: file.name },
+      contentType: /\.xlsx$/i.test(file.name) ? XLSX_TYPE : 'text/csv',
+      onProgress,
+    }),
+  get: (id: Id) => request<CustomerImport>(`/customers/imports/${id}`),
+  errorReport: (id: Id) => download(`/customers/imports/${id}/errors`),
 }

@@ -178,3 +178,30 @@ export interface EntityMeta {
   entity: string
   fields: FieldDef[]
 }
+
+export type ImportDuplicates = 'skip' | 'create' | 'update'
+
+/** A customer import (POST /customers/import, GET /customers/imports/{id}). */
+export interface CustomerImport {
+  id: Id
+  job_id: Id | null
+  created_by: Id
+  filename: string
+  format: 'csv' | 'xlsx'
+  bytes: number
+  duplicates: ImportDuplicates
+  dry_run: boolean
+  status: 'queued' | 'running' | 'done' | 'failed'
+  rows_read: number
+  created: number
+  updated: number
+  skipped: number
+  failed: number
+  percent: number
+  columns: { fields?: (string | null)[]; ignored?: string[]; header?: string[] }
+  error: string | null
+  error_report: string | null
+  created_at: string
+  updated_at: string
+  finished_at: string | null
+}

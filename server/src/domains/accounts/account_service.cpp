@@ -263,6 +263,11 @@ Result<Principal> AccountService::Authenticate(std::string_view token) {
     return std::move(*principal);
 }
 
+Result<std::optional<Principal>> AccountService::ActingAs(std::int64_t user_id) {
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    return store::FindActiveUser(*conn, user_id);
+}
+
 Result<nlohmann::json> AccountService::Me(const Principal& caller) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(db::Row row, MustFindUser(*conn, caller.user_id));

@@ -54,6 +54,9 @@ class AccountService {
     Status Logout(const Principal& caller, std::string_view token);
     // The caller behind a token; 401 when unknown, expired or the user is deactivated.
     Result<Principal> Authenticate(std::string_view token);
+    // An active user as a caller, for work done later on their behalf (background jobs); nullopt
+    // when the user is absent or deactivated.
+    Result<std::optional<Principal>> ActingAs(std::int64_t user_id);
     Result<nlohmann::json> Me(const Principal& caller);
 
     Result<nlohmann::json> GetSettings(const Principal& caller);

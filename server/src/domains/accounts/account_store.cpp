@@ -20,6 +20,10 @@ constexpr std::string_view kSession =
     "r.data_scope, r.permissions, o.epoch, o.version FROM sessions s JOIN users u ON u.id = "
     "s.user_id JOIN roles r ON r.id = u.role_id CROSS JOIN org_version o "
     "WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1";
+constexpr std::string_view kActiveUser =
+    "SELECT u.id, u.username, u.display_name, u.department_id, u.manager_id, u.role_id, "
+    "r.data_scope, r.permissions, o.epoch, o.version FROM users u JOIN roles r ON r.id = "
+    "u.role_id CROSS JOIN org_version o WHERE u.id = ? AND u.active = 1";
 constexpr std::string_view kInsertSession =
     "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip, user_agent) "
     "VALUES (?, ?, ?, ?, ?, ?)";
@@ -89,25 +93,40 @@ Result<std::optional<Credentials>> FindCredentials(db::Connection& conn,
     return std::optional<Credentials>(Credentials{row->Int(0), row->Text(1), row->Bool(2)});
 }
 
+namespace {
+
+// A principal from a row of kSession or kActiveUser.
+Principal PrincipalFromRow(const db::Row& row) {
+    Principal p;
+    p.user_id = row.Int(0);
+    p.username = row.Text(1);
+    p.display_name = row.Text(2);
+    p.department_id = row.OptInt(3);
+    p.manager_id = row.OptInt(4);
+    p.role_id = row.Int(5);
+    p.scope = ParseScope(row.Text(6));
+    nlohmann::json perms = db::JsonDoc(row, 7, nlohmann::json::array());
+    for (const auto& perm : perms) {
+        if (perm.is_string()) p.permissions.insert(perm.get<std::string>());
+    }
+    p.org_epoch = row.Int(8);
+    p.org_version = row.Int(9);
+    return p;
+}
+
+}  // namespace
+
 Result<std::optional<Principal>> FindSession(db::Connection& conn, std::string_view token_hash,
                                              std::int64_t now) {
     GX_TRY_ASSIGN(auto row, conn.QueryOne(kSession, {std::string(token_hash), now}));
     if (!row) return std::optional<Principal>();
-    Principal p;
-    p.user_id = row->Int(0);
-    p.username = row->Text(1);
-    p.display_name = row->Text(2);
-    p.department_id = row->OptInt(3);
-    p.manager_id = row->OptInt(4);
-    p.role_id = row->Int(5);
-    p.scope = ParseScope(row->Text(6));
-    nlohmann::json perms = db::JsonDoc(*row, 7, nlohmann::json::array());
-    for (const auto& perm : perms) {
-        if (perm.is_string()) p.permissions.insert(perm.get<std::string>());
-    }
-    p.org_epoch = row->Int(8);
-    p.org_version = row->Int(9);
-    return std::optional<Principal>(std::move(p));
+    return std::optional<Principal>(PrincipalFromRow(*row));
+}
+
+Result<std::optional<Principal>> FindActiveUser(db::Connection& conn, std::int64_t user_id) {
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(kActiveUser, {user_id}));
+    if (!row) return std::optional<Principal>();
+    return std::optional<Principal>(PrincipalFromRow(*row));
 }
 
 Status InsertSession(db::Connection& conn, std::string_view token_hash, std::int64_t user_id,

@@ -23,6 +23,9 @@ Result<std::optional<Credentials>> FindCredentials(db::Connection& conn, std::st
 
 Result<std::optional<Principal>> FindSession(db::Connection& conn, std::string_view token_hash,
                                              std::int64_t now);
+// An active user as a caller (work done on their behalf, such as a job); nullopt when the user is
+// absent or deactivated.
+Result<std::optional<Principal>> FindActiveUser(db::Connection& conn, std::int64_t user_id);
 Status InsertSession(db::Connection& conn, std::string_view token_hash, std::int64_t user_id,
                      std::int64_t now, std::int64_t expires_at, std::string_view ip,
                      std::string_view user_agent);

@@ -14,13 +14,6 @@ namespace guanxi::customers {
 
 namespace {
 
-std::string Defuse(std::string cell) {
-    if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) {
-        cell.insert(cell.begin(), '\'');
-    }
-    return cell;
-}
-
 std::string CsvQuote(const std::string& cell) {
     if (cell.find_first_of(",\"\n\r") == std::string::npos) return cell;
     std::string out = "\"";
@@ -46,13 +39,7 @@ class CsvWriter final : public ExportWriter {
     }
 
   private:
-    void AddLine(const std::vector<std::string>& cells) {
-        for (size_t i = 0; i < cells.size(); ++i) {
-            if (i > 0) body_.push_back(',');
-            body_ += CsvQuote(cells[i]);
-        }
-        body_ += "\r\n";
-    }
+    void AddLine(const std::vector<std::string>& cells) { body_ += CsvLine(cells); }
     std::string body_;
     std::int64_t rows_ = 0;
 };
@@ -103,6 +90,22 @@ class XlsxWriter final : public ExportWriter {
 };
 
 }  // namespace
+
+std::string Defuse(std::string cell) {
+    if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@')) {
+        cell.insert(cell.begin(), '\'');
+    }
+    return cell;
+}
+
+std::string CsvLine(const std::vector<std::string>& cells) {
+    std::string line;
+    for (size_t i = 0; i < cells.size(); ++i) {
+        if (i > 0) line.push_back(',');
+        line += CsvQuote(cells[i]);
+    }
+    return line + "\r\n";
+}
 
 std::unique_ptr<ExportWriter> ExportWriter::Create(std::string_view format) {
     if (format == "xlsx") return std::make_unique<XlsxWriter>();

@@ -18,6 +18,11 @@ class ExportWriter {
     virtual Result<ExportFile> Finish() = 0;
 };
 
+// A cell a spreadsheet would run as a formula (starting with = + - @), prefixed with an apostrophe.
+std::string Defuse(std::string cell);
+// One CSV line (RFC 4180 quoting, CRLF).
+std::string CsvLine(const std::vector<std::string>& cells);
+
 // The exported columns, in order, and one row's cells.
 const std::vector<std::string>& ExportHeader();
 std::vector<std::string> ExportCells(const db::Row& row);

@@ -270,6 +270,13 @@ Status LockDuplicateKeys(db::Connection& conn, const store::CustomerRecord& reco
 
 }  // namespace
 
+Status ApplyCustomerBody(store::CustomerRecord& record, const nlohmann::json& body, bool creating,
+                         const std::set<std::string, std::less<>>& extra) {
+    GX_TRY(ValidateBody(CustomerMeta(), body, creating, extra));
+    ApplyFields(record, body);
+    return {};
+}
+
 Result<std::string> CustomerService::List(const Principal& caller, const http::ListQuery& query,
                                           bool pool_only) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
@@ -329,15 +336,15 @@ Result<nlohmann::json> CustomerService::Get(const Principal& caller, std::int64_
 Result<nlohmann::json> CustomerService::Create(const Principal& caller,
                                                const nlohmann::json& body) {
     GX_TRY(Require(caller, "customers.create"));
-    GX_TRY(ValidateBody(CustomerMeta(), body, true, {"allow_duplicate"}));
+    store::CustomerRecord validated;
+    GX_TRY(ApplyCustomerBody(validated, body, true, {"allow_duplicate"}));
     if (body.contains("allow_duplicate") && !body["allow_duplicate"].is_boolean()) {
         return Error::Validation("allow_duplicate", "must be true or false");
     }
     const bool allow_duplicate = body.value("allow_duplicate", false);
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
-        store::CustomerRecord record;
-        ApplyFields(record, body);
+        store::CustomerRecord record = validated;
         // Owner: the creator unless the body names another (which needs customers.transfer) or
         // null (straight into the public pool).
         std::optional<std::int64_t> department = caller.department_id;

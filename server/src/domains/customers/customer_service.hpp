@@ -6,6 +6,7 @@
 #include "core/principal.hpp"
 #include "db/database.hpp"
 #include "db/group_commit.hpp"
+#include "domains/customers/customer_store.hpp"
 #include "http/list_query.hpp"
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,13 @@ struct ExportFile {
     std::string body;
     std::int64_t rows = 0;
 };
+
+// Validates `body` as POST /customers (`creating`) or PATCH /customers/{id} does — the same 422
+// naming each bad field; keys in `extra` are allowed besides the fields — and applies its writable
+// fields to `record`. Owner and department are left to the caller. The import validates its rows
+// with it, so a row is accepted exactly when the same values would be by the API.
+Status ApplyCustomerBody(store::CustomerRecord& record, const nlohmann::json& body, bool creating,
+                         const std::set<std::string, std::less<>>& extra = {});
 
 class CustomerService {
   public:

@@ -116,6 +116,8 @@ db::Value NormOrNull(std::string s) {
     return s.empty() ? db::Value(nullptr) : db::Value(std::move(s));
 }
 
+}  // namespace
+
 db::Params RecordParams(const CustomerRecord& r) {
     return {r.name,
             r.category,
@@ -136,6 +138,8 @@ db::Params RecordParams(const CustomerRecord& r) {
             NormOrNull(text::NormalizeEmail(r.email.value_or(""))),
             NormOrNull(text::NormalizeCompanyName(r.name))};
 }
+
+namespace {
 
 std::string Select(std::string_view columns, std::string_view tail) {
     return "SELECT " + std::string(columns) + " " + std::string(tail);

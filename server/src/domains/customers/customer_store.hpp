@@ -22,6 +22,10 @@ struct CustomerRecord {
 
 // A record from a row of kCustomerColumns.
 CustomerRecord RecordFromRow(const db::Row& row);
+// The values an INSERT binds for a record, in the order name, category, owner_id, last_owner_id,
+// department_id, industry, region, source, phone, email, address, tags, custom, last_contact_at,
+// next_contact_at, phone_norm, email_norm, name_norm (bulk loaders use it too).
+db::Params RecordParams(const CustomerRecord& record);
 
 Result<std::optional<db::Row>> Get(db::Connection& conn, std::int64_t id);
 Result<std::int64_t> Insert(db::Connection& conn, const CustomerRecord& record,

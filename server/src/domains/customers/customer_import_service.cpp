@@ -1,0 +1,748 @@
+#include "domains/customers/customer_import_service.hpp"
+
+#include "core/log.hpp"
+#include "core/text.hpp"
+#include "core/time.hpp"
+#include "db/row_json.hpp"
+#include "domains/access/access_gate.hpp"
+#include "domains/audit/audit_service.hpp"
+#include "domains/customers/customer.hpp"
+#include "domains/customers/customer_export.hpp"
+#include "domains/customers/customer_import.hpp"
+#include "domains/customers/customer_import_store.hpp"
+#include "domains/customers/customer_service.hpp"
+#include "domains/customers/customer_store.hpp"
+#include "domains/customers/search_document.hpp"
+#include "domains/customers/search_index.hpp"
+#include "http/router.hpp"
+#include "io/encoding.hpp"
+#include "io/table_reader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <unordered_map>
+
+namespace guanxi::customers {
+
+namespace {
+
+namespace fs = std::filesystem;
+using access::Gate;
+using nlohmann::json;
+
+Error BadParam(const std::string& name, const std::string& message) {
+    return Error{ErrorCode::kBadRequest, message, {{"parameter", name}}, {}};
+}
+
+// A file error (unreadable, no header, ...) in the form the upload answers with.
+Error FileError(std::string message) {
+    Error e{ErrorCode::kValidationFailed, std::move(message), json::object(), {}};
+    return e.Field("file", e.message);
+}
+
+Result<std::unique_ptr<io::TableReader>> OpenTable(const std::string& format,
+                                                   const std::string& path) {
+    return format == "xlsx" ? io::OpenXlsx(path) : io::OpenCsv(path);
+}
+
+// Reads the header row and maps it.
+Result<ColumnMap> ReadHeader(io::TableReader& reader, std::vector<std::string>& header) {
+    GX_TRY_ASSIGN(bool any, reader.Next(header));
+    if (!any) return FileError("The file is empty.");
+    return MapColumns(header);
+}
+
+bool LooksLikeZip(std::string_view first_bytes) { return first_bytes.rfind("PK\x03\x04", 0) == 0; }
+
+std::string FirstBytes(const Upload& upload) {
+    if (upload.body_file.empty()) return upload.body.substr(0, 4);
+    std::ifstream in(upload.body_file, std::ios::binary);
+    char bytes[4] = {};
+    in.read(bytes, sizeof bytes);
+    return std::string(bytes, static_cast<size_t>(in.gcount()));
+}
+
+// "phone: is not a phone number; email: ..." and the first field named, from a 422.
+std::pair<std::string, std::string> Complaint(const Error& error) {
+    std::string field, reason;
+    if (error.details.contains("fields") && error.details["fields"].is_object()) {
+        for (const auto& [key, value] : error.details["fields"].items()) {
+            if (field.empty()) field = key;
+            if (!reason.empty()) reason += "; ";
+            reason += key + ": " + (value.is_string() ? value.get<std::string>() : value.dump());
+        }
+    }
+    if (reason.empty()) reason = error.message;
+    return {field, reason};
+}
+
+struct OwnerInfo {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> department_id;
+    std::string problem;  // why the cell names no usable owner
+};
+
+// One row on its way into a batch.
+struct PendingRow {
+    std::int64_t number = 0;
+    std::vector<std::string> cells;
+    json body;
+    std::optional<std::string> owner;
+    std::optional<Error> invalid;  // refused before any lookup
+    store::CustomerRecord record;  // as created (valid when create_error is empty)
+    std::optional<Error> create_error;
+    std::string phone_key, email_key;
+};
+
+}  // namespace
+
+// One run of the job for one import: the reader, the uploader and the counters, batch by batch.
+class CustomerImportService::Importer {
+  public:
+    Importer(CustomerImportService& service, const jobs::Job& job, std::int64_t import_id)
+        : s_(service), job_(job), import_id_(import_id) {}
+
+    Result<json> Execute() {
+        {
+            GX_TRY_ASSIGN(db::Lease conn, s_.db_.Acquire());
+            GX_TRY_ASSIGN(auto row, import_store::Get(*conn, import_id_));
+            if (!row) return json{{"error", "no such import"}};
+            const std::string status = row->Text(import_store::kColStatus);
+            if (status == "done" || status == "failed") return import_store::ImportJson(*row);
+            uploader_id_ = row->Int(import_store::kColCreatedBy);
+            format_ = row->Text(import_store::kColFormat);
+            path_ = row->Text(import_store::kColPath);
+            mode_ = ParseDuplicateMode(row->Text(import_store::kColDuplicates))
+                        .value_or(DuplicateMode::kSkip);
+            dry_run_ = row->Bool(import_store::kColDryRun);
+            progress_ = import_store::ProgressFromRow(*row);
+            GX_TRY(import_store::SetRunning(*conn, import_id_, NowSeconds()));
+        }
+        GX_TRY_ASSIGN(auto principal, s_.accounts_.ActingAs(uploader_id_));
+        if (!principal) return Fail("The user who uploaded the file is deactivated.");
+        caller_ = std::move(*principal);
+        auto reader = OpenTable(format_, path_);
+        if (!reader) return Fail(reader.error().message);
+        reader_ = std::move(*reader);
+        auto columns = ReadHeader(*reader_, header_);
+        if (!columns) return Fail(columns.error().message);
+        columns_ = std::move(*columns);
+        if (progress_.resume_position > 0) {
+            GX_TRY(reader_->Resume(progress_.resume_position, progress_.last_row));
+            log::Info("import_resumed",
+                      {{"import_id", import_id_}, {"after_row", progress_.last_row}});
+        }
+
+        std::int64_t batch_number = 0;
+        while (true) {
+            if (batch_number > 0 && job_.stop_requested && job_.stop_requested()) {
+                // The server is stopping: what is committed stays; the job is handed back and
+                // resumes here on whichever server takes it next.
+                return Error{ErrorCode::kUnavailable,
+                             "The server is stopping; the import continues after row " +
+                                 std::to_string(progress_.last_row) + ".",
+                             {},
+                             {}};
+            }
+            std::vector<PendingRow> rows;
+            std::optional<std::string> read_error;
+            while (static_cast<std::int64_t>(rows.size()) < s_.settings_.batch_rows) {
+                std::vector<std::string> cells;
+                auto more = reader_->Next(cells);
+                if (!more) {
+                    read_error = more.error().message;
+                    break;
+                }
+                if (!*more) break;
+                rows.push_back(Prepare(std::move(cells)));
+            }
+            if (!rows.empty()) GX_TRY(CommitBatch(rows, ++batch_number));
+            if (read_error) return Fail(*read_error);
+            if (static_cast<std::int64_t>(rows.size()) < s_.settings_.batch_rows) break;
+        }
+        return Finish("done", std::nullopt);
+    }
+
+    // Ends the import as failed (a file that cannot be read on, an uploader who left): the job
+    // itself is done — running it again would not help.
+    Result<json> Fail(const std::string& message) { return Finish("failed", message); }
+
+  private:
+    PendingRow Prepare(std::vector<std::string> cells) {
+        PendingRow row;
+        row.number = reader_->row_number();
+        RowBody converted = RowToBody(columns_, cells);
+        row.cells = std::move(cells);
+        if (converted.bad_field) {
+            row.invalid = Error::Validation(*converted.bad_field,
+                                            "is not UTF-8 text (save the file as CSV UTF-8)");
+            return row;
+        }
+        row.body = std::move(converted.body);
+        row.owner = std::move(converted.owner);
+        if (mode_ == DuplicateMode::kUpdate) {
+            // A row may update an existing customer with some cells only; whether it must be
+            // complete as a new customer is known after the lookup.
+            store::CustomerRecord partial;
+            if (Status s = ApplyCustomerBody(partial, row.body, false); !s) {
+                row.invalid = std::move(s).error();
+                return row;
+            }
+        }
+        if (Status s = ApplyCustomerBody(row.record, row.body, true); !s) {
+            row.create_error = std::move(s).error();
+            if (mode_ != DuplicateMode::kUpdate) {
+                row.invalid = std::move(row.create_error);
+                return row;
+            }
+        }
+        const std::string phone = row.body.value("phone", std::string());
+        const std::string email = row.body.value("email", std::string());
+        row.phone_key = text::NormalizePhone(phone);
+        row.email_key = text::NormalizeEmail(email);
+        return row;
+    }
+
+    // The user an owner cell names (cached for the run).
+    Result<OwnerInfo> ResolveOwner(db::Connection& conn, const std::string& name) {
+        auto it = owners_.find(name);
+        if (it != owners_.end()) return it->second;
+        GX_TRY_ASSIGN(db::Rows users, import_store::UsersNamed(conn, name));
+        OwnerInfo info;
+        std::vector<const db::Row*> active;
+        const db::Row* by_username = nullptr;
+        for (const auto& u : users) {
+            if (u.Text(1) == name) by_username = &u;
+            if (u.Bool(4)) active.push_back(&u);
+        }
+        const db::Row* chosen = by_username != nullptr ? by_username
+                                : active.size() == 1   ? active.front()
+                                                       : nullptr;
+        if (chosen == nullptr) {
+            info.problem =
+                users.empty() ? "no user is named " + name : "several users are named " + name;
+        } else if (!chosen->Bool(4)) {
+            info.problem = "the user " + name + " is deactivated";
+        } else {
+            info.id = chosen->Int(0);
+            info.department_id = chosen->OptInt(3);
+        }
+        owners_.emplace(name, info);
+        return info;
+    }
+
+    void Reject(std::vector<import_store::RowError>& errors, PendingRow& row, std::string_view kind,
+                std::string field, std::string reason) {
+        if (kind == "failed") {
+            ++batch_.failed;
+        } else {
+            ++batch_.skipped;
+        }
+        if (reported_ + static_cast<std::int64_t>(errors.size()) >=
+            s_.settings_.max_reported_rows) {
+            return;
+        }
+        errors.push_back({row.number, std::string(kind), std::move(field), std::move(reason),
+                          std::move(row.cells)});
+    }
+
+    void RejectInvalid(std::vector<import_store::RowError>& errors, PendingRow& row,
+                       const Error& error) {
+        auto [field, reason] = Complaint(error);
+        Reject(errors, row, "failed", std::move(field), std::move(reason));
+    }
+
+    struct Target {  // an existing customer the batch updates
+        store::CustomerRecord record;
+        store::CustomerRecord before;
+        std::int64_t version = 0;
+    };
+
+    Status CommitBatch(std::vector<PendingRow>& rows, std::int64_t batch_number) {
+        batch_ = import_store::Progress{};
+        const std::int64_t now = NowSeconds();
+        std::vector<import_store::RowError> errors;
+        GX_TRY(db::InTransaction(s_.db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+            errors.clear();
+            batch_ = import_store::Progress{};
+            GX_TRY_ASSIGN(bool leased, jobs::JobStore::Renew(conn, job_));
+            if (!leased) {
+                return Error{ErrorCode::kConflict, "The import's job lease was lost.", {}, {}};
+            }
+            GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller_));
+
+            // Existing customers sharing a phone or e-mail with a row of the batch.
+            std::vector<std::string> keys;
+            if (mode_ != DuplicateMode::kCreate) {
+                for (const auto& r : rows) {
+                    if (r.invalid) continue;
+                    for (const auto* k : {&r.phone_key, &r.email_key}) {
+                        if (!k->empty()) keys.push_back(*k);
+                    }
+                }
+                std::sort(keys.begin(), keys.end());
+                keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+                if (!dry_run_) GX_TRY(import_store::LockKeys(conn, keys));
+            }
+            std::unordered_map<std::string,
+                               std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>>>
+                existing;
+            for (size_t start = 0; start < keys.size(); start += 1000) {
+                const std::vector<std::string> chunk(
+                    keys.begin() + static_cast<std::ptrdiff_t>(start),
+                    keys.begin() +
+                        static_cast<std::ptrdiff_t>(std::min(keys.size(), start + 1000)));
+                GX_TRY_ASSIGN(db::Rows found, import_store::CustomersByKeys(conn, chunk));
+                for (const auto& f : found) existing[f.Text(0)].emplace_back(f.Int(1), f.OptInt(2));
+            }
+
+            std::vector<size_t> inserts;                         // indexes into rows
+            std::unordered_map<std::string, size_t> batch_keys;  // key → index into rows
+            std::map<std::int64_t, Target> targets;
+            for (size_t i = 0; i < rows.size(); ++i) {
+                PendingRow& row = rows[i];
+                if (row.invalid) {
+                    RejectInvalid(errors, row, *row.invalid);
+                    continue;
+                }
+                // The owner: the uploader unless the row names another.
+                OwnerInfo owner{caller_.user_id, caller_.department_id, {}};
+                if (row.owner) {
+                    GX_TRY_ASSIGN(owner, ResolveOwner(conn, *row.owner));
+                    if (!owner.problem.empty()) {
+                        Reject(errors, row, "failed", "owner", "owner: " + owner.problem);
+                        continue;
+                    }
+                }
+                const bool owner_named = row.owner.has_value();
+                // Duplicates: an earlier row of this batch, of an earlier batch in a dry run
+                // (a real run finds those in the database), or an existing customer.
+                std::optional<size_t> same_row;
+                std::optional<std::int64_t> same_row_number;
+                std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> matches;
+                std::string reason_key;
+                for (const auto* k : {&row.phone_key, &row.email_key}) {
+                    if (mode_ == DuplicateMode::kCreate || k->empty()) continue;
+                    const char* what = k == &row.phone_key ? "phone" : "email";
+                    if (auto b = batch_keys.find(*k); b != batch_keys.end() && !same_row) {
+                        same_row = b->second;
+                        reason_key = what;
+                    }
+                    if (auto d = dry_seen_.find(*k); d != dry_seen_.end() && !same_row_number) {
+                        same_row_number = d->second;
+                        if (reason_key.empty()) reason_key = what;
+                    }
+                    if (auto e = existing.find(*k); e != existing.end()) {
+                        for (const auto& m : e->second) {
+                            if (std::find(matches.begin(), matches.end(), m) == matches.end())
+                                matches.push_back(m);
+                        }
+                        if (reason_key.empty()) reason_key = what;
+                    }
+                }
+                if (mode_ == DuplicateMode::kSkip &&
+                    (same_row || same_row_number || !matches.empty())) {
+                    std::string of;
+                    if (same_row) {
+                        of = "row " + std::to_string(rows[*same_row].number);
+                    } else if (same_row_number) {
+                        of = "row " + std::to_string(*same_row_number);
+                    } else if (gate.SeesCustomer(matches.front().second)) {
+                        of = "customer #" + std::to_string(matches.front().first);
+                    } else {
+                        of = "an existing customer you cannot see";
+                    }
+                    Reject(errors, row, "skipped", reason_key,
+                           "duplicate (same " + reason_key + ") of " + of);
+                    continue;
+                }
+                if (mode_ == DuplicateMode::kUpdate && same_row) {
+                    // A later row for a customer this batch creates: it amends that row.
+                    PendingRow& first = rows[*same_row];
+                    if (Status s = ApplyCustomerBody(first.record, row.body, false); !s) {
+                        RejectInvalid(errors, row, s.error());
+                        continue;
+                    }
+                    if (owner_named) {
+                        first.record.owner_id = owner.id;
+                        first.record.department_id = owner.department_id;
+                    }
+                    ++batch_.updated;
+                    continue;
+                }
+                if (mode_ == DuplicateMode::kUpdate && same_row_number && matches.empty()) {
+                    ++batch_.updated;  // a dry run: the earlier row would have created it
+                    continue;
+                }
+                if (mode_ == DuplicateMode::kUpdate && !matches.empty()) {
+                    if (matches.size() > 1) {
+                        std::string ids;
+                        for (const auto& m : matches) {
+                            if (gate.SeesCustomer(m.second))
+                                ids += (ids.empty() ? " #" : ", #") + std::to_string(m.first);
+                        }
+                        Reject(errors, row, "failed", reason_key,
+                               "matches several customers" + ids + "; cannot tell which to update");
+                        continue;
+                    }
+                    const auto [id, current_owner] = matches.front();
+                    if (!gate.SeesCustomer(current_owner) || !caller_.Can("customers.edit")) {
+                        Reject(
+                            errors, row, "failed", reason_key,
+                            "duplicate (same " + reason_key + ") of a customer you may not edit");
+                        continue;
+                    }
+                    auto target = targets.find(id);
+                    if (target == targets.end()) {
+                        GX_TRY_ASSIGN(auto current, store::Get(conn, id));
+                        Target t;
+                        t.record = store::RecordFromRow(*current);
+                        t.before = t.record;
+                        t.version = current->Int(kColVersion);
+                        target = targets.emplace(id, std::move(t)).first;
+                    }
+                    store::CustomerRecord changed = target->second.record;
+                    if (Status s = ApplyCustomerBody(changed, row.body, false); !s) {
+                        RejectInvalid(errors, row, s.error());
+                        continue;
+                    }
+                    if (owner_named && changed.owner_id != std::optional(owner.id)) {
+                        if (!caller_.Can("customers.transfer")) {
+                            Reject(errors, row, "failed", "owner",
+                                   "owner: you need the permission customers.transfer to change "
+                                   "a customer's owner");
+                            continue;
+                        }
+                        changed.last_owner_id = target->second.before.owner_id;
+                        changed.owner_id = owner.id;
+                        changed.department_id = owner.department_id;
+                    }
+                    target->second.record = std::move(changed);
+                    ++batch_.updated;
+                    continue;
+                }
+                // A new customer.
+                if (row.create_error) {
+                    RejectInvalid(errors, row, *row.create_error);
+                    continue;
+                }
+                if (owner_named && owner.id != caller_.user_id &&
+                    !caller_.Can("customers.transfer")) {
+                    Reject(errors, row, "failed", "owner",
+                           "owner: you need the permission customers.transfer to import customers "
+                           "for others");
+                    continue;
+                }
+                row.record.owner_id = owner.id;
+                row.record.department_id = owner.department_id;
+                inserts.push_back(i);
+                for (const auto* k : {&row.phone_key, &row.email_key}) {
+                    if (!k->empty()) batch_keys.emplace(*k, i);
+                }
+                ++batch_.created;
+            }
+
+            if (!dry_run_) {
+                GX_TRY_ASSIGN(auto ids, import_store::ReserveCustomerIds(
+                                            conn, static_cast<std::int64_t>(inserts.size())));
+                import_store::CustomerBulkWriter writer(conn);
+                search::Document document;
+                for (size_t n = 0; n < inserts.size(); ++n) {
+                    const store::CustomerRecord& r = rows[inserts[n]].record;
+                    document.Clear();
+                    document.AddRow(r.name, r.phone.value_or(""), r.email.value_or(""));
+                    document.Finish();
+                    GX_TRY(writer.Add(ids[n], store::RecordParams(r), document.search_text,
+                                      document.grams, r.owner_id, caller_.user_id, now));
+                }
+                GX_TRY(writer.Flush());
+                for (auto& [id, target] : targets) {
+                    GX_TRY_ASSIGN(bool updated,
+                                  store::Update(conn, id, target.record, target.version, now));
+                    if (!updated) {
+                        return Error{ErrorCode::kStaleVersion,
+                                     "A customer changed while the import updated it.",
+                                     {},
+                                     "customer " + std::to_string(id)};
+                    }
+                    GX_TRY(search::Reindex(conn, id));
+                    if (target.record.owner_id != target.before.owner_id) {
+                        GX_TRY(store::LogOwnership(conn, id, "transfer", target.before.owner_id,
+                                                   target.record.owner_id, caller_.user_id,
+                                                   std::nullopt, now));
+                    }
+                }
+            }
+            GX_TRY(import_store::InsertErrors(conn, import_id_, errors));
+
+            import_store::Progress next = progress_;
+            next.rows_read += static_cast<std::int64_t>(rows.size());
+            next.created += batch_.created;
+            next.updated += batch_.updated;
+            next.skipped += batch_.skipped;
+            next.failed += batch_.failed;
+            next.percent =
+                std::min<std::int64_t>(99, static_cast<std::int64_t>(reader_->progress() * 100));
+            next.resume_position = reader_->position();
+            next.last_row = reader_->row_number();
+            GX_TRY(import_store::SaveProgress(conn, import_id_, next, now));
+            if (s_.before_commit_) GX_TRY(s_.before_commit_(batch_number));
+            progress_ = next;
+            return {};
+        }));
+        reported_ += static_cast<std::int64_t>(errors.size());
+        if (dry_run_) {
+            for (const auto& row : rows) {
+                if (row.invalid) continue;
+                for (const auto* k : {&row.phone_key, &row.email_key}) {
+                    if (!k->empty()) dry_seen_.emplace(*k, row.number);
+                }
+            }
+        }
+        return {};
+    }
+
+    Result<json> Finish(std::string_view status, const std::optional<std::string>& error) {
+        GX_TRY(db::InTransaction(s_.db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+            GX_TRY(import_store::Finish(conn, import_id_, status, error, NowSeconds()));
+            if (caller_.user_id == 0) return {};
+            return audit::Record(conn, caller_,
+                                 {"customer.import_finished",
+                                  "customer_import",
+                                  import_id_,
+                                  {{"status", status},
+                                   {"rows_read", progress_.rows_read},
+                                   {"created", progress_.created},
+                                   {"updated", progress_.updated},
+                                   {"skipped", progress_.skipped},
+                                   {"failed", progress_.failed},
+                                   {"dry_run", dry_run_}}});
+        }));
+        reader_.reset();
+        std::error_code ec;
+        fs::remove(path_, ec);
+        log::Info("import_finished", {{"import_id", import_id_},
+                                      {"status", status},
+                                      {"rows_read", progress_.rows_read},
+                                      {"created", progress_.created},
+                                      {"failed", progress_.failed}});
+        GX_TRY_ASSIGN(db::Lease conn, s_.db_.Acquire());
+        GX_TRY_ASSIGN(auto row, import_store::Get(*conn, import_id_));
+        return import_store::ImportJson(*row);
+    }
+
+    CustomerImportService& s_;
+    const jobs::Job& job_;
+    std::int64_t import_id_;
+    std::int64_t uploader_id_ = 0;
+    std::string format_, path_;
+    DuplicateMode mode_ = DuplicateMode::kSkip;
+    bool dry_run_ = false;
+    Principal caller_;
+    std::unique_ptr<io::TableReader> reader_;
+    std::vector<std::string> header_;
+    ColumnMap columns_;
+    import_store::Progress progress_;  // as last committed
+    import_store::Progress batch_;     // the batch being committed
+    std::int64_t reported_ = 0;        // error rows stored by this run
+    std::map<std::string, OwnerInfo, std::less<>> owners_;
+    std::unordered_map<std::string, std::int64_t> dry_seen_;  // dry run: keys of earlier batches
+};
+
+CustomerImportService::CustomerImportService(db::Database& db, jobs::JobStore& jobs,
+                                             accounts::AccountService& accounts,
+                                             ImportSettings settings)
+    : db_(db), jobs_(jobs), accounts_(accounts), settings_(std::move(settings)) {}
+
+Result<nlohmann::json> CustomerImportService::Start(
+    const Principal& caller, Upload upload,
+    const std::vector<std::pair<std::string, std::string>>& query) {
+    // Both: the import creates customers, and customers.import (a permission of its own in the
+    // role editor, held by managers but not salespeople by default) says who may do it in bulk.
+    for (std::string_view permission : {"customers.create", "customers.import"}) {
+        if (!caller.Can(permission)) {
+            return Error::Forbidden("You need the permission " + std::string(permission) + ".");
+        }
+    }
+    DuplicateMode mode = DuplicateMode::kSkip;
+    bool dry_run = false;
+    std::string format, filename = "upload";
+    for (const auto& [key, value] : query) {
+        if (key == "duplicates") {
+            auto m = ParseDuplicateMode(value);
+            if (!m) return BadParam(key, "duplicates must be skip, create or update.");
+            mode = *m;
+        } else if (key == "dry_run") {
+            if (value != "true" && value != "false")
+                return BadParam(key, "dry_run must be true or false.");
+            dry_run = value == "true";
+        } else if (key == "format") {
+            if (value != "csv" && value != "xlsx")
+                return BadParam(key, "format must be csv or xlsx.");
+            format = value;
+        } else if (key == "filename") {
+            filename = fs::path(value).filename().string();
+            if (filename.empty() || text::CodePointCount(filename) > 200) filename = "upload";
+        } else {
+            return BadParam(key, "Unknown parameter '" + key + "'.");
+        }
+    }
+    std::error_code ec;
+    const std::uint64_t bytes =
+        upload.body_file.empty() ? upload.body.size() : fs::file_size(upload.body_file, ec);
+    if (ec) return Error::Internal("import: " + ec.message());
+    if (bytes > settings_.max_bytes) {
+        return Error{
+            ErrorCode::kPayloadTooLarge,
+            "The file is larger than " + std::to_string(settings_.max_bytes >> 20) + " MiB.",
+            {{"max_bytes", settings_.max_bytes}},
+            {}};
+    }
+    if (bytes == 0) return FileError("The file is empty.");
+    if (text::AsciiLower(upload.content_type).rfind("multipart/", 0) == 0) {
+        return Error{ErrorCode::kBadRequest,
+                     "Send the file itself as the request body (Content-Type text/csv or the XLSX "
+                     "type), not as a form.",
+                     {{"parameter", "body"}},
+                     {}};
+    }
+    if (format.empty()) {
+        const std::string type = text::AsciiLower(upload.content_type);
+        if (type.find("spreadsheetml") != std::string::npos) {
+            format = "xlsx";
+        } else if (type.rfind("text/csv", 0) == 0) {
+            format = "csv";
+        } else {
+            format = LooksLikeZip(FirstBytes(upload)) ? "xlsx" : "csv";
+        }
+    }
+
+    // The file waits for its job under the upload folder.
+    fs::create_directories(settings_.upload_dir, ec);
+    const fs::path path =
+        fs::path(settings_.upload_dir) / ("import-" + http::NewRequestId() + "." + format);
+    if (upload.body_file.empty()) {
+        std::ofstream out(path, std::ios::binary);
+        out.write(upload.body.data(), static_cast<std::streamsize>(upload.body.size()));
+        if (!out) return Error::Internal("import: cannot write " + path.string());
+    } else {
+        fs::rename(upload.body_file, path, ec);
+        if (ec) {  // another file system: copy
+            ec.clear();
+            fs::copy_file(upload.body_file, path, ec);
+            if (ec) return Error::Internal("import: " + ec.message());
+        }
+    }
+    const auto discard = [&](Error error) -> Error {
+        std::error_code ignored;
+        fs::remove(path, ignored);
+        return error;
+    };
+    // A Chinese Excel saves "CSV" as GB18030 (GBK): convert it once, here.
+    if (format == "csv") {
+        std::string head(64 * 1024, '\0');
+        {
+            std::ifstream in(path, std::ios::binary);
+            in.read(head.data(), static_cast<std::streamsize>(head.size()));
+            head.resize(static_cast<size_t>(in.gcount()));
+        }
+        if (!io::LooksLikeUtf8(head)) {
+            const std::string converted = path.string() + ".utf8";
+            if (Status s = io::ConvertToUtf8(path.string(), converted, "GB18030"); !s) {
+                fs::remove(converted, ec);
+                return discard(std::move(s).error());
+            }
+            fs::rename(converted, path, ec);
+            if (ec) return discard(Error::Internal("import: " + ec.message()));
+        }
+    }
+
+    // The header must name the columns: better said now than by a failed job.
+    json column_map;
+    {
+        auto reader = OpenTable(format, path.string());
+        if (!reader) return discard(FileError(reader.error().message));
+        std::vector<std::string> header;
+        auto columns = ReadHeader(**reader, header);
+        if (!columns) return discard(std::move(columns).error());
+        column_map = columns->ToJson();
+        column_map["header"] = json::array();
+        for (const auto& h : header) {
+            column_map["header"].push_back(text::IsValidUtf8(h) ? h : std::string("?"));
+        }
+    }
+
+    std::int64_t import_id = 0, job_id = 0;
+    auto started = db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        GX_TRY_ASSIGN(import_id, import_store::Insert(
+                                     conn,
+                                     {caller.user_id, filename, format, path.string(),
+                                      static_cast<std::int64_t>(bytes),
+                                      std::string(DuplicateModeName(mode)), dry_run, column_map},
+                                     NowSeconds()));
+        GX_TRY_ASSIGN(auto job, jobs_.Enqueue(conn, kJobName, {{"import_id", import_id}},
+                                              jobs::EnqueueOptions{}));
+        job_id = job.value_or(0);
+        GX_TRY(import_store::SetJob(conn, import_id, job_id));
+        return audit::Record(conn, caller,
+                             {"customer.import",
+                              "customer_import",
+                              import_id,
+                              {{"filename", filename},
+                               {"format", format},
+                               {"bytes", bytes},
+                               {"duplicates", DuplicateModeName(mode)},
+                               {"dry_run", dry_run}}});
+    });
+    if (!started) return discard(std::move(started).error());
+    GX_TRY_ASSIGN(json import, Get(caller, import_id));
+    return json{{"import", import},
+                {"job", {{"id", job_id}, {"name", kJobName}, {"status", "queued"}}}};
+}
+
+Result<nlohmann::json> CustomerImportService::Get(const Principal& caller, std::int64_t id) {
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(auto row, import_store::Get(*conn, id));
+    if (!row ||
+        (row->Int(import_store::kColCreatedBy) != caller.user_id && !caller.Can("users.manage"))) {
+        return Error::NotFound("Import");
+    }
+    return import_store::ImportJson(*row);
+}
+
+Result<std::string> CustomerImportService::ErrorReport(const Principal& caller, std::int64_t id) {
+    GX_TRY_ASSIGN(json import, Get(caller, id));
+    std::vector<std::string> line = {"row", "status", "field", "reason"};
+    for (const auto& h : import["columns"].value("header", json::array())) {
+        line.push_back(h.is_string() ? h.get<std::string>() : std::string());
+    }
+    std::string out = "\xEF\xBB\xBF" + CsvLine(line);
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY(import_store::ForEachError(*conn, id, [&](const db::Row& r) {
+        line = {std::to_string(r.Int(0)), r.Text(1), r.Text(2), Defuse(r.Text(3))};
+        for (const auto& cell : db::JsonDoc(r, 4, json::array())) {
+            line.push_back(Defuse(cell.is_string() ? cell.get<std::string>() : std::string()));
+        }
+        out += CsvLine(line);
+        return true;
+    }));
+    return out;
+}
+
+Result<nlohmann::json> CustomerImportService::Run(const jobs::Job& job) {
+    const auto id = OptInt(job.payload, "import_id");
+    if (!id) return Error::Internal("customer.import: payload has no import_id");
+    Importer importer(*this, job, *id);
+    auto result = importer.Execute();
+    if (!result && result.error().code != ErrorCode::kUnavailable &&
+        job.attempts >= job.max_attempts) {
+        // The last attempt: the job goes dead, and the import with it.
+        log::Warn("import_gave_up", {{"import_id", *id}, {"error", result.error().message}});
+        (void)importer.Fail(result.error().message);
+    }
+    return result;
+}
+
+}  // namespace guanxi::customers

@@ -1,0 +1,55 @@
+#pragma once
+// Spreadsheets read row by row (customer import): CSV and the first sheet of an XLSX workbook.
+// Readers stream: they never hold more than a buffer and the current rows, whatever the file's
+// size (an XLSX workbook's shared-string table is the exception: it is loaded whole, up to a
+// limit).
+//
+// Thread-safety: a reader is used by one thread.
+
+#include "core/error.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace guanxi::io {
+
+class TableReader {
+  public:
+    virtual ~TableReader() = default;
+
+    // The next non-blank row's cells, in column order (missing cells in between are ""; trailing
+    // empty cells may be absent). False at the end of the table. An error ends the file: it cannot
+    // be read on (a quoted CSV cell never closed, a broken zip or XML); its message names the row.
+    virtual Result<bool> Next(std::vector<std::string>& cells) = 0;
+
+    // The number a spreadsheet shows for the row Next last returned (1 for a header row).
+    virtual std::int64_t row_number() const = 0;
+
+    // An opaque position just after the row Next last returned. A new reader of the same file,
+    // after Resume(position, row_number), continues with the row after it.
+    virtual std::int64_t position() const = 0;
+    virtual Status Resume(std::int64_t position, std::int64_t row_number) = 0;
+
+    // How much of the file has been read, 0 to 1.
+    virtual double progress() const = 0;
+};
+
+// The largest cell either reader accepts; a longer one is an error (in CSV, usually a quote that is
+// never closed).
+inline constexpr std::size_t kMaxCellBytes = 1 << 20;
+// Columns beyond this are an error too.
+inline constexpr std::size_t kMaxColumns = 1000;
+
+// Opens a CSV file (UTF-8, an optional byte-order mark; comma-separated; RFC 4180 quoting; CRLF,
+// LF or CR line ends).
+Result<std::unique_ptr<TableReader>> OpenCsv(const std::string& path);
+// Reads CSV from memory (tests, fuzzing).
+std::unique_ptr<TableReader> CsvFromString(std::string text);
+
+// Opens the first worksheet of an XLSX workbook: shared and inline strings, numbers (integral
+// values without a decimal point or exponent), booleans as "TRUE"/"FALSE", formula results.
+Result<std::unique_ptr<TableReader>> OpenXlsx(const std::string& path);
+
+}  // namespace guanxi::io

@@ -1,0 +1,472 @@
+// Customer import: CSV with Chinese headers and a byte-order mark, quoted cells, bad rows reported
+// by row number while the others are imported, duplicates skipped / updated / created, dry runs,
+// permissions and size limits, a job that crashes mid-file and resumes without doubling rows, XLSX
+// written by the export read back, and imported customers found by a 2-character Chinese search.
+
+#include "api_test_support.hpp"
+
+#include "core/time.hpp"
+#include "io/table_reader.hpp"
+
+#include <set>
+
+namespace guanxi::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kBom = "\xEF\xBB\xBF";
+
+class ImportTest : public ApiTest {
+  protected:
+    void SetUp() override {
+        ApiTest::SetUp();
+        dept_ = CreateDepartment("销售一部");
+        // Managers may import (customers.create + customers.import); salespeople by default not.
+        boss_ = CreateUser("boss", RoleId("manager"), dept_);
+        alice_ = CreateUser("alice", RoleId("sales"), dept_, boss_.id);
+    }
+
+    // POSTs `content` as the file; `query` without the leading '?'.
+    Reply Upload(const std::string& token, const std::string& content,
+                 const std::string& query = "", const std::string& type = "text/csv") {
+        http::Request request;
+        request.method = "POST";
+        EXPECT_TRUE(request.SetTarget("/api/v1/customers/import" +
+                                      (query.empty() ? std::string() : "?" + query)));
+        request.body = content;
+        request.headers["content-type"] = type;
+        request.headers["authorization"] = "Bearer " + token;
+        request.remote_ip = "10.0.0.1";
+        return Send(std::move(request));
+    }
+
+    // Uploads, runs the job, and returns the finished import.
+    json Import(const std::string& token, const std::string& content, const std::string& query = "",
+                const std::string& type = "text/csv") {
+        Reply started = Upload(token, content, query, type);
+        EXPECT_EQ(started.status, 202) << started.body.dump();
+        if (started.status != 202) return json();
+        EXPECT_EQ(started.body["job"]["status"], "queued");
+        EXPECT_EQ(started.body["import"]["status"], "queued");
+        RunJobs();
+        return ImportNow(token, started.body["import"]["id"].get<std::int64_t>());
+    }
+
+    json ImportNow(const std::string& token, std::int64_t id) {
+        Reply r = Call("GET", "/api/v1/customers/imports/" + std::to_string(id), nullptr, token);
+        EXPECT_EQ(r.status, 200) << r.body.dump();
+        return r.body;
+    }
+
+    void RunJobs() {
+        auto ran = app().job_runner().Drain("test-worker");
+        ASSERT_TRUE(ran.ok()) << ran.error().message;
+    }
+
+    // The error report's rows (header dropped), parsed.
+    std::vector<std::vector<std::string>> Report(const std::string& token, const json& import) {
+        Reply r = Call("GET", import["error_report"].get<std::string>(), nullptr, token);
+        EXPECT_EQ(r.status, 200);
+        EXPECT_EQ(r.raw.HeaderValue("Content-Type").value_or(""), "text/csv; charset=utf-8");
+        auto reader = io::CsvFromString(r.raw.body);
+        std::vector<std::vector<std::string>> rows;
+        std::vector<std::string> cells;
+        while (*reader->Next(cells)) rows.push_back(cells);
+        if (!rows.empty()) rows.erase(rows.begin());
+        return rows;
+    }
+
+    json Customers(const std::string& token, const std::string& query = "") {
+        Reply r = Call("GET", "/api/v1/customers?page_size=500&sort=id" + query, nullptr, token);
+        EXPECT_EQ(r.status, 200) << r.body.dump();
+        return r.body;
+    }
+
+    std::int64_t dept_ = 0;
+    TestUser boss_, alice_;
+};
+
+TEST_P(ImportTest, ChineseHeadersQuotedCellsAndBadRowsReportedByRowNumber) {
+    const std::string csv = std::string(kBom) +
+                            "名称,电话,邮箱,客户类别,标签,地址,下次联系,备注\r\n"
+                            "深圳华强科技有限公司,138 0013 8000,info@huaqiang.cn,核心,VIP；大单,"
+                            "\"深圳市福田区华强北路1号, 3楼\",2026-11-28,ignored\r\n"
+                            ",13900000000,,,,,,no name\r\n"
+                            "\"Brightpath Logistics, Ltd.\",,sales@brightpath.example,potential,,"
+                            "\"Suite 5, Harbor Rd\",,\"Line one\r\nLine two\"\r\n"
+                            "坏邮箱公司,,not-an-email,,,,,\r\n"
+                            "\r\n"
+                            "类别错误公司,,,大客户,,,,\r\n"
+                            "'+86 137 0000 0000,'+86 137 0000 0000,,,,,2026-12-01 09:30,\r\n";
+    json import = Import(boss_.token, csv, "filename=客户.csv");
+    EXPECT_EQ(import["status"], "done") << import.dump();
+    EXPECT_EQ(import["filename"], "客户.csv");
+    EXPECT_EQ(import["format"], "csv");
+    EXPECT_EQ(import["rows_read"], 6);  // the blank line is not a row
+    EXPECT_EQ(import["created"], 3);
+    EXPECT_EQ(import["failed"], 3);
+    EXPECT_EQ(import["skipped"], 0);
+    EXPECT_EQ(import["percent"], 100);
+    EXPECT_EQ(import["columns"]["ignored"], json::array({"备注"}));
+
+    // The report names each bad row by the number a spreadsheet shows, the field and the reason.
+    auto report = Report(boss_.token, import);
+    ASSERT_EQ(report.size(), 3u);
+    EXPECT_EQ(report[0][0], "3");
+    EXPECT_EQ(report[0][1], "failed");
+    EXPECT_EQ(report[0][2], "name");
+    EXPECT_NE(report[0][3].find("required"), std::string::npos) << report[0][3];
+    EXPECT_EQ(report[0][5], "13900000000");  // the row's own cells follow
+    EXPECT_EQ(report[1][0], "5");            // row 4's quoted newline does not start a row
+    EXPECT_EQ(report[1][2], "email");
+    EXPECT_EQ(report[2][0], "7");  // the blank line 6 counts, as in a spreadsheet
+    EXPECT_EQ(report[2][2], "category");
+
+    json list = Customers(boss_.token);
+    ASSERT_EQ(list["total"], 3);
+    const json& huaqiang = list["items"][0];
+    EXPECT_EQ(huaqiang["name"], "深圳华强科技有限公司");
+    EXPECT_EQ(huaqiang["category"], "core");
+    EXPECT_EQ(huaqiang["tags"], json::array({"VIP", "大单"}));
+    EXPECT_EQ(huaqiang["address"], "深圳市福田区华强北路1号, 3楼");
+    EXPECT_EQ(huaqiang["next_contact_at"], "2026-11-28T00:00:00Z");
+    EXPECT_EQ(huaqiang["owner_id"], boss_.id);  // the uploader
+    EXPECT_EQ(huaqiang["department_id"], dept_);
+    EXPECT_EQ(list["items"][1]["name"], "Brightpath Logistics, Ltd.");
+    EXPECT_EQ(list["items"][1]["address"], "Suite 5, Harbor Rd");
+    EXPECT_EQ(list["items"][2]["phone"], "+86 137 0000 0000");  // the export's apostrophe undone
+    EXPECT_EQ(list["items"][2]["next_contact_at"], "2026-12-01T09:30:00Z");
+
+    // Created like the API creates: history and duplicate check know them.
+    Reply history = Call("GET", "/api/v1/customers/" + huaqiang["id"].dump() + "/history", nullptr,
+                         boss_.token);
+    ASSERT_EQ(history.status, 200);
+    ASSERT_EQ(history.body["items"].size(), 1u);
+    EXPECT_EQ(history.body["items"][0]["kind"], "create");
+    Reply dup =
+        Call("POST", "/api/v1/customers", {{"name", "X"}, {"phone", "13800138000"}}, boss_.token);
+    EXPECT_EQ(dup.status, 409);
+}
+
+TEST_P(ImportTest, AGbkCsvFromAChineseExcelIsConvertedAndAFormIsRefused) {
+    // "客户名称,电话\n深圳华强,13800138000\n" as a Chinese Excel saves "CSV": GBK.
+    json import = Import(boss_.token,
+                         "\xBF\xCD\xBB\xA7\xC3\xFB\xB3\xC6,\xB5\xE7\xBB\xB0\r\n"
+                         "\xC9\xEE\xDB\xDA\xBB\xAA\xC7\xBF,13800138000\r\n");
+    EXPECT_EQ(import["created"], 1) << import.dump();
+    EXPECT_EQ(import["columns"]["header"], json::array({"客户名称", "电话"}));
+    EXPECT_EQ(Customers(boss_.token, "&q=华强")["items"][0]["name"], "深圳华强");
+
+    Reply form = Upload(boss_.token, "--x\r\nContent-Disposition: form-data\r\n\r\nname\r\n--x--",
+                        "", "multipart/form-data; boundary=x");
+    EXPECT_EQ(form.status, 400);
+}
+
+TEST_P(ImportTest, ImportedCustomersAreFoundByShortChineseAndLatinSearch) {
+    Import(boss_.token,
+           "name,phone,email\n"
+           "杭州云帆网络科技有限公司,0571-8888 1234,hello@yunfan.cn\n"
+           "Pacific Summit Foods,,\n");
+    for (const std::string q : {"云帆", "帆", "网络科技", "yunfan", "88881234", "SUMMIT"}) {
+        json found = Customers(boss_.token, "&q=" + q);
+        EXPECT_EQ(found["total"], 1) << q;
+    }
+    EXPECT_EQ(Customers(boss_.token, "&q=华强")["total"], 0);
+}
+
+TEST_P(ImportTest, DuplicatesAreSkippedByDefaultAgainstTheDatabaseAndTheFile) {
+    CreateCustomer(boss_.token, {{"name", "老客户"}, {"phone", "13800138000"}});
+    json import = Import(boss_.token,
+                         "name,phone,email\n"
+                         "新名字,+86 138-0013-8000,\n"  // the existing customer's phone
+                         "甲公司,,a@example.com\n"
+                         "乙公司,,A@Example.com\n"  // the file's own row 3
+                         "丙公司,13911112222,\n");
+    EXPECT_EQ(import["created"], 2);
+    EXPECT_EQ(import["skipped"], 2);
+    EXPECT_EQ(import["failed"], 0);
+    auto report = Report(boss_.token, import);
+    ASSERT_EQ(report.size(), 2u);
+    EXPECT_EQ(report[0][0], "2");
+    EXPECT_EQ(report[0][1], "skipped");
+    EXPECT_NE(report[0][3].find("customer #"), std::string::npos) << report[0][3];
+    EXPECT_EQ(report[1][0], "4");
+    EXPECT_NE(report[1][3].find("row 3"), std::string::npos) << report[1][3];
+    EXPECT_EQ(Customers(boss_.token)["total"], 3);
+}
+
+TEST_P(ImportTest, DuplicatesCanUpdateTheMatchingCustomer) {
+    json existing = CreateCustomer(
+        boss_.token, {{"name", "老客户"}, {"phone", "13800138000"}, {"region", "华南"}});
+    json import = Import(boss_.token,
+                         "name,phone,region,industry\n"
+                         ",13800138000,华东,\n"  // updates; an empty cell keeps the value
+                         "新客户,13911112222,,制造业\n"
+                         "新客户,13911112222,西南,\n",  // amends the row before
+                         "duplicates=update");
+    EXPECT_EQ(import["created"], 1) << import.dump();
+    EXPECT_EQ(import["updated"], 2);
+    EXPECT_EQ(import["failed"], 0);
+    Reply got = Call("GET", "/api/v1/customers/" + existing["id"].dump(), nullptr, boss_.token);
+    EXPECT_EQ(got.body["name"], "老客户");
+    EXPECT_EQ(got.body["region"], "华东");
+    EXPECT_EQ(got.body["version"], 2);
+    json list = Customers(boss_.token, "&q=新客户");
+    ASSERT_EQ(list["total"], 1);
+    EXPECT_EQ(list["items"][0]["region"], "西南");
+    EXPECT_EQ(list["items"][0]["industry"], "制造业");
+
+    // A customer the uploader cannot see is not updated, and not revealed.
+    TestUser other = CreateUser("other", RoleId("manager"), CreateDepartment("销售二部"));
+    CreateCustomer(other.token, {{"name", "别人的客户"}, {"phone", "13700001111"}});
+    json hidden = Import(boss_.token, "name,phone\n改名,13700001111\n", "duplicates=update");
+    EXPECT_EQ(hidden["failed"], 1);
+    auto report = Report(boss_.token, hidden);
+    ASSERT_EQ(report.size(), 1u);
+    EXPECT_NE(report[0][3].find("may not edit"), std::string::npos) << report[0][3];
+}
+
+TEST_P(ImportTest, DuplicatesCanBeCreatedAnyway) {
+    CreateCustomer(boss_.token, {{"name", "老客户"}, {"phone", "13800138000"}});
+    json import = Import(boss_.token, "name,phone\n新客户,13800138000\n又一个,13800138000\n",
+                         "duplicates=create");
+    EXPECT_EQ(import["created"], 2);
+    EXPECT_EQ(Customers(boss_.token)["total"], 3);
+}
+
+TEST_P(ImportTest, ADryRunValidatesAndCountsButChangesNothing) {
+    json import =
+        Import(boss_.token, "name,phone\n甲公司,13800138000\n,13900000000\n乙公司,13800138000\n",
+               "dry_run=true");
+    EXPECT_EQ(import["status"], "done");
+    EXPECT_EQ(import["dry_run"], true);
+    EXPECT_EQ(import["created"], 1);
+    EXPECT_EQ(import["failed"], 1);
+    EXPECT_EQ(import["skipped"], 1);
+    EXPECT_EQ(Customers(boss_.token)["total"], 0);
+    EXPECT_EQ(Report(boss_.token, import).size(), 2u);
+}
+
+TEST_P(ImportTest, NeedsThePermissionsAndSeesOnlyOwnImports) {
+    Reply refused = Upload(alice_.token, "name\n甲公司\n");  // sales: no customers.import
+    EXPECT_EQ(refused.status, 403);
+    EXPECT_EQ(refused.code(), "forbidden");
+    const std::int64_t viewer_role = CreateRole("viewer", "self", {"customers.view"});
+    TestUser viewer = CreateUser("viewer", viewer_role, dept_);
+    EXPECT_EQ(Upload(viewer.token, "name\n甲公司\n").status, 403);
+    EXPECT_EQ(Upload("", "name\n甲公司\n").status, 401);
+
+    Reply started = Upload(boss_.token, "name\n甲公司\n");
+    ASSERT_EQ(started.status, 202);
+    const std::string path = "/api/v1/customers/imports/" + started.body["import"]["id"].dump();
+    EXPECT_EQ(Call("GET", path, nullptr, alice_.token).status, 404);
+    EXPECT_EQ(Call("GET", path + "/errors", nullptr, alice_.token).status, 404);
+    EXPECT_EQ(Call("GET", path, nullptr, admin()).status, 200);  // users.manage
+
+    // The upload is in the audit log.
+    Reply audit = Call("GET", "/api/v1/audit-log?action=customer.import", nullptr, admin());
+    ASSERT_EQ(audit.status, 200) << audit.body.dump();
+    EXPECT_EQ(audit.body["total"], 1);
+}
+
+TEST_P(ImportTest, RefusesBadUploadsAtOnce) {
+    app().customer_imports().settings().max_bytes = 64;
+    Reply big = Upload(boss_.token, "name\n" + std::string(100, 'x') + "\n");
+    EXPECT_EQ(big.status, 413);
+    EXPECT_EQ(big.code(), "payload_too_large");
+    app().customer_imports().settings().max_bytes = 1 << 20;
+
+    Reply no_name = Upload(boss_.token, "phone,email\n138,a@b.c\n");
+    EXPECT_EQ(no_name.status, 422);
+    EXPECT_TRUE(no_name.body["error"]["details"]["fields"].contains("file")) << no_name.body;
+    EXPECT_EQ(Upload(boss_.token, "").status, 422);
+    Reply bad_option = Upload(boss_.token, "name\nx\n", "duplicates=merge");
+    EXPECT_EQ(bad_option.status, 400);
+    EXPECT_EQ(bad_option.body["error"]["details"]["parameter"], "duplicates");
+    EXPECT_EQ(Upload(boss_.token, "name\nx\n", "colour=blue").status, 400);
+    Reply not_xlsx = Upload(boss_.token, "name\nx\n", "format=xlsx");
+    EXPECT_EQ(not_xlsx.status, 422);
+    // Nothing was queued, and no file was left behind.
+    EXPECT_EQ(Call("GET", "/api/v1/jobs", nullptr, admin()).body["total"], 0);
+}
+
+TEST_P(ImportTest, OwnersByUsernameNeedTheTransferPermission) {
+    // boss (manager) may transfer; a creator-only role may not name others.
+    const std::int64_t importer_role =
+        CreateRole("importer", "self", {"customers.view", "customers.create", "customers.import"});
+    TestUser clerk = CreateUser("clerk", importer_role, dept_);
+    const std::string csv = "名称,负责人\n甲公司,alice\n乙公司,clerk\n丙公司,nobody\n";
+    json by_clerk = Import(clerk.token, csv);
+    EXPECT_EQ(by_clerk["created"], 1);
+    EXPECT_EQ(by_clerk["failed"], 2);
+    auto report = Report(clerk.token, by_clerk);
+    ASSERT_EQ(report.size(), 2u);
+    EXPECT_EQ(report[0][2], "owner");
+    EXPECT_NE(report[0][3].find("customers.transfer"), std::string::npos) << report[0][3];
+    EXPECT_NE(report[1][3].find("nobody"), std::string::npos) << report[1][3];
+
+    json by_boss = Import(boss_.token, "名称,负责人\n丁公司,alice\n");
+    EXPECT_EQ(by_boss["created"], 1);
+    json list = Customers(alice_.token);
+    ASSERT_EQ(list["total"], 1);
+    EXPECT_EQ(list["items"][0]["name"], "丁公司");
+    EXPECT_EQ(list["items"][0]["owner_id"], alice_.id);
+}
+
+TEST_P(ImportTest, AJobThatCrashesMidFileResumesWithoutDuplicates) {
+    auto& imports = app().customer_imports();
+    imports.settings().batch_rows = 3;
+    std::string csv = "name,phone\n";
+    for (int i = 1; i <= 20; ++i) {
+        csv += (i == 8 ? std::string() : "公司" + std::to_string(i)) + "," +
+               std::to_string(13800000000LL + i) + "\n";
+    }
+    // The third batch (rows 8-10 of the data) fails before its commit, as a crash would.
+    int crashes = 0;
+    imports.SetBeforeCommit([&](std::int64_t batch) -> Status {
+        if (batch == 3 && crashes == 0) {
+            ++crashes;
+            return Error::Internal("simulated crash");
+        }
+        return {};
+    });
+    Reply started = Upload(boss_.token, csv);
+    ASSERT_EQ(started.status, 202);
+    const std::int64_t id = started.body["import"]["id"].get<std::int64_t>();
+    const std::int64_t job_id = started.body["job"]["id"].get<std::int64_t>();
+    RunJobs();
+    json halfway = ImportNow(boss_.token, id);
+    EXPECT_EQ(halfway["status"], "running");
+    EXPECT_EQ(halfway["rows_read"], 6);  // two batches committed
+    EXPECT_EQ(halfway["created"], 6);
+    EXPECT_EQ(Customers(boss_.token)["total"], 6);
+    EXPECT_EQ(crashes, 1);
+
+    // The job runner retries after its backoff; the import continues after row 7.
+    {
+        auto conn = app().db().Acquire();
+        ASSERT_TRUE(conn.ok());
+        ASSERT_TRUE(
+            (*conn)
+                ->Execute("UPDATE jobs SET due_at = ? WHERE id = ?", {NowSeconds() - 1, job_id})
+                .ok());
+    }
+    RunJobs();
+    json done = ImportNow(boss_.token, id);
+    EXPECT_EQ(done["status"], "done") << done.dump();
+    EXPECT_EQ(done["rows_read"], 20);
+    EXPECT_EQ(done["created"], 19);
+    EXPECT_EQ(done["failed"], 1);
+    json list = Customers(boss_.token);
+    ASSERT_EQ(list["total"], 19);
+    std::set<std::string> names;
+    for (const auto& c : list["items"]) names.insert(c["name"].get<std::string>());
+    EXPECT_EQ(names.size(), 19u);                     // none twice
+    EXPECT_EQ(Report(boss_.token, done).size(), 1u);  // the bad row once, not twice
+}
+
+TEST_P(ImportTest, AStoppingServerHandsTheImportBackAfterTheBatchInHand) {
+    auto& imports = app().customer_imports();
+    imports.settings().batch_rows = 2;
+    imports.SetBeforeCommit([&](std::int64_t batch) -> Status {
+        if (batch == 1) app().job_runner().RequestStop();  // SIGTERM arrives during batch 1
+        return {};
+    });
+    Reply started = Upload(boss_.token, "name\n甲\n乙\n丙\n丁\n戊\n");
+    ASSERT_EQ(started.status, 202);
+    const std::int64_t id = started.body["import"]["id"].get<std::int64_t>();
+    ASSERT_TRUE(*app().job_runner().RunOnce("stopping-worker"));
+    EXPECT_EQ(ImportNow(boss_.token, id)["rows_read"], 2);  // batch 1 committed, then handed back
+    auto job = app().job_store().Get(started.body["job"]["id"].get<std::int64_t>());
+    ASSERT_TRUE(job.ok());
+    EXPECT_EQ((*job)["status"], "queued");
+    EXPECT_EQ((*job)["attempts"], 0);  // a hand-back is not a failed attempt
+
+    // Another server (a runner of its own) takes it and finishes it.
+    imports.SetBeforeCommit({});
+    jobs::JobRunner next(app().job_store(), {});
+    next.Register("customer.import", [&](const jobs::Job& j) { return imports.Run(j); });
+    ASSERT_TRUE(next.Drain("next-server").ok());
+    json done = ImportNow(boss_.token, id);
+    EXPECT_EQ(done["status"], "done");
+    EXPECT_EQ(done["created"], 5);
+    EXPECT_EQ(Customers(boss_.token)["total"], 5);
+}
+
+TEST_P(ImportTest, AWorkerThatLostItsLeaseCannotCommit) {
+    Reply started = Upload(boss_.token, "name\n甲\n乙\n");
+    ASSERT_EQ(started.status, 202);
+    // A worker whose lease another took over (here: never had it) runs the job: no batch commits.
+    jobs::Job zombie{started.body["job"]["id"].get<std::int64_t>(),
+                     "customer.import",
+                     {{"import_id", started.body["import"]["id"]}},
+                     1,
+                     5,
+                     "zombie",
+                     120};
+    auto result = app().customer_imports().Run(zombie);
+    EXPECT_FALSE(result.ok());
+    EXPECT_EQ(Customers(boss_.token)["total"], 0);
+    RunJobs();  // the real claim
+    EXPECT_EQ(Customers(boss_.token)["total"], 2);
+}
+
+TEST_P(ImportTest, AnXlsxExportImportsBackUnchanged) {
+    CreateCustomer(boss_.token, {{"name", "深圳华强科技有限公司"},
+                                 {"category", "core"},
+                                 {"phone", "+86 138 0013 8000"},
+                                 {"email", "info@huaqiang.cn"},
+                                 {"region", "华南"},
+                                 {"industry", "制造业"},
+                                 {"tags", {"VIP", "重点跟进"}},
+                                 {"address", "深圳市福田区, 华强北路1号"},
+                                 {"next_contact_at", "2026-11-28T08:00:00Z"}});
+    CreateCustomer(boss_.token, {{"name", "=cmd|' /C calc'!A0"}, {"source", "官网"}});
+    Reply exported =
+        Call("GET", "/api/v1/customers/export?format=xlsx&sort=id", nullptr, boss_.token);
+    ASSERT_EQ(exported.status, 200);
+    const json before = Customers(boss_.token)["items"];
+    for (const auto& c : before) {
+        ASSERT_EQ(
+            Call("DELETE", "/api/v1/customers/" + c["id"].dump(), nullptr, boss_.token).status,
+            204);
+    }
+    json import = Import(boss_.token, exported.raw.body, "filename=customers.xlsx",
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    EXPECT_EQ(import["format"], "xlsx");
+    EXPECT_EQ(import["created"], 2) << import.dump();
+    EXPECT_EQ(import["failed"], 0);
+    // The export's id, department and time columns are not the import's to set.
+    EXPECT_EQ(import["columns"]["ignored"],
+              json::array({"id", "department", "last_contact_at", "created_at"}));
+    const json after = Customers(boss_.token)["items"];
+    ASSERT_EQ(after.size(), 2u);
+    for (size_t i = 0; i < 2; ++i) {
+        for (const char* field : {"name", "category", "phone", "email", "region", "industry",
+                                  "source", "tags", "address", "next_contact_at", "owner_id"}) {
+            EXPECT_EQ(after[i][field], before[i][field]) << field;
+        }
+        EXPECT_NE(after[i]["id"], before[i]["id"]);
+    }
+
+    // And the same through CSV, format told by the file's content alone.
+    for (const auto& c : after) {
+        ASSERT_EQ(
+            Call("DELETE", "/api/v1/customers/" + c["id"].dump(), nullptr, boss_.token).status,
+            204);
+    }
+    Reply csv = Call("GET", "/api/v1/customers/export?format=csv&sort=id&deleted=true", nullptr,
+                     boss_.token);
+    ASSERT_EQ(csv.status, 200);
+    json again = Import(boss_.token, csv.raw.body, "", "application/octet-stream");
+    EXPECT_EQ(again["format"], "csv");
+    // Each customer is in the recycle bin twice now: 华强's second row has the first's phone.
+    EXPECT_EQ(again["created"], 3) << again.dump();
+    EXPECT_EQ(again["skipped"], 1);
+}
+
+GUANXI_API_TEST_SUITE(ImportTest);
+
+}  // namespace
+}  // namespace guanxi::testing
