@@ -29,6 +29,8 @@ constexpr std::string_view kNames[] = {"debug", "info", "warn", "error", "off"};
 
 void SetLevel(Level level) { g_level = level; }
 
+bool Enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
+
 bool SetLevel(std::string_view name) {
     for (int i = 0; i < 5; ++i) {
         if (kNames[i] == name) {

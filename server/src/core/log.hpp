@@ -15,6 +15,8 @@ void SetLevel(Level level);
 bool SetLevel(std::string_view name);
 
 void Write(Level level, std::string_view msg, const nlohmann::json& fields);
+// Whether a line at `level` would be written (to skip building its fields when not).
+bool Enabled(Level level);
 inline void Debug(std::string_view msg, const nlohmann::json& f = nlohmann::json::object()) {
     Write(Level::kDebug, msg, f);
 }

@@ -205,14 +205,17 @@ void Router::Finish(const std::shared_ptr<Pending>& pending, Response response) 
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->start).count();
     metrics_.RecordRequest(request.method, pending->route_label, response.status, seconds);
-    log::Info("request",
-              {{"request_id", request.request_id},
-               {"method", request.method},
-               {"route", pending->route_label},
-               {"status", response.status},
-               {"ms", static_cast<int>(seconds * 1000000) / 1000.0},
-               {"user_id", pending->user_id ? nlohmann::json(*pending->user_id) : nlohmann::json()},
-               {"ip", request.remote_ip}});
+    // The access log line's fields cost allocations on every request: build them only when written.
+    if (log::Enabled(log::Level::kInfo)) {
+        log::Info("request", {{"request_id", request.request_id},
+                              {"method", request.method},
+                              {"route", pending->route_label},
+                              {"status", response.status},
+                              {"ms", static_cast<int>(seconds * 1000000) / 1000.0},
+                              {"user_id", pending->user_id ? nlohmann::json(*pending->user_id)
+                                                           : nlohmann::json()},
+                              {"ip", request.remote_ip}});
+    }
     pending->complete(std::move(response));
 }
 
