@@ -301,6 +301,8 @@ test('claim race in the public pool: one wins, the other sees the conflict', asy
     (await a.locator('.meta-list', { hasText: poolName }).count()) === 0,
     'a pool customer is in the default customer list',
   )
+  const shown = await a.getByTestId('customer-scope').textContent()
+  expect(shown.includes('已分配的客户'), `the scope switch shows "${shown}"`)
   await a.getByTestId('customer-scope').click()
   await a
     .locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '含公海客户' })
