@@ -31,13 +31,17 @@ Result<int> Migrate(Database& db) {
     GX_TRY_ASSIGN(Lease conn, db.Acquire());
     const bool pg = db.backend() == Backend::kPostgres;
     if (pg) GX_TRY(conn->Query("SELECT pg_advisory_lock(?)", {kAdvisoryLockKey}));
-    // A migration may sort a large table (004 sorts the whole bigram index): on SQLite its
-    // temporary storage goes to disk, not into memory, for the duration.
-    std::optional<std::int64_t> temp_store;
+    // A migration may sort a large table (004 sorts the whole bigram index): on SQLite it gets a
+    // 1 GB page cache as its sort budget and temporary storage on disk, not in memory, for the
+    // duration; the connection's own settings come back afterwards.
+    std::optional<std::int64_t> temp_store, cache_size;
     if (!pg) {
-        GX_TRY_ASSIGN(auto row, conn->QueryOne("PRAGMA temp_store"));
-        if (row) temp_store = row->Int(0);
+        GX_TRY_ASSIGN(auto store, conn->QueryOne("PRAGMA temp_store"));
+        if (store) temp_store = store->Int(0);
+        GX_TRY_ASSIGN(auto cache, conn->QueryOne("PRAGMA cache_size"));
+        if (cache) cache_size = cache->Int(0);
         GX_TRY(conn->Execute("PRAGMA temp_store = FILE"));
+        GX_TRY(conn->Execute("PRAGMA cache_size = -1048576"));
     }
     int applied = 0;
     Status status = [&]() -> Status {
@@ -62,6 +66,9 @@ Result<int> Migrate(Database& db) {
     if (pg) (void)conn->Query("SELECT pg_advisory_unlock(?)", {kAdvisoryLockKey});
     if (temp_store) {
         (void)conn->Execute("PRAGMA temp_store = " + std::to_string(*temp_store));
+    }
+    if (cache_size) {
+        (void)conn->Execute("PRAGMA cache_size = " + std::to_string(*cache_size));
     }
     if (!status) return std::move(status).error();
     return applied;
