@@ -138,6 +138,16 @@ Predicate Gate::CustomerVisible(std::string_view alias, Pool pool) const {
     return {a + ".owner_id IS NULL OR " + owned.sql, std::move(owned.params)};
 }
 
+CustomerOwners Gate::CustomerOwnersOf(Pool pool) const {
+    CustomerOwners out;
+    if (!caller_->Can("customers.view")) return out;
+    out.pool = pool != Pool::kExclude;
+    if (pool == Pool::kOnly) return out;
+    out.every_owner = owners_.all;
+    if (!owners_.all) out.owner_ids = owners_.owner_ids;
+    return out;
+}
+
 Predicate Gate::FollowupsVisible(std::string_view alias) const {
     if (!caller_->Can("customers.view")) return {"1 = 0", {}};
     const std::string a(alias);

@@ -35,6 +35,17 @@ struct Predicate {
     db::Params params;
 };
 
+// The same customers as CustomerVisible, named by owner: every owner or a list of them, plus
+// whether the public pool is in. Lists use it to read per owner (the live-customer counters and
+// per-owner index ranges) instead of filtering the whole scope.
+struct CustomerOwners {
+    bool every_owner = false;
+    std::vector<std::int64_t> owner_ids;  // sorted; meaningful when !every_owner
+    bool pool = false;
+
+    bool None() const { return !every_owner && owner_ids.empty() && !pool; }
+};
+
 class Gate {
   public:
     // Resolves the caller's owner set with one query.
@@ -51,6 +62,8 @@ class Gate {
     // SQL predicates over a customers row aliased `alias`.
     Predicate CustomerVisible(std::string_view alias, Pool pool = Pool::kInclude) const;
     Predicate FollowupsVisible(std::string_view alias) const;
+    // What CustomerVisible(alias, pool) covers, by owner.
+    CustomerOwners CustomerOwnersOf(Pool pool) const;
 
   private:
     Gate(const Principal& caller, OwnerSet owners) : caller_(&caller), owners_(std::move(owners)) {}
