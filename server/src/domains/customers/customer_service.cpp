@@ -325,8 +325,15 @@ Result<std::string> CustomerService::List(const Principal& caller, const http::L
         GX_TRY_ASSIGN(OwnerPage page, PlanOwnerPage(*conn, *owners, query.sort.front(),
                                                     query.page_size, query.Offset()));
         total = page.total;
-        ids_sql = std::move(page.ids_sql);
-        params = std::move(page.params);
+        if (!page.ids.empty()) {
+            // A few IN-list lengths only (repeating the last id), so the statement cache holds
+            // a handful of shapes rather than one per page length.
+            size_t slots = 10;
+            while (slots < page.ids.size()) slots *= 2;
+            ids_sql = db::Placeholders(slots);
+            for (size_t i = 0; i < slots; ++i)
+                params.emplace_back(page.ids[std::min(i, page.ids.size() - 1)]);
+        }
     } else {
         params = where.params();
         GX_TRY_ASSIGN(auto count,

@@ -2,6 +2,8 @@
 
 #include "db/sql_builder.hpp"
 
+#include <algorithm>
+
 namespace guanxi::customers {
 
 namespace {
@@ -54,50 +56,69 @@ const OrderIndexes* FindOrder(std::string_view column) {
     return nullptr;
 }
 
-class IdsQuery {
+// The ids of one part of the order — customers with a value in the column, or those without —
+// over one or more index ranges; several ranges are merged by the database (each already in order).
+class PartQuery {
   public:
-    IdsQuery(db::Backend backend, const OrderIndexes& order, bool descending, std::int64_t limit)
+    PartQuery(db::Backend backend, const OrderIndexes& order, bool descending, bool valued)
         : sqlite_(backend == db::Backend::kSqlite),
-          order_(order),
+          column_("c." + std::string(order.column)),
           dir_(descending ? " DESC" : ""),
-          limit_(limit) {}
+          valued_(valued),
+          nullable_(order.nullable) {}
 
-    // The customers matching `filter` in order of the column, then those without a value.
-    void AddRanges(const Condition& filter, std::string_view index) {
-        const std::string hint = sqlite_ ? " INDEXED BY " + std::string(index) : "";
-        const std::string column = "c." + std::string(order_.column);
-        for (const bool valued : {true, false}) {
-            if (!valued && !order_.nullable) break;
-            if (!sql_.empty()) sql_ += " UNION ALL ";
-            sql_ += "SELECT * FROM (SELECT " + std::string(valued ? "0" : "1") + " AS part, " +
-                    column + " AS k, c.id AS id FROM customers c" + hint +
-                    " WHERE c.deleted_at IS NULL AND " +
-                    (order_.nullable ? column + (valued ? " IS NOT NULL AND " : " IS NULL AND ")
-                                     : std::string()) +
-                    filter.sql + " ORDER BY " + (valued ? column + dir_ + ", " : std::string()) +
-                    "c.id" + dir_ + " LIMIT ?) r" + std::to_string(++arms_);
-            params_.insert(params_.end(), filter.params.begin(), filter.params.end());
-            params_.emplace_back(limit_);
-        }
+    void AddRange(const Condition& filter, std::string_view index) {
+        ranges_.push_back({filter, std::string(index)});
     }
 
-    OwnerPage Finish(std::int64_t total, std::int64_t page_size, std::int64_t offset) && {
-        params_.emplace_back(page_size);
-        params_.emplace_back(offset);
-        return {total,
-                "SELECT id FROM (" + sql_ + " ORDER BY part, k" + dir_ + ", id" + dir_ +
-                    " LIMIT ? OFFSET ?) page",
-                std::move(params_)};
+    // Up to `limit` ids after skipping `offset`.
+    Result<std::vector<std::int64_t>> Run(db::Connection& conn, std::int64_t limit,
+                                          std::int64_t offset) const {
+        std::string sql;
+        db::Params params;
+        const std::string order =
+            " ORDER BY " + (valued_ ? column_ + dir_ + ", " : std::string()) + "c.id" + dir_;
+        for (size_t i = 0; i < ranges_.size(); ++i) {
+            const auto& [filter, index] = ranges_[i];
+            std::string range =
+                "SELECT " + column_ + " AS k, c.id AS id FROM customers c" +
+                (sqlite_ ? " INDEXED BY " + index : std::string()) +
+                " WHERE c.deleted_at IS NULL AND " +
+                (nullable_ ? column_ + (valued_ ? " IS NOT NULL AND " : " IS NULL AND ")
+                           : std::string()) +
+                filter.sql + order;
+            params.insert(params.end(), filter.params.begin(), filter.params.end());
+            if (ranges_.size() == 1) {
+                sql = std::move(range) + " LIMIT ? OFFSET ?";
+                break;
+            }
+            if (i > 0) sql += " UNION ALL ";
+            sql += "SELECT * FROM (" + range + " LIMIT ?) r" + std::to_string(i);
+            params.emplace_back(offset + limit);
+        }
+        if (ranges_.size() > 1) {
+            sql = "SELECT k, id FROM (" + sql + ") page ORDER BY k" + dir_ + ", id" + dir_ +
+                  " LIMIT ? OFFSET ?";
+        }
+        params.emplace_back(limit);
+        params.emplace_back(offset);
+        std::vector<std::int64_t> ids;
+        GX_TRY(conn.ForEach(sql, params, [&](const db::Row& row) {
+            ids.push_back(row.Int(1));
+            return true;
+        }));
+        return ids;
     }
 
   private:
+    struct Range {
+        Condition filter;
+        std::string index;
+    };
     bool sqlite_;
-    const OrderIndexes& order_;
-    std::string dir_;
-    std::int64_t limit_;
-    int arms_ = 0;
-    std::string sql_;
-    db::Params params_;
+    std::string column_, dir_;
+    bool valued_, nullable_;
+    std::vector<Range> ranges_;
 };
 
 }  // namespace
@@ -121,20 +142,38 @@ Result<OwnerPage> PlanOwnerPage(db::Connection& conn, const access::CustomerOwne
     const std::int64_t visible = sums->Int(1);
     if (visible == 0) return OwnerPage{};
 
-    IdsQuery ids(conn.backend(), *order, sort.descending, offset + page_size);
+    PartQuery valued(conn.backend(), *order, sort.descending, true);
+    PartQuery missing(conn.backend(), *order, sort.descending, false);
     // One range per owner reads ranges × (offset + page) index entries; the ordered scan reads
     // about (offset + page) × all / visible. Ranges win for a few owners with a small share.
     const size_t ranges = owners.owner_ids.size() + (owners.pool ? 1 : 0);
     if (!owners.every_owner && ranges <= kMaxOwnerRanges &&
         static_cast<std::int64_t>(ranges) * visible <= all_live) {
         for (std::int64_t id : owners.owner_ids) {
-            ids.AddRanges({"c.owner_id = ?", {id}}, order->owner_index);
+            valued.AddRange({"c.owner_id = ?", {id}}, order->owner_index);
+            missing.AddRange({"c.owner_id = ?", {id}}, order->owner_index);
         }
-        if (owners.pool) ids.AddRanges({"c.owner_id IS NULL", {}}, order->owner_index);
+        if (owners.pool) {
+            valued.AddRange({"c.owner_id IS NULL", {}}, order->owner_index);
+            missing.AddRange({"c.owner_id IS NULL", {}}, order->owner_index);
+        }
     } else {
-        ids.AddRanges(ScanFilter(owners), order->scan_index);
+        valued.AddRange(ScanFilter(owners), order->scan_index);
+        missing.AddRange(ScanFilter(owners), order->scan_index);
     }
-    return std::move(ids).Finish(visible, page_size, offset);
+    // The customers without a value come after all the others: read them only when the page
+    // reaches past the valued ones (their range may be long and hold few of the scope's).
+    OwnerPage page{visible, {}};
+    GX_TRY_ASSIGN(std::vector<std::int64_t> head, valued.Run(conn, offset + page_size, 0));
+    const std::int64_t valued_count = static_cast<std::int64_t>(head.size());
+    if (valued_count > offset) page.ids.assign(head.begin() + offset, head.end());
+    if (valued_count < offset + page_size && order->nullable) {
+        GX_TRY_ASSIGN(std::vector<std::int64_t> tail,
+                      missing.Run(conn, page_size - static_cast<std::int64_t>(page.ids.size()),
+                                  std::max<std::int64_t>(0, offset - valued_count)));
+        page.ids.insert(page.ids.end(), tail.begin(), tail.end());
+    }
+    return page;
 }
 
 }  // namespace guanxi::customers

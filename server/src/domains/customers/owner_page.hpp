@@ -14,14 +14,13 @@
 #include "http/list_query.hpp"
 
 #include <string>
+#include <vector>
 
 namespace guanxi::customers {
 
 struct OwnerPage {
     std::int64_t total = 0;
-    // SELECT of the page's ids (empty when the scope holds no customer) and its parameters.
-    std::string ids_sql;
-    db::Params params;
+    std::vector<std::int64_t> ids;  // the page's, in order
 };
 
 // Whether a list sorted by this column alone can be read by owner.
