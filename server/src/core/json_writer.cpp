@@ -42,28 +42,37 @@ size_t Utf8Length(std::string_view s, size_t i) {
 
 void AppendJsonString(std::string& out, std::string_view value) {
     out.push_back('"');
+    // Bytes that need nothing (printable ASCII but quote and backslash, valid UTF-8) are copied
+    // in runs; only escapes and invalid bytes are written one by one.
+    size_t run = 0;
     for (size_t i = 0; i < value.size();) {
         const unsigned char c = static_cast<unsigned char>(value[i]);
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            ++i;
+            continue;
+        }
         if (c >= 0x80) {
-            const size_t n = Utf8Length(value, i);
-            if (n == 0) {
-                // One replacement for the invalid byte — or for a sequence cut short, its lead
-                // and continuation bytes together (as nlohmann::json's dump does).
-                out += kReplacement;
-                size_t skip = 1;
-                if (c >= 0xC2 && c <= 0xF4) {
-                    const size_t want = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-                    while (skip < want && i + skip < value.size() &&
-                           (static_cast<unsigned char>(value[i + skip]) & 0xC0) == 0x80) {
-                        ++skip;
-                    }
-                    if (skip == want) skip = 1;  // complete but invalid (overlong, surrogate)
-                }
-                i += skip;
-            } else {
-                out.append(value.substr(i, n));
+            if (const size_t n = Utf8Length(value, i); n != 0) {
                 i += n;
+                continue;
             }
+        }
+        out.append(value.data() + run, i - run);
+        if (c >= 0x80) {
+            // One replacement for the invalid byte — or for a sequence cut short, its lead and
+            // continuation bytes together (as nlohmann::json's dump does).
+            out += kReplacement;
+            size_t skip = 1;
+            if (c >= 0xC2 && c <= 0xF4) {
+                const size_t want = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+                while (skip < want && i + skip < value.size() &&
+                       (static_cast<unsigned char>(value[i + skip]) & 0xC0) == 0x80) {
+                    ++skip;
+                }
+                if (skip == want) skip = 1;  // complete but invalid (overlong, surrogate)
+            }
+            i += skip;
+            run = i;
             continue;
         }
         switch (c) {
@@ -89,16 +98,13 @@ void AppendJsonString(std::string& out, std::string_view value) {
                 out += "\\f";
                 break;
             default:
-                if (c < 0x20) {
-                    out += "\\u00";
-                    out.push_back(kHex[c >> 4]);
-                    out.push_back(kHex[c & 0xF]);
-                } else {
-                    out.push_back(static_cast<char>(c));
-                }
+                out += "\\u00";
+                out.push_back(kHex[c >> 4]);
+                out.push_back(kHex[c & 0xF]);
         }
-        ++i;
+        run = ++i;
     }
+    out.append(value.data() + run, value.size() - run);
     out.push_back('"');
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 namespace guanxi {
 namespace {
 
@@ -20,6 +22,18 @@ TEST(TimeTest, RejectsImpossibleTimes) {
     EXPECT_FALSE(ParseRfc3339("2026-11-28T08:00:00"));
     EXPECT_FALSE(ParseDate("2025-02-29"));
     EXPECT_TRUE(ParseDate("2024-02-29"));
+}
+
+TEST(TimeTest, FormatsEveryFieldAsTheCLibraryDoes) {
+    // Every 7,919,993 s (~92 days, co-prime with days and minutes) from 1900 to 2200.
+    for (std::int64_t t = -2208988800; t < 7258118400; t += 7919993) {
+        const std::time_t tt = static_cast<std::time_t>(t);
+        std::tm tm{};
+        gmtime_r(&tt, &tm);
+        char expected[40];
+        std::strftime(expected, sizeof expected, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        ASSERT_EQ(FormatRfc3339(t), expected) << t;
+    }
 }
 
 TEST(TimeTest, FormatsDatesBeforeTheEpoch) {
