@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -79,15 +80,16 @@ struct Server::Impl {
         return Response::FromError(Error{code, std::move(message), {}, {}});
     }
 
-    // One request's answer. Most routes answer inside Router::Dispatch; async ones (group commit)
-    // answer later from another thread, which then wakes the session through its strand.
+    // One request's answer. Most routes answer inside Router::Dispatch, on the session's own
+    // thread: the session takes the response as it returns, with no timer and no wake-up. Async
+    // routes (group commit) answer later from another thread; then exactly one of the two sides
+    // wins the race out of kPending: the route (the session will find the answer in place) or the
+    // session (it waits on a timer that the route cancels through the session's strand).
     struct Answer {
-        explicit Answer(const asio::any_io_executor& executor) : arrived(executor) {
-            arrived.expires_at(asio::steady_timer::time_point::max());
-        }
-        asio::steady_timer arrived;  // cancelled (on the session's strand) when the answer is in
-        std::atomic<bool> ready{false};
+        enum State { kPending, kAnswered, kWaiting };
+        std::atomic<int> state{kPending};
         Response response;
+        std::optional<asio::steady_timer> arrived;  // made and touched on the session's strand
     };
 
     bool UploadsEnabled() const { return !options.upload_dir.empty(); }
@@ -209,14 +211,19 @@ struct Server::Impl {
             if (target_ok) {
                 // (Plain statements around the co_await: GCC 12 miscompiles co_await inside ?:
                 // and temporaries captured by a co_await'ed initiation.)
-                answer = std::make_shared<Answer>(stream.get_executor());
+                answer = std::make_shared<Answer>();
                 router.Dispatch(request, [answer, executor = stream.get_executor()](Response r) {
                     answer->response = std::move(r);
-                    answer->ready.store(true, std::memory_order_release);
-                    asio::post(executor, [answer] { answer->arrived.cancel(); });
+                    int pending = Answer::kPending;
+                    if (answer->state.compare_exchange_strong(pending, Answer::kAnswered)) return;
+                    // The session is waiting (or about to, on its strand, before this runs).
+                    asio::post(executor, [answer] { answer->arrived->cancel(); });
                 });
-                if (!answer->ready.load(std::memory_order_acquire)) {
-                    co_await answer->arrived.async_wait(
+                int pending = Answer::kPending;
+                if (answer->state.compare_exchange_strong(pending, Answer::kWaiting)) {
+                    answer->arrived.emplace(stream.get_executor(),
+                                            asio::steady_timer::time_point::max());
+                    co_await answer->arrived->async_wait(
                         asio::redirect_error(asio::use_awaitable, ec));
                 }
                 response = std::move(answer->response);

@@ -92,6 +92,12 @@ const std::string_view kCustomerFrom =
     "LEFT JOIN departments d ON d.id = c.department_id";
 
 void WriteCustomer(JsonWriter& w, const db::Row& r) {
+    w.BeginObject();
+    WriteCustomerFields(w, r);
+    w.EndObject();
+}
+
+void WriteCustomerFields(JsonWriter& w, const db::Row& r) {
     const auto text = [&](size_t i) -> JsonWriter& {
         return r.IsNull(i) ? w.Null() : w.String(r.Text(i));
     };
@@ -105,7 +111,6 @@ void WriteCustomer(JsonWriter& w, const db::Row& r) {
         const std::string stored = r.Text(i);
         return !stored.empty() && stored.front() == open ? w.Raw(stored) : w.Raw(empty);
     };
-    w.BeginObject();
     w.Key("id").Int(r.Int(0));
     w.Key("name").String(r.Text(1));
     w.Key("category").String(r.Text(2));
@@ -141,7 +146,6 @@ void WriteCustomer(JsonWriter& w, const db::Row& r) {
     w.Key("version").Int(r.Int(20));
     w.Key("in_pool").Bool(r.IsNull(3));
     if (!r.IsNull(21)) w.Key("deleted_at").String(FormatRfc3339(r.Int(21)));
-    w.EndObject();
 }
 
 nlohmann::json CustomerJson(const db::Row& r) {
@@ -154,19 +158,32 @@ const std::string_view kContactColumns =
     "k.id, k.customer_id, k.name, k.title, k.phone, k.email, k.is_primary, k.created_at, "
     "k.updated_at, k.version, k.deleted_at";
 
+void WriteContact(JsonWriter& w, const db::Row& r) {
+    const auto text = [&](size_t i) -> JsonWriter& {
+        return r.IsNull(i) ? w.Null() : w.String(r.Text(i));
+    };
+    w.BeginObject();
+    w.Key("id").Int(r.Int(0));
+    w.Key("customer_id").Int(r.Int(1));
+    w.Key("name").String(r.Text(2));
+    w.Key("title");
+    text(3);
+    w.Key("phone");
+    text(4);
+    w.Key("email");
+    text(5);
+    w.Key("primary").Bool(r.Bool(6));
+    w.Key("created_at").String(FormatRfc3339(r.Int(7)));
+    w.Key("updated_at").String(FormatRfc3339(r.Int(8)));
+    w.Key("version").Int(r.Int(9));
+    if (!r.IsNull(10)) w.Key("deleted_at").String(FormatRfc3339(r.Int(10)));
+    w.EndObject();
+}
+
 nlohmann::json ContactJson(const db::Row& r) {
-    nlohmann::json j = {{"id", r.Int(0)},
-                        {"customer_id", r.Int(1)},
-                        {"name", r.Text(2)},
-                        {"title", db::JsonText(r, 3)},
-                        {"phone", db::JsonText(r, 4)},
-                        {"email", db::JsonText(r, 5)},
-                        {"primary", r.Bool(6)},
-                        {"created_at", FormatRfc3339(r.Int(7))},
-                        {"updated_at", FormatRfc3339(r.Int(8))},
-                        {"version", r.Int(9)}};
-    if (!r.IsNull(10)) j["deleted_at"] = FormatRfc3339(r.Int(10));
-    return j;
+    JsonWriter w;
+    WriteContact(w, r);
+    return nlohmann::json::parse(w.text());
 }
 
 const std::string_view kFollowupColumns =

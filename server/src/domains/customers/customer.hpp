@@ -23,6 +23,8 @@ extern const std::string_view kCustomerFrom;
 nlohmann::json CustomerJson(const db::Row& row);
 // The same customer written straight as JSON text (list pages: no nlohmann::json per row).
 void WriteCustomer(JsonWriter& writer, const db::Row& row);
+// The same fields inside an object the caller opened (to add more, as get adds contacts).
+void WriteCustomerFields(JsonWriter& writer, const db::Row& row);
 
 // Positions in kCustomerColumns that services read directly.
 inline constexpr size_t kColId = 0;
@@ -35,6 +37,7 @@ inline constexpr size_t kColLastOwnerId = 22;
 
 extern const std::string_view kContactColumns;  // FROM contacts k
 nlohmann::json ContactJson(const db::Row& row);
+void WriteContact(JsonWriter& writer, const db::Row& row);
 
 extern const std::string_view kFollowupColumns;  // FROM followups f LEFT JOIN users fu
 nlohmann::json FollowupJson(const db::Row& row);

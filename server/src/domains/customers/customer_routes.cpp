@@ -80,8 +80,8 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
     });
     router.Add("GET", "/api/v1/customers/{id}", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(json customer, service.Get(ctx.user(), id));
-        return Ok(customer);
+        GX_TRY_ASSIGN(std::string customer, service.Get(ctx.user(), id));
+        return Response::JsonText(200, std::move(customer));
     });
     router.Add("PATCH", "/api/v1/customers/{id}", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));

@@ -378,15 +378,20 @@ Result<nlohmann::json> CustomerService::Counts(const Principal& caller,
     return json{{"total", total}, {"by_category", by_category}};
 }
 
-Result<nlohmann::json> CustomerService::Get(const Principal& caller, std::int64_t id) {
+Result<std::string> CustomerService::Get(const Principal& caller, std::int64_t id) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
     GX_TRY_ASSIGN(db::Row row, VisibleCustomer(*conn, gate, id));
-    json customer = CustomerJson(row);
     GX_TRY_ASSIGN(db::Rows contacts, store::Contacts(*conn, id));
-    customer["contacts"] = json::array();
-    for (const auto& c : contacts) customer["contacts"].push_back(ContactJson(c));
-    return customer;
+    // Written straight as JSON text, as list pages are.
+    JsonWriter w;
+    w.BeginObject();
+    WriteCustomerFields(w, row);
+    w.Key("contacts").BeginArray();
+    for (const auto& c : contacts) WriteContact(w, c);
+    w.EndArray();
+    w.EndObject();
+    return w.text();
 }
 
 Result<nlohmann::json> CustomerService::Create(const Principal& caller,
@@ -498,7 +503,8 @@ Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int
         logged.erase("version");
         return audit::Record(conn, caller, {"customer.update", "customer", id, logged});
     }));
-    return Get(caller, id);
+    GX_TRY_ASSIGN(std::string text, Get(caller, id));
+    return json::parse(text);
 }
 
 Status CustomerService::Delete(const Principal& caller, std::int64_t id) {
@@ -523,7 +529,8 @@ Result<nlohmann::json> CustomerService::Restore(const Principal& caller, std::in
         GX_TRY(store::SetDeleted(conn, id, std::nullopt, NowSeconds()));
         return audit::Record(conn, caller, {"customer.restore", "customer", id, {}});
     }));
-    return Get(caller, id);
+    GX_TRY_ASSIGN(std::string text, Get(caller, id));
+    return json::parse(text);
 }
 
 Result<nlohmann::json> CustomerService::CheckDuplicates(const Principal& caller,
@@ -671,7 +678,8 @@ Result<nlohmann::json> CustomerService::Claim(const Principal& caller, std::int6
                                    std::nullopt, now));
         return audit::Record(conn, caller, {"customer.claim", "customer", id, {}});
     }));
-    return Get(caller, id);
+    GX_TRY_ASSIGN(std::string text, Get(caller, id));
+    return json::parse(text);
 }
 
 Result<nlohmann::json> CustomerService::Release(const Principal& caller, std::int64_t id,
@@ -703,7 +711,8 @@ Result<nlohmann::json> CustomerService::Release(const Principal& caller, std::in
             conn, caller,
             {"customer.release", "customer", id, {{"reason", reason ? json(*reason) : json()}}});
     }));
-    return Get(caller, id);
+    GX_TRY_ASSIGN(std::string text, Get(caller, id));
+    return json::parse(text);
 }
 
 Result<nlohmann::json> CustomerService::History(const Principal& caller, std::int64_t id) {

@@ -37,8 +37,8 @@ class CustomerService {
     Result<std::string> List(const Principal& caller, const http::ListQuery& query, bool pool_only);
     // Counts by category under the same filters as List.
     Result<nlohmann::json> Counts(const Principal& caller, const http::ListQuery& query);
-    // The customer with its contacts.
-    Result<nlohmann::json> Get(const Principal& caller, std::int64_t id);
+    // The customer with its contacts, as JSON text.
+    Result<std::string> Get(const Principal& caller, std::int64_t id);
     // 409 duplicate (details.matches) when the phone or e-mail is taken, unless allow_duplicate.
     Result<nlohmann::json> Create(const Principal& caller, const nlohmann::json& body);
     // 409 stale_version when body.version is not current.
