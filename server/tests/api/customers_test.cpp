@@ -180,6 +180,10 @@ TEST_P(CustomersTest, FollowUpUpdatesLastAndNextContact) {
                    alice_.token);
     ASSERT_EQ(f.status, 201) << f.body.dump();
     EXPECT_EQ(f.body["user_id"], alice_.id);
+    // The answer is built from what was written; it must be what reading it back gives.
+    Reply stored = Call("GET", path + "/followups/" + f.body["id"].dump(), nullptr, alice_.token);
+    ASSERT_EQ(stored.status, 200);
+    EXPECT_EQ(f.body, stored.body);
     Reply got = Call("GET", path, nullptr, alice_.token);
     EXPECT_EQ(got.body["last_contact_at"], "2026-11-20T02:00:00Z");
     EXPECT_EQ(got.body["next_contact_at"], "2026-12-01T01:00:00Z");
