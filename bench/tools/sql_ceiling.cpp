@@ -190,7 +190,7 @@ std::string Placeholders(size_t n) {
 
 // The list's default: customers assigned within the caller's scope (docs/adr/0002).
 std::string Visible(size_t owners) {
-    return " WHERE (c.owner_id IN (" + Placeholders(owners) + ")) AND (c.deleted_at IS NULL)";
+    return " WHERE (c.owner_id IN (" + Placeholders(owners) + ")) AND (+c.deleted_at IS NULL)";
 }
 
 std::vector<std::string> Bigrams(const std::string& word) {

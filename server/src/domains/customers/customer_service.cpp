@@ -94,7 +94,11 @@ Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::
                 "You need the permission customers.delete to see the recycle bin.");
         }
     }
-    where.Add(deleted ? "c.deleted_at IS NOT NULL" : "c.deleted_at IS NULL");
+    // The unary + keeps "deleted_at IS NULL" out of index choice: SQLite (without statistics)
+    // takes it for a selective equality and would walk every live customer through the
+    // whole-table orders of migration 011 checking each against a search (5 → 280 ms at 1M).
+    // Those orders serve the by-owner list only (owner_page.cpp).
+    where.Add(deleted ? "c.deleted_at IS NOT NULL" : "+c.deleted_at IS NULL");
     if (pool_only) where.Add("c.owner_id IS NULL");
     const auto& categories = CustomerMeta().Find("category")->options;
     for (const auto& [name, value] : query.filters) {
