@@ -151,19 +151,22 @@ Status ForEachError(db::Connection& conn, std::int64_t import_id, const db::RowC
 
 Result<db::Rows> CustomersByKeys(db::Connection& conn, const std::vector<std::string>& keys) {
     if (keys.empty()) return db::Rows{};
+    // +c.deleted_at: see customer_store.cpp's duplicate lookups.
     const std::string in = "(" + Placeholders(keys.size()) + ")";
     const std::string sql =
-        "SELECT c.phone_norm, c.id, c.owner_id FROM customers c WHERE c.deleted_at IS NULL AND "
+        "SELECT c.phone_norm, c.id, c.owner_id FROM customers c WHERE +c.deleted_at IS NULL AND "
         "c.phone_norm IN " +
         in +
-        " UNION ALL SELECT c.email_norm, c.id, c.owner_id FROM customers c WHERE c.deleted_at IS "
+        " UNION ALL SELECT c.email_norm, c.id, c.owner_id FROM customers c WHERE +c.deleted_at IS "
         "NULL AND c.email_norm IN " +
         in +
         " UNION ALL SELECT k.phone_norm, c.id, c.owner_id FROM contacts k JOIN customers c ON c.id "
-        "= k.customer_id WHERE k.deleted_at IS NULL AND c.deleted_at IS NULL AND k.phone_norm IN " +
+        "= k.customer_id WHERE k.deleted_at IS NULL AND +c.deleted_at IS NULL AND k.phone_norm "
+        "IN " +
         in +
         " UNION ALL SELECT k.email_norm, c.id, c.owner_id FROM contacts k JOIN customers c ON c.id "
-        "= k.customer_id WHERE k.deleted_at IS NULL AND c.deleted_at IS NULL AND k.email_norm IN " +
+        "= k.customer_id WHERE k.deleted_at IS NULL AND +c.deleted_at IS NULL AND k.email_norm "
+        "IN " +
         in;
     db::Params params;
     params.reserve(keys.size() * 4);
