@@ -54,6 +54,8 @@ class ApiTest : public ::testing::TestWithParam<TestBackend> {
     void TearDown() override;
 
     App& app() { return *app_; }
+    // The test database's URL ("sqlite:<file>" or a PostgreSQL URL with its schema).
+    const std::string& database_url() const { return database_->url(); }
     bool postgres() const { return GetParam() == TestBackend::kPostgres; }
 
     // One request; `token` empty means anonymous.

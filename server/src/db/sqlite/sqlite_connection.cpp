@@ -1,17 +1,10 @@
 #include "db/sqlite/sqlite_connection.hpp"
 
+#include "db/change_epoch.hpp"
+
 namespace guanxi::db {
 
 namespace {
-
-// Resets the statement whichever way the caller leaves.
-struct StatementReset {
-    sqlite3_stmt* stmt;
-    ~StatementReset() {
-        sqlite3_reset(stmt);
-        sqlite3_clear_bindings(stmt);
-    }
-};
 
 Value ColumnValue(sqlite3_stmt* stmt, int i) {
     switch (sqlite3_column_type(stmt, i)) {
@@ -52,6 +45,13 @@ Result<std::unique_ptr<Connection>> SqliteConnection::Open(const std::string& pa
                      "sqlite open " + path + ": " + message};
     }
     std::unique_ptr<SqliteConnection> conn(new SqliteConnection(handle));
+    sqlite3_update_hook(
+        handle,
+        [](void* self, int, const char*, const char* table, sqlite3_int64) {
+            if (IsIdentityTable(table))
+                static_cast<SqliteConnection*>(self)->identity_changed_ = true;
+        },
+        conn.get());
     sqlite3_busy_timeout(handle, 10000);
     sqlite3_extended_result_codes(handle, 1);
     GX_TRY(conn->ExecuteScript(
@@ -63,6 +63,14 @@ Result<std::unique_ptr<Connection>> SqliteConnection::Open(const std::string& pa
 SqliteConnection::~SqliteConnection() {
     for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
     sqlite3_close(handle_);
+    if (identity_changed_) BumpIdentityEpoch();
+}
+
+void SqliteConnection::AfterStatement() {
+    if (identity_changed_ && sqlite3_get_autocommit(handle_) != 0) {
+        identity_changed_ = false;
+        BumpIdentityEpoch();
+    }
 }
 
 Error SqliteConnection::ErrorFromSqlite(int rc, std::string_view sql) const {
@@ -81,6 +89,17 @@ Error SqliteConnection::ErrorFromSqlite(int rc, std::string_view sql) const {
     }
     return Error::Internal(detail);
 }
+
+// Resets the statement whichever way the caller leaves, then lets the connection note a commit.
+struct SqliteConnection::StatementReset {
+    sqlite3_stmt* stmt;
+    SqliteConnection* conn;
+    ~StatementReset() {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        conn->AfterStatement();
+    }
+};
 
 Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql, const Params& params) {
     sqlite3_stmt* stmt = nullptr;
@@ -118,7 +137,7 @@ Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql, const Para
 Status SqliteConnection::ForEach(std::string_view sql, const Params& params,
                                  const RowCallback& callback) {
     GX_TRY_ASSIGN(sqlite3_stmt * stmt, Prepare(sql, params));
-    StatementReset reset{stmt};
+    StatementReset reset{stmt, this};
     while (true) {
         const int rc = sqlite3_step(stmt);
         if (rc == SQLITE_DONE) return {};
@@ -138,7 +157,7 @@ Result<Rows> SqliteConnection::Query(std::string_view sql, const Params& params)
 
 Result<std::int64_t> SqliteConnection::Execute(std::string_view sql, const Params& params) {
     GX_TRY_ASSIGN(sqlite3_stmt * stmt, Prepare(sql, params));
-    StatementReset reset{stmt};
+    StatementReset reset{stmt, this};
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     }
@@ -150,6 +169,7 @@ Status SqliteConnection::ExecuteScript(std::string_view sql) {
     char* message = nullptr;
     const std::string script(sql);
     const int rc = sqlite3_exec(handle_, script.c_str(), nullptr, nullptr, &message);
+    AfterStatement();
     if (rc != SQLITE_OK) {
         std::string detail = message ? message : sqlite3_errstr(rc);
         sqlite3_free(message);

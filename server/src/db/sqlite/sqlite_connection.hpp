@@ -26,8 +26,13 @@ class SqliteConnection final : public Connection {
     explicit SqliteConnection(sqlite3* handle) : handle_(handle) {}
     Result<sqlite3_stmt*> Prepare(std::string_view sql, const Params& params);
     Error ErrorFromSqlite(int rc, std::string_view sql) const;
+    // After each statement: once a change to an identity table is committed or rolled back,
+    // moves the identity epoch (db/change_epoch.hpp).
+    void AfterStatement();
+    struct StatementReset;
 
     sqlite3* handle_;
+    bool identity_changed_ = false;  // set by the update hook
     // Keyed by the SQL text; std::less<> finds a string_view without copying it.
     std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
 };

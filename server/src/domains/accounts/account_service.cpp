@@ -1,5 +1,7 @@
 #include "domains/accounts/account_service.hpp"
 
+#include "db/change_epoch.hpp"
+
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "db/row_json.hpp"
@@ -257,10 +259,15 @@ Status AccountService::Logout(const Principal& caller, std::string_view token) {
 
 Result<Principal> AccountService::Authenticate(std::string_view token) {
     if (token.empty() || token.size() > 100) return Unauthenticated();
+    const std::string hash = HashToken(token);
+    const std::int64_t now = NowSeconds();
+    if (auto cached = sessions_.Find(hash, now)) return std::move(*cached);
+    const std::uint64_t epoch = db::IdentityEpoch();  // before the read (session_cache.hpp)
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    GX_TRY_ASSIGN(auto principal, store::FindSession(*conn, HashToken(token), NowSeconds()));
-    if (!principal) return Unauthenticated("Your session has ended; please log in again.");
-    return std::move(*principal);
+    GX_TRY_ASSIGN(auto session, store::FindSession(*conn, hash, now));
+    if (!session) return Unauthenticated("Your session has ended; please log in again.");
+    sessions_.Put(hash, session->principal, session->expires_at, epoch);
+    return std::move(session->principal);
 }
 
 Result<std::optional<Principal>> AccountService::ActingAs(std::int64_t user_id) {

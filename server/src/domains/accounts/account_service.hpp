@@ -5,6 +5,7 @@
 #include "core/fields.hpp"
 #include "core/principal.hpp"
 #include "db/database.hpp"
+#include "domains/accounts/session_cache.hpp"
 #include "http/list_query.hpp"
 
 #include <nlohmann/json.hpp>
@@ -40,7 +41,8 @@ struct LoginResult {
 
 class AccountService {
   public:
-    AccountService(db::Database& db, AccountOptions options) : db_(db), options_(options) {}
+    AccountService(db::Database& db, AccountOptions options)
+        : db_(db), options_(options), sessions_(db.backend() == db::Backend::kSqlite) {}
 
     static const std::vector<std::string>& AllPermissions();
     static const EntityMeta& UserMeta();
@@ -99,6 +101,7 @@ class AccountService {
 
     db::Database& db_;
     AccountOptions options_;
+    SessionCache sessions_;
 };
 
 }  // namespace guanxi::accounts

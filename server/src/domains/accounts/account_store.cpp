@@ -17,8 +17,8 @@ constexpr std::string_view kCredentials =
     "SELECT id, password_hash, active FROM users WHERE username = ?";
 constexpr std::string_view kSession =
     "SELECT u.id, u.username, u.display_name, u.department_id, u.manager_id, u.role_id, "
-    "r.data_scope, r.permissions, o.epoch, o.version FROM sessions s JOIN users u ON u.id = "
-    "s.user_id JOIN roles r ON r.id = u.role_id CROSS JOIN org_version o "
+    "r.data_scope, r.permissions, o.epoch, o.version, s.expires_at FROM sessions s JOIN users u "
+    "ON u.id = s.user_id JOIN roles r ON r.id = u.role_id CROSS JOIN org_version o "
     "WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1";
 constexpr std::string_view kActiveUser =
     "SELECT u.id, u.username, u.display_name, u.department_id, u.manager_id, u.role_id, "
@@ -116,11 +116,11 @@ Principal PrincipalFromRow(const db::Row& row) {
 
 }  // namespace
 
-Result<std::optional<Principal>> FindSession(db::Connection& conn, std::string_view token_hash,
-                                             std::int64_t now) {
+Result<std::optional<Session>> FindSession(db::Connection& conn, std::string_view token_hash,
+                                           std::int64_t now) {
     GX_TRY_ASSIGN(auto row, conn.QueryOne(kSession, {std::string(token_hash), now}));
-    if (!row) return std::optional<Principal>();
-    return std::optional<Principal>(PrincipalFromRow(*row));
+    if (!row) return std::optional<Session>();
+    return std::optional<Session>(Session{PrincipalFromRow(*row), row->Int(10)});
 }
 
 Result<std::optional<Principal>> FindActiveUser(db::Connection& conn, std::int64_t user_id) {

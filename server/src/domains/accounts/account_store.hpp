@@ -21,8 +21,12 @@ struct Credentials {
 };
 Result<std::optional<Credentials>> FindCredentials(db::Connection& conn, std::string_view username);
 
-Result<std::optional<Principal>> FindSession(db::Connection& conn, std::string_view token_hash,
-                                             std::int64_t now);
+struct Session {
+    Principal principal;
+    std::int64_t expires_at;
+};
+Result<std::optional<Session>> FindSession(db::Connection& conn, std::string_view token_hash,
+                                           std::int64_t now);
 // An active user as a caller (work done on their behalf, such as a job); nullopt when the user is
 // absent or deactivated.
 Result<std::optional<Principal>> FindActiveUser(db::Connection& conn, std::int64_t user_id);
