@@ -226,9 +226,22 @@ TEST_P(CustomersTest, ContactsHaveOnePrimary) {
     EXPECT_EQ(list.body["items"][0]["name"], "李四");
     EXPECT_TRUE(list.body["items"][0]["primary"].get<bool>());
     EXPECT_FALSE(list.body["items"][1]["primary"].get<bool>());
+    // The customer as GET shows it carries the same contacts, in the same order.
+    const std::string customer = "/api/v1/customers/" + c["id"].dump();
+    EXPECT_EQ(Call("GET", customer, nullptr, alice_.token).body["contacts"], list.body["items"]);
     EXPECT_EQ(Call("DELETE", path + "/" + second.body["id"].dump(), nullptr, alice_.token).status,
               204);
-    EXPECT_EQ(Call("GET", path, nullptr, alice_.token).body["items"].size(), 1u);
+    list = Call("GET", path, nullptr, alice_.token);
+    EXPECT_EQ(list.body["items"].size(), 1u);
+    EXPECT_EQ(Call("GET", customer, nullptr, alice_.token).body["contacts"], list.body["items"]);
+    // Without live contacts the customer is still found, with none.
+    ASSERT_EQ(Call("DELETE", path + "/" + list.body["items"][0]["id"].dump(), nullptr, alice_.token)
+                  .status,
+              204);
+    Reply bare = Call("GET", customer, nullptr, alice_.token);
+    ASSERT_EQ(bare.status, 200);
+    EXPECT_EQ(bare.body["contacts"], json::array());
+    EXPECT_EQ(bare.body["name"], "联系人测试公司");
 }
 
 TEST_P(CustomersTest, BadInputIsRejectedWithTheFieldNamedAndChangesNothing) {

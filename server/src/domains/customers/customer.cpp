@@ -158,25 +158,26 @@ const std::string_view kContactColumns =
     "k.id, k.customer_id, k.name, k.title, k.phone, k.email, k.is_primary, k.created_at, "
     "k.updated_at, k.version, k.deleted_at";
 
-void WriteContact(JsonWriter& w, const db::Row& r) {
+void WriteContact(JsonWriter& w, const db::Row& r, size_t first) {
     const auto text = [&](size_t i) -> JsonWriter& {
-        return r.IsNull(i) ? w.Null() : w.String(r.Text(i));
+        return r.IsNull(first + i) ? w.Null() : w.String(r.Text(first + i));
     };
+    const auto time = [&](size_t i) { return FormatRfc3339(r.Int(first + i)); };
     w.BeginObject();
-    w.Key("id").Int(r.Int(0));
-    w.Key("customer_id").Int(r.Int(1));
-    w.Key("name").String(r.Text(2));
+    w.Key("id").Int(r.Int(first + 0));
+    w.Key("customer_id").Int(r.Int(first + 1));
+    w.Key("name").String(r.Text(first + 2));
     w.Key("title");
     text(3);
     w.Key("phone");
     text(4);
     w.Key("email");
     text(5);
-    w.Key("primary").Bool(r.Bool(6));
-    w.Key("created_at").String(FormatRfc3339(r.Int(7)));
-    w.Key("updated_at").String(FormatRfc3339(r.Int(8)));
-    w.Key("version").Int(r.Int(9));
-    if (!r.IsNull(10)) w.Key("deleted_at").String(FormatRfc3339(r.Int(10)));
+    w.Key("primary").Bool(r.Bool(first + 6));
+    w.Key("created_at").String(time(7));
+    w.Key("updated_at").String(time(8));
+    w.Key("version").Int(r.Int(first + 9));
+    if (!r.IsNull(first + 10)) w.Key("deleted_at").String(time(10));
     w.EndObject();
 }
 

@@ -34,10 +34,12 @@ inline constexpr size_t kColDepartmentId = 5;
 inline constexpr size_t kColVersion = 20;
 inline constexpr size_t kColDeletedAt = 21;
 inline constexpr size_t kColLastOwnerId = 22;
+inline constexpr size_t kCustomerColumnCount = 23;  // columns in kCustomerColumns
 
 extern const std::string_view kContactColumns;  // FROM contacts k
 nlohmann::json ContactJson(const db::Row& row);
-void WriteContact(JsonWriter& writer, const db::Row& row);
+// `first`: the index of the contact's first column in `row` (after a customer's, in get).
+void WriteContact(JsonWriter& writer, const db::Row& row, size_t first = 0);
 
 extern const std::string_view kFollowupColumns;  // FROM followups f LEFT JOIN users fu
 nlohmann::json FollowupJson(const db::Row& row);

@@ -387,14 +387,23 @@ Result<nlohmann::json> CustomerService::Counts(const Principal& caller,
 Result<std::string> CustomerService::Get(const Principal& caller, std::int64_t id) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
-    GX_TRY_ASSIGN(db::Row row, VisibleCustomer(*conn, gate, id));
-    GX_TRY_ASSIGN(db::Rows contacts, store::Contacts(*conn, id));
-    // Written straight as JSON text, as list pages are.
+    // One read for the customer and its contacts, written straight as JSON text.
     JsonWriter w;
-    w.BeginObject();
-    WriteCustomerFields(w, row);
-    w.Key("contacts").BeginArray();
-    for (const auto& c : contacts) WriteContact(w, c);
+    bool found = false;
+    GX_TRY(store::GetWithContacts(*conn, id, [&](const db::Row& row) {
+        if (!found) {
+            if (!row.IsNull(kColDeletedAt) || !gate.SeesCustomer(row.OptInt(kColOwnerId))) {
+                return false;
+            }
+            found = true;
+            w.BeginObject();
+            WriteCustomerFields(w, row);
+            w.Key("contacts").BeginArray();
+        }
+        if (!row.IsNull(kCustomerColumnCount)) WriteContact(w, row, kCustomerColumnCount);
+        return true;
+    }));
+    if (!found) return Error::NotFound("Customer");
     w.EndArray();
     w.EndObject();
     return w.text();

@@ -195,6 +195,15 @@ Result<std::optional<db::Row>> Get(db::Connection& conn, std::int64_t id) {
         {id});
 }
 
+Status GetWithContacts(db::Connection& conn, std::int64_t id, const db::RowCallback& callback) {
+    static const std::string sql = "SELECT " + std::string(kCustomerColumns) + ", " +
+                                   std::string(kContactColumns) + std::string(kCustomerFrom) +
+                                   " LEFT JOIN contacts k ON k.customer_id = c.id AND "
+                                   "k.deleted_at IS NULL WHERE c.id = ? ORDER BY k.is_primary "
+                                   "DESC, k.id";
+    return conn.ForEach(sql, {id}, callback);
+}
+
 Result<std::int64_t> Insert(db::Connection& conn, const CustomerRecord& record,
                             std::optional<std::int64_t> created_by, std::int64_t now) {
     db::Params params = RecordParams(record);

@@ -28,6 +28,9 @@ CustomerRecord RecordFromRow(const db::Row& row);
 db::Params RecordParams(const CustomerRecord& record);
 
 Result<std::optional<db::Row>> Get(db::Connection& conn, std::int64_t id);
+// The customer (kCustomerColumns) and its live contacts (kContactColumns after them), one row
+// per contact in the order of Contacts — or one row with NULL contact columns — in one read.
+Status GetWithContacts(db::Connection& conn, std::int64_t id, const db::RowCallback& callback);
 Result<std::int64_t> Insert(db::Connection& conn, const CustomerRecord& record,
                             std::optional<std::int64_t> created_by, std::int64_t now);
 // False when `expected_version` is no longer current.
