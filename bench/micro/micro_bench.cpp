@@ -171,7 +171,8 @@ class GateFixture : public benchmark::Fixture {
         p.user_id = user;
         p.department_id = department;
         p.scope = scope;
-        p.permissions = {"customers.view", "customers.edit"};
+        p.permissions = std::make_shared<guanxi::PermissionSet>(
+            guanxi::PermissionSet{"customers.view", "customers.edit"});
         return p;
     }
     std::unique_ptr<guanxi::db::Database> db_;

@@ -2,6 +2,7 @@
 // Who is calling: the authenticated user with their role's data scope and permissions.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -9,6 +10,8 @@
 namespace guanxi {
 
 enum class DataScope { kSelf, kDepartment, kDepartmentTree, kAll };
+
+using PermissionSet = std::set<std::string, std::less<>>;
 
 struct Principal {
     std::int64_t user_id = 0;
@@ -18,7 +21,8 @@ struct Principal {
     std::optional<std::int64_t> manager_id;
     std::int64_t role_id = 0;
     DataScope scope = DataScope::kSelf;
-    std::set<std::string, std::less<>> permissions;
+    // Shared: a caller is copied per request (the session cache), its role's set is not.
+    std::shared_ptr<const PermissionSet> permissions;
     // The organisation's version when the session was read (org_version); lets the access gate
     // reuse an owner set it resolved before. Negative: unknown, resolve afresh.
     std::int64_t org_epoch = 0;
@@ -26,7 +30,9 @@ struct Principal {
     std::string ip;
     std::string request_id;
 
-    bool Can(std::string_view permission) const { return permissions.count(permission) > 0; }
+    bool Can(std::string_view permission) const {
+        return permissions && permissions->count(permission) > 0;
+    }
 };
 
 }  // namespace guanxi

@@ -281,7 +281,8 @@ Result<nlohmann::json> AccountService::Me(const Principal& caller) {
     nlohmann::json user = store::UserJson(row);
     GX_TRY_ASSIGN(auto role, conn->QueryOne(sql::kGetRole, {caller.role_id}));
     if (role) user["role"] = RoleJson(*role);
-    user["permissions"] = caller.permissions;
+    user["permissions"] =
+        caller.permissions ? nlohmann::json(*caller.permissions) : nlohmann::json::array();
     return user;
 }
 

@@ -106,9 +106,11 @@ Principal PrincipalFromRow(const db::Row& row) {
     p.role_id = row.Int(5);
     p.scope = ParseScope(row.Text(6));
     nlohmann::json perms = db::JsonDoc(row, 7, nlohmann::json::array());
+    auto permissions = std::make_shared<PermissionSet>();
     for (const auto& perm : perms) {
-        if (perm.is_string()) p.permissions.insert(perm.get<std::string>());
+        if (perm.is_string()) permissions->insert(perm.get<std::string>());
     }
+    p.permissions = std::move(permissions);
     p.org_epoch = row.Int(8);
     p.org_version = row.Int(9);
     return p;
