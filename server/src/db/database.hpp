@@ -45,11 +45,14 @@ class Row {
     std::optional<std::string> OptText(size_t i) const;
 
   private:
+    friend class SqliteConnection;  // refills one row per statement (ForEach's callbacks get a
+                                    // row valid only during the call; Query copies them)
     std::vector<Value> values_;
 };
 
 using Rows = std::vector<Row>;
-using RowCallback = std::function<bool(const Row&)>;  // return false to stop
+// Return false to stop. The row is valid only during the call: keep a copy, not a reference.
+using RowCallback = std::function<bool(const Row&)>;
 
 class Connection {
   public:

@@ -6,27 +6,34 @@ namespace guanxi::db {
 
 namespace {
 
-Value ColumnValue(sqlite3_stmt* stmt, int i) {
-    switch (sqlite3_column_type(stmt, i)) {
-        case SQLITE_INTEGER:
-            return static_cast<std::int64_t>(sqlite3_column_int64(stmt, i));
-        case SQLITE_FLOAT:
-            return sqlite3_column_double(stmt, i);
-        case SQLITE_NULL:
-            return nullptr;
-        default: {
-            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-            return std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt, i)));
+// Reads the current row into `values`, reusing the strings already there (one row buffer serves
+// every row of a statement: a list page no longer allocates a string per text column per row).
+void ReadRow(sqlite3_stmt* stmt, std::vector<Value>& values) {
+    const int n = sqlite3_column_count(stmt);
+    values.resize(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        Value& v = values[static_cast<size_t>(i)];
+        switch (sqlite3_column_type(stmt, i)) {
+            case SQLITE_INTEGER:
+                v = static_cast<std::int64_t>(sqlite3_column_int64(stmt, i));
+                break;
+            case SQLITE_FLOAT:
+                v = sqlite3_column_double(stmt, i);
+                break;
+            case SQLITE_NULL:
+                v = nullptr;
+                break;
+            default: {
+                const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+                const auto size = static_cast<size_t>(sqlite3_column_bytes(stmt, i));
+                if (auto* s = std::get_if<std::string>(&v)) {
+                    s->assign(text, size);
+                } else {
+                    v.emplace<std::string>(text, size);
+                }
+            }
         }
     }
-}
-
-Row ReadRow(sqlite3_stmt* stmt) {
-    const int n = sqlite3_column_count(stmt);
-    std::vector<Value> values;
-    values.reserve(static_cast<size_t>(n));
-    for (int i = 0; i < n; ++i) values.push_back(ColumnValue(stmt, i));
-    return Row(std::move(values));
 }
 
 }  // namespace
@@ -138,11 +145,13 @@ Status SqliteConnection::ForEach(std::string_view sql, const Params& params,
                                  const RowCallback& callback) {
     GX_TRY_ASSIGN(sqlite3_stmt * stmt, Prepare(sql, params));
     StatementReset reset{stmt, this};
+    Row row({});
     while (true) {
         const int rc = sqlite3_step(stmt);
         if (rc == SQLITE_DONE) return {};
         if (rc != SQLITE_ROW) return ErrorFromSqlite(sqlite3_extended_errcode(handle_), sql);
-        if (!callback(ReadRow(stmt))) return {};
+        ReadRow(stmt, row.values_);
+        if (!callback(row)) return {};
     }
 }
 
