@@ -27,7 +27,7 @@ Condition CounterKeys(const access::CustomerOwners& owners) {
     return c;
 }
 
-// The scope as a filter on a scan in next-contact order. The unary + keeps the owner column out of
+// The scope as a filter on a scan in the list's order. The unary + keeps the owner column out of
 // index choice, so the scan stays the ordered one.
 Condition ScanFilter(const access::CustomerOwners& owners) {
     if (owners.every_owner) return {owners.pool ? "1 = 1" : "c.owner_id IS NOT NULL", {}};
