@@ -126,15 +126,16 @@ Predicate Gate::OwnerIn(std::string_view column) const {
 }
 
 Predicate Gate::CustomerVisible(std::string_view alias, Pool pool) const {
-    if (!caller_->Can("customers.view")) return {"1 = 0", {}};
+    // The predicate form of CustomerOwnersOf, so lists read by owner and by predicate agree.
+    const CustomerOwners owners = CustomerOwnersOf(pool);
     const std::string a(alias);
-    if (pool == Pool::kOnly) return {a + ".owner_id IS NULL", {}};
-    if (owners_.all) {
-        return pool == Pool::kInclude ? Predicate{"1 = 1", {}}
-                                      : Predicate{a + ".owner_id IS NOT NULL", {}};
+    if (owners.None()) return {"1 = 0", {}};
+    if (owners.every_owner) {
+        return owners.pool ? Predicate{"1 = 1", {}} : Predicate{a + ".owner_id IS NOT NULL", {}};
     }
+    if (owners.owner_ids.empty()) return {a + ".owner_id IS NULL", {}};
     Predicate owned = OwnerIn(a + ".owner_id");
-    if (pool == Pool::kExclude) return owned;
+    if (!owners.pool) return owned;
     return {a + ".owner_id IS NULL OR " + owned.sql, std::move(owned.params)};
 }
 

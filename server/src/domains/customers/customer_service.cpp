@@ -26,8 +26,6 @@ using nlohmann::json;
 constexpr std::string_view kUserForOwner =
     "SELECT id, department_id, active FROM users WHERE id = ?";
 constexpr std::int64_t kMaxTransferIds = 500;
-constexpr std::string_view kLiveCustomerOwners =
-    "SELECT owner_id, last_owner_id FROM customers WHERE id = ? AND deleted_at IS NULL";
 
 Error BadParam(const std::string& name, const std::string& message) {
     return Error{ErrorCode::kBadRequest, message, {{"parameter", name}}, {}};
@@ -930,7 +928,7 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
             // This runs on the group commit's one writer thread: read only what the gate needs,
             // and answer from the values written rather than reading the row back.
             GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
-            GX_TRY_ASSIGN(auto owners, conn.QueryOne(kLiveCustomerOwners, {customer_id}));
+            GX_TRY_ASSIGN(auto owners, store::LiveOwners(conn, customer_id));
             if (!owners || !gate.SeesCustomer(owners->OptInt(0)) ||
                 !gate.SeesFollowups(owners->OptInt(0), owners->OptInt(1))) {
                 return Error::NotFound("Customer");

@@ -195,6 +195,11 @@ Result<std::optional<db::Row>> Get(db::Connection& conn, std::int64_t id) {
         {id});
 }
 
+Result<std::optional<db::Row>> LiveOwners(db::Connection& conn, std::int64_t id) {
+    return conn.QueryOne(
+        "SELECT owner_id, last_owner_id FROM customers WHERE id = ? AND deleted_at IS NULL", {id});
+}
+
 Status GetWithContacts(db::Connection& conn, std::int64_t id, const db::RowCallback& callback) {
     static const std::string sql = "SELECT " + std::string(kCustomerColumns) + ", " +
                                    std::string(kContactColumns) + std::string(kCustomerFrom) +
