@@ -7,9 +7,10 @@
 //
 // Per operation it runs what the server runs for the route (customer_service.cpp, access_gate.cpp,
 // search_index.cpp, account_store.cpp as of this commit): the session lookup (with the
-// organisation version), the gate's owner set (resolved once per thread, as the server caches it),
-// then the route's statements; rows are read column by column. Writes use the server's settings
-// (WAL, synchronous=FULL) and its group commit: follow-ups are committed kFollowupBatch at a time.
+// organisation version) and the gate's owner set, each once per thread as the server caches them
+// (session cache, owner-set cache), then the route's statements; rows are read column by column.
+// Writes use the server's settings (WAL, synchronous=FULL) and its group commit: follow-ups are
+// committed kFollowupBatch at a time.
 
 #include <sqlite3.h>
 
@@ -162,12 +163,12 @@ long long Now() {
         .count();
 }
 
-// The session lookup every request does, and the gate's owner set, cached per thread as the server
-// caches it per organisation version.
+// The session lookup and the gate's owner set. The server caches both (the session cache while no
+// identity table changed, the owner set per organisation version), so each runs once per thread.
 std::vector<long long> OwnerSet(Db& db, const Caller& caller) {
-    db.Run(kSession, {caller.token_hash, Now()});
     thread_local std::vector<long long> cached;
     if (!cached.empty()) return cached;
+    db.Run(kSession, {caller.token_hash, Now()});
     std::vector<long long> owners = {caller.user_id};
     for (long long id : db.Run(kSubordinates, {caller.user_id})) owners.push_back(id);
     if (caller.scope == "department") {
@@ -252,14 +253,14 @@ void Operation(Db& db, const Options& o, const Caller& caller, const std::vector
         page(w, p, by_update);
     } else if (o.route == "get") {
         const long long id = ids[n % ids.size()];
-        db.Run("SELECT " + kColumns + kFrom + " WHERE c.id = ?", {id});
-        db.Run(
-            "SELECT k.id, k.customer_id, k.name, k.title, k.phone, k.email, k.is_primary, "
-            "k.created_at, "
-            "k.updated_at, k.version FROM contacts k WHERE k.customer_id = ? AND k.deleted_at IS "
-            "NULL "
-            "ORDER BY k.is_primary DESC, k.id",
-            {id});
+        // One statement: the customer and its live contacts (customer_store.cpp GetWithContacts).
+        db.Run("SELECT " + kColumns +
+                   ", k.id, k.customer_id, k.name, k.title, k.phone, k.email, k.is_primary, "
+                   "k.created_at, k.updated_at, k.version, k.deleted_at" +
+                   kFrom +
+                   " LEFT JOIN contacts k ON k.customer_id = c.id AND k.deleted_at IS NULL "
+                   "WHERE c.id = ? ORDER BY k.is_primary DESC, k.id",
+               {id});
     } else if (o.route == "followup") {
         const long long id = ids[n % ids.size()];
         const long long now = Now();
@@ -268,8 +269,11 @@ void Operation(Db& db, const Options& o, const Caller& caller, const std::vector
         thread_local size_t in_batch = 0;
         if (in_batch == 0) db.Exec("BEGIN IMMEDIATE");
         db.Exec("SAVEPOINT gc_piece");
-        OwnerSet(db, caller);  // the server resolves the gate again inside the write transaction
-        db.Run("SELECT " + kColumns + kFrom + " WHERE c.id = ?", {id});
+        OwnerSet(db, caller);  // the gate, as the writer thread resolves it (cached)
+        // The gate's two columns (customer_store.cpp LiveOwners); the answer is built from the
+        // values written, so nothing is read back.
+        db.Run("SELECT owner_id, last_owner_id FROM customers WHERE id = ? AND deleted_at IS NULL",
+               {id});
         const auto fid = db.Run(
             "INSERT INTO followups (customer_id, user_id, kind, content, contacted_at, "
             "next_contact_at, "
@@ -288,12 +292,6 @@ void Operation(Db& db, const Options& o, const Caller& caller, const std::vector
             {now, caller.user_id, std::string("followup.create"), std::string("customer"), id,
              std::string("127.0.0.1"), std::string("sqlceiling"),
              "{\"followup_id\":" + std::to_string(fid.at(0)) + "}"});
-        db.Run(
-            "SELECT f.id, f.customer_id, f.user_id, fu.display_name, f.kind, f.content, "
-            "f.contacted_at, "
-            "f.next_contact_at, f.created_at, f.updated_at, f.version FROM followups f "
-            "LEFT JOIN users fu ON fu.id = f.user_id WHERE f.id = ?",
-            {fid.at(0)});
         db.Exec("RELEASE gc_piece");
         if (++in_batch == kFollowupBatch) {
             db.Exec("COMMIT");
