@@ -79,6 +79,14 @@ void App::RegisterRoutes(const AppOptions& options) {
                                    return std::vector<std::pair<std::string, double>>{
                                        {"", static_cast<double>(db_->Stats().waits)}};
                                });
+    router_.metrics().AddGauge("guanxi_customer_page_cache",
+                               "Customer list pages answered from memory, by result.", [this] {
+                                   const customers::PageCache::Stats s =
+                                       customers_->PageCacheStats();
+                                   return std::vector<std::pair<std::string, double>>{
+                                       {"result=\"hit\"", static_cast<double>(s.hits)},
+                                       {"result=\"miss\"", static_cast<double>(s.misses)}};
+                               });
     router_.metrics().AddGauge("guanxi_jobs", "Jobs in the job table by status.", [this] {
         std::vector<std::pair<std::string, double>> out;
         if (auto counts = job_store_->CountByStatus()) {

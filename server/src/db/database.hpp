@@ -69,6 +69,9 @@ class Connection {
                            const RowCallback& callback) = 0;
     // Runs several statements without parameters (migrations).
     virtual Status ExecuteScript(std::string_view sql) = 0;
+    // Moves db::DataEpoch if another connection — of this process or another — committed since
+    // this one last asked (SQLite: PRAGMA data_version). A no-op where epochs are not kept.
+    virtual Status NoteOtherWriters() { return {}; }
 
     // The first row, or nullopt.
     Result<std::optional<Row>> QueryOne(std::string_view sql, const Params& params = {});

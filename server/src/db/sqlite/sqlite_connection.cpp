@@ -59,6 +59,13 @@ Result<std::unique_ptr<Connection>> SqliteConnection::Open(const std::string& pa
                 static_cast<SqliteConnection*>(self)->identity_changed_ = true;
         },
         conn.get());
+    sqlite3_commit_hook(
+        handle,
+        [](void* self) {
+            static_cast<SqliteConnection*>(self)->data_committed_ = true;
+            return 0;  // go on with the commit
+        },
+        conn.get());
     sqlite3_busy_timeout(handle, 10000);
     sqlite3_extended_result_codes(handle, 1);
     GX_TRY(conn->ExecuteScript(
@@ -71,12 +78,15 @@ SqliteConnection::~SqliteConnection() {
     for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
     sqlite3_close(handle_);
     if (identity_changed_) BumpIdentityEpoch();
+    if (data_committed_) BumpDataEpoch();
 }
 
 void SqliteConnection::AfterStatement() {
-    if (identity_changed_ && sqlite3_get_autocommit(handle_) != 0) {
+    if ((identity_changed_ || data_committed_) && sqlite3_get_autocommit(handle_) != 0) {
+        if (identity_changed_) BumpIdentityEpoch();
+        if (data_committed_) BumpDataEpoch();
         identity_changed_ = false;
-        BumpIdentityEpoch();
+        data_committed_ = false;
     }
 }
 
@@ -184,6 +194,15 @@ Status SqliteConnection::ExecuteScript(std::string_view sql) {
         sqlite3_free(message);
         return Error::Internal("sqlite script: " + detail);
     }
+    return {};
+}
+
+Status SqliteConnection::NoteOtherWriters() {
+    GX_TRY_ASSIGN(auto row, QueryOne("PRAGMA data_version"));
+    const std::int64_t version = row ? row->Int(0) : -1;
+    // The first answer says nothing about what happened before it: count it as a change.
+    if (version != data_version_ || version < 0) BumpDataEpoch();
+    data_version_ = version;
     return {};
 }
 

@@ -21,18 +21,22 @@ class SqliteConnection final : public Connection {
     Status ForEach(std::string_view sql, const Params& params,
                    const RowCallback& callback) override;
     Status ExecuteScript(std::string_view sql) override;
+    Status NoteOtherWriters() override;
 
   private:
     explicit SqliteConnection(sqlite3* handle) : handle_(handle) {}
     Result<sqlite3_stmt*> Prepare(std::string_view sql, const Params& params);
     Error ErrorFromSqlite(int rc, std::string_view sql) const;
     // After each statement: once a change to an identity table is committed or rolled back,
-    // moves the identity epoch (db/change_epoch.hpp).
+    // moves the identity epoch, and once any write is committed the data epoch
+    // (db/change_epoch.hpp).
     void AfterStatement();
     struct StatementReset;
 
     sqlite3* handle_;
-    bool identity_changed_ = false;  // set by the update hook
+    bool identity_changed_ = false;   // set by the update hook
+    bool data_committed_ = false;     // set by the commit hook
+    std::int64_t data_version_ = -1;  // PRAGMA data_version when NoteOtherWriters last asked
     // Keyed by the SQL text; std::less<> finds a string_view without copying it.
     std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
 };

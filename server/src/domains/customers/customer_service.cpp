@@ -3,6 +3,7 @@
 #include "core/fields.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "db/change_epoch.hpp"
 #include "db/row_json.hpp"
 #include "db/sql_builder.hpp"
 #include "domains/access/access_gate.hpp"
@@ -317,14 +318,28 @@ Status ApplyCustomerBody(store::CustomerRecord& record, const nlohmann::json& bo
 Result<std::string> CustomerService::List(const Principal& caller, const http::ListQuery& query,
                                           bool pool_only) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
-    GX_TRY_ASSIGN(db::Where where, ListWhere(*conn, gate, query, pool_only));
+    if (!pages_.Enabled()) return ReadPage(*conn, caller, query, pool_only);
+    // The epoch is taken after catching up with other writers and before the page is read, so a
+    // page kept under it is never older than the database at that epoch (page_cache.hpp).
+    GX_TRY(conn->NoteOtherWriters());
+    const std::uint64_t epoch = db::DataEpoch();
+    const std::string key = PageCache::Key(caller, query, pool_only);
+    if (auto page = pages_.Find(key, epoch)) return std::move(*page);
+    GX_TRY_ASSIGN(std::string page, ReadPage(*conn, caller, query, pool_only));
+    pages_.Put(key, epoch, page);
+    return page;
+}
+
+Result<std::string> CustomerService::ReadPage(db::Connection& conn, const Principal& caller,
+                                              const http::ListQuery& query, bool pool_only) {
+    GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
+    GX_TRY_ASSIGN(db::Where where, ListWhere(conn, gate, query, pool_only));
     const std::string select =
         "SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) + " WHERE c.id IN (";
     if (auto owners = OwnerPageScope(gate, query, pool_only)) {
         // The default lists read the page's ids by owner, without sorting or counting the
         // whole scope, then those rows; each is written in the page's order as it arrives.
-        GX_TRY_ASSIGN(OwnerPage page, PlanOwnerPage(*conn, *owners, query.sort.front(),
+        GX_TRY_ASSIGN(OwnerPage page, PlanOwnerPage(conn, *owners, query.sort.front(),
                                                     query.page_size, query.Offset()));
         std::vector<std::string> items(page.ids.size());
         if (!page.ids.empty()) {
@@ -338,15 +353,15 @@ Result<std::string> CustomerService::List(const Principal& caller, const http::L
             db::Params params;
             for (size_t i = 0; i < slots; ++i)
                 params.emplace_back(page.ids[std::min(i, page.ids.size() - 1)]);
-            GX_TRY(conn->ForEach(select + db::Placeholders(slots) + ")", params,
-                                 [&](const db::Row& row) {
-                                     auto at = std::lower_bound(position.begin(), position.end(),
-                                                                std::pair{row.Int(0), size_t{0}});
-                                     JsonWriter w;
-                                     WriteCustomer(w, row);
-                                     items[at->second] = w.Take();
-                                     return true;
-                                 }));
+            GX_TRY(conn.ForEach(select + db::Placeholders(slots) + ")", params,
+                                [&](const db::Row& row) {
+                                    auto at = std::lower_bound(position.begin(), position.end(),
+                                                               std::pair{row.Int(0), size_t{0}});
+                                    JsonWriter w;
+                                    WriteCustomer(w, row);
+                                    items[at->second] = w.Take();
+                                    return true;
+                                }));
         }
         std::string array = "[";
         for (size_t i = 0; i < items.size(); ++i) {
@@ -360,19 +375,19 @@ Result<std::string> CustomerService::List(const Principal& caller, const http::L
     // joined (docs/PERFORMANCE.md: 53 → 14 ms for a salesperson's page at 100k customers).
     db::Params params = where.params();
     GX_TRY_ASSIGN(auto count,
-                  conn->QueryOne("SELECT COUNT(*) FROM customers c" + where.Sql(), params));
+                  conn.QueryOne("SELECT COUNT(*) FROM customers c" + where.Sql(), params));
     params.emplace_back(query.page_size);
     params.emplace_back(query.Offset());
     const std::string order = OrderBy(query.sort);
     // Written straight as JSON text: building nlohmann::json per row cost more than the query.
     JsonWriter items;
     items.BeginArray();
-    GX_TRY(conn->ForEach(select + "SELECT c.id FROM customers c" + where.Sql() + order +
-                             " LIMIT ? OFFSET ?)" + order,
-                         params, [&](const db::Row& row) {
-                             WriteCustomer(items, row);
-                             return true;
-                         }));
+    GX_TRY(conn.ForEach(select + "SELECT c.id FROM customers c" + where.Sql() + order +
+                            " LIMIT ? OFFSET ?)" + order,
+                        params, [&](const db::Row& row) {
+                            WriteCustomer(items, row);
+                            return true;
+                        }));
     items.EndArray();
     return http::ListPageText(items.text(), count->Int(0), query);
 }

@@ -7,6 +7,7 @@
 #include "db/database.hpp"
 #include "db/group_commit.hpp"
 #include "domains/customers/customer_store.hpp"
+#include "domains/customers/page_cache.hpp"
 #include "http/list_query.hpp"
 
 #include <nlohmann/json.hpp>
@@ -31,10 +32,13 @@ Status ApplyCustomerBody(store::CustomerRecord& record, const nlohmann::json& bo
 
 class CustomerService {
   public:
-    CustomerService(db::Database& db, db::GroupCommit& writes) : db_(db), writes_(writes) {}
+    CustomerService(db::Database& db, db::GroupCommit& writes)
+        : db_(db), writes_(writes), pages_(db.backend() == db::Backend::kSqlite) {}
 
-    // `pool_only` lists the public pool (GET /pool). The page comes as JSON text (JsonWriter).
+    // `pool_only` lists the public pool (GET /pool). The page comes as JSON text (JsonWriter),
+    // from the page cache while nothing in the database has changed since it was read.
     Result<std::string> List(const Principal& caller, const http::ListQuery& query, bool pool_only);
+    PageCache::Stats PageCacheStats() const { return pages_.stats(); }
     // Counts by category under the same filters as List.
     Result<nlohmann::json> Counts(const Principal& caller, const http::ListQuery& query);
     // The customer with its contacts, as JSON text.
@@ -94,8 +98,12 @@ class CustomerService {
                         std::function<void(Result<nlohmann::json>)> done);
 
   private:
+    Result<std::string> ReadPage(db::Connection& conn, const Principal& caller,
+                                 const http::ListQuery& query, bool pool_only);
+
     db::Database& db_;
     db::GroupCommit& writes_;
+    PageCache pages_;
 };
 
 }  // namespace guanxi::customers
