@@ -166,6 +166,8 @@ class Server:
         a = self.backend.args
         cmd = [a.binary, "serve"] + self.backend.db_flags + [
             "--listen", "127.0.0.1:%d" % self.port, "--log-level", log_level]
+        if a.page_cache_mb is not None:
+            cmd += ["--page-cache-mb", str(a.page_cache_mb)]
         self.logf = open(self.log_path, "a")
         started = time.monotonic()
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.logf, env=self.backend.env(), text=True)
@@ -227,8 +229,18 @@ def drain(server, limit_s=120):
     fail("server still busy %d s after a run" % limit_s)
 
 
+def page_cache_counts(server):
+    """(hits, misses) of the customer page cache so far, from /metrics."""
+    _, body, _ = http("GET", server.base + "/metrics")
+    counts = {}
+    for m in re.finditer(r'^guanxi_customer_page_cache\{result="(\w+)"\} (\S+)$', body.decode(), re.M):
+        counts[m.group(1)] = float(m.group(2))
+    return counts.get("hit", 0), counts.get("miss", 0)
+
+
 def run_wrk(server, route, conns, seconds, token, ids_file, out_dir, tag, q2, q4):
     drain(server)
+    hits0, misses0 = page_cache_counts(server)
     out = os.path.join(out_dir, "wrk-%s-%s-%d.json" % (tag, route, conns))
     env = dict(os.environ, BENCH_ROUTE=route, BENCH_TOKEN=token or "", BENCH_IDS=ids_file or "",
                BENCH_OUT=out, BENCH_Q2=q2, BENCH_Q4=q4)
@@ -242,12 +254,16 @@ def run_wrk(server, route, conns, seconds, token, ids_file, out_dir, tag, q2, q4
         return None
     with open(out) as f:
         r = json.load(f)
-    r.update({"role": tag, "conns": conns, "threads": threads, "load1": load})
+    hits1, misses1 = page_cache_counts(server)
+    looked = (hits1 - hits0) + (misses1 - misses0)
+    r.update({"role": tag, "conns": conns, "threads": threads, "load1": load,
+              "page_cache_hit_ratio": round((hits1 - hits0) / looked, 3) if looked else None})
     bad = r["errors_status"] + r["errors_connect"] + r["errors_read"] + r["errors_write"] + r["errors_timeout"]
     if r["requests"] == 0 or bad > 0:
         fail("wrk %s %s c=%d: %d requests, %d errors" % (tag, route, conns, r["requests"], bad))
-    log("  %-8s %-9s c=%-3d %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms" %
-        (tag, route, conns, r["rps"], r["p50_ms"], r["p99_ms"]))
+    log("  %-8s %-9s c=%-3d %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms%s" %
+        (tag, route, conns, r["rps"], r["p50_ms"], r["p99_ms"],
+         "  page cache hits %.0f%%" % (100 * r["page_cache_hit_ratio"]) if looked else ""))
     return r
 
 
@@ -489,14 +505,16 @@ def table(result):
                 g["seconds"], g.get("cpu_seconds"), g["customers_per_s"], g["peak_rss_mb"]))
         if "startup_s" in be:
             lines.append("start-up: median %.3f s" % be["startup_s"]["median"])
-        lines.append("%-8s %-9s %5s %10s %9s %9s %8s %8s" % ("role", "route", "conns", "req/s", "p50 ms", "p99 ms", "÷http", "÷sql"))
+        lines.append("%-8s %-9s %5s %10s %9s %9s %8s %8s %6s" % ("role", "route", "conns", "req/s", "p50 ms", "p99 ms", "÷http",
+                                                             "÷sql", "cached"))
         for r in runs:
             http_ratio = r["rps"] / ceiling[r["conns"]] if ceiling.get(r["conns"]) else None
             s = sql.get((r["role"], r["route"]))
-            lines.append("%-8s %-9s %5d %10.0f %9.2f %9.2f %8s %8s" % (
+            hit = r.get("page_cache_hit_ratio")
+            lines.append("%-8s %-9s %5d %10.0f %9.2f %9.2f %8s %8s %6s" % (
                 r["role"], r["route"], r["conns"], r["rps"], r["p50_ms"], r["p99_ms"],
                 "%.3f" % http_ratio if http_ratio is not None and r["role"] != "ceiling" else "",
-                "%.2f" % (r["rps"] / s) if s else ""))
+                "%.2f" % (r["rps"] / s) if s else "", "%.0f%%" % (100 * hit) if hit is not None else ""))
         if be.get("sql_ceiling"):
             lines.append("storage ceiling (sqlite3 C API, best of 1/2 threads):")
             for (role, route), rps in sorted(sql.items()):
@@ -537,6 +555,8 @@ def main():
                     help="also import this many generated CSV rows into an empty database (0: skip)")
     ap.add_argument("--import-only", action="store_true",
                     help="only the import step (with --import-rows), not the data set and wrk runs")
+    ap.add_argument("--page-cache-mb", type=int, default=None,
+                    help="passed to guanxi serve (0: lists and searches read every page; default: the server's)")
     ap.add_argument("--q2", default="华强")
     ap.add_argument("--q4", default="华强科技")
     ap.add_argument("--binary", required=True)

@@ -19,7 +19,8 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     GX_TRY(db::Migrate(*app->db_));
     app->accounts_ = std::make_unique<accounts::AccountService>(*app->db_, options.accounts);
     GX_TRY_ASSIGN(app->writes_, db::GroupCommit::Start(*app->db_));
-    app->customers_ = std::make_unique<customers::CustomerService>(*app->db_, *app->writes_);
+    app->customers_ = std::make_unique<customers::CustomerService>(*app->db_, *app->writes_,
+                                                                   options.page_cache_bytes);
     app->audit_ = std::make_unique<audit::AuditService>(*app->db_);
     app->job_store_ = std::make_unique<jobs::JobStore>(*app->db_);
     app->job_runner_ = std::make_unique<jobs::JobRunner>(*app->job_store_, options.jobs);

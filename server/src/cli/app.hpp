@@ -29,6 +29,8 @@ struct AppOptions {
     jobs::RunnerOptions jobs;
     // Uploads wait here for their import job; empty: a folder under the system's temp folder.
     customers::ImportSettings imports;
+    // Customer list pages kept in memory (SQLite only; 0 keeps none).
+    size_t page_cache_bytes = size_t{16} << 20;
 };
 
 class App {

@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
     int job_workers = 1;
     bool secure_cookies = false;
     std::uint64_t max_upload_mb = 512;
+    std::uint64_t page_cache_mb = 16;
     auto* serve = cli.add_subcommand("serve", "Run the HTTP server, the web UI and the job runner");
     AddCommon(serve, serve_flags);
     serve->add_option("--listen", listen, "host:port to listen on");
@@ -101,6 +102,11 @@ int main(int argc, char** argv) {
     serve->add_option("--job-workers", job_workers, "Background job workers (0 disables)");
     serve->add_option("--max-upload-mb", max_upload_mb, "Largest import file accepted, in MiB")
         ->check(CLI::Range(1, 65536));
+    serve
+        ->add_option("--page-cache-mb", page_cache_mb,
+                     "Memory for customer list pages answered without reading them again, in "
+                     "MiB (SQLite; 0 turns it off)")
+        ->check(CLI::Range(0, 4096));
     serve->add_flag("--secure-cookies", secure_cookies,
                     "Mark the session cookie Secure (behind HTTPS)");
 
@@ -170,6 +176,7 @@ int main(int argc, char** argv) {
         AppOptions options;
         options.cookies.secure = secure_cookies;
         options.jobs.workers = job_workers;
+        options.page_cache_bytes = page_cache_mb << 20;
         if (web_root.empty() && std::filesystem::exists("web/dist/index.html"))
             web_root = "web/dist";
         options.web_root = web_root;

@@ -32,8 +32,12 @@ Status ApplyCustomerBody(store::CustomerRecord& record, const nlohmann::json& bo
 
 class CustomerService {
   public:
-    CustomerService(db::Database& db, db::GroupCommit& writes)
-        : db_(db), writes_(writes), pages_(db.backend() == db::Backend::kSqlite) {}
+    // `page_cache_bytes` bounds the page cache; 0 turns it off. PostgreSQL never caches.
+    CustomerService(db::Database& db, db::GroupCommit& writes,
+                    size_t page_cache_bytes = size_t{16} << 20)
+        : db_(db),
+          writes_(writes),
+          pages_(db.backend() == db::Backend::kSqlite && page_cache_bytes > 0, page_cache_bytes) {}
 
     // `pool_only` lists the public pool (GET /pool). The page comes as JSON text (JsonWriter),
     // from the page cache while nothing in the database has changed since it was read.
