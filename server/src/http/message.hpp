@@ -40,6 +40,9 @@ struct Response {
     int status = 200;
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
+    // When set, the body is this file, sent from disk in pieces (body stays empty), and the file
+    // is removed once opened for sending: large downloads (exports) never sit in memory whole.
+    std::string file;
 
     static Response Json(int status, const nlohmann::json& value);
     // A body that is JSON text already (JsonWriter).

@@ -76,6 +76,27 @@ struct Server::Impl {
         return out;
     }
 
+    // A response whose body is a file: opened, then removed (the open descriptor keeps it until
+    // sent), then written from disk by Beast in pieces. Nullopt if it cannot be opened.
+    static std::optional<bhttp::response<bhttp::file_body>> FileToBeast(Response&& response,
+                                                                        unsigned version,
+                                                                        bool keep_alive) {
+        bhttp::response<bhttp::file_body> out{static_cast<bhttp::status>(response.status), version};
+        beast::error_code ec;
+        out.body().open(response.file.c_str(), beast::file_mode::scan, ec);
+        std::error_code ignored;
+        std::filesystem::remove(response.file, ignored);
+        if (ec) {
+            log::Error("response_file", {{"path", response.file}, {"error", ec.message()}});
+            return std::nullopt;
+        }
+        out.set(bhttp::field::server, "guanxi");
+        for (auto& [name, value] : response.headers) out.set(name, value);
+        out.keep_alive(keep_alive);
+        out.prepare_payload();
+        return out;
+    }
+
     static Response SimpleError(ErrorCode code, std::string message) {
         return Response::FromError(Error{code, std::move(message), {}, {}});
     }
@@ -232,9 +253,22 @@ struct Server::Impl {
             }
             --in_flight;
             RemoveBodyFile(request);
-            auto out = ToBeast(std::move(response), version, keep_alive);
             stream.expires_after(options.read_timeout);
-            co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+            std::optional<bhttp::response<bhttp::file_body>> file_out;
+            if (!response.file.empty()) {
+                file_out = FileToBeast(std::move(response), version, keep_alive);
+                if (!file_out) {
+                    response = SimpleError(ErrorCode::kInternal, "The download is not available.");
+                }
+            }
+            if (file_out) {
+                co_await bhttp::async_write(stream, *file_out,
+                                            asio::redirect_error(asio::use_awaitable, ec));
+            } else {
+                auto out = ToBeast(std::move(response), version, keep_alive);
+                co_await bhttp::async_write(stream, out,
+                                            asio::redirect_error(asio::use_awaitable, ec));
+            }
             if (ec || !keep_alive) break;
         }
         stream.socket().shutdown(tcp::socket::shutdown_send, ec);

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 namespace guanxi::testing {
 
@@ -124,6 +125,14 @@ Reply ApiTest::CallRaw(const std::string& method, const std::string& target,
 Reply ApiTest::Send(http::Request request) {
     Reply reply;
     reply.raw = app_->router().Dispatch(request);
+    if (!reply.raw.file.empty()) {
+        // What the server would send: the file's content, and the file gone afterwards.
+        std::ifstream in(reply.raw.file, std::ios::binary);
+        EXPECT_TRUE(in.good()) << reply.raw.file;
+        reply.raw.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        in.close();
+        std::filesystem::remove(reply.raw.file);
+    }
     reply.status = reply.raw.status;
     reply.body = nlohmann::json::parse(reply.raw.body, nullptr, false);
     if (reply.body.is_discarded()) reply.body = nullptr;

@@ -106,6 +106,7 @@ class HttpServerTest : public ::testing::Test {
         dir_ = fs::temp_directory_path() / ("guanxi_http_" + std::to_string(getpid()));
         fs::remove_all(dir_);
         fs::create_directories(dir_ / "web" / "assets");
+        fs::create_directories(dir_ / "tmp");
         std::ofstream(dir_ / "web" / "index.html") << "<!doctype html><title>Guanxi</title>";
         std::ofstream(dir_ / "web" / "assets" / "app-3f2a1b.js") << "console.log('guanxi')";
         int out[2];
@@ -116,6 +117,7 @@ class HttpServerTest : public ::testing::Test {
             dup2(out[1], STDOUT_FILENO);
             close(out[0]);
             setenv("GUANXI_ADMIN_PASSWORD", "admin-password", 1);
+            setenv("TMPDIR", (dir_ / "tmp").c_str(), 1);  // where exports are written
             const std::string data = (dir_ / "data").string();
             const std::string web = (dir_ / "web").string();
             execl(GUANXI_BINARY, GUANXI_BINARY, "serve", "--listen", "127.0.0.1:0", "--data",
@@ -261,18 +263,22 @@ TEST_F(HttpServerTest, ExposesMetricsAndTheOpenApiDocument) {
     EXPECT_EQ(nlohmann::json::parse(doc.body)["openapi"], "3.1.0");
 }
 
-TEST_F(HttpServerTest, StreamsImportUploadsToDiskAfterCheckingTheCaller) {
-    Connection conn(port_);
+// Signs in as the admin on `conn`; the Authorization header line to send with later requests.
+std::string AdminAuthorization(Connection& conn) {
     const std::string login = R"({"username":"admin","password":"admin-password"})";
     conn.Send(
         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         "Content-Length: " +
         std::to_string(login.size()) + "\r\n\r\n" + login);
     RawReply logged_in = conn.Read();
-    ASSERT_EQ(logged_in.status, 200) << logged_in.body;
-    const std::string auth = "Authorization: Bearer " +
-                             nlohmann::json::parse(logged_in.body)["token"].get<std::string>() +
-                             "\r\n";
+    EXPECT_EQ(logged_in.status, 200) << logged_in.body;
+    return "Authorization: Bearer " +
+           nlohmann::json::parse(logged_in.body)["token"].get<std::string>() + "\r\n";
+}
+
+TEST_F(HttpServerTest, StreamsImportUploadsToDiskAfterCheckingTheCaller) {
+    Connection conn(port_);
+    const std::string auth = AdminAuthorization(conn);
     const std::string head =
         "POST /api/v1/customers/import?filename=big.csv HTTP/1.1\r\nHost: x\r\n"
         "Content-Type: text/csv\r\nX-Requested-With: XMLHttpRequest\r\n";
@@ -321,6 +327,32 @@ TEST_F(HttpServerTest, StreamsImportUploadsToDiskAfterCheckingTheCaller) {
     EXPECT_EQ(import["filename"], "big.csv");
     // Neither the streamed upload nor the import's copy is left behind.
     EXPECT_TRUE(fs::is_empty(dir_ / "data" / "uploads"));
+}
+
+TEST_F(HttpServerTest, SendsAnExportFromDiskAndLeavesNoFileBehind) {
+    Connection conn(port_);
+    const std::string auth = AdminAuthorization(conn);
+    for (int i = 0; i < 3; ++i) {
+        const std::string body = R"({"name":"导出测试公司)" + std::to_string(i) + R"("})";
+        conn.Send("POST /api/v1/customers HTTP/1.1\r\nHost: x\r\n" + auth +
+                  "Content-Type: application/json\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\n\r\n" + body);
+        ASSERT_EQ(conn.Read().status, 201);
+    }
+    conn.Send("GET /api/v1/customers/export?format=csv&sort=name HTTP/1.1\r\nHost: x\r\n" + auth +
+              "\r\n");
+    RawReply csv = conn.Read();
+    ASSERT_EQ(csv.status, 200) << csv.headers;
+    EXPECT_NE(csv.headers.find("text/csv"), std::string::npos) << csv.headers;
+    EXPECT_NE(csv.headers.find("customers.csv"), std::string::npos) << csv.headers;
+    EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBF", 0), 0u);                  // the BOM Excel needs
+    EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 4);  // header + 3 rows
+    EXPECT_NE(csv.body.find("导出测试公司2"), std::string::npos);
+    // The connection is still good for the next request, and the file written for the export
+    // is gone.
+    conn.Send(Get("/healthz"));
+    EXPECT_EQ(conn.Read().status, 200);
+    EXPECT_TRUE(fs::is_empty(dir_ / "tmp"));
 }
 
 TEST_F(HttpServerTest, StopsGracefullyOnSigterm) {

@@ -7,8 +7,7 @@
 
 #include <unistd.h>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <filesystem>
 
 namespace guanxi::customers {
 
@@ -24,40 +23,74 @@ std::string CsvQuote(const std::string& cell) {
     return out + "\"";
 }
 
+// A new file for one export under the system's temporary folder; "" if none can be made.
+std::string NewExportFile(int& fd) {
+    std::string path = (std::filesystem::temp_directory_path() / "guanxi-export-XXXXXX").string();
+    fd = mkstemp(path.data());
+    return fd >= 0 ? path : std::string();
+}
+
+// Writes the CSV to a file as rows arrive (a few hundred bytes per customer: a million-customer
+// export must not sit in memory), handed to the response to send from disk.
 class CsvWriter final : public ExportWriter {
   public:
     CsvWriter() {
-        body_ = "\xEF\xBB\xBF";  // BOM: Excel then reads UTF-8 Chinese correctly
+        int fd = -1;
+        path_ = NewExportFile(fd);
+        if (fd >= 0) out_ = fdopen(fd, "wb");
+        buffer_ = "\xEF\xBB\xBF";  // BOM: Excel then reads UTF-8 Chinese correctly
         AddLine(ExportHeader());
+    }
+    ~CsvWriter() override {
+        if (out_ != nullptr) std::fclose(out_);
+        if (!path_.empty()) std::remove(path_.c_str());  // not handed over: an error came first
     }
     void Add(const db::Row& row) override {
         AddLine(ExportCells(row));
         ++rows_;
     }
     Result<ExportFile> Finish() override {
-        return ExportFile{"text/csv; charset=utf-8", "customers.csv", std::move(body_), rows_};
+        if (out_ == nullptr) return Error::Internal("export: cannot create a temporary file");
+        Flush();
+        const bool failed = std::ferror(out_) != 0;
+        const bool closed = std::fclose(out_) == 0;
+        out_ = nullptr;
+        if (failed || !closed) return Error::Internal("export: cannot write " + path_);
+        ExportFile file{"text/csv; charset=utf-8", "customers.csv", {}, rows_, path_};
+        path_.clear();
+        return file;
     }
 
   private:
-    void AddLine(const std::vector<std::string>& cells) { body_ += CsvLine(cells); }
-    std::string body_;
+    static constexpr size_t kFlushAt = size_t{1} << 20;
+    void AddLine(const std::vector<std::string>& cells) {
+        buffer_ += CsvLine(cells);
+        if (buffer_.size() >= kFlushAt) Flush();
+    }
+    void Flush() {
+        if (out_ != nullptr && !buffer_.empty())
+            std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
+        buffer_.clear();
+    }
+    std::string path_;
+    std::FILE* out_ = nullptr;
+    std::string buffer_;
     std::int64_t rows_ = 0;
 };
 
 class XlsxWriter final : public ExportWriter {
   public:
     XlsxWriter() {
-        char path[] = "/tmp/guanxi-export-XXXXXX";
-        const int fd = mkstemp(path);
+        int fd = -1;
+        path_ = NewExportFile(fd);
         if (fd >= 0) close(fd);
-        path_ = path;
         workbook_ = workbook_new(path_.c_str());
         sheet_ = workbook_add_worksheet(workbook_, "customers");
         WriteLine(ExportHeader());
     }
     ~XlsxWriter() override {
         if (workbook_ != nullptr) workbook_close(workbook_);
-        std::remove(path_.c_str());
+        if (!path_.empty()) std::remove(path_.c_str());  // not handed over
     }
     void Add(const db::Row& row) override {
         WriteLine(ExportCells(row));
@@ -67,11 +100,13 @@ class XlsxWriter final : public ExportWriter {
         const lxw_error err = workbook_close(workbook_);
         workbook_ = nullptr;
         if (err != LXW_NO_ERROR) return Error::Internal(std::string("xlsx: ") + lxw_strerror(err));
-        std::ifstream in(path_, std::ios::binary);
-        std::stringstream buffer;
-        buffer << in.rdbuf();
-        return ExportFile{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          "customers.xlsx", buffer.str(), rows_};
+        ExportFile file{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        "customers.xlsx",
+                        {},
+                        rows_,
+                        path_};
+        path_.clear();
+        return file;
     }
 
   private:

@@ -57,6 +57,7 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
             service.Export(ctx.user(), query, ctx.request().QueryValue("format").value_or("csv")));
         Response response;
         response.body = std::move(file.body);
+        response.file = std::move(file.path);
         response.SetHeader("Content-Type", file.content_type);
         response.SetHeader("Content-Disposition", "attachment; filename=\"" + file.filename + "\"");
         response.SetHeader("X-Export-Rows", std::to_string(file.rows));

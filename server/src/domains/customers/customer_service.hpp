@@ -21,6 +21,9 @@ struct ExportFile {
     std::string filename;
     std::string body;
     std::int64_t rows = 0;
+    // Where the body is instead, when it was written to a file (http::Response::file sends it
+    // from disk and removes it).
+    std::string path;
 };
 
 // Validates `body` as POST /customers (`creating`) or PATCH /customers/{id} does — the same 422
