@@ -339,6 +339,55 @@ TEST_P(CustomersTest, DeletedContactsComeBackAndAreSearchableAgain) {
         1);
 }
 
+// A search reads a short posting list's customers by id (up to 200 postings) and otherwise walks
+// the caller's customers in the page's order (customer_service.cpp ReadPage): both must give the
+// same totals and pages as the data say.
+TEST_P(CustomersTest, SearchPagesAreRightWhetherThePostingListIsShortOrLong) {
+    std::vector<std::int64_t> all, qinghe;  // alice's customers named 澜涛…, in creation order
+    for (int i = 0; i < 230; ++i) {
+        char suffix[8];
+        std::snprintf(suffix, sizeof suffix, "%03d", i);
+        const bool both = i < 120;
+        const json c = CreateCustomer(
+            alice_.token, {{"name", std::string(both ? "澜涛青禾-" : "澜涛贸易-") + suffix}});
+        all.push_back(c["id"].get<std::int64_t>());
+        if (both) qinghe.push_back(all.back());
+    }
+    const TestUser bob = CreateUser("bob", RoleId("sales"), sales_dept_);
+    for (int i = 0; i < 5; ++i) CreateCustomer(bob.token, {{"name", "澜涛青禾-bob"}});
+    // Two deleted: found by neither search.
+    for (std::int64_t id : {all[10], all[150]}) {
+        ASSERT_EQ(
+            Call("DELETE", "/api/v1/customers/" + std::to_string(id), nullptr, admin()).status,
+            204);
+        std::erase(all, id);
+        std::erase(qinghe, id);
+    }
+    const auto ids = [](const json& page) {
+        std::vector<std::int64_t> out;
+        for (const auto& c : page["items"]) out.push_back(c["id"].get<std::int64_t>());
+        return out;
+    };
+    // 澜涛: 230 postings of alice's (the walk). 青禾: 120 (read by id).
+    Reply walk = Call("GET", "/api/v1/customers?q=%E6%BE%9C%E6%B6%9B&sort=id&page=2&page_size=50",
+                      nullptr, alice_.token);
+    ASSERT_EQ(walk.status, 200);
+    EXPECT_EQ(walk.body["total"], all.size());
+    EXPECT_EQ(ids(walk.body), std::vector<std::int64_t>(all.begin() + 50, all.begin() + 100));
+    Reply listed =
+        Call("GET", "/api/v1/customers?q=%E9%9D%92%E7%A6%BE&sort=-id&page=2&page_size=50", nullptr,
+             alice_.token);
+    ASSERT_EQ(listed.status, 200);
+    EXPECT_EQ(listed.body["total"], qinghe.size());
+    EXPECT_EQ(ids(listed.body),
+              std::vector<std::int64_t>(qinghe.rbegin() + 50, qinghe.rbegin() + 100));
+    // A longer word among few owners' postings (青禾-0: its bigram 青禾 has 120 postings).
+    Reply longer =
+        Call("GET", "/api/v1/customers?q=%E9%9D%92%E7%A6%BE-00&sort=id", nullptr, alice_.token);
+    ASSERT_EQ(longer.status, 200);
+    EXPECT_EQ(ids(longer.body), std::vector<std::int64_t>(qinghe.begin(), qinghe.begin() + 10));
+}
+
 GUANXI_API_TEST_SUITE(CustomersTest);
 
 }  // namespace

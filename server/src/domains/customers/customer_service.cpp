@@ -27,6 +27,8 @@ using nlohmann::json;
 constexpr std::string_view kUserForOwner =
     "SELECT id, department_id, active FROM users WHERE id = ?";
 constexpr std::int64_t kMaxTransferIds = 500;
+// Up to this many postings a search's count and page are read from the listed ids (ReadPage).
+constexpr std::int64_t kFewPostings = 200;
 
 Error BadParam(const std::string& name, const std::string& message) {
     return Error{ErrorCode::kBadRequest, message, {{"parameter", name}}, {}};
@@ -373,21 +375,35 @@ Result<std::string> CustomerService::ReadPage(db::Connection& conn, const Princi
     }
     // Ids first: the page's 50 ids come from the indexes alone; only those rows are then read and
     // joined (docs/PERFORMANCE.md: 53 → 14 ms for a salesperson's page at 100k customers).
+    // A search whose posting list is short reads its count and page from the listed ids and
+    // sorts them, instead of walking the caller's scope checking each customer against the list
+    // (SQLite: a salesperson's 华强, 80 postings among 4,527 customers — count 1.1 → 0.15 ms, page
+    // 0.66 → 0.19 ms; from ~250 postings on the walk wins). NOT INDEXED leaves SQLite only the
+    // rowid lookups of the listed ids.
+    bool by_postings = false;
+    if (query.q) {
+        GX_TRY_ASSIGN(const access::Pool pool, ListPool(query, pool_only));
+        if (auto candidates =
+                search::CandidateCount(conn.backend(), *query.q, search::Owners::Of(gate, pool))) {
+            GX_TRY_ASSIGN(auto n, conn.QueryOne(candidates->sql, candidates->params));
+            by_postings = n && n->Int(0) <= kFewPostings;
+        }
+    }
+    const std::string from = by_postings ? " FROM customers c NOT INDEXED" : " FROM customers c";
     db::Params params = where.params();
-    GX_TRY_ASSIGN(auto count,
-                  conn.QueryOne("SELECT COUNT(*) FROM customers c" + where.Sql(), params));
+    GX_TRY_ASSIGN(auto count, conn.QueryOne("SELECT COUNT(*)" + from + where.Sql(), params));
     params.emplace_back(query.page_size);
     params.emplace_back(query.Offset());
     const std::string order = OrderBy(query.sort);
     // Written straight as JSON text: building nlohmann::json per row cost more than the query.
     JsonWriter items;
     items.BeginArray();
-    GX_TRY(conn.ForEach(select + "SELECT c.id FROM customers c" + where.Sql() + order +
-                            " LIMIT ? OFFSET ?)" + order,
-                        params, [&](const db::Row& row) {
-                            WriteCustomer(items, row);
-                            return true;
-                        }));
+    GX_TRY(conn.ForEach(
+        select + "SELECT c.id" + from + where.Sql() + order + " LIMIT ? OFFSET ?)" + order, params,
+        [&](const db::Row& row) {
+            WriteCustomer(items, row);
+            return true;
+        }));
     items.EndArray();
     return http::ListPageText(items.text(), count->Int(0), query);
 }

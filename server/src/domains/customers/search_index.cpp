@@ -34,16 +34,18 @@ std::string AnyBigram(const std::string& word) {
     return {};
 }
 
+// The postings' owner condition (" AND owner_key …"), its parameters appended to `params`.
+std::string OwnerCondition(const Owners& owners, db::Params& params) {
+    if (owners.kind == Owners::Kind::kOwned) return " AND owner_key > 0";
+    if (owners.kind != Owners::Kind::kKeys) return "";
+    for (std::int64_t key : owners.keys) params.emplace_back(key);
+    return " AND owner_key IN (" + db::Placeholders(owners.keys.size()) + ")";
+}
+
 // `c.id IN (the customers among owners' postings of grams <condition>)`.
 std::string Postings(std::string_view condition, const Owners& owners, db::Params& params) {
-    std::string sql =
-        "c.id IN (SELECT customer_id FROM customer_search WHERE " + std::string(condition);
-    if (owners.kind == Owners::Kind::kOwned) sql += " AND owner_key > 0";
-    if (owners.kind == Owners::Kind::kKeys) {
-        sql += " AND owner_key IN (" + db::Placeholders(owners.keys.size()) + ")";
-        for (std::int64_t key : owners.keys) params.emplace_back(key);
-    }
-    return sql + ")";
+    return "c.id IN (SELECT customer_id FROM customer_search WHERE " + std::string(condition) +
+           OwnerCondition(owners, params) + ")";
 }
 
 }  // namespace
@@ -159,6 +161,25 @@ access::Predicate Matches(db::Backend backend, std::string_view q, const Owners&
     if (clauses.empty()) return {"1 = 1", {}};
     for (size_t i = 0; i < clauses.size(); ++i)
         out.sql += (i == 0 ? "(" : " AND (") + clauses[i] + ")";
+    return out;
+}
+
+std::optional<access::Predicate> CandidateCount(db::Backend backend, std::string_view q,
+                                                const Owners& owners) {
+    if (backend != db::Backend::kSqlite) return std::nullopt;
+    const std::string word = text::AsciiLower(text::Trim(q));
+    if (word.empty() || word.find(' ') != std::string::npos) return std::nullopt;
+    // The posting list Matches reads for this word, as it chooses it.
+    const size_t points = text::CodePoints(word).size();
+    std::string gram;
+    if (points == 2) {
+        gram = word;
+    } else if (points > 2 && owners.Few()) {
+        gram = AnyBigram(word);
+    }
+    if (gram.empty()) return std::nullopt;
+    access::Predicate out{"SELECT COUNT(*) FROM customer_search WHERE gram = ?", {gram}};
+    out.sql += OwnerCondition(owners, out.params);
     return out;
 }
 

@@ -10,6 +10,8 @@
 #include "db/database.hpp"
 #include "domains/access/access_gate.hpp"
 
+#include <optional>
+
 namespace guanxi::customers::search {
 
 // Recomputes the grams and search_text of one customer from its row and contacts.
@@ -31,5 +33,12 @@ struct Owners {
 // A predicate over customers aliased `c` that holds when every word of `q` occurs in the customer's
 // searchable text (case-insensitive for Latin letters), reading only `owners`' postings.
 access::Predicate Matches(db::Backend backend, std::string_view q, const Owners& owners = {});
+
+// For a one-word query that Matches answers from one posting list (a 2-character word, or a longer
+// word's bigram among few owners' postings), the statement counting that list's entries for
+// `owners` — index only, and at least the number of matches. Nullopt for other queries and on
+// PostgreSQL.
+std::optional<access::Predicate> CandidateCount(db::Backend backend, std::string_view q,
+                                                const Owners& owners);
 
 }  // namespace guanxi::customers::search
