@@ -141,8 +141,9 @@ const std::string kSession =
     "WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1";
 // Follow-ups per transaction: what the server's group commit batches at 16-64 connections.
 constexpr size_t kFollowupBatch = 32;
-// search_index.cpp kFewOwners.
+// search_index.cpp kFewOwners, customer_service.cpp kFewPostings.
 constexpr size_t kFewOwners = 8;
+constexpr long long kFewPostings = 200;
 const std::string kSubordinates =
     "WITH RECURSIVE below(id) AS (SELECT id FROM users WHERE manager_id = ? "
     "UNION SELECT u.id FROM users u JOIN below b ON u.manager_id = b.id) SELECT id FROM below";
@@ -215,14 +216,29 @@ void Operation(Db& db, const Options& o, const Caller& caller, const std::vector
     const std::vector<long long> owners = OwnerSet(db, caller);
     const std::string where = Visible(owners.size());
     Params p(owners.begin(), owners.end());
-    // Count, then the page: its ids from the indexes, then those rows with their joins.
-    const auto page = [&](const std::string& w, Params params, const std::string& order) {
-        db.Run("SELECT COUNT(*) FROM customers c" + w, params);
+    // Count, then the page: its ids from the indexes, then those rows with their joins. `from`
+    // is " FROM customers c", or with NOT INDEXED when a search reads its postings by id.
+    const auto page = [&](const std::string& w, Params params, const std::string& order,
+                          const std::string& from = " FROM customers c") {
+        db.Run("SELECT COUNT(*)" + from + w, params);
         params.emplace_back(50LL);
         params.emplace_back(0LL);
-        db.Run("SELECT " + kColumns + kFrom + " WHERE c.id IN (SELECT c.id FROM customers c" + w +
-                   order + " LIMIT ? OFFSET ?)" + order,
+        db.Run("SELECT " + kColumns + kFrom + " WHERE c.id IN (SELECT c.id" + from + w + order +
+                   " LIMIT ? OFFSET ?)" + order,
                params);
+    };
+    // customer_service.cpp ReadPage: a one-word search whose posting list for the caller has at
+    // most kFewPostings entries reads its count and page by id.
+    const auto search_from = [&](const std::string& gram) {
+        Params count_params{gram};
+        count_params.insert(count_params.end(), owners.begin(), owners.end());
+        const auto n = db.Run(
+            "SELECT COUNT(*) FROM customer_search WHERE gram = ? AND owner_key "
+            "IN (" +
+                Placeholders(owners.size()) + ")",
+            count_params);
+        return !n.empty() && n[0] <= kFewPostings ? std::string(" FROM customers c NOT INDEXED")
+                                                  : std::string(" FROM customers c");
     };
     const std::string by_update = " ORDER BY c.updated_at DESC, c.id DESC";
     // The caller's postings of one gram (customer_search is keyed by owner).
@@ -237,12 +253,13 @@ void Operation(Db& db, const Options& o, const Caller& caller, const std::vector
         page(where, p, " ORDER BY (c.next_contact_at IS NULL), c.next_contact_at ASC, c.id ASC");
     } else if (o.route == "search2") {
         const std::string w = where + " AND ((" + postings(p, o.q2) + "))";
-        page(w, p, by_update);
+        page(w, p, by_update, search_from(o.q2));
     } else if (o.route == "search4") {
-        std::string w;
+        std::string w, from = " FROM customers c";
         if (owners.size() <= kFewOwners) {
             w = where + " AND ((" + postings(p, Bigrams(o.q4).front()) +
                 " AND c.search_text LIKE ? ESCAPE '\\'))";
+            from = search_from(Bigrams(o.q4).front());
         } else {
             w = where +
                 " AND ((c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?) AND "
@@ -250,7 +267,7 @@ void Operation(Db& db, const Options& o, const Caller& caller, const std::vector
             p.emplace_back("\"" + o.q4 + "\"");
         }
         p.emplace_back("%" + o.q4 + "%");
-        page(w, p, by_update);
+        page(w, p, by_update, from);
     } else if (o.route == "get") {
         const long long id = ids[n % ids.size()];
         // One statement: the customer and its live contacts (customer_store.cpp GetWithContacts).
