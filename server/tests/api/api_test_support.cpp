@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -207,6 +208,14 @@ nlohmann::json ApiTest::CreateCustomer(const std::string& token, nlohmann::json 
     Reply r = Call("POST", "/api/v1/customers", body, token);
     EXPECT_EQ(r.status, 201) << r.body.dump();
     return r.body;
+}
+
+void ApiTest::RunInAnotherProcess(const std::string& sql) {
+    const std::string& url = database_url();
+    const std::string command =
+        postgres() ? "psql -q -v ON_ERROR_STOP=1 '" + url + "' -c \"" + sql + "\""
+                   : "sqlite3 '" + url.substr(std::string("sqlite:").size()) + "' \"" + sql + "\"";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
 }
 
 }  // namespace guanxi::testing

@@ -88,6 +88,9 @@ class ApiTest : public ::testing::TestWithParam<TestBackend> {
                         std::optional<std::int64_t> manager = std::nullopt);
     // Creates a customer as `token`; returns its JSON.
     nlohmann::json CreateCustomer(const std::string& token, nlohmann::json body);
+    // Runs SQL on the test database from another process (sqlite3 / psql), as the CLI or a second
+    // server would.
+    void RunInAnotherProcess(const std::string& sql);
 
     static constexpr const char* kPassword = "password-123";
 

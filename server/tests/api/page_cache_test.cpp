@@ -5,8 +5,6 @@
 
 #include "api_test_support.hpp"
 
-#include <cstdlib>
-
 namespace guanxi::testing {
 namespace {
 
@@ -43,15 +41,6 @@ class PageCacheTest : public ApiTest {
 
     std::string PathOf(const json& customer) {
         return "/api/v1/customers/" + customer["id"].dump();
-    }
-
-    void RunInAnotherProcess(const std::string& sql) {
-        const std::string& url = database_url();
-        const std::string command =
-            postgres()
-                ? "psql -q -v ON_ERROR_STOP=1 '" + url + "' -c \"" + sql + "\""
-                : "sqlite3 '" + url.substr(std::string("sqlite:").size()) + "' \"" + sql + "\"";
-        ASSERT_EQ(std::system(command.c_str()), 0) << command;
     }
 
     std::int64_t dept_ = 0;

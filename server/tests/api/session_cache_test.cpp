@@ -5,7 +5,6 @@
 #include "api_test_support.hpp"
 
 #include <chrono>
-#include <cstdlib>
 #include <string>
 #include <thread>
 
@@ -14,16 +13,6 @@ namespace {
 
 class SessionCacheTest : public ApiTest {
   protected:
-    // Runs SQL on the test database from another process, as the CLI or a second server would.
-    void RunInAnotherProcess(const std::string& sql) {
-        const std::string& url = database_url();
-        const std::string command =
-            postgres()
-                ? "psql -q -v ON_ERROR_STOP=1 '" + url + "' -c \"" + sql + "\""
-                : "sqlite3 '" + url.substr(std::string("sqlite:").size()) + "' \"" + sql + "\"";
-        ASSERT_EQ(std::system(command.c_str()), 0) << command;
-    }
-
     // Seconds until `token` is refused, polling every 50 ms; -1 if it still works after 10 s.
     double SecondsUntilRefused(const std::string& token) {
         const auto start = std::chrono::steady_clock::now();
