@@ -25,7 +25,10 @@ std::string CsvQuote(const std::string& cell) {
 
 // A new file for one export under the system's temporary folder; "" if none can be made.
 std::string NewExportFile(int& fd) {
-    std::string path = (std::filesystem::temp_directory_path() / "guanxi-export-XXXXXX").string();
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+    if (ec) dir = "/tmp";
+    std::string path = (dir / "guanxi-export-XXXXXX").string();
     fd = mkstemp(path.data());
     return fd >= 0 ? path : std::string();
 }
@@ -83,8 +86,10 @@ class XlsxWriter final : public ExportWriter {
     XlsxWriter() {
         int fd = -1;
         path_ = NewExportFile(fd);
-        if (fd >= 0) close(fd);
+        if (fd < 0) return;  // Finish reports it
+        close(fd);
         workbook_ = workbook_new(path_.c_str());
+        if (workbook_ == nullptr) return;
         sheet_ = workbook_add_worksheet(workbook_, "customers");
         WriteLine(ExportHeader());
     }
@@ -97,6 +102,7 @@ class XlsxWriter final : public ExportWriter {
         ++rows_;
     }
     Result<ExportFile> Finish() override {
+        if (workbook_ == nullptr) return Error::Internal("export: cannot create a temporary file");
         const lxw_error err = workbook_close(workbook_);
         workbook_ = nullptr;
         if (err != LXW_NO_ERROR) return Error::Internal(std::string("xlsx: ") + lxw_strerror(err));
@@ -111,6 +117,7 @@ class XlsxWriter final : public ExportWriter {
 
   private:
     void WriteLine(const std::vector<std::string>& cells) {
+        if (sheet_ == nullptr) return;
         for (size_t col = 0; col < cells.size(); ++col) {
             worksheet_write_string(sheet_, static_cast<lxw_row_t>(line_),
                                    static_cast<lxw_col_t>(col), cells[col].c_str(), nullptr);
