@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <cstdio>
 #include <filesystem>
+#include <utility>
 
 namespace guanxi::customers {
 
@@ -23,45 +24,62 @@ std::string CsvQuote(const std::string& cell) {
     return out + "\"";
 }
 
-// A new file for one export under the system's temporary folder; "" if none can be made.
-std::string NewExportFile(int& fd) {
-    std::error_code ec;
-    std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
-    if (ec) dir = "/tmp";
-    std::string path = (dir / "guanxi-export-XXXXXX").string();
-    fd = mkstemp(path.data());
-    return fd >= 0 ? path : std::string();
-}
+// The file one export is written to, under the system's temporary folder. Removed with this
+// object unless handed over (Release) to the response, which sends and removes it.
+class ExportTempFile {
+  public:
+    ExportTempFile() {
+        std::error_code ec;
+        std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+        if (ec) dir = "/tmp";
+        path_ = (dir / "guanxi-export-XXXXXX").string();
+        fd_ = mkstemp(path_.data());
+        if (fd_ < 0) path_.clear();
+    }
+    ~ExportTempFile() {
+        if (fd_ >= 0) close(fd_);
+        if (!path_.empty()) std::remove(path_.c_str());
+    }
+    ExportTempFile(const ExportTempFile&) = delete;
+    ExportTempFile& operator=(const ExportTempFile&) = delete;
+
+    bool ok() const { return !path_.empty(); }
+    const std::string& path() const { return path_; }
+    // The open descriptor, now the caller's to close (-1 if the file could not be made).
+    int TakeFd() { return std::exchange(fd_, -1); }
+    std::string Release() { return std::exchange(path_, {}); }
+
+  private:
+    std::string path_;
+    int fd_ = -1;
+};
+
+Error CannotCreate() { return Error::Internal("export: cannot create a temporary file"); }
 
 // Writes the CSV to a file as rows arrive (a few hundred bytes per customer: a million-customer
 // export must not sit in memory), handed to the response to send from disk.
 class CsvWriter final : public ExportWriter {
   public:
     CsvWriter() {
-        int fd = -1;
-        path_ = NewExportFile(fd);
-        if (fd >= 0) out_ = fdopen(fd, "wb");
+        if (file_.ok()) out_ = fdopen(file_.TakeFd(), "wb");
         buffer_ = "\xEF\xBB\xBF";  // BOM: Excel then reads UTF-8 Chinese correctly
         AddLine(ExportHeader());
     }
     ~CsvWriter() override {
         if (out_ != nullptr) std::fclose(out_);
-        if (!path_.empty()) std::remove(path_.c_str());  // not handed over: an error came first
     }
     void Add(const db::Row& row) override {
         AddLine(ExportCells(row));
         ++rows_;
     }
     Result<ExportFile> Finish() override {
-        if (out_ == nullptr) return Error::Internal("export: cannot create a temporary file");
+        if (out_ == nullptr) return CannotCreate();
         Flush();
         const bool failed = std::ferror(out_) != 0;
         const bool closed = std::fclose(out_) == 0;
         out_ = nullptr;
-        if (failed || !closed) return Error::Internal("export: cannot write " + path_);
-        ExportFile file{"text/csv; charset=utf-8", "customers.csv", {}, rows_, path_};
-        path_.clear();
-        return file;
+        if (failed || !closed) return Error::Internal("export: cannot write " + file_.path());
+        return ExportFile{"text/csv; charset=utf-8", "customers.csv", rows_, file_.Release()};
     }
 
   private:
@@ -75,7 +93,7 @@ class CsvWriter final : public ExportWriter {
             std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
         buffer_.clear();
     }
-    std::string path_;
+    ExportTempFile file_;
     std::FILE* out_ = nullptr;
     std::string buffer_;
     std::int64_t rows_ = 0;
@@ -84,35 +102,27 @@ class CsvWriter final : public ExportWriter {
 class XlsxWriter final : public ExportWriter {
   public:
     XlsxWriter() {
-        int fd = -1;
-        path_ = NewExportFile(fd);
-        if (fd < 0) return;  // Finish reports it
-        close(fd);
-        workbook_ = workbook_new(path_.c_str());
+        if (!file_.ok()) return;  // Finish reports it
+        close(file_.TakeFd());    // libxlsxwriter opens the file by name
+        workbook_ = workbook_new(file_.path().c_str());
         if (workbook_ == nullptr) return;
         sheet_ = workbook_add_worksheet(workbook_, "customers");
         WriteLine(ExportHeader());
     }
     ~XlsxWriter() override {
         if (workbook_ != nullptr) workbook_close(workbook_);
-        if (!path_.empty()) std::remove(path_.c_str());  // not handed over
     }
     void Add(const db::Row& row) override {
         WriteLine(ExportCells(row));
         ++rows_;
     }
     Result<ExportFile> Finish() override {
-        if (workbook_ == nullptr) return Error::Internal("export: cannot create a temporary file");
+        if (workbook_ == nullptr) return CannotCreate();
         const lxw_error err = workbook_close(workbook_);
         workbook_ = nullptr;
         if (err != LXW_NO_ERROR) return Error::Internal(std::string("xlsx: ") + lxw_strerror(err));
-        ExportFile file{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        "customers.xlsx",
-                        {},
-                        rows_,
-                        path_};
-        path_.clear();
-        return file;
+        return ExportFile{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          "customers.xlsx", rows_, file_.Release()};
     }
 
   private:
@@ -124,7 +134,7 @@ class XlsxWriter final : public ExportWriter {
         }
         ++line_;
     }
-    std::string path_;
+    ExportTempFile file_;
     lxw_workbook* workbook_ = nullptr;
     lxw_worksheet* sheet_ = nullptr;
     std::int64_t line_ = 0;

@@ -56,7 +56,6 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
             ExportFile file,
             service.Export(ctx.user(), query, ctx.request().QueryValue("format").value_or("csv")));
         Response response;
-        response.body = std::move(file.body);
         response.file = std::move(file.path);
         response.SetHeader("Content-Type", file.content_type);
         response.SetHeader("Content-Disposition", "attachment; filename=\"" + file.filename + "\"");

@@ -19,10 +19,8 @@ namespace guanxi::customers {
 struct ExportFile {
     std::string content_type;
     std::string filename;
-    std::string body;
     std::int64_t rows = 0;
-    // Where the body is instead, when it was written to a file (http::Response::file sends it
-    // from disk and removes it).
+    // The exported file, written to disk (http::Response::file sends it and removes it).
     std::string path;
 };
 

@@ -34,6 +34,14 @@ std::string AnyBigram(const std::string& word) {
     return {};
 }
 
+// The one gram whose postings answer a word of two or more code points: the word itself, or for a
+// longer word among few owners one of its bigrams (LIKE then checks the word); "" when none does.
+std::string PostingGram(const std::string& word, size_t points, const Owners& owners) {
+    if (points == 2) return word;
+    if (points > 2 && owners.Few()) return AnyBigram(word);
+    return {};
+}
+
 // The postings' owner condition (" AND owner_key …"), its parameters appended to `params`.
 std::string OwnerCondition(const Owners& owners, db::Params& params) {
     if (owners.kind == Owners::Kind::kOwned) return " AND owner_key > 0";
@@ -130,15 +138,16 @@ access::Predicate Matches(db::Backend backend, std::string_view q, const Owners&
                 out.params.emplace_back(last);
                 clauses.push_back(Postings("gram >= ? AND gram <= ?", owners, out.params));
             }
-        } else if (points.size() == 2) {
-            out.params.emplace_back(word);
-            clauses.push_back(Postings("gram = ?", owners, out.params));
-        } else if (const std::string gram = AnyBigram(word); owners.Few() && !gram.empty()) {
-            // The owners' postings of one of the word's bigrams are few; LIKE checks the word.
+        } else if (const std::string gram = PostingGram(word, points.size(), owners);
+                   !gram.empty()) {
             out.params.emplace_back(gram);
-            clauses.push_back(Postings("gram = ?", owners, out.params) +
-                              " AND c.search_text LIKE ? ESCAPE '\\'");
-            out.params.emplace_back("%" + db::EscapeLike(word) + "%");
+            std::string clause = Postings("gram = ?", owners, out.params);
+            if (points.size() > 2) {
+                // The owners' postings of one of the word's bigrams are few; LIKE checks the word.
+                clause += " AND c.search_text LIKE ? ESCAPE '\\'";
+                out.params.emplace_back("%" + db::EscapeLike(word) + "%");
+            }
+            clauses.push_back(std::move(clause));
         } else if (backend == db::Backend::kPostgres) {
             clauses.push_back("c.search_text LIKE ? ESCAPE '\\'");
             out.params.emplace_back("%" + db::EscapeLike(word) + "%");
@@ -169,14 +178,8 @@ std::optional<access::Predicate> CandidateCount(db::Backend backend, std::string
     if (backend != db::Backend::kSqlite) return std::nullopt;
     const std::string word = text::AsciiLower(text::Trim(q));
     if (word.empty() || word.find(' ') != std::string::npos) return std::nullopt;
-    // The posting list Matches reads for this word, as it chooses it.
-    const size_t points = text::CodePoints(word).size();
-    std::string gram;
-    if (points == 2) {
-        gram = word;
-    } else if (points > 2 && owners.Few()) {
-        gram = AnyBigram(word);
-    }
+    // The posting list Matches reads for this word.
+    const std::string gram = PostingGram(word, text::CodePoints(word).size(), owners);
     if (gram.empty()) return std::nullopt;
     access::Predicate out{"SELECT COUNT(*) FROM customer_search WHERE gram = ?", {gram}};
     out.sql += OwnerCondition(owners, out.params);
