@@ -76,8 +76,13 @@ class PartQuery {
                                           std::int64_t offset) const {
         std::string sql;
         db::Params params;
-        const std::string order =
-            " ORDER BY " + (valued_ ? column_ + dir_ + ", " : std::string()) + "c.id" + dir_;
+        // deleted_at leads the order although `deleted_at IS NULL` makes it constant: PostgreSQL
+        // reads an index in order only when the columns before the sort column are fixed by = or
+        // named in the ORDER BY, and these indexes have deleted_at there (after the owner, which a
+        // range fixes by =; PostgreSQL migration 012). Without it PostgreSQL sorted a manager's
+        // whole scope (42 ms a page instead of 0.2 ms at 100k). SQLite orders the same either way.
+        const std::string order = " ORDER BY c.deleted_at" + dir_ + ", " +
+                                  (valued_ ? column_ + dir_ + ", " : std::string()) + "c.id" + dir_;
         for (size_t i = 0; i < ranges_.size(); ++i) {
             const auto& [filter, index] = ranges_[i];
             std::string range =
