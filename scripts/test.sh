@@ -96,7 +96,7 @@ bench_smoke() {
   [ -x bench/run ] || { echo "no benchmark drivers yet"; return 0; }
   local log="$LOGDIR/bench-smoke.log"
   # Reuse the release build rather than compiling the server a third time.
-  GUANXI_BENCH_BUILD=build/release GUANXI_BIN="$ROOT/build/release/server/guanxi" bench/run --smoke >"$log" 2>&1
+  GUANXI_BENCH_BUILD=build/release GUANXI_BIN="$ROOT/build/release/server/guanxi" bench/run --smoke --backend both >"$log" 2>&1
   local rc=$?
   tail -n 25 "$log"
   if [ $rc -eq 0 ]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
