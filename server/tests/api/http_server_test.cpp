@@ -118,11 +118,17 @@ class HttpServerTest : public ::testing::Test {
             close(out[0]);
             setenv("GUANXI_ADMIN_PASSWORD", "admin-password", 1);
             setenv("TMPDIR", (dir_ / "tmp").c_str(), 1);  // where exports are written
-            const std::string data = (dir_ / "data").string();
-            const std::string web = (dir_ / "web").string();
-            execl(GUANXI_BINARY, GUANXI_BINARY, "serve", "--listen", "127.0.0.1:0", "--data",
-                  data.c_str(), "--web-root", web.c_str(), "--log-level", "warn", "--threads", "2",
-                  static_cast<char*>(nullptr));
+            std::vector<std::string> args = {GUANXI_BINARY, "serve",
+                                             "--listen",    "127.0.0.1:0",
+                                             "--data",      (dir_ / "data").string(),
+                                             "--web-root",  (dir_ / "web").string(),
+                                             "--log-level", "warn",
+                                             "--threads",   "2"};
+            for (auto& flag : ExtraFlags()) args.push_back(std::move(flag));
+            std::vector<char*> argv;
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            execv(GUANXI_BINARY, argv.data());
             _exit(127);
         }
         close(out[1]);
@@ -142,6 +148,9 @@ class HttpServerTest : public ::testing::Test {
         stdout_fd_ = out[0];
         ASSERT_GT(port_, 0) << printed;
     }
+
+    // Flags added to `guanxi serve` by a fixture that starts the server differently.
+    virtual std::vector<std::string> ExtraFlags() const { return {}; }
 
     void TearDown() override {
         if (pid_ > 0) {
@@ -353,6 +362,44 @@ TEST_F(HttpServerTest, SendsAnExportFromDiskAndLeavesNoFileBehind) {
     conn.Send(Get("/healthz"));
     EXPECT_EQ(conn.Read().status, 200);
     EXPECT_TRUE(fs::is_empty(dir_ / "tmp"));
+}
+
+// The value of `guanxi_customer_page_cache{result="hit"}` in /metrics.
+int PageCacheHits(Connection& conn) {
+    conn.Send(Get("/metrics"));
+    const std::string body = conn.Read().body;
+    const std::string name = "guanxi_customer_page_cache{result=\"hit\"} ";
+    const size_t at = body.find(name);
+    EXPECT_NE(at, std::string::npos) << body;
+    return at == std::string::npos ? -1 : std::stoi(body.substr(at + name.size()));
+}
+
+// Asks for the same customer page twice; both answers must be the same.
+void ListTwice(Connection& conn, const std::string& auth) {
+    const std::string request =
+        "GET /api/v1/customers?sort=next_contact_at HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n";
+    conn.Send(request);
+    RawReply first = conn.Read();
+    ASSERT_EQ(first.status, 200) << first.body;
+    conn.Send(request);
+    EXPECT_EQ(conn.Read().body, first.body);
+}
+
+TEST_F(HttpServerTest, AnswersARepeatedCustomerPageFromMemory) {
+    Connection conn(port_);
+    ListTwice(conn, AdminAuthorization(conn));
+    EXPECT_EQ(PageCacheHits(conn), 1);
+}
+
+class HttpServerWithoutPageCacheTest : public HttpServerTest {
+  protected:
+    std::vector<std::string> ExtraFlags() const override { return {"--page-cache-mb", "0"}; }
+};
+
+TEST_F(HttpServerWithoutPageCacheTest, ReadsEveryPageAfreshWithPageCacheMbZero) {
+    Connection conn(port_);
+    ListTwice(conn, AdminAuthorization(conn));
+    EXPECT_EQ(PageCacheHits(conn), 0);
 }
 
 TEST_F(HttpServerTest, StopsGracefullyOnSigterm) {
