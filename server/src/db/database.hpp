@@ -74,7 +74,7 @@ class Connection {
     virtual Status NoteOtherWriters() { return {}; }
 
     // The first row, or nullopt.
-    Result<std::optional<Row>> QueryOne(std::string_view sql, const Params& params = {});
+    virtual Result<std::optional<Row>> QueryOne(std::string_view sql, const Params& params = {});
 };
 
 enum class TxMode { kRead, kWrite };

@@ -19,6 +19,9 @@ class PgConnection final : public Connection {
     Result<std::int64_t> Execute(std::string_view sql, const Params& params) override;
     Status ForEach(std::string_view sql, const Params& params,
                    const RowCallback& callback) override;
+    // The first row from the whole result: a row per result, as ForEach reads them, costs more
+    // than it saves for the one-row statements this is for.
+    Result<std::optional<Row>> QueryOne(std::string_view sql, const Params& params) override;
     Status ExecuteScript(std::string_view sql) override;
 
     // "? = ?" → "$1 = $2", leaving quoted text alone.
@@ -26,6 +29,9 @@ class PgConnection final : public Connection {
 
   private:
     explicit PgConnection(PGconn* handle) : handle_(handle) {}
+    // The name of `sql`'s prepared statement, preparing it on first use.
+    Result<const std::string*> Prepared(std::string_view sql);
+    // Runs a statement and returns its whole result.
     Result<PGresult*> Run(std::string_view sql, const Params& params);
     Error ErrorFromResult(PGresult* result, std::string_view sql) const;
 
