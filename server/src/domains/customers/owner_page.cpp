@@ -130,18 +130,23 @@ class PartQuery {
 
 bool OwnerPageSorts(std::string_view column) { return FindOrder(column) != nullptr; }
 
+Result<std::int64_t> LiveCustomers(db::Connection& conn, const access::CustomerOwners& owners) {
+    if (owners.None()) return 0;
+    const Condition keys = CounterKeys(owners);
+    GX_TRY_ASSIGN(auto count, conn.QueryOne("SELECT CAST(coalesce(SUM(live), 0) AS BIGINT) FROM "
+                                            "customer_owner_counts WHERE " +
+                                                keys.sql,
+                                            keys.params));
+    return count->Int(0);
+}
+
 Result<OwnerPage> PlanOwnerPage(db::Connection& conn, const access::CustomerOwners& owners,
                                 const http::SortKey& sort, std::int64_t page_size,
                                 std::int64_t offset) {
     const OrderIndexes* order = FindOrder(sort.field);
     if (order == nullptr) return Error::Internal("no by-owner index for sort " + sort.field);
     if (owners.None()) return OwnerPage{};
-    const Condition keys = CounterKeys(owners);
-    GX_TRY_ASSIGN(auto count, conn.QueryOne("SELECT CAST(coalesce(SUM(live), 0) AS BIGINT) FROM "
-                                            "customer_owner_counts WHERE " +
-                                                keys.sql,
-                                            keys.params));
-    const std::int64_t visible = count->Int(0);
+    GX_TRY_ASSIGN(const std::int64_t visible, LiveCustomers(conn, owners));
     if (visible == 0) return OwnerPage{};
 
     PartQuery valued(conn.backend(), *order, sort.descending, true);

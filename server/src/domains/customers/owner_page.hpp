@@ -26,6 +26,9 @@ struct OwnerPage {
 // Whether a list sorted by this column alone can be read by owner.
 bool OwnerPageSorts(std::string_view column);
 
+// The number of live customers `owners` hold, from the per-owner counters.
+Result<std::int64_t> LiveCustomers(db::Connection& conn, const access::CustomerOwners& owners);
+
 Result<OwnerPage> PlanOwnerPage(db::Connection& conn, const access::CustomerOwners& owners,
                                 const http::SortKey& sort, std::int64_t page_size,
                                 std::int64_t offset);

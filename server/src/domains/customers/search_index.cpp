@@ -50,10 +50,13 @@ std::string OwnerCondition(const Owners& owners, db::Params& params) {
     return " AND owner_key IN (" + db::Placeholders(owners.keys.size()) + ")";
 }
 
-// `c.id IN (the customers among owners' postings of grams <condition>)`.
-std::string Postings(std::string_view condition, const Owners& owners, db::Params& params) {
-    return "c.id IN (SELECT customer_id FROM customer_search WHERE " + std::string(condition) +
-           OwnerCondition(owners, params) + ")";
+// `c.id IN (the customers among owners' postings of grams <condition>)`; as an array of ids on
+// PostgreSQL when `by_id`.
+std::string Postings(std::string_view condition, const Owners& owners, db::Params& params,
+                     bool by_id) {
+    const std::string postings = "SELECT customer_id FROM customer_search WHERE " +
+                                 std::string(condition) + OwnerCondition(owners, params);
+    return by_id ? "c.id = ANY(ARRAY(" + postings + "))" : "c.id IN (" + postings + ")";
 }
 
 }  // namespace
@@ -111,7 +114,9 @@ Owners Owners::Of(const access::Gate& gate, access::Pool pool) {
 
 bool Owners::Few() const { return kind == Kind::kKeys && keys.size() <= kFewOwners; }
 
-access::Predicate Matches(db::Backend backend, std::string_view q, const Owners& owners) {
+access::Predicate Matches(db::Backend backend, std::string_view q, const Owners& owners,
+                          bool by_id) {
+    by_id = by_id && backend == db::Backend::kPostgres;
     access::Predicate out;
     std::vector<std::string> clauses;
     size_t words = 0;
@@ -136,12 +141,12 @@ access::Predicate Matches(db::Backend backend, std::string_view q, const Owners&
             } else {
                 out.params.emplace_back(word);
                 out.params.emplace_back(last);
-                clauses.push_back(Postings("gram >= ? AND gram <= ?", owners, out.params));
+                clauses.push_back(Postings("gram >= ? AND gram <= ?", owners, out.params, false));
             }
         } else if (const std::string gram = PostingGram(word, points.size(), owners);
                    !gram.empty()) {
             out.params.emplace_back(gram);
-            std::string clause = Postings("gram = ?", owners, out.params);
+            std::string clause = Postings("gram = ?", owners, out.params, by_id);
             if (points.size() > 2) {
                 // The owners' postings of one of the word's bigrams are few; LIKE checks the word.
                 clause += " AND c.search_text LIKE ? ESCAPE '\\'";
@@ -173,9 +178,7 @@ access::Predicate Matches(db::Backend backend, std::string_view q, const Owners&
     return out;
 }
 
-std::optional<access::Predicate> CandidateCount(db::Backend backend, std::string_view q,
-                                                const Owners& owners) {
-    if (backend != db::Backend::kSqlite) return std::nullopt;
+std::optional<access::Predicate> CandidateCount(std::string_view q, const Owners& owners) {
     const std::string word = text::AsciiLower(text::Trim(q));
     if (word.empty() || word.find(' ') != std::string::npos) return std::nullopt;
     // The posting list Matches reads for this word.

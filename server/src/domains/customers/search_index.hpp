@@ -32,13 +32,16 @@ struct Owners {
 
 // A predicate over customers aliased `c` that holds when every word of `q` occurs in the customer's
 // searchable text (case-insensitive for Latin letters), reading only `owners`' postings.
-access::Predicate Matches(db::Backend backend, std::string_view q, const Owners& owners = {});
+// `by_id` (for postings known to be few, see CandidateCount): on PostgreSQL the postings become an
+// array of ids the customers are looked up by (`c.id = ANY(ARRAY(...))`), where `c.id IN (...)`
+// lets the planner join them against a scan of the whole scope. SQLite is told by the caller
+// (`NOT INDEXED`).
+access::Predicate Matches(db::Backend backend, std::string_view q, const Owners& owners = {},
+                          bool by_id = false);
 
 // For a one-word query that Matches answers from one posting list (a 2-character word, or a longer
 // word's bigram among few owners' postings), the statement counting that list's entries for
-// `owners` — index only, and at least the number of matches. Nullopt for other queries and on
-// PostgreSQL.
-std::optional<access::Predicate> CandidateCount(db::Backend backend, std::string_view q,
-                                                const Owners& owners);
+// `owners` — index only, and at least the number of matches. Nullopt for other queries.
+std::optional<access::Predicate> CandidateCount(std::string_view q, const Owners& owners);
 
 }  // namespace guanxi::customers::search
