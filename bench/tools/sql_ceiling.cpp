@@ -55,7 +55,8 @@ class Db {
         sqlite3_busy_timeout(handle_, 10000);
         Exec(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;");
+            "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; "
+        "PRAGMA wal_autocheckpoint=10000;");
     }
     ~Db() {
         for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);

@@ -68,9 +68,14 @@ Result<std::unique_ptr<Connection>> SqliteConnection::Open(const std::string& pa
         conn.get());
     sqlite3_busy_timeout(handle, 10000);
     sqlite3_extended_result_codes(handle, 1);
+    // A checkpoint every 10,000 WAL pages (40 MB) instead of SQLite's 1,000: a page many commits
+    // change (the ends of the follow-up, audit and updated_at indexes) is copied back once per
+    // checkpoint. Follow-ups on the storage ceiling: 20.6 → 13.3 KB written each, 6.0–6.6k →
+    // 8.7–9.7k a second (docs/PERFORMANCE.md).
     GX_TRY(conn->ExecuteScript(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"));
+        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; "
+        "PRAGMA wal_autocheckpoint=10000;"));
     return std::unique_ptr<Connection>(std::move(conn));
 }
 
