@@ -56,7 +56,7 @@ class Db {
         Exec(
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; "
-        "PRAGMA wal_autocheckpoint=10000;");
+            "PRAGMA wal_autocheckpoint=10000;");
     }
     ~Db() {
         for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
