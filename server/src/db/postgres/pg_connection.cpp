@@ -150,7 +150,7 @@ Result<PGresult*> PgConnection::Run(std::string_view sql, const Params& params) 
 }
 
 // Rows arrive one at a time (libpq's single-row mode), so an export of a million customers never
-// holds them all: PQexecPrepared collects the whole result first (615 MB for 900k customers). A
+// holds them all: PQexecPrepared collects the whole result first (627 MB for 900k customers). A
 // callback that stops early leaves the rest to be read off the connection before it can run the
 // next statement, as the whole result was read before.
 Status PgConnection::ForEach(std::string_view sql, const Params& params,
