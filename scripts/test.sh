@@ -5,7 +5,8 @@
 #   3. debug build under AddressSanitizer + UndefinedBehaviorSanitizer; the same tests
 #   4. fuzz targets (libFuzzer, clang) for a bounded time
 #   5. web: lint, type-check, Vitest, build, end-to-end in Debian's Chromium against the real binary
-#   6. benchmark drivers' smoke run (a few seconds each; no timing assertions)
+#   6. benchmark drivers' smoke run on SQLite and PostgreSQL (a few seconds each; no timing
+#      assertions)
 # Ends with one line "N passed, N failed" counting every test case run.
 #   GUANXI_TEST_QUICK=1  skips 3, 4 and 6 (for a quick local loop)
 set -uo pipefail
