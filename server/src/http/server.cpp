@@ -64,15 +64,21 @@ struct Server::Impl {
         return request;
     }
 
+    // The headers of a response whose body is in place, and its length.
+    template <class Body>
+    static void FinishHead(bhttp::response<Body>& out, const Response& response, bool keep_alive) {
+        out.set(bhttp::field::server, "guanxi");
+        for (const auto& [name, value] : response.headers) out.set(name, value);
+        out.keep_alive(keep_alive);
+        out.prepare_payload();
+    }
+
     static bhttp::response<bhttp::string_body> ToBeast(Response&& response, unsigned version,
                                                        bool keep_alive) {
         bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status),
                                                 version};
-        out.set(bhttp::field::server, "guanxi");
-        for (auto& [name, value] : response.headers) out.set(name, value);
         out.body() = std::move(response.body);
-        out.keep_alive(keep_alive);
-        out.prepare_payload();
+        FinishHead(out, response, keep_alive);
         return out;
     }
 
@@ -90,10 +96,7 @@ struct Server::Impl {
             log::Error("response_file", {{"path", response.file}, {"error", ec.message()}});
             return std::nullopt;
         }
-        out.set(bhttp::field::server, "guanxi");
-        for (auto& [name, value] : response.headers) out.set(name, value);
-        out.keep_alive(keep_alive);
-        out.prepare_payload();
+        FinishHead(out, response, keep_alive);
         return out;
     }
 
