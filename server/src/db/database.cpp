@@ -62,6 +62,14 @@ Result<std::optional<Row>> Connection::QueryOne(std::string_view sql, const Para
     return first;
 }
 
+Result<std::int64_t> Connection::InsertReturningId(std::string_view sql, const Params& params) {
+    std::string returning(sql);
+    returning += " RETURNING id";
+    GX_TRY_ASSIGN(std::optional<Row> row, QueryOne(returning, params));
+    if (!row) return Error::Internal("INSERT returned no row");
+    return row->Int(0);
+}
+
 Result<Transaction> Transaction::Begin(Connection& conn, TxMode mode) {
     std::string_view sql = "BEGIN";
     if (conn.backend() == Backend::kSqlite && mode == TxMode::kWrite) sql = "BEGIN IMMEDIATE";

@@ -75,6 +75,10 @@ class Connection {
 
     // The first row, or nullopt.
     virtual Result<std::optional<Row>> QueryOne(std::string_view sql, const Params& params = {});
+    // Runs an INSERT of one row — `sql` without a RETURNING clause — and returns the new row's
+    // `id`. (SQLite: its rowid, read without RETURNING's temporary table; elsewhere `RETURNING
+    // id`.)
+    virtual Result<std::int64_t> InsertReturningId(std::string_view sql, const Params& params);
 };
 
 enum class TxMode { kRead, kWrite };

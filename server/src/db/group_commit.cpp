@@ -1,6 +1,7 @@
 #include "db/group_commit.hpp"
 
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 
 #include <future>
 
@@ -28,7 +29,14 @@ Result<std::unique_ptr<GroupCommit>> GroupCommit::Start(Database& db, Options op
     std::unique_ptr<GroupCommit> gc(new GroupCommit(db, options));
     if (db.backend() == Backend::kSqlite) {
         GX_TRY_ASSIGN(gc->conn_, db.Connect());
-        gc->writer_ = std::thread([g = gc.get()] { g->Loop(); });
+        gc->answerer_ = std::thread([g = gc.get()] {
+            core::NameThisThread("gx-answers");
+            g->AnswerLoop();
+        });
+        gc->writer_ = std::thread([g = gc.get()] {
+            core::NameThisThread("gx-writer");
+            g->Loop();
+        });
     }
     return gc;
 }
@@ -39,7 +47,13 @@ GroupCommit::~GroupCommit() {
         stopping_ = true;
     }
     wake_.notify_all();
-    if (writer_.joinable()) writer_.join();
+    if (writer_.joinable()) writer_.join();  // every queued piece has run and been handed over
+    {
+        std::lock_guard lock(answers_mutex_);
+        answers_stopping_ = true;
+    }
+    answers_wake_.notify_all();
+    if (answerer_.joinable()) answerer_.join();
 }
 
 void GroupCommit::Submit(Work work, Done done) {
@@ -91,30 +105,53 @@ void GroupCommit::Loop() {
     }
 }
 
-void GroupCommit::RunBatch(std::vector<Item>& batch) {
+bool GroupCommit::RunTogether(std::vector<Item>& batch, std::vector<Status>& outcomes,
+                              Status& committed) {
+    auto tx = Transaction::Begin(*conn_, TxMode::kWrite);
+    if (!tx) {
+        committed = tx.error();
+        return true;
+    }
+    for (Item& item : batch) {
+        Status status = Guarded(item.work, *conn_);
+        if (!status) return false;  // ~Transaction rolls the whole batch back
+        outcomes.push_back(std::move(status));
+    }
+    committed = tx->Commit();
+    return true;
+}
+
+void GroupCommit::RunPieceByPiece(std::vector<Item>& batch, std::vector<Status>& outcomes,
+                                  Status& committed) {
     Connection& conn = *conn_;
+    auto tx = Transaction::Begin(conn, TxMode::kWrite);
+    if (!tx) {
+        committed = tx.error();
+        return;
+    }
+    for (Item& item : batch) {
+        Status status = Exec(conn, "SAVEPOINT gc_piece");
+        if (status) status = Guarded(item.work, conn);
+        if (status) {
+            status = Exec(conn, "RELEASE gc_piece");
+        } else {
+            // Undo this piece only; the batch goes on.
+            (void)conn.Execute("ROLLBACK TO gc_piece");
+            (void)conn.Execute("RELEASE gc_piece");
+        }
+        outcomes.push_back(std::move(status));
+    }
+    committed = tx->Commit();
+}
+
+void GroupCommit::RunBatch(std::vector<Item>& batch) {
     std::vector<Status> outcomes;
     outcomes.reserve(batch.size());
     Status committed;
-    {
-        auto tx = Transaction::Begin(conn, TxMode::kWrite);
-        if (!tx) {
-            committed = tx.error();
-        } else {
-            for (Item& item : batch) {
-                Status status = Exec(conn, "SAVEPOINT gc_piece");
-                if (status) status = Guarded(item.work, conn);
-                if (status) {
-                    status = Exec(conn, "RELEASE gc_piece");
-                } else {
-                    // Undo this piece only; the batch goes on.
-                    (void)conn.Execute("ROLLBACK TO gc_piece");
-                    (void)conn.Execute("RELEASE gc_piece");
-                }
-                outcomes.push_back(std::move(status));
-            }
-            committed = tx->Commit();
-        }
+    const bool together = RunTogether(batch, outcomes, committed);
+    if (!together) {
+        outcomes.clear();
+        RunPieceByPiece(batch, outcomes, committed);
     }
     if (!committed) {
         log::Error("group_commit_failed",
@@ -124,11 +161,35 @@ void GroupCommit::RunBatch(std::vector<Item>& batch) {
         std::lock_guard lock(mutex_);
         ++stats_.batches;
         stats_.writes += static_cast<std::int64_t>(batch.size());
+        if (!together) ++stats_.retried_batches;
     }
+    std::vector<Answer> answers;
+    answers.reserve(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
         // A piece that worked is only done if the batch committed.
         const bool piece_ok = i < outcomes.size() && outcomes[i];
-        batch[i].done(!committed ? committed : piece_ok ? Status{} : outcomes[i]);
+        answers.push_back({std::move(batch[i].done), !committed ? committed
+                                                     : piece_ok ? Status{}
+                                                                : outcomes[i]});
+    }
+    {
+        std::lock_guard lock(answers_mutex_);
+        for (Answer& answer : answers) answers_.push_back(std::move(answer));
+    }
+    answers_wake_.notify_one();
+}
+
+void GroupCommit::AnswerLoop() {
+    std::vector<Answer> answering;
+    for (;;) {
+        {
+            std::unique_lock lock(answers_mutex_);
+            answers_wake_.wait(lock, [&] { return answers_stopping_ || !answers_.empty(); });
+            if (answers_.empty()) return;  // stopping, and every outcome was told
+            answering.swap(answers_);
+        }
+        for (Answer& answer : answering) answer.done(std::move(answer.status));
+        answering.clear();
     }
 }
 

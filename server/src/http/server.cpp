@@ -4,6 +4,7 @@
 
 #include "core/log.hpp"
 #include "core/text.hpp"
+#include "core/thread_name.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -351,7 +352,12 @@ Status Server::Run(const std::function<void(unsigned short)>& on_listening) {
     if (on_listening) on_listening(port);
 
     std::vector<std::thread> threads;
-    for (int i = 1; i < s.options.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+    for (int i = 1; i < s.options.threads; ++i) {
+        threads.emplace_back([&s, i] {
+            core::NameThisThread("gx-http-" + std::to_string(i));
+            s.ioc.run();
+        });
+    }
     s.ioc.run();
     for (auto& t : threads) t.join();
     log::Info("shutdown_finished");

@@ -1,6 +1,7 @@
 #include "jobs/job_runner.hpp"
 
 #include "core/log.hpp"
+#include "core/thread_name.hpp"
 #include "http/router.hpp"
 
 #include <unistd.h>
@@ -86,7 +87,11 @@ void JobRunner::WorkerLoop(int index) {
 
 void JobRunner::Start() {
     stopping_ = false;
-    for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { WorkerLoop(i); });
+    for (int i = 0; i < options_.workers; ++i)
+        threads_.emplace_back([this, i] {
+            core::NameThisThread("gx-job-" + std::to_string(i));
+            WorkerLoop(i);
+        });
 }
 
 void JobRunner::RequestStop() {

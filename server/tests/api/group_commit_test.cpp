@@ -5,6 +5,7 @@
 #include "api_test_support.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <latch>
 #include <mutex>
 #include <thread>
@@ -136,6 +137,40 @@ TEST_P(GroupCommitTest, AFailingPieceRollsBackAloneAndTheOthersCommit) {
     EXPECT_FALSE(Committed(3));
     EXPECT_TRUE(Committed(4));
     EXPECT_TRUE(Committed(100));
+    if (!postgres()) {
+        // Pieces 1–4 shared a batch: it ran once together, failed, and once piece by piece.
+        EXPECT_EQ(writes.stats().retried_batches, 1);
+    }
+}
+
+TEST_P(GroupCommitTest, TheWriterGoesOnWhileAnAnswerIsBeingDelivered) {
+    db::GroupCommit& writes = app().writes();
+    std::latch answering(1);
+    std::latch release(1);
+    std::latch second_told(1);
+    // The first caller is slow to take its answer (on PostgreSQL it is answered on its own thread).
+    std::thread first([&] {
+        writes.Submit(Insert(1), [&](Status status) {
+            EXPECT_TRUE(status.ok());
+            answering.count_down();
+            release.wait();
+        });
+    });
+    answering.wait();
+    writes.Submit(Insert(2), [&](Status status) {
+        EXPECT_TRUE(status.ok());
+        second_told.count_down();
+    });
+    // The second write commits while the first answer is still being delivered.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!Committed(2) && std::chrono::steady_clock::now() < give_up) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_TRUE(Committed(2));
+    release.count_down();
+    second_told.wait();
+    first.join();
+    EXPECT_TRUE(Committed(1));
 }
 
 TEST_P(GroupCommitTest, ManySimultaneousFollowUpsAreAllRecorded) {

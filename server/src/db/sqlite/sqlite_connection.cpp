@@ -189,6 +189,12 @@ Result<std::int64_t> SqliteConnection::Execute(std::string_view sql, const Param
     return static_cast<std::int64_t>(sqlite3_changes64(handle_));
 }
 
+Result<std::int64_t> SqliteConnection::InsertReturningId(std::string_view sql,
+                                                         const Params& params) {
+    GX_TRY(Execute(sql, params));
+    return static_cast<std::int64_t>(sqlite3_last_insert_rowid(handle_));
+}
+
 Status SqliteConnection::ExecuteScript(std::string_view sql) {
     char* message = nullptr;
     const std::string script(sql);

@@ -21,6 +21,7 @@ class SqliteConnection final : public Connection {
     Status ForEach(std::string_view sql, const Params& params,
                    const RowCallback& callback) override;
     Status ExecuteScript(std::string_view sql) override;
+    Result<std::int64_t> InsertReturningId(std::string_view sql, const Params& params) override;
     Status NoteOtherWriters() override;
 
   private:

@@ -13,7 +13,7 @@ constexpr std::string_view kInsert =
     "region, "
     "source, phone, email, address, tags, custom, last_contact_at, next_contact_at, phone_norm, "
     "email_norm, name_norm, created_by, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kUpdate =
     "UPDATE customers SET name = ?, category = ?, owner_id = ?, last_owner_id = ?, department_id = "
     "?, "
@@ -74,7 +74,7 @@ constexpr std::string_view kGetContact =
 constexpr std::string_view kInsertContact =
     "INSERT INTO contacts (customer_id, name, title, phone, email, is_primary, phone_norm, "
     "email_norm, "
-    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kUpdateContact =
     "UPDATE contacts SET name = ?, title = ?, phone = ?, email = ?, is_primary = ?, phone_norm = "
     "?, "
@@ -102,7 +102,7 @@ constexpr std::string_view kGetFollowup =
 constexpr std::string_view kInsertFollowup =
     "INSERT INTO followups (customer_id, user_id, kind, content, contacted_at, next_contact_at, "
     "created_at, "
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
+    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 // A follow-up changes its customer once: last contact (if later), next contact (if given).
 constexpr std::string_view kTouchContact =
     "UPDATE customers SET last_contact_at = CASE WHEN last_contact_at IS NULL OR "
@@ -215,8 +215,7 @@ Result<std::int64_t> Insert(db::Connection& conn, const CustomerRecord& record,
     params.push_back(db::Nullable(created_by));
     params.emplace_back(now);
     params.emplace_back(now);
-    GX_TRY_ASSIGN(auto row, conn.QueryOne(kInsert, params));
-    return row->Int(0);
+    return conn.InsertReturningId(kInsert, params);
 }
 
 Result<bool> Update(db::Connection& conn, std::int64_t id, const CustomerRecord& record,
@@ -320,8 +319,7 @@ Result<std::int64_t> InsertContact(db::Connection& conn, std::int64_t customer_i
     params.insert(params.begin(), customer_id);
     params.emplace_back(now);
     params.emplace_back(now);
-    GX_TRY_ASSIGN(auto row, conn.QueryOne(kInsertContact, params));
-    return row->Int(0);
+    return conn.InsertReturningId(kInsertContact, params);
 }
 
 Result<bool> UpdateContact(db::Connection& conn, std::int64_t contact_id,
@@ -385,11 +383,9 @@ Result<std::int64_t> InsertFollowup(db::Connection& conn, std::int64_t customer_
                                     std::int64_t user_id, std::string_view kind,
                                     std::string_view content, std::int64_t contacted_at,
                                     std::optional<std::int64_t> next_contact_at, std::int64_t now) {
-    GX_TRY_ASSIGN(auto row,
-                  conn.QueryOne(kInsertFollowup,
-                                {customer_id, user_id, std::string(kind), std::string(content),
-                                 contacted_at, db::Nullable(next_contact_at), now, now}));
-    return row->Int(0);
+    return conn.InsertReturningId(kInsertFollowup,
+                                  {customer_id, user_id, std::string(kind), std::string(content),
+                                   contacted_at, db::Nullable(next_contact_at), now, now});
 }
 
 Result<std::optional<db::Row>> GetFollowup(db::Connection& conn, std::int64_t id) {
