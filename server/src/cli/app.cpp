@@ -88,6 +88,15 @@ void App::RegisterRoutes(const AppOptions& options) {
                                        {"result=\"hit\"", static_cast<double>(s.hits)},
                                        {"result=\"miss\"", static_cast<double>(s.misses)}};
                                });
+    router_.metrics().AddGauge(
+        "guanxi_group_commit", "Writes through the group commit since start, and its batches.",
+        [this] {
+            const db::GroupCommit::Stats s = writes_->stats();
+            return std::vector<std::pair<std::string, double>>{
+                {"count=\"writes\"", static_cast<double>(s.writes)},
+                {"count=\"batches\"", static_cast<double>(s.batches)},
+                {"count=\"retried_batches\"", static_cast<double>(s.retried_batches)}};
+        });
     router_.metrics().AddGauge("guanxi_jobs", "Jobs in the job table by status.", [this] {
         std::vector<std::pair<std::string, double>> out;
         if (auto counts = job_store_->CountByStatus()) {

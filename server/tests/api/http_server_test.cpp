@@ -266,6 +266,7 @@ TEST_F(HttpServerTest, ExposesMetricsAndTheOpenApiDocument) {
     EXPECT_NE(metrics.body.find("guanxi_http_request_duration_seconds_bucket"), std::string::npos);
     EXPECT_NE(metrics.body.find("guanxi_db_pool_connections"), std::string::npos);
     EXPECT_NE(metrics.body.find("guanxi_jobs_run"), std::string::npos);
+    EXPECT_NE(metrics.body.find("guanxi_group_commit{count=\"writes\"} 0"), std::string::npos);
     conn.Send(Get("/api/openapi.json"));
     RawReply doc = conn.Read();
     EXPECT_EQ(doc.status, 200);
