@@ -146,9 +146,9 @@ Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::
     return where;
 }
 
-// The scope of a list that OwnerPage can read by owner: live customers in next-contact or
-// last-change order,
-// filtered at most by owner and pool (the filters were checked by ListWhere already).
+// The scope of a list that OwnerPage can read by owner: live customers in one of its orders
+// (OwnerPageSorts), filtered at most by owner and pool (the filters were checked by ListWhere
+// already).
 std::optional<access::CustomerOwners> OwnerPageScope(const Gate& gate, const http::ListQuery& query,
                                                      bool pool_only) {
     if (query.q || query.sort.size() != 1 || !OwnerPageSorts(query.sort.front().field)) {

@@ -47,6 +47,8 @@ struct OrderIndexes {
 constexpr OrderIndexes kOrders[] = {
     {"next_contact_at", true, "customers_owner_live", "customers_live_next"},
     {"updated_at", false, "customers_owner_updated", "customers_live_updated"},
+    {"name", false, "customers_owner_name", "customers_live_name"},  // migration 013
+    {"created_at", false, "customers_owner_created", "customers_live_created"},
 };
 
 const OrderIndexes* FindOrder(std::string_view column) {

@@ -1,7 +1,7 @@
 #pragma once
-// A page of live customers in next-contact or last-change order, read by owner instead of by
-// sorting and counting the caller's whole scope (docs/PERFORMANCE.md, "List by owner"; migration
-// 011):
+// A page of live customers in next-contact, last-change, name or creation order, read by owner
+// instead of by sorting and counting the caller's whole scope (docs/PERFORMANCE.md, "List by
+// owner"; migrations 011 and 013):
 //   * the total is the sum of the owners' live-customer counters (customer_owner_counts);
 //   * the page's ids come from index ranges already in order: one range per owner when the scope
 //     is a few owners holding a small share of all customers, otherwise one scan of every live
