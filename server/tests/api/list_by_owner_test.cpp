@@ -12,6 +12,8 @@ namespace {
 
 using nlohmann::json;
 
+constexpr const char* kCategories[] = {"core", "potential", "closed"};
+
 class ListByOwnerTest : public ApiTest {
   protected:
     void SetUp() override {
@@ -29,8 +31,12 @@ class ListByOwnerTest : public ApiTest {
         // Customers with tied, distinct and missing next contacts, a few in the pool.
         for (int i = 0; i < 60; ++i) {
             const TestUser& rep = reps_[i % 3 == 0 ? 0 : i % reps_.size()];
-            // Names repeat (ties broken by id), as do creation seconds.
-            json body = {{"name", "Owner page " + std::to_string(i % 23)}};
+            // Names, categories, industries and regions repeat (ties broken by id), as do
+            // creation seconds; some have no industry or region.
+            json body = {{"name", "Owner page " + std::to_string(i % 23)},
+                         {"category", kCategories[i % 3]}};
+            if (i % 4 != 0) body["industry"] = "行业" + std::to_string(i % 3);
+            if (i % 6 != 0) body["region"] = i % 2 == 0 ? "华东" : "华南";
             if (i % 5 != 0) {
                 body["next_contact_at"] = "2027-0" + std::to_string(1 + i % 4) + "-01T09:00:00Z";
             }
@@ -71,7 +77,8 @@ class ListByOwnerTest : public ApiTest {
             for (const char* pool : {"", "&in_pool=false", "&in_pool=true", "&in_pool=any"}) {
                 for (const char* sort :
                      {"", "&sort=updated_at", "&sort=next_contact_at", "&sort=-next_contact_at",
-                      "&sort=name", "&sort=-name", "&sort=created_at", "&sort=-created_at"}) {
+                      "&sort=name", "&sort=-name", "&sort=created_at", "&sort=-created_at",
+                      "&sort=category", "&sort=-industry", "&sort=industry", "&sort=region"}) {
                     for (const std::string& owner : {std::string(), std::string("&owner_id=me"),
                                                      "&owner_id=" + std::to_string(reps_[1].id)}) {
                         const std::string query = std::string(pool) + sort + owner;
@@ -95,7 +102,17 @@ class ListByOwnerTest : public ApiTest {
 };
 
 TEST_P(ListByOwnerTest, PagesAndTotalsAreThoseOfTheGeneralList) {
-    EXPECT_EQ(ExpectSameAsGeneralList(), 5 * 4 * 8 * 3);
+    EXPECT_EQ(ExpectSameAsGeneralList(), 5 * 4 * 12 * 3);
+    // Customers without an industry come last both ways, on both backends.
+    for (const char* sort : {"industry", "-industry"}) {
+        Reply sorted = Call("GET", std::string("/api/v1/customers?page_size=500&sort=") + sort,
+                            nullptr, admin());
+        ASSERT_EQ(sorted.status, 200);
+        const json& items = sorted.body["items"];
+        ASSERT_GE(items.size(), 10u);
+        EXPECT_FALSE(items.front()["industry"].is_null()) << sort;
+        EXPECT_TRUE(items.back()["industry"].is_null()) << sort;
+    }
     // What a user sees: customers without a next contact come last, the rest soonest first.
     Reply first = Call("GET", "/api/v1/customers?page_size=500&sort=next_contact_at", nullptr,
                        reps_[0].token);
@@ -145,7 +162,7 @@ TEST_P(ListByOwnerTest, TotalsFollowTransfersThePoolTheRecycleBinAndRestores) {
     EXPECT_EQ(total(reps_[1].token), rep1);
     ASSERT_EQ(Call("PATCH", c1, {{"name", "Renamed"}}, reps_[1].token).status, 200);
     EXPECT_EQ(total(reps_[1].token), rep1);
-    EXPECT_EQ(ExpectSameAsGeneralList(), 5 * 4 * 8 * 3);
+    EXPECT_EQ(ExpectSameAsGeneralList(), 5 * 4 * 12 * 3);
 }
 
 }  // namespace

@@ -56,12 +56,14 @@ std::optional<std::int64_t> ParseTimeOrDate(const std::string& s) {
     return std::nullopt;
 }
 
-// The ORDER BY for a list: nullable times sort their NULLs last either way; id breaks ties.
+// The ORDER BY for a list: customers without a value (no contact time, no industry or region)
+// come last either way, on both backends; id breaks ties.
 std::string OrderBy(const std::vector<http::SortKey>& sort) {
     std::string out = " ORDER BY ";
     for (const auto& key : sort) {
         const std::string column = "c." + key.field;
-        if (key.field == "next_contact_at" || key.field == "last_contact_at") {
+        if (key.field == "next_contact_at" || key.field == "last_contact_at" ||
+            key.field == "industry" || key.field == "region") {
             out += "(" + column + " IS NULL), ";
         }
         out += column + (key.descending ? " DESC, " : " ASC, ");
@@ -365,11 +367,15 @@ Result<std::string> CustomerService::ReadPage(db::Connection& conn, const Princi
     GX_TRY_ASSIGN(db::Where where, ListWhere(conn, gate, query, pool_only, by_postings));
     const std::string select =
         "SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) + " WHERE c.id IN (";
+    std::optional<OwnerPage> by_owner;
     if (auto owners = OwnerPageScope(gate, query, pool_only)) {
-        // The default lists read the page's ids by owner, without sorting or counting the
+        GX_TRY_ASSIGN(by_owner, PlanOwnerPage(conn, *owners, query.sort.front(), query.page_size,
+                                              query.Offset()));
+    }
+    if (by_owner) {
+        // The usual lists read the page's ids by owner, without sorting or counting the
         // whole scope, then those rows; each is written in the page's order as it arrives.
-        GX_TRY_ASSIGN(OwnerPage page, PlanOwnerPage(conn, *owners, query.sort.front(),
-                                                    query.page_size, query.Offset()));
+        const OwnerPage& page = *by_owner;
         std::vector<std::string> items(page.ids.size());
         if (!page.ids.empty()) {
             std::vector<std::pair<std::int64_t, size_t>> position;

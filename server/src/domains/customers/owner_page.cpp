@@ -38,7 +38,9 @@ Condition ScanFilter(const access::CustomerOwners& owners) {
     return c;
 }
 
-// The sorts read by owner, with their per-owner and whole-table indexes.
+// The sorts read by owner, with their per-owner and whole-table indexes. The few-valued columns
+// have only the whole-table one (migration 014): a small scope is sorted whole instead (its rows
+// are few), a large one is the first matches of the ordered scan.
 struct OrderIndexes {
     std::string_view column;
     bool nullable;
@@ -49,7 +51,12 @@ constexpr OrderIndexes kOrders[] = {
     {"updated_at", false, "customers_owner_updated", "customers_live_updated"},
     {"name", false, "customers_owner_name", "customers_live_name"},  // migration 013
     {"created_at", false, "customers_owner_created", "customers_live_created"},
+    {"category", false, "", "customers_live_category"},  // migration 014
+    {"industry", true, "", "customers_live_industry"},
+    {"region", true, "", "customers_live_region"},
 };
+// Index entries an ordered scan may read per row of the scope before sorting the scope wins.
+constexpr std::int64_t kScanEntriesPerRow = 10;
 
 const OrderIndexes* FindOrder(std::string_view column) {
     for (const auto& o : kOrders) {
@@ -142,14 +149,15 @@ Result<std::int64_t> LiveCustomers(db::Connection& conn, const access::CustomerO
     return count->Int(0);
 }
 
-Result<OwnerPage> PlanOwnerPage(db::Connection& conn, const access::CustomerOwners& owners,
-                                const http::SortKey& sort, std::int64_t page_size,
-                                std::int64_t offset) {
+Result<std::optional<OwnerPage>> PlanOwnerPage(db::Connection& conn,
+                                               const access::CustomerOwners& owners,
+                                               const http::SortKey& sort, std::int64_t page_size,
+                                               std::int64_t offset) {
     const OrderIndexes* order = FindOrder(sort.field);
     if (order == nullptr) return Error::Internal("no by-owner index for sort " + sort.field);
-    if (owners.None()) return OwnerPage{};
+    if (owners.None()) return std::optional(OwnerPage{});
     GX_TRY_ASSIGN(const std::int64_t visible, LiveCustomers(conn, owners));
-    if (visible == 0) return OwnerPage{};
+    if (visible == 0) return std::optional(OwnerPage{});
 
     PartQuery valued(conn.backend(), *order, sort.descending, true);
     PartQuery missing(conn.backend(), *order, sort.descending, false);
@@ -157,11 +165,21 @@ Result<OwnerPage> PlanOwnerPage(db::Connection& conn, const access::CustomerOwne
     // about (offset + page) × all / visible. Ranges win for a few owners with a small share.
     const size_t ranges = owners.owner_ids.size() + (owners.pool ? 1 : 0);
     bool by_range = false;
-    if (!owners.every_owner && ranges <= kMaxOwnerRanges) {
+    if (!owners.every_owner) {
         // The highest id stands in for the number of live customers: never below it, one index
         // probe instead of summing every owner's counter; it only picks the plan.
-        GX_TRY_ASSIGN(auto top, conn.QueryOne("SELECT coalesce(MAX(id), 0) FROM customers"));
-        by_range = static_cast<std::int64_t>(ranges) * visible <= top->Int(0);
+        GX_TRY_ASSIGN(auto top_row, conn.QueryOne("SELECT coalesce(MAX(id), 0) FROM customers"));
+        const std::int64_t top = top_row->Int(0);
+        if (order->owner_index.empty()) {
+            // Scan only: a scope so small that the scan would read more than a few entries per
+            // row of it is sorted whole by the general list instead.
+            if ((offset + page_size) * top > kScanEntriesPerRow * visible * visible) {
+                return std::optional<OwnerPage>();
+            }
+        } else {
+            by_range =
+                ranges <= kMaxOwnerRanges && static_cast<std::int64_t>(ranges) * visible <= top;
+        }
     }
     if (by_range) {
         for (std::int64_t id : owners.owner_ids) {
@@ -188,7 +206,7 @@ Result<OwnerPage> PlanOwnerPage(db::Connection& conn, const access::CustomerOwne
                                   std::max<std::int64_t>(0, offset - valued_count)));
         page.ids.insert(page.ids.end(), tail.begin(), tail.end());
     }
-    return page;
+    return std::optional(std::move(page));
 }
 
 }  // namespace guanxi::customers

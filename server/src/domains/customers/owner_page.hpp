@@ -1,5 +1,6 @@
 #pragma once
-// A page of live customers in next-contact, last-change, name or creation order, read by owner
+// A page of live customers in next-contact, last-change, name, creation, category, industry or
+// region order, read by owner
 // instead of by sorting and counting the caller's whole scope (docs/PERFORMANCE.md, "List by
 // owner"; migrations 011 and 013):
 //   * the total is the sum of the owners' live-customer counters (customer_owner_counts);
@@ -13,6 +14,7 @@
 #include "domains/access/access_gate.hpp"
 #include "http/list_query.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,8 +31,11 @@ bool OwnerPageSorts(std::string_view column);
 // The number of live customers `owners` hold, from the per-owner counters.
 Result<std::int64_t> LiveCustomers(db::Connection& conn, const access::CustomerOwners& owners);
 
-Result<OwnerPage> PlanOwnerPage(db::Connection& conn, const access::CustomerOwners& owners,
-                                const http::SortKey& sort, std::int64_t page_size,
-                                std::int64_t offset);
+// nullopt when the general list should sort this scope whole instead (a small scope in an order
+// that has no per-owner index).
+Result<std::optional<OwnerPage>> PlanOwnerPage(db::Connection& conn,
+                                               const access::CustomerOwners& owners,
+                                               const http::SortKey& sort, std::int64_t page_size,
+                                               std::int64_t offset);
 
 }  // namespace guanxi::customers
