@@ -165,20 +165,20 @@ Result<std::optional<OwnerPage>> PlanOwnerPage(db::Connection& conn,
     // about (offset + page) × all / visible. Ranges win for a few owners with a small share.
     const size_t ranges = owners.owner_ids.size() + (owners.pool ? 1 : 0);
     bool by_range = false;
-    if (!owners.every_owner) {
+    const bool scan_only = order->owner_index.empty();
+    if (!owners.every_owner && (scan_only || ranges <= kMaxOwnerRanges)) {
         // The highest id stands in for the number of live customers: never below it, one index
         // probe instead of summing every owner's counter; it only picks the plan.
         GX_TRY_ASSIGN(auto top_row, conn.QueryOne("SELECT coalesce(MAX(id), 0) FROM customers"));
         const std::int64_t top = top_row->Int(0);
-        if (order->owner_index.empty()) {
-            // Scan only: a scope so small that the scan would read more than a few entries per
-            // row of it is sorted whole by the general list instead.
+        if (scan_only) {
+            // Scan only: a scope so small that the scan would read more than kScanEntriesPerRow
+            // index entries per row of it is sorted whole by the general list instead.
             if ((offset + page_size) * top > kScanEntriesPerRow * visible * visible) {
                 return std::optional<OwnerPage>();
             }
         } else {
-            by_range =
-                ranges <= kMaxOwnerRanges && static_cast<std::int64_t>(ranges) * visible <= top;
+            by_range = static_cast<std::int64_t>(ranges) * visible <= top;
         }
     }
     if (by_range) {
