@@ -63,6 +63,11 @@ const EntityMeta& FollowupMeta() {
     return kMeta;
 }
 
+bool SortsBlanksLast(std::string_view column) {
+    return column == "next_contact_at" || column == "last_contact_at" || column == "industry" ||
+           column == "region";
+}
+
 const http::ListSpec& CustomerListSpec() {
     static const http::ListSpec kSpec{
         {"category", "owner_id", "department_id", "industry", "region", "source", "tag",

@@ -15,6 +15,10 @@ const EntityMeta& CustomerMeta();
 const EntityMeta& ContactMeta();
 const EntityMeta& FollowupMeta();
 const http::ListSpec& CustomerListSpec();
+// Whether customers without a value in this sort column (no contact time, no industry or region)
+// come after all the others, ascending and descending alike. The general list's ORDER BY and the
+// list by owner (owner_page.cpp) both order by this.
+bool SortsBlanksLast(std::string_view column);
 const http::ListSpec& FollowupListSpec();
 
 // The SELECT list and FROM clause every customer read uses; CustomerJson reads rows of it.

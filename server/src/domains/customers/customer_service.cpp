@@ -56,14 +56,13 @@ std::optional<std::int64_t> ParseTimeOrDate(const std::string& s) {
     return std::nullopt;
 }
 
-// The ORDER BY for a list: customers without a value (no contact time, no industry or region)
-// come last either way, on both backends; id breaks ties.
+// The ORDER BY for a list: customers without a value come last either way where
+// SortsBlanksLast says so, on both backends; id breaks ties.
 std::string OrderBy(const std::vector<http::SortKey>& sort) {
     std::string out = " ORDER BY ";
     for (const auto& key : sort) {
         const std::string column = "c." + key.field;
-        if (key.field == "next_contact_at" || key.field == "last_contact_at" ||
-            key.field == "industry" || key.field == "region") {
+        if (SortsBlanksLast(key.field)) {
             out += "(" + column + " IS NULL), ";
         }
         out += column + (key.descending ? " DESC, " : " ASC, ");

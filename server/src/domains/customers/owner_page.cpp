@@ -1,6 +1,7 @@
 #include "domains/customers/owner_page.hpp"
 
 #include "db/sql_builder.hpp"
+#include "domains/customers/customer.hpp"
 
 #include <algorithm>
 
@@ -43,17 +44,16 @@ Condition ScanFilter(const access::CustomerOwners& owners) {
 // are few), a large one is the first matches of the ordered scan.
 struct OrderIndexes {
     std::string_view column;
-    bool nullable;
     std::string_view owner_index, scan_index;
 };
 constexpr OrderIndexes kOrders[] = {
-    {"next_contact_at", true, "customers_owner_live", "customers_live_next"},
-    {"updated_at", false, "customers_owner_updated", "customers_live_updated"},
-    {"name", false, "customers_owner_name", "customers_live_name"},  // migration 013
-    {"created_at", false, "customers_owner_created", "customers_live_created"},
-    {"category", false, "", "customers_live_category"},  // migration 014
-    {"industry", true, "", "customers_live_industry"},
-    {"region", true, "", "customers_live_region"},
+    {"next_contact_at", "customers_owner_live", "customers_live_next"},
+    {"updated_at", "customers_owner_updated", "customers_live_updated"},
+    {"name", "customers_owner_name", "customers_live_name"},  // migration 013
+    {"created_at", "customers_owner_created", "customers_live_created"},
+    {"category", "", "customers_live_category"},  // migration 014
+    {"industry", "", "customers_live_industry"},
+    {"region", "", "customers_live_region"},
 };
 // Index entries an ordered scan may read per row of the scope before sorting the scope wins.
 constexpr std::int64_t kScanEntriesPerRow = 10;
@@ -74,7 +74,7 @@ class PartQuery {
           column_("c." + std::string(order.column)),
           dir_(descending ? " DESC" : ""),
           valued_(valued),
-          nullable_(order.nullable) {}
+          blanks_last_(SortsBlanksLast(order.column)) {}
 
     void AddRange(const Condition& filter, std::string_view index) {
         ranges_.push_back({filter, std::string(index)});
@@ -98,8 +98,8 @@ class PartQuery {
                 "SELECT " + column_ + " AS k, c.id AS id FROM customers c" +
                 (sqlite_ ? " INDEXED BY " + index : std::string()) +
                 " WHERE c.deleted_at IS NULL AND " +
-                (nullable_ ? column_ + (valued_ ? " IS NOT NULL AND " : " IS NULL AND ")
-                           : std::string()) +
+                (blanks_last_ ? column_ + (valued_ ? " IS NOT NULL AND " : " IS NULL AND ")
+                              : std::string()) +
                 filter.sql + order;
             params.insert(params.end(), filter.params.begin(), filter.params.end());
             if (ranges_.size() == 1) {
@@ -131,7 +131,7 @@ class PartQuery {
     };
     bool sqlite_;
     std::string column_, dir_;
-    bool valued_, nullable_;
+    bool valued_, blanks_last_;
     std::vector<Range> ranges_;
 };
 
@@ -200,7 +200,7 @@ Result<std::optional<OwnerPage>> PlanOwnerPage(db::Connection& conn,
     GX_TRY_ASSIGN(std::vector<std::int64_t> head, valued.Run(conn, offset + page_size, 0));
     const std::int64_t valued_count = static_cast<std::int64_t>(head.size());
     if (valued_count > offset) page.ids.assign(head.begin() + offset, head.end());
-    if (valued_count < offset + page_size && order->nullable) {
+    if (valued_count < offset + page_size && SortsBlanksLast(order->column)) {
         GX_TRY_ASSIGN(std::vector<std::int64_t> tail,
                       missing.Run(conn, page_size - static_cast<std::int64_t>(page.ids.size()),
                                   std::max<std::int64_t>(0, offset - valued_count)));
