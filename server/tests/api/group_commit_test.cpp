@@ -6,8 +6,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <latch>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 
 namespace guanxi::testing {
@@ -141,6 +145,19 @@ TEST_P(GroupCommitTest, AFailingPieceRollsBackAloneAndTheOthersCommit) {
         // Pieces 1–4 shared a batch: it ran once together, failed, and once piece by piece.
         EXPECT_EQ(writes.stats().retried_batches, 1);
     }
+}
+
+// Operators tell the SQLite writer and its answering thread apart in `top -H` (OPERATIONS.md).
+TEST_P(GroupCommitTest, TheWriterThreadsAreNamedOnSqlite) {
+    std::set<std::string> names;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream comm(task.path() / "comm");
+        std::string name;
+        std::getline(comm, name);
+        names.insert(name);
+    }
+    EXPECT_EQ(names.count("gx-writer"), postgres() ? 0u : 1u);
+    EXPECT_EQ(names.count("gx-answers"), postgres() ? 0u : 1u);
 }
 
 TEST_P(GroupCommitTest, TheWriterGoesOnWhileAnAnswerIsBeingDelivered) {

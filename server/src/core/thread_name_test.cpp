@@ -1,0 +1,36 @@
+#include "core/thread_name.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <thread>
+
+namespace guanxi {
+namespace {
+
+// The name `top -H` and `ps -L` show for the calling thread.
+std::string ShownName() {
+    std::ifstream comm("/proc/self/task/" + std::to_string(::syscall(SYS_gettid)) + "/comm");
+    std::string name;
+    std::getline(comm, name);
+    return name;
+}
+
+TEST(ThreadNameTest, NamesTheCallingThreadKeepingTheFirst15Bytes) {
+    std::string shown, long_shown;
+    std::thread([&] {
+        core::NameThisThread("gx-test");
+        shown = ShownName();
+        core::NameThisThread("gx-a-very-long-thread-name");
+        long_shown = ShownName();
+    }).join();
+    EXPECT_EQ(shown, "gx-test");
+    EXPECT_EQ(long_shown, "gx-a-very-long-");
+}
+
+}  // namespace
+}  // namespace guanxi
