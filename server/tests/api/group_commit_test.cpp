@@ -47,16 +47,21 @@ class GroupCommitTest : public ApiTest {
 TEST_P(GroupCommitTest, ConcurrentWritesShareACommitAndAreDurableWhenAcknowledged) {
     db::GroupCommit& writes = app().writes();
     const auto before = writes.stats();
-    // A first piece holds the writer until every other piece is queued behind it.
+    // A first piece holds the writer until every other piece is queued behind it. The writers
+    // start only once it is running (on PostgreSQL it runs on the holder's own thread), so none
+    // of their pieces can be committed in batches of their own before it.
+    std::latch holding(1);
     std::latch queued(1);
     std::thread holder([&] {
         EXPECT_TRUE(writes
                         .Run([&](db::Connection& conn) -> Status {
+                            holding.count_down();
                             queued.wait();
                             return Insert(0)(conn);
                         })
                         .ok());
     });
+    holding.wait();
     constexpr int kWriters = 8, kEach = 25;
     std::atomic<int> acknowledged{0}, visible{0};
     std::latch done(kWriters * kEach);
@@ -93,15 +98,19 @@ TEST_P(GroupCommitTest, ConcurrentWritesShareACommitAndAreDurableWhenAcknowledge
 
 TEST_P(GroupCommitTest, AFailingPieceRollsBackAloneAndTheOthersCommit) {
     db::GroupCommit& writes = app().writes();
+    // The holder runs before the four pieces are queued, so they share the batch after it.
+    std::latch holding(1);
     std::latch queued(1);
     std::thread holder([&] {
         EXPECT_TRUE(writes
                         .Run([&](db::Connection& conn) -> Status {
+                            holding.count_down();
                             queued.wait();
                             return Insert(100)(conn);
                         })
                         .ok());
     });
+    holding.wait();
     std::mutex mutex;
     std::map<std::int64_t, Status> outcomes;
     std::latch done(4);
