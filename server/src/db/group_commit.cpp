@@ -1,7 +1,7 @@
 #include "db/group_commit.hpp"
 
 #include "core/log.hpp"
-#include "core/thread_name.hpp"
+#include "core/threads.hpp"
 
 #include <future>
 
@@ -31,6 +31,7 @@ Result<std::unique_ptr<GroupCommit>> GroupCommit::Start(Database& db, Options op
         GX_TRY_ASSIGN(gc->conn_, db.Connect());
         gc->answerer_ = std::thread([g = gc.get()] {
             core::NameThisThread("gx-answers");
+            core::WaitYourTurnOnWakeUp();
             g->AnswerLoop();
         });
         gc->writer_ = std::thread([g = gc.get()] {

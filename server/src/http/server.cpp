@@ -4,7 +4,7 @@
 
 #include "core/log.hpp"
 #include "core/text.hpp"
-#include "core/thread_name.hpp"
+#include "core/threads.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -355,9 +355,11 @@ Status Server::Run(const std::function<void(unsigned short)>& on_listening) {
     for (int i = 1; i < s.options.threads; ++i) {
         threads.emplace_back([&s, i] {
             core::NameThisThread("gx-http-" + std::to_string(i));
+            core::WaitYourTurnOnWakeUp();
             s.ioc.run();
         });
     }
+    core::WaitYourTurnOnWakeUp();
     s.ioc.run();
     for (auto& t : threads) t.join();
     log::Info("shutdown_finished");

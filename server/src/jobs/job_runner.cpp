@@ -1,7 +1,7 @@
 #include "jobs/job_runner.hpp"
 
 #include "core/log.hpp"
-#include "core/thread_name.hpp"
+#include "core/threads.hpp"
 #include "http/router.hpp"
 
 #include <unistd.h>

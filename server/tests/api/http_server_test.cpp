@@ -16,7 +16,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -401,6 +405,51 @@ TEST_F(HttpServerWithoutPageCacheTest, ReadsEveryPageAfreshWithPageCacheMbZero) 
     Connection conn(port_);
     ListTwice(conn, AdminAuthorization(conn));
     EXPECT_EQ(PageCacheHits(conn), 0);
+}
+
+// Each thread of the server by the name `top -H` shows, with its Linux scheduling policy
+// (the "policy" field of /proc/<pid>/task/<tid>/stat: 0 SCHED_OTHER, 3 SCHED_BATCH).
+std::map<std::string, std::set<int>> ThreadPolicies(pid_t pid) {
+    std::map<std::string, std::set<int>> policies;
+    for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+        std::ifstream comm_file(task.path() / "comm");
+        std::string comm;
+        std::getline(comm_file, comm);
+        std::ifstream stat_file(task.path() / "stat");
+        std::string stat((std::istreambuf_iterator<char>(stat_file)), {});
+        const auto after_name = stat.rfind(')');
+        if (after_name == std::string::npos) continue;           // the thread ended while we looked
+        std::istringstream fields(stat.substr(after_name + 2));  // from field 3, the state
+        std::string field;
+        for (int i = 3; i <= 41 && fields >> field; ++i) {
+            if (i == 41) policies[comm].insert(std::stoi(field));
+        }
+    }
+    return policies;
+}
+
+// The threads that hand follow-ups to the group-commit writer and carry its answers back do not
+// preempt it when they wake (SCHED_BATCH); the writer and the job workers keep the usual policy.
+TEST_F(HttpServerTest, OnlyTheWriterAndJobsPreemptOnWakeUp) {
+    constexpr int kOther = 0, kBatch = 3;
+    const std::map<std::string, std::set<int>> expected = {{"guanxi", {kBatch}},
+                                                           {"gx-http-1", {kBatch}},
+                                                           {"gx-answers", {kBatch}},
+                                                           {"gx-writer", {kOther}}};
+    // The threads set their policy as they start, which may be just after the server says it
+    // listens.
+    std::map<std::string, std::set<int>> seen;
+    for (int i = 0; i < 200; ++i) {
+        seen = ThreadPolicies(pid_);
+        const bool all = std::all_of(expected.begin(), expected.end(), [&](const auto& e) {
+            return seen.count(e.first) && seen.at(e.first) == e.second;
+        });
+        if (all) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    for (const auto& [name, policy] : expected) EXPECT_EQ(seen[name], policy) << name;
+    ASSERT_TRUE(seen.count("gx-job-0"));
+    EXPECT_EQ(seen["gx-job-0"], std::set<int>{kOther});
 }
 
 TEST_F(HttpServerTest, StopsGracefullyOnSigterm) {

@@ -1,6 +1,8 @@
-#include "core/thread_name.hpp"
+#include "core/threads.hpp"
 
 #include <gtest/gtest.h>
+
+#include <sched.h>
 
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -20,7 +22,7 @@ std::string ShownName() {
     return name;
 }
 
-TEST(ThreadNameTest, NamesTheCallingThreadKeepingTheFirst15Bytes) {
+TEST(ThreadsTest, NamesTheCallingThreadKeepingTheFirst15Bytes) {
     std::string shown, long_shown;
     std::thread([&] {
         core::NameThisThread("gx-test");
@@ -30,6 +32,18 @@ TEST(ThreadNameTest, NamesTheCallingThreadKeepingTheFirst15Bytes) {
     }).join();
     EXPECT_EQ(shown, "gx-test");
     EXPECT_EQ(long_shown, "gx-a-very-long-");
+}
+
+TEST(ThreadsTest, AThreadThatWaitsItsTurnOnWakeUpRunsAsABatchThreadAndOnlyIt) {
+    int policy = -1;
+    bool set = false;
+    std::thread([&] {
+        set = core::WaitYourTurnOnWakeUp();
+        policy = sched_getscheduler(0);
+    }).join();
+    EXPECT_TRUE(set);
+    EXPECT_EQ(policy, SCHED_BATCH);
+    EXPECT_EQ(sched_getscheduler(0), SCHED_OTHER);  // the thread that started it is unchanged
 }
 
 }  // namespace
