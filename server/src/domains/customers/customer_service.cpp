@@ -962,7 +962,7 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
         std::int64_t contacted_at, now;
         std::optional<std::int64_t> next_contact_at;
     };
-    const auto checked = [&]() -> Result<Input> {
+    auto checked = [&]() -> Result<Input> {
         GX_TRY(Require(caller, "customers.edit"));
         GX_TRY(ValidateBody(FollowupMeta(), body, true));
         const auto now = NowSeconds();
@@ -975,35 +975,44 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
                      contacted_at, now, BodyTime(body, "next_contact_at")};
     }();
     if (!checked) return done(checked.error());
-    auto created = std::make_shared<json>();
+    // One copy of the caller and the input, shared by the write and its answer.
+    struct Pending {
+        Principal caller;
+        Input in;
+        std::int64_t id = 0;
+    };
+    auto pending = std::make_shared<Pending>(Pending{caller, std::move(*checked)});
     writes_.Submit(
-        [caller, customer_id, in = *checked, created](db::Connection& conn) -> Status {
-            // This runs on the group commit's one writer thread: read only what the gate needs,
-            // and answer from the values written rather than reading the row back.
+        [pending, customer_id](db::Connection& conn) -> Status {
+            // This runs on the group commit's one writer thread, which every follow-up waits
+            // for: read only what the gate needs, and leave the answer to the caller's side.
+            const Principal& caller = pending->caller;
+            const Input& in = pending->in;
             GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
             GX_TRY_ASSIGN(auto owners, store::LiveOwners(conn, customer_id));
             if (!owners || !gate.SeesCustomer(owners->OptInt(0)) ||
                 !gate.SeesFollowups(owners->OptInt(0), owners->OptInt(1))) {
                 return Error::NotFound("Customer");
             }
-            GX_TRY_ASSIGN(
-                std::int64_t id,
-                store::InsertFollowup(conn, customer_id, caller.user_id, in.kind, in.content,
-                                      in.contacted_at, in.next_contact_at, in.now));
+            GX_TRY_ASSIGN(pending->id, store::InsertFollowup(conn, customer_id, caller.user_id,
+                                                             in.kind, in.content, in.contacted_at,
+                                                             in.next_contact_at, in.now));
             GX_TRY(store::TouchContactTimes(conn, customer_id, in.contacted_at, in.next_contact_at,
                                             in.now));
             GX_TRY(audit::Record(
-                conn, caller, {"followup.create", "customer", customer_id, {{"followup_id", id}}}));
-            // The row as kFollowupColumns reads it: a new follow-up is version 1, not deleted.
-            *created =
-                FollowupJson(db::Row({id, customer_id, caller.user_id, caller.display_name, in.kind,
-                                      in.content, in.contacted_at, db::Nullable(in.next_contact_at),
-                                      in.now, in.now, std::int64_t{1}, nullptr}));
+                conn, caller,
+                {"followup.create", "customer", customer_id, {{"followup_id", pending->id}}}));
             return {};
         },
-        [created, done = std::move(done)](Status status) {
+        [pending, customer_id, done = std::move(done)](Status status) {
             if (!status) return done(std::move(status).error());
-            done(std::move(*created));
+            // The row as kFollowupColumns reads it, from the values written: a new follow-up is
+            // version 1, not deleted.
+            const Input& in = pending->in;
+            done(FollowupJson(db::Row({pending->id, customer_id, pending->caller.user_id,
+                                       pending->caller.display_name, in.kind, in.content,
+                                       in.contacted_at, db::Nullable(in.next_contact_at), in.now,
+                                       in.now, std::int64_t{1}, nullptr})));
         });
 }
 
