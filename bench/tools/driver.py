@@ -238,6 +238,15 @@ def page_cache_counts(server):
     return counts.get("hit", 0), counts.get("miss", 0)
 
 
+def sqlite_memory(server):
+    """SQLite's memory in the server now and at its peak, in bytes (/metrics; None on PostgreSQL)."""
+    _, body, _ = http("GET", server.base + "/metrics")
+    kinds = {}
+    for m in re.finditer(r'^guanxi_sqlite_memory_bytes\{kind="(\w+)"\} (\S+)$', body.decode(), re.M):
+        kinds[m.group(1)] = float(m.group(2))
+    return kinds or None
+
+
 def run_wrk(server, route, conns, seconds, token, ids_file, out_dir, tag, q2, q4):
     drain(server)
     hits0, misses0 = page_cache_counts(server)
@@ -424,6 +433,7 @@ def run_backend(kind, args, out_dir):
                     runs.append(r)
         res["wrk"] = runs
         res["rss_after_load_kb"] = server.status()
+        res["sqlite_memory_after_load"] = sqlite_memory(server)
 
         # Export of every customer the admin sees, as CSV, timed end to end.
         admin = login(server, "admin", ADMIN_PASSWORD)
@@ -523,6 +533,11 @@ def table(result):
             s = be["rss_after_load_kb"]
             lines.append("server RSS after load: peak %d MB, now %d MB (anon %d MB, file/mmap %d MB), %d threads" % (
                 s["VmHWM"] // 1024, s["VmRSS"] // 1024, s["RssAnon"] // 1024, s["RssFile"] // 1024, s["Threads"]))
+            m = be.get("sqlite_memory_after_load")
+            if m:
+                lines.append("  of which SQLite (page caches, statements, sorts): peak %d MB, now %d MB; "
+                             "peak RSS less SQLite's peak %d MB" % (
+                                 m["peak"] // 2**20, m["used"] // 2**20, s["VmHWM"] // 1024 - m["peak"] // 2**20))
         if "export_csv" in be:
             e = be["export_csv"]
             lines.append("export CSV: %d rows in %.2f s (%.0f rows/s), peak RSS %d MB" % (

@@ -3,6 +3,7 @@
 #include "cli/openapi.hpp"
 #include "core/time.hpp"
 #include "db/migrator.hpp"
+#include "db/sqlite/sqlite_connection.hpp"
 #include "domains/audit/audit_routes.hpp"
 #include "domains/customers/customer_import_routes.hpp"
 #include "domains/customers/customer_routes.hpp"
@@ -97,6 +98,18 @@ void App::RegisterRoutes(const AppOptions& options) {
                 {"count=\"batches\"", static_cast<double>(s.batches)},
                 {"count=\"retried_batches\"", static_cast<double>(s.retried_batches)}};
         });
+    if (db_->backend() == db::Backend::kSqlite) {
+        router_.metrics().AddGauge(
+            "guanxi_sqlite_memory_bytes",
+            "Memory SQLite holds in this process (page caches, statements, sorts), now and at "
+            "its peak.",
+            [] {
+                const db::SqliteMemory m = db::SqliteMemoryNow();
+                return std::vector<std::pair<std::string, double>>{
+                    {"kind=\"used\"", static_cast<double>(m.used)},
+                    {"kind=\"peak\"", static_cast<double>(m.peak)}};
+            });
+    }
     router_.metrics().AddGauge("guanxi_jobs", "Jobs in the job table by status.", [this] {
         std::vector<std::pair<std::string, double>> out;
         if (auto counts = job_store_->CountByStatus()) {

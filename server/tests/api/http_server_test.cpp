@@ -271,6 +271,22 @@ TEST_F(HttpServerTest, ExposesMetricsAndTheOpenApiDocument) {
     EXPECT_NE(metrics.body.find("guanxi_db_pool_connections"), std::string::npos);
     EXPECT_NE(metrics.body.find("guanxi_jobs_run"), std::string::npos);
     EXPECT_NE(metrics.body.find("guanxi_group_commit{count=\"writes\"} 0"), std::string::npos);
+    // SQLite's share of the memory: something (the open connections), at most the whole RSS.
+    std::smatch used, peak;
+    ASSERT_TRUE(
+        std::regex_search(metrics.body, used,
+                          std::regex("guanxi_sqlite_memory_bytes\\{kind=\"used\"\\} ([0-9.e+]+)")));
+    ASSERT_TRUE(
+        std::regex_search(metrics.body, peak,
+                          std::regex("guanxi_sqlite_memory_bytes\\{kind=\"peak\"\\} ([0-9.e+]+)")));
+    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+    double rss_bytes = 0;
+    for (std::string line; std::getline(status, line);) {
+        if (line.rfind("VmRSS:", 0) == 0) rss_bytes = std::stod(line.substr(6)) * 1024;
+    }
+    EXPECT_GT(std::stod(used[1]), 0);
+    EXPECT_GE(std::stod(peak[1]), std::stod(used[1]));
+    EXPECT_LT(std::stod(peak[1]), rss_bytes);
     conn.Send(Get("/api/openapi.json"));
     RawReply doc = conn.Read();
     EXPECT_EQ(doc.status, 200);

@@ -217,4 +217,10 @@ Status SqliteConnection::NoteOtherWriters() {
     return {};
 }
 
+SqliteMemory SqliteMemoryNow() {
+    sqlite3_int64 used = 0, peak = 0;
+    (void)sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &used, &peak, 0);
+    return {used, peak};
+}
+
 }  // namespace guanxi::db

@@ -42,4 +42,13 @@ class SqliteConnection final : public Connection {
     std::map<std::string, sqlite3_stmt*, std::less<>> statements_;
 };
 
+// What SQLite has allocated in this process, across every connection: mostly their page caches
+// (`cache_size`), then prepared statements and sorts. Lets an operator tell SQLite's share of
+// the server's RSS from the rest (`/metrics`, OPERATIONS.md).
+struct SqliteMemory {
+    std::int64_t used = 0;
+    std::int64_t peak = 0;  // the most used at once since the process started
+};
+SqliteMemory SqliteMemoryNow();
+
 }  // namespace guanxi::db
