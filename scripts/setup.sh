@@ -18,7 +18,21 @@ if [ -f web/package.json ]; then
 fi
 
 BIN=build/release/server/guanxi
-if [ ! -f data/guanxi.db ]; then
-  "$BIN" demo-data --data ./data --customers "${GUANXI_DEMO_CUSTOMERS:-2000}" --log-level warn
+# Root is needed for packages only: as root, the server runs as the system user `guanxi`, which owns
+# ./data and nothing else (docs/OPERATIONS.md). It must be able to read the build and web/dist.
+AS=()
+if [ "$(id -u)" -eq 0 ]; then
+  id -u guanxi >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin guanxi
+  mkdir -p data
+  chown -R guanxi:guanxi data
+  AS=(setpriv --reuid=guanxi --regid=guanxi --init-groups --no-new-privs)
+  if ! "${AS[@]}" test -x "$BIN" -a -r web/dist/index.html 2>/dev/null; then
+    echo "The user 'guanxi' cannot read $(pwd) (a folder above it is private?)." >&2
+    echo "Put the project where other users can read it, or run this script as a normal user." >&2
+    exit 1
+  fi
 fi
-exec "$BIN" serve --data ./data --listen "${GUANXI_LISTEN:-127.0.0.1:8080}" --web-root web/dist
+if [ ! -f data/guanxi.db ]; then
+  "${AS[@]}" "$BIN" demo-data --data ./data --customers "${GUANXI_DEMO_CUSTOMERS:-2000}" --log-level warn
+fi
+exec "${AS[@]}" "$BIN" serve --data ./data --listen "${GUANXI_LISTEN:-127.0.0.1:8080}" --web-root web/dist

@@ -1,13 +1,20 @@
 #include "http/static_files.hpp"
 
-#include <fstream>
-#include <sstream>
+#include "core/text.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 
 namespace guanxi::http {
 
+namespace fs = std::filesystem;
+
 namespace {
 
-std::string_view ContentType(const std::filesystem::path& path) {
+std::string_view ContentType(const fs::path& path) {
     const std::string ext = path.extension().string();
     if (ext == ".html") return "text/html; charset=utf-8";
     if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
@@ -24,43 +31,90 @@ std::string_view ContentType(const std::filesystem::path& path) {
     return "application/octet-stream";
 }
 
-std::optional<std::string> ReadFile(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
+// Whether every segment of "/a/b/c" is a plain name (see the header); a trailing '/' is allowed.
+bool IsPlainPath(std::string_view path) {
+    if (path.empty() || path.front() != '/' || !text::IsValidUtf8(path)) return false;
+    for (char c : path) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7F || c == '\\' || c == '%') return false;
+    }
+    std::string_view rest = path.substr(1);
+    while (!rest.empty()) {
+        const size_t slash = rest.find('/');
+        const std::string_view segment = rest.substr(0, slash);
+        if (segment.empty() || segment.front() == '.') return false;
+        if (slash == std::string_view::npos) break;
+        rest = rest.substr(slash + 1);
+    }
+    return true;
+}
+
+// Whether `path` is `root` itself or lies below it (both canonical).
+bool IsUnder(const fs::path& root, const fs::path& path) {
+    auto [root_end, path_at] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+    return root_end == root.end();
+}
+
+// Reads a regular file without following a symlink put in its place since it was resolved.
+std::optional<std::string> ReadRegularFile(const fs::path& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return std::nullopt;
+    struct stat info {};
+    std::optional<std::string> body;
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
+        body.emplace();
+        body->resize(static_cast<size_t>(info.st_size));
+        size_t done = 0;
+        while (done < body->size()) {
+            const ssize_t n = ::read(fd, body->data() + done, body->size() - done);
+            if (n <= 0) break;
+            done += static_cast<size_t>(n);
+        }
+        body->resize(done);
+    }
+    ::close(fd);
+    return body;
 }
 
 }  // namespace
 
-std::function<std::optional<Response>(const Request&)> MakeStaticFiles(std::filesystem::path root) {
+StaticPath ResolveStaticPath(const fs::path& canonical_root, std::string_view request_path) {
+    if (canonical_root.empty() || !IsPlainPath(request_path)) return {};
+    std::string_view relative = request_path.substr(1);
+    if (!relative.empty() && relative.back() == '/') relative.remove_suffix(1);
+    if (relative.empty()) return {StaticPath::kMissing, {}};
+    std::error_code error;
+    fs::path file = fs::canonical(canonical_root / fs::path(relative), error);
+    if (error) return {StaticPath::kMissing, {}};
+    if (!IsUnder(canonical_root, file)) return {};  // a symlink that leads out of the root
+    if (!fs::is_regular_file(file, error)) return {StaticPath::kMissing, {}};
+    return {StaticPath::kFile, std::move(file)};
+}
+
+std::function<std::optional<Response>(const Request&)> MakeStaticFiles(fs::path root) {
     std::error_code ec;
-    root = std::filesystem::weakly_canonical(root, ec);
+    root = fs::canonical(root, ec);
+    if (ec) root.clear();
     return [root](const Request& request) -> std::optional<Response> {
-        if (root.empty() || request.path.find("..") != std::string::npos ||
-            request.path.find('\0') != std::string::npos) {
-            return std::nullopt;
-        }
-        std::filesystem::path relative = request.path.substr(1);
-        std::filesystem::path file = root / relative;
-        std::error_code error;
+        StaticPath resolved = ResolveStaticPath(root, request.path);
+        if (resolved.kind == StaticPath::kRefused) return std::nullopt;
         bool is_index = false;
-        if (request.path == "/" || !std::filesystem::is_regular_file(file, error)) {
-            if (!relative.extension().empty() && request.path != "/") return std::nullopt;
-            file = root / "index.html";
+        if (resolved.kind == StaticPath::kMissing) {
+            // A client-side route ("/customers/12") gets the app; a missing asset is a 404.
+            if (fs::path(request.path).extension() != "") return std::nullopt;
+            resolved.file = root / "index.html";
             is_index = true;
         }
-        auto body = ReadFile(file);
+        auto body = ReadRegularFile(resolved.file);
         if (!body) return std::nullopt;
         Response response;
         response.body = std::move(*body);
-        response.SetHeader("Content-Type", std::string(ContentType(file)));
+        response.SetHeader("Content-Type", std::string(ContentType(resolved.file)));
         const bool hashed = request.path.rfind("/assets/", 0) == 0 && !is_index;
         response.SetHeader("Cache-Control",
                            hashed ? "public, max-age=31536000, immutable" : "no-cache");
         response.SetHeader("X-Content-Type-Options", "nosniff");
-        if (is_index || file.extension() == ".html") {
+        if (is_index || resolved.file.extension() == ".html") {
             response.SetHeader(
                 "Content-Security-Policy",
                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "

@@ -23,6 +23,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace guanxi::testing {
 namespace {
@@ -251,6 +252,40 @@ TEST_F(HttpServerTest, ServesTheWebUiWithCachingAndClientRouteFallback) {
     conn.Send(Get("/%2e%2e/%2e%2e/etc/passwd"));
     RawReply traversal = conn.Read();
     EXPECT_EQ(traversal.body.find("root:"), std::string::npos);
+}
+
+// The probe's critical finding: a path starting with '/' (raw or encoded) discarded the web root,
+// so the process's environment (the admin password) and the database came back without a login.
+TEST_F(HttpServerTest, ServesNoFileOutsideTheWebRootWhateverTheSpelling) {
+    const std::string data = (dir_ / "data").string();
+    std::string encoded_data;
+    for (char c : data) encoded_data += c == '/' ? std::string("%2F") : std::string(1, c);
+    const std::vector<std::string> targets = {
+        "//proc/self/environ",
+        "/%2Fproc/self/environ",
+        "/%2fproc%2fself%2fenviron",
+        "/..%2F..%2F..%2F..%2Fproc/self/environ",
+        "//etc/passwd",
+        "/%2Fetc/passwd",
+        "/%252Fetc%252Fpasswd",
+        "/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+        "/" + data + "/guanxi.db",
+        "/" + data + "/guanxi.db-wal",
+        "/" + encoded_data + "/guanxi.db",
+        "/%2F" + data.substr(1) + "/guanxi.db-wal",
+        "/./" + data + "/guanxi.db",
+        "/web/../data/guanxi.db",
+    };
+    for (const std::string& target : targets) {
+        Connection conn(port_);
+        ASSERT_TRUE(conn.connected());
+        conn.Send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        RawReply reply = conn.Read();
+        EXPECT_TRUE(reply.status == 404 || reply.status == 400) << target << " " << reply.status;
+        EXPECT_EQ(reply.body.find("admin-password"), std::string::npos) << target;
+        EXPECT_EQ(reply.body.find("root:"), std::string::npos) << target;
+        EXPECT_EQ(reply.body.find("SQLite format"), std::string::npos) << target;
+    }
 }
 
 TEST_F(HttpServerTest, ExposesMetricsAndTheOpenApiDocument) {
