@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config clang clang-format clang-tidy
+  build-essential cmake ninja-build ccache pkg-config clang clang-format clang-tidy
   libboost1.74-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev
   libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libxlsxwriter-dev libzip-dev libexpat1-dev

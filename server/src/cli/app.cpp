@@ -7,8 +7,11 @@
 #include "domains/audit/audit_routes.hpp"
 #include "domains/customers/customer_import_routes.hpp"
 #include "domains/customers/customer_routes.hpp"
+#include "domains/idempotency/idempotency_store.hpp"
 #include "http/static_files.hpp"
 #include "jobs/job_routes.hpp"
+
+#include <sodium.h>
 
 #include <filesystem>
 
@@ -38,8 +41,31 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     return app;
 }
 
+namespace {
+
+// /metrics holds no customer data but tells a stranger a lot (load, users, jobs): with a token
+// configured, a caller must send it as a Bearer token; without one, only a local caller connecting
+// directly (a loopback address, no proxy's forwarding header) is answered. Others get a 404.
+bool MetricsAllowed(const http::Request& request, const std::string& token) {
+    if (!token.empty()) {
+        const std::string expected = "Bearer " + token;
+        const std::string sent = request.Header("authorization").value_or("");
+        return sent.size() == expected.size() &&
+               sodium_memcmp(sent.data(), expected.data(), sent.size()) == 0;
+    }
+    for (const char* header : {"x-forwarded-for", "forwarded", "x-real-ip"}) {
+        if (request.Header(header)) return false;
+    }
+    const std::string& ip = request.remote_ip;
+    return ip.rfind("127.", 0) == 0 || ip == "::1" || ip.rfind("::ffff:127.", 0) == 0;
+}
+
+}  // namespace
+
 void App::RegisterRoutes(const AppOptions& options) {
     router_.SetAuthenticator(accounts::MakeAuthenticator(*accounts_));
+    idempotency_ = std::make_unique<idempotency::SqlIdempotencyStore>(*db_);
+    router_.SetIdempotencyStore(idempotency_.get());
     router_.Add("GET", "/healthz",
                 [this](http::Context&) -> Result<http::Response> {
                     GX_TRY_ASSIGN(db::Lease conn, db_->Acquire());
@@ -47,14 +73,16 @@ void App::RegisterRoutes(const AppOptions& options) {
                     return http::Response::Json(200, {{"status", "ok"}});
                 },
                 {.auth = false});
-    router_.Add("GET", "/metrics",
-                [this](http::Context&) -> Result<http::Response> {
-                    http::Response response;
-                    response.body = router_.metrics().Render();
-                    response.SetHeader("Content-Type", "text/plain; version=0.0.4");
-                    return response;
-                },
-                {.auth = false});
+    router_.Add(
+        "GET", "/metrics",
+        [this, token = options.metrics_token](http::Context& ctx) -> Result<http::Response> {
+            if (!MetricsAllowed(ctx.request(), token)) return Error::NotFound("Resource");
+            http::Response response;
+            response.body = router_.metrics().Render();
+            response.SetHeader("Content-Type", "text/plain; version=0.0.4");
+            return response;
+        },
+        {.auth = false});
     router_.Add("GET", "/api/openapi.json",
                 [](http::Context&) -> Result<http::Response> {
                     http::Response response;

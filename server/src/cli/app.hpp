@@ -9,6 +9,7 @@
 #include "domains/audit/audit_service.hpp"
 #include "domains/customers/customer_import_service.hpp"
 #include "domains/customers/customer_service.hpp"
+#include "domains/idempotency/idempotency_store.hpp"
 #include "http/router.hpp"
 #include "jobs/job_runner.hpp"
 #include "jobs/job_store.hpp"
@@ -29,6 +30,8 @@ struct AppOptions {
     jobs::RunnerOptions jobs;
     // Uploads wait here for their import job; empty: a folder under the system's temp folder.
     customers::ImportSettings imports;
+    // The Bearer token /metrics requires; empty: /metrics answers local direct callers only.
+    std::string metrics_token;
     // Customer list pages kept in memory (SQLite only; 0 keeps none).
     size_t page_cache_bytes = size_t{16} << 20;
 };
@@ -64,6 +67,7 @@ class App {
     std::unique_ptr<customers::CustomerService> customers_;
     std::unique_ptr<customers::CustomerImportService> customer_imports_;
     std::unique_ptr<audit::AuditService> audit_;
+    std::unique_ptr<idempotency::SqlIdempotencyStore> idempotency_;
     std::unique_ptr<jobs::JobStore> job_store_;
     std::unique_ptr<jobs::JobRunner> job_runner_;
     std::optional<std::string> generated_admin_password_;

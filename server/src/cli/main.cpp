@@ -109,6 +109,34 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 4096));
     serve->add_flag("--secure-cookies", secure_cookies,
                     "Mark the session cookie Secure (behind HTTPS)");
+    std::vector<std::string> trusted_proxies;
+    serve
+        ->add_option("--trusted-proxy", trusted_proxies,
+                     "Address or network (10.0.0.0/8) of a proxy whose X-Forwarded-For names the "
+                     "client; repeatable")
+        ->envname("GUANXI_TRUSTED_PROXIES")
+        ->delimiter(',');
+    int read_timeout_s = 30, idle_timeout_s = 60;
+    std::uint64_t body_budget_mb = 256;
+    serve
+        ->add_option("--read-timeout", read_timeout_s,
+                     "Seconds for a request's headers once its first byte came")
+        ->check(CLI::Range(1, 3600));
+    serve
+        ->add_option("--idle-timeout", idle_timeout_s,
+                     "Seconds a kept-alive connection may wait for its next request")
+        ->check(CLI::Range(1, 3600));
+    serve
+        ->add_option("--body-budget-mb", body_budget_mb,
+                     "Request bodies held in memory at once, over all connections, in MiB")
+        ->check(CLI::Range(1, 65536));
+    std::size_t max_connections = 10000, max_connections_per_address = 256;
+    serve->add_option("--max-connections", max_connections, "Connections open at once, in all")
+        ->check(CLI::Range(16, 1000000));
+    serve
+        ->add_option("--max-connections-per-address", max_connections_per_address,
+                     "Connections open at once from one client address (not a trusted proxy)")
+        ->check(CLI::Range(1, 1000000));
 
     // migrate
     CommonFlags migrate_flags;
@@ -187,6 +215,13 @@ int main(int argc, char** argv) {
         server_options.upload_dir = UploadDir(serve_flags);
         server_options.upload_limit = max_upload_mb << 20;
         options.imports.max_bytes = server_options.upload_limit;
+        server_options.trusted_proxies = trusted_proxies;
+        server_options.max_connections = max_connections;
+        server_options.read_timeout = std::chrono::seconds(read_timeout_s);
+        server_options.idle_timeout = std::chrono::seconds(idle_timeout_s);
+        server_options.body_budget = body_budget_mb << 20;
+        server_options.max_connections_per_address = max_connections_per_address;
+        if (const char* token = std::getenv("GUANXI_METRICS_TOKEN")) options.metrics_token = token;
         if (!guanxi::http::ParseListen(listen, server_options.address, server_options.port)) {
             std::cerr << "--listen must be host:port\n";
             return 2;

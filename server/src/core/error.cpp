@@ -29,6 +29,10 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::kMethodNotAllowed, "method_not_allowed", 405},
     {ErrorCode::kInternal, "internal", 500},
     {ErrorCode::kUnavailable, "unavailable", 503},
+    {ErrorCode::kJsonTooDeep, "json_too_deep", 422},
+    {ErrorCode::kBusy, "busy", 503},
+    {ErrorCode::kIdempotencyKeyReused, "idempotency_key_reused", 422},
+    {ErrorCode::kIdempotencyKeyInUse, "idempotency_key_in_use", 409},
 };
 
 const CodeInfo& Info(ErrorCode code) { return kCodes[static_cast<int>(code)]; }
@@ -59,8 +63,31 @@ Error Error::Forbidden(std::string message) {
     return Error{ErrorCode::kForbidden, std::move(message), nlohmann::json::object(), {}};
 }
 
+namespace {
+
+// An error's body stays small whatever the request held: at most this many fields are named (the
+// rest are counted in details.more_fields), each name cut to this many bytes.
+constexpr size_t kMaxErrorFields = 50;
+constexpr size_t kMaxFieldNameBytes = 128;
+
+// `text` cut to at most `max_bytes`, at a UTF-8 character boundary.
+std::string CutUtf8(std::string_view text, size_t max_bytes) {
+    if (text.size() <= max_bytes) return std::string(text);
+    size_t end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return std::string(text.substr(0, end)) + "...";
+}
+
+}  // namespace
+
 Error& Error::Field(std::string_view field, std::string message) {
-    details["fields"][std::string(field)] = std::move(message);
+    nlohmann::json& fields = details["fields"];
+    std::string name = CutUtf8(field, kMaxFieldNameBytes);
+    if (fields.is_object() && !fields.contains(name) && fields.size() >= kMaxErrorFields) {
+        details["more_fields"] = details.value("more_fields", 0) + 1;
+        return *this;
+    }
+    fields[std::move(name)] = std::move(message);
     return *this;
 }
 

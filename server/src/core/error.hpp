@@ -16,23 +16,27 @@ namespace guanxi {
 // The stable error codes of the API. The wire name of each is its snake_case spelling
 // (ErrorCodeName).
 enum class ErrorCode {
-    kInvalidJson,       // 400: body is not JSON, or not UTF-8
-    kBadRequest,        // 400: malformed request (query, path)
-    kUnknownFilter,     // 400: a list filter the resource does not have
-    kUnknownSort,       // 400: a sort field the resource does not have
-    kUnauthenticated,   // 401
-    kForbidden,         // 403
-    kNotFound,          // 404: absent, or not visible to the caller
-    kConflict,          // 409
-    kDuplicate,         // 409: a customer with the same phone or e-mail exists
-    kStaleVersion,      // 409: optimistic version check failed
-    kAlreadyClaimed,    // 409: someone else claimed the pool customer first
-    kValidationFailed,  // 422: valid JSON with invalid values; details.fields names each
-    kRateLimited,       // 429
-    kPayloadTooLarge,   // 413
-    kMethodNotAllowed,  // 405
-    kInternal,          // 500
-    kUnavailable,       // 503: database down, shutting down
+    kInvalidJson,           // 400: body is not JSON, or not UTF-8
+    kBadRequest,            // 400: malformed request (query, path)
+    kUnknownFilter,         // 400: a list filter the resource does not have
+    kUnknownSort,           // 400: a sort field the resource does not have
+    kUnauthenticated,       // 401
+    kForbidden,             // 403
+    kNotFound,              // 404: absent, or not visible to the caller
+    kConflict,              // 409
+    kDuplicate,             // 409: a customer with the same phone or e-mail exists
+    kStaleVersion,          // 409: optimistic version check failed
+    kAlreadyClaimed,        // 409: someone else claimed the pool customer first
+    kValidationFailed,      // 422: valid JSON with invalid values; details.fields names each
+    kRateLimited,           // 429
+    kPayloadTooLarge,       // 413
+    kMethodNotAllowed,      // 405
+    kInternal,              // 500
+    kUnavailable,           // 503: database down, shutting down
+    kJsonTooDeep,           // 422: a body's arrays and objects nest past the limit
+    kBusy,                  // 503: the server holds as many request bodies as it may; retry shortly
+    kIdempotencyKeyReused,  // 422: an Idempotency-Key sent again with a different request
+    kIdempotencyKeyInUse,   // 409: the first request with this Idempotency-Key has no answer yet
 };
 
 std::string_view ErrorCodeName(ErrorCode code);

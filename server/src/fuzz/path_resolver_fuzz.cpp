@@ -21,7 +21,8 @@ struct Tree {
     fs::path root;
     fs::path secret;
     Tree() {
-        const fs::path dir = fs::temp_directory_path() / ("guanxi_fuzz_web_" + std::to_string(getpid()));
+        const fs::path dir =
+            fs::temp_directory_path() / ("guanxi_fuzz_web_" + std::to_string(getpid()));
         fs::create_directories(dir / "web" / "assets");
         std::ofstream(dir / "web" / "index.html") << "index";
         std::ofstream(dir / "web" / "assets" / "a.js") << "js";

@@ -5,8 +5,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <future>
 
 namespace guanxi::http {
@@ -68,14 +70,48 @@ const std::string& Context::PathParam(std::string_view name) const {
     return it == params_.end() ? kEmpty : it->second;
 }
 
-Result<nlohmann::json> Context::JsonBody() const {
+bool JsonDepthWithin(std::string_view text, int max_depth) {
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i;  // the escaped character, whatever it is
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth) return false;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return true;
+}
+
+Result<nlohmann::json> Context::JsonValue() const {
     if (!text::IsValidUtf8(request_.body)) {
         return Error{ErrorCode::kInvalidJson, "The request body is not valid UTF-8.", {}, {}};
+    }
+    if (!JsonDepthWithin(request_.body, kMaxJsonDepth)) {
+        return Error{ErrorCode::kJsonTooDeep,
+                     "The request body nests arrays or objects more than " +
+                         std::to_string(kMaxJsonDepth) + " levels deep.",
+                     {{"max_depth", kMaxJsonDepth}},
+                     {}};
     }
     nlohmann::json body = nlohmann::json::parse(request_.body, nullptr, false);
     if (body.is_discarded()) {
         return Error{ErrorCode::kInvalidJson, "The request body is not valid JSON.", {}, {}};
     }
+    return body;
+}
+
+Result<nlohmann::json> Context::JsonBody() const {
+    GX_TRY_ASSIGN(nlohmann::json body, JsonValue());
     if (!body.is_object()) {
         return Error{ErrorCode::kValidationFailed,
                      "The request body must be a JSON object.",
@@ -96,6 +132,7 @@ struct Router::Pending {
     std::string route_label = "unknown";
     std::optional<std::int64_t> user_id;
     std::atomic<bool> finished{false};
+    std::string idempotency_key;  // claimed for this request: its answer is kept (Finish)
 };
 
 namespace {
@@ -124,42 +161,56 @@ void Router::AddAsync(std::string method, std::string pattern, AsyncHandler hand
     routes_.push_back(std::move(route));
 }
 
-bool Router::IsUpload(const Request& request) const {
+const Route* Router::FindRoute(const Request& request,
+                               std::unordered_map<std::string, std::string>& params,
+                               bool& path_matched) const {
     const std::vector<std::string> parts = SplitPath(request.path);
+    path_matched = false;
+    const Route* best = nullptr;
     for (const Route& route : routes_) {
-        std::unordered_map<std::string, std::string> params;
-        if (route.options.upload && route.method == request.method &&
-            MatchSegments(route, parts, params)) {
-            return true;
+        std::unordered_map<std::string, std::string> candidate;
+        if (!MatchSegments(route, parts, candidate)) continue;
+        path_matched = true;
+        if (route.method != request.method) continue;
+        if (best == nullptr || candidate.size() < params.size()) {
+            best = &route;
+            params = std::move(candidate);
         }
     }
-    return false;
+    return best;
 }
 
-std::optional<Response> Router::AdmitUpload(const Request& request) const {
-    if (!authenticator_) return std::nullopt;
+Status Router::CheckPermissions(const Route& route, const Principal& caller) {
+    for (const std::string& permission : route.options.permissions) {
+        if (!caller.Can(permission)) {
+            return Error::Forbidden("You need the permission " + permission + ".");
+        }
+    }
+    return {};
+}
+
+Admission Router::Admit(const Request& request, bool large_body) const {
+    std::unordered_map<std::string, std::string> params;
+    bool path_matched = false;
+    const Route* route = FindRoute(request, params, path_matched);
+    if (route == nullptr) return {};  // answered 404 / 405 without looking at the body
+    Admission admission{std::nullopt, route->options.upload, route->options.body_limit};
+    const bool check = large_body || route->options.upload || !route->options.permissions.empty();
+    if (!route->options.auth || !check || !authenticator_) return admission;
     auto principal = authenticator_(request);
-    if (principal) return std::nullopt;
-    return Response::FromError(principal.error());
+    if (!principal) {
+        admission.refusal = Response::FromError(principal.error());
+    } else if (Status allowed = CheckPermissions(*route, *principal); !allowed) {
+        admission.refusal = Response::FromError(allowed.error());
+    }
+    return admission;
 }
 
 void Router::Handle(const std::shared_ptr<Pending>& pending) {
     Request& request = pending->request;
-    const std::vector<std::string> parts = SplitPath(request.path);
     bool path_matched = false;
-    // The most literal route wins: "/customers/export" before "/customers/{id}".
-    const Route* best = nullptr;
     std::unordered_map<std::string, std::string> best_params;
-    for (const Route& route : routes_) {
-        std::unordered_map<std::string, std::string> params;
-        if (!MatchSegments(route, parts, params)) continue;
-        path_matched = true;
-        if (route.method != request.method) continue;
-        if (best == nullptr || params.size() < best_params.size()) {
-            best = &route;
-            best_params = std::move(params);
-        }
-    }
+    const Route* best = FindRoute(request, best_params, path_matched);
     if (best != nullptr) {
         const Route& route = *best;
         pending->route_label = route.pattern;
@@ -170,8 +221,14 @@ void Router::Handle(const std::shared_ptr<Pending>& pending) {
             }
             auto principal = authenticator_(request);
             if (!principal) return Finish(pending, Response::FromError(principal.error()));
+            if (Status allowed = CheckPermissions(route, *principal); !allowed) {
+                return Finish(pending, Response::FromError(allowed.error()));
+            }
             pending->user_id = principal->user_id;
             context->set_principal(std::move(principal).value());
+            if (auto earlier = ClaimIdempotencyKey(pending, route)) {
+                return Finish(pending, std::move(*earlier));
+            }
         }
         if (route.async_handler) {
             route.async_handler(*context, [this, pending, context](Result<Response> result) {
@@ -198,9 +255,105 @@ void Router::Handle(const std::shared_ptr<Pending>& pending) {
     Finish(pending, Response::FromError(Error::NotFound("Resource")));
 }
 
+namespace {
+
+// A valid Idempotency-Key: 1 to 255 visible ASCII characters (a UUID, a random token).
+bool IsValidIdempotencyKey(std::string_view key) {
+    if (key.empty() || key.size() > 255) return false;
+    return std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+}
+
+// What makes two requests "the same" for a key: method, path, query and body (an upload: its
+// size, not its bytes).
+std::string RequestFingerprint(const Request& request) {
+    crypto_generichash_state state;
+    crypto_generichash_init(&state, nullptr, 0, crypto_generichash_BYTES);
+    const auto add = [&state](std::string_view part) {
+        crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(part.data()),
+                                  part.size());
+        crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>("\0"), 1);
+    };
+    add(request.method);
+    add(request.path);
+    for (const auto& [key, value] : request.query) {
+        add(key);
+        add(value);
+    }
+    if (request.body_file.empty()) {
+        add(request.body);
+    } else {
+        std::error_code ignored;
+        add(std::to_string(std::filesystem::file_size(request.body_file, ignored)));
+    }
+    unsigned char hash[crypto_generichash_BYTES];
+    crypto_generichash_final(&state, hash, sizeof hash);
+    char hex[2 * crypto_generichash_BYTES + 1];
+    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+    return hex;
+}
+
+}  // namespace
+
+std::optional<Response> Router::ClaimIdempotencyKey(const std::shared_ptr<Pending>& pending,
+                                                    const Route& route) {
+    const Request& request = pending->request;
+    if (idempotency_ == nullptr || route.method != "POST" || !pending->user_id) return std::nullopt;
+    auto key = request.Header("idempotency-key");
+    if (!key) return std::nullopt;
+    if (!IsValidIdempotencyKey(*key)) {
+        return Response::FromError(
+            Error{ErrorCode::kBadRequest,
+                  "Idempotency-Key must be 1 to 255 visible ASCII characters.",
+                  {{"header", "Idempotency-Key"}},
+                  {}});
+    }
+    const std::string fingerprint = RequestFingerprint(request);
+    auto claim = idempotency_->Begin(*pending->user_id, *key, fingerprint);
+    if (!claim) return ToResponse(claim.error(), request);
+    switch (claim->kind) {
+        case IdempotencyStore::Claim::kNew:
+            pending->idempotency_key = *key;
+            return std::nullopt;
+        case IdempotencyStore::Claim::kPending:
+            return Response::FromError(Error{
+                ErrorCode::kIdempotencyKeyInUse,
+                "A request with this Idempotency-Key has not been answered yet (or its server "
+                "stopped first): check whether it took effect before sending it with a new key.",
+                {{"header", "Idempotency-Key"}},
+                {}});
+        case IdempotencyStore::Claim::kDone:
+            break;
+    }
+    if (claim->fingerprint != fingerprint) {
+        return Response::FromError(Error{ErrorCode::kIdempotencyKeyReused,
+                                         "This Idempotency-Key was used for a different request.",
+                                         {{"header", "Idempotency-Key"}},
+                                         {}});
+    }
+    Response replay;
+    replay.status = claim->status;
+    replay.body = std::move(claim->body);
+    if (!claim->content_type.empty()) replay.SetHeader("Content-Type", claim->content_type);
+    replay.SetHeader("Idempotent-Replayed", "true");
+    return replay;
+}
+
 void Router::Finish(const std::shared_ptr<Pending>& pending, Response response) {
     if (pending->finished.exchange(true)) return;  // answered already
     const Request& request = pending->request;
+    if (!pending->idempotency_key.empty()) {
+        // Kept unless the request had no effect to repeat: a retry after a 5xx or 429 acts afresh.
+        const bool keep = response.status < 500 && response.status != 429 && response.file.empty();
+        const Status kept =
+            keep ? idempotency_->Finish(
+                       *pending->user_id, pending->idempotency_key, response.status,
+                       response.HeaderValue("Content-Type").value_or(""), response.body)
+                 : idempotency_->Abandon(*pending->user_id, pending->idempotency_key);
+        if (!kept) {
+            log::Error("idempotency_key_not_saved",
+                       {{"request_id", request.request_id}, {"detail", kept.error().log_detail}});
+        }
+    }
     response.SetHeader("X-Request-Id", request.request_id);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->start).count();

@@ -4,6 +4,7 @@
 // any exception once (logged with the request id, answered as an opaque 500), and records metrics.
 
 #include "core/principal.hpp"
+#include "http/idempotency.hpp"
 #include "http/message.hpp"
 #include "http/metrics.hpp"
 
@@ -15,6 +16,13 @@
 #include <vector>
 
 namespace guanxi::http {
+
+// How deeply arrays and objects may nest in a request body.
+inline constexpr int kMaxJsonDepth = 64;
+
+// Whether `text`'s arrays and objects nest at most `max_depth` levels (brackets inside strings do
+// not count). A linear scan made before parsing: the parser never sees a deeper document.
+bool JsonDepthWithin(std::string_view text, int max_depth);
 
 class Context {
   public:
@@ -33,8 +41,11 @@ class Context {
     Result<std::int64_t> PathId(std::string_view name) const;
     const std::string& PathParam(std::string_view name) const;
 
-    // The body as a JSON object: 400 invalid_json when it is not JSON or not UTF-8, 422 when it is
-    // not an object.
+    // The body as any JSON value: 400 invalid_json when it is not JSON or not UTF-8, 422
+    // json_too_deep when arrays and objects nest more than kMaxJsonDepth levels (deeper values
+    // would overflow the stack when written back).
+    Result<nlohmann::json> JsonValue() const;
+    // The body as a JSON object: as JsonValue, and 422 when it is not an object.
     Result<nlohmann::json> JsonBody() const;
 
   private:
@@ -56,6 +67,17 @@ struct RouteOptions {
     // A file upload: the HTTP server authenticates the caller from the headers before it reads the
     // body, then streams the body to a file (Request::body_file) with the larger upload limit.
     bool upload = false;
+    // The largest body this route reads, in bytes (413 beyond); 0: the server's default.
+    std::uint64_t body_limit = 0;
+    // Permissions the caller must hold (403 otherwise), checked before the body is read.
+    std::vector<std::string> permissions;
+};
+
+// What the HTTP server does with a request once its headers are read (Router::Admit).
+struct Admission {
+    std::optional<Response> refusal;  // answer this at once, without reading the body
+    bool upload = false;              // stream the body to a file (RouteOptions::upload)
+    std::uint64_t body_limit = 0;     // the route's limit; 0: the server's default
 };
 
 struct Route {
@@ -75,6 +97,9 @@ class Router {
     void SetAuthenticator(Authenticator authenticator) {
         authenticator_ = std::move(authenticator);
     }
+    // Where POSTs sent with an Idempotency-Key keep their answers (none: the header is ignored).
+    // Applies to authenticated POST routes.
+    void SetIdempotencyStore(IdempotencyStore* store) { idempotency_ = store; }
     // Called for GET requests no route matches (the web UI's static files).
     void SetFallback(std::function<std::optional<Response>(const Request&)> fallback) {
         fallback_ = std::move(fallback);
@@ -86,22 +111,36 @@ class Router {
     // The same, waiting for the answer (tests, the CLI).
     Response Dispatch(Request& request);
 
-    // For the HTTP server, once a request's headers are read: whether method and path name an
-    // upload route and, if so, the error answer (401) when its caller cannot be authenticated.
-    bool IsUpload(const Request& request) const;
-    std::optional<Response> AdmitUpload(const Request& request) const;
+    // For the HTTP server, once a request's headers are read and before its body is: the route's
+    // body limit and whether it is an upload, or the answer to give at once — 401 when the caller
+    // can't be authenticated, 403 without the route's permissions. The caller is checked for
+    // uploads, for routes that name permissions, and whenever `large_body` (the body is more than a
+    // few KB): nobody unauthenticated makes the server hold a large body.
+    Admission Admit(const Request& request, bool large_body) const;
 
     const std::vector<Route>& routes() const { return routes_; }
     Metrics& metrics() { return metrics_; }
 
   private:
     struct Pending;
+    // The route for method + path, the most literal first ("/customers/export" before
+    // "/customers/{id}"); nullptr when none. `path_matched`: some route has this path.
+    const Route* FindRoute(const Request& request,
+                           std::unordered_map<std::string, std::string>& params,
+                           bool& path_matched) const;
+    // 403 when the caller lacks one of the route's permissions.
+    static Status CheckPermissions(const Route& route, const Principal& caller);
+    // For a POST with an Idempotency-Key: the earlier answer to give instead of acting, or an
+    // error; nullopt when the request goes ahead (then `pending` holds the key to finish).
+    std::optional<Response> ClaimIdempotencyKey(const std::shared_ptr<Pending>& pending,
+                                                const Route& route);
     void Handle(const std::shared_ptr<Pending>& pending);
     void Finish(const std::shared_ptr<Pending>& pending, Response response);
 
     std::vector<Route> routes_;
     Authenticator authenticator_;
     std::function<std::optional<Response>(const Request&)> fallback_;
+    IdempotencyStore* idempotency_ = nullptr;
     Metrics metrics_;
 };
 

@@ -10,9 +10,14 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/resource.h>
+#include <sys/socket.h>
+
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace guanxi::http {
@@ -40,6 +45,81 @@ bool ParseListen(const std::string& listen, std::string& host, unsigned short& p
     return true;
 }
 
+std::optional<std::array<unsigned char, 16>> AddressSet::ToBytes(std::string_view address) {
+    beast::error_code ec;
+    const auto parsed = asio::ip::make_address(std::string(address), ec);
+    if (ec) return std::nullopt;
+    if (parsed.is_v4()) {
+        return asio::ip::make_address_v6(asio::ip::v4_mapped, parsed.to_v4()).to_bytes();
+    }
+    return parsed.to_v6().to_bytes();
+}
+
+std::optional<AddressSet> AddressSet::Parse(const std::vector<std::string>& entries) {
+    AddressSet set;
+    for (const std::string& entry : entries) {
+        const size_t slash = entry.find('/');
+        auto bytes = ToBytes(std::string_view(entry).substr(0, slash));
+        if (!bytes) return std::nullopt;
+        const bool v4 = entry.find(':') == std::string::npos;
+        int prefix = 128;
+        if (slash != std::string::npos) {
+            const std::string bits = entry.substr(slash + 1);
+            if (bits.empty() || bits.size() > 3 ||
+                bits.find_first_not_of("0123456789") != std::string::npos) {
+                return std::nullopt;
+            }
+            prefix = std::stoi(bits) + (v4 ? 96 : 0);
+            if (prefix > 128) return std::nullopt;
+        }
+        set.networks_.push_back({*bytes, prefix});
+    }
+    return set;
+}
+
+bool AddressSet::Contains(std::string_view address) const {
+    const auto bytes = ToBytes(address);
+    if (!bytes) return false;
+    for (const Network& network : networks_) {
+        int bits = network.prefix;
+        bool same = true;
+        for (size_t i = 0; i < 16 && bits > 0 && same; ++i, bits -= 8) {
+            const unsigned mask = bits >= 8 ? 0xFFu : (0xFFu << (8 - bits)) & 0xFFu;
+            same = ((*bytes)[i] & mask) == (network.bytes[i] & mask);
+        }
+        if (same) return true;
+    }
+    return false;
+}
+
+std::string ClientAddress(const AddressSet& trusted, const std::string& peer,
+                          std::string_view forwarded_for) {
+    if (trusted.empty() || forwarded_for.empty() || !trusted.Contains(peer)) return peer;
+    // Right to left: each proxy appends the address it got the request from.
+    std::string_view rest = forwarded_for;
+    while (!rest.empty()) {
+        const size_t comma = rest.rfind(',');
+        std::string_view hop = comma == std::string_view::npos ? rest : rest.substr(comma + 1);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(0, comma);
+        while (!hop.empty() && (hop.front() == ' ' || hop.front() == '\t')) hop.remove_prefix(1);
+        while (!hop.empty() && (hop.back() == ' ' || hop.back() == '\t')) hop.remove_suffix(1);
+        beast::error_code ec;
+        const auto address = asio::ip::make_address(std::string(hop), ec);
+        if (ec) return peer;  // a hop we can't read: trust nothing further left
+        const std::string text = address.to_string();
+        if (!trusted.Contains(text)) return text;
+    }
+    return peer;
+}
+
+namespace {
+
+// A body at most this large is read before its sender is authenticated (most requests): the
+// session check then runs once, in the router. Larger bodies are admitted from the headers first.
+constexpr std::uint64_t kSmallBody = 16 * 1024;
+
+}  // namespace
+
 struct Server::Impl {
     Router& router;
     ServerOptions options;
@@ -48,8 +128,67 @@ struct Server::Impl {
     asio::signal_set signals{ioc, SIGINT, SIGTERM};
     std::atomic<bool> stopping{false};
     std::atomic<int> in_flight{0};
+    AddressSet trusted_proxies;
+    // Bytes of request bodies held in memory now (ServerOptions::body_budget).
+    std::atomic<std::uint64_t> body_bytes{0};
+    // Open connections, in all and per address (ServerOptions::max_connections*).
+    std::mutex connections_mutex;
+    std::size_t connections = 0;
+    std::unordered_map<std::string, std::size_t> connections_by_address;
 
     Impl(Router& r, ServerOptions o) : router(r), options(std::move(o)), ioc(options.threads) {}
+
+    // Counts a new connection from `address`; false (and nothing counted) when a cap is reached.
+    bool OpenConnection(const std::string& address) {
+        std::lock_guard lock(connections_mutex);
+        if (connections >= options.max_connections) return false;
+        std::size_t& from_address = connections_by_address[address];
+        if (from_address >= options.max_connections_per_address &&
+            !trusted_proxies.Contains(address)) {
+            if (from_address == 0) connections_by_address.erase(address);
+            return false;
+        }
+        ++from_address;
+        ++connections;
+        return true;
+    }
+
+    void CloseConnection(const std::string& address) {
+        std::lock_guard lock(connections_mutex);
+        --connections;
+        auto it = connections_by_address.find(address);
+        if (it != connections_by_address.end() && --it->second == 0) {
+            connections_by_address.erase(it);
+        }
+    }
+
+    // A share of the body budget, given back when it goes out of scope.
+    class BodyReservation {
+      public:
+        BodyReservation() = default;
+        BodyReservation(const BodyReservation&) = delete;
+        BodyReservation& operator=(const BodyReservation&) = delete;
+        ~BodyReservation() { Release(); }
+        bool Take(Impl& impl, std::uint64_t bytes) {
+            Release();
+            std::uint64_t held = impl.body_bytes.load();
+            do {
+                if (held + bytes > impl.options.body_budget) return false;
+            } while (!impl.body_bytes.compare_exchange_weak(held, held + bytes));
+            impl_ = &impl;
+            bytes_ = bytes;
+            return true;
+        }
+        void Release() {
+            if (impl_ != nullptr) impl_->body_bytes -= bytes_;
+            impl_ = nullptr;
+            bytes_ = 0;
+        }
+
+      private:
+        Impl* impl_ = nullptr;
+        std::uint64_t bytes_ = 0;
+    };
 
     // The request's line and headers; the body is added once read.
     Request ToRequest(const bhttp::request_header<>& raw, const std::string& ip, bool& ok) {
@@ -61,7 +200,8 @@ struct Server::Impl {
             for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             request.headers[name] = std::string(field.value().data(), field.value().size());
         }
-        request.remote_ip = ip;
+        request.remote_ip =
+            ClientAddress(trusted_proxies, ip, request.Header("x-forwarded-for").value_or(""));
         return request;
     }
 
@@ -159,60 +299,112 @@ struct Server::Impl {
         co_return ec;
     }
 
-    asio::awaitable<void> Session(tcp::socket socket) {
+    // Answers `response` and ends the connection (its body, if any, was not read).
+    asio::awaitable<void> RefuseAndClose(beast::tcp_stream& stream, Response response,
+                                         unsigned version) {
+        beast::error_code ec;
+        auto out = ToBeast(std::move(response), version, false);
+        stream.expires_after(options.read_timeout);
+        co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+
+    // Counts a connection for as long as its session runs.
+    struct ConnectionSlot {
+        Impl& impl;
+        std::string address;
+        ~ConnectionSlot() { impl.CloseConnection(address); }
+    };
+
+    asio::awaitable<void> Session(tcp::socket socket, std::string ip) {
+        ConnectionSlot slot{*this, ip};
         beast::tcp_stream stream(std::move(socket));
         beast::flat_buffer buffer;
         beast::error_code ec;
         std::shared_ptr<Answer> answer;
-        std::string ip;
-        {
-            auto endpoint = stream.socket().remote_endpoint(ec);
-            if (!ec) ip = endpoint.address().to_string();
-        }
         for (;;) {
             bhttp::request_parser<bhttp::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
             // Beast checks a Content-Length against the limit as soon as the headers are read:
-            // allow an upload's size here, and the route's own limit just below.
+            // allow the largest any route takes here, and the route's own limit just below.
             parser.body_limit(
                 UploadsEnabled() ? std::max<std::uint64_t>(options.body_limit, options.upload_limit)
                                  : options.body_limit);
-            // Idle timeout until the first byte, then the read timeout for the whole request.
-            stream.expires_after(buffer.size() > 0 ? options.read_timeout : options.idle_timeout);
-            co_await bhttp::async_read_header(stream, buffer, parser,
-                                              asio::redirect_error(asio::use_awaitable, ec));
+            // The idle timeout until a request's first byte, then the read timeout for all of
+            // its headers (a client trickling them byte by byte gets no longer).
+            if (buffer.size() == 0) {
+                stream.expires_after(options.idle_timeout);
+                const std::size_t n = co_await stream.async_read_some(
+                    buffer.prepare(4096), asio::redirect_error(asio::use_awaitable, ec));
+                buffer.commit(n);
+            }
+            if (!ec) {
+                stream.expires_after(options.read_timeout);
+                co_await bhttp::async_read_header(stream, buffer, parser,
+                                                  asio::redirect_error(asio::use_awaitable, ec));
+            }
             bool target_ok = true;
             Request request;
             unsigned version = 11;
             bool wants_keep_alive = false;
+            Admission admission;
+            BodyReservation reservation;
             if (!ec) {
                 request = ToRequest(parser.get().base(), ip, target_ok);
                 version = parser.get().version();
                 wants_keep_alive = parser.get().keep_alive();
-            }
-            if (!ec && target_ok && UploadsEnabled() && router.IsUpload(request)) {
-                // Who is sending is known from the headers: refuse strangers before their bytes.
-                if (auto refused = router.AdmitUpload(request)) {
-                    auto out = ToBeast(std::move(*refused), version, false);
-                    stream.expires_after(options.read_timeout);
-                    co_await bhttp::async_write(stream, out,
-                                                asio::redirect_error(asio::use_awaitable, ec));
-                    break;
+                if (version >= 11 && parser.get().find(bhttp::field::host) == parser.get().end()) {
+                    co_await RefuseAndClose(
+                        stream, SimpleError(ErrorCode::kBadRequest, "The Host header is missing."),
+                        version);
+                    co_return;
                 }
-                ec = co_await ReadUploadBody(stream, buffer, parser, request);
-            } else if (!ec) {
-                if (parser.content_length().value_or(0) > options.body_limit) {
-                    ec = bhttp::error::body_limit;
+            }
+            if (!ec && target_ok) {
+                // Who is sending, and how much the route takes, are known from the headers:
+                // refuse before reading a byte of the body.
+                const std::uint64_t length = parser.content_length().value_or(0);
+                // (A request without a body, most of them, has nothing to hold back.)
+                if (length > 0 || parser.chunked()) {
+                    admission = router.Admit(request, parser.chunked() || length > kSmallBody);
+                }
+                const bool upload = admission.upload && UploadsEnabled();
+                const std::uint64_t limit = upload                     ? options.upload_limit
+                                            : admission.body_limit > 0 ? admission.body_limit
+                                                                       : options.body_limit;
+                if (!admission.refusal && length > limit) {
+                    admission.refusal = SimpleError(ErrorCode::kPayloadTooLarge,
+                                                    "The request body is too large (at most " +
+                                                        std::to_string(limit) + " bytes here).");
+                }
+                if (!admission.refusal && !upload &&
+                    !reservation.Take(*this, parser.chunked() ? limit : length)) {
+                    admission.refusal = SimpleError(
+                        ErrorCode::kBusy, "The server is busy receiving other requests; retry.");
+                }
+                if (admission.refusal) {
+                    co_await RefuseAndClose(stream, std::move(*admission.refusal), version);
+                    co_return;
+                }
+                if (upload) {
+                    ec = co_await ReadUploadBody(stream, buffer, parser, request);
                 } else {
-                    parser.body_limit(options.body_limit);
+                    parser.body_limit(limit);
                     stream.expires_after(options.read_timeout);
                     co_await bhttp::async_read(stream, buffer, parser,
                                                asio::redirect_error(asio::use_awaitable, ec));
                     if (!ec) request.body = std::move(parser.get().body());
                 }
+            } else if (!ec) {
+                // A target we can't read: its body is read (within the default limit) and dropped.
+                parser.body_limit(options.body_limit);
+                stream.expires_after(options.read_timeout);
+                co_await bhttp::async_read(stream, buffer, parser,
+                                           asio::redirect_error(asio::use_awaitable, ec));
             }
             if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-                ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+                ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+                ec == asio::error::eof) {
                 RemoveBodyFile(request);
                 break;
             }
@@ -224,11 +416,8 @@ struct Server::Impl {
                     : ec == bhttp::error::header_limit
                         ? SimpleError(ErrorCode::kBadRequest, "The request headers are too large.")
                         : SimpleError(ErrorCode::kBadRequest, "Malformed HTTP request.");
-                auto out = ToBeast(std::move(error), 11, false);
-                stream.expires_after(options.read_timeout);
-                co_await bhttp::async_write(stream, out,
-                                            asio::redirect_error(asio::use_awaitable, ec));
-                break;
+                co_await RefuseAndClose(stream, std::move(error), 11);
+                co_return;
             }
             const bool keep_alive = wants_keep_alive && !stopping.load();
             ++in_flight;
@@ -257,6 +446,8 @@ struct Server::Impl {
             }
             --in_flight;
             RemoveBodyFile(request);
+            request.body = std::string();  // the memory goes back with the reservation
+            reservation.Release();
             stream.expires_after(options.read_timeout);
             std::optional<bhttp::response<bhttp::file_body>> file_out;
             if (!response.file.empty()) {
@@ -278,18 +469,49 @@ struct Server::Impl {
         stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     }
 
+    // Answers a connection past a cap with a fixed 503 (best effort, never waiting) and closes it.
+    static void TurnAway(tcp::socket& socket) {
+        static const std::string kBusy = [] {
+            const std::string body =
+                R"({"error":{"code":"busy","message":"Too many connections; retry shortly.",)"
+                R"("details":{}}})";
+            return "HTTP/1.1 503 Service Unavailable\r\nServer: guanxi\r\n"
+                   "Content-Type: application/json\r\nRetry-After: 5\r\nConnection: close\r\n"
+                   "Content-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body;
+        }();
+        ::send(socket.native_handle(), kBusy.data(), kBusy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        beast::error_code ec;
+        socket.close(ec);
+    }
+
     asio::awaitable<void> Accept() {
+        asio::steady_timer backoff(ioc);
         for (;;) {
             beast::error_code ec;
             tcp::socket socket = co_await acceptor.async_accept(
                 asio::make_strand(ioc), asio::redirect_error(asio::use_awaitable, ec));
             if (ec) {
                 if (stopping.load() || ec == asio::error::operation_aborted) co_return;
-                continue;  // e.g. too many open files: keep serving the others
+                // Out of descriptors (or memory): the pending connection stays in the backlog;
+                // retrying at once would spin. Wait for sessions to end.
+                log::Warn("accept_failed", {{"error", ec.message()}});
+                backoff.expires_after(std::chrono::milliseconds(100));
+                co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                continue;
+            }
+            std::string ip;
+            {
+                auto endpoint = socket.remote_endpoint(ec);
+                if (!ec) ip = endpoint.address().to_string();
+            }
+            if (!OpenConnection(ip)) {
+                TurnAway(socket);
+                continue;
             }
             socket.set_option(tcp::no_delay(true), ec);
             auto executor = socket.get_executor();
-            asio::co_spawn(executor, Session(std::move(socket)), asio::detached);
+            asio::co_spawn(executor, Session(std::move(socket), std::move(ip)), asio::detached);
         }
     }
 
@@ -329,6 +551,16 @@ Status Server::Run(const std::function<void(unsigned short)>& on_listening) {
     auto address = asio::ip::make_address(s.options.address, ec);
     if (ec) {
         return Error{ErrorCode::kBadRequest, "Invalid listen address.", {}, s.options.address};
+    }
+    auto trusted = AddressSet::Parse(s.options.trusted_proxies);
+    if (!trusted) {
+        return Error{ErrorCode::kBadRequest, "Invalid trusted proxy address or network.", {}, {}};
+    }
+    s.trusted_proxies = std::move(*trusted);
+    // Leave room under the descriptor limit for the database, uploads and exports.
+    if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+        const std::size_t room = files.rlim_cur > 512 ? files.rlim_cur - 256 : files.rlim_cur / 2;
+        s.options.max_connections = std::min(s.options.max_connections, room);
     }
     tcp::endpoint endpoint(address, s.options.port);
     s.acceptor.open(endpoint.protocol(), ec);

@@ -123,8 +123,7 @@ TEST_F(StaticFilesTest, NoSpellingOfAWayOutReadsAFileOutsideTheRoot) {
 TEST_F(StaticFilesTest, TheResolverRefusesAnythingButAPlainPath) {
     const fs::path root = fs::canonical(dir_ / "web");
     EXPECT_EQ(ResolveStaticPath(root, "/assets/app-1a2b.js").kind, StaticPath::kFile);
-    EXPECT_EQ(ResolveStaticPath(root, "/assets/app-1a2b.js").file,
-              root / "assets" / "app-1a2b.js");
+    EXPECT_EQ(ResolveStaticPath(root, "/assets/app-1a2b.js").file, root / "assets" / "app-1a2b.js");
     EXPECT_EQ(ResolveStaticPath(root, "/customers/42").kind, StaticPath::kMissing);
     EXPECT_EQ(ResolveStaticPath(root, "/assets").kind, StaticPath::kMissing);  // a directory
     for (std::string_view path :

@@ -75,6 +75,9 @@ http::Authenticator MakeAuthenticator(AccountService& service) {
     };
 }
 
+// A login body is two short strings: nobody unauthenticated makes the server hold more.
+constexpr std::uint64_t kLoginBodyLimit = 8 * 1024;
+
 void RegisterAccountRoutes(http::Router& router, AccountService& service, CookieOptions cookies) {
     router.Add("POST", "/api/v1/auth/login",
                [&service, cookies](Context& ctx) -> Result<Response> {
@@ -91,7 +94,7 @@ void RegisterAccountRoutes(http::Router& router, AccountService& service, Cookie
                    response.SetHeader("Cache-Control", "no-store");
                    return response;
                },
-               {.auth = false});
+               {.auth = false, .body_limit = kLoginBodyLimit});
 
     router.Add("POST", "/api/v1/auth/logout",
                [&service, cookies](Context& ctx) -> Result<Response> {
@@ -110,10 +113,7 @@ void RegisterAccountRoutes(http::Router& router, AccountService& service, Cookie
         return JsonOk(settings);
     });
     router.Add("PUT", "/api/v1/me/settings/{key}", [&service](Context& ctx) -> Result<Response> {
-        nlohmann::json value = nlohmann::json::parse(ctx.request().body, nullptr, false);
-        if (value.is_discarded()) {
-            return Error{ErrorCode::kInvalidJson, "The request body is not valid JSON.", {}, {}};
-        }
+        GX_TRY_ASSIGN(nlohmann::json value, ctx.JsonValue());
         GX_TRY(service.PutSetting(ctx.user(), ctx.PathParam("key"), value));
         return Response::NoContent();
     });

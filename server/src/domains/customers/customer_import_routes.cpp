@@ -20,7 +20,8 @@ void RegisterCustomerImportRoutes(http::Router& router, CustomerImportService& s
                                  service.Start(ctx.user(), std::move(upload), request.query));
                    return Response::Json(202, started);
                },
-               {.upload = true});
+               // Checked from the headers too, before a byte of the file is written to disk.
+               {.upload = true, .permissions = {"customers.create", "customers.import"}});
     router.Add("GET", "/api/v1/customers/imports/{id}",
                [&service](Context& ctx) -> Result<Response> {
                    GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
