@@ -70,7 +70,8 @@ std::string Check(const FieldDef& field, const nlohmann::json& value) {
             if (auto e = check_text(false); !e.empty()) return e;
             const auto& s = value.get_ref<const std::string&>();
             if (s.empty()) return "";
-            if (!text::IsPhoneNumber(s)) {
+            // Stored trimmed (as every text is), so checked trimmed.
+            if (!text::IsPhoneNumber(text::Trim(s))) {
                 return "is not a phone number (digits with an optional leading +, spaces, dashes, "
                        "brackets and extension)";
             }

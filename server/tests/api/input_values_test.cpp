@@ -118,7 +118,7 @@ TEST_P(InputValuesTest, APhoneMustLookLikeAPhone) {
         EXPECT_TRUE(user.body["error"]["details"]["fields"].contains("phone")) << bad;
     }
     for (const char* good : {"138 0013 8000", "+86 (10) 6552-1234", "0755-88881234 ext 12",
-                             "010-65521234转8", "95555", ""}) {
+                             "010-65521234转8", "95555", " 13800138000 ", ""}) {
         Reply r = Call("PATCH", path, {{"phone", good}}, alice_.token);
         EXPECT_EQ(r.status, 200) << good << " → " << r.raw.body;
     }
