@@ -13,8 +13,17 @@ afterEach(() => {
 })
 
 const MATCHES = [
-  { id: 3, name: '杭州星辰科技有限公司', owner_id: 5, owner_name: '张伟', reason: 'phone' },
-  { id: null, name: null, owner_id: 9, owner_name: '李娜', reason: 'phone' },
+  {
+    visible: true,
+    id: 3,
+    name: '杭州星辰科技有限公司',
+    owner_id: 5,
+    owner_name: '张伟',
+    reason: 'phone',
+    reasons: ['phone'],
+  },
+  // A customer the user may not see: only that it exists, and why.
+  { visible: false, reason: 'phone', reasons: ['phone'] },
 ]
 
 describe('useDuplicateCheck', () => {
@@ -48,7 +57,7 @@ describe('useDuplicateCheck', () => {
     await check.flush()
     await check.flush()
     expect(fake.calls).toHaveLength(1)
-    expect(check.matches.value.map((m) => m.id)).toEqual([null])
+    expect(check.matches.value.map((m) => m.visible)).toEqual([false])
   })
 
   it('clears the matches when the fields are emptied', async () => {
@@ -67,7 +76,7 @@ describe('useDuplicateCheck', () => {
 })
 
 describe('DuplicateMatches', () => {
-  it('shows each match with its owner, and hides the name of a customer the user may not see', () => {
+  it('shows each match with its owner, and nothing but the reason of a customer the user may not see', () => {
     vi.useRealTimers()
     const wrapper = mountApp(DuplicateMatches, { props: { matches: MATCHES as never } })
     const items = wrapper.findAll('[data-testid="duplicate-match"]')
@@ -76,6 +85,7 @@ describe('DuplicateMatches', () => {
     expect(items[0]!.text()).toContain('电话相同')
     expect(items[0]!.text()).toContain('负责人：张伟')
     expect(items[1]!.text()).toContain('（您无权查看的客户）')
-    expect(items[1]!.text()).toContain('负责人：李娜')
+    expect(items[1]!.text()).toContain('电话相同')
+    expect(items[1]!.text()).not.toContain('负责人')
   })
 })

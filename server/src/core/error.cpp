@@ -18,6 +18,7 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::kUnknownSort, "unknown_sort", 400},
     {ErrorCode::kUnauthenticated, "unauthenticated", 401},
     {ErrorCode::kForbidden, "forbidden", 403},
+    {ErrorCode::kClaimFirst, "claim_first", 403},
     {ErrorCode::kNotFound, "not_found", 404},
     {ErrorCode::kConflict, "conflict", 409},
     {ErrorCode::kDuplicate, "duplicate", 409},

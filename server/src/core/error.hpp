@@ -22,6 +22,7 @@ enum class ErrorCode {
     kUnknownSort,           // 400: a sort field the resource does not have
     kUnauthenticated,       // 401
     kForbidden,             // 403
+    kClaimFirst,            // 403: a public-pool customer is claimed before it is changed
     kNotFound,              // 404: absent, or not visible to the caller
     kConflict,              // 409
     kDuplicate,             // 409: a customer with the same phone or e-mail exists

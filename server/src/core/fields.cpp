@@ -14,17 +14,32 @@ constexpr std::string_view kTypeNames[] = {
     "tags",   "string_list", "datetime", "date",  "integer", "boolean", "object",     "password",
 };
 
-bool HasControlCharacters(std::string_view s, bool allow_newlines) {
-    return std::any_of(s.begin(), s.end(), [&](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) return false;
-        return u < 0x20 || u == 0x7F;
-    });
+using text::HasControlCharacters;
+
+// Whether a custom object holds a control character in a key (one-line) or a string value (which
+// may be multi-line: the object's fields are the admin's to define).
+bool ObjectHasControlCharacters(const nlohmann::json& value) {
+    if (value.is_string()) return HasControlCharacters(value.get_ref<const std::string&>(), true);
+    if (value.is_object()) {
+        for (const auto& [key, item] : value.items()) {
+            if (HasControlCharacters(key, false) || ObjectHasControlCharacters(item)) return true;
+        }
+    }
+    if (value.is_array()) {
+        for (const auto& item : value) {
+            if (ObjectHasControlCharacters(item)) return true;
+        }
+    }
+    return false;
 }
 
 // Returns an empty string when `value` is acceptable for `field`, else the complaint.
 std::string Check(const FieldDef& field, const nlohmann::json& value) {
-    if (value.is_null()) return field.required ? "is required" : "";
+    if (value.is_null()) {
+        if (field.required) return "is required";
+        if (AcceptsNull(field)) return "";
+        // Not nullable: the type's own complaint below names what the field takes.
+    }
     const auto check_text = [&](bool multiline) -> std::string {
         if (!value.is_string()) return "must be a string";
         const auto& s = value.get_ref<const std::string&>();
@@ -42,26 +57,24 @@ std::string Check(const FieldDef& field, const nlohmann::json& value) {
         case FieldType::kText:
             return check_text(true);
         case FieldType::kEnum: {
-            if (!value.is_string()) return "must be a string";
-            const auto& s = value.get_ref<const std::string&>();
-            if (std::find(field.options.begin(), field.options.end(), s) == field.options.end()) {
-                std::string allowed;
-                for (const auto& o : field.options) allowed += (allowed.empty() ? "" : ", ") + o;
-                return "must be one of: " + allowed;
+            if (value.is_string() &&
+                std::find(field.options.begin(), field.options.end(),
+                          value.get_ref<const std::string&>()) != field.options.end()) {
+                return "";
             }
-            return "";
+            std::string allowed;
+            for (const auto& o : field.options) allowed += (allowed.empty() ? "" : ", ") + o;
+            return "must be one of: " + allowed;
         }
         case FieldType::kPhone: {
             if (auto e = check_text(false); !e.empty()) return e;
             const auto& s = value.get_ref<const std::string&>();
             if (s.empty()) return "";
-            const bool chars_ok = std::all_of(s.begin(), s.end(), [](char c) {
-                return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' ' || c == '(' ||
-                       c == ')' || c == '.';
-            });
-            const std::string digits = text::NormalizePhone(s);
-            if (!chars_ok || digits.size() < 3 || digits.size() > 20)
-                return "is not a phone number";
+            // Stored trimmed (as every text is), so checked trimmed.
+            if (!text::IsPhoneNumber(text::Trim(s))) {
+                return "is not a phone number (digits with an optional leading +, spaces, dashes, "
+                       "brackets and extension)";
+            }
             return "";
         }
         case FieldType::kEmail: {
@@ -117,12 +130,18 @@ std::string Check(const FieldDef& field, const nlohmann::json& value) {
         case FieldType::kObject:
             if (!value.is_object()) return "must be an object";
             if (value.dump().size() > 16 * 1024) return "is too large";
+            if (ObjectHasControlCharacters(value)) return "must not contain control characters";
             return "";
     }
     return "";
 }
 
 }  // namespace
+
+bool AcceptsNull(const FieldDef& field) {
+    return field.nullable && !field.required && field.type != FieldType::kBoolean &&
+           field.type != FieldType::kEnum && field.type != FieldType::kPassword;
+}
 
 const FieldDef* EntityMeta::Find(std::string_view name) const {
     for (const auto& f : fields) {
@@ -135,11 +154,15 @@ nlohmann::json EntityMeta::ToJson() const {
     nlohmann::json out = {{"entity", entity}, {"fields", nlohmann::json::array()}};
     for (const auto& f : fields) {
         if (f.type == FieldType::kPassword) continue;
-        nlohmann::json j = {
-            {"name", f.name},         {"type", kTypeNames[static_cast<int>(f.type)]},
-            {"required", f.required}, {"label_key", entity + ".fields." + f.name},
-            {"list", f.list},         {"filter", f.filter},
-            {"sort", f.sort},         {"readonly", f.readonly}};
+        nlohmann::json j = {{"name", f.name},
+                            {"type", kTypeNames[static_cast<int>(f.type)]},
+                            {"required", f.required},
+                            {"label_key", entity + ".fields." + f.name},
+                            {"list", f.list},
+                            {"filter", f.filter},
+                            {"sort", f.sort},
+                            {"readonly", f.readonly},
+                            {"nullable", AcceptsNull(f)}};
         if (f.type == FieldType::kString || f.type == FieldType::kText ||
             f.type == FieldType::kPhone || f.type == FieldType::kEmail) {
             j["max_length"] = f.max_length;

@@ -43,6 +43,10 @@ struct FieldDef {
     bool filter = false;               // usable as ?name=value on lists
     bool sort = false;                 // usable in ?sort=
     bool readonly = false;             // returned but never written by clients
+    // An optional field sent as null is cleared (text, ids, times, tags, objects). Booleans, enums
+    // and passwords have no empty value and are never nullable; false here makes any other type
+    // refuse null too (a column that is never empty, such as a follow-up's contacted_at).
+    bool nullable = true;
 };
 
 struct EntityMeta {
@@ -55,9 +59,17 @@ struct EntityMeta {
 
 // Checks `body` against the writable fields of `meta`. Every problem is collected into one 422 that
 // names each field. Keys in `extra` (e.g. "version", "allow_duplicate") are accepted too; any other
-// key is an unknown field. On create, required fields must be present and non-null.
+// key is an unknown field. On create, required fields must be present and non-null. A value of the
+// wrong type, null where the field is not nullable (AcceptsNull), text with control characters
+// (text::HasControlCharacters; kText alone may hold tabs and line breaks), a date or time that is
+// not a real one (core/time.hpp) and a phone that does not look like one (text::IsPhoneNumber)
+// are each a complaint naming the field, so a route that validates its body here never reads a
+// value of a type it does not expect.
 Status ValidateBody(const EntityMeta& meta, const nlohmann::json& body, bool creating,
                     const std::set<std::string, std::less<>>& extra = {});
+
+// Whether null is a legal value of `field`, meaning "clear it".
+bool AcceptsNull(const FieldDef& field);
 
 // Typed reads of an already validated body.
 std::optional<std::string> OptString(const nlohmann::json& body, std::string_view key);

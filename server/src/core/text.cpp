@@ -79,6 +79,93 @@ std::string Trim(std::string_view s) {
     return begin < end ? std::string(begin, end) : std::string();
 }
 
+bool HasControlCharacters(std::string_view s, bool multiline) {
+    for (size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20) {
+            if (multiline && (c == '\t' || c == '\n' || c == '\r')) continue;
+            return true;
+        }
+        if (c == 0x7F) return true;
+        // C1 controls are U+0080–U+009F: 0xC2 0x80–0x9F in UTF-8.
+        if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F &&
+            static_cast<unsigned char>(s[i + 1]) >= 0x80) {
+            return true;
+        }
+    }
+    return false;
+}
+
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// "2026-11-28", "2026.11.28": four digits, then a month and a day, one separator. A date typed
+// into a phone field (or a spreadsheet's date column imported as one) is caught by this.
+bool IsDateShaped(std::string_view s) {
+    if (s.size() != 10 || (s[4] != '-' && s[4] != '.') || s[7] != s[4]) return false;
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+        if (!IsDigit(s[i])) return false;
+    }
+    const int month = (s[5] - '0') * 10 + (s[6] - '0');
+    const int day = (s[8] - '0') * 10 + (s[9] - '0');
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+}  // namespace
+
+bool IsPhoneNumber(std::string_view s) {
+    // The extension, if any: a marker, then 1 to 6 digits.
+    const std::string lowered = AsciiLower(s);
+    size_t marker = std::string::npos;
+    size_t marker_len = 0;
+    for (std::string_view m : {std::string_view("ext"), std::string_view("x"),
+                               std::string_view("#"), std::string_view("转")}) {
+        const size_t at = lowered.find(m);
+        if (at < marker) {
+            marker = at;
+            marker_len = m.size();
+        }
+    }
+    std::string_view number = s;
+    if (marker != std::string::npos) {
+        std::string_view ext = s.substr(marker + marker_len);
+        if (!ext.empty() && ext.front() == '.') ext.remove_prefix(1);
+        while (!ext.empty() && ext.front() == ' ') ext.remove_prefix(1);
+        if (ext.empty() || ext.size() > 6 || !std::all_of(ext.begin(), ext.end(), IsDigit)) {
+            return false;
+        }
+        number = s.substr(0, marker);
+        while (!number.empty() && number.back() == ' ') number.remove_suffix(1);
+    }
+    if (number.empty() || IsDateShaped(number)) return false;
+    size_t digits = 0;
+    int run = 0;  // separators in a row
+    bool opened = false, closed = false;
+    for (size_t i = 0; i < number.size(); ++i) {
+        const char c = number[i];
+        if (IsDigit(c)) {
+            ++digits;
+            run = 0;
+        } else if (c == '+') {
+            // Only as the number's first character, or first inside a leading "(".
+            if (!(i == 0 || (i == 1 && number[0] == '('))) return false;
+        } else if (c == '(') {
+            if (opened) return false;
+            opened = true;
+        } else if (c == ')') {
+            if (!opened || closed || (i > 0 && number[i - 1] == '(')) return false;
+            closed = true;
+        } else if (c == ' ' || c == '-' || c == '.') {
+            if (i == 0 || ++run > 2) return false;
+        } else {
+            return false;
+        }
+    }
+    const char last = number.back();
+    return opened == closed && IsDigit(last) && digits >= 5 && digits <= 20;
+}
+
 std::string NormalizePhone(std::string_view phone) {
     std::string digits;
     bool plus = false;

@@ -20,6 +20,17 @@ std::string AsciiLower(std::string_view s);
 
 std::string Trim(std::string_view s);
 
+// Whether `s` holds a control character: C0 (NUL included), DEL or C1 (U+0080–U+009F). Tab, line
+// feed and carriage return are allowed when `multiline` (notes, addresses), never in one-line text.
+// PostgreSQL cuts text at NUL and the others garble exports and logs, so no stored text has them.
+bool HasControlCharacters(std::string_view s, bool multiline);
+
+// Whether `s` looks like a telephone number: an optional leading +, 5 to 20 digits in groups
+// separated by single spaces, dashes or dots, an optional area code in one pair of parentheses,
+// and an optional extension ("ext 12", "ext. 12", "x12", "#12", "转12"). No letters otherwise, and
+// nothing shaped like a calendar date ("2026-11-28", "2026/11/28", "2026.11.28").
+bool IsPhoneNumber(std::string_view s);
+
 // Phone numbers compare by digits: spaces, dashes, dots, brackets and a leading +86 / 0086 are
 // dropped.
 // "+86 138-0013-8000" → "13800138000". Returns "" when nothing digit-like remains.

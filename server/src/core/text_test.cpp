@@ -12,6 +12,36 @@ TEST(TextTest, NormalizesPhonesToDigits) {
     EXPECT_EQ(NormalizePhone("ext."), "");
 }
 
+TEST(TextTest, PhonesLookLikePhones) {
+    for (const char* phone :
+         {"13800138000", "+86 138-0013-8000", "0086 138 0013 8000", "(+86) 138.0013.8000",
+          "(010) 6552-1234", "010-65521234", "400-800-8888", "95555", "+1 (212) 555-0100",
+          "0755 8888 1234 ext 12", "0755-88881234 ext. 3", "010-65521234 x12", "010-65521234#8",
+          "010-65521234转123"}) {
+        EXPECT_TRUE(IsPhoneNumber(phone)) << phone;
+    }
+    for (const char* not_phone :
+         {"", "2026-11-28", "2026.11.28", "2026-11-28T08:00:00Z", "call me", "1234", "138 abc 8000",
+          "13800138000 ext", "13800138000 ext 1234567", "138+0013", "--13800138000", "13800138000-",
+          "(010 6552-1234", "010) 6552-1234", "()13800138000", "138---0013-8000",
+          "123456789012345678901", "138\x000013", "１３８００１３８０００"}) {
+        EXPECT_FALSE(IsPhoneNumber(not_phone)) << not_phone;
+    }
+}
+
+TEST(TextTest, ControlCharactersAreFoundWhereverTheyAre) {
+    using namespace std::string_literals;
+    EXPECT_FALSE(HasControlCharacters("深圳 华强", false));
+    EXPECT_TRUE(HasControlCharacters("a\0b"s, false));
+    EXPECT_TRUE(HasControlCharacters("a\0b"s, true));
+    EXPECT_TRUE(HasControlCharacters("a\x01", true));
+    EXPECT_TRUE(HasControlCharacters("a\x7F", true));
+    EXPECT_TRUE(HasControlCharacters("a\u0085b", true));    // NEL, a C1 control
+    EXPECT_FALSE(HasControlCharacters("a\u00A0b", false));  // no-break space is text
+    EXPECT_TRUE(HasControlCharacters("line\nline", false));
+    EXPECT_FALSE(HasControlCharacters("line\r\nline\tcell", true));
+}
+
 TEST(TextTest, NormalizesEmailsToLowerCase) {
     EXPECT_EQ(NormalizeEmail("  Info@Example.COM "), "info@example.com");
 }

@@ -43,6 +43,10 @@ Civil CivilFromDays(std::int64_t z) {
     return {static_cast<int>(y + (m <= 2)), m, d};
 }
 
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the times RFC 3339 can write.
+constexpr UnixSeconds kFirstSecond = -62135596800;
+constexpr UnixSeconds kLastSecond = 253402300799;
+
 std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
     return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
@@ -104,7 +108,8 @@ std::optional<std::int64_t> ParseDate(std::string_view text) {
         !ReadDigits(text, 8, 2, day)) {
         return std::nullopt;
     }
-    if (month < 1 || month > 12 || day < 1 ||
+    // Year 0000 is not a year of the calendar (1 BC is followed by AD 1).
+    if (year < 1 || month < 1 || month > 12 || day < 1 ||
         static_cast<unsigned>(day) > DaysInMonth(year, static_cast<unsigned>(month))) {
         return std::nullopt;
     }
@@ -152,7 +157,11 @@ std::optional<UnixSeconds> ParseRfc3339(std::string_view text) {
         return std::nullopt;
     }
     if (pos != text.size()) return std::nullopt;
-    return *days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+    const UnixSeconds t = *days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+    // An offset can carry a time out of the four-digit years ("0001-01-01T00:00:00+01:00" is in
+    // year 0 in UTC), which FormatRfc3339 could not write back as RFC 3339.
+    if (t < kFirstSecond || t > kLastSecond) return std::nullopt;
+    return t;
 }
 
 }  // namespace guanxi

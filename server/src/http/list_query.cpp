@@ -47,6 +47,12 @@ Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::s
     out.sort = spec.default_sort;
     std::set<std::string, std::less<>> seen;
     for (const auto& [key, value] : query) {
+        // Query values are used as text (search, filters); a control character in one is never
+        // a real value (a NUL is refused when the target is decoded).
+        if (text::HasControlCharacters(value, false)) {
+            return BadParam(ErrorCode::kBadRequest, key,
+                            "Parameter '" + key + "' must not contain control characters.");
+        }
         if (!seen.insert(key).second) {
             return BadParam(ErrorCode::kBadRequest, key, "Parameter '" + key + "' is given twice.");
         }

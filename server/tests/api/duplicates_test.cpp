@@ -1,8 +1,13 @@
 // Duplicate customers: phones compared as normalised digits, e-mails without case, company names
 // without their legal form, contacts' phones and e-mails as well as the customer's; a match the
-// caller can't see names only its owner.
+// caller can't see says only that it exists; checks are limited per user.
 
 #include "api_test_support.hpp"
+
+#include "core/time.hpp"
+
+#include <chrono>
+#include <thread>
 
 namespace guanxi::testing {
 namespace {
@@ -153,39 +158,102 @@ TEST_P(DuplicatesTest, AllowDuplicateCreatesAnyway) {
     EXPECT_EQ(Total(alice_.token), 2);
 }
 
-TEST_P(DuplicatesTest, AMatchTheCallerCannotSeeNamesOnlyItsOwner) {
+// API.md: what a user may not see behaves as if it does not exist. A match they can't see says
+// only that there is one, and why: no id, no name, no owner.
+TEST_P(DuplicatesTest, AMatchTheCallerCannotSeeSaysOnlyThatItExists) {
+    TestUser carol = CreateUser("carol", RoleId("sales"), CreateDepartment("销售二部"));
     json bobs = CreateCustomer(bob_.token, {{"name", "保密客户有限公司"},
                                             {"phone", "13700001111"},
                                             {"email", "secret@baomi.cn"},
                                             {"address", "北京市朝阳区"}});
-    for (const json& body : {json{{"phone", "137-0000-1111"}}, json{{"email", "SECRET@baomi.cn"}},
-                             json{{"name", "保密客户"}}}) {
-        Reply r = Call("POST", "/api/v1/customers/check-duplicates", body, alice_.token);
-        ASSERT_EQ(r.status, 200);
-        ASSERT_EQ(r.body["matches"].size(), 1u) << body.dump();
-        const json& m = r.body["matches"][0];
-        EXPECT_EQ(m["id"], nullptr) << body.dump();
-        EXPECT_EQ(m["name"], nullptr) << body.dump();
-        EXPECT_EQ(m["owner_id"], bob_.id) << body.dump();
-        for (const char* secret : {"保密客户有限公司", "secret@", "北京市", "13700001111"}) {
-            if (body.dump().find(secret) == std::string::npos) {
+    const std::string bob_id = std::to_string(bob_.id);
+    const auto expect_hidden = [&](const Reply& r, const json& matches, const json& reasons,
+                                   const std::string& sent) {
+        ASSERT_EQ(matches.size(), 1u) << sent << " → " << r.raw.body;
+        EXPECT_EQ(matches[0],
+                  json({{"visible", false}, {"reason", reasons[0]}, {"reasons", reasons}}))
+            << sent;
+        for (const char* secret :
+             {"保密客户有限公司", "secret@", "北京市", "13700001111", "\"owner", "\"id\""}) {
+            if (sent.find(secret) == std::string::npos) {
                 EXPECT_EQ(r.raw.body.find(secret), std::string::npos)
                     << secret << " in " << r.raw.body;
             }
         }
+        EXPECT_EQ(r.raw.body.find(":" + bob_id), std::string::npos) << r.raw.body;
+    };
+    for (const auto& [body, reasons] : std::vector<std::pair<json, json>>{
+             {{{"phone", "137-0000-1111"}}, {"phone"}},
+             {{{"email", "SECRET@baomi.cn"}}, {"email"}},
+             {{{"name", "保密客户"}}, {"name"}},
+             {{{"phone", "13700001111"}, {"email", "secret@baomi.cn"}}, {"phone", "email"}}}) {
+        Reply r = Call("POST", "/api/v1/customers/check-duplicates", body, carol.token);
+        ASSERT_EQ(r.status, 200) << r.raw.body;
+        expect_hidden(r, r.body["matches"], reasons, body.dump());
     }
-    Reply dup = Create({{"name", "我的新客户"}, {"phone", "13700001111"}});
+    Reply dup = Create({{"name", "我的新客户"}, {"phone", "13700001111"}}, carol.token);
     ASSERT_EQ(dup.status, 409);
-    const json& m = dup.body["error"]["details"]["matches"][0];
-    EXPECT_EQ(m["id"], nullptr);
-    EXPECT_EQ(m["name"], nullptr);
-    EXPECT_EQ(m["owner_id"], bob_.id);
-    EXPECT_EQ(dup.raw.body.find("保密"), std::string::npos);
-    // bob himself sees the whole match.
+    EXPECT_EQ(dup.code(), "duplicate");
+    expect_hidden(dup, dup.body["error"]["details"]["matches"], {"phone"}, "13700001111");
+    // Two invisible customers with the same phone are one entry: the answer does not count them.
+    Reply second = Create(
+        {{"name", "另一家保密"}, {"phone", "13700001111"}, {"allow_duplicate", true}}, bob_.token);
+    ASSERT_EQ(second.status, 201);
+    Reply twice =
+        Call("POST", "/api/v1/customers/check-duplicates", {{"phone", "13700001111"}}, carol.token);
+    EXPECT_EQ(twice.body["matches"].size(), 1u) << twice.raw.body;
+    // A visible match alongside stays whole; bob sees his own in full.
+    json carols = CreateCustomer(
+        carol.token, {{"name", "卡罗客户"}, {"phone", "13700001111"}, {"allow_duplicate", true}});
+    const json mixed = Check({{"phone", "13700001111"}}, carol.token);
+    ASSERT_EQ(mixed.size(), 2u) << mixed.dump();
+    EXPECT_EQ(mixed[0]["visible"], false);
+    EXPECT_EQ(mixed[1]["id"], carols["id"]);
+    EXPECT_EQ(mixed[1]["owner_id"], carol.id);
+    EXPECT_EQ(mixed[1]["visible"], true);
     const json own = Check({{"phone", "13700001111"}}, bob_.token);
-    ASSERT_EQ(own.size(), 1u);
+    ASSERT_EQ(own.size(), 3u) << own.dump();
     EXPECT_EQ(own[0]["id"], bobs["id"]);
     EXPECT_EQ(own[0]["name"], "保密客户有限公司");
+    EXPECT_EQ(own[0]["owner_id"], bob_.id);
+    EXPECT_EQ(own[1]["id"], second.body["id"]);
+    EXPECT_EQ(own[2], json({{"visible", false}, {"reason", "phone"}, {"reasons", {"phone"}}}));
+}
+
+// The check would otherwise list a competitor's book one phone number at a time. The count is in
+// the database, so every app server shares it.
+TEST_P(DuplicatesTest, ChecksAreLimitedPerUserToSixtyAMinute) {
+    // Counts are per minute of the clock: start well inside one.
+    if (NowSeconds() % 60 >= 55) std::this_thread::sleep_for(std::chrono::seconds(6));
+    for (int i = 0; i < 60; ++i) {
+        Reply r = Call("POST", "/api/v1/customers/check-duplicates",
+                       {{"phone", "1380013" + std::to_string(8000 + i)}}, alice_.token);
+        ASSERT_EQ(r.status, 200) << i << ": " << r.raw.body;
+    }
+    Reply refused =
+        Call("POST", "/api/v1/customers/check-duplicates", {{"name", "竞争对手"}}, alice_.token);
+    ASSERT_EQ(refused.status, 429) << refused.raw.body;
+    EXPECT_EQ(refused.code(), "rate_limited");
+    EXPECT_EQ(refused.body["error"]["details"]["limit"], 60);
+    const auto retry = refused.body["error"]["details"]["retry_after_seconds"].get<std::int64_t>();
+    EXPECT_GE(retry, 1);
+    EXPECT_LE(retry, 60);
+    // A bad body is a 422 before it counts; another user has a count of their own; creating a
+    // customer is not limited by it.
+    EXPECT_EQ(
+        Call("POST", "/api/v1/customers/check-duplicates", {{"phone", "call me"}}, alice_.token)
+            .status,
+        422);
+    EXPECT_EQ(Check({{"phone", "13800138000"}}, bob_.token), json::array());
+    EXPECT_EQ(Create({{"name", "限流后新建"}, {"phone", "13800137777"}}).status, 201);
+    // The count is read from the database on every check, not kept in this process: what any
+    // server (here another process) writes there is what counts.
+    RunInAnotherProcess("UPDATE rate_limits SET hits = 0 WHERE bucket = 'duplicates:user:" +
+                        std::to_string(alice_.id) + "'");
+    EXPECT_EQ(
+        Call("POST", "/api/v1/customers/check-duplicates", {{"phone", "13800138000"}}, alice_.token)
+            .status,
+        200);
 }
 
 TEST_P(DuplicatesTest, BadInputIsRejected) {

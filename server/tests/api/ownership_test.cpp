@@ -268,6 +268,76 @@ TEST_P(OwnershipTest, ReleasePutsACustomerInThePoolAndClaimTakesItOut) {
     EXPECT_EQ(Owner(c), nullptr);
 }
 
+// A pool customer is visible to everyone with customers.view; without this rule anyone with
+// customers.edit or customers.delete could rewrite or delete customers outside their scope.
+TEST_P(OwnershipTest, APoolCustomerIsClaimedBeforeItIsChangedUnlessTheCallerManagesThePool) {
+    json c = CreateCustomer(alice_.token, {{"name", "公海修改测试"}, {"region", "华东"}});
+    const std::string path = PathOf(c);
+    Reply contact = Call("POST", path + "/contacts", {{"name", "张三"}}, alice_.token);
+    ASSERT_EQ(contact.status, 201);
+    const std::string contact_path = path + "/contacts/" + contact.body["id"].dump();
+    ASSERT_EQ(Call("POST", path + "/release", json::object(), alice_.token).status, 200);
+    const json before = Call("GET", path, nullptr, admin()).body;
+
+    // carol (another department), the manager boss, and a self-scope role that may delete: all
+    // see it, none may change it before claiming it.
+    TestUser deleter = CreateUser(
+        "deleter",
+        CreateRole("deleter", "self",
+                   json::array({"customers.view", "customers.edit", "customers.delete"})),
+        dept_two_);
+    for (const TestUser* user : {&carol_, &boss_, &deleter}) {
+        ASSERT_EQ(Call("GET", path, nullptr, user->token).status, 200);
+        for (const auto& [method, target, body] :
+             std::vector<std::tuple<std::string, std::string, json>>{
+                 {"PATCH", path, {{"region", "改了"}}},
+                 {"DELETE", path, nullptr},
+                 {"POST", path + "/contacts", {{"name", "李四"}}},
+                 {"PATCH", contact_path, {{"title", "经理"}}},
+                 {"DELETE", contact_path, nullptr}}) {
+            Reply r = Call(method, target, body, user->token);
+            EXPECT_EQ(r.status, 403) << method << " " << target << " → " << r.raw.body;
+            // carol (sales) may not delete customers at all.
+            const bool no_permission = user == &carol_ && method == "DELETE" && target == path;
+            EXPECT_EQ(r.code(), no_permission ? "forbidden" : "claim_first")
+                << user->id << " " << method << " " << target;
+        }
+    }
+    EXPECT_EQ(Call("GET", path, nullptr, admin()).body, before);
+
+    // pool.manage: the admin role has it (every permission), and a role may be given it.
+    Reply me = Call("GET", "/api/v1/me", nullptr, admin());
+    const json& perms = me.body["permissions"];
+    EXPECT_NE(std::find(perms.begin(), perms.end(), "pool.manage"), perms.end()) << me.raw.body;
+    TestUser keeper = CreateUser("keeper",
+                                 CreateRole("pool_keeper", "self",
+                                            json::array({"customers.view", "customers.edit",
+                                                         "customers.delete", "pool.manage"})),
+                                 dept_two_);
+    Reply patched = Call("PATCH", path, {{"region", "华南"}}, keeper.token);
+    ASSERT_EQ(patched.status, 200) << patched.raw.body;
+    EXPECT_EQ(patched.body["owner_id"], nullptr);  // still in the pool
+    EXPECT_EQ(Call("PATCH", contact_path, {{"title", "经理"}}, keeper.token).status, 200);
+    EXPECT_EQ(Call("DELETE", contact_path, nullptr, keeper.token).status, 204);
+    EXPECT_EQ(Call("POST", contact_path + "/restore", nullptr, keeper.token).status, 200);
+    ASSERT_EQ(Call("DELETE", path, nullptr, keeper.token).status, 204);
+    // A deleted pool customer comes back by one who manages the pool too.
+    TestUser restorer = CreateUser(
+        "restorer",
+        CreateRole("restorer", "all", json::array({"customers.view", "customers.delete"})),
+        dept_two_);
+    Reply refused = Call("POST", path + "/restore", nullptr, restorer.token);
+    EXPECT_EQ(refused.status, 403) << refused.raw.body;
+    EXPECT_EQ(refused.code(), "claim_first");
+    ASSERT_EQ(Call("POST", path + "/restore", nullptr, keeper.token).status, 200);
+
+    // Claimed, it is carol's to change.
+    ASSERT_EQ(Call("POST", path + "/claim", nullptr, carol_.token).status, 200);
+    Reply mine = Call("PATCH", path, {{"region", "西南"}}, carol_.token);
+    EXPECT_EQ(mine.status, 200) << mine.raw.body;
+    EXPECT_EQ(Call("PATCH", contact_path, {{"title", "总监"}}, carol_.token).status, 200);
+}
+
 TEST_P(OwnershipTest, OfTwoSimultaneousClaimsExactlyOneWins) {
     // alice and carol are in different departments and cannot see each other's customers: the
     // loser still learns that the customer was claimed (409), not that it vanished (404).

@@ -121,12 +121,17 @@ export interface OwnershipChange {
 }
 
 export interface DuplicateMatch {
-  /** null when the match is a customer the caller may not see. */
-  id: Id | null
-  name: string | null
-  owner_id: Id | null
+  /**
+   * false: a customer the caller may not see. Such a match says only that it exists and why: no
+   * id, name or owner.
+   */
+  visible: boolean
+  id?: Id
+  name?: string
+  owner_id?: Id | null
   owner_name?: string | null
   reason: 'phone' | 'email' | 'name'
+  reasons?: Array<'phone' | 'email' | 'name'>
 }
 
 export interface AuditEntry {

@@ -96,9 +96,9 @@ constexpr std::string_view kUserExists = "SELECT 1 FROM users WHERE id = ?";
 
 const std::vector<std::string>& AccountService::AllPermissions() {
     static const std::vector<std::string> kPermissions = {
-        "customers.view",     "customers.create", "customers.edit",
-        "customers.delete",   "customers.export", "customers.import",
-        "customers.transfer", "users.manage",     "audit.view",
+        "customers.view",   "customers.create", "customers.edit",     "customers.delete",
+        "customers.export", "customers.import", "customers.transfer", "users.manage",
+        "audit.view",       "pool.manage",
     };
     return kPermissions;
 }
@@ -502,8 +502,11 @@ Result<nlohmann::json> AccountService::ListUsers(const Principal& caller,
         where.Add("u." + name + " = ?", {*id});
     }
     if (query.q) {
-        const std::string like = "%" + text::AsciiLower(*query.q) + "%";
-        where.Add("LOWER(u.username) LIKE ? OR LOWER(u.display_name) LIKE ?", {like, like});
+        // q is a substring: its own % and _ are characters to find, not wildcards.
+        const std::string like = "%" + db::EscapeLike(text::AsciiLower(*query.q)) + "%";
+        where.Add(
+            "LOWER(u.username) LIKE ? ESCAPE '\\' OR LOWER(u.display_name) LIKE ? ESCAPE '\\'",
+            {like, like});
     }
     std::string order = " ORDER BY ";
     for (const auto& key : query.sort)

@@ -28,7 +28,7 @@ const EntityMeta& CustomerMeta() {
             {"source", FieldType::kString, false, 100, {}, false, true},
             {"phone", FieldType::kPhone, false, 32, {}, true},
             {"email", FieldType::kEmail, false, 254, {}, false},
-            {"address", FieldType::kString, false, 300, {}, false},
+            {"address", FieldType::kText, false, 300, {}, false},  // may span lines
             {"tags", FieldType::kTags, false, 0, {}, true, true},
             {"custom", FieldType::kObject, false, 0, {}, false},
             {"last_contact_at", FieldType::kDatetime, false, 0, {}, true, false, true, true},
@@ -57,7 +57,8 @@ const EntityMeta& FollowupMeta() {
         {
             {"kind", FieldType::kEnum, true, 0, kFollowupKinds, true, true},
             {"content", FieldType::kText, true, 5000, {}, true},
-            {"contacted_at", FieldType::kDatetime, false, 0, {}, true, false, true},
+            // Never empty: left out on create it is now, and it cannot be cleared.
+            {"contacted_at", FieldType::kDatetime, false, 0, {}, true, false, true, false, false},
             {"next_contact_at", FieldType::kDatetime, false, 0, {}, true},
         }};
     return kMeta;

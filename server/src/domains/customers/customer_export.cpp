@@ -84,7 +84,9 @@ class CsvWriter final : public ExportWriter {
 
   private:
     static constexpr size_t kFlushAt = size_t{1} << 20;
-    void AddLine(const std::vector<std::string>& cells) {
+    // A CSV cell has no type: whatever starts like a formula is defused.
+    void AddLine(std::vector<std::string> cells) {
+        for (auto& cell : cells) cell = Defuse(std::move(cell));
         buffer_ += CsvLine(cells);
         if (buffer_.size() >= kFlushAt) Flush();
     }
@@ -99,6 +101,9 @@ class CsvWriter final : public ExportWriter {
     std::int64_t rows_ = 0;
 };
 
+// Every cell is written as a string cell (worksheet_write_string), which a spreadsheet shows as
+// text and never evaluates, so a name such as "=1+1" comes back as written, without the apostrophe
+// CSV needs.
 class XlsxWriter final : public ExportWriter {
   public:
     XlsxWriter() {
@@ -182,17 +187,17 @@ std::vector<std::string> ExportCells(const db::Row& r) {
         return r.IsNull(i) ? std::string() : FormatRfc3339(r.Int(i));
     };
     return {std::to_string(r.Int(0)),
-            Defuse(r.Text(1)),
+            r.Text(1),
             r.Text(2),
-            Defuse(r.Text(4)),
-            Defuse(r.Text(6)),
-            Defuse(r.Text(7)),
-            Defuse(r.Text(8)),
-            Defuse(r.Text(9)),
-            Defuse(r.Text(10)),
-            Defuse(r.Text(11)),
-            Defuse(r.Text(12)),
-            Defuse(tags),
+            r.Text(4),
+            r.Text(6),
+            r.Text(7),
+            r.Text(8),
+            r.Text(9),
+            r.Text(10),
+            r.Text(11),
+            r.Text(12),
+            tags,
             time(15),
             time(16),
             time(18)};

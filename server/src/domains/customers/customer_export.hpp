@@ -1,6 +1,7 @@
 #pragma once
-// Writes customer rows (kCustomerColumns) as CSV or XLSX. Cells that a spreadsheet would run as a
-// formula (starting with = + - @) are prefixed with an apostrophe.
+// Writes customer rows (kCustomerColumns) as CSV or XLSX. No cell is ever run as a formula: in CSV,
+// cells starting with = + - @ are prefixed with an apostrophe (Defuse); in XLSX every cell is a
+// string cell, which is never evaluated, and keeps its text as it is.
 
 #include "db/database.hpp"
 #include "domains/customers/customer_service.hpp"
@@ -23,7 +24,8 @@ std::string Defuse(std::string cell);
 // One CSV line (RFC 4180 quoting, CRLF).
 std::string CsvLine(const std::vector<std::string>& cells);
 
-// The exported columns, in order, and one row's cells.
+// The exported columns, in order, and one row's cells as stored (each writer defuses as its format
+// needs).
 const std::vector<std::string>& ExportHeader();
 std::vector<std::string> ExportCells(const db::Row& row);
 

@@ -4,6 +4,7 @@
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "db/change_epoch.hpp"
+#include "db/rate_limit.hpp"
 #include "db/row_json.hpp"
 #include "db/sql_builder.hpp"
 #include "domains/access/access_gate.hpp"
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace guanxi::customers {
 
@@ -27,6 +29,9 @@ using nlohmann::json;
 constexpr std::string_view kUserForOwner =
     "SELECT id, department_id, active FROM users WHERE id = ?";
 constexpr std::int64_t kMaxTransferIds = 500;
+// Duplicate checks per user: a form checks as its fields are filled in, a few times a customer;
+// scripted lookups of a competitor's phone list hit the limit at once.
+constexpr db::RateLimit kDuplicateChecks{60, 60};
 // Up to this many postings a search's count and page are read from the listed ids (ReadPage);
 // on PostgreSQL also up to this share of the customers in scope.
 constexpr std::int64_t kFewPostings = 200;
@@ -221,6 +226,23 @@ Result<db::Row> VisibleFollowup(db::Connection& conn, const Gate& gate, std::int
     return std::move(*row);
 }
 
+// A customer in the public pool is claimed before it is changed (its fields, contacts, recycle
+// bin), unless the caller manages the pool: it is visible to everyone with customers.view, and
+// otherwise anyone with customers.edit could rewrite or delete customers outside their scope.
+Status RequireClaimed(const Principal& caller, const db::Row& customer) {
+    if (!customer.IsNull(kColOwnerId) || caller.Can("pool.manage")) return {};
+    return Error{ErrorCode::kClaimFirst,
+                 "This customer is in the public pool: claim it before changing it.",
+                 {{"permission", "pool.manage"}},
+                 {}};
+}
+
+// The optional `reason` of a transfer or a release: a note, so it may span lines.
+const EntityMeta& ReasonMeta() {
+    static const EntityMeta kMeta{"reasons", {{"reason", FieldType::kText, false, 500}}};
+    return kMeta;
+}
+
 struct OwnerInfo {
     std::int64_t id;
     std::optional<std::int64_t> department_id;
@@ -234,29 +256,24 @@ Result<OwnerInfo> ActiveUser(db::Connection& conn, std::int64_t id, std::string_
     return OwnerInfo{id, row->OptInt(1)};
 }
 
-// Duplicate matches, each shown in full only when the caller can see it.
+// Duplicate matches. One the caller can see is shown in full: id, name, owner, reasons. One they
+// can't see behaves as if it did not exist (API.md), except for the fact of the match: it says
+// only {"visible": false, "reason", "reasons"} — no id, name or owner — and invisible matches with
+// the same reasons are one entry, so the answer does not count a colleague's customers either.
 Result<json> FindDuplicates(db::Connection& conn, const Gate& gate, const std::string& name,
                             const std::string& phone, const std::string& email, bool by_name) {
-    std::map<std::int64_t, json> found;
+    struct Match {
+        db::Row row;
+        std::vector<std::string> reasons;
+    };
+    std::map<std::int64_t, Match> found;
     std::vector<std::int64_t> order;
     const auto add = [&](const db::Rows& rows, const char* reason) {
         for (const auto& r : rows) {
             const std::int64_t id = r.Int(0);
-            auto it = found.find(id);
-            if (it != found.end()) {
-                it->second["reasons"].push_back(reason);
-                continue;
-            }
-            const bool visible = gate.SeesCustomer(r.OptInt(2));
-            json m = {{"id", visible ? json(id) : json()},
-                      {"name", visible ? json(r.Text(1)) : json()},
-                      {"owner_id", db::JsonInt(r, 2)},
-                      {"owner_name", db::JsonText(r, 3)},
-                      {"visible", visible},
-                      {"reason", reason},
-                      {"reasons", json::array({reason})}};
-            found.emplace(id, std::move(m));
-            order.push_back(id);
+            auto [it, inserted] = found.try_emplace(id, Match{r, {}});
+            it->second.reasons.emplace_back(reason);
+            if (inserted) order.push_back(id);
         }
     };
     if (const auto p = text::NormalizePhone(phone); !p.empty()) {
@@ -274,7 +291,24 @@ Result<json> FindDuplicates(db::Connection& conn, const Gate& gate, const std::s
         }
     }
     json matches = json::array();
-    for (std::int64_t id : order) matches.push_back(found[id]);
+    std::set<std::vector<std::string>> hidden;  // reasons of the invisible matches listed
+    for (std::int64_t id : order) {
+        const Match& m = found.at(id);
+        if (!gate.SeesCustomer(m.row.OptInt(2))) {
+            if (hidden.insert(m.reasons).second) {
+                matches.push_back(
+                    {{"visible", false}, {"reason", m.reasons.front()}, {"reasons", m.reasons}});
+            }
+            continue;
+        }
+        matches.push_back({{"id", id},
+                           {"name", m.row.Text(1)},
+                           {"owner_id", db::JsonInt(m.row, 2)},
+                           {"owner_name", db::JsonText(m.row, 3)},
+                           {"visible", true},
+                           {"reason", m.reasons.front()},
+                           {"reasons", m.reasons}});
+    }
     return matches;
 }
 
@@ -546,6 +580,7 @@ Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int
     GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
+        GX_TRY(RequireClaimed(caller, row));
         const std::int64_t version = row.Int(kColVersion);
         if (auto v = OptInt(body, "version"); v && *v != version) return Stale(version);
         store::CustomerRecord record = store::RecordFromRow(row);
@@ -591,6 +626,7 @@ Status CustomerService::Delete(const Principal& caller, std::int64_t id) {
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
+        GX_TRY(RequireClaimed(caller, row));
         GX_TRY(store::SetDeleted(conn, id, NowSeconds(), NowSeconds()));
         return audit::Record(conn, caller,
                              {"customer.delete", "customer", id, {{"name", row.Text(kColName)}}});
@@ -605,6 +641,7 @@ Result<nlohmann::json> CustomerService::Restore(const Principal& caller, std::in
         if (!row || row->IsNull(kColDeletedAt) || !gate.SeesCustomer(row->OptInt(kColOwnerId))) {
             return Error::NotFound("Deleted customer");
         }
+        GX_TRY(RequireClaimed(caller, *row));
         GX_TRY(store::SetDeleted(conn, id, std::nullopt, NowSeconds()));
         return audit::Record(conn, caller, {"customer.restore", "customer", id, {}});
     }));
@@ -620,6 +657,8 @@ Result<nlohmann::json> CustomerService::CheckDuplicates(const Principal& caller,
                                    {"phone", FieldType::kPhone, false, 32},
                                    {"email", FieldType::kEmail, false, 254}}};
     GX_TRY(ValidateBody(kMeta, body, false));
+    GX_TRY(db::CountRequest(db_, "duplicates:user:" + std::to_string(caller.user_id),
+                            kDuplicateChecks, NowSeconds(), "duplicate checks"));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
     GX_TRY_ASSIGN(json matches, FindDuplicates(*conn, gate, BodyText(body, "name").value_or(""),
@@ -658,11 +697,13 @@ Result<nlohmann::json> CustomerService::Transfer(const Principal& caller,
         invalid.Field("owner_id", "must be a user id");
         bad = true;
     }
-    if (body.contains("reason") &&
-        (!body["reason"].is_string() ||
-         text::CodePointCount(body["reason"].get<std::string>()) > 500)) {
-        invalid.Field("reason", "must be a text of at most 500 characters");
-        bad = true;
+    // Unknown keys were named above; the reason is checked as every text field is.
+    if (auto checked = ValidateBody(ReasonMeta(), body, false, {"ids", "owner_id"}); !checked) {
+        const json& fields = checked.error().details.at("fields");
+        if (fields.contains("reason")) {
+            invalid.Field("reason", fields.at("reason").get<std::string>());
+            bad = true;
+        }
     }
     if (bad) return invalid;
     std::sort(ids.begin(), ids.end());
@@ -763,14 +804,7 @@ Result<nlohmann::json> CustomerService::Claim(const Principal& caller, std::int6
 
 Result<nlohmann::json> CustomerService::Release(const Principal& caller, std::int64_t id,
                                                 const nlohmann::json& body) {
-    for (const auto& [key, value] : body.items()) {
-        if (key != "reason") return Error::Validation(key, "is not a known field");
-    }
-    if (body.contains("reason") &&
-        (!body["reason"].is_string() ||
-         text::CodePointCount(body["reason"].get<std::string>()) > 500)) {
-        return Error::Validation("reason", "must be a text of at most 500 characters");
-    }
+    GX_TRY(ValidateBody(ReasonMeta(), body, false));
     const auto reason = BodyText(body, "reason");
     GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
@@ -858,6 +892,7 @@ Result<nlohmann::json> CustomerService::CreateContact(const Principal& caller,
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
+        GX_TRY(RequireClaimed(caller, row));
         json fields = body;
         fields["name"] = text::Trim(body["name"].get<std::string>());
         GX_TRY_ASSIGN(std::int64_t id,
@@ -881,6 +916,7 @@ Result<nlohmann::json> CustomerService::UpdateContact(const Principal& caller,
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
+        GX_TRY(RequireClaimed(caller, row));
         GX_TRY_ASSIGN(auto current, store::GetContact(conn, customer_id, contact_id));
         if (!current) return Error::NotFound("Contact");
         json fields = ContactJson(*current);
@@ -912,6 +948,7 @@ Status CustomerService::DeleteContact(const Principal& caller, std::int64_t cust
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
+        GX_TRY(RequireClaimed(caller, row));
         GX_TRY_ASSIGN(auto current, store::GetContact(conn, customer_id, contact_id));
         if (!current) return Error::NotFound("Contact");
         GX_TRY(store::SetContactDeleted(conn, contact_id, NowSeconds(), NowSeconds()));
@@ -1034,6 +1071,7 @@ Result<nlohmann::json> CustomerService::RestoreContact(const Principal& caller,
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row customer, VisibleCustomer(conn, gate, customer_id));
+        GX_TRY(RequireClaimed(caller, customer));
         GX_TRY_ASSIGN(auto row, store::GetContactAnyState(conn, customer_id, contact_id));
         if (!row || row->IsNull(10)) return Error::NotFound("Deleted contact");
         GX_TRY(store::SetContactDeleted(conn, contact_id, std::nullopt, NowSeconds()));
