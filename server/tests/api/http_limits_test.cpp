@@ -78,13 +78,14 @@ TEST_F(HttpServerTest, AnImportWithoutThePermissionIsRefusedBeforeAByteIsWritten
     conn.Send(Post("/api/v1/auth/login", "", login.size()) + login);
     RawReply logged_in = conn.Read();
     ASSERT_EQ(logged_in.status, 200) << logged_in.body;
-    const std::string sales_auth = "Authorization: Bearer " +
-                                   nlohmann::json::parse(logged_in.body)["token"].get<std::string>() +
-                                   "\r\n";
+    const std::string sales_auth =
+        "Authorization: Bearer " +
+        nlohmann::json::parse(logged_in.body)["token"].get<std::string>() + "\r\n";
     Connection upload(port_);
-    upload.Send("POST /api/v1/customers/import?filename=a.csv HTTP/1.1\r\nHost: x\r\n"
-                "Content-Type: text/csv\r\n" +
-                sales_auth + "Content-Length: 50000000\r\n\r\n名称\n");
+    upload.Send(
+        "POST /api/v1/customers/import?filename=a.csv HTTP/1.1\r\nHost: x\r\n"
+        "Content-Type: text/csv\r\n" +
+        sales_auth + "Content-Length: 50000000\r\n\r\n名称\n");
     RawReply refused = upload.Read();
     EXPECT_EQ(refused.status, 403) << refused.body;
     EXPECT_NE(refused.body.find("customers.import"), std::string::npos) << refused.body;
@@ -121,9 +122,11 @@ TEST_F(HttpServerWithMetricsTokenTest, MetricsNeedTheTokenWhenOneIsSet) {
     Connection conn(port_);
     conn.Send(Get("/metrics"));
     EXPECT_EQ(conn.Read().status, 404);
-    conn.Send("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong-token-12345\r\n\r\n");
+    conn.Send(
+        "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong-token-12345\r\n\r\n");
     EXPECT_EQ(conn.Read().status, 404);
-    conn.Send("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer scrape-token-1234\r\n\r\n");
+    conn.Send(
+        "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer scrape-token-1234\r\n\r\n");
     RawReply reply = conn.Read();
     EXPECT_EQ(reply.status, 200);
     EXPECT_NE(reply.body.find("guanxi_http_requests_total"), std::string::npos);
@@ -132,8 +135,14 @@ TEST_F(HttpServerWithMetricsTokenTest, MetricsNeedTheTokenWhenOneIsSet) {
 class HttpServerWithSmallLimitsTest : public HttpServerTest {
   protected:
     std::vector<std::string> ExtraFlags() const override {
-        return {"--max-connections-per-address", "6", "--read-timeout", "1",
-                "--idle-timeout",                "30", "--body-budget-mb", "1"};
+        return {"--max-connections-per-address",
+                "6",
+                "--read-timeout",
+                "1",
+                "--idle-timeout",
+                "30",
+                "--body-budget-mb",
+                "1"};
     }
 };
 

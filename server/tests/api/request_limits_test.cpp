@@ -122,15 +122,15 @@ TEST_P(RequestLimitsTest, ACreateRetriedWithItsIdempotencyKeyIsAnsweredOnce) {
     EXPECT_EQ(again.raw.HeaderValue("Idempotent-Replayed"), "true");
     EXPECT_EQ(CountCustomers(), 1);
     // The same key with another request is a mistake, not a replay.
-    Reply other = PostRaw("POST", "/api/v1/customers", R"({"name":"另一家公司"})", admin(),
-                          "retry-key-1");
+    Reply other =
+        PostRaw("POST", "/api/v1/customers", R"({"name":"另一家公司"})", admin(), "retry-key-1");
     EXPECT_EQ(other.status, 422);
     EXPECT_EQ(other.code(), "idempotency_key_reused");
     // Keys are per user: another user's identical key acts on its own.
     const std::int64_t dept = CreateDepartment("幂等部门");
     TestUser bob = CreateUser("bob", RoleId("sales"), dept);
-    Reply bobs = PostRaw("POST", "/api/v1/customers", R"({"name":"鲍勃的公司"})", bob.token,
-                         "retry-key-1");
+    Reply bobs =
+        PostRaw("POST", "/api/v1/customers", R"({"name":"鲍勃的公司"})", bob.token, "retry-key-1");
     EXPECT_EQ(bobs.status, 201);
     EXPECT_EQ(CountCustomers(), 2);
     // An async create (a follow-up, through the group commit) too.
@@ -157,8 +157,7 @@ TEST_P(RequestLimitsTest, AKeyWhoseFirstRequestHasNoAnswerIsNotActedOnTwice) {
     RunInAnotherProcess(
         "INSERT INTO idempotency_keys (user_id, idempotency_key, fingerprint, created_at) "
         "VALUES (" +
-        me.body["id"].dump() + ", 'lost-answer', 'f', " +
-        std::to_string(std::time(nullptr)) + ")");
+        me.body["id"].dump() + ", 'lost-answer', 'f', " + std::to_string(std::time(nullptr)) + ")");
     Reply retry = PostRaw("POST", "/api/v1/customers", R"({"name":"丢失答复的公司"})", admin(),
                           "lost-answer");
     EXPECT_EQ(retry.status, 409);
