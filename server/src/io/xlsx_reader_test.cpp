@@ -1,4 +1,4 @@
-#include "io/table_reader.hpp"
+#include "io/xlsx_reader.hpp"
 
 #include <gtest/gtest.h>
 #include <xlsxwriter.h>
