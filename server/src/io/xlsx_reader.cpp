@@ -180,7 +180,8 @@ class Part {
             return Broken("it expands to more than " + Mib(limits.max_uncompressed_bytes) +
                           " (the limit on the uncompressed size of a workbook)");
         }
-        if (part_bytes > limits.ratio_grace_bytes && part_bytes / limits.max_ratio >= compressed_) {
+        if (part_bytes > limits.ratio_grace_bytes && limits.max_ratio > 0 &&
+            part_bytes / limits.max_ratio >= compressed_) {
             return Broken(name_ + " expands to more than " + std::to_string(limits.max_ratio) +
                           " times its compressed size (the limit on the compression ratio, "
                           "against zip bombs)");
