@@ -1,8 +1,8 @@
 #pragma once
 // Spreadsheets read row by row (customer import): CSV and the first sheet of an XLSX workbook.
 // Readers stream: they never hold more than a buffer and the current rows, whatever the file's
-// size (an XLSX workbook's shared-string table is the exception: it is loaded whole, up to a
-// limit).
+// size (an XLSX workbook's shared-string table is the exception: it is held in memory, up to a
+// limit; see io/xlsx_reader.hpp for the XLSX reader and its limits).
 //
 // Thread-safety: a reader is used by one thread.
 
@@ -47,9 +47,5 @@ inline constexpr std::size_t kMaxColumns = 1000;
 Result<std::unique_ptr<TableReader>> OpenCsv(const std::string& path);
 // Reads CSV from memory (tests, fuzzing).
 std::unique_ptr<TableReader> CsvFromString(std::string text);
-
-// Opens the first worksheet of an XLSX workbook: shared and inline strings, numbers (integral
-// values without a decimal point or exponent), booleans as "TRUE"/"FALSE", formula results.
-Result<std::unique_ptr<TableReader>> OpenXlsx(const std::string& path);
 
 }  // namespace guanxi::io

@@ -1,13 +1,19 @@
 // Customer import: CSV with Chinese headers and a byte-order mark, quoted cells, bad rows reported
 // by row number while the others are imported, duplicates skipped / updated / created, dry runs,
 // permissions and size limits, a job that crashes mid-file and resumes without doubling rows, XLSX
-// written by the export read back, and imported customers found by a 2-character Chinese search.
+// written by the export read back, XLSX zip bombs refused by the job (never the upload), and
+// imported customers found by a 2-character Chinese search.
 
 #include "api_test_support.hpp"
 
 #include "core/time.hpp"
 #include "io/table_reader.hpp"
 
+#include <zip.h>
+
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 namespace guanxi::testing {
@@ -16,6 +22,8 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kBom = "\xEF\xBB\xBF";
+constexpr const char* kXlsxType =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 class ImportTest : public ApiTest {
   protected:
@@ -81,6 +89,45 @@ class ImportTest : public ApiTest {
         Reply r = Call("GET", "/api/v1/customers?page_size=500&sort=id" + query, nullptr, token);
         EXPECT_EQ(r.status, 200) << r.body.dump();
         return r.body;
+    }
+
+    // An XLSX workbook written part by part: `sheet_data` is the first sheet's rows, `shared` the
+    // shared strings' <si> elements.
+    static std::string Workbook(const std::string& sheet_data, const std::string& shared = "") {
+        const std::vector<std::pair<std::string, std::string>> parts = {
+            {"xl/workbook.xml",
+             R"(<workbook><sheets><sheet name="s" r:id="rId1"/></sheets></workbook>)"},
+            {"xl/_rels/workbook.xml.rels",
+             R"(<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>)"
+             "</Relationships>"},
+            {"xl/sharedStrings.xml", "<sst>" + shared + "</sst>"},
+            {"xl/worksheets/sheet1.xml",
+             "<worksheet><sheetData>" + sheet_data + "</sheetData></worksheet>"}};
+        const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                           ("guanxi_import_" + std::to_string(getpid()) + ".xlsx");
+        int error = 0;
+        zip_t* zip = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+        EXPECT_NE(zip, nullptr);
+        if (zip == nullptr) return "";
+        for (const auto& [name, content] : parts) {
+            zip_file_add(zip, name.c_str(),
+                         zip_source_buffer(zip, content.data(), content.size(), 0), 0);
+        }
+        EXPECT_EQ(zip_close(zip), 0);
+        std::ifstream in(path, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::filesystem::remove(path);
+        return bytes;
+    }
+    static std::string InlineRow(int number, const std::vector<std::string>& cells) {
+        std::string row = "<row r=\"" + std::to_string(number) + "\">";
+        for (const auto& cell : cells) row += "<c t=\"inlineStr\"><is><t>" + cell + "</t></is></c>";
+        return row + "</row>";
+    }
+    static std::string Repeat(const std::string& piece, size_t times) {
+        std::string out;
+        for (size_t i = 0; i < times; ++i) out += piece;
+        return out;
     }
 
     std::int64_t dept_ = 0;
@@ -464,6 +511,81 @@ TEST_P(ImportTest, AnXlsxExportImportsBackUnchanged) {
     // Each customer is in the recycle bin twice now: 华强's second row has the first's phone.
     EXPECT_EQ(again["created"], 3) << again.dump();
     EXPECT_EQ(again["skipped"], 1);
+}
+
+TEST_P(ImportTest, XlsxZipBombsFailTheirJobAndNeverHoldTheUpload) {
+    // As the probe sent them, in small: a header, then 6 MB of empty rows (or a million empty
+    // shared strings) that compress to a few KB, then a customer. Two of each at once.
+    const std::string empty_rows =
+        Workbook(InlineRow(1, {"name"}) + Repeat("<row/>", 1 << 20) + InlineRow(2, {"甲公司"}));
+    const std::string shared_strings =
+        Workbook(R"(<row r="1"><c t="s"><v>0</v></c></row><row r="2"><c t="s"><v>1</v></c></row>)",
+                 "<si><t>name</t></si><si><t>甲公司</t></si>" + Repeat("<si/>", 1 << 20));
+    ASSERT_LT(empty_rows.size() + shared_strings.size(), 200u * 1024);
+    std::vector<std::pair<std::int64_t, std::string>> imports;  // id, the part that is a bomb
+    for (int copy = 0; copy < 2; ++copy) {
+        for (const auto& [bytes, part] : {std::pair{empty_rows, "xl/worksheets/sheet1.xml"},
+                                          std::pair{shared_strings, "xl/sharedStrings.xml"}}) {
+            Reply started = Upload(boss_.token, bytes, "filename=bomb.xlsx", kXlsxType);
+            ASSERT_EQ(started.status, 202) << started.body.dump();
+            EXPECT_EQ(started.body["import"]["format"], "xlsx");
+            EXPECT_EQ(started.body["import"]["status"], "queued");
+            // Nothing was decompressed to answer: not even the header row was read.
+            EXPECT_EQ(started.body["import"]["columns"], json::object());
+            imports.emplace_back(started.body["import"]["id"].get<std::int64_t>(), part);
+        }
+    }
+    // Every upload was answered, and the server answers others, before any bomb was opened.
+    EXPECT_EQ(Call("GET", "/api/v1/customers", nullptr, alice_.token).status, 200);
+    EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, boss_.token).status, 200);
+    for (const auto& [id, part] : imports)
+        EXPECT_EQ(ImportNow(boss_.token, id)["status"], "queued");
+
+    RunJobs();
+    for (const auto& [id, part] : imports) {
+        json import = ImportNow(boss_.token, id);
+        EXPECT_EQ(import["status"], "failed") << import.dump();
+        const std::string error =
+            import["error"].is_string() ? import["error"].get<std::string>() : "";
+        EXPECT_NE(error.find("The XLSX file cannot be read: " + part +
+                             " expands to more than 100 times its compressed size (the limit on "
+                             "the compression ratio"),
+                  std::string::npos)
+            << error;
+        EXPECT_EQ(import["rows_read"], 0);
+        EXPECT_EQ(import["created"], 0);
+    }
+    EXPECT_EQ(Customers(boss_.token)["total"], 0);
+    // Failed, not retried: the jobs are done.
+    Reply jobs = Call("GET", "/api/v1/jobs?status=queued", nullptr, admin());
+    ASSERT_EQ(jobs.status, 200) << jobs.body.dump();
+    EXPECT_EQ(jobs.body["total"], 0);
+}
+
+TEST_P(ImportTest, AnXlsxHeaderIsCheckedByTheJob) {
+    // No name column: the upload cannot tell (it does not decompress), the job says why it failed.
+    Reply started =
+        Upload(boss_.token, Workbook(InlineRow(1, {"电话"}) + InlineRow(2, {"13800138000"})), "",
+               kXlsxType);
+    ASSERT_EQ(started.status, 202) << started.body.dump();
+    RunJobs();
+    json failed = ImportNow(boss_.token, started.body["import"]["id"].get<std::int64_t>());
+    EXPECT_EQ(failed["status"], "failed");
+    EXPECT_NE(failed["error"].get<std::string>().find("has no name column (name or 名称)"),
+              std::string::npos)
+        << failed.dump();
+    EXPECT_EQ(Customers(boss_.token)["total"], 0);
+
+    // A good one imports, and the import shows the header the job read.
+    json done = Import(boss_.token,
+                       Workbook(InlineRow(1, {"名称", "电话", "备注"}) +
+                                InlineRow(2, {"深圳华强", "13800138000", "x"})),
+                       "", kXlsxType);
+    EXPECT_EQ(done["status"], "done") << done.dump();
+    EXPECT_EQ(done["created"], 1);
+    EXPECT_EQ(done["columns"]["header"], json::array({"名称", "电话", "备注"}));
+    EXPECT_EQ(done["columns"]["ignored"], json::array({"备注"}));
+    EXPECT_EQ(Customers(boss_.token)["items"][0]["name"], "深圳华强");
 }
 
 GUANXI_API_TEST_SUITE(ImportTest);

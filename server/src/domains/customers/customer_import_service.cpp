@@ -16,7 +16,7 @@
 #include "domains/customers/search_index.hpp"
 #include "http/router.hpp"
 #include "io/encoding.hpp"
-#include "io/table_reader.hpp"
+#include "io/xlsx_reader.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -47,11 +47,36 @@ Result<std::unique_ptr<io::TableReader>> OpenTable(const std::string& format,
     return format == "xlsx" ? io::OpenXlsx(path) : io::OpenCsv(path);
 }
 
+// A batch is closed early once its rows hold this much text, so that a file of long rows cannot
+// make the importer hold a thousand of them at once.
+constexpr std::uint64_t kMaxBatchBytes = 16ull << 20;
+
 // Reads the header row and maps it.
 Result<ColumnMap> ReadHeader(io::TableReader& reader, std::vector<std::string>& header) {
     GX_TRY_ASSIGN(bool any, reader.Next(header));
     if (!any) return FileError("The file is empty.");
     return MapColumns(header);
+}
+
+// The import's "columns": the map and the header as the file has it.
+json ColumnsJson(const ColumnMap& columns, const std::vector<std::string>& header) {
+    json out = columns.ToJson();
+    out["header"] = json::array();
+    for (const auto& h : header)
+        out["header"].push_back(text::IsValidUtf8(h) ? h : std::string("?"));
+    return out;
+}
+
+// A failed import's message: the error's, with what it says of the file ("has no name column").
+std::string FailureText(const Error& error) {
+    const json* fields = error.details.contains("fields") ? &error.details["fields"] : nullptr;
+    if (fields == nullptr || !fields->contains("file") || !(*fields)["file"].is_string() ||
+        (*fields)["file"] == error.message) {
+        return error.message;
+    }
+    std::string message = error.message;
+    if (!message.empty() && message.back() == '.') message.pop_back();
+    return message + ": the file " + (*fields)["file"].get<std::string>() + ".";
 }
 
 bool LooksLikeZip(std::string_view first_bytes) { return first_bytes.rfind("PK\x03\x04", 0) == 0; }
@@ -123,12 +148,20 @@ class CustomerImportService::Importer {
         GX_TRY_ASSIGN(auto principal, s_.accounts_.ActingAs(uploader_id_));
         if (!principal) return Fail("The user who uploaded the file is deactivated.");
         caller_ = std::move(*principal);
+        // The file is opened (and an XLSX file decompressed) here only, off the HTTP threads: a
+        // file past the reader's limits fails the import with the limit named.
         auto reader = OpenTable(format_, path_);
         if (!reader) return Fail(reader.error().message);
         reader_ = std::move(*reader);
         auto columns = ReadHeader(*reader_, header_);
-        if (!columns) return Fail(columns.error().message);
+        if (!columns) return Fail(FailureText(columns.error()));
         columns_ = std::move(*columns);
+        if (progress_.resume_position == 0) {
+            // The upload did not read an XLSX file's header: the import shows it from now on.
+            GX_TRY(db::InTransaction(s_.db_, db::TxMode::kWrite, [&](db::Connection& conn) {
+                return import_store::SetColumns(conn, import_id_, ColumnsJson(columns_, header_));
+            }));
+        }
         if (progress_.resume_position > 0) {
             GX_TRY(reader_->Resume(progress_.resume_position, progress_.last_row));
             log::Info("import_resumed",
@@ -148,19 +181,26 @@ class CustomerImportService::Importer {
             }
             std::vector<PendingRow> rows;
             std::optional<std::string> read_error;
-            while (static_cast<std::int64_t>(rows.size()) < s_.settings_.batch_rows) {
+            bool ended = false;
+            std::uint64_t batch_bytes = 0;
+            while (static_cast<std::int64_t>(rows.size()) < s_.settings_.batch_rows &&
+                   batch_bytes < kMaxBatchBytes) {
                 std::vector<std::string> cells;
                 auto more = reader_->Next(cells);
                 if (!more) {
                     read_error = more.error().message;
                     break;
                 }
-                if (!*more) break;
+                if (!*more) {
+                    ended = true;
+                    break;
+                }
+                for (const auto& cell : cells) batch_bytes += cell.size();
                 rows.push_back(Prepare(std::move(cells)));
             }
             if (!rows.empty()) GX_TRY(CommitBatch(rows, ++batch_number));
             if (read_error) return Fail(*read_error);
-            if (static_cast<std::int64_t>(rows.size()) < s_.settings_.batch_rows) break;
+            if (ended) break;
         }
         return Finish("done", std::nullopt);
     }
@@ -608,6 +648,7 @@ Result<nlohmann::json> CustomerImportService::Start(
                      {{"parameter", "body"}},
                      {}};
     }
+    const std::string first_bytes = FirstBytes(upload);
     if (format.empty()) {
         const std::string type = text::AsciiLower(upload.content_type);
         if (type.find("spreadsheetml") != std::string::npos) {
@@ -615,8 +656,14 @@ Result<nlohmann::json> CustomerImportService::Start(
         } else if (type.rfind("text/csv", 0) == 0) {
             format = "csv";
         } else {
-            format = LooksLikeZip(FirstBytes(upload)) ? "xlsx" : "csv";
+            format = LooksLikeZip(first_bytes) ? "xlsx" : "csv";
         }
+    }
+    // An XLSX file is not opened here: a few MB may decompress to gigabytes, which is the job's to
+    // find out (and refuse, with the limit named), never an HTTP thread's. Its first bytes cost
+    // nothing to check.
+    if (format == "xlsx" && !LooksLikeZip(first_bytes)) {
+        return FileError("The XLSX file cannot be read: it is not a zip archive.");
     }
 
     // The file waits for its job under the upload folder.
@@ -659,19 +706,16 @@ Result<nlohmann::json> CustomerImportService::Start(
         }
     }
 
-    // The header must name the columns: better said now than by a failed job.
-    json column_map;
-    {
+    // A CSV header must name the columns: better said now than by a failed job (reading it costs
+    // at most the bytes the client sent). An XLSX header is read by the job.
+    json column_map = json::object();
+    if (format == "csv") {
         auto reader = OpenTable(format, path.string());
         if (!reader) return discard(FileError(reader.error().message));
         std::vector<std::string> header;
         auto columns = ReadHeader(**reader, header);
         if (!columns) return discard(std::move(columns).error());
-        column_map = columns->ToJson();
-        column_map["header"] = json::array();
-        for (const auto& h : header) {
-            column_map["header"].push_back(text::IsValidUtf8(h) ? h : std::string("?"));
-        }
+        column_map = ColumnsJson(*columns, header);
     }
 
     std::int64_t import_id = 0, job_id = 0;

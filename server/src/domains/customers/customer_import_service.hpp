@@ -1,7 +1,9 @@
 #pragma once
-// Customer import (POST /api/v1/customers/import). An uploaded CSV or XLSX file is checked (its
-// header must name the columns), kept under the upload folder, and handed to the job
-// "customer.import", which runs in the background:
+// Customer import (POST /api/v1/customers/import). An uploaded CSV or XLSX file is kept under the
+// upload folder and handed to the job "customer.import", which runs in the background. A CSV
+// header is checked at upload (it must name the columns); an XLSX file is only checked to be a zip,
+// since a few MB of it may decompress to gigabytes: its header is read, and the reader's limits
+// (io/xlsx_reader.hpp) applied, by the job, which fails the import with the reason. The job:
 //   - it reads the file row by row and never holds it whole;
 //   - each row is validated as POST /customers validates a body (ApplyCustomerBody); bad rows go to
 //     the error report and never stop the import;
@@ -50,8 +52,8 @@ class CustomerImportService {
     // Needs customers.create and customers.import. Query: duplicates=skip|create|update (default
     // skip), dry_run=true|false (validate and count only), format=csv|xlsx (default: from the
     // content type, else the file's first bytes), filename (shown in the UI). 400 for other
-    // parameters, 413 above max_bytes, 422 for an empty file or a header without a name column.
-    // Answers
+    // parameters, 413 above max_bytes, 422 for an empty file, a CSV header without a name column,
+    // or an XLSX file that is not a zip. Never decompresses. Answers
     // {"import": ..., "job": {"id", "name", "status"}}.
     Result<nlohmann::json> Start(const Principal& caller, Upload upload,
                                  const std::vector<std::pair<std::string, std::string>>& query);

@@ -12,6 +12,7 @@ constexpr std::string_view kInsert =
     "INSERT INTO customer_imports (created_by, filename, format, path, bytes, duplicates, dry_run, "
     "column_map, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id";
 constexpr std::string_view kSetJob = "UPDATE customer_imports SET job_id = ? WHERE id = ?";
+constexpr std::string_view kSetColumns = "UPDATE customer_imports SET column_map = ? WHERE id = ?";
 constexpr std::string_view kGet =
     "SELECT i.id, i.job_id, i.created_by, i.filename, i.format, i.path, i.bytes, i.duplicates, "
     "i.dry_run, i.status, i.rows_read, i.created, i.updated, i.skipped, i.failed, i.percent, "
@@ -68,6 +69,11 @@ Result<std::int64_t> Insert(db::Connection& conn, const NewImport& import, std::
 
 Status SetJob(db::Connection& conn, std::int64_t import_id, std::int64_t job_id) {
     GX_TRY(conn.Execute(kSetJob, {job_id, import_id}));
+    return {};
+}
+
+Status SetColumns(db::Connection& conn, std::int64_t import_id, const nlohmann::json& column_map) {
+    GX_TRY(conn.Execute(kSetColumns, {column_map.dump(), import_id}));
     return {};
 }
 

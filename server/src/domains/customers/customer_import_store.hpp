@@ -20,6 +20,8 @@ struct NewImport {
 };
 Result<std::int64_t> Insert(db::Connection& conn, const NewImport& import, std::int64_t now);
 Status SetJob(db::Connection& conn, std::int64_t import_id, std::int64_t job_id);
+// The header as the job read it (an XLSX header is not read at upload).
+Status SetColumns(db::Connection& conn, std::int64_t import_id, const nlohmann::json& column_map);
 
 // An import row with its job's status and last error (the columns ImportJson reads).
 Result<std::optional<db::Row>> Get(db::Connection& conn, std::int64_t id);
