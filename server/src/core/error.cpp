@@ -29,6 +29,8 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::kMethodNotAllowed, "method_not_allowed", 405},
     {ErrorCode::kInternal, "internal", 500},
     {ErrorCode::kUnavailable, "unavailable", 503},
+    {ErrorCode::kUnsupportedMediaType, "unsupported_media_type", 415},
+    {ErrorCode::kBeyondOwnRights, "beyond_own_rights", 403},
 };
 
 const CodeInfo& Info(ErrorCode code) { return kCodes[static_cast<int>(code)]; }

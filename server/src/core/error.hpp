@@ -33,6 +33,10 @@ enum class ErrorCode {
     kMethodNotAllowed,  // 405
     kInternal,          // 500
     kUnavailable,       // 503: database down, shutting down
+    // 415: a body in a content type the route does not take
+    kUnsupportedMediaType,
+    // 403: granting, or changing a user with, rights the caller does not hold
+    kBeyondOwnRights,
 };
 
 std::string_view ErrorCodeName(ErrorCode code);
