@@ -16,27 +16,29 @@ class AuditAccessTest : public ApiTest {
     void SetUp() override {
         ApiTest::SetUp();
         const std::int64_t dept = CreateDepartment("销售一部");
-        auditor_ = CreateUser("auditor",
-                              CreateRole("auditor", "self",
-                                         {"customers.view", "customers.create", "customers.edit",
-                                          "audit.view"}),
-                              dept);
+        auditor_ = CreateUser(
+            "auditor",
+            CreateRole("auditor", "self",
+                       {"customers.view", "customers.create", "customers.edit", "audit.view"}),
+            dept);
         hr_ = CreateUser("hr", CreateRole("hr", "self", {"users.manage", "audit.view"}), dept);
         bob_ = CreateUser("bob", RoleId("sales"), dept);
         // bob's customer, with a contact, a follow-up and a change: all about a record the
         // auditor may not see.
-        bobs_ = CreateCustomer(bob_.token, {{"name", "Bob Secret Trading"}})["id"].get<std::int64_t>();
+        bobs_ =
+            CreateCustomer(bob_.token, {{"name", "Bob Secret Trading"}})["id"].get<std::int64_t>();
         const std::string bob_path = "/api/v1/customers/" + std::to_string(bobs_);
-        EXPECT_EQ(Call("POST", bob_path + "/contacts", {{"name", "Bob Contact"}}, bob_.token).status,
-                  201);
+        EXPECT_EQ(
+            Call("POST", bob_path + "/contacts", {{"name", "Bob Contact"}}, bob_.token).status,
+            201);
         EXPECT_EQ(Call("POST", bob_path + "/followups",
                        {{"kind", "call"}, {"content", "bob's call"}}, bob_.token)
                       .status,
                   201);
         EXPECT_EQ(Call("PATCH", bob_path, {{"industry", "Secret Industry"}}, bob_.token).status,
                   200);
-        mine_ = CreateCustomer(auditor_.token, {{"name", "Auditor Own Ltd"}})["id"]
-                    .get<std::int64_t>();
+        mine_ =
+            CreateCustomer(auditor_.token, {{"name", "Auditor Own Ltd"}})["id"].get<std::int64_t>();
         EXPECT_EQ(Call("POST", "/api/v1/customers/" + std::to_string(mine_) + "/followups",
                        {{"kind", "visit"}, {"content", "my visit"}}, auditor_.token)
                       .status,
@@ -47,9 +49,9 @@ class AuditAccessTest : public ApiTest {
     std::vector<json> Entries(const std::string& token, const std::string& query = "") {
         std::vector<json> out;
         for (int page = 1;; ++page) {
-            Reply r = Call("GET",
-                           "/api/v1/audit-log?page_size=500&page=" + std::to_string(page) + query,
-                           nullptr, token);
+            Reply r =
+                Call("GET", "/api/v1/audit-log?page_size=500&page=" + std::to_string(page) + query,
+                     nullptr, token);
             EXPECT_EQ(r.status, 200) << r.body.dump();
             if (r.status != 200) return out;
             for (const auto& item : r.body["items"]) out.push_back(item);
@@ -82,8 +84,8 @@ TEST_P(AuditAccessTest, ASelfScopeAuditorSeesOnlyEntriesAboutTheirOwnCustomers) 
     EXPECT_TRUE(actions.count("customer.create")) << json(actions).dump();
     EXPECT_TRUE(actions.count("followup.create")) << json(actions).dump();
     // Asking for bob's customer by id, or for the organisation's changes, finds nothing.
-    EXPECT_TRUE(Entries(auditor_.token, "&entity=customer&entity_id=" + std::to_string(bobs_))
-                    .empty());
+    EXPECT_TRUE(
+        Entries(auditor_.token, "&entity=customer&entity_id=" + std::to_string(bobs_)).empty());
     EXPECT_TRUE(Entries(auditor_.token, "&entity=role").empty());
     EXPECT_TRUE(Entries(auditor_.token, "&user_id=" + std::to_string(bob_.id)).empty());
 }
@@ -95,8 +97,7 @@ TEST_P(AuditAccessTest, UsersManageSeesOrganisationEntriesAndAllScopeSeesEveryth
     EXPECT_EQ(hr_entities, (std::set<std::string>{"department", "role", "user"}));
     // The admin (scope all): bob's customer and everything done to it.
     std::set<std::string> about_bobs;
-    for (const auto& e :
-         Entries(admin(), "&entity=customer&entity_id=" + std::to_string(bobs_))) {
+    for (const auto& e : Entries(admin(), "&entity=customer&entity_id=" + std::to_string(bobs_))) {
         about_bobs.insert(e["action"].get<std::string>());
     }
     EXPECT_EQ(about_bobs, (std::set<std::string>{"customer.create", "contact.create",

@@ -46,9 +46,9 @@ TEST_P(PrivilegesTest, ARoleCanBeCreatedOrChangedOnlyWithinTheCallersOwnRights) 
                       hr_.token);
     ExpectBeyondOwnRights(more, "more permissions");
     EXPECT_EQ(more.body["error"]["details"]["missing_permissions"], json({"customers.view"}));
-    Reply wider = Call("POST", "/api/v1/roles",
-                       {{"name", "sneaky"}, {"data_scope", "all"}, {"permissions", {"users.manage"}}},
-                       hr_.token);
+    Reply wider = Call(
+        "POST", "/api/v1/roles",
+        {{"name", "sneaky"}, {"data_scope", "all"}, {"permissions", {"users.manage"}}}, hr_.token);
     ExpectBeyondOwnRights(wider, "wider scope");
     EXPECT_EQ(wider.body["error"]["details"]["data_scope"], "all");
     // Changing a role with rights hr lacks, even to give it less; or giving a role more.
@@ -65,16 +65,17 @@ TEST_P(PrivilegesTest, ARoleCanBeCreatedOrChangedOnlyWithinTheCallersOwnRights) 
               9u);
 
     // Within its own rights hr may create, change and delete roles.
-    Reply helper = Call("POST", "/api/v1/roles",
-                        {{"name", "helper"}, {"data_scope", "self"}, {"permissions", json::array()}},
-                        hr_.token);
+    Reply helper = Call(
+        "POST", "/api/v1/roles",
+        {{"name", "helper"}, {"data_scope", "self"}, {"permissions", json::array()}}, hr_.token);
     ASSERT_EQ(helper.status, 201) << helper.body.dump();
     const std::string helper_path = RolePath(helper.body["id"].get<std::int64_t>());
-    EXPECT_EQ(Call("PATCH", helper_path, {{"permissions", {"users.manage"}}}, hr_.token).status, 200);
-    ExpectBeyondOwnRights(
-        Call("PATCH", helper_path, {{"data_scope", "department"}}, hr_.token), "widen helper");
-    ExpectBeyondOwnRights(
-        Call("PATCH", helper_path, {{"permissions", {"audit.view"}}}, hr_.token), "audit.view");
+    EXPECT_EQ(Call("PATCH", helper_path, {{"permissions", {"users.manage"}}}, hr_.token).status,
+              200);
+    ExpectBeyondOwnRights(Call("PATCH", helper_path, {{"data_scope", "department"}}, hr_.token),
+                          "widen helper");
+    ExpectBeyondOwnRights(Call("PATCH", helper_path, {{"permissions", {"audit.view"}}}, hr_.token),
+                          "audit.view");
     EXPECT_EQ(Call("DELETE", helper_path, nullptr, hr_.token).status, 204);
 }
 
@@ -143,13 +144,12 @@ TEST_P(PrivilegesTest, NobodyChangesTheirOwnRoleOrManager) {
     // Nor the rights of the role they hold.
     Reply role = Call("PATCH", RolePath(hr_role_), {{"permissions", json::array()}}, hr_.token);
     EXPECT_EQ(role.status, 403) << role.body.dump();
-    Reply admin_role =
-        Call("PATCH", RolePath(RoleId("admin")), {{"data_scope", "self"}}, admin());
+    Reply admin_role = Call("PATCH", RolePath(RoleId("admin")), {{"data_scope", "self"}}, admin());
     EXPECT_EQ(admin_role.status, 403) << admin_role.body.dump();
     // Sending one's own unchanged values (a whole form) is no change; other fields still save.
-    Reply same = Call("PATCH", UserPath(hr_.id),
-                      {{"role_id", hr_role_}, {"manager_id", nullptr}, {"display_name", "HR"}},
-                      hr_.token);
+    Reply same =
+        Call("PATCH", UserPath(hr_.id),
+             {{"role_id", hr_role_}, {"manager_id", nullptr}, {"display_name", "HR"}}, hr_.token);
     EXPECT_EQ(same.status, 200) << same.body.dump();
     Reply me = Call("GET", "/api/v1/me", nullptr, hr_.token);
     EXPECT_EQ(me.body["role_id"], hr_role_);
@@ -177,9 +177,9 @@ TEST_P(PrivilegesTest, TheLastActiveAdministratorIsNeverRemoved) {
     const std::string root2_token = Login("root2", "second-admin-pw");
     auto stale_root2 = app().accounts().Authenticate(root2_token);
     ASSERT_TRUE(stale_root2.ok());
-    ASSERT_EQ(Call("PATCH", UserPath(root2), {{"role_id", RoleId("manager")}}, admin()).status, 200);
-    for (const json& body :
-         {json{{"role_id", RoleId("sales")}}, json{{"active", false}}}) {
+    ASSERT_EQ(Call("PATCH", UserPath(root2), {{"role_id", RoleId("manager")}}, admin()).status,
+              200);
+    for (const json& body : {json{{"role_id", RoleId("sales")}}, json{{"active", false}}}) {
         auto removed = app().accounts().UpdateUser(*stale_root2, admin_id_, body);
         ASSERT_FALSE(removed.ok()) << body.dump();
         EXPECT_EQ(removed.error().code, ErrorCode::kConflict) << removed.error().message;

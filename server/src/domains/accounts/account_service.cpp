@@ -13,7 +13,6 @@
 #include "domains/audit/audit_service.hpp"
 
 #include <algorithm>
-#include <future>
 #include <set>
 
 namespace guanxi::accounts {
@@ -301,7 +300,8 @@ void AccountService::LoginAsync(LoginRequest request,
     }
     const std::string username = text::AsciiLower(text::Trim(request.username));
     const std::int64_t now = NowSeconds();
-    // Throttling needs no argon2id: a locked-out attempt is answered here, without a queue place.
+    // Throttling needs no argon2id: a locked-out attempt is answered here, on this thread, and its
+    // place in the queue given back at once.
     if (Status admitted = AdmitLogin(username, request.ip, now); !admitted)
         return done(admitted.error());
     password_workers_.Submit(std::move(ticket), [this, request = std::move(request), username, now,
@@ -314,13 +314,6 @@ void AccountService::LoginAsync(LoginRequest request,
         }
         done(std::move(result));
     });
-}
-
-Result<LoginResult> AccountService::Login(const LoginRequest& request) {
-    std::promise<Result<LoginResult>> answer;
-    auto answered = answer.get_future();
-    LoginAsync(request, [&answer](Result<LoginResult> r) { answer.set_value(std::move(r)); });
-    return answered.get();
 }
 
 Result<LoginResult> AccountService::CheckPassword(const LoginRequest& request,

@@ -1,6 +1,18 @@
 #pragma once
 // Accounts and organisation: login and sessions, departments (a tree), roles (data scope +
 // permissions) and users with a manager chain. Writes need users.manage and are audited.
+//
+// users.manage is bounded by the caller's own rights (rights.hpp), so it is not a way to admin:
+//   - a role is created, changed or deleted only when its rights before and after are within the
+//     caller's (permissions held, data scope no wider); a user is given only such a role;
+//   - a user whose role has rights the caller lacks cannot be changed at all, password resets
+//     included (403 beyond_own_rights);
+//   - nobody changes their own role or manager, nor the rights of the role they hold (403
+//     forbidden, details.reason own_account), nor deactivates themselves (422);
+//   - the last active administrator — a user whose role holds every permission with scope `all` —
+//     is never demoted or deactivated, directly or by narrowing their role (409 conflict,
+//     details.reason last_administrator). Users are never deleted.
+// Passwords follow password_policy.hpp wherever they are set.
 
 #include "core/fields.hpp"
 #include "core/principal.hpp"
@@ -71,8 +83,6 @@ class AccountService {
     // many logins in progress, 503 while the password workers' queue is full. Calls `done` exactly
     // once: at once on the calling thread when refused, else later from a password worker.
     void LoginAsync(LoginRequest request, std::function<void(Result<LoginResult>)> done);
-    // The same, waiting for the answer.
-    Result<LoginResult> Login(const LoginRequest& request);
     Status Logout(const Principal& caller, std::string_view token);
     // The caller behind a token; 401 when unknown, expired or the user is deactivated.
     Result<Principal> Authenticate(std::string_view token);

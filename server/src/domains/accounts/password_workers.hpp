@@ -20,8 +20,8 @@ class PasswordWorkers {
   public:
     enum class Admission {
         kAdmitted,
-        kQueueFull,       // `queue_limit` tasks are queued or running
-        kAddressIsBusy,   // this address already has `per_address_limit` of them
+        kQueueFull,      // `queue_limit` tasks are queued or running
+        kAddressIsBusy,  // this address already has `per_address_limit` of them
     };
 
     // A place in the queue, held from Reserve() until its task has run (or the ticket is dropped

@@ -35,7 +35,8 @@ TEST(PasswordWorkersTest, TheQueueIsBoundedInAllAndPerAddress) {
     EXPECT_EQ(submit("10.0.0.3"), Admission::kQueueFull);
     release.count_down();
     // Places come back as tasks finish.
-    for (int i = 0; i < 1000 && ran < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (int i = 0; i < 1000 && ran < 3; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
     EXPECT_EQ(ran.load(), 3);
     for (int i = 0; i < 1000; ++i) {
         PasswordWorkers::Ticket probe;
