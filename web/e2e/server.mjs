@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const DEFAULT_BIN = resolve(WEB_DIR, '../build/release/server/guanxi')
-export const ADMIN_PASSWORD = 'secret123'
+export const ADMIN_PASSWORD = 'secret-admin-1'
 
 function freePort() {
   return new Promise((ok, fail) => {

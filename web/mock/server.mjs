@@ -15,7 +15,7 @@ const args = Object.fromEntries(
 )
 const PORT = Number(args.port ?? 8090)
 const WEB_ROOT = args['web-root'] ? resolve(args['web-root']) : null
-const ADMIN_PASSWORD = process.env.GUANXI_ADMIN_PASSWORD ?? 'secret123'
+const ADMIN_PASSWORD = process.env.GUANXI_ADMIN_PASSWORD ?? 'secret-admin-1'
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
 const PERMISSIONS = [

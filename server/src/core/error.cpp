@@ -34,6 +34,8 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::kBusy, "busy", 503},
     {ErrorCode::kIdempotencyKeyReused, "idempotency_key_reused", 422},
     {ErrorCode::kIdempotencyKeyInUse, "idempotency_key_in_use", 409},
+    {ErrorCode::kUnsupportedMediaType, "unsupported_media_type", 415},
+    {ErrorCode::kBeyondOwnRights, "beyond_own_rights", 403},
 };
 
 const CodeInfo& Info(ErrorCode code) { return kCodes[static_cast<int>(code)]; }

@@ -38,6 +38,8 @@ enum class ErrorCode {
     kBusy,                  // 503: the server holds as many request bodies as it may; retry shortly
     kIdempotencyKeyReused,  // 422: an Idempotency-Key sent again with a different request
     kIdempotencyKeyInUse,   // 409: the first request with this Idempotency-Key has no answer yet
+    kUnsupportedMediaType,  // 415: a body in a content type the route does not take
+    kBeyondOwnRights,       // 403: granting, or changing a user with, rights the caller lacks
 };
 
 std::string_view ErrorCodeName(ErrorCode code);

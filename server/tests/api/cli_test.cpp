@@ -52,6 +52,7 @@ class CliTest : public ::testing::Test {
         request.method = "POST";
         request.SetTarget("/api/v1/auth/login");
         request.body = nlohmann::json{{"username", username}, {"password", password}}.dump();
+        request.headers["content-type"] = "application/json";
         request.remote_ip = "127.0.0.1";
         return (*app)->router().Dispatch(request).status;
     }

@@ -1,5 +1,7 @@
 #include "domains/accounts/account_routes.hpp"
 
+#include "core/text.hpp"
+
 namespace guanxi::accounts {
 
 namespace {
@@ -17,6 +19,16 @@ std::string SessionCookie(const std::string& token, const CookieOptions& options
     return cookie;
 }
 
+// "application/json", any case, with parameters such as "; charset=utf-8" or none.
+bool IsJsonContentType(const std::optional<std::string>& header) {
+    if (!header) return false;
+    const std::string type = text::AsciiLower(text::Trim(header->substr(0, header->find(';'))));
+    return type == "application/json";
+}
+
+// Passwords may be passphrases in any script: 200 characters of up to 4 bytes each.
+constexpr std::size_t kMaxCredentialBytes = 800;
+
 Status RequireStrings(const nlohmann::json& body, std::initializer_list<const char*> keys) {
     Error error{
         ErrorCode::kValidationFailed, "Some fields are invalid.", nlohmann::json::object(), {}};
@@ -30,7 +42,7 @@ Status RequireStrings(const nlohmann::json& body, std::initializer_list<const ch
     }
     for (const char* key : keys) {
         if (!body.contains(key) || !body[key].is_string() || body[key].get<std::string>().empty() ||
-            body[key].get<std::string>().size() > 200) {
+            body[key].get<std::string>().size() > kMaxCredentialBytes) {
             error.Field(key, "is required");
             bad = true;
         }
@@ -79,22 +91,37 @@ http::Authenticator MakeAuthenticator(AccountService& service) {
 constexpr std::uint64_t kLoginBodyLimit = 8 * 1024;
 
 void RegisterAccountRoutes(http::Router& router, AccountService& service, CookieOptions cookies) {
-    router.Add("POST", "/api/v1/auth/login",
-               [&service, cookies](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
-                   GX_TRY(RequireStrings(body, {"username", "password"}));
-                   LoginRequest request{
-                       body["username"].get<std::string>(), body["password"].get<std::string>(),
-                       ctx.request().remote_ip, ctx.request().Header("user-agent").value_or(""),
-                       ctx.request().request_id};
-                   GX_TRY_ASSIGN(LoginResult result, service.Login(request));
-                   Response response = JsonOk({{"token", result.token}, {"user", result.user}});
-                   response.SetHeader(
-                       "Set-Cookie", SessionCookie(result.token, cookies, cookies.max_age_seconds));
-                   response.SetHeader("Cache-Control", "no-store");
-                   return response;
-               },
-               {.auth = false, .body_limit = kLoginBodyLimit});
+    // Async: the password check runs on the accounts' own password workers, never on an HTTP
+    // thread.
+    router.AddAsync(
+        "POST", "/api/v1/auth/login",
+        [&service, cookies](Context& ctx, http::Reply reply) {
+            // A form or text/plain body is what a cross-site page can post without CORS (login
+            // CSRF): only JSON is a login.
+            if (!IsJsonContentType(ctx.request().Header("content-type"))) {
+                return reply(Error{ErrorCode::kUnsupportedMediaType,
+                                   "Send the login as JSON (Content-Type: application/json).",
+                                   {{"header", "content-type"}},
+                                   {}});
+            }
+            auto body = ctx.JsonBody();
+            if (!body) return reply(body.error());
+            if (Status fields = RequireStrings(*body, {"username", "password"}); !fields)
+                return reply(fields.error());
+            LoginRequest request{(*body)["username"].get<std::string>(),
+                                 (*body)["password"].get<std::string>(), ctx.request().remote_ip,
+                                 ctx.request().Header("user-agent").value_or(""),
+                                 ctx.request().request_id};
+            service.LoginAsync(std::move(request), [reply, cookies](Result<LoginResult> result) {
+                if (!result) return reply(std::move(result).error());
+                Response response = JsonOk({{"token", result->token}, {"user", result->user}});
+                response.SetHeader("Set-Cookie",
+                                   SessionCookie(result->token, cookies, cookies.max_age_seconds));
+                response.SetHeader("Cache-Control", "no-store");
+                reply(std::move(response));
+            });
+        },
+        {.auth = false, .body_limit = kLoginBodyLimit});
 
     router.Add("POST", "/api/v1/auth/logout",
                [&service, cookies](Context& ctx) -> Result<Response> {

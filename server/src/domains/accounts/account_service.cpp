@@ -8,9 +8,12 @@
 #include "db/sql_builder.hpp"
 #include "domains/accounts/account_store.hpp"
 #include "domains/accounts/password.hpp"
+#include "domains/accounts/password_policy.hpp"
+#include "domains/accounts/rights.hpp"
 #include "domains/audit/audit_service.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace guanxi::accounts {
 
@@ -74,6 +77,53 @@ nlohmann::json PublicUserJson(const nlohmann::json& full) {
     return out;
 }
 
+// A kGetRole row's rights.
+Rights RoleRowRights(const db::Row& role) {
+    return RoleRights(role.Text(2), db::JsonDoc(role, 3, nlohmann::json::array()));
+}
+
+Result<Rights> RoleRightsById(db::Connection& conn, std::int64_t role_id) {
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(sql::kGetRole, {role_id}));
+    if (!row) return Rights{};
+    return RoleRowRights(*row);
+}
+
+// 403 unless the caller holds every right `granted` grants. `what` says what was refused.
+Status RequireCovered(const Principal& caller, const Rights& granted, std::string_view what) {
+    const Rights mine = CallerRights(caller);
+    if (Covers(mine, granted)) return {};
+    return Error{ErrorCode::kBeyondOwnRights,
+                 std::string(what) + ": it needs rights you do not hold yourself.",
+                 Missing(mine, granted),
+                 {}};
+}
+
+Error OwnAccount(std::string_view field, std::string message) {
+    return Error{ErrorCode::kForbidden,
+                 std::move(message),
+                 {{"reason", "own_account"}, {"field", std::string(field)}},
+                 {}};
+}
+
+// 409 unless an active administrator other than `leaving` remains.
+Status KeepAnAdministrator(db::Connection& conn, const std::vector<std::int64_t>& leaving,
+                           std::string message) {
+    GX_TRY_ASSIGN(std::vector<std::int64_t> admins, store::ActiveAdministrators(conn));
+    const bool other = std::any_of(admins.begin(), admins.end(), [&](std::int64_t id) {
+        return std::find(leaving.begin(), leaving.end(), id) == leaving.end();
+    });
+    if (other) return {};
+    return Error{ErrorCode::kConflict, std::move(message), {{"reason", "last_administrator"}}, {}};
+}
+
+Status CheckPasswordPolicy(const nlohmann::json& body, std::string_view username,
+                           bool administrator) {
+    const std::string complaint =
+        PasswordComplaint(body["password"].get<std::string>(), username, administrator);
+    if (!complaint.empty()) return Error::Validation("password", complaint);
+    return {};
+}
+
 Result<db::Row> MustFindUser(db::Connection& conn, std::int64_t id) {
     GX_TRY_ASSIGN(auto row, store::FindUser(conn, id));
     if (!row) return Error::NotFound("User");
@@ -95,12 +145,7 @@ constexpr std::string_view kUserExists = "SELECT 1 FROM users WHERE id = ?";
 }  // namespace
 
 const std::vector<std::string>& AccountService::AllPermissions() {
-    static const std::vector<std::string> kPermissions = {
-        "customers.view",   "customers.create", "customers.edit",     "customers.delete",
-        "customers.export", "customers.import", "customers.transfer", "users.manage",
-        "audit.view",       "pool.manage",
-    };
-    return kPermissions;
+    return accounts::AllPermissions();
 }
 
 const EntityMeta& AccountService::UserMeta() {
@@ -152,18 +197,34 @@ const http::ListSpec& AccountService::UserListSpec() {
 
 // ---- Login and sessions ----
 
+namespace {
+
+// A key's state as of `now`: a window that has run out, with no lock still on, is forgotten.
+store::Attempts Current(store::Attempts a, std::int64_t now, std::int64_t window_seconds) {
+    if (now - a.window_start > window_seconds && a.locked_until <= now) return {0, now, 0};
+    return a;
+}
+
+Error LockedOut(std::int64_t locked_until, std::int64_t now) {
+    return Error{ErrorCode::kRateLimited,
+                 "Too many failed logins. Try again later.",
+                 {{"retry_after_seconds", std::max<std::int64_t>(locked_until - now, 1)}},
+                 {}};
+}
+
+}  // namespace
+
 Status AccountService::RecordFailure(db::Connection& conn, const std::string& key,
                                      std::int64_t limit, std::int64_t now) {
-    GX_TRY_ASSIGN(store::Attempts a, store::GetAttempts(conn, key));
-    if (now - a.window_start > options_.failure_window_seconds && a.locked_until <= now) {
-        a = store::Attempts{0, now, 0};
-    }
+    GX_TRY_ASSIGN(store::Attempts stored, store::GetAttempts(conn, key));
+    store::Attempts a = Current(stored, now, options_.failure_window_seconds);
     ++a.failures;
-    if (a.failures >= limit) {
-        // A lock long enough to be felt (a one-second lock let the next attempt through), then
-        // doubling, up to the cap.
-        const std::int64_t over = std::min<std::int64_t>(a.failures - limit, 20);
-        a.locked_until = now + std::min<std::int64_t>(options_.first_lock_seconds << over,
+    // Every `limit`-th failure locks, each lock twice the one before (up to the cap): a lock that
+    // has run out is not renewed by the next single failure, it takes `limit` more. The window
+    // counts from the first failure, so the whole record is forgotten after a quiet window.
+    if (a.failures % limit == 0) {
+        const std::int64_t level = std::min<std::int64_t>(a.failures / limit - 1, 20);
+        a.locked_until = now + std::min<std::int64_t>(options_.first_lock_seconds << level,
                                                       options_.max_lock_seconds);
     }
     return store::PutAttempts(conn, key, a);
@@ -173,36 +234,91 @@ Status AccountService::ForgiveFailure(db::Connection& conn, const std::string& k
                                       std::int64_t limit, std::int64_t now) {
     GX_TRY(store::LockAttempts(conn, key, now));
     GX_TRY_ASSIGN(store::Attempts a, store::GetAttempts(conn, key));
-    if (a.failures > 0) --a.failures;
-    if (a.failures < limit) a.locked_until = 0;
+    if (a.failures > 0) {
+        // The lock this very attempt's count set (it was the limit-th) goes with it; one set
+        // before by others' failures stays.
+        if (a.failures % limit == 0) a.locked_until = 0;
+        --a.failures;
+    }
     return store::PutAttempts(conn, key, a);
 }
 
-Result<LoginResult> AccountService::Login(const LoginRequest& request) {
-    const std::string username = text::AsciiLower(text::Trim(request.username));
+Status AccountService::AdmitLogin(const std::string& username, const std::string& ip,
+                                  std::int64_t now) {
+    const std::string pair_key = PairKey(username, ip);
+    const std::string ip_key = "ip:" + ip;
     const std::string user_key = "user:" + username;
-    const std::string ip_key = "ip:" + request.ip;
-    const std::int64_t now = NowSeconds();
-
-    // 1. Refuse while the name or the address is locked; otherwise count this attempt as a failure
-    //    now, before the slow password check, so that parallel guesses cannot all slip in under the
-    //    limit. A success takes it back (step 3). The rows are locked so concurrent attempts on
-    //    PostgreSQL count one after the other instead of overwriting each other.
-    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
-        for (const std::string* key : {&user_key, &ip_key}) {
-            GX_TRY(store::LockAttempts(conn, *key, now));
-            GX_TRY_ASSIGN(store::Attempts a, store::GetAttempts(conn, *key));
-            if (a.locked_until > now) {
-                return Error{ErrorCode::kRateLimited,
-                             "Too many failed logins. Try again later.",
-                             {{"retry_after_seconds", a.locked_until - now}},
-                             {}};
-            }
+    // Refuse while the pair or the address is locked, or the account is under attack and this
+    // address is one it came from; otherwise count this attempt as a failure now, before the slow
+    // password check, so that parallel guesses cannot all slip in under the limit. A success takes
+    // it back. The rows are locked so concurrent attempts on PostgreSQL count one after the other.
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        const std::int64_t window = options_.failure_window_seconds;
+        store::Attempts state[3];
+        const std::string* keys[3] = {&pair_key, &ip_key, &user_key};
+        for (int i = 0; i < 3; ++i) {
+            GX_TRY(store::LockAttempts(conn, *keys[i], now));
+            GX_TRY_ASSIGN(store::Attempts a, store::GetAttempts(conn, *keys[i]));
+            state[i] = Current(a, now, window);
         }
-        GX_TRY(RecordFailure(conn, user_key, options_.user_failure_limit, now));
-        return RecordFailure(conn, ip_key, options_.ip_failure_limit, now);
-    }));
-    // 2. Check the password outside any transaction: argon2id is deliberately slow.
+        const auto& [pair, address, account] = state;
+        if (pair.locked_until > now) return LockedOut(pair.locked_until, now);
+        if (address.locked_until > now) return LockedOut(address.locked_until, now);
+        // The account-wide lock slows a guesser spread over many addresses, but only at the
+        // addresses that have failed for this account: the owner at a clean address gets in.
+        if (account.locked_until > now && pair.failures > 0)
+            return LockedOut(account.locked_until, now);
+        // Now and then, forget keys whose window has passed (they count as clean anyway), so a
+        // stream of made-up names and addresses cannot grow the table without end.
+        if (++admitted_ % 256 == 0) GX_TRY(store::PruneAttempts(conn, now - window, now));
+        GX_TRY(RecordFailure(conn, pair_key, options_.pair_failure_limit, now));
+        GX_TRY(RecordFailure(conn, ip_key, options_.ip_failure_limit, now));
+        return RecordFailure(conn, user_key, options_.account_failure_limit, now);
+    });
+}
+
+std::string AccountService::PairKey(const std::string& username, const std::string& ip) {
+    return "pair:" + username + "|" + ip;
+}
+
+void AccountService::LoginAsync(LoginRequest request,
+                                std::function<void(Result<LoginResult>)> done) {
+    PasswordWorkers::Ticket ticket;
+    switch (password_workers_.Reserve(request.ip, ticket)) {
+        case PasswordWorkers::Admission::kAdmitted:
+            break;
+        case PasswordWorkers::Admission::kQueueFull:
+            return done(Error{ErrorCode::kUnavailable,
+                              "The server is busy checking other logins; try again in a moment.",
+                              {{"retry_after_seconds", 1}},
+                              {}});
+        case PasswordWorkers::Admission::kAddressIsBusy:
+            return done(Error{ErrorCode::kRateLimited,
+                              "Too many logins at once from this address; try again in a moment.",
+                              {{"retry_after_seconds", 1}},
+                              {}});
+    }
+    const std::string username = text::AsciiLower(text::Trim(request.username));
+    const std::int64_t now = NowSeconds();
+    // Throttling needs no argon2id: a locked-out attempt is answered here, on this thread, and its
+    // place in the queue given back at once.
+    if (Status admitted = AdmitLogin(username, request.ip, now); !admitted)
+        return done(admitted.error());
+    password_workers_.Submit(std::move(ticket), [this, request = std::move(request), username, now,
+                                                 done = std::move(done)]() {
+        Result<LoginResult> result = Error::Internal("login not run");
+        try {
+            result = CheckPassword(request, username, now);
+        } catch (const std::exception& e) {
+            result = Error::Internal(std::string("login: ") + e.what());
+        }
+        done(std::move(result));
+    });
+}
+
+Result<LoginResult> AccountService::CheckPassword(const LoginRequest& request,
+                                                  const std::string& username, std::int64_t now) {
+    // The password check runs outside any transaction: argon2id is deliberately slow.
     std::optional<store::Credentials> credentials;
     {
         GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
@@ -216,7 +332,7 @@ Result<LoginResult> AccountService::Login(const LoginRequest& request) {
         static const std::string kDummy = HashPassword("guanxi-dummy-password");
         (void)VerifyPassword(kDummy, request.password);
     }
-    // 3. Record the outcome (a failure is already counted).
+    // Record the outcome (a failure is already counted).
     if (!ok || !credentials->active) {
         const std::optional<std::int64_t> user_id =
             credentials ? std::optional(credentials->user_id) : std::nullopt;
@@ -234,8 +350,11 @@ Result<LoginResult> AccountService::Login(const LoginRequest& request) {
     }
     return db::InTransaction(
         db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<LoginResult> {
-            GX_TRY(store::ClearAttempts(conn, user_key));
-            GX_TRY(ForgiveFailure(conn, ip_key, options_.ip_failure_limit, now));
+            // This address has proved it knows the password: its pair record goes; the address and
+            // the account only take back this attempt's count (others' failures still stand).
+            GX_TRY(store::ClearAttempts(conn, PairKey(username, request.ip)));
+            GX_TRY(ForgiveFailure(conn, "ip:" + request.ip, options_.ip_failure_limit, now));
+            GX_TRY(ForgiveFailure(conn, "user:" + username, options_.account_failure_limit, now));
             LoginResult result;
             result.token = NewToken();
             GX_TRY(store::InsertSession(conn, HashToken(result.token), credentials->user_id, now,
@@ -410,6 +529,9 @@ Result<nlohmann::json> AccountService::CreateRole(const Principal& caller,
     GX_TRY(ValidateBody(RoleMeta(), body, true));
     return db::InTransaction(
         db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<nlohmann::json> {
+            GX_TRY(RequireCovered(
+                caller, RoleRights(body["data_scope"].get<std::string>(), body["permissions"]),
+                "You cannot create this role"));
             const std::string name = text::Trim(body["name"].get<std::string>());
             GX_TRY_ASSIGN(auto taken, conn.QueryOne(sql::kRoleByName, {name}));
             if (taken)
@@ -434,9 +556,34 @@ Result<nlohmann::json> AccountService::UpdateRole(const Principal& caller, std::
     GX_TRY(ValidateBody(RoleMeta(), body, false, {"version"}));
     return db::InTransaction(
         db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<nlohmann::json> {
+            GX_TRY(store::LockAdministrators(conn));
             GX_TRY_ASSIGN(auto current, conn.QueryOne(sql::kGetRole, {id}));
             if (!current) return Error::NotFound("Role");
             GX_TRY(CheckVersion(body, current->Int(6)));
+            const Rights before = RoleRowRights(*current);
+            const Rights after = RoleRights(
+                body.value("data_scope", current->Text(2)),
+                body.contains("permissions") ? body["permissions"]
+                                             : db::JsonDoc(*current, 3, nlohmann::json::array()));
+            const bool rights_change =
+                after.scope != before.scope || after.permissions != before.permissions;
+            if (rights_change) {
+                if (id == caller.role_id) {
+                    return OwnAccount("permissions",
+                                      "You cannot change the rights of your own role; ask another "
+                                      "administrator.");
+                }
+                GX_TRY(RequireCovered(caller, before, "You cannot change this role"));
+                GX_TRY(RequireCovered(caller, after, "You cannot give this role these rights"));
+                if (IsAdministrator(before) && !IsAdministrator(after)) {
+                    GX_TRY_ASSIGN(db::Rows rows, conn.Query(sql::kRoleUserIds, {id}));
+                    std::vector<std::int64_t> holders;
+                    for (const auto& r : rows) holders.push_back(r.Int(0));
+                    GX_TRY(KeepAnAdministrator(conn, holders,
+                                               "This would leave no active administrator; give "
+                                               "another user an administrator role first."));
+                }
+            }
             const std::string name = body.contains("name")
                                          ? text::Trim(body["name"].get<std::string>())
                                          : current->Text(1);
@@ -464,6 +611,7 @@ Status AccountService::DeleteRole(const Principal& caller, std::int64_t id) {
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(auto current, conn.QueryOne(sql::kGetRole, {id}));
         if (!current) return Error::NotFound("Role");
+        GX_TRY(RequireCovered(caller, RoleRowRights(*current), "You cannot delete this role"));
         GX_TRY_ASSIGN(auto users, conn.QueryOne(sql::kRoleUsers, {id}));
         if (users->Int(0) > 0) {
             return Error{ErrorCode::kConflict,
@@ -538,11 +686,13 @@ Result<nlohmann::json> AccountService::GetUser(const Principal& caller, std::int
 
 Status AccountService::CheckManagerChain(db::Connection& conn, std::int64_t user_id,
                                          std::optional<std::int64_t> manager_id) {
-    // Walk up from the new manager; meeting the user again would close a loop.
-    std::optional<std::int64_t> cursor = manager_id;
-    for (int depth = 0; cursor && depth < 64; ++depth) {
+    // Walk up from the new manager, however long the chain; meeting the user again would close a
+    // loop. The visited set ends the walk on a loop stored before this check existed.
+    std::set<std::int64_t> visited;
+    for (std::optional<std::int64_t> cursor = manager_id; cursor;) {
         if (*cursor == user_id)
             return Error::Validation("manager_id", "would make a loop in the manager chain");
+        if (!visited.insert(*cursor).second) break;
         GX_TRY_ASSIGN(auto row, conn.QueryOne(sql::kManagerOf, {*cursor}));
         cursor = row ? row->OptInt(0) : std::nullopt;
     }
@@ -558,8 +708,10 @@ Result<nlohmann::json> AccountService::InsertUser(db::Connection& conn,
         return Error::Validation("username", "may contain only letters, digits, '.', '_' and '-'");
     }
     const std::string password = body["password"].get<std::string>();
-    if (text::CodePointCount(password) < 8)
-        return Error::Validation("password", "must be at least 8 characters");
+    const std::int64_t role = body["role_id"].get<std::int64_t>();
+    GX_TRY(CheckRefExists(conn, kRoleExists, role, "role_id"));
+    GX_TRY_ASSIGN(Rights rights, RoleRightsById(conn, role));
+    GX_TRY(CheckPasswordPolicy(body, username, IsAdministrator(rights)));
     GX_TRY_ASSIGN(auto taken, conn.QueryOne(sql::kUsernameTaken, {username}));
     if (taken)
         return Error{ErrorCode::kConflict,
@@ -568,10 +720,8 @@ Result<nlohmann::json> AccountService::InsertUser(db::Connection& conn,
                      {}};
     auto department = OptInt(body, "department_id");
     auto manager = OptInt(body, "manager_id");
-    const std::int64_t role = body["role_id"].get<std::int64_t>();
     if (department) GX_TRY(CheckRefExists(conn, kDepartmentExists, *department, "department_id"));
     if (manager) GX_TRY(CheckRefExists(conn, kUserExists, *manager, "manager_id"));
-    GX_TRY(CheckRefExists(conn, kRoleExists, role, "role_id"));
     const auto now = NowSeconds();
     GX_TRY_ASSIGN(
         auto row,
@@ -591,6 +741,10 @@ Result<nlohmann::json> AccountService::CreateUser(const Principal& caller,
     GX_TRY(ValidateBody(UserMeta(), body, true));
     return db::InTransaction(
         db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<nlohmann::json> {
+            const std::int64_t role = body["role_id"].get<std::int64_t>();
+            GX_TRY(CheckRefExists(conn, kRoleExists, role, "role_id"));
+            GX_TRY_ASSIGN(Rights rights, RoleRightsById(conn, role));
+            GX_TRY(RequireCovered(caller, rights, "You cannot give a user this role"));
             GX_TRY_ASSIGN(nlohmann::json user, InsertUser(conn, body));
             nlohmann::json logged = body;
             logged.erase("password");
@@ -617,9 +771,14 @@ Result<nlohmann::json> AccountService::UpdateUser(const Principal& caller, std::
     if (body.contains("username")) return Error::Validation("username", "cannot be changed");
     return db::InTransaction(
         db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<nlohmann::json> {
+            GX_TRY(store::LockAdministrators(conn));
             GX_TRY_ASSIGN(db::Row current, MustFindUser(conn, id));
             nlohmann::json cur = store::UserJson(current);
             GX_TRY(CheckVersion(body, current.Int(14)));
+            // A user with rights the caller lacks is not the caller's to change at all: not their
+            // password, role, manager or whether they may log in.
+            GX_TRY_ASSIGN(Rights current_rights, RoleRightsById(conn, current.Int(7)));
+            GX_TRY(RequireCovered(caller, current_rights, "You cannot change this user"));
             const auto pick_text = [&](const char* key) -> db::Value {
                 const nlohmann::json& v = body.contains(key) ? body[key] : cur[key];
                 return v.is_string() ? db::Value(text::Trim(v.get<std::string>()))
@@ -635,8 +794,16 @@ Result<nlohmann::json> AccountService::UpdateUser(const Principal& caller, std::
             if (!role) return Error::Validation("role_id", "is required");
             if (body.contains("department_id") && department)
                 GX_TRY(CheckRefExists(conn, kDepartmentExists, *department, "department_id"));
+            const bool role_change = *role != current.Int(7);
+            const bool manager_change = manager != current.OptInt(9);
+            if (id == caller.user_id && role_change)
+                return OwnAccount("role_id", "You cannot change your own role.");
+            if (id == caller.user_id && manager_change)
+                return OwnAccount("manager_id", "You cannot change your own manager.");
             if (body.contains("role_id"))
                 GX_TRY(CheckRefExists(conn, kRoleExists, *role, "role_id"));
+            GX_TRY_ASSIGN(Rights rights, RoleRightsById(conn, *role));
+            if (role_change) GX_TRY(RequireCovered(caller, rights, "You cannot give this role"));
             if (body.contains("manager_id")) {
                 if (manager) GX_TRY(CheckRefExists(conn, kUserExists, *manager, "manager_id"));
                 GX_TRY(CheckManagerChain(conn, id, manager));
@@ -645,15 +812,22 @@ Result<nlohmann::json> AccountService::UpdateUser(const Principal& caller, std::
                 body.contains("active") ? body["active"].get<bool>() : cur["active"].get<bool>();
             if (!active && id == caller.user_id)
                 return Error::Validation("active", "you cannot deactivate yourself");
+            if (cur["active"].get<bool>() && IsAdministrator(current_rights) &&
+                !(active && IsAdministrator(rights))) {
+                GX_TRY(KeepAnAdministrator(conn, {id},
+                                           "This is the last active administrator; give another "
+                                           "user an administrator role first."));
+            }
             GX_TRY(conn.Execute(sql::kUpdateUser,
                                 {pick_text("display_name"), pick_text("email"), pick_text("phone"),
                                  db::Nullable(department), *role, db::Nullable(manager),
                                  std::int64_t{active}, NowSeconds(), id}));
             if (body.contains("password")) {
-                const std::string password = body["password"].get<std::string>();
-                if (text::CodePointCount(password) < 8)
-                    return Error::Validation("password", "must be at least 8 characters");
-                GX_TRY(conn.Execute(sql::kSetPassword, {HashPassword(password), NowSeconds(), id}));
+                GX_TRY(CheckPasswordPolicy(body, cur["username"].get<std::string>(),
+                                           IsAdministrator(rights)));
+                GX_TRY(conn.Execute(
+                    sql::kSetPassword,
+                    {HashPassword(body["password"].get<std::string>()), NowSeconds(), id}));
             }
             // A deactivated user, or one whose password was reset, is signed out everywhere at
             // once.
@@ -697,6 +871,12 @@ Result<std::optional<std::string>> AccountService::Bootstrap(
                                                    {std::string("总部"), nullptr, now, now}));
             const bool generated = !admin_password || admin_password->empty();
             const std::string password = generated ? GeneratePassword() : *admin_password;
+            if (const std::string complaint = PasswordComplaint(password, "admin", true);
+                !complaint.empty()) {
+                Error error = Error::Validation("password", complaint);
+                error.message = "The first admin's password " + complaint + ".";
+                return error;
+            }
             GX_TRY(conn.Execute(
                 sql::kInsertUser,
                 {std::string("admin"), std::string("Administrator"), nullptr, nullptr, dept->Int(0),

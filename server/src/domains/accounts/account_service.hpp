@@ -1,29 +1,53 @@
 #pragma once
 // Accounts and organisation: login and sessions, departments (a tree), roles (data scope +
 // permissions) and users with a manager chain. Writes need users.manage and are audited.
+//
+// users.manage is bounded by the caller's own rights (rights.hpp), so it is not a way to admin:
+//   - a role is created, changed or deleted only when its rights before and after are within the
+//     caller's (permissions held, data scope no wider); a user is given only such a role;
+//   - a user whose role has rights the caller lacks cannot be changed at all, password resets
+//     included (403 beyond_own_rights);
+//   - nobody changes their own role or manager, nor the rights of the role they hold (403
+//     forbidden, details.reason own_account), nor deactivates themselves (422);
+//   - the last active administrator — a user whose role holds every permission with scope `all` —
+//     is never demoted or deactivated, directly or by narrowing their role (409 conflict,
+//     details.reason last_administrator). Users are never deleted.
+// Passwords follow password_policy.hpp wherever they are set.
 
 #include "core/fields.hpp"
 #include "core/principal.hpp"
 #include "db/database.hpp"
+#include "domains/accounts/password_workers.hpp"
 #include "domains/accounts/session_cache.hpp"
 #include "http/list_query.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 
 namespace guanxi::accounts {
 
 struct AccountOptions {
     std::int64_t session_ttl_seconds = 14 * 24 * 3600;
-    // After this many failures in the window, a user name is locked for first_lock_seconds, and
-    // each further failure doubles the lock up to max_lock_seconds; an address gets a larger
+    // Login throttling counts failures per (user name, address), per address and per user name.
+    // Every limit-th failure of a key within the window locks it, for first_lock_seconds and then
+    // twice as long each time up to max_lock_seconds; a key is forgotten after a quiet window.
+    // A locked pair or address is refused; a locked user name only at the addresses that have
+    // failed for it, so its owner can still log in from a clean one. An address gets a larger
     // allowance (a whole office may share one).
-    std::int64_t user_failure_limit = 5;
+    std::int64_t pair_failure_limit = 5;
     std::int64_t ip_failure_limit = 30;
+    std::int64_t account_failure_limit = 20;
     std::int64_t failure_window_seconds = 15 * 60;
     std::int64_t first_lock_seconds = 30;
     std::int64_t max_lock_seconds = 15 * 60;
+    // argon2id runs on threads of its own; at most login_queue logins wait or run there, at most
+    // login_queue_per_address of them from one address. Past that a login is answered 503 / 429.
+    int login_threads = 2;
+    std::size_t login_queue = 32;
+    std::size_t login_queue_per_address = 4;
 };
 
 struct LoginRequest {
@@ -42,7 +66,11 @@ struct LoginResult {
 class AccountService {
   public:
     AccountService(db::Database& db, AccountOptions options)
-        : db_(db), options_(options), sessions_(db.backend() == db::Backend::kSqlite) {}
+        : db_(db),
+          options_(options),
+          sessions_(db.backend() == db::Backend::kSqlite),
+          password_workers_(options.login_threads, options.login_queue,
+                            options.login_queue_per_address) {}
 
     static const std::vector<std::string>& AllPermissions();
     static const EntityMeta& UserMeta();
@@ -51,8 +79,10 @@ class AccountService {
     static const http::ListSpec& UserListSpec();
 
     // 401 for a wrong name or password (the same answer for both), 401 for a deactivated user,
-    // 429 while the name or the address is locked out after repeated failures.
-    Result<LoginResult> Login(const LoginRequest& request);
+    // 429 while locked out after repeated failures (AccountOptions) or while this address has too
+    // many logins in progress, 503 while the password workers' queue is full. Calls `done` exactly
+    // once: at once on the calling thread when refused, else later from a password worker.
+    void LoginAsync(LoginRequest request, std::function<void(Result<LoginResult>)> done);
     Status Logout(const Principal& caller, std::string_view token);
     // The caller behind a token; 401 when unknown, expired or the user is deactivated.
     Result<Principal> Authenticate(std::string_view token);
@@ -93,6 +123,12 @@ class AccountService {
     Result<nlohmann::json> InsertUser(db::Connection& conn, const nlohmann::json& body);
     Status CheckManagerChain(db::Connection& conn, std::int64_t user_id,
                              std::optional<std::int64_t> manager_id);
+    static std::string PairKey(const std::string& username, const std::string& ip);
+    // Refuses a locked-out attempt (429), else counts it as a failure ahead of the check.
+    Status AdmitLogin(const std::string& username, const std::string& ip, std::int64_t now);
+    // The argon2id check and its outcome (on a password worker).
+    Result<LoginResult> CheckPassword(const LoginRequest& request, const std::string& username,
+                                      std::int64_t now);
     Status RecordFailure(db::Connection& conn, const std::string& key, std::int64_t limit,
                          std::int64_t now);
     // Takes back one failure counted for an attempt that succeeded.
@@ -102,6 +138,8 @@ class AccountService {
     db::Database& db_;
     AccountOptions options_;
     SessionCache sessions_;
+    std::atomic<std::uint64_t> admitted_{0};
+    PasswordWorkers password_workers_;  // last: its threads stop first
 };
 
 }  // namespace guanxi::accounts

@@ -1,6 +1,7 @@
 #include "domains/accounts/account_store.hpp"
 
 #include "db/row_json.hpp"
+#include "domains/accounts/rights.hpp"
 
 namespace guanxi::accounts::store {
 
@@ -36,6 +37,13 @@ constexpr std::string_view kPutAttempts =
     "ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
     "window_start = excluded.window_start, locked_until = excluded.locked_until";
 constexpr std::string_view kClearAttempts = "DELETE FROM login_attempts WHERE key = ?";
+constexpr std::string_view kPruneAttempts =
+    "DELETE FROM login_attempts WHERE window_start < ? AND locked_until <= ?";
+constexpr std::string_view kActiveUserRoles =
+    "SELECT u.id, r.data_scope, r.permissions FROM users u JOIN roles r ON r.id = u.role_id "
+    "WHERE u.active = 1 AND r.deleted_at IS NULL AND r.data_scope = 'all'";
+// Any fixed number; the migrator's advisory lock uses another.
+constexpr std::int64_t kAdministratorsLockKey = 0x67786164'6d696e;  // "gxadmin"
 // DO UPDATE (not DO NOTHING) so that PostgreSQL locks an existing row too.
 constexpr std::string_view kLockAttempts =
     "INSERT INTO login_attempts (key, failures, window_start, locked_until) VALUES (?, 0, ?, 0) "
@@ -169,6 +177,27 @@ Status PutAttempts(db::Connection& conn, std::string_view key, const Attempts& a
 Status ClearAttempts(db::Connection& conn, std::string_view key) {
     GX_TRY(conn.Execute(kClearAttempts, {std::string(key)}));
     return {};
+}
+
+Status PruneAttempts(db::Connection& conn, std::int64_t before, std::int64_t now) {
+    GX_TRY(conn.Execute(kPruneAttempts, {before, now}));
+    return {};
+}
+
+Status LockAdministrators(db::Connection& conn) {
+    if (conn.backend() != db::Backend::kPostgres) return {};
+    GX_TRY(conn.Query("SELECT pg_advisory_xact_lock(?)", {kAdministratorsLockKey}));
+    return {};
+}
+
+Result<std::vector<std::int64_t>> ActiveAdministrators(db::Connection& conn) {
+    GX_TRY_ASSIGN(db::Rows rows, conn.Query(kActiveUserRoles));
+    std::vector<std::int64_t> out;
+    for (const auto& r : rows) {
+        if (IsAdministrator(RoleRights(r.Text(1), db::JsonDoc(r, 2, nlohmann::json::array()))))
+            out.push_back(r.Int(0));
+    }
+    return out;
 }
 
 }  // namespace guanxi::accounts::store

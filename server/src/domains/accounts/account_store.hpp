@@ -48,6 +48,15 @@ Status LockAttempts(db::Connection& conn, std::string_view key, std::int64_t now
 Result<Attempts> GetAttempts(db::Connection& conn, std::string_view key);
 Status PutAttempts(db::Connection& conn, std::string_view key, const Attempts& a);
 Status ClearAttempts(db::Connection& conn, std::string_view key);
+// Forgets keys whose window ended before `before` and that hold no lock: they count as clean.
+Status PruneAttempts(db::Connection& conn, std::int64_t before, std::int64_t now);
+
+// Serialises the transactions that may change who is an administrator (PostgreSQL: a transaction
+// advisory lock; SQLite's write transaction already is one at a time), so that two of them cannot
+// each see another administrator left and both remove theirs.
+Status LockAdministrators(db::Connection& conn);
+// Active users whose role makes them administrators (account_service.hpp).
+Result<std::vector<std::int64_t>> ActiveAdministrators(db::Connection& conn);
 
 DataScope ParseScope(std::string_view s);
 std::string_view ScopeName(DataScope scope);
@@ -100,6 +109,7 @@ inline constexpr std::string_view kDeleteRole =
     "UPDATE roles SET deleted_at = ?, name = name || ' #' || id, version = version + 1 WHERE id = "
     "?";
 inline constexpr std::string_view kRoleUsers = "SELECT COUNT(*) FROM users WHERE role_id = ?";
+inline constexpr std::string_view kRoleUserIds = "SELECT id FROM users WHERE role_id = ?";
 inline constexpr std::string_view kRoleByName =
     "SELECT id FROM roles WHERE name = ? AND deleted_at IS NULL";
 
