@@ -5,6 +5,7 @@
 #include "api_test_support.hpp"
 
 #include "io/table_reader.hpp"
+#include "io/xlsx_reader.hpp"
 
 #include <unistd.h>
 #include <zip.h>

@@ -8,10 +8,9 @@ namespace guanxi::accounts {
 
 const std::vector<std::string>& AllPermissions() {
     static const std::vector<std::string> kPermissions = {
-        "customers.view",     "customers.create", "customers.edit",
-        "customers.delete",   "customers.export", "customers.import",
-        "customers.transfer", "users.manage",     "audit.view",
-        "pool.manage",
+        "customers.view",   "customers.create", "customers.edit",     "customers.delete",
+        "customers.export", "customers.import", "customers.transfer", "users.manage",
+        "audit.view",       "pool.manage",
     };
     return kPermissions;
 }

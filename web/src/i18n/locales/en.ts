@@ -107,6 +107,8 @@ const en: Messages<typeof zhCN> = {
     claim_first: 'Claim this customer from the public pool before changing it',
     idempotency_key_reused: 'This request was already sent with different content',
     idempotency_key_in_use: 'The same request is still being processed. Check before sending it again.',
+    unsupported_media_type: 'The request was sent in a format the server does not take',
+    beyond_own_rights: 'You cannot grant or change rights you do not hold yourself',
     internal: 'Server error. Please try again later.',
     network_error: 'Cannot reach the server. Check your connection.',
     unknown: 'Something went wrong',

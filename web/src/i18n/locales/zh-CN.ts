@@ -104,6 +104,8 @@ export default {
     claim_first: '请先从公海领取该客户，再进行修改',
     idempotency_key_reused: '该请求已用不同内容提交过',
     idempotency_key_in_use: '相同的请求仍在处理中，请确认后再重新提交',
+    unsupported_media_type: '请求的格式不受支持',
+    beyond_own_rights: '不能授予或修改超出您自身权限的权限',
     internal: '服务器出错，请稍后再试',
     network_error: '无法连接服务器，请检查网络',
     unknown: '出现错误',
