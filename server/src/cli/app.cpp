@@ -8,8 +8,11 @@
 #include "domains/customers/customer_import_routes.hpp"
 #include "domains/customers/customer_routes.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
+#include "domains/record_types.hpp"
 #include "http/static_files.hpp"
 #include "jobs/job_routes.hpp"
+#include "kit/record_openapi.hpp"
+#include "kit/record_routes.hpp"
 
 #include <sodium.h>
 
@@ -84,9 +87,9 @@ void App::RegisterRoutes(const AppOptions& options) {
         },
         {.auth = false});
     router_.Add("GET", "/api/openapi.json",
-                [](http::Context&) -> Result<http::Response> {
+                [this](http::Context&) -> Result<http::Response> {
                     http::Response response;
-                    response.body = std::string(OpenApiDocument());
+                    response.body = openapi_;
                     response.SetHeader("Content-Type", "application/json");
                     return response;
                 },
@@ -94,6 +97,10 @@ void App::RegisterRoutes(const AppOptions& options) {
     accounts::RegisterAccountRoutes(router_, *accounts_, options.cookies);
     customers::RegisterCustomerRoutes(router_, *customers_);
     customers::RegisterCustomerImportRoutes(router_, *customer_imports_);
+    records_ = std::make_unique<kit::RecordService>(*db_);
+    kit::RegisterRecordRoutes(router_, *records_, RecordTypes());
+    openapi_ = kit::WithRecordTypes(nlohmann::json::parse(OpenApiDocument()), RecordTypes())
+                   .dump(1, ' ', false, nlohmann::json::error_handler_t::strict);
     audit::RegisterAuditRoutes(router_, *audit_);
     jobs::RegisterJobRoutes(router_, *job_store_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));

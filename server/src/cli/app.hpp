@@ -13,6 +13,7 @@
 #include "http/router.hpp"
 #include "jobs/job_runner.hpp"
 #include "jobs/job_store.hpp"
+#include "kit/record_service.hpp"
 
 #include <memory>
 #include <optional>
@@ -50,6 +51,10 @@ class App {
     jobs::JobStore& job_store() { return *job_store_; }
     jobs::JobRunner& job_runner() { return *job_runner_; }
 
+    // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
+    // type's generated ones.
+    const std::string& openapi() const { return openapi_; }
+
     // The admin password generated at first start (to print once), if any.
     const std::optional<std::string>& generated_admin_password() const {
         return generated_admin_password_;
@@ -68,6 +73,8 @@ class App {
     std::unique_ptr<customers::CustomerImportService> customer_imports_;
     std::unique_ptr<audit::AuditService> audit_;
     std::unique_ptr<idempotency::SqlIdempotencyStore> idempotency_;
+    std::unique_ptr<kit::RecordService> records_;
+    std::string openapi_;
     std::unique_ptr<jobs::JobStore> job_store_;
     std::unique_ptr<jobs::JobRunner> job_runner_;
     std::optional<std::string> generated_admin_password_;

@@ -12,6 +12,7 @@
 #include "api_test_support.hpp"
 
 #include "cli/openapi.hpp"
+#include "domains/record_types.hpp"
 
 #include <functional>
 #include <map>
@@ -41,7 +42,7 @@ class BodyFieldsTest : public ApiTest {
   protected:
     void SetUp() override {
         ApiTest::SetUp();
-        doc_ = json::parse(OpenApiDocument());
+        doc_ = json::parse(app().openapi());
         dept_ = CreateDepartment("类测试部");
         other_dept_ = CreateDepartment("类测试二部");
         role_ = CreateRole("类测试角色", "self", json::array({"customers.view"}));
@@ -162,6 +163,19 @@ class BodyFieldsTest : public ApiTest {
             },
             get(customer + "/followups?page_size=500")};
         f["PATCH /api/v1/customers/{id}/followups/{followup_id}"] = {followup, {}, get(followup)};
+        // Every record type of the kit, from its definition's example.
+        for (const auto& type : RecordTypes().types()) {
+            const std::string collection = customer + "/" + type->type.name;
+            const std::string pattern = "/api/v1/customers/{id}/" + type->type.name;
+            json example = type->type.example;
+            for (const std::string& option : type->type.create_options) example[option] = true;
+            Reply record = Call("POST", collection, example, admin());
+            EXPECT_EQ(record.status, 201) << record.raw.body;
+            const std::string item = collection + "/" + record.body["id"].dump();
+            f["POST " + pattern] = {collection, [example] { return example; },
+                                    get(collection + "?page_size=500")};
+            f["PATCH " + pattern + "/{record_id}"] = {item, {}, get(item)};
+        }
         return f;
     }
 

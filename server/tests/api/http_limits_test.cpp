@@ -30,6 +30,18 @@ std::string ErrorCode(const RawReply& reply) {
     return body["error"]["code"].get<std::string>();
 }
 
+// Whether a new connection is served within a few seconds (the server frees a closed
+// connection's slot as soon as it notices the close).
+bool ServedAgainSoon(int port) {
+    for (int i = 0; i < 100; ++i) {
+        Connection again(port);
+        again.Send(Get("/healthz"));
+        if (again.Read().status == 200) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
 TEST_F(HttpServerTest, ABodyIsRefusedFromItsHeadersBeforeItIsRead) {
     // Each request below announces a body and sends none: an answer proves nothing was waited for.
     {
@@ -158,13 +170,7 @@ TEST_F(HttpServerWithSmallLimitsTest, ConnectionsPastThePerAddressCapAreTurnedAw
     EXPECT_EQ(turned_away.status, 503);
     EXPECT_EQ(ErrorCode(turned_away), "busy");
     held.pop_back();  // one leaves: a newcomer is served again
-    for (int i = 0; i < 100; ++i) {
-        Connection again(port_);
-        again.Send(Get("/healthz"));
-        if (again.Read().status == 200) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << "a connection slot was not given back";
+    EXPECT_TRUE(ServedAgainSoon(port_)) << "a connection slot was not given back";
 }
 
 TEST_F(HttpServerWithSmallLimitsTest, HeadersTrickledByteByByteGetTheReadTimeoutNotTheIdleOne) {
@@ -224,13 +230,7 @@ TEST_F(HttpServerWithFewDescriptorsTest, RunningOutOfDescriptorsTurnsClientsAway
     }
     EXPECT_GT(turned_away, 0);  // told at once, not left hanging
     flood.clear();
-    for (int i = 0; i < 100; ++i) {
-        Connection after(port_);
-        after.Send(Get("/healthz"));
-        if (after.Read().status == 200) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ADD_FAILURE() << "the server did not serve again once the flood left";
+    EXPECT_TRUE(ServedAgainSoon(port_)) << "the server did not serve again once the flood left";
 }
 
 }  // namespace

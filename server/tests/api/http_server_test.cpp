@@ -313,6 +313,7 @@ TEST_F(HttpServerTest, OnlyTheWriterAndJobsPreemptOnWakeUp) {
     const std::map<std::string, std::set<int>> expected = {{"guanxi", {kBatch}},
                                                            {"gx-http-1", {kBatch}},
                                                            {"gx-answers", {kBatch}},
+                                                           {"gx-password", {kBatch}},
                                                            {"gx-writer", {kOther}}};
     // The threads set their policy as they start, which may be just after the server says it
     // listens.

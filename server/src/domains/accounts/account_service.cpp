@@ -11,6 +11,7 @@
 #include "domains/accounts/password_policy.hpp"
 #include "domains/accounts/rights.hpp"
 #include "domains/audit/audit_service.hpp"
+#include "domains/record_types.hpp"
 
 #include <algorithm>
 #include <set>
@@ -848,10 +849,17 @@ Result<std::optional<std::string>> AccountService::Bootstrap(
             if (count->Int(0) > 0) return std::optional<std::string>();
             const auto now = NowSeconds();
             const nlohmann::json all = AllPermissions();
-            const nlohmann::json manager = {
-                "customers.view",   "customers.create", "customers.edit",    "customers.delete",
-                "customers.export", "customers.import", "customers.transfer"};
-            const nlohmann::json sales = {"customers.view", "customers.create", "customers.edit"};
+            nlohmann::json manager = {"customers.view",    "customers.create", "customers.edit",
+                                      "customers.delete",  "customers.export", "customers.import",
+                                      "customers.transfer"};
+            nlohmann::json sales = {"customers.view", "customers.create", "customers.edit"};
+            // Record types: managers hold all of each, salespeople all but delete.
+            for (const auto& type : RecordTypes().types()) {
+                for (std::string_view action : kit::kActions) {
+                    manager.push_back(type->type.Permission(action));
+                    if (action != "delete") sales.push_back(type->type.Permission(action));
+                }
+            }
             std::int64_t admin_role = 0;
             for (const auto& [name, scope, perms] :
                  {std::tuple{"admin", "all", all},

@@ -65,6 +65,8 @@ void PasswordWorkers::Submit(Ticket ticket, std::function<void()> task) {
 
 void PasswordWorkers::Work() {
     core::NameThisThread("gx-password");
+    // Hashing is bulk CPU work: it takes its share without preempting the writer (ADR 0005).
+    core::WaitYourTurnOnWakeUp();
     for (;;) {
         std::unique_lock lock(mutex_);
         ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });

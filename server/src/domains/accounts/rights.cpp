@@ -1,17 +1,23 @@
 #include "domains/accounts/rights.hpp"
 
 #include "domains/accounts/account_store.hpp"
+#include "domains/record_types.hpp"
 
 #include <algorithm>
 
 namespace guanxi::accounts {
 
 const std::vector<std::string>& AllPermissions() {
-    static const std::vector<std::string> kPermissions = {
-        "customers.view",   "customers.create", "customers.edit",     "customers.delete",
-        "customers.export", "customers.import", "customers.transfer", "users.manage",
-        "audit.view",       "pool.manage",
-    };
+    // The built-in permissions, then every record type's <name>.view|create|edit|delete.
+    static const std::vector<std::string> kPermissions = [] {
+        std::vector<std::string> all = {
+            "customers.view",   "customers.create", "customers.edit",     "customers.delete",
+            "customers.export", "customers.import", "customers.transfer", "users.manage",
+            "audit.view",       "pool.manage",
+        };
+        for (std::string& p : RecordTypes().Permissions()) all.push_back(std::move(p));
+        return all;
+    }();
     return kPermissions;
 }
 

@@ -1,0 +1,224 @@
+#include "kit/record_openapi.hpp"
+
+#include "kit/record_routes.hpp"
+
+#include <cctype>
+#include <map>
+
+namespace guanxi::kit {
+
+namespace {
+
+using nlohmann::json;
+
+// "mailing" → "Mailing", "deal_line" → "DealLine".
+std::string Pascal(std::string_view snake) {
+    std::string out;
+    bool upper = true;
+    for (char c : snake) {
+        if (c == '_') {
+            upper = true;
+        } else {
+            out.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                                : c);
+            upper = false;
+        }
+    }
+    return out;
+}
+
+json FieldSchema(const Field& field) {
+    const FieldDef& def = field.def;
+    json schema;
+    switch (def.type) {
+        case FieldType::kInteger:
+            schema = {{"type", "integer"}};
+            break;
+        case FieldType::kBoolean:
+            schema = {{"type", "boolean"}};
+            break;
+        case FieldType::kDate:
+            schema = {{"type", "string"}, {"format", "date"}};
+            break;
+        case FieldType::kDatetime:
+            schema = {{"type", "string"}, {"format", "date-time"}};
+            break;
+        case FieldType::kTags:
+        case FieldType::kStringList:
+            schema = {{"type", "array"}, {"items", {{"type", "string"}}}};
+            break;
+        case FieldType::kEnum:
+            schema = {{"type", "string"}, {"enum", def.options}};
+            break;
+        default:
+            schema = {{"type", "string"}, {"maxLength", def.max_length}};
+            if (def.type == FieldType::kText) schema["x-multiline"] = true;
+            break;
+    }
+    if (def.nullable && !def.required && def.type != FieldType::kBoolean &&
+        def.type != FieldType::kEnum) {
+        schema["type"] = json::array({schema["type"], "null"});
+    }
+    schema["title"] = field.label.en;
+    schema["x-label-zh-CN"] = field.label.zh_cn;
+    return schema;
+}
+
+json Ref(std::string_view kind, std::string_view name) {
+    return {{"$ref", "#/components/" + std::string(kind) + "/" + std::string(name)}};
+}
+
+json Responses(std::initializer_list<std::string_view> codes) {
+    static const std::map<std::string_view, std::string_view> kNames = {
+        {"400", "BadRequest"}, {"401", "Unauthenticated"}, {"403", "Forbidden"},
+        {"404", "NotFound"},   {"409", "Conflict"},        {"413", "PayloadTooLarge"},
+        {"422", "Invalid"},    {"503", "Busy"}};
+    json out = json::object();
+    for (std::string_view code : codes) out[std::string(code)] = Ref("responses", kNames.at(code));
+    return out;
+}
+
+json Content(const json& schema) { return {{"application/json", {{"schema", schema}}}}; }
+
+json IdParameter(std::string_view name) {
+    return {{"name", name},
+            {"in", "path"},
+            {"required", true},
+            {"schema", {{"type", "integer"}, {"minimum", 1}}}};
+}
+
+}  // namespace
+
+json WithRecordTypes(json document, const Registry& registry) {
+    json& schemas = document["components"]["schemas"];
+    json& paths = document["paths"];
+    for (const auto& compiled : registry.types()) {
+        const RecordType& type = compiled->type;
+        const std::string name = Pascal(type.singular);
+        const std::string plural = Pascal(type.name);
+        const std::string tag = type.name;
+        json input = {{"type", "object"}, {"additionalProperties", false}, {"properties", json::object()}};
+        json record = {{"type", "object"},
+                       {"required", {"id", "customer_id", "created_at", "updated_at", "version"}},
+                       {"properties",
+                        {{"id", {{"type", "integer"}}},
+                         {"customer_id", {{"type", "integer"}}},
+                         {"created_by", {{"type", {"integer", "null"}}}},
+                         {"created_at", {{"type", "string"}, {"format", "date-time"}}},
+                         {"updated_at", {{"type", "string"}, {"format", "date-time"}}},
+                         {"version", {{"type", "integer"}}},
+                         {"deleted_at", {{"type", {"string", "null"}}, {"format", "date-time"}}}}}};
+        json required = json::array();
+        for (const Field& field : type.fields) {
+            json schema = FieldSchema(field);
+            if (!field.def.readonly) input["properties"][field.def.name] = schema;
+            record["properties"][field.def.name] = schema;
+            if (field.def.required) required.push_back(field.def.name);
+        }
+        json create = input;
+        if (!required.empty()) create["required"] = required;
+        for (const std::string& option : type.create_options) {
+            create["properties"][option] = {{"type", "boolean"}};
+        }
+        create["example"] = type.example;
+        json patch = input;
+        patch["properties"]["version"] = {{"type", "integer"}};
+        schemas[name] = record;
+        schemas[name + "Create"] = create;
+        schemas[name + "Patch"] = patch;
+
+        json list_params = json::array({IdParameter("id")});
+        for (const char* p : {"page", "page_size"}) {
+            list_params.push_back({{"name", p}, {"in", "query"}, {"schema", {{"type", "integer"}}}});
+        }
+        list_params.push_back({{"name", "sort"},
+                               {"in", "query"},
+                               {"description", "Comma-separated fields, '-' for descending"},
+                               {"schema", {{"type", "string"}}}});
+        if (compiled->list.searchable) {
+            list_params.push_back({{"name", "q"}, {"in", "query"}, {"schema", {{"type", "string"}}}});
+        }
+        list_params.push_back({{"name", "deleted"},
+                               {"in", "query"},
+                               {"description", "true: the recycle bin (needs " +
+                                                   type.Permission("delete") + ")"},
+                               {"schema", {{"type", "boolean"}}}});
+        for (const Field& field : type.fields) {
+            if (!field.def.filter) continue;
+            list_params.push_back(
+                {{"name", field.def.name}, {"in", "query"}, {"schema", FieldSchema(field)}});
+        }
+        const json page = {
+            {"type", "object"},
+            {"required", {"items", "total", "page", "page_size"}},
+            {"properties",
+             {{"items", {{"type", "array"}, {"items", Ref("schemas", name)}}},
+              {"total", {{"type", "integer"}}},
+              {"page", {{"type", "integer"}}},
+              {"page_size", {{"type", "integer"}}}}}};
+        const json one = Content(Ref("schemas", name));
+        const std::string collection = CollectionPattern(type);
+        const std::string item = collection + "/{record_id}";
+        const json item_params = json::array({IdParameter("id"), IdParameter("record_id")});
+
+        json list_op = {{"operationId", "list" + plural},
+                        {"summary", type.label.en + " of a customer"},
+                        {"tags", {tag}},
+                        {"parameters", list_params},
+                        {"responses", Responses({"400", "401", "403", "404"})}};
+        list_op["responses"]["200"] = {{"description", "OK"}, {"content", Content(page)}};
+        json create_op = {
+            {"operationId", "create" + name},
+            {"summary", "Create a " + type.label.en + " (" + type.Permission("create") + ")"},
+            {"tags", {tag}},
+            {"parameters",
+             {IdParameter("id"), Ref("parameters", "IdempotencyKey")}},
+            {"requestBody",
+             {{"required", true}, {"content", Content(Ref("schemas", name + "Create"))}}},
+            {"responses", Responses({"400", "401", "403", "404", "409", "413", "422", "503"})}};
+        create_op["responses"]["201"] = {{"description", "Created"}, {"content", one}};
+        paths[collection] = {{"get", list_op}, {"post", create_op}};
+
+        json get_op = {{"operationId", "get" + name},
+                       {"summary", "One " + type.label.en},
+                       {"tags", {tag}},
+                       {"parameters", item_params},
+                       {"responses", Responses({"401", "403", "404"})}};
+        get_op["responses"]["200"] = {{"description", "OK"}, {"content", one}};
+        json patch_op = {
+            {"operationId", "update" + name},
+            {"summary", "Change a " + type.label.en + "; a stale version is 409"},
+            {"tags", {tag}},
+            {"parameters", item_params},
+            {"requestBody",
+             {{"required", true}, {"content", Content(Ref("schemas", name + "Patch"))}}},
+            {"responses", Responses({"400", "401", "403", "404", "409", "413", "422", "503"})}};
+        patch_op["responses"]["200"] = {{"description", "OK"}, {"content", one}};
+        json delete_op = {{"operationId", "delete" + name},
+                          {"summary", "Move a " + type.label.en + " to the recycle bin"},
+                          {"tags", {tag}},
+                          {"parameters", item_params},
+                          {"responses", Responses({"401", "403", "404"})}};
+        delete_op["responses"]["204"] = {{"description", "Deleted"}};
+        paths[item] = {{"get", get_op}, {"patch", patch_op}, {"delete", delete_op}};
+
+        json restore_op = {{"operationId", "restore" + name},
+                           {"summary", "Bring a " + type.label.en + " back from the recycle bin"},
+                           {"tags", {tag}},
+                           {"parameters", item_params},
+                           {"responses", Responses({"401", "403", "404"})}};
+        restore_op["responses"]["200"] = {{"description", "OK"}, {"content", one}};
+        paths[item + "/restore"] = {{"post", restore_op}};
+
+        json meta_op = {{"operationId", "get" + plural + "Meta"},
+                        {"summary", "Fields and labels of " + type.label.en + " records"},
+                        {"tags", {tag}},
+                        {"responses", Responses({"401"})}};
+        meta_op["responses"]["200"] = {{"description", "OK"},
+                                       {"content", Content({{"type", "object"}})}};
+        paths["/api/v1/meta/" + type.name] = {{"get", meta_op}};
+    }
+    return document;
+}
+
+}  // namespace guanxi::kit

@@ -1,0 +1,23 @@
+#pragma once
+// The routes of every registered record type, from its definition alone (kThroughCustomer):
+//   GET    /api/v1/customers/{id}/<name>                       list (?page, page_size, sort, q,
+//                                                               filters, deleted=true)
+//   POST   /api/v1/customers/{id}/<name>                       create → 201
+//   GET    /api/v1/customers/{id}/<name>/{record_id}
+//   PATCH  /api/v1/customers/{id}/<name>/{record_id}           partial, with `version`
+//   DELETE /api/v1/customers/{id}/<name>/{record_id}           → 204, to the recycle bin
+//   POST   /api/v1/customers/{id}/<name>/{record_id}/restore
+//   GET    /api/v1/meta/<name>                                 fields and labels for the web
+
+#include "http/router.hpp"
+#include "kit/record_service.hpp"
+#include "kit/registry.hpp"
+
+namespace guanxi::kit {
+
+void RegisterRecordRoutes(http::Router& router, RecordService& service, const Registry& registry);
+
+// The customer-nested collection path of a type: "/api/v1/customers/{id}/<name>".
+std::string CollectionPattern(const RecordType& type);
+
+}  // namespace guanxi::kit

@@ -1,0 +1,194 @@
+#include "kit/record_service.hpp"
+
+#include "core/time.hpp"
+#include "domains/access/access_gate.hpp"
+#include "domains/audit/audit_service.hpp"
+#include "kit/record_store.hpp"
+
+namespace guanxi::kit {
+
+namespace {
+
+using nlohmann::json;
+
+Status Require(const Principal& caller, const std::string& permission) {
+    if (!caller.Can(permission)) {
+        return Error::Forbidden("You need the permission " + permission + ".");
+    }
+    return {};
+}
+
+// The customer a record belongs to, as the gate judges it.
+struct Owners {
+    std::optional<std::int64_t> owner_id;
+    std::optional<std::int64_t> last_owner_id;
+};
+
+enum class Access { kRead, kWrite };
+
+// The customer's owners when the caller may read (or write) its records of this type; 404 when
+// the customer is absent, deleted or not visible, 403 claim_first to write to a pool customer.
+Result<Owners> CustomerFor(db::Connection& conn, const access::Gate& gate, const Principal& caller,
+                           const CompiledType& type, std::int64_t customer_id, Access access) {
+    GX_TRY_ASSIGN(auto row, conn.QueryOne("SELECT owner_id, last_owner_id FROM customers "
+                                          "WHERE id = ? AND deleted_at IS NULL",
+                                          {customer_id}));
+    if (!row) return Error::NotFound("Customer");
+    Owners owners{row->OptInt(0), row->OptInt(1)};
+    switch (type.type.visibility) {
+        case Visibility::kThroughCustomer:
+            if (!gate.SeesCustomer(owners.owner_id)) return Error::NotFound("Customer");
+            if (access == Access::kRead &&
+                !gate.SeesFollowups(owners.owner_id, owners.last_owner_id)) {
+                return Error::NotFound("Customer");
+            }
+            if (access == Access::kWrite && !owners.owner_id && !caller.Can("pool.manage")) {
+                return Error{ErrorCode::kClaimFirst,
+                             "This customer is in the public pool: claim it before changing it.",
+                             {{"permission", "pool.manage"}},
+                             {}};
+            }
+            return owners;
+    }
+    return Error::NotFound("Customer");
+}
+
+Error NotFound(const CompiledType& type) { return Error::NotFound(type.type.label.en); }
+
+Error Stale(std::int64_t current) {
+    return Error{ErrorCode::kStaleVersion,
+                 "Someone else changed this record; reload it and try again.",
+                 {{"current_version", current}},
+                 {}};
+}
+
+Status Audit(db::Connection& conn, const Principal& caller, const CompiledType& type,
+             std::string_view action, std::int64_t customer_id, std::int64_t id) {
+    return audit::Record(conn, caller,
+                         {type.type.singular + "." + std::string(action),
+                          "customer",
+                          customer_id,
+                          {{type.type.singular + "_id", id}}});
+}
+
+// The record read back as JSON (after a write in the same transaction).
+Result<json> Reread(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+                    std::int64_t id) {
+    GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
+    if (!row) return Error::Internal("a record vanished inside its own transaction");
+    return store::ToJson(type, *row);
+}
+
+}  // namespace
+
+Result<json> RecordService::List(const Principal& caller, const CompiledType& type,
+                                 std::int64_t customer_id, const http::ListQuery& query) {
+    GX_TRY(Require(caller, type.type.Permission("view")));
+    const auto deleted_filter = query.Filter("deleted");
+    if (deleted_filter && *deleted_filter != "true" && *deleted_filter != "false") {
+        return Error{ErrorCode::kBadRequest, "deleted must be true or false.",
+                     {{"parameter", "deleted"}}, {}};
+    }
+    const bool deleted = deleted_filter == "true";
+    if (deleted) GX_TRY(Require(caller, type.type.Permission("delete")));
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
+    GX_TRY(CustomerFor(*conn, gate, caller, type, customer_id, Access::kRead));
+    GX_TRY_ASSIGN(store::Page page, store::List(*conn, type, customer_id, query, deleted));
+    json items = json::array();
+    for (const db::Row& row : page.rows) items.push_back(store::ToJson(type, row));
+    return http::ListPage(std::move(items), page.total, query);
+}
+
+Result<json> RecordService::Get(const Principal& caller, const CompiledType& type,
+                                std::int64_t customer_id, std::int64_t id) {
+    GX_TRY(Require(caller, type.type.Permission("view")));
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
+    GX_TRY(CustomerFor(*conn, gate, caller, type, customer_id, Access::kRead));
+    GX_TRY_ASSIGN(auto row, store::Get(*conn, type, customer_id, id));
+    if (!row) return NotFound(type);
+    const bool deleted = !row->IsNull(store::Column(type, "deleted_at"));
+    if (deleted && !caller.Can(type.type.Permission("delete"))) return NotFound(type);
+    return store::ToJson(type, *row);
+}
+
+Result<json> RecordService::Create(const Principal& caller, const CompiledType& type,
+                                   std::int64_t customer_id, const json& body) {
+    GX_TRY(Require(caller, type.type.Permission("create")));
+    GX_TRY(ValidateBody(type.meta, body, true, type.type.create_options));
+    for (const std::string& option : type.type.create_options) {
+        if (body.contains(option) && !body[option].is_boolean()) {
+            return Error::Validation(option, "must be true or false");
+        }
+    }
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+        GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
+        GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
+        if (type.type.check_record) GX_TRY(type.type.check_record(body));
+        if (type.type.before_create) GX_TRY(type.type.before_create(conn, customer_id, body));
+        GX_TRY_ASSIGN(std::int64_t id, store::Insert(conn, type, customer_id, body,
+                                                     caller.user_id, NowSeconds()));
+        GX_TRY(Audit(conn, caller, type, "create", customer_id, id));
+        return Reread(conn, type, customer_id, id);
+    });
+}
+
+Result<json> RecordService::Update(const Principal& caller, const CompiledType& type,
+                                   std::int64_t customer_id, std::int64_t id, const json& body) {
+    GX_TRY(Require(caller, type.type.Permission("edit")));
+    if (body.contains("version") && !body["version"].is_number_integer()) {
+        return Error::Validation("version", "must be an integer");
+    }
+    GX_TRY(ValidateBody(type.meta, body, false, {"version"}));
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+        GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
+        GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
+        GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
+        if (!row || !row->IsNull(store::Column(type, "deleted_at"))) return NotFound(type);
+        const std::int64_t version = row->Int(store::Column(type, "version"));
+        if (body.contains("version") && body["version"].get<std::int64_t>() != version) {
+            return Stale(version);
+        }
+        if (type.type.check_record) {
+            json merged = store::ToJson(type, *row);
+            for (const auto& [key, value] : body.items()) merged[key] = value;
+            GX_TRY(type.type.check_record(merged));
+        }
+        GX_TRY_ASSIGN(bool updated, store::Update(conn, type, id, body, version, NowSeconds()));
+        if (!updated) return Stale(version);
+        GX_TRY(Audit(conn, caller, type, "update", customer_id, id));
+        return Reread(conn, type, customer_id, id);
+    });
+}
+
+Status RecordService::Delete(const Principal& caller, const CompiledType& type,
+                             std::int64_t customer_id, std::int64_t id) {
+    GX_TRY(Require(caller, type.type.Permission("delete")));
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
+        GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
+        GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
+        if (!row) return NotFound(type);
+        GX_TRY_ASSIGN(bool deleted, store::SetDeleted(conn, type, id, true, NowSeconds()));
+        if (!deleted) return NotFound(type);  // in the recycle bin already
+        return Audit(conn, caller, type, "delete", customer_id, id);
+    });
+}
+
+Result<json> RecordService::Restore(const Principal& caller, const CompiledType& type,
+                                    std::int64_t customer_id, std::int64_t id) {
+    GX_TRY(Require(caller, type.type.Permission("delete")));
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+        GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
+        GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
+        GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
+        if (!row) return NotFound(type);
+        GX_TRY_ASSIGN(bool restored, store::SetDeleted(conn, type, id, false, NowSeconds()));
+        if (!restored) return NotFound(type);  // not in the recycle bin
+        GX_TRY(Audit(conn, caller, type, "restore", customer_id, id));
+        return Reread(conn, type, customer_id, id);
+    });
+}
+
+}  // namespace guanxi::kit

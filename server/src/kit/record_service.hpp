@@ -1,0 +1,44 @@
+#pragma once
+// The rules every kit record type shares: permissions (<name>.view|create|edit|delete), the access
+// gate (a record of a customer the caller can't see is 404, as if absent), validation against the
+// definition, optimistic versions, the recycle bin and an audit row for every write — in one
+// transaction per request. A type's own rule joins through its definition's hooks.
+
+#include "core/principal.hpp"
+#include "db/database.hpp"
+#include "http/list_query.hpp"
+#include "kit/record_type.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace guanxi::kit {
+
+class RecordService {
+  public:
+    explicit RecordService(db::Database& db) : db_(db) {}
+
+    // A page of the customer's records ({"items","total","page","page_size"}); the recycle bin's
+    // with ?deleted=true (needs <name>.delete).
+    Result<nlohmann::json> List(const Principal& caller, const CompiledType& type,
+                                std::int64_t customer_id, const http::ListQuery& query);
+    Result<nlohmann::json> Get(const Principal& caller, const CompiledType& type,
+                               std::int64_t customer_id, std::int64_t id);
+    // 201's object. 404 when the customer is not visible, 403 claim_first for a public-pool
+    // customer (without pool.manage), 422 for the body, or the type's own error.
+    Result<nlohmann::json> Create(const Principal& caller, const CompiledType& type,
+                                  std::int64_t customer_id, const nlohmann::json& body);
+    // A partial update; `version`, when sent, must be the current one (409 stale_version).
+    Result<nlohmann::json> Update(const Principal& caller, const CompiledType& type,
+                                  std::int64_t customer_id, std::int64_t id,
+                                  const nlohmann::json& body);
+    // To the recycle bin, and back.
+    Status Delete(const Principal& caller, const CompiledType& type, std::int64_t customer_id,
+                  std::int64_t id);
+    Result<nlohmann::json> Restore(const Principal& caller, const CompiledType& type,
+                                   std::int64_t customer_id, std::int64_t id);
+
+  private:
+    db::Database& db_;
+};
+
+}  // namespace guanxi::kit

@@ -1,0 +1,222 @@
+#include "kit/record_store.hpp"
+
+#include "core/text.hpp"
+#include "core/time.hpp"
+#include "db/sql_builder.hpp"
+
+#include <algorithm>
+
+namespace guanxi::kit::store {
+
+namespace {
+
+std::string SelectList(const CompiledType& type) {
+    std::string out;
+    for (const std::string& column : type.columns) out += (out.empty() ? "t." : ", t.") + column;
+    return out;
+}
+
+std::string Select(const CompiledType& type) {
+    return "SELECT " + SelectList(type) + " FROM " + type.type.table + " t";
+}
+
+// A validated JSON value as the column's value.
+db::Value Bind(const FieldDef& field, const nlohmann::json& value) {
+    if (value.is_null()) return nullptr;
+    switch (field.type) {
+        case FieldType::kDatetime:
+            return ParseRfc3339(value.get<std::string>()).value_or(0);
+        case FieldType::kInteger:
+            return value.get<std::int64_t>();
+        case FieldType::kBoolean:
+            return std::int64_t{value.get<bool>() ? 1 : 0};
+        case FieldType::kTags:
+        case FieldType::kStringList:
+        case FieldType::kObject:
+            return value.dump();
+        default:
+            return text::Trim(value.get<std::string>());
+    }
+}
+
+nlohmann::json Read(const FieldDef& field, const db::Row& row, std::size_t i) {
+    if (row.IsNull(i)) return nullptr;
+    switch (field.type) {
+        case FieldType::kDatetime:
+            return FormatRfc3339(row.Int(i));
+        case FieldType::kInteger:
+            return row.Int(i);
+        case FieldType::kBoolean:
+            return row.Int(i) != 0;
+        case FieldType::kTags:
+        case FieldType::kStringList:
+        case FieldType::kObject: {
+            nlohmann::json v = nlohmann::json::parse(row.Text(i), nullptr, false);
+            return v.is_discarded() ? nlohmann::json() : v;
+        }
+        default:
+            return row.Text(i);
+    }
+}
+
+const FieldDef* FindField(const CompiledType& type, std::string_view name) {
+    return type.meta.Find(name);
+}
+
+// A filter's text as the column's value; nullopt when the field can't hold it.
+std::optional<db::Value> FilterValue(const FieldDef& field, const std::string& text) {
+    switch (field.type) {
+        case FieldType::kInteger: {
+            std::int64_t v = 0;
+            if (text.empty() || text.size() > 18) return std::nullopt;
+            for (char c : text) {
+                if (c < '0' || c > '9') return std::nullopt;
+                v = v * 10 + (c - '0');
+            }
+            return v;
+        }
+        case FieldType::kBoolean:
+            if (text != "true" && text != "false") return std::nullopt;
+            return std::int64_t{text == "true" ? 1 : 0};
+        case FieldType::kDate:
+            if (!ParseDate(text)) return std::nullopt;
+            return text;
+        case FieldType::kDatetime: {
+            auto t = ParseRfc3339(text);
+            if (!t) return std::nullopt;
+            return *t;
+        }
+        default:
+            return text;
+    }
+}
+
+}  // namespace
+
+std::size_t Column(const CompiledType& type, std::string_view name) {
+    auto it = std::find(type.columns.begin(), type.columns.end(), name);
+    return static_cast<std::size_t>(it - type.columns.begin());
+}
+
+Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type,
+                            std::int64_t customer_id, const nlohmann::json& body,
+                            std::int64_t created_by, std::int64_t now) {
+    std::string columns = "customer_id";
+    db::Params params = {customer_id};
+    for (const Field& field : type.type.fields) {
+        auto it = body.find(field.def.name);
+        if (it == body.end()) continue;
+        columns += ", " + field.def.name;
+        params.push_back(Bind(field.def, *it));
+    }
+    columns += ", created_by, created_at, updated_at, version";
+    params.insert(params.end(), {created_by, now, now, std::int64_t{1}});
+    return conn.InsertReturningId("INSERT INTO " + type.type.table + " (" + columns +
+                                      ") VALUES (" + db::Placeholders(params.size()) + ")",
+                                  params);
+}
+
+Result<std::optional<db::Row>> Get(db::Connection& conn, const CompiledType& type,
+                                   std::int64_t customer_id, std::int64_t id) {
+    return conn.QueryOne(Select(type) + " WHERE t.id = ? AND t.customer_id = ?", {id, customer_id});
+}
+
+Result<bool> Update(db::Connection& conn, const CompiledType& type, std::int64_t id,
+                    const nlohmann::json& body, std::int64_t version, std::int64_t now) {
+    std::string set;
+    db::Params params;
+    for (const Field& field : type.type.fields) {
+        auto it = body.find(field.def.name);
+        if (it == body.end()) continue;
+        set += field.def.name + " = ?, ";
+        params.push_back(Bind(field.def, *it));
+    }
+    set += "updated_at = ?, version = version + 1";
+    params.insert(params.end(), {now, id, version});
+    GX_TRY_ASSIGN(std::int64_t changed,
+                  conn.Execute("UPDATE " + type.type.table + " SET " + set +
+                                   " WHERE id = ? AND version = ? AND deleted_at IS NULL",
+                               params));
+    return changed == 1;
+}
+
+Result<bool> SetDeleted(db::Connection& conn, const CompiledType& type, std::int64_t id,
+                        bool deleted, std::int64_t now) {
+    const std::string sql =
+        "UPDATE " + type.type.table +
+        (deleted ? " SET deleted_at = ?, updated_at = ?, version = version + 1 "
+                   "WHERE id = ? AND deleted_at IS NULL"
+                 : " SET deleted_at = NULL, updated_at = ?, version = version + 1 "
+                   "WHERE id = ? AND deleted_at IS NOT NULL");
+    db::Params params = deleted ? db::Params{now, now, id} : db::Params{now, id};
+    GX_TRY_ASSIGN(std::int64_t changed, conn.Execute(sql, params));
+    return changed == 1;
+}
+
+Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+                  const http::ListQuery& query, bool deleted) {
+    db::Where where;
+    where.Add("t.customer_id = ?", {customer_id});
+    where.Add(deleted ? "t.deleted_at IS NOT NULL" : "t.deleted_at IS NULL");
+    for (const auto& [name, value] : query.filters) {
+        if (name == "deleted") continue;
+        const FieldDef* field = FindField(type, name);
+        if (field == nullptr) continue;  // the list spec has refused unknown names already
+        auto bound = FilterValue(*field, value);
+        if (!bound) {
+            return Error{ErrorCode::kBadRequest,
+                         "The filter " + name + " does not fit its field.",
+                         {{"parameter", name}},
+                         {}};
+        }
+        where.Add("t." + name + " = ?", {*bound});
+    }
+    if (query.q && !text::Trim(*query.q).empty()) {
+        std::string any;
+        db::Params params;
+        const std::string pattern =
+            "%" + text::AsciiLower(db::EscapeLike(text::Trim(*query.q))) + "%";
+        for (const Field& field : type.type.fields) {
+            if (!field.search) continue;
+            any += (any.empty() ? "" : " OR ") + ("LOWER(t." + field.def.name + ") LIKE ? ESCAPE '\\'");
+            params.push_back(pattern);
+        }
+        if (!any.empty()) where.Add(any, params);
+    }
+    std::string order;
+    const auto& keys = query.sort.empty() ? type.list.default_sort : query.sort;
+    for (const auto& key : keys) order += "t." + key.field + (key.descending ? " DESC, " : " ASC, ");
+    order += "t.id DESC";
+    Page page;
+    GX_TRY_ASSIGN(auto count, conn.QueryOne("SELECT COUNT(*) FROM " + type.type.table + " t" +
+                                                where.Sql(),
+                                            where.params()));
+    page.total = count ? count->Int(0) : 0;
+    db::Params params = where.params();
+    params.push_back(query.page_size);
+    params.push_back(query.Offset());
+    GX_TRY_ASSIGN(page.rows, conn.Query(Select(type) + where.Sql() + " ORDER BY " + order +
+                                            " LIMIT ? OFFSET ?",
+                                        params));
+    return page;
+}
+
+nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
+    nlohmann::json out = nlohmann::json::object();
+    out["id"] = row.Int(Column(type, "id"));
+    out["customer_id"] = row.Int(Column(type, "customer_id"));
+    for (const Field& field : type.type.fields) {
+        out[field.def.name] = Read(field.def, row, Column(type, field.def.name));
+    }
+    const std::size_t created_by = Column(type, "created_by");
+    out["created_by"] = row.IsNull(created_by) ? nlohmann::json() : nlohmann::json(row.Int(created_by));
+    out["created_at"] = FormatRfc3339(row.Int(Column(type, "created_at")));
+    out["updated_at"] = FormatRfc3339(row.Int(Column(type, "updated_at")));
+    out["version"] = row.Int(Column(type, "version"));
+    const std::size_t deleted_at = Column(type, "deleted_at");
+    out["deleted_at"] =
+        row.IsNull(deleted_at) ? nlohmann::json() : nlohmann::json(FormatRfc3339(row.Int(deleted_at)));
+    return out;
+}
+
+}  // namespace guanxi::kit::store

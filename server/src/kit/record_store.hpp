@@ -1,0 +1,51 @@
+#pragma once
+// All SQL of kit record types, built from their definitions: every statement names its columns,
+// values bind by the field's type, and rows are read back by field name (no column positions
+// outside this file).
+
+#include "db/database.hpp"
+#include "http/list_query.hpp"
+#include "kit/record_type.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+namespace guanxi::kit::store {
+
+// Inserts a record of `customer_id` from a validated create body; returns its id.
+Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type,
+                            std::int64_t customer_id, const nlohmann::json& body,
+                            std::int64_t created_by, std::int64_t now);
+
+// The record `id` of `customer_id`, live or deleted; nullopt when there is none.
+Result<std::optional<db::Row>> Get(db::Connection& conn, const CompiledType& type,
+                                   std::int64_t customer_id, std::int64_t id);
+
+// Writes the fields present in a validated patch body to a live record at `version`; false when
+// the record changed meanwhile (or is deleted).
+Result<bool> Update(db::Connection& conn, const CompiledType& type, std::int64_t id,
+                    const nlohmann::json& body, std::int64_t version, std::int64_t now);
+
+// Moves a record to the recycle bin (`deleted` true) or back; false when it was not there.
+Result<bool> SetDeleted(db::Connection& conn, const CompiledType& type, std::int64_t id,
+                        bool deleted, std::int64_t now);
+
+struct Page {
+    db::Rows rows;
+    std::int64_t total = 0;
+};
+
+// A page of a customer's records (the recycle bin's when `deleted`), filtered, searched and
+// sorted as the query says (already checked against the type's list spec). 400 for a filter value
+// its field can't hold.
+Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+                  const http::ListQuery& query, bool deleted);
+
+// A stored row as the API's JSON object.
+nlohmann::json ToJson(const CompiledType& type, const db::Row& row);
+
+// Positions in a row of Get/List (by column name; the row's layout is this file's business).
+std::size_t Column(const CompiledType& type, std::string_view name);
+
+}  // namespace guanxi::kit::store

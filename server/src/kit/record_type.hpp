@@ -1,0 +1,80 @@
+#pragma once
+// A record type declared once (docs/adr/0006-record-kit.md): its table, fields, labels, rules for
+// who sees it, and the few hooks its domain needs. The generic path (record_store, record_service,
+// record_routes, record_openapi) turns a definition into SQL, validation, JSON, routes, audit rows
+// and OpenAPI; a domain folder holds only the definition and its behaviour.
+
+#include "core/error.hpp"
+#include "core/fields.hpp"
+#include "db/database.hpp"
+#include "http/list_query.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace guanxi::kit {
+
+struct Labels {
+    std::string zh_cn;
+    std::string en;
+};
+
+// One field: its validation (FieldDef: name = JSON key = column, type, required, limits, list,
+// filter, sort, nullable), its labels, and whether ?q= searches it. Field types the kit stores:
+// kString, kText, kEnum, kPhone, kEmail, kDate (TEXT 'YYYY-MM-DD'), kDatetime (INTEGER Unix
+// seconds), kInteger, kBoolean (INTEGER 0/1), kTags (TEXT, a JSON array).
+struct Field {
+    FieldDef def;
+    Labels label;
+    bool search = false;
+};
+
+// How visibility is decided.
+enum class Visibility {
+    // The record belongs to a customer (a `customer_id` column, routes nested under
+    // /api/v1/customers/{id}/<name>): it is read by those who may read that customer's history
+    // (the gate's SeesFollowups: for a public-pool customer, those who could see its last owner's
+    // customers) and written by those who may see the customer, once it is claimed.
+    kThroughCustomer,
+};
+
+struct RecordType {
+    std::string name;      // plural snake_case: the route segment, permissions <name>.view|create|
+                           // edit|delete, the meta and OpenAPI names ("mailings")
+    std::string singular;  // audit actions <singular>.create|update|delete|restore ("mailing")
+    std::string table;
+    Labels label;
+    Visibility visibility = Visibility::kThroughCustomer;
+    std::vector<Field> fields;
+    std::vector<http::SortKey> default_sort;  // then newest first
+    // A valid create body: OpenAPI's example, and the record the generic tests create.
+    nlohmann::json example;
+    // Keys a create may send besides the fields (e.g. "allow_duplicate" for a warning).
+    std::set<std::string, std::less<>> create_options;
+    // The domain's rule for a new record, run in the write transaction after validation and the
+    // gate (e.g. a mailing's "already sent to this customer" warning). Empty: none.
+    std::function<Status(db::Connection& conn, std::int64_t customer_id,
+                         const nlohmann::json& body)>
+        before_create;
+    // The domain's check of a whole record as it would be stored — a create's body, or the stored
+    // record with a patch applied (e.g. a date that must not precede another). Empty: none.
+    std::function<Status(const nlohmann::json& record)> check_record;
+
+    std::string Permission(std::string_view action) const {
+        return name + "." + std::string(action);
+    }
+};
+
+// What the generic path derives from a definition once.
+struct CompiledType {
+    RecordType type;
+    EntityMeta meta;       // for ValidateBody and GET /api/v1/meta/<name>
+    http::ListSpec list;   // filters, sorts (the flagged fields, created_at, updated_at), default
+    std::vector<std::string> columns;  // the SELECT list, in order (record_store.cpp)
+};
+
+}  // namespace guanxi::kit

@@ -1,0 +1,55 @@
+#include "kit/registry.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace guanxi::kit {
+
+namespace {
+
+// The columns every kit table has besides its fields (the migration's contract).
+constexpr const char* kBefore[] = {"id", "customer_id"};
+constexpr const char* kAfter[] = {"created_by", "created_at", "updated_at", "version",
+                                  "deleted_at"};
+
+}  // namespace
+
+void Registry::Add(RecordType type) {
+    if (Find(type.name) != nullptr) std::abort();
+    auto compiled = std::make_unique<CompiledType>();
+    compiled->meta.entity = type.name;
+    for (const char* column : kBefore) compiled->columns.emplace_back(column);
+    for (const Field& field : type.fields) {
+        compiled->meta.fields.push_back(field.def);
+        compiled->columns.push_back(field.def.name);
+        if (field.def.filter) compiled->list.filters.insert(field.def.name);
+        if (field.def.sort) compiled->list.sorts.insert(field.def.name);
+        if (field.search) compiled->list.searchable = true;
+    }
+    for (const char* column : kAfter) compiled->columns.emplace_back(column);
+    compiled->list.filters.insert("deleted");  // the recycle bin: ?deleted=true
+    compiled->list.sorts.insert({"created_at", "updated_at"});
+    compiled->list.default_sort = type.default_sort;
+    compiled->list.default_sort.push_back({"created_at", true});
+    compiled->list.searchable = std::any_of(type.fields.begin(), type.fields.end(),
+                                            [](const Field& f) { return f.search; });
+    compiled->type = std::move(type);
+    types_.push_back(std::move(compiled));
+}
+
+const CompiledType* Registry::Find(std::string_view name) const {
+    for (const auto& t : types_) {
+        if (t->type.name == name) return t.get();
+    }
+    return nullptr;
+}
+
+std::vector<std::string> Registry::Permissions() const {
+    std::vector<std::string> out;
+    for (const auto& t : types_) {
+        for (std::string_view action : kActions) out.push_back(t->type.Permission(action));
+    }
+    return out;
+}
+
+}  // namespace guanxi::kit
