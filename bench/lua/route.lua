@@ -3,7 +3,7 @@
 -- named by BENCH_ROUTE with `Authorization: Bearer <token>` and, in done(), writes the latency
 -- percentiles, throughput and error counts as JSON to BENCH_OUT.
 --
--- Routes: healthz | list | search2 | search4 | get | followup | mix
+-- Routes: healthz | list | search2 | search4 | get | followup | mailing_create | mailing_list | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
@@ -65,6 +65,16 @@ local builders = {
     return wrk.format("GET", "/api/v1/customers?page=1&page_size=50&q=" .. urlencode(q4), headers)
   end,
   get = function() return wrk.format("GET", "/api/v1/customers/" .. next_id(), headers) end,
+  -- A kit record type (docs/adr/0006-record-kit.md): a new mailing each time (a new item, so the
+  -- "already sent" rule lets it through), and the customer's mailings, newest first.
+  mailing_create = function()
+    counter = counter + 1
+    local body = '{"item":"基准测试资料 ' .. counter .. '","carrier":"顺丰速运","sent_on":"2026-12-01"}'
+    return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/mailings", post_headers, body)
+  end,
+  mailing_list = function()
+    return wrk.format("GET", "/api/v1/customers/" .. next_id() .. "/mailings?page_size=50", headers)
+  end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'
     return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/followups", post_headers, body)

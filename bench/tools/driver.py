@@ -31,7 +31,9 @@ BENCH = os.path.join(ROOT, "bench")
 ADMIN_PASSWORD = "bench-admin-1234"
 DEMO_PASSWORD = "demo1234"
 ROLES = [("sales", "zhang.wei"), ("manager", "sun.li")]
-ROUTES = ["list", "search2", "search4", "get", "followup"]
+ROUTES = ["list", "search2", "search4", "get", "followup", "mailing_create", "mailing_list"]
+# Routes the storage-ceiling tool (sql_ceiling.cpp) mirrors; kit routes have no mirror yet.
+CEILING_ROUTES = {"list", "search2", "search4", "get", "followup"}
 
 failures = []
 
@@ -454,7 +456,7 @@ def run_backend(kind, args, out_dir):
     if kind == "sqlite":
         ceil = []
         for tag, user in ROLES:
-            for route in args.routes:
+            for route in [r for r in args.routes if r in CEILING_ROUTES]:
                 for threads in (1, 2):
                     out = os.path.join(out_dir, "sql-%s-%s-%d.json" % (tag, route, threads))
                     cmd = [args.sqlceiling, "--db", b.db_file, "--route", route, "--user", user, "--threads", str(threads),

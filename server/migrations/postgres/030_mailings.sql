@@ -17,8 +17,14 @@ CREATE TABLE mailings (
     deleted_at BIGINT
 );
 CREATE INDEX mailings_customer ON mailings(customer_id, deleted_at, sent_on);
--- The administrator holds every permission; the manager and sales roles get them at first start
--- of a new installation, and from an administrator on an existing one.
+-- The administrator holds every permission; the default manager role all four, the default sales
+-- role all but delete — as a new installation's roles get them at first start.
 UPDATE roles SET permissions = (permissions::jsonb ||
     '["mailings.view", "mailings.create", "mailings.edit", "mailings.delete"]'::jsonb)::text
 WHERE name = 'admin' AND NOT (permissions::jsonb @> '["mailings.view"]'::jsonb);
+UPDATE roles SET permissions = (permissions::jsonb ||
+    '["mailings.view", "mailings.create", "mailings.edit", "mailings.delete"]'::jsonb)::text
+WHERE name = 'manager' AND NOT (permissions::jsonb @> '["mailings.view"]'::jsonb);
+UPDATE roles SET permissions = (permissions::jsonb ||
+    '["mailings.view", "mailings.create", "mailings.edit"]'::jsonb)::text
+WHERE name = 'sales' AND NOT (permissions::jsonb @> '["mailings.view"]'::jsonb);

@@ -17,8 +17,8 @@ CREATE TABLE mailings (
     deleted_at INTEGER
 );
 CREATE INDEX mailings_customer ON mailings(customer_id, deleted_at, sent_on);
--- The administrator holds every permission; the manager and sales roles get them at first start
--- of a new installation, and from an administrator on an existing one.
+-- The administrator holds every permission; the default manager role all four, the default sales
+-- role all but delete — as a new installation's roles get them at first start.
 UPDATE roles SET permissions = json_insert(permissions, '$[#]', 'mailings.view')
 WHERE name = 'admin' AND json_valid(permissions)
   AND NOT EXISTS (SELECT 1 FROM json_each(roles.permissions) WHERE value = 'mailings.view');
@@ -31,3 +31,24 @@ WHERE name = 'admin' AND json_valid(permissions)
 UPDATE roles SET permissions = json_insert(permissions, '$[#]', 'mailings.delete')
 WHERE name = 'admin' AND json_valid(permissions)
   AND NOT EXISTS (SELECT 1 FROM json_each(roles.permissions) WHERE value = 'mailings.delete');
+UPDATE roles SET permissions = json_insert(permissions, '$[#]', 'mailings.view')
+WHERE name = 'manager' AND json_valid(permissions)
+  AND NOT EXISTS (SELECT 1 FROM json_each(roles.permissions) WHERE value = 'mailings.view');
+UPDATE roles SET permissions = json_insert(permissions, '$[#]', 'mailings.create')
+WHERE name = 'manager' AND json_valid(permissions)
+  AND NOT EXISTS (SELECT 1 FROM json_each(roles.permissions) WHERE value = 'mailings.create');
+UPDATE roles SET permissions = json_insert(permissions, '$[#]', 'mailings.edit')
+WHERE name = 'manager' AND json_valid(permissions)
+  AND NOT EXISTS (SELECT 1 FROM json_each(roles.permissions) WHERE value = 'mailings.edit');
+UPDATE roles SET permissions = json_insert(permissions, '$[#]', 'mailings.delete')
+WHERE name = 'manager' AND json_valid(permissions)
+  AND NOT EXISTS (SELECT 1 FROM json_each(roles.permissions) WHERE value = 'mailings.delete');
+UPDATE roles SET permissions = json_insert(permissions, '$[#]', 'mailings.view')
+WHERE name = 'sales' AND json_valid(permissions)
+  AND NOT EXISTS (SELECT 1 FROM json_each(roles.permissions) WHERE value = 'mailings.view');
+UPDATE roles SET permissions = json_insert(permissions, '$[#]', 'mailings.create')
+WHERE name = 'sales' AND json_valid(permissions)
+  AND NOT EXISTS (SELECT 1 FROM json_each(roles.permissions) WHERE value = 'mailings.create');
+UPDATE roles SET permissions = json_insert(permissions, '$[#]', 'mailings.edit')
+WHERE name = 'sales' AND json_valid(permissions)
+  AND NOT EXISTS (SELECT 1 FROM json_each(roles.permissions) WHERE value = 'mailings.edit');
