@@ -1,5 +1,6 @@
 #include "core/fields.hpp"
 
+#include "core/money.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
 
@@ -10,8 +11,9 @@ namespace guanxi {
 namespace {
 
 constexpr std::string_view kTypeNames[] = {
-    "string", "text",        "enum",     "phone", "email",   "user",    "department", "role",
-    "tags",   "string_list", "datetime", "date",  "integer", "boolean", "object",     "password",
+    "string",     "text",    "enum",   "phone",       "email",    "user",
+    "department", "role",    "tags",   "string_list", "datetime", "date",
+    "integer",    "boolean", "object", "password",    "money",
 };
 
 using text::HasControlCharacters;
@@ -127,6 +129,12 @@ std::string Check(const FieldDef& field, const nlohmann::json& value) {
             return "";
         case FieldType::kBoolean:
             return value.is_boolean() ? "" : "must be true or false";
+        case FieldType::kMoney:
+            if (!value.is_string() || !ParseMoney(value.get_ref<const std::string&>())) {
+                return "must be an amount as a string with at most two decimals, such as "
+                       "\"1234.50\" (not a number)";
+            }
+            return "";
         case FieldType::kObject:
             if (!value.is_object()) return "must be an object";
             if (value.dump().size() > 16 * 1024) return "is too large";

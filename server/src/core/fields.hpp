@@ -31,6 +31,7 @@ enum class FieldType {
     kBoolean,
     kObject,
     kPassword,
+    kMoney,  // a decimal string with at most two places ("1234.50"); a JSON number is refused
 };
 
 struct FieldDef {

@@ -1,6 +1,7 @@
 #include "domains/record_types.hpp"
 
 #include "domains/customers/mailing_type.hpp"
+#include "domains/customers/prepayment_types.hpp"
 
 namespace guanxi {
 
@@ -8,6 +9,8 @@ const kit::Registry& RecordTypes() {
     static const kit::Registry kRegistry = [] {
         kit::Registry registry;
         registry.Add(customers::MailingType());
+        registry.Add(customers::DealType());
+        registry.Add(customers::PrepaymentType());
         return registry;
     }();
     return kRegistry;

@@ -34,6 +34,15 @@ json FieldSchema(const Field& field) {
         case FieldType::kInteger:
             schema = {{"type", "integer"}};
             break;
+        case FieldType::kUser:
+        case FieldType::kDepartment:
+            schema = {{"type", "integer"}, {"minimum", 1}};
+            break;
+        case FieldType::kMoney:
+            schema = {{"type", "string"},
+                      {"pattern", "^[0-9]{1,13}(\\.[0-9]{1,2})?$"},
+                      {"description", "An amount with at most two decimals, as a string"}};
+            break;
         case FieldType::kBoolean:
             schema = {{"type", "boolean"}};
             break;
@@ -70,8 +79,9 @@ json Ref(std::string_view kind, std::string_view name) {
 
 json Responses(std::initializer_list<std::string_view> codes) {
     static const std::map<std::string_view, std::string_view> kNames = {
-        {"400", "BadRequest"}, {"401", "Unauthenticated"}, {"403", "Forbidden"},
-        {"404", "NotFound"},   {"409", "Conflict"},        {"413", "PayloadTooLarge"},
+        {"400", "BadRequest"}, {"401", "Unauthenticated"},
+        {"403", "Forbidden"},  {"404", "NotFound"},
+        {"409", "Conflict"},   {"413", "PayloadTooLarge"},
         {"422", "Invalid"},    {"503", "Busy"}};
     json out = json::object();
     for (std::string_view code : codes) out[std::string(code)] = Ref("responses", kNames.at(code));
@@ -97,7 +107,8 @@ json WithRecordTypes(json document, const Registry& registry) {
         const std::string name = Pascal(type.singular);
         const std::string plural = Pascal(type.name);
         const std::string tag = type.name;
-        json input = {{"type", "object"}, {"additionalProperties", false}, {"properties", json::object()}};
+        json input = {
+            {"type", "object"}, {"additionalProperties", false}, {"properties", json::object()}};
         json record = {{"type", "object"},
                        {"required", {"id", "customer_id", "created_at", "updated_at", "version"}},
                        {"properties",
@@ -129,33 +140,34 @@ json WithRecordTypes(json document, const Registry& registry) {
 
         json list_params = json::array({IdParameter("id")});
         for (const char* p : {"page", "page_size"}) {
-            list_params.push_back({{"name", p}, {"in", "query"}, {"schema", {{"type", "integer"}}}});
+            list_params.push_back(
+                {{"name", p}, {"in", "query"}, {"schema", {{"type", "integer"}}}});
         }
         list_params.push_back({{"name", "sort"},
                                {"in", "query"},
                                {"description", "Comma-separated fields, '-' for descending"},
                                {"schema", {{"type", "string"}}}});
         if (compiled->list.searchable) {
-            list_params.push_back({{"name", "q"}, {"in", "query"}, {"schema", {{"type", "string"}}}});
+            list_params.push_back(
+                {{"name", "q"}, {"in", "query"}, {"schema", {{"type", "string"}}}});
         }
-        list_params.push_back({{"name", "deleted"},
-                               {"in", "query"},
-                               {"description", "true: the recycle bin (needs " +
-                                                   type.Permission("delete") + ")"},
-                               {"schema", {{"type", "boolean"}}}});
+        list_params.push_back(
+            {{"name", "deleted"},
+             {"in", "query"},
+             {"description", "true: the recycle bin (needs " + type.Permission("delete") + ")"},
+             {"schema", {{"type", "boolean"}}}});
         for (const Field& field : type.fields) {
             if (!field.def.filter) continue;
             list_params.push_back(
                 {{"name", field.def.name}, {"in", "query"}, {"schema", FieldSchema(field)}});
         }
-        const json page = {
-            {"type", "object"},
-            {"required", {"items", "total", "page", "page_size"}},
-            {"properties",
-             {{"items", {{"type", "array"}, {"items", Ref("schemas", name)}}},
-              {"total", {{"type", "integer"}}},
-              {"page", {{"type", "integer"}}},
-              {"page_size", {{"type", "integer"}}}}}};
+        const json page = {{"type", "object"},
+                           {"required", {"items", "total", "page", "page_size"}},
+                           {"properties",
+                            {{"items", {{"type", "array"}, {"items", Ref("schemas", name)}}},
+                             {"total", {{"type", "integer"}}},
+                             {"page", {{"type", "integer"}}},
+                             {"page_size", {{"type", "integer"}}}}}};
         const json one = Content(Ref("schemas", name));
         const std::string collection = CollectionPattern(type);
         const std::string item = collection + "/{record_id}";
@@ -171,8 +183,7 @@ json WithRecordTypes(json document, const Registry& registry) {
             {"operationId", "create" + name},
             {"summary", "Create a " + type.label.en + " (" + type.Permission("create") + ")"},
             {"tags", {tag}},
-            {"parameters",
-             {IdParameter("id"), Ref("parameters", "IdempotencyKey")}},
+            {"parameters", {IdParameter("id"), Ref("parameters", "IdempotencyKey")}},
             {"requestBody",
              {{"required", true}, {"content", Content(Ref("schemas", name + "Create"))}}},
             {"responses", Responses({"400", "401", "403", "404", "409", "413", "422", "503"})}};

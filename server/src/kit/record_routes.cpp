@@ -71,10 +71,9 @@ void RegisterRecordRoutes(http::Router& router, RecordService& service, const Re
             GX_TRY_ASSIGN(json record, service.Restore(ctx.user(), *type, customer_id, id));
             return Response::Json(200, record);
         });
-        router.Add("GET", "/api/v1/meta/" + type->type.name,
-                   [type](Context&) -> Result<Response> {
-                       return Response::Json(200, MetaJson(*type));
-                   });
+        router.Add("GET", "/api/v1/meta/" + type->type.name, [type](Context&) -> Result<Response> {
+            return Response::Json(200, MetaJson(*type));
+        });
     }
 }
 

@@ -30,8 +30,16 @@ enum class Access { kRead, kWrite };
 // the customer is absent, deleted or not visible, 403 claim_first to write to a pool customer.
 Result<Owners> CustomerFor(db::Connection& conn, const access::Gate& gate, const Principal& caller,
                            const CompiledType& type, std::int64_t customer_id, Access access) {
-    GX_TRY_ASSIGN(auto row, conn.QueryOne("SELECT owner_id, last_owner_id FROM customers "
-                                          "WHERE id = ? AND deleted_at IS NULL",
+    // A type with a rule over all of a customer's records (after_write) has its writes to one
+    // customer take turns: on PostgreSQL the customer's row is locked first, before the write's
+    // own foreign-key lock on it (taken later, the two writers would deadlock); FOR NO KEY UPDATE
+    // leaves other writers' references to the customer alone. SQLite has one writer already.
+    const bool serialise = access == Access::kWrite && type.type.after_write &&
+                           conn.backend() == db::Backend::kPostgres;
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(std::string("SELECT owner_id, last_owner_id FROM "
+                                                      "customers WHERE id = ? AND deleted_at IS "
+                                                      "NULL") +
+                                              (serialise ? " FOR NO KEY UPDATE" : ""),
                                           {customer_id}));
     if (!row) return Error::NotFound("Customer");
     Owners owners{row->OptInt(0), row->OptInt(1)};
@@ -54,6 +62,24 @@ Result<Owners> CustomerFor(db::Connection& conn, const access::Gate& gate, const
 }
 
 Error NotFound(const CompiledType& type) { return Error::NotFound(type.type.label.en); }
+
+// Every user named in the body is an active user (422 naming the field otherwise).
+Status CheckReferences(db::Connection& conn, const CompiledType& type, const json& body) {
+    for (const Field& field : type.type.fields) {
+        if (field.def.type != FieldType::kUser) continue;
+        auto it = body.find(field.def.name);
+        if (it == body.end() || it->is_null()) continue;
+        GX_TRY_ASSIGN(auto user, conn.QueryOne("SELECT 1 FROM users WHERE id = ? AND active = 1",
+                                               {it->get<std::int64_t>()}));
+        if (!user) return Error::Validation(field.def.name, "is not an active user");
+    }
+    return {};
+}
+
+// The type's rule over the customer's records, after a write.
+Status AfterWrite(db::Connection& conn, const CompiledType& type, std::int64_t customer_id) {
+    return type.type.after_write ? type.type.after_write(conn, customer_id) : Status();
+}
 
 Error Stale(std::int64_t current) {
     return Error{ErrorCode::kStaleVersion,
@@ -86,8 +112,10 @@ Result<json> RecordService::List(const Principal& caller, const CompiledType& ty
     GX_TRY(Require(caller, type.type.Permission("view")));
     const auto deleted_filter = query.Filter("deleted");
     if (deleted_filter && *deleted_filter != "true" && *deleted_filter != "false") {
-        return Error{ErrorCode::kBadRequest, "deleted must be true or false.",
-                     {{"parameter", "deleted"}}, {}};
+        return Error{ErrorCode::kBadRequest,
+                     "deleted must be true or false.",
+                     {{"parameter", "deleted"}},
+                     {}};
     }
     const bool deleted = deleted_filter == "true";
     if (deleted) GX_TRY(Require(caller, type.type.Permission("delete")));
@@ -97,7 +125,12 @@ Result<json> RecordService::List(const Principal& caller, const CompiledType& ty
     GX_TRY_ASSIGN(store::Page page, store::List(*conn, type, customer_id, query, deleted));
     json items = json::array();
     for (const db::Row& row : page.rows) items.push_back(store::ToJson(type, row));
-    return http::ListPage(std::move(items), page.total, query);
+    json out = http::ListPage(std::move(items), page.total, query);
+    if (type.type.list_extra) {
+        GX_TRY_ASSIGN(json extra, type.type.list_extra(*conn, customer_id));
+        out.update(extra);
+    }
+    return out;
 }
 
 Result<json> RecordService::Get(const Principal& caller, const CompiledType& type,
@@ -122,13 +155,17 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
             return Error::Validation(option, "must be true or false");
         }
     }
+    json record = body;
+    if (type.type.fill_defaults) type.type.fill_defaults(caller, record);
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
         GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
-        if (type.type.check_record) GX_TRY(type.type.check_record(body));
-        if (type.type.before_create) GX_TRY(type.type.before_create(conn, customer_id, body));
-        GX_TRY_ASSIGN(std::int64_t id, store::Insert(conn, type, customer_id, body,
-                                                     caller.user_id, NowSeconds()));
+        GX_TRY(CheckReferences(conn, type, record));
+        if (type.type.check_record) GX_TRY(type.type.check_record(record));
+        if (type.type.before_create) GX_TRY(type.type.before_create(conn, customer_id, record));
+        GX_TRY_ASSIGN(std::int64_t id,
+                      store::Insert(conn, type, customer_id, record, caller.user_id, NowSeconds()));
+        GX_TRY(AfterWrite(conn, type, customer_id));
         GX_TRY(Audit(conn, caller, type, "create", customer_id, id));
         return Reread(conn, type, customer_id, id);
     });
@@ -155,8 +192,10 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
             for (const auto& [key, value] : body.items()) merged[key] = value;
             GX_TRY(type.type.check_record(merged));
         }
+        GX_TRY(CheckReferences(conn, type, body));
         GX_TRY_ASSIGN(bool updated, store::Update(conn, type, id, body, version, NowSeconds()));
         if (!updated) return Stale(version);
+        GX_TRY(AfterWrite(conn, type, customer_id));
         GX_TRY(Audit(conn, caller, type, "update", customer_id, id));
         return Reread(conn, type, customer_id, id);
     });
@@ -172,6 +211,7 @@ Status RecordService::Delete(const Principal& caller, const CompiledType& type,
         if (!row) return NotFound(type);
         GX_TRY_ASSIGN(bool deleted, store::SetDeleted(conn, type, id, true, NowSeconds()));
         if (!deleted) return NotFound(type);  // in the recycle bin already
+        GX_TRY(AfterWrite(conn, type, customer_id));
         return Audit(conn, caller, type, "delete", customer_id, id);
     });
 }
@@ -186,6 +226,7 @@ Result<json> RecordService::Restore(const Principal& caller, const CompiledType&
         if (!row) return NotFound(type);
         GX_TRY_ASSIGN(bool restored, store::SetDeleted(conn, type, id, false, NowSeconds()));
         if (!restored) return NotFound(type);  // not in the recycle bin
+        GX_TRY(AfterWrite(conn, type, customer_id));
         GX_TRY(Audit(conn, caller, type, "restore", customer_id, id));
         return Reread(conn, type, customer_id, id);
     });

@@ -1,5 +1,6 @@
 #include "kit/record_store.hpp"
 
+#include "core/money.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "db/sql_builder.hpp"
@@ -34,6 +35,11 @@ db::Value Bind(const FieldDef& field, const nlohmann::json& value) {
         case FieldType::kStringList:
         case FieldType::kObject:
             return value.dump();
+        case FieldType::kMoney:
+            return ParseMoney(value.get<std::string>()).value_or(0);
+        case FieldType::kUser:
+        case FieldType::kDepartment:
+            return value.get<std::int64_t>();
         default:
             return text::Trim(value.get<std::string>());
     }
@@ -45,7 +51,11 @@ nlohmann::json Read(const FieldDef& field, const db::Row& row, std::size_t i) {
         case FieldType::kDatetime:
             return FormatRfc3339(row.Int(i));
         case FieldType::kInteger:
+        case FieldType::kUser:
+        case FieldType::kDepartment:
             return row.Int(i);
+        case FieldType::kMoney:
+            return FormatMoney(row.Int(i));
         case FieldType::kBoolean:
             return row.Int(i) != 0;
         case FieldType::kTags:
@@ -111,8 +121,8 @@ Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type,
     }
     columns += ", created_by, created_at, updated_at, version";
     params.insert(params.end(), {created_by, now, now, std::int64_t{1}});
-    return conn.InsertReturningId("INSERT INTO " + type.type.table + " (" + columns +
-                                      ") VALUES (" + db::Placeholders(params.size()) + ")",
+    return conn.InsertReturningId("INSERT INTO " + type.type.table + " (" + columns + ") VALUES (" +
+                                      db::Placeholders(params.size()) + ")",
                                   params);
 }
 
@@ -178,19 +188,21 @@ Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t c
             "%" + text::AsciiLower(db::EscapeLike(text::Trim(*query.q))) + "%";
         for (const Field& field : type.type.fields) {
             if (!field.search) continue;
-            any += (any.empty() ? "" : " OR ") + ("LOWER(t." + field.def.name + ") LIKE ? ESCAPE '\\'");
+            any += (any.empty() ? "" : " OR ") +
+                   ("LOWER(t." + field.def.name + ") LIKE ? ESCAPE '\\'");
             params.push_back(pattern);
         }
         if (!any.empty()) where.Add(any, params);
     }
     std::string order;
     const auto& keys = query.sort.empty() ? type.list.default_sort : query.sort;
-    for (const auto& key : keys) order += "t." + key.field + (key.descending ? " DESC, " : " ASC, ");
+    for (const auto& key : keys)
+        order += "t." + key.field + (key.descending ? " DESC, " : " ASC, ");
     order += "t.id DESC";
     Page page;
-    GX_TRY_ASSIGN(auto count, conn.QueryOne("SELECT COUNT(*) FROM " + type.type.table + " t" +
-                                                where.Sql(),
-                                            where.params()));
+    GX_TRY_ASSIGN(auto count,
+                  conn.QueryOne("SELECT COUNT(*) FROM " + type.type.table + " t" + where.Sql(),
+                                where.params()));
     page.total = count ? count->Int(0) : 0;
     db::Params params = where.params();
     params.push_back(query.page_size);
@@ -209,13 +221,14 @@ nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
         out[field.def.name] = Read(field.def, row, Column(type, field.def.name));
     }
     const std::size_t created_by = Column(type, "created_by");
-    out["created_by"] = row.IsNull(created_by) ? nlohmann::json() : nlohmann::json(row.Int(created_by));
+    out["created_by"] =
+        row.IsNull(created_by) ? nlohmann::json() : nlohmann::json(row.Int(created_by));
     out["created_at"] = FormatRfc3339(row.Int(Column(type, "created_at")));
     out["updated_at"] = FormatRfc3339(row.Int(Column(type, "updated_at")));
     out["version"] = row.Int(Column(type, "version"));
     const std::size_t deleted_at = Column(type, "deleted_at");
-    out["deleted_at"] =
-        row.IsNull(deleted_at) ? nlohmann::json() : nlohmann::json(FormatRfc3339(row.Int(deleted_at)));
+    out["deleted_at"] = row.IsNull(deleted_at) ? nlohmann::json()
+                                               : nlohmann::json(FormatRfc3339(row.Int(deleted_at)));
     return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/fields.hpp"
+#include "core/principal.hpp"
 #include "db/database.hpp"
 #include "http/list_query.hpp"
 
@@ -26,7 +27,8 @@ struct Labels {
 // One field: its validation (FieldDef: name = JSON key = column, type, required, limits, list,
 // filter, sort, nullable), its labels, and whether ?q= searches it. Field types the kit stores:
 // kString, kText, kEnum, kPhone, kEmail, kDate (TEXT 'YYYY-MM-DD'), kDatetime (INTEGER Unix
-// seconds), kInteger, kBoolean (INTEGER 0/1), kTags (TEXT, a JSON array).
+// seconds), kInteger, kBoolean (INTEGER 0/1), kTags (TEXT, a JSON array), kMoney (INTEGER cents),
+// kUser (INTEGER, an active user's id, checked on every write).
 struct Field {
     FieldDef def;
     Labels label;
@@ -60,6 +62,18 @@ struct RecordType {
     std::function<Status(db::Connection& conn, std::int64_t customer_id,
                          const nlohmann::json& body)>
         before_create;
+    // Fills what a create leaves out and the domain defaults (e.g. a deal's owner_id: the caller),
+    // after validation and before the record is written. Empty: none.
+    std::function<void(const Principal& caller, nlohmann::json& body)> fill_defaults;
+    // The domain's rule over all of a customer's records after any write to one of them (create,
+    // patch, delete, restore), in the same transaction: an error undoes the write (e.g. a
+    // prepayment balance that must not go negative). Writes of such a type to one customer take
+    // turns (PostgreSQL: the customer's row is locked at the start), so the rule sees every
+    // earlier write. Empty: none.
+    std::function<Status(db::Connection& conn, std::int64_t customer_id)> after_write;
+    // Members added to a list page besides items/total/page/page_size (e.g. the balance).
+    std::function<Result<nlohmann::json>(db::Connection& conn, std::int64_t customer_id)>
+        list_extra;
     // The domain's check of a whole record as it would be stored — a create's body, or the stored
     // record with a patch applied (e.g. a date that must not precede another). Empty: none.
     std::function<Status(const nlohmann::json& record)> check_record;
@@ -72,8 +86,8 @@ struct RecordType {
 // What the generic path derives from a definition once.
 struct CompiledType {
     RecordType type;
-    EntityMeta meta;       // for ValidateBody and GET /api/v1/meta/<name>
-    http::ListSpec list;   // filters, sorts (the flagged fields, created_at, updated_at), default
+    EntityMeta meta;      // for ValidateBody and GET /api/v1/meta/<name>
+    http::ListSpec list;  // filters, sorts (the flagged fields, created_at, updated_at), default
     std::vector<std::string> columns;  // the SELECT list, in order (record_store.cpp)
 };
 

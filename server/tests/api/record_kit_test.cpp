@@ -26,7 +26,8 @@ class RecordKitTest : public ApiTest {
     // Every permission of `type`, and customers.view.
     static json AllOf(const kit::CompiledType& type) {
         json permissions = {"customers.view", "customers.create", "customers.edit"};
-        for (std::string_view action : kit::kActions) permissions.push_back(type.type.Permission(action));
+        for (std::string_view action : kit::kActions)
+            permissions.push_back(type.type.Permission(action));
         return permissions;
     }
 };
@@ -73,9 +74,9 @@ TEST_P(RecordKitTest, EveryTypeLivesThroughCreateReadListPatchDeleteAndRestore) 
         EXPECT_TRUE(restored.body["deleted_at"].is_null());
         EXPECT_EQ(Call("GET", collection, nullptr, admin()).body["total"], 1);
         // Every write is in the customer's audit trail.
-        Reply audit = Call("GET", "/api/v1/audit-log?entity_id=" + std::to_string(customer_id) +
-                                      "&page_size=100",
-                           nullptr, admin());
+        Reply audit = Call(
+            "GET", "/api/v1/audit-log?entity_id=" + std::to_string(customer_id) + "&page_size=100",
+            nullptr, admin());
         ASSERT_EQ(audit.status, 200) << audit.raw.body;
         std::set<std::string> actions;
         for (const auto& entry : audit.body["items"]) actions.insert(entry["action"]);
@@ -123,11 +124,13 @@ TEST_P(RecordKitTest, WhoSeesAndChangesACustomersRecordsFollowsTheGate) {
             const char* who;
             bool sees;
         };
-        const std::vector<Case> cases = {
-            {&owner, "owner", true},       {&boss, "manager chain", true},
-            {&dept_head, "department", true}, {&tree_head, "department tree", true},
-            {&everyone, "all", true},      {&peer, "peer (self)", false},
-            {&other_dept, "other department", false}};
+        const std::vector<Case> cases = {{&owner, "owner", true},
+                                         {&boss, "manager chain", true},
+                                         {&dept_head, "department", true},
+                                         {&tree_head, "department tree", true},
+                                         {&everyone, "all", true},
+                                         {&peer, "peer (self)", false},
+                                         {&other_dept, "other department", false}};
         for (const Case& c : cases) {
             SCOPED_TRACE(c.who);
             const int want = c.sees ? 200 : 404;
@@ -136,10 +139,10 @@ TEST_P(RecordKitTest, WhoSeesAndChangesACustomersRecordsFollowsTheGate) {
             EXPECT_EQ(Call("POST", collection, Example(*type), c.user->token).status,
                       c.sees ? 201 : 404);
             const auto& first = type->type.fields.front().def;
-            EXPECT_EQ(Call("PATCH", item, {{first.name, type->type.example[first.name]}},
-                           c.user->token)
-                          .status,
-                      want);
+            EXPECT_EQ(
+                Call("PATCH", item, {{first.name, type->type.example[first.name]}}, c.user->token)
+                    .status,
+                want);
         }
         // Without the type's permissions: refused whatever the scope.
         EXPECT_EQ(Call("GET", collection, nullptr, blind.token).status, 403);
@@ -167,7 +170,8 @@ TEST_P(RecordKitTest, WhoSeesAndChangesACustomersRecordsFollowsTheGate) {
 TEST_P(RecordKitTest, AMailingOfTheSameItemAgainIsAWarningTheCallerCanOverride) {
     const json customer = CreateCustomer(admin(), {{"name", "邮寄测试公司"}});
     const std::string mailings = "/api/v1/customers/" + customer["id"].dump() + "/mailings";
-    json catalogue = {{"item", "2027 年产品目录"}, {"carrier", "顺丰速运"}, {"sent_on", "2026-12-01"}};
+    json catalogue = {
+        {"item", "2027 年产品目录"}, {"carrier", "顺丰速运"}, {"sent_on", "2026-12-01"}};
     ASSERT_EQ(Call("POST", mailings, catalogue, admin()).status, 201);
     json again = catalogue;
     again["item"] = " 2027 年产品目录 ";  // the same item, spaced differently

@@ -76,9 +76,7 @@ kit::RecordType MailingType() {
           .filter = true,
           .sort = true},
          {"签收日期", "Received on"}},
-        {{.name = "note", .type = FieldType::kText, .max_length = 1000},
-         {"备注", "Note"},
-         true},
+        {{.name = "note", .type = FieldType::kText, .max_length = 1000}, {"备注", "Note"}, true},
     };
     type.default_sort = {{"sent_on", true}};
     type.example = {{"item", "2027 年产品目录"},
