@@ -42,6 +42,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
     defaultPageSize: pageSize,
   })
   const bin = useList<KitRecord>((params) => recordsApi.list(type.name, customerId(), params), {
+    defaultSort: type.defaultSort,
     defaultPageSize: pageSize,
     fixed: { deleted: 'true' },
   })
