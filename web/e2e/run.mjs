@@ -568,6 +568,59 @@ test('delete a customer to the recycle bin and restore it', async () => {
   expect(restored.name === name, 'the customer did not come back')
 })
 
+test('mailings on a customer: record, the duplicate warning, record anyway, delete and undo', async () => {
+  const { page } = ctx.admin
+  const api = ctx.api
+  const created = await api.call('POST', '/customers', {
+    name: `邮寄测试${unique}有限公司`,
+    phone: `1366${String(Date.now()).slice(-7)}`,
+  })
+  await page.goto(`${ctx.server.base}/customers/${created.id}`)
+  await page.getByTestId('customer-title').waitFor()
+  await page.locator('.el-tabs__item', { hasText: '邮寄记录' }).click()
+  const panel = page.getByTestId('records-mailings')
+  await panel.locator('.meta-list[aria-busy="false"]').waitFor()
+  const item = `样品册${unique}`
+  const rows = panel.locator('.el-table__body-wrapper tr', { hasText: item })
+
+  async function record() {
+    await panel.getByTestId('record-new').click()
+    const dialog = page.locator('.el-dialog:visible')
+    await dialog.locator('[data-field="item"] input').fill(item)
+    await dialog.locator('[data-field="carrier"] input').fill('顺丰速运')
+    const date = dialog.locator('[data-field="sent_on"] input')
+    await date.fill('2026-12-01')
+    await date.press('Enter')
+    await dialog.getByTestId('record-save').click()
+    return dialog
+  }
+  let dialog = await record()
+  await rows.first().waitFor()
+  await dialog.waitFor({ state: 'hidden' })
+
+  // The same item again: the earlier mailing is shown, and nothing is saved until asked.
+  dialog = await record()
+  const warning = dialog.getByTestId('record-override')
+  await warning.waitFor()
+  const match = await warning.getByTestId('record-override-match').innerText()
+  expect(match.includes(item) && match.includes('2026/12/01'), `the warning shows: ${match}`)
+  expect((await rows.count()) === 1, 'the duplicate was saved before "record anyway"')
+  await dialog.getByTestId('record-save-anyway').click()
+  await dialog.waitFor({ state: 'hidden' })
+  await rows.nth(1).waitFor()
+  let answer = await api.call('GET', `/customers/${created.id}/mailings`)
+  expect(answer.total === 2, `the customer has ${answer.total} mailings, not 2`)
+  await shot(page, 'customer-mailings-desktop')
+
+  // Delete one: it goes; the toast's undo brings it back.
+  await rows.first().getByTestId('record-delete').click()
+  await rows.nth(1).waitFor({ state: 'detached' })
+  await page.getByTestId('record-undo').click()
+  await rows.nth(1).waitFor()
+  answer = await api.call('GET', `/customers/${created.id}/mailings`)
+  expect(answer.total === 2, `after undo the customer has ${answer.total} mailings, not 2`)
+})
+
 test('import a CSV with one bad row: the summary counts it and offers the error report', async () => {
   const { page } = ctx.admin
   const dir = mkdtempSync(join(tmpdir(), 'guanxi-import-'))

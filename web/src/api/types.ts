@@ -177,11 +177,32 @@ export interface FieldDef {
   filter?: boolean
   sort?: boolean
   readonly?: boolean
+  nullable?: boolean
+  /** Searched by the list's `q` (record kit types). */
+  search?: boolean
+  /** The label per language, when the server declares it (record kit types): {"zh-CN","en"}. */
+  label?: LocalizedText
 }
+
+/** A text per language code ("zh-CN", "en"). */
+export type LocalizedText = Partial<Record<string, string>>
 
 export interface EntityMeta {
   entity: string
+  /** The type's own name per language (record kit types). */
+  label?: LocalizedText
   fields: FieldDef[]
+}
+
+/**
+ * A record of a kit type (ADR 0006) that belongs to a customer: the common columns, then the
+ * type's own fields by name.
+ */
+export interface KitRecord extends Timestamps {
+  customer_id: Id
+  created_by?: Id | null
+  deleted_at?: string | null
+  [field: string]: unknown
 }
 
 export type ImportDuplicates = 'skip' | 'create' | 'update'

@@ -1,5 +1,5 @@
 import { computed, ref } from 'vue'
-import type { FieldDef } from '@/api/types'
+import type { EntityMeta, FieldDef } from '@/api/types'
 import { useMetadataStore } from '@/stores/metadata'
 import { errorText } from '@/utils/errors'
 
@@ -7,7 +7,8 @@ import { errorText } from '@/utils/errors'
 export function useEntityMeta(entity: string) {
   const store = useMetadataStore()
   const error = ref<string | null>(null)
-  const fields = computed<FieldDef[]>(() => store.entities[entity]?.fields ?? [])
+  const meta = computed<EntityMeta | undefined>(() => store.entities[entity])
+  const fields = computed<FieldDef[]>(() => meta.value?.fields ?? [])
   const ready = computed(() => !!store.entities[entity])
 
   async function load(): Promise<void> {
@@ -20,5 +21,5 @@ export function useEntityMeta(entity: string) {
   }
   const field = (name: string) => fields.value.find((f) => f.name === name)
 
-  return { fields, ready, error, load, field }
+  return { meta, fields, ready, error, load, field }
 }

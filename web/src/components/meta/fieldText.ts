@@ -15,6 +15,9 @@ export function useFieldText(entity: string) {
   const roles = useRoles()
 
   function label(field: FieldDef): string {
+    // The server's own label in this language (record kit types), else the label_key's text.
+    const own = field.label?.[locale.value]
+    if (own) return own
     if (field.label_key && te(field.label_key)) return t(field.label_key)
     const fallback = `${entity}.fields.${field.name}`
     return te(fallback) ? t(fallback) : field.name

@@ -106,7 +106,8 @@ const en: Messages<typeof zhCN> = {
     method_not_allowed: 'This action is not available here',
     claim_first: 'Claim this customer from the public pool before changing it',
     idempotency_key_reused: 'This request was already sent with different content',
-    idempotency_key_in_use: 'The same request is still being processed. Check before sending it again.',
+    idempotency_key_in_use:
+      'The same request is still being processed. Check before sending it again.',
     unsupported_media_type: 'The request was sent in a format the server does not take',
     beyond_own_rights: 'You cannot grant or change rights you do not hold yourself',
     internal: 'Server error. Please try again later.',
@@ -378,6 +379,33 @@ const en: Messages<typeof zhCN> = {
     userSearch: 'Type a name to search',
     selectDepartment: 'Choose a department',
     select: 'Choose',
+  },
+  records: {
+    newOf: 'New {type}',
+    editOf: 'Edit {type}',
+    empty: 'No records yet',
+    binEmpty: 'The recycle bin is empty',
+    recycleBin: 'Recycle bin',
+    backToList: 'Back to the list',
+    deleted: 'Deleted',
+    undo: 'Undo',
+    notBefore: '{field} cannot be before {other}',
+  },
+  mailings: {
+    title: 'Mailings',
+    new: 'Add a mailing',
+    edit: 'Edit mailing',
+    empty: 'Nothing mailed yet',
+    duplicate: 'This item was already sent to this customer:',
+    recordAnyway: 'Record anyway',
+    fields: {
+      item: 'Item',
+      carrier: 'Carrier',
+      tracking_number: 'Tracking number',
+      sent_on: 'Sent on',
+      received_on: 'Received on',
+      note: 'Note',
+    },
   },
 }
 

@@ -1,0 +1,33 @@
+// Records of the kit's types (ADR 0006): every type declared on the server is served under a
+// customer by the same routes, so one typed module covers them all; `type` is the type's name
+// (its route segment, e.g. "mailings").
+import { request } from './client'
+import type { EntityMeta, Id, KitRecord, ListParams, Page } from './types'
+
+export type RecordInput = Record<string, unknown>
+
+const base = (type: string, customer_id: Id) =>
+  `/customers/${customer_id}/${encodeURIComponent(type)}`
+
+export const recordsApi = {
+  /** One page; `deleted: true` lists the recycle bin (needs `<type>.delete`). */
+  list: (type: string, customer_id: Id, params: ListParams = {}) =>
+    request<Page<KitRecord>>(base(type, customer_id), { params }),
+  get: (type: string, customer_id: Id, id: Id) =>
+    request<KitRecord>(`${base(type, customer_id)}/${id}`),
+  /** Extra body members (e.g. `allow_duplicate: true`) go beside the fields. */
+  create: (type: string, customer_id: Id, input: RecordInput, extra: RecordInput = {}) =>
+    request<KitRecord>(base(type, customer_id), { method: 'POST', body: { ...input, ...extra } }),
+  /** Partial; send `version` to be told (409 stale_version) when someone else saved in between. */
+  update: (type: string, customer_id: Id, id: Id, input: RecordInput, extra: RecordInput = {}) =>
+    request<KitRecord>(`${base(type, customer_id)}/${id}`, {
+      method: 'PATCH',
+      body: { ...input, ...extra },
+    }),
+  /** To the recycle bin. */
+  remove: (type: string, customer_id: Id, id: Id) =>
+    request<void>(`${base(type, customer_id)}/${id}`, { method: 'DELETE' }),
+  restore: (type: string, customer_id: Id, id: Id) =>
+    request<KitRecord>(`${base(type, customer_id)}/${id}/restore`, { method: 'POST' }),
+  meta: (type: string) => request<EntityMeta>(`/meta/${encodeURIComponent(type)}`),
+}

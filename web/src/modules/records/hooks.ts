@@ -1,0 +1,51 @@
+// Behaviour a record type adds to the generic panel. Each hook is small data plus a function the
+// panel calls at one point; a type without hooks gets the plain panel.
+import { isApiError } from '@/utils/errors'
+
+/**
+ * A refused save the person may override after seeing why (e.g. "this item was already sent"):
+ * the panel shows the message, the records the server named, and a button that resends the same
+ * body with `extra`.
+ */
+export interface SaveOverride {
+  /** i18n key of the warning. */
+  messageKey: string
+  /** i18n key of the button that saves anyway. */
+  confirmKey: string
+  /** The records the server named, shown by the fields in `fields`. */
+  matches: Record<string, unknown>[]
+  fields: string[]
+  /** Body members to resend with. */
+  extra: Record<string, unknown>
+}
+
+export interface RecordHooks {
+  /** Turns a save error into an override the person may choose; null: an ordinary error. */
+  overrideOf?: (error: unknown) => SaveOverride | null
+}
+
+/**
+ * The kit's duplicate warning (409 `duplicate` with details.matches, overridden by
+ * `"allow_duplicate": true`), showing each match by `fields`.
+ */
+export function duplicateOverride(options: {
+  fields: string[]
+  messageKey: string
+  confirmKey: string
+}): NonNullable<RecordHooks['overrideOf']> {
+  return (error) => {
+    if (!isApiError(error, 'duplicate')) return null
+    const matches = Array.isArray(error.details.matches)
+      ? (error.details.matches as unknown[]).filter(
+          (m): m is Record<string, unknown> => !!m && typeof m === 'object',
+        )
+      : []
+    return {
+      messageKey: options.messageKey,
+      confirmKey: options.confirmKey,
+      matches,
+      fields: options.fields,
+      extra: { allow_duplicate: true },
+    }
+  }
+}

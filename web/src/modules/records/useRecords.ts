@@ -1,0 +1,209 @@
+import { computed, ref, shallowRef } from 'vue'
+import { useI18n } from 'vue-i18n'
+import { recordsApi } from '@/api/records'
+import type { FieldDef, Id, KitRecord } from '@/api/types'
+import { useFieldText } from '@/components/meta/fieldText'
+import { useEntityMeta } from '@/composables/useEntityMeta'
+import { useList } from '@/composables/useList'
+import { useSessionStore } from '@/stores/session'
+import { errorText, isApiError } from '@/utils/errors'
+import type { SaveOverride } from './hooks'
+import type { RecordTypeView } from './types'
+
+export type RecordAction = 'view' | 'create' | 'edit' | 'delete'
+
+/**
+ * The records of one kit type under one customer: the list and its recycle bin, the shared
+ * create/edit form, delete and restore, and what the signed-in user may do. Everything about the
+ * fields comes from the type's metadata.
+ */
+export function useRecords(type: RecordTypeView, customerId: () => Id) {
+  const { t, te, locale } = useI18n()
+  const session = useSessionStore()
+  const meta = useEntityMeta(type.name)
+  const { label } = useFieldText(type.name)
+
+  const can = (action: RecordAction) => session.can(`${type.name}.${action}`)
+  const canCreate = computed(() => can('create'))
+  const canEdit = computed(() => can('edit'))
+  const canDelete = computed(() => can('delete'))
+
+  /** The type's name in the current language (metadata), e.g. "邮寄记录" / "Mailing". */
+  const typeLabel = computed(() => {
+    const own = meta.meta.value?.label?.[locale.value]
+    if (own) return own
+    return te(type.titleKey) ? t(type.titleKey) : type.name
+  })
+  const searchable = computed(() => meta.fields.value.some((f) => f.search))
+
+  const pageSize = type.pageSize ?? 10
+  const list = useList<KitRecord>((params) => recordsApi.list(type.name, customerId(), params), {
+    defaultSort: type.defaultSort,
+    defaultPageSize: pageSize,
+  })
+  const bin = useList<KitRecord>((params) => recordsApi.list(type.name, customerId(), params), {
+    defaultSort: type.defaultSort,
+    defaultPageSize: pageSize,
+    fixed: { deleted: 'true' },
+  })
+  /** Showing the recycle bin instead of the list. */
+  const inBin = ref(false)
+
+  async function start(): Promise<void> {
+    await meta.load()
+    await list.load()
+  }
+  async function showBin(on: boolean): Promise<void> {
+    inBin.value = on && canDelete.value
+    await (inBin.value ? bin.load() : list.load())
+  }
+
+  // The form, shared by create and edit.
+  const formOpen = ref(false)
+  const editing = shallowRef<KitRecord | null>(null)
+  const model = ref<Record<string, unknown>>({})
+  const saving = ref(false)
+  const failure = ref('')
+  const fieldErrors = ref<Record<string, string>>({})
+  const override = shallowRef<SaveOverride | null>(null)
+
+  const editable = computed(() =>
+    meta.fields.value.filter((f) => !f.readonly && f.type !== 'object'),
+  )
+
+  function resetForm(): void {
+    failure.value = ''
+    fieldErrors.value = {}
+    override.value = null
+  }
+  function openCreate(): void {
+    editing.value = null
+    model.value = {}
+    resetForm()
+    formOpen.value = true
+  }
+  function openEdit(row: KitRecord): void {
+    editing.value = row
+    model.value = { ...row }
+    resetForm()
+    formOpen.value = true
+  }
+  /** A field changed: an earlier warning about the old values no longer applies. */
+  function fieldChanged(name: string): void {
+    override.value = null
+    if (fieldErrors.value[name]) {
+      const { [name]: _gone, ...rest } = fieldErrors.value
+      fieldErrors.value = rest
+    }
+  }
+
+  /** The body: a new record's filled fields; for an edit only what changed, with `version`. */
+  function body(): Record<string, unknown> {
+    const result: Record<string, unknown> = {}
+    const before = editing.value
+    for (const field of editable.value) {
+      let value = model.value[field.name]
+      if (value === undefined) continue
+      if (value === '') value = null
+      if (before) {
+        const old = before[field.name] ?? null
+        if (JSON.stringify(old) === JSON.stringify(value)) continue
+      } else if (value === null) {
+        continue
+      }
+      result[field.name] = value
+    }
+    if (before) result.version = before.version
+    return result
+  }
+
+  /** Saves the form; `extra` goes beside the fields (an override's `allow_duplicate`). */
+  async function save(extra: Record<string, unknown> = {}): Promise<boolean> {
+    saving.value = true
+    resetForm()
+    try {
+      const before = editing.value
+      if (before) await recordsApi.update(type.name, customerId(), before.id, body(), extra)
+      else await recordsApi.create(type.name, customerId(), body(), extra)
+      formOpen.value = false
+      await list.load()
+      return true
+    } catch (error) {
+      const chosen = type.overrideOf?.(error) ?? null
+      if (chosen) {
+        override.value = chosen
+      } else {
+        failure.value = errorText(error)
+        if (isApiError(error, 'validation_failed')) fieldErrors.value = localFieldErrors(error)
+      }
+      return false
+    } finally {
+      saving.value = false
+    }
+  }
+  /** Resends the form as the override says (e.g. "record anyway"). */
+  function saveAnyway(): Promise<boolean> {
+    const chosen = override.value
+    return chosen ? save(chosen.extra) : Promise.resolve(false)
+  }
+
+  /** The server's field messages, in the person's language where we know the message. */
+  function localFieldErrors(error: { fieldErrors: Record<string, string> }) {
+    const byName = new Map(meta.fields.value.map((f) => [f.name, f]))
+    const result: Record<string, string> = {}
+    for (const [name, message] of Object.entries(error.fieldErrors)) {
+      const field = byName.get(name)
+      result[name] = field ? fieldMessage(field, message) : message
+    }
+    return result
+  }
+  function fieldMessage(field: FieldDef, message: string): string {
+    if (message === 'is required' || message === 'must not be empty')
+      return t('errors.required', { field: label(field) })
+    const longest = /^must be at most (\d+) characters$/.exec(message)
+    if (longest) return t('errors.maxLength', { field: label(field), n: Number(longest[1]) })
+    const before = /^must not be before (\w+)$/.exec(message)
+    const other = before && meta.field(before[1]!)
+    if (other) return t('records.notBefore', { field: label(field), other: label(other) })
+    return message
+  }
+
+  /** Moves a record to the recycle bin; the caller offers the undo. */
+  async function remove(row: KitRecord): Promise<void> {
+    await recordsApi.remove(type.name, customerId(), row.id)
+    await list.load()
+  }
+  async function restore(row: KitRecord): Promise<void> {
+    await recordsApi.restore(type.name, customerId(), row.id)
+    await (inBin.value ? bin.load() : list.load())
+  }
+
+  return {
+    meta,
+    typeLabel,
+    searchable,
+    can,
+    canCreate,
+    canEdit,
+    canDelete,
+    list,
+    bin,
+    inBin,
+    start,
+    showBin,
+    formOpen,
+    editing,
+    model,
+    saving,
+    failure,
+    fieldErrors,
+    override,
+    openCreate,
+    openEdit,
+    fieldChanged,
+    save,
+    saveAnyway,
+    remove,
+    restore,
+  }
+}

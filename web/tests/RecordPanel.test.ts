@@ -1,0 +1,348 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { VueWrapper } from '@vue/test-utils'
+import MetaForm from '@/components/meta/MetaForm.vue'
+import type { EntityMeta, KitRecord } from '@/api/types'
+import { useIsPhone } from '@/composables/useBreakpoint'
+import { i18n } from '@/i18n'
+import RecordPanel from '@/modules/records/RecordPanel.vue'
+import { mailings } from '@/modules/records/mailings'
+import { RECORD_TYPES } from '@/modules/records/types'
+import { useSessionStore } from '@/stores/session'
+import type { Me } from '@/api/types'
+import { fakeFetch, flush, mountApp } from './helpers'
+
+const settle = async () => {
+  for (let i = 0; i < 8; i++) await flush()
+}
+
+// The server's metadata; the labels here differ from the locale files on purpose, so the tests
+// show that the panel takes the metadata's own label in the current language.
+const META: EntityMeta = {
+  entity: 'mailings',
+  label: { 'zh-CN': '邮寄记录', en: 'Mailing' },
+  fields: [
+    {
+      name: 'item',
+      type: 'string',
+      required: true,
+      max_length: 200,
+      label_key: 'mailings.fields.item',
+      label: { 'zh-CN': '寄送物品', en: 'Thing sent' },
+      list: true,
+      sort: true,
+      search: true,
+    },
+    {
+      name: 'carrier',
+      type: 'string',
+      label_key: 'mailings.fields.carrier',
+      label: { 'zh-CN': '承运方', en: 'Courier' },
+      list: true,
+      filter: true,
+    },
+    {
+      name: 'sent_on',
+      type: 'date',
+      required: true,
+      label_key: 'mailings.fields.sent_on',
+      label: { 'zh-CN': '寄出日', en: 'Posted' },
+      list: true,
+      sort: true,
+    },
+    {
+      name: 'received_on',
+      type: 'date',
+      label_key: 'mailings.fields.received_on',
+      label: { 'zh-CN': '签收日', en: 'Arrived' },
+      list: true,
+      sort: true,
+    },
+    // Not listed: only in the form.
+    { name: 'note', type: 'text', label_key: 'mailings.fields.note', max_length: 1000 },
+  ],
+}
+
+const CUSTOMER = 7
+const PATH = `/api/v1/customers/${CUSTOMER}/mailings`
+
+function mailing(id: number, item: string, sent_on: string): KitRecord {
+  return {
+    id,
+    customer_id: CUSTOMER,
+    item,
+    carrier: '顺丰',
+    sent_on,
+    received_on: null,
+    note: null,
+    version: 1,
+    created_at: '2026-12-01T08:00:00Z',
+    updated_at: '2026-12-01T08:00:00Z',
+  }
+}
+
+/** A small stand-in of the kit's routes for one customer's mailings. */
+function fakeServer(initial: KitRecord[] = [mailing(1, '产品目录', '2026-11-20')]) {
+  let rows = [...initial]
+  const deleted: KitRecord[] = []
+  let next = 100
+  const fake = fakeFetch({
+    'GET /api/v1/meta/mailings': () => [200, META],
+    [`GET ${PATH}`]: (_body, url) => {
+      const items = url.searchParams.get('deleted') === 'true' ? deleted : rows
+      return [200, { items, total: items.length, page: 1, page_size: 10 }]
+    },
+    [`POST ${PATH}`]: (body) => {
+      const input = body as Record<string, unknown>
+      const earlier = rows.filter((r) => r.item === input.item)
+      if (earlier.length && input.allow_duplicate !== true) {
+        return [
+          409,
+          {
+            error: {
+              code: 'duplicate',
+              message: 'This item was already sent to this customer',
+              details: {
+                field: 'item',
+                matches: earlier.map((r) => ({ id: r.id, item: r.item, sent_on: r.sent_on })),
+              },
+            },
+          },
+        ]
+      }
+      const row = { ...mailing(next++, String(input.item), String(input.sent_on)), ...input }
+      delete row.allow_duplicate
+      rows = [row, ...rows]
+      return [201, row]
+    },
+    [`DELETE ${PATH}/1`]: () => {
+      deleted.push(...rows.filter((r) => r.id === 1))
+      rows = rows.filter((r) => r.id !== 1)
+      return [204]
+    },
+    [`POST ${PATH}/1/restore`]: () => {
+      const row = deleted.splice(0, 1)[0]!
+      rows = [row, ...rows]
+      return [200, row]
+    },
+  })
+  vi.stubGlobal('fetch', fake.fn)
+  return fake
+}
+
+const ALL = ['mailings.view', 'mailings.create', 'mailings.edit', 'mailings.delete']
+
+async function mountPanel(permissions: string[] = ALL) {
+  const wrapper = mountApp(RecordPanel, {
+    props: { type: mailings, customerId: CUSTOMER },
+    attachTo: document.body,
+  })
+  useSessionStore().user = { id: 1, username: 'u', permissions } as unknown as Me
+  await settle()
+  return wrapper
+}
+
+const headers = (wrapper: VueWrapper) =>
+  wrapper.findAll('.el-table__header th').map((th) => th.find('.cell').text())
+const byTestId = (id: string) =>
+  [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)].filter(
+    // Not hidden, and not the table's copy of a column's template (.hidden-columns).
+    (el) => !el.closest('[style*="display: none"], .hidden-columns'),
+  )
+const click = async (el: HTMLElement | undefined) => {
+  expect(el, 'the control exists').toBeTruthy()
+  el!.click()
+  await settle()
+}
+/** Fills the shared form as a person would end up with (the date picker is Element Plus's). */
+async function fill(wrapper: VueWrapper, values: Record<string, unknown>) {
+  wrapper.findComponent(MetaForm).vm.$emit('update:modelValue', values)
+  await settle()
+}
+
+let mounted: VueWrapper | null = null
+afterEach(() => {
+  mounted?.unmount()
+  mounted = null
+  document.body.innerHTML = ''
+  vi.unstubAllGlobals()
+  useIsPhone().value = false
+  i18n.global.locale.value = 'zh-CN'
+})
+
+describe('RecordPanel', () => {
+  it('renders the columns the metadata lists, labelled in the current language', async () => {
+    fakeServer()
+    mounted = await mountPanel()
+    expect(headers(mounted)).toEqual(['寄送物品', '承运方', '寄出日', '签收日', '操作'])
+    expect(mounted.text()).toContain('产品目录')
+    i18n.global.locale.value = 'en'
+    await settle()
+    expect(headers(mounted)).toEqual(['Thing sent', 'Courier', 'Posted', 'Arrived', 'Actions'])
+  })
+
+  it('asks for the type default sort and shows cards at phone width', async () => {
+    const fake = fakeServer()
+    useIsPhone().value = true
+    mounted = await mountPanel()
+    const list = fake.calls.find((c) => c.method === 'GET' && c.url.pathname === PATH)!
+    expect(list.url.searchParams.get('sort')).toBe('-sent_on')
+    const card = mounted.find('.meta-card')
+    expect(card.find('.meta-card-title').text()).toBe('产品目录')
+    expect(card.findAll('dt').map((dt) => dt.text())).toEqual(['承运方', '寄出日', '签收日'])
+  })
+
+  it('creates a record through the shared form and refreshes the list', async () => {
+    const fake = fakeServer()
+    mounted = await mountPanel()
+    await click(byTestId('record-new')[0])
+    await fill(mounted, { item: '新年贺卡', sent_on: '2026-12-03', carrier: '', note: '' })
+    await click(byTestId('record-save')[0])
+    const post = fake.calls.find((c) => c.method === 'POST')!
+    // Empty fields are left out of a new record.
+    expect(post.body).toEqual({ item: '新年贺卡', sent_on: '2026-12-03' })
+    const lists = fake.calls.filter((c) => c.method === 'GET' && c.url.pathname === PATH)
+    expect(lists).toHaveLength(2)
+    expect(mounted.text()).toContain('新年贺卡')
+  })
+
+  it('on a duplicate shows the earlier mailing, then records anyway with allow_duplicate', async () => {
+    const fake = fakeServer()
+    mounted = await mountPanel()
+    await click(byTestId('record-new')[0])
+    await fill(mounted, { item: '产品目录', sent_on: '2026-12-05' })
+    await click(byTestId('record-save')[0])
+    const warning = byTestId('record-override')[0]!
+    expect(warning.textContent).toContain('这件物品已经寄给过该客户')
+    const matches = byTestId('record-override-match').map((li) => li.textContent ?? '')
+    expect(matches).toHaveLength(1)
+    expect(matches[0]).toContain('产品目录')
+    expect(matches[0]).toContain('2026/11/20')
+    // The save button became "record anyway"; nothing was recorded yet.
+    expect(byTestId('record-save')).toHaveLength(0)
+    expect(mounted.findAll('.el-table__body tr')).toHaveLength(1)
+
+    await click(byTestId('record-save-anyway')[0])
+    const posts = fake.calls.filter((c) => c.method === 'POST')
+    expect(posts).toHaveLength(2)
+    expect(posts[1]!.body).toEqual({
+      item: '产品目录',
+      sent_on: '2026-12-05',
+      allow_duplicate: true,
+    })
+    expect(mounted.findAll('.el-table__body tr')).toHaveLength(2)
+  })
+
+  it('changing a field after the warning drops it: the next save asks the server again', async () => {
+    fakeServer()
+    mounted = await mountPanel()
+    await click(byTestId('record-new')[0])
+    await fill(mounted, { item: '产品目录', sent_on: '2026-12-05' })
+    await click(byTestId('record-save')[0])
+    expect(byTestId('record-override')).toHaveLength(1)
+    mounted.findComponent(MetaForm).vm.$emit('field-change', 'item')
+    await settle()
+    expect(byTestId('record-override')).toHaveLength(0)
+    expect(byTestId('record-save')).toHaveLength(1)
+  })
+
+  it('shows the server field errors on the form, in the current language', async () => {
+    const fake = fakeServer()
+    mounted = await mountPanel()
+    vi.stubGlobal('fetch', async (input: string, init: RequestInit = {}) =>
+      init.method === 'POST'
+        ? new Response(
+            JSON.stringify({
+              error: {
+                code: 'validation_failed',
+                message: 'Some fields are invalid.',
+                details: { fields: { received_on: 'must not be before sent_on' } },
+              },
+            }),
+            { status: 422 },
+          )
+        : fake.fn(input, init),
+    )
+    await click(byTestId('record-new')[0])
+    await fill(mounted, { item: '合同', sent_on: '2026-12-05', received_on: '2026-12-01' })
+    await click(byTestId('record-save')[0])
+    const item = document.querySelector('[data-field="received_on"] .el-form-item__error')
+    expect(item?.textContent).toContain('签收日不能早于寄出日')
+  })
+
+  it('deletes with an undo that restores the record', async () => {
+    const fake = fakeServer()
+    mounted = await mountPanel()
+    await click(byTestId('record-delete')[0])
+    expect(fake.calls.some((c) => c.method === 'DELETE')).toBe(true)
+    expect(mounted.text()).not.toContain('产品目录')
+    await click(byTestId('record-undo')[0])
+    expect(fake.calls.some((c) => c.url.pathname === `${PATH}/1/restore`)).toBe(true)
+    expect(mounted.text()).toContain('产品目录')
+  })
+
+  it('lists the recycle bin and restores from it', async () => {
+    const fake = fakeServer()
+    mounted = await mountPanel()
+    await click(byTestId('record-delete')[0])
+    await click(byTestId('record-bin')[0])
+    const bin = fake.calls.filter((c) => c.url.searchParams.get('deleted') === 'true')
+    expect(bin).toHaveLength(1)
+    expect(mounted.text()).toContain('产品目录')
+    expect(byTestId('record-new')).toHaveLength(0)
+    await click(byTestId('record-restore')[0])
+    expect(fake.calls.some((c) => c.url.pathname === `${PATH}/1/restore`)).toBe(true)
+    expect(mounted.text()).not.toContain('产品目录')
+  })
+
+  it('shows only the actions the permissions allow', async () => {
+    fakeServer()
+    mounted = await mountPanel(['mailings.view'])
+    expect(byTestId('record-new')).toHaveLength(0)
+    expect(byTestId('record-bin')).toHaveLength(0)
+    expect(byTestId('record-edit')).toHaveLength(0)
+    expect(byTestId('record-delete')).toHaveLength(0)
+    // No empty actions column either.
+    expect(headers(mounted)).not.toContain('操作')
+    mounted.unmount()
+
+    fakeServer()
+    mounted = await mountPanel(['mailings.view', 'mailings.edit'])
+    expect(byTestId('record-new')).toHaveLength(0)
+    expect(byTestId('record-edit')).toHaveLength(1)
+    expect(byTestId('record-delete')).toHaveLength(0)
+    expect(byTestId('record-bin')).toHaveLength(0)
+    mounted.unmount()
+
+    fakeServer()
+    mounted = await mountPanel(['mailings.view', 'mailings.create', 'mailings.delete'])
+    expect(byTestId('record-new')).toHaveLength(1)
+    expect(byTestId('record-edit')).toHaveLength(0)
+    expect(byTestId('record-delete')).toHaveLength(1)
+    expect(byTestId('record-bin')).toHaveLength(1)
+  })
+
+  it('names 403/404/claim_first answers with their translated texts', async () => {
+    fakeServer()
+    vi.stubGlobal(
+      'fetch',
+      async (input: string) =>
+        new Response(
+          JSON.stringify(
+            input.includes('/meta/')
+              ? META
+              : { error: { code: 'claim_first', message: 'claim it first' } },
+          ),
+          { status: input.includes('/meta/') ? 200 : 403 },
+        ),
+    )
+    mounted = await mountPanel()
+    expect(mounted.find('[role="alert"]').text()).toContain('请先从公海领取')
+  })
+
+  it('every type the web shows has its title in both languages', () => {
+    for (const type of RECORD_TYPES) {
+      expect(i18n.global.te(type.titleKey, 'zh-CN')).toBe(true)
+      expect(i18n.global.te(type.titleKey, 'en')).toBe(true)
+    }
+  })
+})
