@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ref } from 'vue'
 import MetaForm from '@/components/meta/MetaForm.vue'
-import { CUSTOMER_FIELDS, flush, mountApp } from './helpers'
+import { CUSTOMER_FIELDS, flush, mountApp, waitFor } from './helpers'
 
 function mountForm(model: Record<string, unknown> = {}, errors: Record<string, string> = {}) {
   const value = ref(model)
@@ -56,8 +56,10 @@ describe('MetaForm', () => {
 
   it("shows the server's message beside its field", async () => {
     const { wrapper } = mountForm({ name: 'x' }, { phone: '号码已被使用' })
-    await flush()
-    expect(wrapper.find('[data-field="phone"] .el-form-item__error').text()).toBe('号码已被使用')
+    const error = await waitFor(() =>
+      document.querySelector('[data-field="phone"] .el-form-item__error'),
+    )
+    expect(error?.textContent?.trim()).toBe('号码已被使用')
     wrapper.unmount()
   })
 

@@ -9,7 +9,7 @@ import { mailings } from '@/modules/records/mailings'
 import { RECORD_TYPES } from '@/modules/records/types'
 import { useSessionStore } from '@/stores/session'
 import type { Me } from '@/api/types'
-import { fakeFetch, flush, mountApp } from './helpers'
+import { fakeFetch, flush, mountApp, waitFor } from './helpers'
 
 const settle = async () => {
   for (let i = 0; i < 8; i++) await flush()
@@ -265,7 +265,9 @@ describe('RecordPanel', () => {
     await click(byTestId('record-new')[0])
     await fill(mounted, { item: '合同', sent_on: '2026-12-05', received_on: '2026-12-01' })
     await click(byTestId('record-save')[0])
-    const item = document.querySelector('[data-field="received_on"] .el-form-item__error')
+    const item = await waitFor(() =>
+      document.querySelector('[data-field="received_on"] .el-form-item__error'),
+    )
     expect(item?.textContent).toContain('签收日不能早于寄出日')
   })
 

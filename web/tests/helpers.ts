@@ -92,3 +92,15 @@ export const CUSTOMER_FIELDS: FieldDef[] = [
 ]
 
 export const flush = () => new Promise((r) => setTimeout(r, 0))
+
+/** Polls until `find` returns something, or null after `ms`: on a busy machine a transition may
+ * render a few ticks late, which one flush() does not wait for. */
+export async function waitFor<T>(find: () => T | null | undefined, ms = 3000): Promise<T | null> {
+  const end = Date.now() + ms
+  for (;;) {
+    const found = find()
+    if (found) return found
+    if (Date.now() > end) return null
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}

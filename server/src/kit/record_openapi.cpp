@@ -119,6 +119,11 @@ json WithRecordTypes(json document, const Registry& registry) {
                          {"updated_at", {{"type", "string"}, {"format", "date-time"}}},
                          {"version", {{"type", "integer"}}},
                          {"deleted_at", {{"type", {"string", "null"}}, {"format", "date-time"}}}}}};
+        for (const auto& [field, member] : compiled->user_names) {
+            record["properties"][member] = {{"type", {"string", "null"}},
+                                            {"readOnly", true},
+                                            {"description", "The name of the user in " + field}};
+        }
         json required = json::array();
         for (const Field& field : type.fields) {
             json schema = FieldSchema(field);

@@ -14,6 +14,12 @@ namespace {
 std::string SelectList(const CompiledType& type) {
     std::string out;
     for (const std::string& column : type.columns) out += (out.empty() ? "t." : ", t.") + column;
+    for (const auto& [field, member] : type.user_names) {
+        out +=
+            ", (SELECT COALESCE(NULLIF(u.display_name, ''), u.username) FROM users u "
+            "WHERE u.id = t." +
+            field + ")";
+    }
     return out;
 }
 
@@ -226,6 +232,11 @@ nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
     out["created_at"] = FormatRfc3339(row.Int(Column(type, "created_at")));
     out["updated_at"] = FormatRfc3339(row.Int(Column(type, "updated_at")));
     out["version"] = row.Int(Column(type, "version"));
+    for (size_t i = 0; i < type.user_names.size(); ++i) {
+        const size_t at = type.columns.size() + i;
+        out[type.user_names[i].second] =
+            row.IsNull(at) ? nlohmann::json() : nlohmann::json(row.Text(at));
+    }
     const std::size_t deleted_at = Column(type, "deleted_at");
     out["deleted_at"] = row.IsNull(deleted_at) ? nlohmann::json()
                                                : nlohmann::json(FormatRfc3339(row.Int(deleted_at)));

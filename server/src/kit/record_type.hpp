@@ -88,7 +88,10 @@ struct CompiledType {
     RecordType type;
     EntityMeta meta;      // for ValidateBody and GET /api/v1/meta/<name>
     http::ListSpec list;  // filters, sorts (the flagged fields, created_at, updated_at), default
-    std::vector<std::string> columns;  // the SELECT list, in order (record_store.cpp)
+    std::vector<std::string> columns;  // the stored columns, in SELECT order (record_store.cpp)
+    // For each user field ("owner_id"), the member its user's name is answered in ("owner_name"),
+    // read after the columns.
+    std::vector<std::pair<std::string, std::string>> user_names;
 };
 
 }  // namespace guanxi::kit

@@ -22,6 +22,12 @@ void Registry::Add(RecordType type) {
     for (const Field& field : type.fields) {
         compiled->meta.fields.push_back(field.def);
         compiled->columns.push_back(field.def.name);
+        if (field.def.type == FieldType::kUser) {
+            const std::string& name = field.def.name;
+            const bool id = name.size() > 3 && name.compare(name.size() - 3, 3, "_id") == 0;
+            compiled->user_names.emplace_back(
+                name, (id ? name.substr(0, name.size() - 3) : name) + "_name");
+        }
         if (field.def.filter) compiled->list.filters.insert(field.def.name);
         if (field.def.sort) compiled->list.sorts.insert(field.def.name);
         if (field.search) compiled->list.searchable = true;

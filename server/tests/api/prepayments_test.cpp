@@ -34,8 +34,8 @@ class PrepaymentsTest : public ApiTest {
 };
 
 TEST_P(PrepaymentsTest, MoneyIsADecimalStringWithTwoPlacesAtMost) {
-    for (const json& bad : {json(100.5), json(100), json("100.005"), json("-5.00"), json("1e3"),
-                            json("１００")}) {
+    for (const json& bad :
+         {json(100.5), json(100), json("100.005"), json("-5.00"), json("1e3"), json("１００")}) {
         Reply r = Call("POST", base_ + "/prepayments",
                        {{"received_on", "2026-11-20"}, {"amount", bad}}, admin());
         EXPECT_EQ(r.status, 422) << bad.dump();
@@ -64,7 +64,9 @@ TEST_P(PrepaymentsTest, TheBalanceNeverGoesBelowZero) {
     EXPECT_EQ(Deal("500.00", "600.00").status, 422);  // more than the deal itself
     Reply deal = Deal("5000.00", "800.00");
     ASSERT_EQ(deal.status, 201) << deal.raw.body;
-    EXPECT_EQ(deal.body["owner_id"], Call("GET", "/api/v1/me", nullptr, admin()).body["id"]);
+    const json me = Call("GET", "/api/v1/me", nullptr, admin()).body;
+    EXPECT_EQ(deal.body["owner_id"], me["id"]);  // the caller, by default, with their name
+    EXPECT_EQ(deal.body["owner_name"], me["display_name"]);
     EXPECT_EQ(Balance(), "200.00");
     const std::string deal_path = base_ + "/deals/" + deal.body["id"].dump();
     // Raising the draw, cutting the prepayment or deleting it would overspend: refused, unchanged.

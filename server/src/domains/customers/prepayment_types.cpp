@@ -20,9 +20,9 @@ constexpr std::string_view kBalance =
 Status BalanceCoversDraws(db::Connection& conn, std::int64_t customer_id) {
     GX_TRY_ASSIGN(std::int64_t balance, PrepaymentBalance(conn, customer_id));
     if (balance >= 0) return {};
-    return Error::Validation("prepayment_draw",
-                             "is more than the customer's prepayment balance (short by " +
-                                 FormatMoney(-balance) + ")");
+    return Error::Validation(
+        "prepayment_draw",
+        "is more than the customer's prepayment balance (short by " + FormatMoney(-balance) + ")");
 }
 
 // After a prepayment changes: what deals drew already must stay covered (409).
@@ -140,7 +140,8 @@ kit::RecordType PrepaymentType() {
         {{.name = "note", .type = FieldType::kText, .max_length = 1000}, {"备注", "Note"}, true},
     };
     type.default_sort = {{"received_on", true}};
-    type.example = {{"received_on", "2026-11-20"}, {"amount", "50000.00"}, {"method", "bank_transfer"}};
+    type.example = {
+        {"received_on", "2026-11-20"}, {"amount", "50000.00"}, {"method", "bank_transfer"}};
     type.fill_defaults = [](const Principal&, json& body) {
         if (!body.contains("method")) body["method"] = "bank_transfer";
     };

@@ -117,6 +117,7 @@ const en: Messages<typeof zhCN> = {
     maxLength: '{field} has at most {n} characters',
     email: 'Enter a valid e-mail address',
     phone: 'Enter a valid phone number',
+    money: 'Enter an amount such as 1234.50 (at most two decimals)',
   },
   customers: {
     title: 'Customers',
@@ -390,6 +391,42 @@ const en: Messages<typeof zhCN> = {
     deleted: 'Deleted',
     undo: 'Undo',
     notBefore: '{field} cannot be before {other}',
+  },
+  deals: {
+    title: 'Deals',
+    new: 'Add a deal',
+    edit: 'Edit deal',
+    empty: 'No deals yet',
+    fields: {
+      closed_on: 'Closed on',
+      amount: 'Amount',
+      prepayment_draw: 'Paid from prepayment',
+      owner_id: 'Owner',
+      description: 'Description',
+    },
+  },
+  prepayments: {
+    title: 'Prepayments',
+    new: 'Add a prepayment',
+    edit: 'Edit prepayment',
+    balance: 'Balance: {amount}',
+    empty: 'No prepayments yet',
+    fields: {
+      received_on: 'Received on',
+      amount: 'Amount',
+      method: 'Method',
+      note: 'Note',
+    },
+    options: {
+      method: {
+        bank_transfer: 'Bank transfer',
+        cash: 'Cash',
+        wechat: 'WeChat Pay',
+        alipay: 'Alipay',
+        cheque: 'Cheque',
+        other: 'Other',
+      },
+    },
   },
   mailings: {
     title: 'Mailings',

@@ -113,6 +113,7 @@ export default {
     maxLength: '{field}最多 {n} 个字符',
     email: '请输入有效的邮箱地址',
     phone: '请输入有效的电话号码',
+    money: '请输入金额，例如 1234.50（最多两位小数）',
   },
   customers: {
     title: '客户',
@@ -386,6 +387,42 @@ export default {
     deleted: '已删除',
     undo: '撤销',
     notBefore: '{field}不能早于{other}',
+  },
+  deals: {
+    title: '成交记录',
+    new: '新增成交',
+    edit: '编辑成交',
+    empty: '暂无成交记录',
+    fields: {
+      closed_on: '成交日期',
+      amount: '成交金额',
+      prepayment_draw: '预收款抵扣',
+      owner_id: '负责人',
+      description: '说明',
+    },
+  },
+  prepayments: {
+    title: '预收款',
+    new: '新增预收款',
+    edit: '编辑预收款',
+    balance: '预收款余额：{amount}',
+    empty: '暂无预收款',
+    fields: {
+      received_on: '收款日期',
+      amount: '金额',
+      method: '收款方式',
+      note: '备注',
+    },
+    options: {
+      method: {
+        bank_transfer: '银行转账',
+        cash: '现金',
+        wechat: '微信支付',
+        alipay: '支付宝',
+        cheque: '支票',
+        other: '其他',
+      },
+    },
   },
   mailings: {
     title: '邮寄记录',

@@ -19,9 +19,19 @@ export interface SaveOverride {
   extra: Record<string, unknown>
 }
 
+/** A line shown above the list, from members the server adds to the list page (e.g. a balance). */
+export interface Summary {
+  /** i18n key of the line. */
+  key: string
+  /** Named values for it (already formatted). */
+  params: Record<string, string>
+}
+
 export interface RecordHooks {
   /** Turns a save error into an override the person may choose; null: an ordinary error. */
   overrideOf?: (error: unknown) => SaveOverride | null
+  /** The list page's summary line; null: none. `locale` is the current language. */
+  summaryOf?: (page: Record<string, unknown>, locale: string) => Summary | null
 }
 
 /**

@@ -2,7 +2,9 @@
 // labels and rules (GET /meta/<name>); the web adds only what a person sees around them. Adding a
 // type: a file like mailings.ts, a line in RECORD_TYPES, and its texts in both locale files.
 import type { RecordHooks } from './hooks'
+import { deals } from './deals'
 import { mailings } from './mailings'
+import { prepayments } from './prepayments'
 
 export interface RecordTypeView extends RecordHooks {
   /** The server's type name: route segment and permission prefix (<name>.view|create|edit|delete). */
@@ -18,7 +20,7 @@ export interface RecordTypeView extends RecordHooks {
 }
 
 /** Shown as tabs on the customer page, in this order. */
-export const RECORD_TYPES: readonly RecordTypeView[] = [mailings]
+export const RECORD_TYPES: readonly RecordTypeView[] = [deals, prepayments, mailings]
 
 export function recordType(name: string): RecordTypeView | undefined {
   return RECORD_TYPES.find((type) => type.name === name)

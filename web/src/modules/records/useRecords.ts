@@ -37,10 +37,20 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
   const searchable = computed(() => meta.fields.value.some((f) => f.search))
 
   const pageSize = type.pageSize ?? 10
-  const list = useList<KitRecord>((params) => recordsApi.list(type.name, customerId(), params), {
-    defaultSort: type.defaultSort,
-    defaultPageSize: pageSize,
-  })
+  /** The last list page as the server sent it: items and whatever the type adds (summaryOf). */
+  const lastPage = ref<Record<string, unknown>>({})
+  const list = useList<KitRecord>(
+    async (params) => {
+      const page = await recordsApi.list(type.name, customerId(), params)
+      lastPage.value = page as unknown as Record<string, unknown>
+      return page
+    },
+    {
+      defaultSort: type.defaultSort,
+      defaultPageSize: pageSize,
+    },
+  )
+  const summary = computed(() => type.summaryOf?.(lastPage.value, locale.value) ?? null)
   const bin = useList<KitRecord>((params) => recordsApi.list(type.name, customerId(), params), {
     defaultSort: type.defaultSort,
     defaultPageSize: pageSize,
@@ -187,6 +197,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
     canEdit,
     canDelete,
     list,
+    summary,
     bin,
     inBin,
     start,
