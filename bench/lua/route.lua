@@ -34,8 +34,17 @@ function setup(thread)
   threads[#threads + 1] = thread
 end
 
+-- A nonce per thread and run, so that the mailings one run creates never repeat another's items.
+local nonce = "0"
+
 function init(args)
   load_ids()
+  local f = io.open("/dev/urandom", "rb")
+  if f then
+    local b = f:read(4)
+    f:close()
+    nonce = string.format("%02x%02x%02x%02x", b:byte(1, 4))
+  end
   math.randomseed(1234 + (thread_index or 0))
   counter = (thread_index or 0) * 7919
 end
@@ -69,7 +78,8 @@ local builders = {
   -- "already sent" rule lets it through), and the customer's mailings, newest first.
   mailing_create = function()
     counter = counter + 1
-    local body = '{"item":"基准测试资料 ' .. counter .. '","carrier":"顺丰速运","sent_on":"2026-12-01"}'
+    local body = '{"item":"基准测试资料 ' .. nonce .. "-" .. counter ..
+      '","carrier":"顺丰速运","sent_on":"2026-12-01"}'
     return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/mailings", post_headers, body)
   end,
   mailing_list = function()
