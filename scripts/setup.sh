@@ -24,12 +24,15 @@ AS=()
 if [ "$(id -u)" -eq 0 ]; then
   id -u guanxi >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin guanxi
   mkdir -p data
-  chown -R guanxi:guanxi data
   AS=(setpriv --reuid=guanxi --regid=guanxi --init-groups --no-new-privs)
   if ! "${AS[@]}" test -x "$BIN" -a -r web/dist/index.html 2>/dev/null; then
-    echo "The user 'guanxi' cannot read $(pwd) (a folder above it is private?)." >&2
-    echo "Put the project where other users can read it, or run this script as a normal user." >&2
-    exit 1
+    # e.g. a clone under /root: still start, but say how to stop running as root.
+    echo "warning: the user 'guanxi' cannot read $(pwd) (a folder above it is private), so the" >&2
+    echo "server runs as root. Put the project where other users can read it, or run this" >&2
+    echo "script as a normal user (docs/OPERATIONS.md)." >&2
+    AS=()
+  else
+    chown -R guanxi:guanxi data
   fi
 fi
 if [ ! -f data/guanxi.db ]; then
