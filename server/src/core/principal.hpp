@@ -1,6 +1,8 @@
 #pragma once
 // Who is calling: the authenticated user with their role's data scope and permissions.
 
+#include "core/error.hpp"
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -34,5 +36,12 @@ struct Principal {
         return permissions && permissions->count(permission) > 0;
     }
 };
+
+// 403 "You need the permission <permission>." unless the caller holds it: the one wording every
+// service and the router use.
+inline Status RequirePermission(const Principal& caller, std::string_view permission) {
+    if (caller.Can(permission)) return {};
+    return Error::Forbidden("You need the permission " + std::string(permission) + ".");
+}
 
 }  // namespace guanxi

@@ -182,9 +182,7 @@ const Route* Router::FindRoute(const Request& request,
 
 Status Router::CheckPermissions(const Route& route, const Principal& caller) {
     for (const std::string& permission : route.options.permissions) {
-        if (!caller.Can(permission)) {
-            return Error::Forbidden("You need the permission " + permission + ".");
-        }
+        GX_TRY(RequirePermission(caller, permission));
     }
     return {};
 }

@@ -11,13 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-Status Require(const Principal& caller, const std::string& permission) {
-    if (!caller.Can(permission)) {
-        return Error::Forbidden("You need the permission " + permission + ".");
-    }
-    return {};
-}
-
 // The customer a record belongs to, as the gate judges it.
 struct Owners {
     std::optional<std::int64_t> owner_id;
@@ -109,7 +102,7 @@ Result<json> Reread(db::Connection& conn, const CompiledType& type, std::int64_t
 
 Result<json> RecordService::List(const Principal& caller, const CompiledType& type,
                                  std::int64_t customer_id, const http::ListQuery& query) {
-    GX_TRY(Require(caller, type.type.Permission("view")));
+    GX_TRY(RequirePermission(caller, type.type.Permission("view")));
     const auto deleted_filter = query.Filter("deleted");
     if (deleted_filter && *deleted_filter != "true" && *deleted_filter != "false") {
         return Error{ErrorCode::kBadRequest,
@@ -118,7 +111,7 @@ Result<json> RecordService::List(const Principal& caller, const CompiledType& ty
                      {}};
     }
     const bool deleted = deleted_filter == "true";
-    if (deleted) GX_TRY(Require(caller, type.type.Permission("delete")));
+    if (deleted) GX_TRY(RequirePermission(caller, type.type.Permission("delete")));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
     GX_TRY(CustomerFor(*conn, gate, caller, type, customer_id, Access::kRead));
@@ -135,7 +128,7 @@ Result<json> RecordService::List(const Principal& caller, const CompiledType& ty
 
 Result<json> RecordService::Get(const Principal& caller, const CompiledType& type,
                                 std::int64_t customer_id, std::int64_t id) {
-    GX_TRY(Require(caller, type.type.Permission("view")));
+    GX_TRY(RequirePermission(caller, type.type.Permission("view")));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
     GX_TRY(CustomerFor(*conn, gate, caller, type, customer_id, Access::kRead));
@@ -148,7 +141,7 @@ Result<json> RecordService::Get(const Principal& caller, const CompiledType& typ
 
 Result<json> RecordService::Create(const Principal& caller, const CompiledType& type,
                                    std::int64_t customer_id, const json& body) {
-    GX_TRY(Require(caller, type.type.Permission("create")));
+    GX_TRY(RequirePermission(caller, type.type.Permission("create")));
     GX_TRY(ValidateBody(type.meta, body, true, type.type.create_options));
     for (const std::string& option : type.type.create_options) {
         if (body.contains(option) && !body[option].is_boolean()) {
@@ -173,7 +166,7 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
 
 Result<json> RecordService::Update(const Principal& caller, const CompiledType& type,
                                    std::int64_t customer_id, std::int64_t id, const json& body) {
-    GX_TRY(Require(caller, type.type.Permission("edit")));
+    GX_TRY(RequirePermission(caller, type.type.Permission("edit")));
     if (body.contains("version") && !body["version"].is_number_integer()) {
         return Error::Validation("version", "must be an integer");
     }
@@ -203,7 +196,7 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
 
 Status RecordService::Delete(const Principal& caller, const CompiledType& type,
                              std::int64_t customer_id, std::int64_t id) {
-    GX_TRY(Require(caller, type.type.Permission("delete")));
+    GX_TRY(RequirePermission(caller, type.type.Permission("delete")));
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
         GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
@@ -218,7 +211,7 @@ Status RecordService::Delete(const Principal& caller, const CompiledType& type,
 
 Result<json> RecordService::Restore(const Principal& caller, const CompiledType& type,
                                     std::int64_t customer_id, std::int64_t id) {
-    GX_TRY(Require(caller, type.type.Permission("delete")));
+    GX_TRY(RequirePermission(caller, type.type.Permission("delete")));
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
         GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));

@@ -602,9 +602,7 @@ Result<nlohmann::json> CustomerImportService::Start(
     // Both: the import creates customers, and customers.import (a permission of its own in the
     // role editor, held by managers but not salespeople by default) says who may do it in bulk.
     for (std::string_view permission : {"customers.create", "customers.import"}) {
-        if (!caller.Can(permission)) {
-            return Error::Forbidden("You need the permission " + std::string(permission) + ".");
-        }
+        GX_TRY(RequirePermission(caller, permission));
     }
     DuplicateMode mode = DuplicateMode::kSkip;
     bool dry_run = false;

@@ -48,13 +48,6 @@ Error Stale(std::int64_t current) {
                  {}};
 }
 
-Status Require(const Principal& caller, std::string_view permission) {
-    if (!caller.Can(permission)) {
-        return Error::Forbidden("You need the permission " + std::string(permission) + ".");
-    }
-    return {};
-}
-
 std::optional<std::int64_t> ParseTimeOrDate(const std::string& s) {
     if (auto t = ParseRfc3339(s)) return t;
     if (auto d = ParseDate(s)) return *d * 86400;
@@ -509,7 +502,7 @@ Result<std::string> CustomerService::Get(const Principal& caller, std::int64_t i
 
 Result<nlohmann::json> CustomerService::Create(const Principal& caller,
                                                const nlohmann::json& body) {
-    GX_TRY(Require(caller, "customers.create"));
+    GX_TRY(RequirePermission(caller, "customers.create"));
     store::CustomerRecord validated;
     GX_TRY(ApplyCustomerBody(validated, body, true, {"allow_duplicate"}));
     if (body.contains("allow_duplicate") && !body["allow_duplicate"].is_boolean()) {
@@ -526,7 +519,7 @@ Result<nlohmann::json> CustomerService::Create(const Principal& caller,
         if (body.contains("owner_id")) {
             record.owner_id = OptInt(body, "owner_id");
             if (record.owner_id && *record.owner_id != caller.user_id) {
-                GX_TRY(Require(caller, "customers.transfer"));
+                GX_TRY(RequirePermission(caller, "customers.transfer"));
             }
             if (record.owner_id) {
                 GX_TRY_ASSIGN(OwnerInfo owner, ActiveUser(conn, *record.owner_id, "owner_id"));
@@ -534,7 +527,7 @@ Result<nlohmann::json> CustomerService::Create(const Principal& caller,
             }
         }
         if (body.contains("department_id") && OptInt(body, "department_id") != department) {
-            GX_TRY(Require(caller, "customers.transfer"));
+            GX_TRY(RequirePermission(caller, "customers.transfer"));
             department = OptInt(body, "department_id");
             if (department) {
                 GX_TRY_ASSIGN(
@@ -574,7 +567,7 @@ Result<nlohmann::json> CustomerService::Create(const Principal& caller,
 
 Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int64_t id,
                                                const nlohmann::json& body) {
-    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(RequirePermission(caller, "customers.edit"));
     GX_TRY(CheckVersionField(body));
     GX_TRY(ValidateBody(CustomerMeta(), body, false, {"version"}));
     GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
@@ -589,7 +582,7 @@ Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int
         const auto now = NowSeconds();
         bool owner_changed = false;
         if (body.contains("owner_id") && OptInt(body, "owner_id") != record.owner_id) {
-            GX_TRY(Require(caller, "customers.transfer"));
+            GX_TRY(RequirePermission(caller, "customers.transfer"));
             record.owner_id = OptInt(body, "owner_id");
             record.last_owner_id = before.owner_id;
             owner_changed = true;
@@ -600,7 +593,7 @@ Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int
         }
         if (body.contains("department_id") &&
             OptInt(body, "department_id") != record.department_id) {
-            GX_TRY(Require(caller, "customers.transfer"));
+            GX_TRY(RequirePermission(caller, "customers.transfer"));
             record.department_id = OptInt(body, "department_id");
         }
         GX_TRY_ASSIGN(bool updated, store::Update(conn, id, record, version, now));
@@ -622,7 +615,7 @@ Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int
 }
 
 Status CustomerService::Delete(const Principal& caller, std::int64_t id) {
-    GX_TRY(Require(caller, "customers.delete"));
+    GX_TRY(RequirePermission(caller, "customers.delete"));
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
@@ -634,7 +627,7 @@ Status CustomerService::Delete(const Principal& caller, std::int64_t id) {
 }
 
 Result<nlohmann::json> CustomerService::Restore(const Principal& caller, std::int64_t id) {
-    GX_TRY(Require(caller, "customers.delete"));
+    GX_TRY(RequirePermission(caller, "customers.delete"));
     GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(auto row, store::Get(conn, id));
@@ -651,7 +644,7 @@ Result<nlohmann::json> CustomerService::Restore(const Principal& caller, std::in
 
 Result<nlohmann::json> CustomerService::CheckDuplicates(const Principal& caller,
                                                         const nlohmann::json& body) {
-    GX_TRY(Require(caller, "customers.view"));
+    GX_TRY(RequirePermission(caller, "customers.view"));
     static const EntityMeta kMeta{"customers",
                                   {{"name", FieldType::kString, false, 200},
                                    {"phone", FieldType::kPhone, false, 32},
@@ -669,7 +662,7 @@ Result<nlohmann::json> CustomerService::CheckDuplicates(const Principal& caller,
 
 Result<nlohmann::json> CustomerService::Transfer(const Principal& caller,
                                                  const nlohmann::json& body) {
-    GX_TRY(Require(caller, "customers.transfer"));
+    GX_TRY(RequirePermission(caller, "customers.transfer"));
     Error invalid{ErrorCode::kValidationFailed, "Some fields are invalid.", json::object(), {}};
     bool bad = false;
     for (const auto& [key, value] : body.items()) {
@@ -765,7 +758,7 @@ Result<nlohmann::json> CustomerService::HandOver(const Principal& caller, std::i
 }
 
 Result<nlohmann::json> CustomerService::Claim(const Principal& caller, std::int64_t id) {
-    GX_TRY(Require(caller, "customers.view"));
+    GX_TRY(RequirePermission(caller, "customers.view"));
     GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(auto row, store::Get(conn, id));
@@ -815,7 +808,7 @@ Result<nlohmann::json> CustomerService::Release(const Principal& caller, std::in
                          "This customer is already in the public pool.",
                          json::object(),
                          {}};
-        if (*owner != caller.user_id) GX_TRY(Require(caller, "customers.transfer"));
+        if (*owner != caller.user_id) GX_TRY(RequirePermission(caller, "customers.transfer"));
         const auto now = NowSeconds();
         GX_TRY(store::SetOwner(conn, id, std::nullopt, row.OptInt(kColDepartmentId), owner, now));
         GX_TRY(store::LogOwnership(conn, id, "release", owner, std::nullopt, caller.user_id, reason,
@@ -840,7 +833,7 @@ Result<nlohmann::json> CustomerService::History(const Principal& caller, std::in
 
 Result<ExportFile> CustomerService::Export(const Principal& caller, const http::ListQuery& query,
                                            std::string_view format) {
-    GX_TRY(Require(caller, "customers.export"));
+    GX_TRY(RequirePermission(caller, "customers.export"));
     if (format != "csv" && format != "xlsx")
         return BadParam("format", "format must be csv or xlsx.");
     ExportFile file;
@@ -887,7 +880,7 @@ Result<nlohmann::json> CustomerService::ListContacts(const Principal& caller,
 Result<nlohmann::json> CustomerService::CreateContact(const Principal& caller,
                                                       std::int64_t customer_id,
                                                       const nlohmann::json& body) {
-    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(RequirePermission(caller, "customers.edit"));
     GX_TRY(ValidateBody(ContactMeta(), body, true));
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
@@ -910,7 +903,7 @@ Result<nlohmann::json> CustomerService::UpdateContact(const Principal& caller,
                                                       std::int64_t customer_id,
                                                       std::int64_t contact_id,
                                                       const nlohmann::json& body) {
-    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(RequirePermission(caller, "customers.edit"));
     GX_TRY(CheckVersionField(body));
     GX_TRY(ValidateBody(ContactMeta(), body, false, {"version"}));
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
@@ -944,7 +937,7 @@ Result<nlohmann::json> CustomerService::UpdateContact(const Principal& caller,
 
 Status CustomerService::DeleteContact(const Principal& caller, std::int64_t customer_id,
                                       std::int64_t contact_id) {
-    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(RequirePermission(caller, "customers.edit"));
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
@@ -1000,7 +993,7 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
         std::optional<std::int64_t> next_contact_at;
     };
     auto checked = [&]() -> Result<Input> {
-        GX_TRY(Require(caller, "customers.edit"));
+        GX_TRY(RequirePermission(caller, "customers.edit"));
         GX_TRY(ValidateBody(FollowupMeta(), body, true));
         const auto now = NowSeconds();
         const std::int64_t contacted_at = BodyTime(body, "contacted_at").value_or(now);
@@ -1067,7 +1060,7 @@ Result<nlohmann::json> CustomerService::GetContact(const Principal& caller,
 Result<nlohmann::json> CustomerService::RestoreContact(const Principal& caller,
                                                        std::int64_t customer_id,
                                                        std::int64_t contact_id) {
-    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(RequirePermission(caller, "customers.edit"));
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row customer, VisibleCustomer(conn, gate, customer_id));
@@ -1097,7 +1090,7 @@ Result<nlohmann::json> CustomerService::UpdateFollowup(const Principal& caller,
                                                        std::int64_t customer_id,
                                                        std::int64_t followup_id,
                                                        const nlohmann::json& body) {
-    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(RequirePermission(caller, "customers.edit"));
     GX_TRY(CheckVersionField(body));
     GX_TRY(ValidateBody(FollowupMeta(), body, false, {"version"}));
     if (body.contains("content") && body["content"].is_string() &&
@@ -1134,7 +1127,7 @@ Result<nlohmann::json> CustomerService::UpdateFollowup(const Principal& caller,
 
 Status CustomerService::DeleteFollowup(const Principal& caller, std::int64_t customer_id,
                                        std::int64_t followup_id) {
-    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(RequirePermission(caller, "customers.edit"));
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleFollowup(conn, gate, customer_id, followup_id, false));
@@ -1148,7 +1141,7 @@ Status CustomerService::DeleteFollowup(const Principal& caller, std::int64_t cus
 Result<nlohmann::json> CustomerService::RestoreFollowup(const Principal& caller,
                                                         std::int64_t customer_id,
                                                         std::int64_t followup_id) {
-    GX_TRY(Require(caller, "customers.edit"));
+    GX_TRY(RequirePermission(caller, "customers.edit"));
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleFollowup(conn, gate, customer_id, followup_id, true));
