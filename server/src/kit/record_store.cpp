@@ -223,8 +223,10 @@ nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
     nlohmann::json out = nlohmann::json::object();
     out["id"] = row.Int(Column(type, "id"));
     out["customer_id"] = row.Int(Column(type, "customer_id"));
-    for (const Field& field : type.type.fields) {
-        out[field.def.name] = Read(field.def, row, Column(type, field.def.name));
+    // The fields stand in definition order right after id and customer_id (registry.cpp).
+    const std::size_t first = Column(type, "customer_id") + 1;
+    for (std::size_t i = 0; i < type.type.fields.size(); ++i) {
+        out[type.type.fields[i].def.name] = Read(type.type.fields[i].def, row, first + i);
     }
     const std::size_t created_by = Column(type, "created_by");
     out["created_by"] =

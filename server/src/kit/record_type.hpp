@@ -35,6 +35,28 @@ struct Field {
     bool search = false;
 };
 
+// The shapes most definitions use: a required date the list shows, filters and sorts by (a sent,
+// closed or received date), and a required amount the list shows and sorts by.
+inline Field RequiredDate(std::string name, Labels label) {
+    return {{.name = std::move(name),
+             .type = FieldType::kDate,
+             .required = true,
+             .list = true,
+             .filter = true,
+             .sort = true,
+             .nullable = false},
+            std::move(label)};
+}
+inline Field RequiredMoney(std::string name, Labels label) {
+    return {{.name = std::move(name),
+             .type = FieldType::kMoney,
+             .required = true,
+             .list = true,
+             .sort = true,
+             .nullable = false},
+            std::move(label)};
+}
+
 // How visibility is decided.
 enum class Visibility {
     // The record belongs to a customer (a `customer_id` column, routes nested under

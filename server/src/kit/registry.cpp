@@ -30,7 +30,6 @@ void Registry::Add(RecordType type) {
         }
         if (field.def.filter) compiled->list.filters.insert(field.def.name);
         if (field.def.sort) compiled->list.sorts.insert(field.def.name);
-        if (field.search) compiled->list.searchable = true;
     }
     for (const char* column : kAfter) compiled->columns.emplace_back(column);
     compiled->list.filters.insert("deleted");  // the recycle bin: ?deleted=true
