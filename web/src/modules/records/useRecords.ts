@@ -4,9 +4,9 @@ import { recordsApi } from '@/api/records'
 import type { FieldDef, Id, KitRecord } from '@/api/types'
 import { useFieldText } from '@/components/meta/fieldText'
 import { useEntityMeta } from '@/composables/useEntityMeta'
+import { useFormSubmit } from '@/composables/useFormSubmit'
 import { useList } from '@/composables/useList'
 import { useSessionStore } from '@/stores/session'
-import { errorText, isApiError } from '@/utils/errors'
 import type { SaveOverride } from './hooks'
 import type { RecordTypeView } from './types'
 
@@ -72,9 +72,8 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
   const formOpen = ref(false)
   const editing = shallowRef<KitRecord | null>(null)
   const model = ref<Record<string, unknown>>({})
-  const saving = ref(false)
-  const failure = ref('')
-  const fieldErrors = ref<Record<string, string>>({})
+  const form = useFormSubmit()
+  const { saving, failure, fieldErrors } = form
   const override = shallowRef<SaveOverride | null>(null)
 
   const editable = computed(() =>
@@ -82,8 +81,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
   )
 
   function resetForm(): void {
-    failure.value = ''
-    fieldErrors.value = {}
+    form.reset()
     override.value = null
   }
   function openCreate(): void {
@@ -101,10 +99,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
   /** A field changed: an earlier warning about the old values no longer applies. */
   function fieldChanged(name: string): void {
     override.value = null
-    if (fieldErrors.value[name]) {
-      const { [name]: _gone, ...rest } = fieldErrors.value
-      fieldErrors.value = rest
-    }
+    form.clearField(name)
   }
 
   /** The body: a new record's filled fields; for an edit only what changed, with `version`. */
@@ -129,27 +124,25 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
 
   /** Saves the form; `extra` goes beside the fields (an override's `allow_duplicate`). */
   async function save(extra: Record<string, unknown> = {}): Promise<boolean> {
-    saving.value = true
-    resetForm()
-    try {
-      const before = editing.value
-      if (before) await recordsApi.update(type.name, customerId(), before.id, body(), extra)
-      else await recordsApi.create(type.name, customerId(), body(), extra)
-      formOpen.value = false
-      await list.load()
-      return true
-    } catch (error) {
-      const chosen = type.overrideOf?.(error) ?? null
-      if (chosen) {
-        override.value = chosen
-      } else {
-        failure.value = errorText(error)
-        if (isApiError(error, 'validation_failed')) fieldErrors.value = localFieldErrors(error)
-      }
-      return false
-    } finally {
-      saving.value = false
-    }
+    override.value = null
+    const before = editing.value
+    const saved = await form.run(
+      () =>
+        before
+          ? recordsApi.update(type.name, customerId(), before.id, body(), extra)
+          : recordsApi.create(type.name, customerId(), body(), extra),
+      {
+        handle: (error) => {
+          override.value = type.overrideOf?.(error) ?? null
+          return override.value !== null
+        },
+        fieldMessages: localFieldErrors,
+      },
+    )
+    if (!saved) return false
+    formOpen.value = false
+    await list.load()
+    return true
   }
   /** Resends the form as the override says (e.g. "record anyway"). */
   function saveAnyway(): Promise<boolean> {
@@ -158,10 +151,10 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
   }
 
   /** The server's field messages, in the person's language where we know the message. */
-  function localFieldErrors(error: { fieldErrors: Record<string, string> }) {
+  function localFieldErrors(errors: Record<string, string>) {
     const byName = new Map(meta.fields.value.map((f) => [f.name, f]))
     const result: Record<string, string> = {}
-    for (const [name, message] of Object.entries(error.fieldErrors)) {
+    for (const [name, message] of Object.entries(errors)) {
       const field = byName.get(name)
       result[name] = field ? fieldMessage(field, message) : message
     }
@@ -205,6 +198,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
     formOpen,
     editing,
     model,
+    form,
     saving,
     failure,
     fieldErrors,
