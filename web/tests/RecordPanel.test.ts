@@ -341,6 +341,35 @@ describe('RecordPanel', () => {
     expect(mounted.find('[role="alert"]').text()).toContain('请先从公海领取')
   })
 
+  it('opens a record read-only from its title: every field, labelled from the metadata', async () => {
+    fakeServer([{ ...mailing(1, '产品目录', '2026-11-20'), note: '请转交采购部' }])
+    mounted = await mountPanel()
+    await click(byTestId('meta-open')[0])
+    const drawer = await waitFor(() => byTestId('record-detail')[0])
+    expect(drawer?.querySelector('.el-drawer__title')?.textContent).toContain('产品目录')
+    const labels = () =>
+      [...document.querySelectorAll('.record-detail .meta-detail-label')].map((l) => l.textContent)
+    // The note is not a list column, but the detail shows it.
+    expect(labels()).toEqual(expect.arrayContaining(['寄送物品', '承运方', '寄出日', '签收日']))
+    expect(drawer?.textContent).toContain('请转交采购部')
+    i18n.global.locale.value = 'en'
+    await settle()
+    expect(labels()).toEqual(expect.arrayContaining(['Thing sent', 'Courier', 'Posted', 'Arrived']))
+    // Edit from the drawer: the drawer gives way to the shared form with the record's values.
+    await click(byTestId('record-detail-edit')[0])
+    expect(byTestId('record-save')).toHaveLength(1)
+    expect(mounted.findComponent(MetaForm).props('modelValue')).toMatchObject({ item: '产品目录' })
+  })
+
+  it('the detail offers only the actions the permissions allow', async () => {
+    fakeServer()
+    mounted = await mountPanel(['mailings.view'])
+    await click(byTestId('meta-open')[0])
+    await waitFor(() => byTestId('record-detail')[0])
+    expect(byTestId('record-detail-edit')).toHaveLength(0)
+    expect(byTestId('record-detail-delete')).toHaveLength(0)
+  })
+
   it('every type the web shows has its title in both languages', () => {
     for (const type of RECORD_TYPES) {
       expect(i18n.global.te(type.titleKey, 'zh-CN')).toBe(true)
