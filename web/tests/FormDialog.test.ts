@@ -165,32 +165,26 @@ describe('FormDialog', () => {
   })
 
   it('a footer slot replaces the buttons (a dialog with phases)', async () => {
-    const open = ref(true)
+    const closed: boolean[] = []
     const form = { saving: ref(false), failure: ref(''), fieldErrors: ref({}) }
-    mounted = mountApp(
-      defineComponent({
-        setup: () => () =>
-          h(
-            FormDialog,
-            {
-              modelValue: open.value,
-              'onUpdate:modelValue': (v: boolean) => (open.value = v),
-              title: '导入',
-              form,
-            },
-            {
-              default: () => h('p', '选择文件'),
-              footer: ({ close }: { close: () => void }) =>
-                h('button', { 'data-testid': 'own-close', onClick: close }, '关闭'),
-            },
-          ),
-      }),
-      { attachTo: document.body },
-    )
+    mounted = mountApp(FormDialog, {
+      props: {
+        modelValue: true,
+        'onUpdate:modelValue': (v: boolean) => closed.push(!v),
+        title: '导入',
+        form,
+      },
+      slots: {
+        default: () => h('p', '选择文件'),
+        footer: ({ close }: { close: () => void }) =>
+          h('button', { 'data-testid': 'own-close', onClick: close }, '关闭'),
+      },
+      attachTo: document.body,
+    })
     await settle()
     expect(inDialog('[data-testid="form-save"]')).toHaveLength(0)
     button('own-close').click()
     await settle()
-    expect(open.value).toBe(false)
+    expect(closed).toEqual([true])
   })
 })

@@ -374,6 +374,7 @@ const en: Messages<typeof zhCN> = {
     },
     users: { manage: 'Manage users, departments and roles' },
     audit: { view: 'View the audit log' },
+    pool: { manage: 'Manage the public pool' },
   },
   meta: {
     empty: '—',
@@ -391,6 +392,13 @@ const en: Messages<typeof zhCN> = {
     deleted: 'Deleted',
     undo: 'Undo',
     notBefore: '{field} cannot be before {other}',
+    permission: {
+      view: '{type}: view',
+      create: '{type}: create',
+      edit: '{type}: edit',
+      delete: '{type}: delete',
+      export: '{type}: export',
+    },
   },
   deals: {
     title: 'Deals',

@@ -370,6 +370,7 @@ export default {
     },
     users: { manage: '管理用户、部门和角色' },
     audit: { view: '查看审计日志' },
+    pool: { manage: '管理公海' },
   },
   meta: {
     empty: '—',
@@ -387,6 +388,13 @@ export default {
     deleted: '已删除',
     undo: '撤销',
     notBefore: '{field}不能早于{other}',
+    permission: {
+      view: '查看{type}',
+      create: '新建{type}',
+      edit: '编辑{type}',
+      delete: '删除{type}',
+      export: '导出{type}',
+    },
   },
   deals: {
     title: '成交记录',
