@@ -612,6 +612,15 @@ test('mailings on a customer: record, the duplicate warning, record anyway, dele
   expect(answer.total === 2, `the customer has ${answer.total} mailings, not 2`)
   await shot(page, 'customer-mailings-desktop')
 
+  // A record opens read-only from its title, with the fields the list leaves out.
+  await rows.first().getByTestId('meta-open').click()
+  const detail = page.locator('.record-detail:visible')
+  await detail.locator('.meta-detail', { hasText: '顺丰速运' }).waitFor()
+  expect((await detail.innerText()).includes('备注'), 'the detail lacks the note field')
+  await shot(page, 'customer-mailing-detail-desktop')
+  await page.keyboard.press('Escape')
+  await detail.waitFor({ state: 'hidden' })
+
   // Delete one: it goes; the toast's undo brings it back.
   await rows.first().getByTestId('record-delete').click()
   await rows.nth(1).waitFor({ state: 'detached' })
