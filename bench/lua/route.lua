@@ -3,7 +3,8 @@
 -- named by BENCH_ROUTE with `Authorization: Bearer <token>` and, in done(), writes the latency
 -- percentiles, throughput and error counts as JSON to BENCH_OUT.
 --
--- Routes: healthz | list | search2 | search4 | get | followup | mailing_create | mailing_list | mix
+-- Routes: healthz | list | search2 | search4 | get | followup | customer_create | mailing_create |
+-- mailing_list | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
@@ -36,6 +37,7 @@ end
 
 -- A nonce per thread and run, so that the mailings one run creates never repeat another's items.
 local nonce = "0"
+local nonce_digits = "0000"
 
 function init(args)
   load_ids()
@@ -44,6 +46,7 @@ function init(args)
     local b = f:read(4)
     f:close()
     nonce = string.format("%02x%02x%02x%02x", b:byte(1, 4))
+    nonce_digits = string.format("%04d", (b:byte(1) * 256 + b:byte(2)) % 10000)
   end
   math.randomseed(1234 + (thread_index or 0))
   counter = (thread_index or 0) * 7919
@@ -84,6 +87,15 @@ local builders = {
   end,
   mailing_list = function()
     return wrk.format("GET", "/api/v1/customers/" .. next_id() .. "/mailings?page_size=50", headers)
+  end,
+  -- A new customer each time, with a phone no other run or thread uses (the duplicate check runs
+  -- and finds nothing): "1" + this thread's 4-digit nonce + a 6-digit counter.
+  customer_create = function()
+    counter = counter + 1
+    local phone = "1" .. nonce_digits .. string.format("%06d", counter % 1000000)
+    local body = '{"name":"基准客户 ' .. nonce .. "-" .. counter .. '","phone":"' .. phone ..
+      '","category":"potential"}'
+    return wrk.format("POST", "/api/v1/customers", post_headers, body)
   end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'

@@ -41,6 +41,14 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
                   app->accounts_->Bootstrap(options.admin_password));
     app->RegisterRoutes(options);
     app->RegisterJobs();
+    if (app->db_->backend() == db::Backend::kSqlite && options.write_workers > 0) {
+        app->write_workers_ =
+            std::make_unique<core::WorkerPool>(options.write_workers, "gx-write-route");
+        app->router_.SetWriteWorkers(
+            [pool = app->write_workers_.get()](std::function<void()> task) {
+                pool->Post(std::move(task));
+            });
+    }
     return app;
 }
 
@@ -97,7 +105,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     accounts::RegisterAccountRoutes(router_, *accounts_, options.cookies);
     customers::RegisterCustomerRoutes(router_, *customers_);
     customers::RegisterCustomerImportRoutes(router_, *customer_imports_);
-    records_ = std::make_unique<kit::RecordService>(*db_);
+    records_ = std::make_unique<kit::RecordService>(*db_, *writes_);
     kit::RegisterRecordRoutes(router_, *records_, RecordTypes());
     openapi_ = kit::WithRecordTypes(nlohmann::json::parse(OpenApiDocument()), RecordTypes())
                    .dump(1, ' ', false, nlohmann::json::error_handler_t::strict);

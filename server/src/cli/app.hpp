@@ -2,6 +2,7 @@
 // The components of one Guanxi process, wired together: database, services, router, job runner.
 // `guanxi serve` and the in-process API tests build the same App.
 
+#include "core/threads.hpp"
 #include "db/database.hpp"
 #include "db/group_commit.hpp"
 #include "domains/accounts/account_routes.hpp"
@@ -35,6 +36,9 @@ struct AppOptions {
     std::string metrics_token;
     // Customer list pages kept in memory (SQLite only; 0 keeps none).
     size_t page_cache_bytes = size_t{16} << 20;
+    // Threads that run write routes while they wait for their group commit (SQLite only): as many
+    // writes as this join one commit.
+    int write_workers = 64;
 };
 
 class App {
@@ -78,6 +82,8 @@ class App {
     std::unique_ptr<jobs::JobStore> job_store_;
     std::unique_ptr<jobs::JobRunner> job_runner_;
     std::optional<std::string> generated_admin_password_;
+    // Last: its threads run routes that use everything above; it finishes them first.
+    std::unique_ptr<core::WorkerPool> write_workers_;
 };
 
 }  // namespace guanxi

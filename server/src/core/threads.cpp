@@ -17,4 +17,45 @@ bool WaitYourTurnOnWakeUp() {
     return pthread_setschedparam(pthread_self(), SCHED_BATCH, &param) == 0;
 }
 
+WorkerPool::WorkerPool(int threads, const std::string& name) {
+    for (int i = 0; i < threads; ++i) {
+        threads_.emplace_back([this, name] {
+            NameThisThread(name);
+            WaitYourTurnOnWakeUp();
+            Loop();
+        });
+    }
+}
+
+WorkerPool::~WorkerPool() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    for (std::thread& t : threads_) t.join();
+}
+
+void WorkerPool::Post(std::function<void()> task) {
+    {
+        std::lock_guard lock(mutex_);
+        tasks_.push_back(std::move(task));
+    }
+    wake_.notify_one();
+}
+
+void WorkerPool::Loop() {
+    for (;;) {
+        std::function<void()> task;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+            if (tasks_.empty()) return;
+            task = std::move(tasks_.front());
+            tasks_.pop_front();
+        }
+        task();
+    }
+}
+
 }  // namespace guanxi::core

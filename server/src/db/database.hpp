@@ -72,6 +72,11 @@ class Connection {
     // Moves db::DataEpoch if another connection — of this process or another — committed since
     // this one last asked (SQLite: PRAGMA data_version). A no-op where epochs are not kept.
     virtual Status NoteOtherWriters() { return {}; }
+    // Rows inserted, changed or deleted through this connection since it opened, triggers'
+    // included, and whether a transaction is open: lets the group commit tell a failed piece that
+    // wrote nothing (nothing to undo) from one that did. -1 / unknown where not kept.
+    virtual std::int64_t TotalChanges() const { return -1; }
+    virtual bool InTransaction() const { return false; }
 
     // The first row, or nullopt.
     virtual Result<std::optional<Row>> QueryOne(std::string_view sql, const Params& params = {});

@@ -15,12 +15,21 @@ Status Exec(Connection& conn, std::string_view sql) {
     return {};
 }
 
+// The connection of the piece running on this thread, so that a piece that calls another
+// write (GroupCommit::Transact) joins its transaction instead of waiting for itself.
+thread_local Connection* t_piece_conn = nullptr;
+
 Status Guarded(const GroupCommit::Work& work, Connection& conn) {
+    Connection* const outer = t_piece_conn;
+    t_piece_conn = &conn;
+    Status status;
     try {
-        return work(conn);
+        status = work(conn);
     } catch (const std::exception& e) {
-        return Error::Internal(e.what());
+        status = Error::Internal(e.what());
     }
+    t_piece_conn = outer;
+    return status;
 }
 
 }  // namespace
@@ -77,6 +86,8 @@ void GroupCommit::Submit(Work work, Done done) {
     wake_.notify_one();
 }
 
+Connection* GroupCommit::PieceConnection() { return t_piece_conn; }
+
 Status GroupCommit::Run(Work work) {
     std::promise<Status> outcome;
     auto future = outcome.get_future();
@@ -114,8 +125,15 @@ bool GroupCommit::RunTogether(std::vector<Item>& batch, std::vector<Status>& out
         return true;
     }
     for (Item& item : batch) {
+        const std::int64_t changes = conn_->TotalChanges();
         Status status = Guarded(item.work, *conn_);
-        if (!status) return false;  // ~Transaction rolls the whole batch back
+        // A piece refused before it wrote anything (a 404 from the gate, a stale version, a
+        // duplicate) has nothing to undo: the batch goes on. One that wrote, or failed inside
+        // the database (which may have ended the transaction), rolls the whole batch back.
+        if (!status && (changes < 0 || conn_->TotalChanges() != changes ||
+                        !conn_->InTransaction() || HttpStatus(status.error().code) >= 500)) {
+            return false;  // ~Transaction rolls the whole batch back
+        }
         outcomes.push_back(std::move(status));
     }
     committed = tx->Commit();

@@ -3,9 +3,11 @@
 // an fsync, and concurrent writers queue for the one write lock, so 64 clients writing follow-ups
 // get fewer commits per second than one. Here concurrent writers' work is queued; one writer thread
 // runs everything queued in one transaction and commits once: one fsync for the whole batch. A
-// failing piece rolls back alone: the batch first runs without savepoints (one piece failing is
-// rare, and two savepoint statements per piece are a tenth of the writer's time); when a piece
-// fails, the batch is rolled back and run again with each piece in its own savepoint. Each caller
+// failing piece rolls back alone: the batch first runs without savepoints (two savepoint
+// statements per piece are a tenth of the writer's time); a piece refused before it wrote
+// anything (the gate's 404, a stale version, a duplicate — the common failures) simply answers
+// its error; when a piece fails after writing, the batch is rolled back and run again with each
+// piece in its own savepoint. Each caller
 // is told the outcome only after the commit, so nothing is acknowledged before it is on disk; the
 // answers are handed to a second thread, so the writer goes on to the next batch at once.
 //
@@ -19,7 +21,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace guanxi::db {
@@ -52,6 +56,30 @@ class GroupCommit {
     // Submits and waits for the outcome (for callers that may block: jobs, the CLI, tests).
     Status Run(Work work);
 
+    // db::InTransaction's twin for writes: runs `fn(conn)` as a piece of the next batch and
+    // returns its result once the batch is committed (Run with a value). For callers that may
+    // block — HTTP write routes run on the router's write workers for that. `fn` may run twice
+    // (see Work): it must leave nothing outside the connection but its result. Called on the
+    // writer itself (a piece that calls another service's write), `fn` joins the running batch.
+    template <typename Fn>
+    auto Transact(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
+        using Out = decltype(fn(std::declval<Connection&>()));
+        if (Connection* running = PieceConnection()) return fn(*running);
+        if constexpr (std::is_same_v<Out, Status>) {
+            return Run([&fn](Connection& conn) { return fn(conn); });
+        } else {
+            std::optional<Out> kept;
+            Status status = Run([&](Connection& conn) -> Status {
+                kept.reset();
+                kept.emplace(fn(conn));
+                if (!*kept) return kept->error();
+                return {};
+            });
+            if (!status) return std::move(status).error();
+            return std::move(*kept);
+        }
+    }
+
     Stats stats() const;
 
   private:
@@ -72,6 +100,8 @@ class GroupCommit {
     void RunPieceByPiece(std::vector<Item>& batch, std::vector<Status>& outcomes,
                          Status& committed);
     void AnswerLoop();
+    // The connection of the piece this thread is running, or nullptr.
+    static Connection* PieceConnection();
 
     Database& db_;
     Options options_;

@@ -234,6 +234,12 @@ void Router::Handle(const std::shared_ptr<Pending>& pending) {
             });
             return;
         }
+        if (write_workers_ && request.method != "GET" && request.method != "HEAD") {
+            write_workers_([this, pending, context, &route] {
+                Finish(pending, ToResponse(route.handler(*context), pending->request));
+            });
+            return;
+        }
         return Finish(pending, ToResponse(route.handler(*context), request));
     }
     if (path_matched) {

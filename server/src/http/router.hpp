@@ -100,6 +100,12 @@ class Router {
     // Where POSTs sent with an Idempotency-Key keep their answers (none: the header is ignored).
     // Applies to authenticated POST routes.
     void SetIdempotencyStore(IdempotencyStore* store) { idempotency_ = store; }
+    // Where the synchronous handlers of writes (every method but GET and HEAD) run instead of the
+    // HTTP thread: they wait for their group commit, and the HTTP threads must not. Unset (the
+    // PostgreSQL backend, whose writes commit on the calling thread): on the HTTP thread.
+    void SetWriteWorkers(std::function<void(std::function<void()>)> post) {
+        write_workers_ = std::move(post);
+    }
     // Called for GET requests no route matches (the web UI's static files).
     void SetFallback(std::function<std::optional<Response>(const Request&)> fallback) {
         fallback_ = std::move(fallback);
@@ -138,6 +144,7 @@ class Router {
     void Finish(const std::shared_ptr<Pending>& pending, Response response);
 
     std::vector<Route> routes_;
+    std::function<void(std::function<void()>)> write_workers_;
     Authenticator authenticator_;
     std::function<std::optional<Response>(const Request&)> fallback_;
     IdempotencyStore* idempotency_ = nullptr;

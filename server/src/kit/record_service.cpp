@@ -90,12 +90,13 @@ Status Audit(db::Connection& conn, const Principal& caller, const CompiledType& 
                           {{type.type.singular + "_id", id}}});
 }
 
-// The record read back as JSON (after a write in the same transaction).
-Result<json> Reread(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
-                    std::int64_t id) {
+// The record read back after a write, in its transaction (the answer's JSON is made from it after
+// the commit, off the writer).
+Result<db::Row> Reread(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+                       std::int64_t id) {
     GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
     if (!row) return Error::Internal("a record vanished inside its own transaction");
-    return store::ToJson(type, *row);
+    return std::move(*row);
 }
 
 }  // namespace
@@ -150,7 +151,7 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
     }
     json record = body;
     if (type.type.fill_defaults) type.type.fill_defaults(caller, record);
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+    GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
         GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
         GX_TRY(CheckReferences(conn, type, record));
@@ -161,7 +162,8 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
         GX_TRY(AfterWrite(conn, type, customer_id));
         GX_TRY(Audit(conn, caller, type, "create", customer_id, id));
         return Reread(conn, type, customer_id, id);
-    });
+    }));
+    return store::ToJson(type, row);
 }
 
 Result<json> RecordService::Update(const Principal& caller, const CompiledType& type,
@@ -171,7 +173,7 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
         return Error::Validation("version", "must be an integer");
     }
     GX_TRY(ValidateBody(type.meta, body, false, {"version"}));
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+    GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
         GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
         GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
@@ -191,13 +193,14 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
         GX_TRY(AfterWrite(conn, type, customer_id));
         GX_TRY(Audit(conn, caller, type, "update", customer_id, id));
         return Reread(conn, type, customer_id, id);
-    });
+    }));
+    return store::ToJson(type, row);
 }
 
 Status RecordService::Delete(const Principal& caller, const CompiledType& type,
                              std::int64_t customer_id, std::int64_t id) {
     GX_TRY(RequirePermission(caller, type.type.Permission("delete")));
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+    return writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
         GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
         GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
@@ -212,7 +215,7 @@ Status RecordService::Delete(const Principal& caller, const CompiledType& type,
 Result<json> RecordService::Restore(const Principal& caller, const CompiledType& type,
                                     std::int64_t customer_id, std::int64_t id) {
     GX_TRY(RequirePermission(caller, type.type.Permission("delete")));
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+    GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
         GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
         GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
@@ -222,7 +225,8 @@ Result<json> RecordService::Restore(const Principal& caller, const CompiledType&
         GX_TRY(AfterWrite(conn, type, customer_id));
         GX_TRY(Audit(conn, caller, type, "restore", customer_id, id));
         return Reread(conn, type, customer_id, id);
-    });
+    }));
+    return store::ToJson(type, row);
 }
 
 }  // namespace guanxi::kit

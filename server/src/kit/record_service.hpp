@@ -1,11 +1,13 @@
 #pragma once
 // The rules every kit record type shares: permissions (<name>.view|create|edit|delete), the access
 // gate (a record of a customer the caller can't see is 404, as if absent), validation against the
-// definition, optimistic versions, the recycle bin and an audit row for every write — in one
-// transaction per request. A type's own rule joins through its definition's hooks.
+// definition, optimistic versions, the recycle bin and an audit row for every write — each write
+// a piece of the group commit (one transaction, committed with other callers' writes). A type's own
+// rule joins through its definition's hooks.
 
 #include "core/principal.hpp"
 #include "db/database.hpp"
+#include "db/group_commit.hpp"
 #include "http/list_query.hpp"
 #include "kit/record_type.hpp"
 
@@ -15,7 +17,8 @@ namespace guanxi::kit {
 
 class RecordService {
   public:
-    explicit RecordService(db::Database& db) : db_(db) {}
+    // Writes go through `writes` (the group commit): acknowledged once their batch is committed.
+    RecordService(db::Database& db, db::GroupCommit& writes) : db_(db), writes_(writes) {}
 
     // A page of the customer's records ({"items","total","page","page_size"}); the recycle bin's
     // with ?deleted=true (needs <name>.delete).
@@ -39,6 +42,7 @@ class RecordService {
 
   private:
     db::Database& db_;
+    db::GroupCommit& writes_;
 };
 
 }  // namespace guanxi::kit

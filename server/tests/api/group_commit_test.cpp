@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <latch>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -238,6 +239,119 @@ TEST_P(GroupCommitTest, ManySimultaneousFollowUpsAreAllRecorded) {
                    {{"kind", "call"}, {"content", "x"}}, admin())
                   .status,
               404);
+}
+
+TEST_P(GroupCommitTest, APieceRefusedBeforeWritingLeavesItsBatchRunning) {
+    db::GroupCommit& writes = app().writes();
+    const auto before = writes.stats();
+    std::latch holding(1);
+    std::latch queued(1);
+    std::thread holder([&] {
+        EXPECT_TRUE(writes
+                        .Run([&](db::Connection& conn) -> Status {
+                            holding.count_down();
+                            queued.wait();
+                            return Insert(200)(conn);
+                        })
+                        .ok());
+    });
+    holding.wait();
+    std::mutex mutex;
+    std::map<std::int64_t, Status> outcomes;
+    std::latch done(3);
+    const auto record = [&](std::int64_t n) {
+        return [&, n](Status status) {
+            std::lock_guard lock(mutex);
+            outcomes.emplace(n, std::move(status));
+            done.count_down();
+        };
+    };
+    writes.Submit(Insert(201), record(201));
+    // Reads, then refuses — as the gate's 404 or a stale version does.
+    writes.Submit(
+        [](db::Connection& conn) -> Status {
+            GX_TRY(conn.QueryOne("SELECT COUNT(*) FROM gc_probe"));
+            return Error::NotFound("Probe");
+        },
+        record(202));
+    writes.Submit(Insert(203), record(203));
+    queued.count_down();
+    done.wait();
+    holder.join();
+    EXPECT_TRUE(outcomes.at(201).ok());
+    ASSERT_FALSE(outcomes.at(202).ok());
+    EXPECT_EQ(outcomes.at(202).error().code, ErrorCode::kNotFound);
+    EXPECT_TRUE(outcomes.at(203).ok());
+    EXPECT_TRUE(Committed(201));
+    EXPECT_TRUE(Committed(203));
+    // Nothing to undo: the batch was not rolled back and run again.
+    EXPECT_EQ(writes.stats().retried_batches, before.retried_batches);
+}
+
+TEST_P(GroupCommitTest, TransactReturnsAfterTheCommitAndJoinsARunningPiece) {
+    db::GroupCommit& writes = app().writes();
+    Result<std::int64_t> outer = writes.Transact([&](db::Connection& conn) -> Result<std::int64_t> {
+        GX_TRY(Insert(300)(conn));
+        // A write called from inside a piece (one service's write calling another's) joins the
+        // piece's transaction instead of waiting for the writer it is running on.
+        GX_TRY(writes.Transact([](db::Connection& inner) { return Insert(301)(inner); }));
+        return std::int64_t{300};
+    });
+    ASSERT_TRUE(outer.ok());
+    EXPECT_EQ(*outer, 300);
+    EXPECT_TRUE(Committed(300));
+    EXPECT_TRUE(Committed(301));
+    // An error undoes the whole piece, the inner write included.
+    Status failed = writes.Transact([&](db::Connection&) -> Status {
+        GX_TRY(writes.Transact([](db::Connection& inner) { return Insert(302)(inner); }));
+        return Error::Validation("n", "is refused after the inner write");
+    });
+    EXPECT_FALSE(failed.ok());
+    EXPECT_FALSE(Committed(302));
+}
+
+// Every write route goes through the group commit: simultaneous customer creates (each with its
+// duplicate check, search postings, ownership and audit rows) share commits on SQLite, and every
+// one acknowledged is there.
+TEST_P(GroupCommitTest, SimultaneousCustomerCreatesShareCommits) {
+    db::GroupCommit& writes = app().writes();
+    const auto before = writes.stats();
+    constexpr int kClients = 16, kEach = 5;
+    std::atomic<int> created{0};
+    std::mutex mutex;
+    std::set<std::int64_t> ids;
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) {
+        clients.emplace_back([&, c] {
+            for (int i = 0; i < kEach; ++i) {
+                const int n = c * kEach + i;
+                Reply r = Call("POST", "/api/v1/customers",
+                               {{"name", "并发新建客户" + std::to_string(n)},
+                                {"phone", "1390000" + std::to_string(1000 + n)}},
+                               admin());
+                if (r.status != 201) continue;
+                ++created;
+                std::lock_guard lock(mutex);
+                ids.insert(r.body["id"].get<std::int64_t>());
+            }
+        });
+    }
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(created, kClients * kEach);
+    EXPECT_EQ(ids.size(), static_cast<size_t>(kClients * kEach));
+    for (std::int64_t id : ids) {
+        EXPECT_EQ(Call("GET", "/api/v1/customers/" + std::to_string(id), nullptr, admin()).status,
+                  200);
+    }
+    const auto after = writes.stats();
+    EXPECT_GE(after.writes - before.writes, kClients * kEach);
+    if (!postgres()) {
+        EXPECT_LT(after.batches - before.batches, after.writes - before.writes);
+    }
+    // The same phone again is refused as a duplicate, and the refusal changed nothing.
+    Reply dup = Call("POST", "/api/v1/customers",
+                     {{"name", "重复的客户"}, {"phone", "13900001000"}}, admin());
+    EXPECT_EQ(dup.status, 409);
 }
 
 GUANXI_API_TEST_SUITE(GroupCommitTest);

@@ -23,6 +23,8 @@ class SqliteConnection final : public Connection {
     Status ExecuteScript(std::string_view sql) override;
     Result<std::int64_t> InsertReturningId(std::string_view sql, const Params& params) override;
     Status NoteOtherWriters() override;
+    std::int64_t TotalChanges() const override { return sqlite3_total_changes64(handle_); }
+    bool InTransaction() const override { return sqlite3_get_autocommit(handle_) == 0; }
 
   private:
     explicit SqliteConnection(sqlite3* handle) : handle_(handle) {}

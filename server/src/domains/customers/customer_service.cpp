@@ -509,7 +509,7 @@ Result<nlohmann::json> CustomerService::Create(const Principal& caller,
         return Error::Validation("allow_duplicate", "must be true or false");
     }
     const bool allow_duplicate = body.value("allow_duplicate", false);
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+    GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         store::CustomerRecord record = validated;
         // Owner: the creator unless the body names another (which needs customers.transfer) or
@@ -559,10 +559,12 @@ Result<nlohmann::json> CustomerService::Create(const Principal& caller,
         GX_TRY(audit::Record(conn, caller,
                              {"customer.create", "customer", id, {{"name", record.name}}}));
         GX_TRY_ASSIGN(auto row, store::Get(conn, id));
-        json out = CustomerJson(*row);
-        out["contacts"] = json::array();
-        return out;
-    });
+        return std::move(*row);
+    }));
+    // The answer is made after the commit, off the writer.
+    json out = CustomerJson(row);
+    out["contacts"] = json::array();
+    return out;
 }
 
 Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int64_t id,
@@ -570,7 +572,7 @@ Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int
     GX_TRY(RequirePermission(caller, "customers.edit"));
     GX_TRY(CheckVersionField(body));
     GX_TRY(ValidateBody(CustomerMeta(), body, false, {"version"}));
-    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+    GX_TRY(writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
         GX_TRY(RequireClaimed(caller, row));
@@ -616,7 +618,7 @@ Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int
 
 Status CustomerService::Delete(const Principal& caller, std::int64_t id) {
     GX_TRY(RequirePermission(caller, "customers.delete"));
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+    return writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
         GX_TRY(RequireClaimed(caller, row));
@@ -628,7 +630,7 @@ Status CustomerService::Delete(const Principal& caller, std::int64_t id) {
 
 Result<nlohmann::json> CustomerService::Restore(const Principal& caller, std::int64_t id) {
     GX_TRY(RequirePermission(caller, "customers.delete"));
-    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+    GX_TRY(writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(auto row, store::Get(conn, id));
         if (!row || row->IsNull(kColDeletedAt) || !gate.SeesCustomer(row->OptInt(kColOwnerId))) {
@@ -703,7 +705,7 @@ Result<nlohmann::json> CustomerService::Transfer(const Principal& caller,
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     const std::int64_t to = body["owner_id"].get<std::int64_t>();
     const auto reason = BodyText(body, "reason");
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+    return writes_.Transact([&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(OwnerInfo owner, ActiveUser(conn, to, "owner_id"));
         const auto now = NowSeconds();
@@ -743,7 +745,7 @@ Result<nlohmann::json> CustomerService::HandOver(const Principal& caller, std::i
     }
     const std::int64_t to = body["to_user_id"].get<std::int64_t>();
     if (to == from_user_id) return Error::Validation("to_user_id", "must be another user");
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+    return writes_.Transact([&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(auto from, conn.QueryOne(kUserForOwner, {from_user_id}));
         if (!from) return Error::NotFound("User");
         GX_TRY_ASSIGN(OwnerInfo owner, ActiveUser(conn, to, "to_user_id"));
@@ -759,7 +761,7 @@ Result<nlohmann::json> CustomerService::HandOver(const Principal& caller, std::i
 
 Result<nlohmann::json> CustomerService::Claim(const Principal& caller, std::int64_t id) {
     GX_TRY(RequirePermission(caller, "customers.view"));
-    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+    GX_TRY(writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(auto row, store::Get(conn, id));
         if (!row || !row->IsNull(kColDeletedAt)) return Error::NotFound("Customer");
@@ -799,7 +801,7 @@ Result<nlohmann::json> CustomerService::Release(const Principal& caller, std::in
                                                 const nlohmann::json& body) {
     GX_TRY(ValidateBody(ReasonMeta(), body, false));
     const auto reason = BodyText(body, "reason");
-    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+    GX_TRY(writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
         const auto owner = row.OptInt(kColOwnerId);
@@ -850,7 +852,7 @@ Result<ExportFile> CustomerService::Export(const Principal& caller, const http::
         }));
         GX_TRY_ASSIGN(file, writer->Finish());
     }
-    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+    GX_TRY(writes_.Transact([&](db::Connection& conn) -> Status {
         json filters = json::object();
         for (const auto& [k, v] : query.filters) filters[k] = v;
         if (query.q) filters["q"] = *query.q;
@@ -882,7 +884,7 @@ Result<nlohmann::json> CustomerService::CreateContact(const Principal& caller,
                                                       const nlohmann::json& body) {
     GX_TRY(RequirePermission(caller, "customers.edit"));
     GX_TRY(ValidateBody(ContactMeta(), body, true));
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+    return writes_.Transact([&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
         GX_TRY(RequireClaimed(caller, row));
@@ -906,7 +908,7 @@ Result<nlohmann::json> CustomerService::UpdateContact(const Principal& caller,
     GX_TRY(RequirePermission(caller, "customers.edit"));
     GX_TRY(CheckVersionField(body));
     GX_TRY(ValidateBody(ContactMeta(), body, false, {"version"}));
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+    return writes_.Transact([&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
         GX_TRY(RequireClaimed(caller, row));
@@ -938,7 +940,7 @@ Result<nlohmann::json> CustomerService::UpdateContact(const Principal& caller,
 Status CustomerService::DeleteContact(const Principal& caller, std::int64_t customer_id,
                                       std::int64_t contact_id) {
     GX_TRY(RequirePermission(caller, "customers.edit"));
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+    return writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
         GX_TRY(RequireClaimed(caller, row));
@@ -1061,7 +1063,7 @@ Result<nlohmann::json> CustomerService::RestoreContact(const Principal& caller,
                                                        std::int64_t customer_id,
                                                        std::int64_t contact_id) {
     GX_TRY(RequirePermission(caller, "customers.edit"));
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+    return writes_.Transact([&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row customer, VisibleCustomer(conn, gate, customer_id));
         GX_TRY(RequireClaimed(caller, customer));
@@ -1101,7 +1103,7 @@ Result<nlohmann::json> CustomerService::UpdateFollowup(const Principal& caller,
     if (auto t = BodyTime(body, "contacted_at"); t && *t > now + 300) {
         return Error::Validation("contacted_at", "cannot be in the future");
     }
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+    return writes_.Transact([&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleFollowup(conn, gate, customer_id, followup_id, false));
         const std::int64_t version = row.Int(10);
@@ -1128,7 +1130,7 @@ Result<nlohmann::json> CustomerService::UpdateFollowup(const Principal& caller,
 Status CustomerService::DeleteFollowup(const Principal& caller, std::int64_t customer_id,
                                        std::int64_t followup_id) {
     GX_TRY(RequirePermission(caller, "customers.edit"));
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+    return writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleFollowup(conn, gate, customer_id, followup_id, false));
         GX_TRY(store::SetFollowupDeleted(conn, followup_id, NowSeconds(), NowSeconds()));
@@ -1142,7 +1144,7 @@ Result<nlohmann::json> CustomerService::RestoreFollowup(const Principal& caller,
                                                         std::int64_t customer_id,
                                                         std::int64_t followup_id) {
     GX_TRY(RequirePermission(caller, "customers.edit"));
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<json> {
+    return writes_.Transact([&](db::Connection& conn) -> Result<json> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleFollowup(conn, gate, customer_id, followup_id, true));
         GX_TRY(store::SetFollowupDeleted(conn, followup_id, std::nullopt, NowSeconds()));

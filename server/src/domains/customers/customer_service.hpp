@@ -1,7 +1,8 @@
 #pragma once
 // Customers, contacts, follow-ups, duplicates, ownership (transfer, handover, public pool), export.
 // Every read goes through access::Gate; what the caller can't see answers 404. Every write is one
-// transaction with its audit entry.
+// piece of the group commit (db::GroupCommit::Transact) with its audit entry, answered once its
+// batch is committed; callers block meanwhile (the router runs write routes on its write workers).
 
 #include "core/principal.hpp"
 #include "db/database.hpp"
