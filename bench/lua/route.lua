@@ -3,13 +3,16 @@
 -- named by BENCH_ROUTE with `Authorization: Bearer <token>` and, in done(), writes the latency
 -- percentiles, throughput and error counts as JSON to BENCH_OUT.
 --
--- Routes: healthz | list | search2 | search4 | get | followup | mailing_create | mailing_list | mix
+-- Routes: healthz | list | search2 | search4 | get | followup | mailing_create | mailing_list |
+-- timeline | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
 local q2 = os.getenv("BENCH_Q2") or "华强"
 local q4 = os.getenv("BENCH_Q4") or "华强科技"
 local out_path = os.getenv("BENCH_OUT") or ""
+-- The customer with 1,000 timeline entries bench/tools/driver.py makes (timeline_customer).
+local timeline_id = os.getenv("BENCH_TIMELINE_ID") or "1"
 
 local ids = {}
 local counter = 0
@@ -84,6 +87,10 @@ local builders = {
   end,
   mailing_list = function()
     return wrk.format("GET", "/api/v1/customers/" .. next_id() .. "/mailings?page_size=50", headers)
+  end,
+  -- The 360° timeline of a customer with 1,000 entries: its first page of 50, newest first.
+  timeline = function()
+    return wrk.format("GET", "/api/v1/customers/" .. timeline_id .. "/timeline?limit=50", headers)
   end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'

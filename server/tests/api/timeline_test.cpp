@@ -158,7 +158,9 @@ TEST_P(TimelineTest, EveryKitTypeThatDeclaresATimelineJoinsIt) {
         EXPECT_EQ(entry["id"], id);
         EXPECT_EQ(entry["record_type"], type->type.name);
         const std::string at = type->type.timeline->at;
-        if (type->type.example.contains(at)) EXPECT_EQ(entry["on"], type->type.example[at]);
+        if (type->type.example.contains(at)) {
+            EXPECT_EQ(entry["on"], type->type.example[at]);
+        }
         for (const std::string& field : type->type.timeline->summary) {
             EXPECT_TRUE(entry["summary"].contains(field)) << field;
             if (type->type.example.contains(field)) {

@@ -92,16 +92,18 @@ Source KitSource(const kit::CompiledType& type) {
     source.details = [compiled](
                          db::Connection& conn, std::int64_t customer_id,
                          const std::vector<std::int64_t>& ids) -> Result<std::vector<Detail>> {
-        const kit::TimelineSource& declared = *compiled->type.timeline;
+        const kit::TimelineSource& source_of = *compiled->type.timeline;
         GX_TRY_ASSIGN(db::Rows rows, kit::store::GetMany(conn, *compiled, customer_id, ids));
         std::vector<Detail> out;
         for (const db::Row& row : rows) {
             const json record = kit::store::ToJson(*compiled, row);
             if (!record["deleted_at"].is_null()) continue;  // deleted since the keys were read
             Detail detail{record["id"].get<std::int64_t>(), std::nullopt, json::object()};
-            const json& actor = record[declared.actor];
-            if (actor.is_number_integer()) detail.actor_id = actor.get<std::int64_t>();
-            for (const std::string& name : declared.summary) detail.summary[name] = record[name];
+            const auto actor = record.find(source_of.actor);
+            if (actor != record.end() && actor->is_number_integer()) {
+                detail.actor_id = actor->get<std::int64_t>();
+            }
+            for (const std::string& name : source_of.summary) detail.summary[name] = record[name];
             for (const auto& [field, member] : compiled->user_names) {
                 if (detail.summary.contains(field)) detail.summary[member] = record[member];
             }
