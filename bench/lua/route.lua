@@ -4,13 +4,15 @@
 -- percentiles, throughput and error counts as JSON to BENCH_OUT.
 --
 -- Routes: healthz | list | search2 | search4 | get | followup | customer_create | mailing_create |
--- mailing_list | mix
+-- mailing_list | timeline | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
 local q2 = os.getenv("BENCH_Q2") or "华强"
 local q4 = os.getenv("BENCH_Q4") or "华强科技"
 local out_path = os.getenv("BENCH_OUT") or ""
+-- The customer with 1,000 timeline entries bench/tools/driver.py makes (timeline_customer).
+local timeline_id = os.getenv("BENCH_TIMELINE_ID") or "1"
 
 local ids = {}
 local counter = 0
@@ -96,6 +98,10 @@ local builders = {
     local body = '{"name":"基准客户 ' .. nonce .. "-" .. counter .. '","phone":"' .. phone ..
       '","category":"potential"}'
     return wrk.format("POST", "/api/v1/customers", post_headers, body)
+  end,
+  -- The 360° timeline of a customer with 1,000 entries: its first page of 50, newest first.
+  timeline = function()
+    return wrk.format("GET", "/api/v1/customers/" .. timeline_id .. "/timeline?limit=50", headers)
   end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'

@@ -32,7 +32,7 @@ ADMIN_PASSWORD = "bench-admin-1234"
 DEMO_PASSWORD = "demo1234"
 ROLES = [("sales", "zhang.wei"), ("manager", "sun.li")]
 ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "mailing_create",
-          "mailing_list"]
+          "mailing_list", "timeline"]
 # Routes the storage-ceiling tool (sql_ceiling.cpp) mirrors; kit routes have no mirror yet.
 CEILING_ROUTES = {"list", "search2", "search4", "get", "followup"}
 
@@ -294,6 +294,54 @@ def visible_ids(server, token, out_path):
     return len(items)
 
 
+TIMELINE_CUSTOMER = "基准时间线客户"
+TIMELINE_ENTRIES = 1000
+
+
+def timeline_customer(server, owner_token, admin_token):
+    """The customer of the timeline route: owned by the salesperson (so the manager sees it too),
+    with TIMELINE_ENTRIES timeline entries — follow-ups, deals, prepayments and mailings spread
+    over two years (none in the future), and its creation. Made once per data set; topped up
+    when a run stopped half-way. Returns its id."""
+    query = urllib.parse.urlencode({"q": TIMELINE_CUSTOMER, "in_pool": "false"})
+    _, body, _ = http("GET", server.base + "/api/v1/customers?" + query, token=owner_token)
+    found = [c for c in json.loads(body)["items"] if c["name"] == TIMELINE_CUSTOMER]
+    if found:
+        cid = found[0]["id"]
+    else:
+        _, body, _ = http("POST", server.base + "/api/v1/customers",
+                          {"name": TIMELINE_CUSTOMER, "allow_duplicate": True}, token=owner_token)
+        cid = json.loads(body)["id"]
+    base = server.base + "/api/v1/customers/%d" % cid
+    have, cursor = 0, None
+    while True:
+        _, body, _ = http("GET", base + "/timeline?limit=200" + ("&cursor=" + cursor if cursor else ""),
+                          token=admin_token)
+        page = json.loads(body)
+        have += len(page["items"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    t0 = time.monotonic()
+    for i in range(have, TIMELINE_ENTRIES):
+        day = datetime.date(2024, 1, 1) + datetime.timedelta(days=(i * 7) % 700)
+        kind = i % 5
+        if kind in (0, 1):
+            http("POST", base + "/followups", {"kind": "call", "content": "基准测试跟进 %d" % i,
+                                               "contacted_at": "%sT%02d:00:00Z" % (day, i % 24)}, token=admin_token)
+        elif kind == 2:
+            http("POST", base + "/deals", {"closed_on": str(day), "amount": "%d.00" % (1000 + i)}, token=admin_token)
+        elif kind == 3:
+            http("POST", base + "/prepayments", {"received_on": str(day), "amount": "%d.00" % (500 + i)},
+                 token=admin_token)
+        else:
+            http("POST", base + "/mailings", {"item": "基准测试资料 %d" % i, "sent_on": str(day),
+                                              "allow_duplicate": True}, token=admin_token)
+    if have < TIMELINE_ENTRIES:
+        log("timeline customer %d: %d entries added in %.1f s" % (cid, TIMELINE_ENTRIES - have, time.monotonic() - t0))
+    return cid
+
+
 IMPORT_CITIES = ["深圳", "上海", "北京", "杭州", "广州", "成都", "武汉", "南京"]
 IMPORT_TRADES = ["科技", "电子", "贸易", "制造", "物流", "网络", "软件", "新能源"]
 
@@ -415,6 +463,10 @@ def run_backend(kind, args, out_dir):
             n = visible_ids(server, tokens[tag], ids[tag])
             if n == 0:
                 fail("%s sees no customers" % user)
+        if "timeline" in args.routes:
+            cid = timeline_customer(server, tokens[ROLES[0][0]], login(server, "admin", ADMIN_PASSWORD))
+            os.environ["BENCH_TIMELINE_ID"] = str(cid)
+            res["timeline_customer"] = {"id": cid, "entries": TIMELINE_ENTRIES}
         runs = []
         for conns in args.conns:
             r = run_wrk(server, "healthz", conns, args.duration, None, None, out_dir, kind + "-ceiling", args.q2, args.q4)
@@ -581,6 +633,7 @@ def main():
     ap.add_argument("--sqlceiling", required=True)
     ap.add_argument("--micro")
     ap.add_argument("--micro-min-time", default="0.2")
+    ap.add_argument("--no-micro", action="store_true", help="skip the micro-benchmarks")
     ap.add_argument("--pg-url-base", default="")
     ap.add_argument("--data-root", default=os.path.join(BENCH, "data"))
     ap.add_argument("--results", default=os.path.join(BENCH, "results"))
@@ -625,7 +678,7 @@ def main():
             result["backends"].append({"backend": kind, "import_csv": run_import(kind, args, out_dir)})
         else:
             result["backends"].append(run_backend(kind, args, out_dir))
-    result["micro"] = None if args.import_only else micro(args, out_dir)
+    result["micro"] = None if args.import_only or args.no_micro else micro(args, out_dir)
     result["failures"] = failures
     with open(os.path.join(out_dir, "result.json"), "w") as f:
         json.dump(result, f, indent=1, ensure_ascii=False)

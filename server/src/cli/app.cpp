@@ -7,6 +7,7 @@
 #include "domains/audit/audit_routes.hpp"
 #include "domains/customers/customer_import_routes.hpp"
 #include "domains/customers/customer_routes.hpp"
+#include "domains/customers/timeline_routes.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/record_types.hpp"
 #include "http/static_files.hpp"
@@ -107,6 +108,8 @@ void App::RegisterRoutes(const AppOptions& options) {
     customers::RegisterCustomerImportRoutes(router_, *customer_imports_);
     records_ = std::make_unique<kit::RecordService>(*db_, *writes_);
     kit::RegisterRecordRoutes(router_, *records_, RecordTypes());
+    timeline_ = std::make_unique<customers::TimelineService>(*db_, RecordTypes());
+    customers::RegisterTimelineRoutes(router_, *timeline_);
     openapi_ = kit::WithRecordTypes(nlohmann::json::parse(OpenApiDocument()), RecordTypes())
                    .dump(1, ' ', false, nlohmann::json::error_handler_t::strict);
     audit::RegisterAuditRoutes(router_, *audit_);

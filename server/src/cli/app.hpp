@@ -10,6 +10,7 @@
 #include "domains/audit/audit_service.hpp"
 #include "domains/customers/customer_import_service.hpp"
 #include "domains/customers/customer_service.hpp"
+#include "domains/customers/timeline_service.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "http/router.hpp"
 #include "jobs/job_runner.hpp"
@@ -78,6 +79,7 @@ class App {
     std::unique_ptr<audit::AuditService> audit_;
     std::unique_ptr<idempotency::SqlIdempotencyStore> idempotency_;
     std::unique_ptr<kit::RecordService> records_;
+    std::unique_ptr<customers::TimelineService> timeline_;
     std::string openapi_;
     std::unique_ptr<jobs::JobStore> job_store_;
     std::unique_ptr<jobs::JobRunner> job_runner_;

@@ -137,6 +137,16 @@ Result<std::optional<db::Row>> Get(db::Connection& conn, const CompiledType& typ
     return conn.QueryOne(Select(type) + " WHERE t.id = ? AND t.customer_id = ?", {id, customer_id});
 }
 
+Result<db::Rows> GetMany(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+                         const std::vector<std::int64_t>& ids) {
+    if (ids.empty()) return db::Rows();
+    db::Params params = {customer_id};
+    params.insert(params.end(), ids.begin(), ids.end());
+    return conn.Query(Select(type) + " WHERE t.customer_id = ? AND t.id IN (" +
+                          db::Placeholders(ids.size()) + ")",
+                      params);
+}
+
 Result<bool> Update(db::Connection& conn, const CompiledType& type, std::int64_t id,
                     const nlohmann::json& body, std::int64_t version, std::int64_t now) {
     std::string set;

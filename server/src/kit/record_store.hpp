@@ -36,6 +36,10 @@ struct Page {
     std::int64_t total = 0;
 };
 
+// The records `ids` of `customer_id` (live or deleted; absent ids are left out), in no order.
+Result<db::Rows> GetMany(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+                         const std::vector<std::int64_t>& ids);
+
 // A page of a customer's records (the recycle bin's when `deleted`), filtered, searched and
 // sorted as the query says (already checked against the type's list spec). 400 for a filter value
 // its field can't hold.

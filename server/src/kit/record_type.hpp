@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -66,6 +67,16 @@ enum class Visibility {
     kThroughCustomer,
 };
 
+// A type whose records are part of a customer's history joins its 360° timeline
+// (GET /api/v1/customers/{id}/timeline, domains/customers/timeline_service.hpp) by declaring this;
+// nothing else is needed. The migration's index on (customer_id, deleted_at, <at>) serves it.
+struct TimelineSource {
+    std::string at;                    // the kDate or kDatetime field that orders its entries (a
+                                       // date counts as 00:00 UTC of that day)
+    std::vector<std::string> summary;  // the fields an entry shows, in this order
+    std::string actor = "created_by";  // who an entry names: created_by, or one of its kUser fields
+};
+
 struct RecordType {
     std::string name;      // plural snake_case: the route segment, permissions <name>.view|create|
                            // edit|delete, the meta and OpenAPI names ("mailings")
@@ -99,6 +110,8 @@ struct RecordType {
     // The domain's check of a whole record as it would be stored — a create's body, or the stored
     // record with a patch applied (e.g. a date that must not precede another). Empty: none.
     std::function<Status(const nlohmann::json& record)> check_record;
+    // Set: its records appear in the customer's timeline. Empty: they don't.
+    std::optional<TimelineSource> timeline;
 
     std::string Permission(std::string_view action) const {
         return name + "." + std::string(action);

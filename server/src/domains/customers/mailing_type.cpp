@@ -79,6 +79,8 @@ kit::RecordType MailingType() {
     type.create_options = {"allow_duplicate"};
     type.before_create = WarnIfSentBefore;
     type.check_record = CheckDates;
+    type.timeline = kit::TimelineSource{
+        .at = "sent_on", .summary = {"item", "carrier", "tracking_number", "received_on"}};
     return type;
 }
 

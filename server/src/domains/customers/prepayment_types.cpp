@@ -93,6 +93,10 @@ kit::RecordType DealType() {
         return {};
     };
     type.after_write = BalanceCoversDraws;
+    // The deal's salesperson is who the timeline names, whoever typed it in.
+    type.timeline = kit::TimelineSource{.at = "closed_on",
+                                        .summary = {"amount", "prepayment_draw", "description"},
+                                        .actor = "owner_id"};
     return type;
 }
 
@@ -129,6 +133,8 @@ kit::RecordType PrepaymentType() {
     };
     type.after_write = BalanceStillCoversDraws;
     type.list_extra = BalanceMember;
+    type.timeline =
+        kit::TimelineSource{.at = "received_on", .summary = {"amount", "method", "note"}};
     return type;
 }
 

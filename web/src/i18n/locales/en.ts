@@ -452,6 +452,16 @@ const en: Messages<typeof zhCN> = {
       note: 'Note',
     },
   },
+  timeline: {
+    title: 'Timeline',
+    filter: 'Filter by kind',
+    all: 'All',
+    empty: 'Nothing recorded yet',
+    by: 'by {user}',
+    open: 'Open',
+    loadMore: 'Load more',
+    end: 'That is everything',
+  },
 }
 
 export default en

@@ -448,4 +448,14 @@ export default {
       note: '备注',
     },
   },
+  timeline: {
+    title: '时间线',
+    filter: '按类型筛选',
+    all: '全部',
+    empty: '还没有任何记录',
+    by: '经办人：{user}',
+    open: '查看',
+    loadMore: '加载更多',
+    end: '没有更多了',
+  },
 }
