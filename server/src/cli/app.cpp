@@ -65,6 +65,11 @@ bool MetricsAllowed(const http::Request& request, const std::string& token) {
 
 }  // namespace
 
+std::string App::OpenApiJson() {
+    return kit::WithRecordTypes(nlohmann::json::parse(OpenApiDocument()), RecordTypes())
+        .dump(1, ' ', false, nlohmann::json::error_handler_t::strict);
+}
+
 void App::RegisterRoutes(const AppOptions& options) {
     router_.SetAuthenticator(accounts::MakeAuthenticator(*accounts_));
     idempotency_ = std::make_unique<idempotency::SqlIdempotencyStore>(*db_);
@@ -99,8 +104,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     customers::RegisterCustomerImportRoutes(router_, *customer_imports_);
     records_ = std::make_unique<kit::RecordService>(*db_);
     kit::RegisterRecordRoutes(router_, *records_, RecordTypes());
-    openapi_ = kit::WithRecordTypes(nlohmann::json::parse(OpenApiDocument()), RecordTypes())
-                   .dump(1, ' ', false, nlohmann::json::error_handler_t::strict);
+    openapi_ = OpenApiJson();
     audit::RegisterAuditRoutes(router_, *audit_);
     jobs::RegisterJobRoutes(router_, *job_store_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
