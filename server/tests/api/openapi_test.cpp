@@ -4,6 +4,7 @@
 #include "api_test_support.hpp"
 
 #include "cli/openapi.hpp"
+#include "domains/record_types.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -145,6 +146,50 @@ TEST_P(OpenApiTest, NoTwoPathsMatchOneUrl) {
                                << paths[j].first;
         }
     }
+}
+
+// Every field the server declares (GET /api/v1/meta/<entity>, which validation uses too) is in
+// the document: in the record's schema, and — unless read-only — in the schema a write sends
+// (<Name>Input, or a record type's <Name>Create). Covers every entity with metadata, hand-written
+// or generated.
+TEST_P(OpenApiTest, EveryDeclaredFieldIsDocumented) {
+    const nlohmann::json doc = nlohmann::json::parse(app().openapi());
+    const nlohmann::json& schemas = doc["components"]["schemas"];
+    const std::string prefix = "/api/v1/meta/";
+    int entities = 0;
+    for (const auto& [path, item] : doc["paths"].items()) {
+        if (path.rfind(prefix, 0) != 0) continue;
+        const std::string entity = path.substr(prefix.size());
+        Reply meta = Call("GET", path, nullptr, admin());
+        ASSERT_EQ(meta.status, 200) << path;
+        // "followups" → "Followup", "prepayments" → "Prepayment".
+        std::string name;
+        bool upper = true;
+        for (char c : entity.substr(0, entity.size() - 1)) {
+            if (c == '_') {
+                upper = true;
+                continue;
+            }
+            name.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                                 : c);
+            upper = false;
+        }
+        ASSERT_TRUE(schemas.contains(name)) << entity << ": no schema " << name;
+        const std::string input =
+            schemas.contains(name + "Input") ? name + "Input" : name + "Create";
+        ASSERT_TRUE(schemas.contains(input)) << entity << ": no schema " << name << "Input";
+        ++entities;
+        for (const auto& field : meta.body["fields"]) {
+            const std::string field_name = field["name"];
+            EXPECT_TRUE(schemas[name]["properties"].contains(field_name))
+                << entity << "." << field_name << " is missing from the schema " << name;
+            if (!field.value("readonly", false)) {
+                EXPECT_TRUE(schemas[input]["properties"].contains(field_name))
+                    << entity << "." << field_name << " is missing from the schema " << input;
+            }
+        }
+    }
+    EXPECT_GE(entities, 6 + static_cast<int>(RecordTypes().types().size()));
 }
 
 TEST_P(OpenApiTest, TheDocumentIsServedWithoutLogin) {

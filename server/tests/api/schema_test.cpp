@@ -60,7 +60,8 @@ std::string Family(const std::string& declared) {
 std::string KeyColumn(std::string text) {
     text = Lower(text);
     text.erase(std::remove(text.begin(), text.end(), '"'), text.end());
-    if (text.size() > 4 && text.compare(text.size() - 4, 4, " asc") == 0) text.resize(text.size() - 4);
+    if (text.size() > 4 && text.compare(text.size() - 4, 4, " asc") == 0)
+        text.resize(text.size() - 4);
     return text;
 }
 
@@ -83,8 +84,8 @@ Schema ReadSqlite(db::Connection& conn) {
     for (const db::Row& table : *tables) {
         const std::string name = table.Text(0);
         auto& columns = schema.tables[name];
-        auto info = conn.Query("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)",
-                               {name});
+        auto info =
+            conn.Query("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)", {name});
         EXPECT_TRUE(info.ok());
         if (!info.ok()) continue;
         // A PRIMARY KEY column can't hold NULL on PostgreSQL; SQLite allows it on all but INTEGER
@@ -167,8 +168,8 @@ const std::set<std::string> kPostgresOnlyIndexes = {"customers_search_trgm"};
 const std::set<std::string> kIndexesTunedPerBackend = {"customers_owner_updated"};
 
 // SQLite ends every index of a rowid table with the rowid (`id`, an INTEGER PRIMARY KEY), so an
-// index that names id last as the tie-break is the same index with or without it there. (Not so for a unique one:
-// the columns it makes unique differ.)
+// index that names id last as the tie-break is the same index with or without it there. (Not so for
+// a unique one: the columns it makes unique differ.)
 std::string WithoutTieBreak(const Index& index) {
     const std::string tail = ",id";
     const std::string& c = index.columns;
@@ -212,7 +213,8 @@ TEST(MigrationTreesTest, BothBackendsHaveTheSameTablesColumnsAndIndexes) {
                 << table << "." << name << " is NOT NULL on one backend only";
         }
         for (const auto& [name, column] : other->second) {
-            EXPECT_TRUE(columns.count(name) > 0) << table << "." << name << " is on PostgreSQL only";
+            EXPECT_TRUE(columns.count(name) > 0)
+                << table << "." << name << " is on PostgreSQL only";
         }
     }
     for (const auto& [table, columns] : pg.tables) {
@@ -255,7 +257,8 @@ TEST(MigrationTreesTest, BothBackendsHaveTheSameTablesColumnsAndIndexes) {
     }
     for (const std::string& index : kIndexesTunedPerBackend) {
         EXPECT_TRUE(pg.indexes.count(index) > 0 && lite.indexes.count(index) > 0 &&
-                    WithoutTieBreak(pg.indexes.at(index)) != WithoutTieBreak(lite.indexes.at(index)))
+                    WithoutTieBreak(pg.indexes.at(index)) !=
+                        WithoutTieBreak(lite.indexes.at(index)))
             << index;
     }
 }
