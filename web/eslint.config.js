@@ -18,7 +18,7 @@ export default defineConfigWithVueTs(
     },
   },
   {
-    files: ['e2e/**/*.mjs', 'mock/**/*.mjs', 'scripts/**/*.mjs'],
+    files: ['e2e/**/*.mjs', 'scripts/**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
   },
   prettier,

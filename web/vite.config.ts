@@ -2,7 +2,7 @@ import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 
-// The dev server proxies the API to a running `guanxi serve` (or the mock server, `npm run dev:mock`).
+// The dev server proxies the API to a running `guanxi serve`.
 const apiTarget = process.env.GUANXI_API ?? 'http://127.0.0.1:8090'
 
 export default defineConfig({
@@ -36,6 +36,8 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['tests/**/*.test.ts', 'src/**/*.test.ts'],
+    // Reads the server's error codes and permissions once (tests/server-names.test.ts).
+    globalSetup: ['./vitest.server.ts'],
     css: false,
     // One module graph for all test files: Element Plus is loaded once instead of once per file.
     isolate: false,

@@ -2,7 +2,6 @@
 // server binary on a temporary SQLite database. Prints one line per test and "e2e: N passed, N failed";
 // writes test-results/e2e.json and screenshots under test-results/screenshots/.
 //   GUANXI_BIN=/path/to/guanxi node e2e/run.mjs      (default ../build/release/server/guanxi)
-//   GUANXI_E2E_MOCK=1 node e2e/run.mjs               (against mock/server.mjs, for UI development)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -721,14 +720,12 @@ test('no uncaught errors in the pages', async () => {
 // ---------------------------------------------------------------------------------------------
 async function main() {
   mkdirSync(SHOTS, { recursive: true })
-  const mock = process.env.GUANXI_E2E_MOCK === '1'
   const bin = process.env.GUANXI_BIN || DEFAULT_BIN
   let passed = 0
   let failed = 0
   const started = Date.now()
   try {
     ctx.server = await startServer({
-      mock,
       bin,
       customers: Number(process.env.GUANXI_E2E_CUSTOMERS ?? 120),
     })
@@ -738,7 +735,7 @@ async function main() {
     finish(passed, failed, started)
     return
   }
-  console.log(`e2e against ${ctx.server.kind} at ${ctx.server.base}`)
+  console.log(`e2e against ${bin} at ${ctx.server.base}`)
   for (const { name, fn } of tests) {
     const t0 = Date.now()
     try {

@@ -1,5 +1,5 @@
-// Starts the server under test on a temporary data folder and a free port: the real `guanxi`
-// binary (GUANXI_BIN), or with GUANXI_E2E_MOCK=1 the in-memory mock (mock/server.mjs).
+// Starts the server under test — the real `guanxi` binary (GUANXI_BIN) — on a temporary data folder
+// and a free port.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -37,48 +37,32 @@ async function waitHealthy(base, child, log, timeoutMs = 20000) {
   throw new Error(`server did not become healthy in ${timeoutMs} ms:\n${log()}`)
 }
 
-/** Starts the server; returns { base, stop, kind }. `customers` demo customers are generated first. */
-export async function startServer({ mock = false, bin = DEFAULT_BIN, customers = 120 } = {}) {
+/** Starts the server; returns { base, stop, log }. `customers` demo customers are generated first. */
+export async function startServer({ bin = DEFAULT_BIN, customers = 120 } = {}) {
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'guanxi-e2e-'))
   const webRoot = join(WEB_DIR, 'dist')
   const env = { ...process.env, GUANXI_ADMIN_PASSWORD: ADMIN_PASSWORD }
-  let command
-  let args
-  if (mock) {
-    command = process.execPath
-    args = [
-      join(WEB_DIR, 'mock/server.mjs'),
-      '--port',
-      String(port),
-      '--web-root',
-      webRoot,
-      '--customers',
-      String(customers),
-    ]
-  } else {
-    if (!existsSync(bin)) throw new Error(`server binary not found: ${bin}`)
-    if (customers > 0) {
-      const demo = spawnSync(
-        bin,
-        ['demo-data', '--data', dataDir, '--customers', String(customers)],
-        {
-          env,
-          encoding: 'utf8',
-          timeout: 120000,
-        },
+  if (!existsSync(bin)) throw new Error(`server binary not found: ${bin}`)
+  if (customers > 0) {
+    const demo = spawnSync(
+      bin,
+      ['demo-data', '--data', dataDir, '--customers', String(customers)],
+      {
+        env,
+        encoding: 'utf8',
+        timeout: 120000,
+      },
+    )
+    if (demo.status !== 0) {
+      console.warn(
+        `  (demo-data failed with ${demo.status}; continuing without it: ${String(demo.stderr).slice(0, 200)})`,
       )
-      if (demo.status !== 0) {
-        console.warn(
-          `  (demo-data failed with ${demo.status}; continuing without it: ${String(demo.stderr).slice(0, 200)})`,
-        )
-      }
     }
-    command = bin
-    args = ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir, '--web-root', webRoot]
   }
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir, '--web-root', webRoot]
   let output = ''
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout.on('data', (d) => (output += d))
   child.stderr.on('data', (d) => (output += d))
   const base = `http://127.0.0.1:${port}`
@@ -105,5 +89,5 @@ export async function startServer({ mock = false, bin = DEFAULT_BIN, customers =
     }
     rmSync(dataDir, { recursive: true, force: true })
   }
-  return { base, stop, kind: mock ? 'mock' : 'binary', log: () => output }
+  return { base, stop, log: () => output }
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Checks the web UI from a clean install: npm ci, lint + format, type-check, unit/component tests
-# (Vitest), production build, and the end-to-end suite against the real server binary.
+# (Vitest), production build, the OpenAPI lint of the document the server binary serves, and the
+# end-to-end suite against the real server binary.
 #   GUANXI_BIN       server binary (default: ../build/release/server/guanxi)
-#   GUANXI_SKIP_E2E  1 = skip the e2e suite when the binary is missing (otherwise that is a failure)
+#   GUANXI_SKIP_E2E  1 = skip the e2e suite, the OpenAPI lint and the server-names test when the
+#                    binary is missing (otherwise that is a failure)
 # Ends with one line "N passed, N failed" (Vitest + e2e tests) and exits non-zero on any failure.
 set -uo pipefail
 
@@ -65,7 +67,8 @@ parallel() { # parallel "name:command" ...
   done
 }
 parallel "lint:npm run --silent lint" "format:npm run --silent format:check" \
-  "type-check:npm run --silent typecheck" "build:npm run --silent build"
+  "type-check:npm run --silent typecheck" "build:npm run --silent build" \
+  "api-lint:npm run --silent lint:api"
 step "vitest" npx vitest run --reporter=default --reporter=json --outputFile="$RESULTS/vitest.json"
 
 # The e2e suite drives Debian's Chromium; Chinese needs the CJK fonts. Install them when missing (as root).

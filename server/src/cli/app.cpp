@@ -74,6 +74,11 @@ bool MetricsAllowed(const http::Request& request, const std::string& token) {
 
 }  // namespace
 
+std::string App::OpenApiJson() {
+    return kit::WithRecordTypes(nlohmann::json::parse(OpenApiDocument()), RecordTypes())
+        .dump(1, ' ', false, nlohmann::json::error_handler_t::strict);
+}
+
 void App::RegisterRoutes(const AppOptions& options) {
     router_.SetAuthenticator(accounts::MakeAuthenticator(*accounts_));
     idempotency_ = std::make_unique<idempotency::SqlIdempotencyStore>(*db_);
@@ -110,8 +115,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     kit::RegisterRecordRoutes(router_, *records_, RecordTypes());
     timeline_ = std::make_unique<customers::TimelineService>(*db_, RecordTypes());
     customers::RegisterTimelineRoutes(router_, *timeline_);
-    openapi_ = kit::WithRecordTypes(nlohmann::json::parse(OpenApiDocument()), RecordTypes())
-                   .dump(1, ' ', false, nlohmann::json::error_handler_t::strict);
+    openapi_ = OpenApiJson();
     audit::RegisterAuditRoutes(router_, *audit_);
     jobs::RegisterJobRoutes(router_, *job_store_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));

@@ -59,6 +59,8 @@ class App {
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
     // type's generated ones.
     const std::string& openapi() const { return openapi_; }
+    // The same document without a database (`guanxi openapi`, for the linter in CI).
+    static std::string OpenApiJson();
 
     // The admin password generated at first start (to print once), if any.
     const std::optional<std::string>& generated_admin_password() const {

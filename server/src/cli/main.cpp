@@ -1,11 +1,12 @@
 // guanxi: the one binary. Subcommands: serve, migrate, user create, demo-data, job
-// run|work|enqueue.
+// run|work|enqueue, openapi, codes.
 
 #include "cli/app.hpp"
 #include "cli/demo_data.hpp"
 #include "core/log.hpp"
 #include "db/migrator.hpp"
 #include "domains/accounts/password.hpp"
+#include "domains/accounts/rights.hpp"
 #include "http/server.hpp"
 
 #include <sodium.h>
@@ -189,6 +190,13 @@ int main(int argc, char** argv) {
     job_enqueue->add_option("--payload", job_payload, "JSON payload");
     job_enqueue->add_option("--count", enqueue_count, "How many")->check(CLI::Range(1, 1000000));
 
+    // openapi, codes: what the server is, printed without a database, for the checks that keep
+    // the web and the API description in step with it (web/scripts/test.sh).
+    auto* openapi = cli.add_subcommand(
+        "openapi", "Print the OpenAPI document /api/openapi.json serves (with every record type)");
+    auto* codes = cli.add_subcommand(
+        "codes", "Print the API's error codes (with their HTTP status) and permissions as JSON");
+
     CLI11_PARSE(cli, argc, argv);
 
     for (auto* flags : {&serve_flags, &migrate_flags, &user_flags, &demo_flags, &job_flags}) {
@@ -198,6 +206,20 @@ int main(int argc, char** argv) {
         }
     }
 
+    if (openapi->parsed()) {
+        std::cout << App::OpenApiJson() << "\n";
+        return 0;
+    }
+    if (codes->parsed()) {
+        nlohmann::json out = {{"error_codes", nlohmann::json::array()},
+                              {"permissions", guanxi::accounts::AllPermissions()}};
+        for (guanxi::ErrorCode code : guanxi::AllErrorCodes()) {
+            out["error_codes"].push_back(
+                {{"code", guanxi::ErrorCodeName(code)}, {"status", guanxi::HttpStatus(code)}});
+        }
+        std::cout << out.dump(1) << "\n";
+        return 0;
+    }
     if (serve->parsed()) {
         guanxi::log::SetLevel(serve_flags.log_level);
         const auto started = std::chrono::steady_clock::now();

@@ -45,6 +45,12 @@ const CodeInfo& Info(ErrorCode code) { return kCodes[static_cast<int>(code)]; }
 std::string_view ErrorCodeName(ErrorCode code) { return Info(code).name; }
 int HttpStatus(ErrorCode code) { return Info(code).status; }
 
+std::vector<ErrorCode> AllErrorCodes() {
+    std::vector<ErrorCode> all;
+    for (const CodeInfo& info : kCodes) all.push_back(info.code);
+    return all;
+}
+
 Error Error::Internal(std::string log_detail) {
     return Error{ErrorCode::kInternal, "Internal server error.", nlohmann::json::object(),
                  std::move(log_detail)};

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace guanxi {
 
@@ -44,6 +45,8 @@ enum class ErrorCode {
 
 std::string_view ErrorCodeName(ErrorCode code);
 int HttpStatus(ErrorCode code);
+// Every code, in enum order (`guanxi codes`: the web's messages are checked against it).
+std::vector<ErrorCode> AllErrorCodes();
 
 // An error travelling up to the router. `message` is for the client; `log_detail`, if set, is for
 // the log only (SQL errors, paths) and never leaves the server.

@@ -3,6 +3,9 @@
 
 #include "api_test_support.hpp"
 
+#include "domains/accounts/rights.hpp"
+
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -126,6 +129,33 @@ TEST_F(CliTest, JobRunRunsAJobNowAndRefusesUnknownOnes) {
     EXPECT_NE(unknown.output.find("no job named no-such-job"), std::string::npos);
     CommandResult bad_payload = RunGuanxi("job run noop " + DataFlag() + " --payload 'not json'");
     EXPECT_EQ(bad_payload.status, 2);
+}
+
+// `guanxi openapi` and `guanxi codes` describe the server to the checks that keep the web and the
+// API description in step with it (web/scripts/test.sh); they need no database.
+TEST_F(CliTest, OpenApiPrintsTheServedDocumentWithoutADatabase) {
+    CommandResult printed = RunGuanxi("openapi");
+    ASSERT_EQ(printed.status, 0) << printed.output;
+    const nlohmann::json doc = nlohmann::json::parse(printed.output, nullptr, false);
+    ASSERT_FALSE(doc.is_discarded()) << printed.output.substr(0, 200);
+    EXPECT_EQ(doc, nlohmann::json::parse(App::OpenApiJson()));
+    EXPECT_TRUE(doc["paths"].contains("/api/v1/customers/{id}/mailings")) << "record types too";
+    EXPECT_FALSE(fs::exists(dir_));
+}
+
+TEST_F(CliTest, CodesPrintsEveryErrorCodeAndPermission) {
+    CommandResult printed = RunGuanxi("codes");
+    ASSERT_EQ(printed.status, 0) << printed.output;
+    const nlohmann::json codes = nlohmann::json::parse(printed.output, nullptr, false);
+    ASSERT_FALSE(codes.is_discarded()) << printed.output.substr(0, 200);
+    nlohmann::json expected = nlohmann::json::array();
+    for (ErrorCode code : AllErrorCodes()) {
+        expected.push_back({{"code", ErrorCodeName(code)}, {"status", HttpStatus(code)}});
+    }
+    EXPECT_EQ(codes["error_codes"], expected);
+    EXPECT_EQ(codes["permissions"], nlohmann::json(accounts::AllPermissions()));
+    EXPECT_TRUE(std::find(codes["permissions"].begin(), codes["permissions"].end(),
+                          "mailings.view") != codes["permissions"].end());
 }
 
 }  // namespace

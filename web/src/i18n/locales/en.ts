@@ -87,7 +87,6 @@ const en: Messages<typeof zhCN> = {
   errors: {
     invalid_json: 'The request was malformed',
     bad_request: 'The request has invalid parameters',
-    unknown_field: 'The request has an unknown field',
     unknown_filter: 'Unknown filter',
     unknown_sort: 'Unknown sort field',
     unauthenticated: 'Please log in',

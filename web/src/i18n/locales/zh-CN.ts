@@ -84,7 +84,6 @@ export default {
   errors: {
     invalid_json: '请求格式错误',
     bad_request: '请求参数有误',
-    unknown_field: '包含未知字段',
     unknown_filter: '未知的筛选条件',
     unknown_sort: '未知的排序字段',
     unauthenticated: '请先登录',
