@@ -99,6 +99,13 @@ void App::RegisterRoutes(const AppOptions& options) {
     customers::RegisterCustomerImportRoutes(router_, *customer_imports_);
     records_ = std::make_unique<kit::RecordService>(*db_);
     kit::RegisterRecordRoutes(router_, *records_, RecordTypes());
+    std::string documents_dir = options.documents.dir;
+    if (documents_dir.empty()) {
+        documents_dir = (std::filesystem::temp_directory_path() / "guanxi-documents").string();
+    }
+    documents_ = std::make_unique<customers::DocumentFiles>(documents_dir);
+    customers::RegisterDocumentRoutes(router_, *records_, RecordTypes(), *documents_,
+                                      options.documents.max_bytes);
     openapi_ = kit::WithRecordTypes(nlohmann::json::parse(OpenApiDocument()), RecordTypes())
                    .dump(1, ' ', false, nlohmann::json::error_handler_t::strict);
     audit::RegisterAuditRoutes(router_, *audit_);

@@ -99,6 +99,10 @@ struct RecordType {
     // The domain's check of a whole record as it would be stored — a create's body, or the stored
     // record with a patch applied (e.g. a date that must not precede another). Empty: none.
     std::function<Status(const nlohmann::json& record)> check_record;
+    // False for a type whose own route creates its records (a document's multipart upload): the
+    // generic JSON create is neither served nor documented, and that route creates through
+    // RecordService::Create with the fields the server computed (readonly ones).
+    bool generic_create = true;
 
     std::string Permission(std::string_view action) const {
         return name + "." + std::string(action);
