@@ -76,7 +76,12 @@ interface Call {
 }
 
 /** The kit's routes for one customer's documents; an upload answers as the server would. */
-function fakeServer(refuse?: { status: number; code: string; message: string }) {
+function fakeServer(refuse?: {
+  status: number
+  code: string
+  message: string
+  details: Record<string, unknown>
+}) {
   let rows = [doc(1, '报价单.pdf', 'application/pdf', 2048), doc(2, '名单.csv', 'text/csv', 90)]
   const calls: Call[] = []
   const fn = async (input: string, init: RequestInit = {}) => {
@@ -99,7 +104,7 @@ function fakeServer(refuse?: { status: number; code: string; message: string }) 
     if (method === 'POST' && url.pathname === PATH) {
       if (refuse)
         return json(refuse.status, {
-          error: { code: refuse.code, message: refuse.message, details: { field: 'file' } },
+          error: { code: refuse.code, message: refuse.message, details: refuse.details },
         })
       const file = (init.body as FormData).get('file') as File
       const row = doc(3, file.name, 'image/png', file.size)
@@ -171,17 +176,33 @@ describe('documents', () => {
     expect(mounted.text()).toContain('合同扫描.png')
   })
 
-  it('shows why an upload was refused', async () => {
+  it('says why a file was refused: its type, or the size limit', async () => {
     fakeServer({
       status: 415,
       code: 'unsupported_media_type',
       message: 'Programs and scripts are not accepted as documents.',
+      details: { field: 'file', content_type: 'application/x-dosexec' },
     })
     mounted = await mountPanel()
     await pick(mounted, new File(['MZ'], 'invoice.pdf'))
-    const message = document.querySelector('.el-message--error')
-    expect(message?.textContent ?? '').not.toBe('')
+    expect(document.querySelector('.el-message--error')?.textContent).toContain(
+      '不接受这种文件（application/x-dosexec）',
+    )
     expect(mounted.text()).not.toContain('invoice.pdf')
+    mounted.unmount()
+    document.body.innerHTML = ''
+
+    fakeServer({
+      status: 413,
+      code: 'payload_too_large',
+      message: 'The file is larger than 25 MiB.',
+      details: { field: 'file', max_bytes: 25 * 1048576 },
+    })
+    mounted = await mountPanel()
+    await pick(mounted, new File(['x'], 'big.zip'))
+    expect(document.querySelector('.el-message--error')?.textContent).toContain(
+      '文件不能超过 25 MB',
+    )
   })
 
   it('downloads every file and previews only images and PDF', async () => {

@@ -392,6 +392,9 @@ const en: Messages<typeof zhCN> = {
     undo: 'Undo',
     notBefore: '{field} cannot be before {other}',
     uploaded: 'Uploaded {name}',
+    fileRefused:
+      'Files of this kind ({type}) are not accepted: upload an image, a PDF, an Office document, text, CSV or a zip archive',
+    fileTooLarge: 'A file may be at most {mb} MB',
   },
   deals: {
     title: 'Deals',

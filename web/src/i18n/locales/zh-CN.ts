@@ -388,6 +388,8 @@ export default {
     undo: '撤销',
     notBefore: '{field}不能早于{other}',
     uploaded: '已上传 {name}',
+    fileRefused: '不接受这种文件（{type}）：请上传图片、PDF、Office 文档、文本、CSV 或 zip 压缩包',
+    fileTooLarge: '文件不能超过 {mb} MB',
   },
   deals: {
     title: '成交记录',

@@ -19,7 +19,6 @@ export const documents: RecordTypeView = {
   name: 'documents',
   titleKey: 'documents.title',
   titleField: 'file_name',
-  defaultSort: '-created_at',
   upload: {
     accept:
       'image/png,image/jpeg,image/gif,image/webp,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.csv,.zip',
