@@ -15,8 +15,8 @@ namespace {
 using Params = std::vector<std::pair<std::string, std::string>>;
 
 Error NotMultipart(std::string message) {
-    return Error{ErrorCode::kUnsupportedMediaType, std::move(message), {{"header", "content-type"}},
-                 {}};
+    return Error{
+        ErrorCode::kUnsupportedMediaType, std::move(message), {{"header", "content-type"}}, {}};
 }
 
 Error Malformed(std::string message) {

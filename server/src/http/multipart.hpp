@@ -15,8 +15,9 @@ namespace guanxi::http {
 
 struct FormPart {
     std::string name;
-    // The part's file name as sent (filename*=UTF-8''... decoded when present, else filename="...");
-    // nullopt for a plain field. Not cleaned: it may hold folders, control characters or bad UTF-8.
+    // The part's file name as sent (filename*=UTF-8''... decoded when present, else
+    // filename="..."); nullopt for a plain field. Not cleaned: it may hold folders, control
+    // characters or bad UTF-8.
     std::optional<std::string> filename;
     std::string content_type;  // the part's Content-Type header as sent, "" when absent
     std::string_view data;     // into the body: valid as long as the body is

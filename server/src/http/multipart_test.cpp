@@ -9,15 +9,14 @@ constexpr const char* kType = "multipart/form-data; boundary=XyZ";
 
 std::string Part(const std::string& disposition, const std::string& data,
                  const std::string& extra_headers = "") {
-    return "--XyZ\r\nContent-Disposition: " + disposition + "\r\n" + extra_headers + "\r\n" +
-           data + "\r\n";
+    return "--XyZ\r\nContent-Disposition: " + disposition + "\r\n" + extra_headers + "\r\n" + data +
+           "\r\n";
 }
 
 TEST(MultipartTest, ReadsAFileAndAFieldAsBrowsersSendThem) {
-    const std::string body =
-        Part("form-data; name=\"file\"; filename=\"报价单.pdf\"", "%PDF-1.4\r\n-XyZ a--XyZ",
-             "Content-Type: application/pdf\r\n") +
-        Part("form-data; name=note", "第一版\r\n两行") + "--XyZ--\r\n";
+    const std::string body = Part("form-data; name=\"file\"; filename=\"报价单.pdf\"",
+                                  "%PDF-1.4\r\n-XyZ a--XyZ", "Content-Type: application/pdf\r\n") +
+                             Part("form-data; name=note", "第一版\r\n两行") + "--XyZ--\r\n";
     auto parts = ParseMultipart(kType, body);
     ASSERT_TRUE(parts.ok()) << parts.error().message;
     ASSERT_EQ(parts->size(), 2u);
@@ -49,11 +48,11 @@ TEST(MultipartTest, AnEmptyFileIsAPartWithNoData) {
 }
 
 TEST(MultipartTest, AContentTypeThatIsNotAFormWithABoundaryIs415) {
-    for (const std::string& type : std::vector<std::string>{"", "application/json", "multipart/mixed; boundary=XyZ",
-                             "multipart/form-data", "multipart/form-data; boundary=",
-                             "multipart/form-data; boundary=\"unclosed",
-                             "multipart/form-data; boundary=ends-in-space\" \"",
-                             "multipart/form-data; boundary=" + std::string(71, 'a')}) {
+    for (const std::string& type : std::vector<std::string>{
+             "", "application/json", "multipart/mixed; boundary=XyZ", "multipart/form-data",
+             "multipart/form-data; boundary=", "multipart/form-data; boundary=\"unclosed",
+             "multipart/form-data; boundary=ends-in-space\" \"",
+             "multipart/form-data; boundary=" + std::string(71, 'a')}) {
         auto parts = ParseMultipart(type, Part("form-data; name=a", "1") + "--XyZ--");
         ASSERT_FALSE(parts.ok()) << type;
         EXPECT_EQ(parts.error().code, ErrorCode::kUnsupportedMediaType) << type;
@@ -65,22 +64,22 @@ TEST(MultipartTest, AMalformedBodyIs400NamingTheBody) {
     const std::string ok = Part("form-data; name=a", "1");
     for (const std::string& body : std::vector<std::string>{
              std::string(""),
-             "preamble\r\n" + ok + "--XyZ--",                      // text before the first part
-             ok,                                                   // no closing delimiter
-             ok + "--XyZ",                                         // closing delimiter cut
-             ok + "--XyZ--trailing",                               // data after the end
-             "--XyZ--",                                            // no parts at all
-             "--XyZ\r\n\r\n1\r\n--XyZ--",                          // no headers
-             Part("attachment; name=a", "1") + "--XyZ--",          // not form-data
-             Part("form-data; filename=a", "1") + "--XyZ--",       // no name
-             Part("form-data; name=\"\"", "1") + "--XyZ--",        // an empty name
-             Part("form-data; name=\"a", "1") + "--XyZ--",         // an unclosed quote
-             Part("form-data; name=a; name", "1") + "--XyZ--",     // a parameter without value
-             ok + Part("form-data; name=a", "2") + "--XyZ--",      // the same name twice
+             "preamble\r\n" + ok + "--XyZ--",                   // text before the first part
+             ok,                                                // no closing delimiter
+             ok + "--XyZ",                                      // closing delimiter cut
+             ok + "--XyZ--trailing",                            // data after the end
+             "--XyZ--",                                         // no parts at all
+             "--XyZ\r\n\r\n1\r\n--XyZ--",                       // no headers
+             Part("attachment; name=a", "1") + "--XyZ--",       // not form-data
+             Part("form-data; filename=a", "1") + "--XyZ--",    // no name
+             Part("form-data; name=\"\"", "1") + "--XyZ--",     // an empty name
+             Part("form-data; name=\"a", "1") + "--XyZ--",      // an unclosed quote
+             Part("form-data; name=a; name", "1") + "--XyZ--",  // a parameter without value
+             ok + Part("form-data; name=a", "2") + "--XyZ--",   // the same name twice
              Part("form-data; name=a; filename*=GBK''%B1%A8", "1") + "--XyZ--",
              Part("form-data; name=a; filename*=UTF-8''%ZZ", "1") + "--XyZ--",
              "--XyZ\nContent-Disposition: form-data; name=a\n\n1\n--XyZ--",  // bare LF
-             "--XyZ  \r\n" + ok.substr(7) + "--XyZ--",             // padding after a delimiter
+             "--XyZ  \r\n" + ok.substr(7) + "--XyZ--",  // padding after a delimiter
              Part("form-data; name=a", "1", "No colon here\r\n") + "--XyZ--",
              Part("form-data; name=a", "1", "Content-Disposition: form-data; name=b\r\n") +
                  "--XyZ--",

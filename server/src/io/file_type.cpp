@@ -1,5 +1,7 @@
 #include "io/file_type.hpp"
 
+#include "core/log.hpp"
+
 #include <magic.h>
 
 #include <algorithm>
@@ -21,7 +23,13 @@ magic_set* ThreadMagic() {
         // No decompression, no peeking into compressed or encoded content: the type of the bytes
         // as sent.
         std::unique_ptr<magic_set, MagicCloser> m(magic_open(MAGIC_MIME_TYPE | MAGIC_ERROR));
-        if (m && magic_load(m.get(), nullptr) != 0) m.reset();
+        if (m && magic_load(m.get(), nullptr) != 0) {
+            // Every file then reads as application/octet-stream (and uploads are refused): say
+            // why, for the operator.
+            log::Error("libmagic_load",
+                       {{"error", magic_error(m.get()) ? magic_error(m.get()) : "unknown"}});
+            m.reset();
+        }
         return m;
     }();
     return magic.get();
@@ -44,15 +52,13 @@ std::string SniffMediaType(std::string_view bytes) {
 
 bool LooksExecutable(std::string_view bytes) {
     static constexpr std::array<std::string_view, 7> kMagics = {
-        std::string_view("\x7f"
-                         "ELF",
-                         4),                      // Linux, BSD
-        std::string_view("#!", 2),                // a script for any interpreter
-        std::string_view("\xfe\xed\xfa\xce", 4),  // Mach-O 32-bit
-        std::string_view("\xfe\xed\xfa\xcf", 4),  // Mach-O 64-bit
-        std::string_view("\xce\xfa\xed\xfe", 4),  // Mach-O 32-bit, little-endian
-        std::string_view("\xcf\xfa\xed\xfe", 4),  // Mach-O 64-bit, little-endian
-        std::string_view("\xca\xfe\xba\xbe", 4)}; // Mach-O universal (and Java classes)
+        std::string_view("\177ELF", 4),            // Linux, BSD (ELF)
+        std::string_view("#!", 2),                 // a script for any interpreter
+        std::string_view("\xfe\xed\xfa\xce", 4),   // Mach-O 32-bit
+        std::string_view("\xfe\xed\xfa\xcf", 4),   // Mach-O 64-bit
+        std::string_view("\xce\xfa\xed\xfe", 4),   // Mach-O 32-bit, little-endian
+        std::string_view("\xcf\xfa\xed\xfe", 4),   // Mach-O 64-bit, little-endian
+        std::string_view("\xca\xfe\xba\xbe", 4)};  // Mach-O universal (and Java classes)
     if (std::any_of(kMagics.begin(), kMagics.end(),
                     [&](std::string_view magic) { return StartsWith(bytes, magic); })) {
         return true;

@@ -9,8 +9,8 @@ namespace guanxi::io {
 namespace {
 
 TEST(FileTypeTest, TellsTypesFromContentAlone) {
-    EXPECT_EQ(SniffMediaType(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0",
-                                         29)),
+    EXPECT_EQ(SniffMediaType(
+                  std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0", 29)),
               "image/png");
     EXPECT_EQ(SniffMediaType(std::string("\xff\xd8\xff\xe0\0\x10JFIF\0", 11)), "image/jpeg");
     EXPECT_EQ(SniffMediaType("GIF89a\1\0\1\0"), "image/gif");

@@ -17,8 +17,8 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-const std::string kPng("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0\x1f\x15\xc4\x89",
-                       33);
+const std::string kPng(
+    "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1\0\0\0\1\x08\x06\0\0\0\x1f\x15\xc4\x89", 33);
 const std::string kPdf = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n";
 
 // A PDF no other test (or the same test on the other backend, running at once) stores.
@@ -41,8 +41,8 @@ class DocumentsTest : public ApiTest {
     }
     Reply Upload(const std::string& name, const std::string& bytes, const std::string& token,
                  const std::string& base = "", const std::string& claimed = "application/pdf") {
-        return Send(FormRequest(base.empty() ? base_ : base, {{"file", bytes, name, claimed}},
-                                token));
+        return Send(
+            FormRequest(base.empty() ? base_ : base, {{"file", bytes, name, claimed}}, token));
     }
     json List(const std::string& query = "") {
         Reply r = Call("GET", base_ + query, nullptr, admin());
@@ -70,7 +70,8 @@ class DocumentsTest : public ApiTest {
 TEST_P(DocumentsTest, AnUploadIsListedAndDownloadedWithItsSniffedTypeAndChineseName) {
     const std::string kPdf = UniquePdf();
     Reply pdf = Send(FormRequest(
-        base_, {{"file", kPdf, "2027 年报价单.pdf", "application/octet-stream"}, {"note", "第一版"}},
+        base_,
+        {{"file", kPdf, "2027 年报价单.pdf", "application/octet-stream"}, {"note", "第一版"}},
         admin()));
     ASSERT_EQ(pdf.status, 201) << pdf.raw.body;
     EXPECT_EQ(pdf.body["file_name"], "2027 年报价单.pdf");
@@ -111,8 +112,8 @@ TEST_P(DocumentsTest, AnUploadIsListedAndDownloadedWithItsSniffedTypeAndChineseN
     Reply text = Upload("说明.txt", "只是文字\n", admin());
     ASSERT_EQ(text.status, 201) << text.raw.body;
     EXPECT_EQ(text.body["content_type"], "text/plain");
-    Reply text_preview = Call(
-        "GET", base_ + "/" + text.body["id"].dump() + "/content?inline=1", nullptr, admin());
+    Reply text_preview =
+        Call("GET", base_ + "/" + text.body["id"].dump() + "/content?inline=1", nullptr, admin());
     EXPECT_EQ(text_preview.raw.HeaderValue("Content-Disposition")->rfind("attachment;", 0), 0u);
     EXPECT_FALSE(text_preview.raw.HeaderValue("Content-Security-Policy").has_value());
     // Downloading leaves the stored file in place (the server removes only its own link).

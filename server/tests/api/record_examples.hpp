@@ -43,8 +43,7 @@ inline http::Request FormRequest(const std::string& target, const std::vector<Fo
     request.method = "POST";
     request.SetTarget(target);
     request.remote_ip = "10.0.0.1";
-    request.headers["content-type"] =
-        std::string("multipart/form-data; boundary=") + kTestBoundary;
+    request.headers["content-type"] = std::string("multipart/form-data; boundary=") + kTestBoundary;
     if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
     request.body = MultipartBody(fields);
     return request;

@@ -51,8 +51,7 @@ Result<Upload> ReadForm(const http::Request& request, std::uint64_t max_bytes) {
             if (!text::IsValidUtf8(part.data)) return Error::Validation("note", "must be UTF-8");
             if (!part.data.empty()) upload.body["note"] = std::string(part.data);
         } else {
-            return Error::Validation(part.name,
-                                     "is not a part of a document upload (file, note)");
+            return Error::Validation(part.name, "is not a part of a document upload (file, note)");
         }
     }
     if (file == nullptr) return Error::Validation("file", "is required (a part with a filename)");
@@ -137,30 +136,32 @@ void RegisterDocumentRoutes(http::Router& router, kit::RecordService& records,
             const json computed = {{"content_type", content_type},
                                    {"size", static_cast<std::int64_t>(upload.bytes.size())},
                                    {"sha256", sha256}};
-            GX_TRY_ASSIGN(json created, records.Create(ctx.user(), *type, customer_id,
-                                                       upload.body, computed));
+            GX_TRY_ASSIGN(json created,
+                          records.Create(ctx.user(), *type, customer_id, upload.body, computed));
             return Response::Json(201, created);
         },
         // Who may upload is known from the headers: nobody else makes the server read a body.
-        {.body_limit = max_bytes + kFormOverhead, .permissions = {type->type.Permission("create")}});
-    router.Add("GET", collection + "/{record_id}/content",
-               [&records, &files, type](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("record_id"));
-                   GX_TRY_ASSIGN(bool wanted, InlineWanted(ctx.request()));
-                   GX_TRY_ASSIGN(json record, records.Get(ctx.user(), *type, customer_id, id));
-                   const std::string content_type = record["content_type"];
-                   const bool show = wanted && Previewable(content_type);
-                   Response response;
-                   GX_TRY_ASSIGN(response.file, files.Checkout(record["sha256"].get<std::string>()));
-                   response.SetHeader("Content-Type", content_type);
-                   response.SetHeader("Content-Disposition",
-                                      ContentDisposition(show, record["file_name"].get<std::string>()));
-                   response.SetHeader("X-Content-Type-Options", "nosniff");
-                   response.SetHeader("Cache-Control", "private, no-cache");
-                   if (show) response.SetHeader("Content-Security-Policy", kInlinePolicy);
-                   return response;
-               });
+        {.body_limit = max_bytes + kFormOverhead,
+         .permissions = {type->type.Permission("create")}});
+    router.Add(
+        "GET", collection + "/{record_id}/content",
+        [&records, &files, type](Context& ctx) -> Result<Response> {
+            GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
+            GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("record_id"));
+            GX_TRY_ASSIGN(bool wanted, InlineWanted(ctx.request()));
+            GX_TRY_ASSIGN(json record, records.Get(ctx.user(), *type, customer_id, id));
+            const std::string content_type = record["content_type"];
+            const bool show = wanted && Previewable(content_type);
+            Response response;
+            GX_TRY_ASSIGN(response.file, files.Checkout(record["sha256"].get<std::string>()));
+            response.SetHeader("Content-Type", content_type);
+            response.SetHeader("Content-Disposition",
+                               ContentDisposition(show, record["file_name"].get<std::string>()));
+            response.SetHeader("X-Content-Type-Options", "nosniff");
+            response.SetHeader("Cache-Control", "private, no-cache");
+            if (show) response.SetHeader("Content-Security-Policy", kInlinePolicy);
+            return response;
+        });
 }
 
 }  // namespace guanxi::customers

@@ -11,8 +11,10 @@ TEST(DocumentTest, AFileNameKeepsOnlyItsLastPathComponentCleaned) {
     EXPECT_EQ(CleanFileName("../../etc/passwd"), "passwd");
     EXPECT_EQ(CleanFileName("..\\..\\Windows\\win.ini"), "win.ini");
     EXPECT_EQ(CleanFileName("C:\\Users\\张三\\Desktop\\合同 v2.docx"), "合同 v2.docx");
-    EXPECT_EQ(CleanFileName("a\x01\x1b\x7f" "b\r\n.txt"), "ab.txt");
-    EXPECT_EQ(CleanFileName("a\u0085b.txt"), "ab.txt");           // a C1 control
+    EXPECT_EQ(CleanFileName("a\x01\x1b\x7f"
+                            "b\r\n.txt"),
+              "ab.txt");
+    EXPECT_EQ(CleanFileName("a\u0085b.txt"), "ab.txt");                  // a C1 control
     EXPECT_EQ(CleanFileName("invoice\u202efdp.exe"), "invoicefdp.exe");  // a right-to-left override
     EXPECT_EQ(CleanFileName("  spaced.txt  "), "spaced.txt");
     for (const char* nothing : {"", "   ", ".", "..", "../", "a/..", "dir/", "\x01\x02"}) {
@@ -31,10 +33,10 @@ TEST(DocumentTest, ALongNameIsCutKeepingItsExtension) {
 }
 
 TEST(DocumentTest, OnlyTheListedTypesAreKept) {
-    for (const char* kept : {"image/png", "image/jpeg", "image/gif", "image/webp",
-                             "application/pdf", "text/plain", "text/csv", "application/zip",
-                             "application/msword", "application/vnd.ms-excel",
-                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}) {
+    for (const char* kept :
+         {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain",
+          "text/csv", "application/zip", "application/msword", "application/vnd.ms-excel",
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}) {
         EXPECT_EQ(DocumentContentType(kept), kept);
     }
     for (const char* refused :

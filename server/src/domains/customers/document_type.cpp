@@ -61,13 +61,11 @@ std::optional<std::string> CleanFileName(std::string_view sent) {
     if (!text::IsValidUtf8(sent)) return std::nullopt;
     const std::size_t slash = sent.find_last_of("/\\");
     if (slash != std::string_view::npos) sent = sent.substr(slash + 1);
-    std::vector<std::string_view> kept;
+    std::string kept;
     for (std::string_view cp : text::CodePoints(sent)) {
-        if (!Unwanted(cp)) kept.push_back(cp);
+        if (!Unwanted(cp)) kept += cp;
     }
-    std::string joined;
-    for (std::string_view cp : kept) joined += cp;
-    std::string name = text::Trim(joined);
+    std::string name = text::Trim(kept);
     if (name.empty() || name == "." || name == "..") return std::nullopt;
     std::vector<std::string_view> cps = text::CodePoints(name);
     if (cps.size() <= kMaxFileNameLength) return name;
