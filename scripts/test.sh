@@ -68,10 +68,10 @@ build_and_test() {
 fuzz() {
   local log="$LOGDIR/fuzz.log"
   cmake --preset fuzz >/dev/null || return 1
-  cmake --build --preset fuzz -j"$(nproc)" --target fuzz_json_body fuzz_list_query fuzz_csv_reader fuzz_path_resolver fuzz_xlsx_reader 2>&1 | tail -n 5 || return 1
+  cmake --build --preset fuzz -j"$(nproc)" --target fuzz_json_body fuzz_list_query fuzz_csv_reader fuzz_path_resolver fuzz_xlsx_reader fuzz_multipart 2>&1 | tail -n 5 || return 1
   local rc=0 t
   : >"$log"
-  for t in json_body list_query csv_reader path_resolver xlsx_reader; do
+  for t in json_body list_query csv_reader path_resolver xlsx_reader multipart; do
     mkdir -p "build/fuzz/corpus-$t"
     if "build/fuzz/server/fuzz_$t" -max_total_time="${GUANXI_FUZZ_SECONDS:-20}" -rss_limit_mb=2048 \
         "build/fuzz/corpus-$t" >>"$log" 2>&1; then

@@ -13,8 +13,13 @@ describe('record types', () => {
     expect(prepayments.summaryOf?.({ items: [], total: 0 }, 'en')).toBeNull()
   })
 
-  it('lists deals, prepayments and mailings, each with a title in both languages', () => {
-    expect(RECORD_TYPES.map((type) => type.name)).toEqual(['deals', 'prepayments', 'mailings'])
+  it('lists deals, prepayments, mailings and documents, each with a title in both languages', () => {
+    expect(RECORD_TYPES.map((type) => type.name)).toEqual([
+      'deals',
+      'prepayments',
+      'mailings',
+      'documents',
+    ])
     for (const type of RECORD_TYPES) {
       for (const locale of ['zh-CN', 'en'] as const) {
         expect(i18n.global.te(type.titleKey, locale)).toBe(true)

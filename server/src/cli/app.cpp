@@ -115,6 +115,13 @@ void App::RegisterRoutes(const AppOptions& options) {
     kit::RegisterRecordRoutes(router_, *records_, RecordTypes());
     timeline_ = std::make_unique<customers::TimelineService>(*db_, RecordTypes());
     customers::RegisterTimelineRoutes(router_, *timeline_);
+    std::string documents_dir = options.documents.dir;
+    if (documents_dir.empty()) {
+        documents_dir = (std::filesystem::temp_directory_path() / "guanxi-documents").string();
+    }
+    documents_ = std::make_unique<customers::DocumentFiles>(documents_dir);
+    customers::RegisterDocumentRoutes(router_, *records_, RecordTypes(), *documents_,
+                                      options.documents.max_bytes);
     openapi_ = OpenApiJson();
     audit::RegisterAuditRoutes(router_, *audit_);
     jobs::RegisterJobRoutes(router_, *job_store_);

@@ -11,6 +11,7 @@
 #include "domains/customers/customer_import_service.hpp"
 #include "domains/customers/customer_service.hpp"
 #include "domains/customers/timeline_service.hpp"
+#include "domains/customers/document_routes.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "http/router.hpp"
 #include "jobs/job_runner.hpp"
@@ -33,6 +34,8 @@ struct AppOptions {
     jobs::RunnerOptions jobs;
     // Uploads wait here for their import job; empty: a folder under the system's temp folder.
     customers::ImportSettings imports;
+    // Where documents' files are kept and how large one may be.
+    customers::DocumentSettings documents;
     // The Bearer token /metrics requires; empty: /metrics answers local direct callers only.
     std::string metrics_token;
     // Customer list pages kept in memory (SQLite only; 0 keeps none).
@@ -54,6 +57,7 @@ class App {
     customers::CustomerService& customers() { return *customers_; }
     customers::CustomerImportService& customer_imports() { return *customer_imports_; }
     jobs::JobStore& job_store() { return *job_store_; }
+    customers::DocumentFiles& documents() { return *documents_; }
     jobs::JobRunner& job_runner() { return *job_runner_; }
 
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
@@ -82,6 +86,7 @@ class App {
     std::unique_ptr<idempotency::SqlIdempotencyStore> idempotency_;
     std::unique_ptr<kit::RecordService> records_;
     std::unique_ptr<customers::TimelineService> timeline_;
+    std::unique_ptr<customers::DocumentFiles> documents_;
     std::string openapi_;
     std::unique_ptr<jobs::JobStore> job_store_;
     std::unique_ptr<jobs::JobRunner> job_runner_;

@@ -94,6 +94,8 @@ int main(int argc, char** argv) {
     bool secure_cookies = false;
     std::uint64_t max_upload_mb = 512;
     std::uint64_t page_cache_mb = 16;
+    std::string documents_dir;  // default <data>/documents
+    std::uint64_t max_document_mb = 25;
     auto* serve = cli.add_subcommand("serve", "Run the HTTP server, the web UI and the job runner");
     AddCommon(serve, serve_flags);
     serve->add_option("--listen", listen, "host:port to listen on");
@@ -103,6 +105,11 @@ int main(int argc, char** argv) {
     serve->add_option("--job-workers", job_workers, "Background job workers (0 disables)");
     serve->add_option("--max-upload-mb", max_upload_mb, "Largest import file accepted, in MiB")
         ->check(CLI::Range(1, 65536));
+    serve->add_option("--documents-dir", documents_dir,
+                      "Folder of customers' documents (default <data>/documents; shared by every "
+                      "node when several serve one PostgreSQL)");
+    serve->add_option("--max-document-mb", max_document_mb, "Largest document accepted, in MiB")
+        ->check(CLI::Range(1, 1024));
     serve
         ->add_option("--page-cache-mb", page_cache_mb,
                      "Memory for customer list pages answered without reading them again, in "
@@ -237,6 +244,13 @@ int main(int argc, char** argv) {
         server_options.upload_dir = UploadDir(serve_flags);
         server_options.upload_limit = max_upload_mb << 20;
         options.imports.max_bytes = server_options.upload_limit;
+        options.documents.dir =
+            std::filesystem::absolute(documents_dir.empty()
+                                          ? std::filesystem::path(serve_flags.data) / "documents"
+                                          : std::filesystem::path(documents_dir))
+                .lexically_normal()
+                .string();
+        options.documents.max_bytes = max_document_mb << 20;
         server_options.trusted_proxies = trusted_proxies;
         server_options.max_connections = max_connections;
         server_options.read_timeout = std::chrono::seconds(read_timeout_s);

@@ -1,5 +1,6 @@
 #include "domains/record_types.hpp"
 
+#include "domains/customers/document_type.hpp"
 #include "domains/customers/mailing_type.hpp"
 #include "domains/customers/prepayment_types.hpp"
 
@@ -11,6 +12,7 @@ const kit::Registry& RecordTypes() {
         registry.Add(customers::MailingType());
         registry.Add(customers::DealType());
         registry.Add(customers::PrepaymentType());
+        registry.Add(customers::DocumentType());
         return registry;
     }();
     return kRegistry;

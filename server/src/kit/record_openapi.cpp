@@ -140,7 +140,7 @@ json WithRecordTypes(json document, const Registry& registry) {
         json patch = input;
         patch["properties"]["version"] = {{"type", "integer"}};
         schemas[name] = record;
-        schemas[name + "Create"] = create;
+        if (type.generic_create) schemas[name + "Create"] = create;
         schemas[name + "Patch"] = patch;
 
         json list_params = json::array({IdParameter("id")});
@@ -193,7 +193,9 @@ json WithRecordTypes(json document, const Registry& registry) {
              {{"required", true}, {"content", Content(Ref("schemas", name + "Create"))}}},
             {"responses", Responses({"400", "401", "403", "404", "409", "413", "422", "503"})}};
         create_op["responses"]["201"] = {{"description", "Created"}, {"content", one}};
-        paths[collection] = {{"get", list_op}, {"post", create_op}};
+        paths[collection]["get"] = list_op;
+        // A type with its own create route has it in the hand-written document.
+        if (type.generic_create) paths[collection]["post"] = create_op;
 
         json get_op = {{"operationId", "get" + name},
                        {"summary", "One " + type.label.en},

@@ -40,12 +40,14 @@ void RegisterRecordRoutes(http::Router& router, RecordService& service, const Re
             GX_TRY_ASSIGN(json page, service.List(ctx.user(), *type, customer_id, query));
             return Response::Json(200, page);
         });
-        router.Add("POST", collection, [&service, type](Context& ctx) -> Result<Response> {
-            GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
-            GX_TRY_ASSIGN(json body, ctx.JsonBody());
-            GX_TRY_ASSIGN(json created, service.Create(ctx.user(), *type, customer_id, body));
-            return Response::Json(201, created);
-        });
+        if (type->type.generic_create) {
+            router.Add("POST", collection, [&service, type](Context& ctx) -> Result<Response> {
+                GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
+                GX_TRY_ASSIGN(json body, ctx.JsonBody());
+                GX_TRY_ASSIGN(json created, service.Create(ctx.user(), *type, customer_id, body));
+                return Response::Json(201, created);
+            });
+        }
         router.Add("GET", item, [&service, type](Context& ctx) -> Result<Response> {
             GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
             GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("record_id"));

@@ -141,7 +141,8 @@ Result<json> RecordService::Get(const Principal& caller, const CompiledType& typ
 }
 
 Result<json> RecordService::Create(const Principal& caller, const CompiledType& type,
-                                   std::int64_t customer_id, const json& body) {
+                                   std::int64_t customer_id, const json& body,
+                                   const json& computed) {
     GX_TRY(RequirePermission(caller, type.type.Permission("create")));
     GX_TRY(ValidateBody(type.meta, body, true, type.type.create_options));
     for (const std::string& option : type.type.create_options) {
@@ -150,6 +151,7 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
         }
     }
     json record = body;
+    if (computed.is_object()) record.update(computed);
     if (type.type.fill_defaults) type.type.fill_defaults(caller, record);
     GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
@@ -164,6 +166,15 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
         return Reread(conn, type, customer_id, id);
     }));
     return store::ToJson(type, row);
+}
+
+Status RecordService::CheckCreate(const Principal& caller, const CompiledType& type,
+                                  std::int64_t customer_id) {
+    GX_TRY(RequirePermission(caller, type.type.Permission("create")));
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
+    GX_TRY(CustomerFor(*conn, gate, caller, type, customer_id, Access::kWrite));
+    return {};
 }
 
 Result<json> RecordService::Update(const Principal& caller, const CompiledType& type,

@@ -28,8 +28,14 @@ class RecordService {
                                std::int64_t customer_id, std::int64_t id);
     // 201's object. 404 when the customer is not visible, 403 claim_first for a public-pool
     // customer (without pool.manage), 422 for the body, or the type's own error.
+    // `computed`: fields the server set (an object of readonly fields, e.g. a document's sha256),
+    // written as they are beside the validated body; only the type's own create route sends it.
     Result<nlohmann::json> Create(const Principal& caller, const CompiledType& type,
-                                  std::int64_t customer_id, const nlohmann::json& body);
+                                  std::int64_t customer_id, const nlohmann::json& body,
+                                  const nlohmann::json& computed = nullptr);
+    // Whether Create would get past the permission and the gate for this customer now (Ok, or
+    // its 403 / 404): for a route with work to do before it creates, e.g. storing a file.
+    Status CheckCreate(const Principal& caller, const CompiledType& type, std::int64_t customer_id);
     // A partial update; `version`, when sent, must be the current one (409 stale_version).
     Result<nlohmann::json> Update(const Principal& caller, const CompiledType& type,
                                   std::int64_t customer_id, std::int64_t id,

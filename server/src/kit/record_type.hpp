@@ -112,6 +112,10 @@ struct RecordType {
     std::function<Status(const nlohmann::json& record)> check_record;
     // Set: its records appear in the customer's timeline. Empty: they don't.
     std::optional<TimelineSource> timeline;
+    // False for a type whose own route creates its records (a document's multipart upload): the
+    // generic JSON create is neither served nor documented, and that route creates through
+    // RecordService::Create with the fields the server computed (readonly ones).
+    bool generic_create = true;
 
     std::string Permission(std::string_view action) const {
         return name + "." + std::string(action);

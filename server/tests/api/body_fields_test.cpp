@@ -10,6 +10,7 @@
 // fails the test, so new routes are covered as they come.
 
 #include "api_test_support.hpp"
+#include "record_examples.hpp"
 
 #include "cli/openapi.hpp"
 #include "domains/record_types.hpp"
@@ -169,7 +170,7 @@ class BodyFieldsTest : public ApiTest {
             const std::string pattern = "/api/v1/customers/{id}/" + type->type.name;
             json example = type->type.example;
             for (const std::string& option : type->type.create_options) example[option] = true;
-            Reply record = Call("POST", collection, example, admin());
+            Reply record = Send(ExampleCreate(*type, collection, admin()));
             EXPECT_EQ(record.status, 201) << record.raw.body;
             const std::string item = collection + "/" + record.body["id"].dump();
             f["POST " + pattern] = {collection, [example] { return example; },

@@ -4,6 +4,7 @@
 // covered without a new test; a type whose visibility rule is dropped fails here.
 
 #include "api_test_support.hpp"
+#include "record_examples.hpp"
 
 #include "domains/record_types.hpp"
 
@@ -16,12 +17,6 @@ class RecordKitTest : public ApiTest {
   protected:
     static std::string Path(std::int64_t customer, const kit::CompiledType& type) {
         return "/api/v1/customers/" + std::to_string(customer) + "/" + type.type.name;
-    }
-    // The example body, accepted even when its type warns about a repeat.
-    static json Example(const kit::CompiledType& type) {
-        json body = type.type.example;
-        for (const std::string& option : type.type.create_options) body[option] = true;
-        return body;
     }
     // Every permission of `type`, and customers.view.
     static json AllOf(const kit::CompiledType& type) {
@@ -38,7 +33,7 @@ TEST_P(RecordKitTest, EveryTypeLivesThroughCreateReadListPatchDeleteAndRestore) 
     for (const auto& type : RecordTypes().types()) {
         SCOPED_TRACE(type->type.name);
         const std::string collection = Path(customer_id, *type);
-        Reply created = Call("POST", collection, Example(*type), admin());
+        Reply created = Send(ExampleCreate(*type, collection, admin()));
         ASSERT_EQ(created.status, 201) << created.raw.body;
         for (const auto& [key, value] : type->type.example.items()) {
             EXPECT_EQ(created.body[key], value) << key;
@@ -115,7 +110,7 @@ TEST_P(RecordKitTest, WhoSeesAndChangesACustomersRecordsFollowsTheGate) {
 
         const json customer = CreateCustomer(owner.token, {{"name", n + "的客户"}});
         const std::string collection = Path(customer["id"], *type);
-        Reply created = Call("POST", collection, Example(*type), owner.token);
+        Reply created = Send(ExampleCreate(*type, collection, owner.token));
         ASSERT_EQ(created.status, 201) << created.raw.body;
         const std::string item = collection + "/" + created.body["id"].dump();
 
@@ -136,7 +131,7 @@ TEST_P(RecordKitTest, WhoSeesAndChangesACustomersRecordsFollowsTheGate) {
             const int want = c.sees ? 200 : 404;
             EXPECT_EQ(Call("GET", collection, nullptr, c.user->token).status, want);
             EXPECT_EQ(Call("GET", item, nullptr, c.user->token).status, want);
-            EXPECT_EQ(Call("POST", collection, Example(*type), c.user->token).status,
+            EXPECT_EQ(Send(ExampleCreate(*type, collection, c.user->token)).status,
                       c.sees ? 201 : 404);
             const auto& first = type->type.fields.front().def;
             EXPECT_EQ(
@@ -146,7 +141,7 @@ TEST_P(RecordKitTest, WhoSeesAndChangesACustomersRecordsFollowsTheGate) {
         }
         // Without the type's permissions: refused whatever the scope.
         EXPECT_EQ(Call("GET", collection, nullptr, blind.token).status, 403);
-        EXPECT_EQ(Call("POST", collection, Example(*type), blind.token).status, 403);
+        EXPECT_EQ(Send(ExampleCreate(*type, collection, blind.token)).status, 403);
         // An invisible caller can't delete either; the owner can.
         EXPECT_EQ(Call("DELETE", item, nullptr, peer.token).status, 404);
         EXPECT_EQ(Call("DELETE", item, nullptr, owner.token).status, 204);
@@ -161,7 +156,7 @@ TEST_P(RecordKitTest, WhoSeesAndChangesACustomersRecordsFollowsTheGate) {
                   200);
         EXPECT_EQ(Call("GET", collection, nullptr, dept_head.token).status, 200);
         EXPECT_EQ(Call("GET", collection, nullptr, other_dept.token).status, 404);
-        Reply unclaimed = Call("POST", collection, Example(*type), dept_head.token);
+        Reply unclaimed = Send(ExampleCreate(*type, collection, dept_head.token));
         EXPECT_EQ(unclaimed.status, 403);
         EXPECT_EQ(unclaimed.code(), "claim_first");
     }

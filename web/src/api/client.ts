@@ -66,7 +66,9 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     Accept: 'application/json',
     'X-Requested-With': 'XMLHttpRequest',
   }
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json'
+  // A form (a file upload) is sent as the browser encodes it, with its own multipart boundary.
+  const form = typeof FormData !== 'undefined' && options.body instanceof FormData
+  if (options.body !== undefined && !form) headers['Content-Type'] = 'application/json'
   if (bearer_token) headers.Authorization = `Bearer ${bearer_token}`
 
   let response: Response
@@ -74,7 +76,12 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     response = await fetch(`${API_BASE}${path}${toQuery(options.params)}`, {
       method: options.method ?? 'GET',
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body:
+        options.body === undefined
+          ? undefined
+          : form
+            ? (options.body as FormData)
+            : JSON.stringify(options.body),
       credentials: 'same-origin',
       signal: options.signal,
     })

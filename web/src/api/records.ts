@@ -1,7 +1,7 @@
 // Records of the kit's types (ADR 0006): every type declared on the server is served under a
 // customer by the same routes, so one typed module covers them all; `type` is the type's name
 // (its route segment, e.g. "mailings").
-import { request } from './client'
+import { API_BASE, request } from './client'
 import type { EntityMeta, Id, KitRecord, ListParams, Page } from './types'
 
 export type RecordInput = Record<string, unknown>
@@ -30,4 +30,16 @@ export const recordsApi = {
   restore: (type: string, customer_id: Id, id: Id) =>
     request<KitRecord>(`${base(type, customer_id)}/${id}/restore`, { method: 'POST' }),
   meta: (type: string) => request<EntityMeta>(`/meta/${encodeURIComponent(type)}`),
+  /** A record made from a file (documents): the file and the form fields beside it. */
+  upload: (type: string, customer_id: Id, file: File, fields: Record<string, string> = {}) => {
+    const form = new FormData()
+    form.append('file', file, file.name)
+    for (const [name, value] of Object.entries(fields)) form.append(name, value)
+    return request<KitRecord>(base(type, customer_id), { method: 'POST', body: form })
+  },
+}
+
+/** Where a file record's content is downloaded (`show`: shown in the browser, images and PDF). */
+export function contentUrl(type: string, customer_id: Id, id: Id, show = false): string {
+  return `${API_BASE}${base(type, customer_id)}/${id}/content${show ? '?inline=1' : ''}`
 }

@@ -398,6 +398,10 @@ const en: Messages<typeof zhCN> = {
       delete: '{type}: delete',
       export: '{type}: export',
     },
+    uploaded: 'Uploaded {name}',
+    fileRefused:
+      'Files of this kind ({type}) are not accepted: upload an image, a PDF, an Office document, text, CSV or a zip archive',
+    fileTooLarge: 'A file may be at most {mb} MB',
   },
   deals: {
     title: 'Deals',
@@ -460,6 +464,21 @@ const en: Messages<typeof zhCN> = {
     open: 'Open',
     loadMore: 'Load more',
     end: 'That is everything',
+  },
+  documents: {
+    title: 'Documents',
+    upload: 'Upload a file',
+    edit: 'Edit document',
+    empty: 'No documents yet',
+    preview: 'Preview',
+    download: 'Download',
+    fields: {
+      file_name: 'File name',
+      content_type: 'Type',
+      size: 'Size (bytes)',
+      sha256: 'SHA-256',
+      note: 'Note',
+    },
   },
 }
 

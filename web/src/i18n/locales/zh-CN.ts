@@ -394,6 +394,9 @@ export default {
       delete: '删除{type}',
       export: '导出{type}',
     },
+    uploaded: '已上传 {name}',
+    fileRefused: '不接受这种文件（{type}）：请上传图片、PDF、Office 文档、文本、CSV 或 zip 压缩包',
+    fileTooLarge: '文件不能超过 {mb} MB',
   },
   deals: {
     title: '成交记录',
@@ -456,5 +459,20 @@ export default {
     open: '查看',
     loadMore: '加载更多',
     end: '没有更多了',
+  },
+  documents: {
+    title: '文档',
+    upload: '上传文件',
+    edit: '编辑文档',
+    empty: '还没有文档',
+    preview: '预览',
+    download: '下载',
+    fields: {
+      file_name: '文件名',
+      content_type: '文件类型',
+      size: '大小（字节）',
+      sha256: 'SHA-256',
+      note: '备注',
+    },
   },
 }

@@ -1,5 +1,6 @@
 // Behaviour a record type adds to the generic panel. Each hook is small data plus a function the
 // panel calls at one point; a type without hooks gets the plain panel.
+import type { Id, KitRecord } from '@/api/types'
 import { isApiError } from '@/utils/errors'
 
 /**
@@ -27,11 +28,34 @@ export interface Summary {
   params: Record<string, string>
 }
 
+/** Records made by uploading a file (documents): the panel's "new" button picks a file instead. */
+export interface UploadSpec {
+  /** The file picker's hint of types (the server decides by the content). */
+  accept: string
+  /** i18n key of the button. */
+  buttonKey: string
+}
+
+/** A link on a record's row besides edit and delete (download, preview). */
+export interface RowLink {
+  /** i18n key of its text. */
+  key: string
+  href: string
+  /** Opens in a new tab (a preview). */
+  newTab?: boolean
+  /** Saves the file instead of following the link. */
+  download?: boolean
+  testid: string
+}
+
 export interface RecordHooks {
   /** Turns a save error into an override the person may choose; null: an ordinary error. */
   overrideOf?: (error: unknown) => SaveOverride | null
   /** The list page's summary line; null: none. `locale` is the current language. */
   summaryOf?: (page: Record<string, unknown>, locale: string) => Summary | null
+  upload?: UploadSpec
+  /** The links of one row; none: only edit and delete. */
+  rowLinks?: (row: KitRecord, customerId: Id) => RowLink[]
 }
 
 /**

@@ -3,6 +3,7 @@
 // type: a file like mailings.ts, a line in RECORD_TYPES, and its texts in both locale files.
 import type { RecordHooks } from './hooks'
 import { deals } from './deals'
+import { documents } from './documents'
 import { mailings } from './mailings'
 import { prepayments } from './prepayments'
 
@@ -20,7 +21,7 @@ export interface RecordTypeView extends RecordHooks {
 }
 
 /** Shown as tabs on the customer page, in this order. */
-export const RECORD_TYPES: readonly RecordTypeView[] = [deals, prepayments, mailings]
+export const RECORD_TYPES: readonly RecordTypeView[] = [deals, prepayments, mailings, documents]
 
 export function recordType(name: string): RecordTypeView | undefined {
   return RECORD_TYPES.find((type) => type.name === name)

@@ -171,6 +171,18 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
     return message
   }
 
+  /** Makes a record from a file (a type with `upload`); the caller shows an error. */
+  const uploading = ref(false)
+  async function upload(file: File): Promise<void> {
+    uploading.value = true
+    try {
+      await recordsApi.upload(type.name, customerId(), file)
+      await list.load()
+    } finally {
+      uploading.value = false
+    }
+  }
+
   /** Moves a record to the recycle bin; the caller offers the undo. */
   async function remove(row: KitRecord): Promise<void> {
     await recordsApi.remove(type.name, customerId(), row.id)
@@ -208,6 +220,8 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
     fieldChanged,
     save,
     saveAnyway,
+    uploading,
+    upload,
     remove,
     restore,
   }
