@@ -6,6 +6,7 @@
 
 #include "core/principal.hpp"
 #include "db/database.hpp"
+#include "domains/custom_fields/custom_field.hpp"
 #include "http/list_query.hpp"
 #include "kit/record_type.hpp"
 
@@ -15,7 +16,12 @@ namespace guanxi::kit {
 
 class RecordService {
   public:
-    explicit RecordService(db::Database& db) : db_(db) {}
+    // `custom`: the custom fields records are checked against (their `custom` object); null
+    // takes no custom values.
+    explicit RecordService(db::Database& db, const custom_fields::Catalog* custom = nullptr)
+        : db_(db), custom_(custom) {}
+
+    const custom_fields::Catalog* custom_fields() const { return custom_; }
 
     // A page of the customer's records ({"items","total","page","page_size"}); the recycle bin's
     // with ?deleted=true (needs <name>.delete).
@@ -39,6 +45,7 @@ class RecordService {
 
   private:
     db::Database& db_;
+    const custom_fields::Catalog* custom_ = nullptr;
 };
 
 }  // namespace guanxi::kit
