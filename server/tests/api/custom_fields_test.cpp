@@ -311,16 +311,21 @@ TEST_P(CustomFieldsTest, ExportHasAColumnPerFieldAndImportMapsItByLabelOrKey) {
             {"key", "vip"},
             {"type", "boolean"},
             {"label", {{"zh-CN", "贵宾"}, {"en", "VIP"}}}});
-    CreateCustomer(admin(),
-                   {{"name", "导出公司"}, {"custom", {{"budget", "=1+1"}, {"vip", true}}}});
+    Define({{"entity", "customers"},
+            {"key", "note"},
+            {"type", "text"},
+            {"label", {{"zh-CN", "备注"}, {"en", "Note"}}}});
+    CreateCustomer(admin(), {{"name", "导出公司"},
+                             {"custom", {{"budget", "1200"}, {"vip", true}, {"note", "=1+1"}}}});
     CreateCustomer(admin(), {{"name", "导出公司二"}, {"custom", {{"budget", "88"}}}});
     const std::string en = Export("format=csv&sort=name");
     const std::string header = en.substr(0, en.find("\r\n"));
-    EXPECT_NE(header.find(",Budget,VIP"), std::string::npos) << header;
+    EXPECT_NE(header.find(",Budget,VIP,Note"), std::string::npos) << header;
     EXPECT_NE(en.find(",88.00,"), std::string::npos) << en;
-    EXPECT_NE(en.find(",true"), std::string::npos) << en;
+    EXPECT_NE(en.find(",true,"), std::string::npos) << en;
+    EXPECT_NE(en.find(",'=1+1"), std::string::npos) << en;  // a formula is defused, as elsewhere
     const std::string zh = Export("format=csv&lang=zh-CN");
-    EXPECT_NE(zh.substr(0, zh.find("\r\n")).find(",预算,贵宾"), std::string::npos) << zh;
+    EXPECT_NE(zh.substr(0, zh.find("\r\n")).find(",预算,贵宾,备注"), std::string::npos) << zh;
     // Filters apply to the export as to the list.
     const std::string filtered = Export("format=csv&custom.vip=true");
     EXPECT_EQ(std::count(filtered.begin(), filtered.end(), '\n'), 2) << filtered;

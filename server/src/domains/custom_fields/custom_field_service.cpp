@@ -147,9 +147,8 @@ Result<json> CustomFieldService::List(const Principal&, const std::optional<std:
     GX_TRY_ASSIGN(std::vector<Definition> all, store::All(*conn));
     json items = json::array();
     if (entity) {
-        for (const Definition& def : Snapshot(std::move(all)).Of(*entity)) {
-            items.push_back(def.ToJson());
-        }
+        const Snapshot snapshot(std::move(all));
+        for (const Definition& def : snapshot.Of(*entity)) items.push_back(def.ToJson());
     } else {
         for (const Definition& def : all) items.push_back(def.ToJson());
     }
