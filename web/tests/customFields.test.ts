@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ref } from 'vue'
 import type { CustomField, FieldDef } from '@/api/types'
 import { bodyFrom, customKey, valueAt, withValueAt } from '@/components/meta/customValues'
+import MetaFilters from '@/components/meta/MetaFilters.vue'
 import MetaForm from '@/components/meta/MetaForm.vue'
 import MetaValue from '@/components/meta/MetaValue.vue'
 import { filterParamOf } from '@/components/meta/filterParams'
@@ -117,6 +118,32 @@ describe('MetaForm with custom fields', () => {
     })
     await flush()
     expect(wrapper.text()).toContain('A')
+    wrapper.unmount()
+  })
+})
+
+describe('MetaFilters with custom fields', () => {
+  it('filters a custom choice by its name and leaves out a custom time', async () => {
+    const SIGNED: FieldDef = {
+      name: 'custom.signed_at',
+      type: 'datetime',
+      custom: true,
+      filter: true,
+      label_key: '',
+      label: { 'zh-CN': '签约时间', en: 'Signed at' },
+    }
+    const wrapper = mountApp(MetaFilters, {
+      props: {
+        entity: 'customers',
+        fields: [{ ...LEVEL, filter: true }, SIGNED],
+        modelValue: { 'custom.level': 'B' },
+      },
+    })
+    await flush()
+    const labels = wrapper.findAll('.el-form-item__label').map((l) => l.text())
+    expect(labels).toContain('等级')
+    expect(labels).not.toContain('签约时间')
+    expect(wrapper.find('.el-select').text()).toContain('B')
     wrapper.unmount()
   })
 })

@@ -288,7 +288,7 @@ const en: Messages<typeof zhCN> = {
   admin: {
     customFields: {
       title: 'Custom fields',
-      hint: 'Your own fields on customers and on each kind of record. A field’s key never changes: its values are stored by it, so renaming a label keeps them.',
+      hint: 'Your own fields on customers and on each kind of record. The key of a field never changes: values are stored by it, so renaming a label keeps them.',
       add: 'Add field',
       edit: 'Edit field',
       empty: 'No custom fields yet',
