@@ -199,7 +199,7 @@ const Definition* Snapshot::Find(std::string_view entity, std::string_view key) 
     return nullptr;
 }
 
-Status Catalog::Reload() {
+Status Catalog::Reload() const {
     std::lock_guard reloading(reloading_);
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(std::vector<Definition> all, store::All(*conn));
@@ -220,7 +220,7 @@ std::shared_ptr<const Snapshot> Catalog::Current() const {
     std::unique_lock reloading(reloading_, std::try_to_lock);
     if (reloading.owns_lock()) {
         reloading.unlock();
-        (void)const_cast<Catalog*>(this)->Reload();
+        (void)Reload();
     }
     std::lock_guard lock(mutex_);
     return snapshot_;
@@ -249,6 +249,13 @@ Status ValidateBody(const EntityMeta& meta, const Catalog* catalog, std::string_
     }
     const std::shared_ptr<const Snapshot> snapshot = catalog->Current();
     const std::vector<Definition>& defs = snapshot->Of(entity);
+    // The usual body of an entity without custom fields costs nothing more.
+    const bool any_required =
+        std::any_of(defs.begin(), defs.end(), [](const Definition& def) { return def.required; });
+    if (custom == body.end() && !(creating && any_required)) {
+        if (bad) return error;
+        return {};
+    }
     EntityMeta custom_meta{std::string(entity), {}};
     for (const Definition& def : defs) custom_meta.fields.push_back(def.Def());
     json flat = json::object();

@@ -84,7 +84,7 @@ class Catalog {
 
     explicit Catalog(db::Database& db) : db_(db) {}
     // Reads every live definition; until the first success the snapshot is empty.
-    Status Reload();
+    Status Reload() const;
     // The current snapshot (never null).
     std::shared_ptr<const Snapshot> Current() const;
 
@@ -92,9 +92,9 @@ class Catalog {
     db::Database& db_;
     mutable std::mutex mutex_;  // guards snapshot_ and loaded_at_
     mutable std::mutex reloading_;
-    std::shared_ptr<const Snapshot> snapshot_ =
+    mutable std::shared_ptr<const Snapshot> snapshot_ =
         std::make_shared<Snapshot>(std::vector<Definition>{});
-    std::chrono::steady_clock::time_point loaded_at_{};
+    mutable std::chrono::steady_clock::time_point loaded_at_{};
 };
 
 // Validates a create (`creating`) or patch body of an entity with built-in fields `meta`: the
