@@ -20,6 +20,7 @@ describe('visibleMenu', () => {
       '/admin/departments',
       '/admin/roles',
       '/admin/users',
+      '/admin/custom-fields',
       '/admin/audit',
     ])
   })

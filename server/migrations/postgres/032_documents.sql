@@ -14,7 +14,8 @@ CREATE TABLE documents (
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
     version BIGINT NOT NULL DEFAULT 1,
-    deleted_at BIGINT
+    deleted_at BIGINT,
+    custom TEXT NOT NULL DEFAULT '{}'  -- custom fields (migration 034)
 );
 CREATE INDEX documents_customer ON documents(customer_id, deleted_at, created_at);
 -- Which records use a stored file (before it could ever be removed).

@@ -5,6 +5,7 @@
 #include "db/migrator.hpp"
 #include "db/sqlite/sqlite_connection.hpp"
 #include "domains/audit/audit_routes.hpp"
+#include "domains/custom_fields/custom_field_routes.hpp"
 #include "domains/customers/customer_import_routes.hpp"
 #include "domains/customers/customer_routes.hpp"
 #include "domains/customers/timeline_routes.hpp"
@@ -25,10 +26,13 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     std::unique_ptr<App> app(new App());
     GX_TRY_ASSIGN(app->db_, db::Database::Open(options.database_url, {options.pool_size}));
     GX_TRY(db::Migrate(*app->db_));
+    app->custom_fields_ = std::make_unique<custom_fields::Catalog>(*app->db_);
+    GX_TRY(app->custom_fields_->Reload());
     app->accounts_ = std::make_unique<accounts::AccountService>(*app->db_, options.accounts);
     GX_TRY_ASSIGN(app->writes_, db::GroupCommit::Start(*app->db_));
     app->customers_ = std::make_unique<customers::CustomerService>(*app->db_, *app->writes_,
                                                                    options.page_cache_bytes);
+    app->customers_->UseCustomFields(app->custom_fields_.get());
     app->audit_ = std::make_unique<audit::AuditService>(*app->db_);
     app->job_store_ = std::make_unique<jobs::JobStore>(*app->db_);
     app->job_runner_ = std::make_unique<jobs::JobRunner>(*app->job_store_, options.jobs);
@@ -38,6 +42,7 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     }
     app->customer_imports_ = std::make_unique<customers::CustomerImportService>(
         *app->db_, *app->job_store_, *app->accounts_, imports);
+    app->customer_imports_->UseCustomFields(app->custom_fields_.get());
     GX_TRY_ASSIGN(app->generated_admin_password_,
                   app->accounts_->Bootstrap(options.admin_password));
     app->RegisterRoutes(options);
@@ -111,7 +116,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     accounts::RegisterAccountRoutes(router_, *accounts_, options.cookies);
     customers::RegisterCustomerRoutes(router_, *customers_);
     customers::RegisterCustomerImportRoutes(router_, *customer_imports_);
-    records_ = std::make_unique<kit::RecordService>(*db_, *writes_);
+    records_ = std::make_unique<kit::RecordService>(*db_, *writes_, custom_fields_.get());
     kit::RegisterRecordRoutes(router_, *records_, RecordTypes());
     timeline_ = std::make_unique<customers::TimelineService>(*db_, RecordTypes());
     customers::RegisterTimelineRoutes(router_, *timeline_);
@@ -122,6 +127,13 @@ void App::RegisterRoutes(const AppOptions& options) {
     documents_ = std::make_unique<customers::DocumentFiles>(documents_dir);
     customers::RegisterDocumentRoutes(router_, *records_, RecordTypes(), *documents_,
                                       options.documents.max_bytes);
+        // Custom fields: on customers and on every record type, each with the table its index is on.
+    std::map<std::string, std::string, std::less<>> custom_tables = {{"customers", "customers"}};
+    for (const auto& type : RecordTypes().types())
+        custom_tables[type->type.name] = type->type.table;
+    custom_field_service_ = std::make_unique<custom_fields::CustomFieldService>(
+        *db_, *custom_fields_, std::move(custom_tables));
+    custom_fields::RegisterCustomFieldRoutes(router_, *custom_field_service_);
     openapi_ = OpenApiJson();
     audit::RegisterAuditRoutes(router_, *audit_);
     jobs::RegisterJobRoutes(router_, *job_store_);

@@ -8,6 +8,7 @@
 #include "domains/accounts/account_routes.hpp"
 #include "domains/accounts/account_service.hpp"
 #include "domains/audit/audit_service.hpp"
+#include "domains/custom_fields/custom_field_service.hpp"
 #include "domains/customers/customer_import_service.hpp"
 #include "domains/customers/customer_service.hpp"
 #include "domains/customers/timeline_service.hpp"
@@ -87,6 +88,8 @@ class App {
     std::unique_ptr<kit::RecordService> records_;
     std::unique_ptr<customers::TimelineService> timeline_;
     std::unique_ptr<customers::DocumentFiles> documents_;
+    std::unique_ptr<custom_fields::Catalog> custom_fields_;  // before the services that read it
+    std::unique_ptr<custom_fields::CustomFieldService> custom_field_service_;
     std::string openapi_;
     std::unique_ptr<jobs::JobStore> job_store_;
     std::unique_ptr<jobs::JobRunner> job_runner_;

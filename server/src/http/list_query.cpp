@@ -22,6 +22,11 @@ Error BadParam(ErrorCode code, const std::string& name, std::string message) {
     return e;
 }
 
+// "custom.<key>": a custom field, named so in filters and sorts.
+bool IsCustom(std::string_view name) {
+    return name.size() > 7 && name.compare(0, 7, "custom.") == 0;
+}
+
 }  // namespace
 
 std::optional<std::int64_t> ParseId(std::string_view text) {
@@ -87,7 +92,7 @@ Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::s
                     sk.descending = item[0] == '-';
                     item.erase(0, 1);
                 }
-                if (spec.sorts.count(item) == 0) {
+                if (spec.sorts.count(item) == 0 && !(spec.custom && IsCustom(item))) {
                     return BadParam(ErrorCode::kUnknownSort, item,
                                     "Cannot sort by '" + item + "'.");
                 }
@@ -97,7 +102,7 @@ Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::s
             if (out.sort.size() > 3) {
                 return BadParam(ErrorCode::kBadRequest, key, "At most 3 sort fields.");
             }
-        } else if (spec.filters.count(key) > 0) {
+        } else if (spec.filters.count(key) > 0 || (spec.custom && IsCustom(key))) {
             if (text::CodePointCount(value) > 200) {
                 return BadParam(ErrorCode::kBadRequest, key, "Filter value is too long.");
             }

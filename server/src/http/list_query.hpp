@@ -34,6 +34,9 @@ struct ListSpec {
     std::set<std::string, std::less<>> sorts;
     std::vector<SortKey> default_sort;
     bool searchable = true;
+    // Also takes ?custom.<key>= filters and sort=custom.<key>, for the resource's custom fields to
+    // judge (domains/custom_fields).
+    bool custom = false;
 };
 
 constexpr std::int64_t kMaxPageSize = 500;

@@ -131,6 +131,12 @@ json WithRecordTypes(json document, const Registry& registry) {
             record["properties"][field.def.name] = schema;
             if (field.def.required) required.push_back(field.def.name);
         }
+        // Custom fields (/api/v1/custom-fields) by key; a patch merges (null clears a key, a null
+        // object every key).
+        input["properties"]["custom"] = {
+            {"type", {"object", "null"}},
+            {"description", "Custom field values by key; 422 names custom.<key>"}};
+        record["properties"]["custom"] = {{"type", "object"}};
         json create = input;
         if (!required.empty()) create["required"] = required;
         for (const std::string& option : type.create_options) {

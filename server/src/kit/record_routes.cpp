@@ -73,9 +73,16 @@ void RegisterRecordRoutes(http::Router& router, RecordService& service, const Re
             GX_TRY_ASSIGN(json record, service.Restore(ctx.user(), *type, customer_id, id));
             return Response::Json(200, record);
         });
-        router.Add("GET", "/api/v1/meta/" + type->type.name, [type](Context&) -> Result<Response> {
-            return Response::Json(200, MetaJson(*type));
-        });
+        router.Add("GET", "/api/v1/meta/" + type->type.name,
+                   [&service, type](Context&) -> Result<Response> {
+                       json meta = MetaJson(*type);
+                       if (service.custom_fields() != nullptr) {
+                           const auto custom = service.custom_fields()->Current();
+                           for (const auto& def : custom->Of(type->type.name))
+                               meta["fields"].push_back(def.MetaJson());
+                       }
+                       return Response::Json(200, meta);
+                   });
     }
 }
 

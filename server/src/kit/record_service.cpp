@@ -116,7 +116,12 @@ Result<json> RecordService::List(const Principal& caller, const CompiledType& ty
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
     GX_TRY(CustomerFor(*conn, gate, caller, type, customer_id, Access::kRead));
-    GX_TRY_ASSIGN(store::Page page, store::List(*conn, type, customer_id, query, deleted));
+    std::optional<custom_fields::ListSql> custom;
+    if (custom_ != nullptr) {
+        custom = custom_fields::ListSql{custom_->Current(), type.type.name, "t", conn->backend()};
+    }
+    GX_TRY_ASSIGN(store::Page page, store::List(*conn, type, customer_id, query, deleted,
+                                                custom ? &*custom : nullptr));
     json items = json::array();
     for (const db::Row& row : page.rows) items.push_back(store::ToJson(type, row));
     json out = http::ListPage(std::move(items), page.total, query);
@@ -144,7 +149,8 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
                                    std::int64_t customer_id, const json& body,
                                    const json& computed) {
     GX_TRY(RequirePermission(caller, type.type.Permission("create")));
-    GX_TRY(ValidateBody(type.meta, body, true, type.type.create_options));
+    GX_TRY(custom_fields::ValidateBody(type.meta, custom_, type.type.name, body, true,
+                                       type.type.create_options));
     for (const std::string& option : type.type.create_options) {
         if (body.contains(option) && !body[option].is_boolean()) {
             return Error::Validation(option, "must be true or false");
@@ -152,6 +158,10 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
     }
     json record = body;
     if (computed.is_object()) record.update(computed);
+    if (body.contains("custom")) {
+        record["custom"] =
+            custom_fields::Merge(custom_, type.type.name, json::object(), body["custom"]);
+    }
     if (type.type.fill_defaults) type.type.fill_defaults(caller, record);
     GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
@@ -183,7 +193,8 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
     if (body.contains("version") && !body["version"].is_number_integer()) {
         return Error::Validation("version", "must be an integer");
     }
-    GX_TRY(ValidateBody(type.meta, body, false, {"version"}));
+    GX_TRY(
+        custom_fields::ValidateBody(type.meta, custom_, type.type.name, body, false, {"version"}));
     GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
         GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
@@ -193,13 +204,22 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
         if (body.contains("version") && body["version"].get<std::int64_t>() != version) {
             return Stale(version);
         }
+        json patch = body;
+        if (body.contains("custom")) {
+            // Keys the patch names change; the others stay (null clears one; a null object, all).
+            patch["custom"] =
+                body["custom"].is_null()
+                    ? json::object()
+                    : custom_fields::Merge(custom_, type.type.name,
+                                           store::ToJson(type, *row)["custom"], body["custom"]);
+        }
         if (type.type.check_record) {
             json merged = store::ToJson(type, *row);
-            for (const auto& [key, value] : body.items()) merged[key] = value;
+            for (const auto& [key, value] : patch.items()) merged[key] = value;
             GX_TRY(type.type.check_record(merged));
         }
         GX_TRY(CheckReferences(conn, type, body));
-        GX_TRY_ASSIGN(bool updated, store::Update(conn, type, id, body, version, NowSeconds()));
+        GX_TRY_ASSIGN(bool updated, store::Update(conn, type, id, patch, version, NowSeconds()));
         if (!updated) return Stale(version);
         GX_TRY(AfterWrite(conn, type, customer_id));
         GX_TRY(Audit(conn, caller, type, "update", customer_id, id));

@@ -8,6 +8,7 @@
 #include "core/principal.hpp"
 #include "db/database.hpp"
 #include "db/group_commit.hpp"
+#include "domains/custom_fields/custom_field.hpp"
 #include "http/list_query.hpp"
 #include "kit/record_type.hpp"
 
@@ -18,7 +19,13 @@ namespace guanxi::kit {
 class RecordService {
   public:
     // Writes go through `writes` (the group commit): acknowledged once their batch is committed.
-    RecordService(db::Database& db, db::GroupCommit& writes) : db_(db), writes_(writes) {}
+    // `custom`: the custom fields records are checked against (their `custom` object); null
+    // takes no custom values.
+    RecordService(db::Database& db, db::GroupCommit& writes,
+                  const custom_fields::Catalog* custom = nullptr)
+        : db_(db), writes_(writes), custom_(custom) {}
+
+    const custom_fields::Catalog* custom_fields() const { return custom_; }
 
     // A page of the customer's records ({"items","total","page","page_size"}); the recycle bin's
     // with ?deleted=true (needs <name>.delete).
@@ -49,6 +56,7 @@ class RecordService {
   private:
     db::Database& db_;
     db::GroupCommit& writes_;
+    const custom_fields::Catalog* custom_ = nullptr;
 };
 
 }  // namespace guanxi::kit

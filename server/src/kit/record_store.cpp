@@ -125,6 +125,10 @@ Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type,
         columns += ", " + field.def.name;
         params.push_back(Bind(field.def, *it));
     }
+    if (auto custom = body.find("custom"); custom != body.end() && custom->is_object()) {
+        columns += ", custom";
+        params.push_back(custom->dump());
+    }
     columns += ", created_by, created_at, updated_at, version";
     params.insert(params.end(), {created_by, now, now, std::int64_t{1}});
     return conn.InsertReturningId("INSERT INTO " + type.type.table + " (" + columns + ") VALUES (" +
@@ -157,6 +161,10 @@ Result<bool> Update(db::Connection& conn, const CompiledType& type, std::int64_t
         set += field.def.name + " = ?, ";
         params.push_back(Bind(field.def, *it));
     }
+    if (auto custom = body.find("custom"); custom != body.end() && custom->is_object()) {
+        set += "custom = ?, ";
+        params.push_back(custom->dump());
+    }
     set += "updated_at = ?, version = version + 1";
     params.insert(params.end(), {now, id, version});
     GX_TRY_ASSIGN(std::int64_t changed,
@@ -180,7 +188,8 @@ Result<bool> SetDeleted(db::Connection& conn, const CompiledType& type, std::int
 }
 
 Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
-                  const http::ListQuery& query, bool deleted) {
+                  const http::ListQuery& query, bool deleted,
+                  const custom_fields::ListSql* custom) {
     db::Where where;
     where.Add("t.customer_id = ?", {customer_id});
     where.Add(deleted ? "t.deleted_at IS NOT NULL" : "t.deleted_at IS NULL");
@@ -210,10 +219,17 @@ Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t c
         }
         if (!any.empty()) where.Add(any, params);
     }
+    if (custom != nullptr) GX_TRY(custom->AddFilters(query, where));
     std::string order;
     const auto& keys = query.sort.empty() ? type.list.default_sort : query.sort;
-    for (const auto& key : keys)
+    for (const auto& key : keys) {
+        if (custom != nullptr && key.field.rfind("custom.", 0) == 0) {
+            GX_TRY_ASSIGN(std::string term, custom->OrderTerm(key));
+            order += term + ", ";
+            continue;
+        }
         order += "t." + key.field + (key.descending ? " DESC, " : " ASC, ");
+    }
     order += "t.id DESC";
     Page page;
     GX_TRY_ASSIGN(auto count,
@@ -252,6 +268,8 @@ nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
     const std::size_t deleted_at = Column(type, "deleted_at");
     out["deleted_at"] = row.IsNull(deleted_at) ? nlohmann::json()
                                                : nlohmann::json(FormatRfc3339(row.Int(deleted_at)));
+    nlohmann::json custom = nlohmann::json::parse(row.Text(Column(type, "custom")), nullptr, false);
+    out["custom"] = custom.is_object() ? custom : nlohmann::json::object();
     return out;
 }
 

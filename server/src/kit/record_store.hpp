@@ -4,6 +4,7 @@
 // outside this file).
 
 #include "db/database.hpp"
+#include "domains/custom_fields/custom_field.hpp"
 #include "http/list_query.hpp"
 #include "kit/record_type.hpp"
 
@@ -42,9 +43,11 @@ Result<db::Rows> GetMany(db::Connection& conn, const CompiledType& type, std::in
 
 // A page of a customer's records (the recycle bin's when `deleted`), filtered, searched and
 // sorted as the query says (already checked against the type's list spec). 400 for a filter value
-// its field can't hold.
+// its field can't hold. `custom`: the type's custom fields, for ?custom.<key>= and
+// sort=custom.<key> (400 for one that is not defined; none are taken without it).
 Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
-                  const http::ListQuery& query, bool deleted);
+                  const http::ListQuery& query, bool deleted,
+                  const custom_fields::ListSql* custom = nullptr);
 
 // A stored row as the API's JSON object.
 nlohmann::json ToJson(const CompiledType& type, const db::Row& row);

@@ -9,8 +9,8 @@ namespace {
 
 // The columns every kit table has besides its fields (the migration's contract).
 constexpr const char* kBefore[] = {"id", "customer_id"};
-constexpr const char* kAfter[] = {"created_by", "created_at", "updated_at", "version",
-                                  "deleted_at"};
+constexpr const char* kAfter[] = {"created_by", "created_at", "updated_at",
+                                  "version",    "deleted_at", "custom"};
 
 }  // namespace
 
@@ -34,6 +34,7 @@ void Registry::Add(RecordType type) {
     for (const char* column : kAfter) compiled->columns.emplace_back(column);
     compiled->list.filters.insert("deleted");  // the recycle bin: ?deleted=true
     compiled->list.sorts.insert({"created_at", "updated_at"});
+    compiled->list.custom = true;  // custom fields (domains/custom_fields)
     compiled->list.default_sort = type.default_sort;
     compiled->list.default_sort.push_back({"created_at", true});
     compiled->list.searchable = std::any_of(type.fields.begin(), type.fields.end(),

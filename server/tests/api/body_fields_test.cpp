@@ -60,6 +60,14 @@ class BodyFieldsTest : public ApiTest {
                               {{"kind", "call"}, {"content", "首次电话"}}, admin());
         EXPECT_EQ(followup.status, 201) << followup.body.dump();
         followup_ = followup.body["id"].get<std::int64_t>();
+        Reply field = Call("POST", "/api/v1/custom-fields",
+                           {{"entity", "customers"},
+                            {"key", "note"},
+                            {"type", "long_text"},
+                            {"label", {{"zh-CN", "备注"}, {"en", "Note"}}}},
+                           admin());
+        EXPECT_EQ(field.status, 201) << field.raw.body;
+        custom_field_ = field.body["id"].get<std::int64_t>();
     }
 
     static std::string CustomerPath(std::int64_t id) {
@@ -164,6 +172,20 @@ class BodyFieldsTest : public ApiTest {
             },
             get(customer + "/followups?page_size=500")};
         f["PATCH /api/v1/customers/{id}/followups/{followup_id}"] = {followup, {}, get(followup)};
+        f["POST /api/v1/custom-fields"] = {
+            "/api/v1/custom-fields",
+            [this] {
+                const std::string n = Unique("");
+                return json{{"entity", "customers"},
+                            {"key", "probe_" + n},
+                            {"type", "text"},
+                            {"label", {{"zh-CN", "探测" + n}, {"en", "Probe " + n}}}};
+            },
+            get("/api/v1/custom-fields")};
+        f["PATCH /api/v1/custom-fields/{id}"] = {
+            "/api/v1/custom-fields/" + std::to_string(custom_field_),
+            {},
+            get("/api/v1/custom-fields")};
         // Every record type of the kit, from its definition's example.
         for (const auto& type : RecordTypes().types()) {
             const std::string collection = customer + "/" + type->type.name;
@@ -256,6 +278,7 @@ class BodyFieldsTest : public ApiTest {
     json doc_;
     std::int64_t dept_ = 0, other_dept_ = 0, role_ = 0, user_ = 0, heir_ = 0;
     std::int64_t customer_ = 0, moved_ = 0, released_ = 0, contact_ = 0, followup_ = 0;
+    std::int64_t custom_field_ = 0;  // a long_text custom field of customers: "note"
     int serial_ = 0;
 };
 
@@ -325,19 +348,20 @@ TEST_P(BodyFieldsTest, ActiveNullOnAUserAndPrimaryNullOnAContactAre422) {
     EXPECT_EQ(created.status, 422) << created.raw.body;
 }
 
-// Text inside lists and objects: tags are one-line, a custom object's keys too; its values may
-// span lines.
+// Text inside lists and objects: tags are one-line, a custom object's keys too; a long_text
+// custom field's values may span lines. A custom value is named as custom.<key>.
 TEST_P(BodyFieldsTest, ControlCharactersInTagsAndCustomValuesAreRefused) {
     const std::string path = CustomerPath(customer_);
     const json before = Get(path);
-    for (const json& body :
-         {json{{"tags", {"ok", "a\x01b"}}}, json{{"tags", {"第一\n第二"}}},
-          json{{"custom", {{"note", std::string("a\0b", 3)}}}}, json{{"custom", {{"a\nb", "x"}}}},
-          json{{"custom", {{"nested", {{"deep", {"a\x1b"}}}}}}}}) {
+    for (const auto& [body, named] : std::vector<std::pair<json, std::string>>{
+             {json{{"tags", {"ok", "a\x01b"}}}, "tags"},
+             {json{{"tags", {"第一\n第二"}}}, "tags"},
+             {json{{"custom", {{"note", std::string("a\0b", 3)}}}}, "custom.note"},
+             {json{{"custom", {{"a\nb", "x"}}}}, "custom"},
+             {json{{"custom", {{"nested", {{"deep", {"a\x1b"}}}}}}}, "custom.nested"}}) {
         Reply r = Call("PATCH", path, body, admin());
         EXPECT_EQ(r.status, 422) << body.dump() << " → " << r.raw.body;
-        EXPECT_TRUE(r.body["error"]["details"]["fields"].contains(body.begin().key()))
-            << r.raw.body;
+        EXPECT_TRUE(r.body["error"]["details"]["fields"].contains(named)) << r.raw.body;
     }
     EXPECT_EQ(Get(path), before);
     Reply ok = Call("PATCH", path, {{"custom", {{"note", "第一行\n第二行"}}}}, admin());

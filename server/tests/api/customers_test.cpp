@@ -91,13 +91,21 @@ TEST_P(CustomersTest, ListFiltersSortsAndPaginates) {
 
 // List pages are written straight as JSON text; every item must say exactly what GET says.
 TEST_P(CustomersTest, ListItemsAreTheSameObjectsAsGet) {
-    const json created =
-        CreateCustomer(admin(), {{"name", "引号\"与\\反斜杠 <b>&</b> 公司"},
-                                 {"category", "core"},
-                                 {"tags", {"VIP", "重点客户"}},
-                                 {"custom", {{"level", "A"}, {"nested", {{"n", 1}}}}},
-                                 {"phone", "+86 138-0000-1111"},
-                                 {"next_contact_at", "2031-05-06T07:08:09Z"}});
+    for (const auto& [key, type] : {std::pair{"level", "text"}, {"n", "integer"}}) {
+        Reply field = Call("POST", "/api/v1/custom-fields",
+                           {{"entity", "customers"},
+                            {"key", key},
+                            {"type", type},
+                            {"label", {{"zh-CN", key}, {"en", std::string(key) + " (en)"}}}},
+                           admin());
+        ASSERT_EQ(field.status, 201) << field.raw.body;
+    }
+    const json created = CreateCustomer(admin(), {{"name", "引号\"与\\反斜杠 <b>&</b> 公司"},
+                                                  {"category", "core"},
+                                                  {"tags", {"VIP", "重点客户"}},
+                                                  {"custom", {{"level", "A"}, {"n", 1}}},
+                                                  {"phone", "+86 138-0000-1111"},
+                                                  {"next_contact_at", "2031-05-06T07:08:09Z"}});
     Reply list = Call("GET", "/api/v1/customers?q=%E5%BC%95%E5%8F%B7", nullptr, admin());
     ASSERT_EQ(list.status, 200) << list.raw.body;
     ASSERT_EQ(list.body["items"].size(), 1u) << list.raw.body;
@@ -105,7 +113,7 @@ TEST_P(CustomersTest, ListItemsAreTheSameObjectsAsGet) {
     got.erase("contacts");
     EXPECT_EQ(list.body["items"][0], got);
     EXPECT_EQ(list.body["items"][0]["tags"], json({"VIP", "重点客户"}));
-    EXPECT_EQ(list.body["items"][0]["custom"]["nested"]["n"], 1);
+    EXPECT_EQ(list.body["items"][0]["custom"]["n"], 1);
     EXPECT_EQ(list.body["items"][0]["owner_name"], got["owner_name"]);
     EXPECT_EQ(list.body["total"], 1);
     EXPECT_EQ(list.body["page"], 1);

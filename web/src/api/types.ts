@@ -161,6 +161,7 @@ export type FieldType =
   | 'money'
   | 'boolean'
   | 'object'
+  | 'string_list'
   // Client-side types for forms the server describes no metadata for (administration).
   | 'role'
   | 'password'
@@ -182,6 +183,35 @@ export interface FieldDef {
   search?: boolean
   /** The label per language, when the server declares it (record kit types): {"zh-CN","en"}. */
   label?: LocalizedText
+  /** An administrator's custom field (/api/v1/custom-fields), named "custom.<key>". */
+  custom?: boolean
+  key?: string
+  custom_type?: CustomFieldType
+}
+
+/** The field types a custom field may have (the record kit's). */
+export type CustomFieldType =
+  | 'text'
+  | 'long_text'
+  | 'integer'
+  | 'money'
+  | 'date'
+  | 'datetime'
+  | 'boolean'
+  | 'choice'
+  | 'multi_choice'
+  | 'tags'
+
+/** GET /api/v1/custom-fields: one definition. Its key never changes; labels may. */
+export interface CustomField extends Timestamps {
+  entity: string
+  key: string
+  type: CustomFieldType
+  label: { 'zh-CN': string; en: string }
+  required: boolean
+  choices: string[]
+  indexed: boolean
+  position: number
 }
 
 /** A text per language code ("zh-CN", "en"). */

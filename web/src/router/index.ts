@@ -88,6 +88,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'users.manage', title: 'nav.users' },
       },
       {
+        path: 'admin/custom-fields',
+        name: 'custom-fields',
+        component: () => import('@/modules/admin/CustomFieldsPage.vue'),
+        meta: { permission: 'users.manage', title: 'nav.customFields' },
+      },
+      {
         path: 'admin/audit',
         name: 'audit',
         component: () => import('@/modules/admin/AuditPage.vue'),

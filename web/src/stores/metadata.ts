@@ -29,5 +29,11 @@ export const useMetadataStore = defineStore('metadata', () => {
     entities.value = {}
   }
 
-  return { entities, load, reset }
+  /** Reads an entity's fields again on next use (its custom fields changed). */
+  function forget(entity: string): void {
+    const { [entity]: _gone, ...rest } = entities.value
+    entities.value = rest
+  }
+
+  return { entities, load, reset, forget }
 })

@@ -78,6 +78,7 @@ const http::ListSpec& CustomerListSpec() {
          "last_contact_at", "id"},
         {{"updated_at", true}},
         true,
+        true,  // custom.<key> filters and sorts
     };
     return kSpec;
 }

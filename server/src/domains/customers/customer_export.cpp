@@ -2,6 +2,7 @@
 
 #include "core/time.hpp"
 #include "db/row_json.hpp"
+#include "domains/custom_fields/custom_field.hpp"
 
 #include <xlsxwriter.h>
 
@@ -60,16 +61,16 @@ Error CannotCreate() { return Error::Internal("export: cannot create a temporary
 // export must not sit in memory), handed to the response to send from disk.
 class CsvWriter final : public ExportWriter {
   public:
-    CsvWriter() {
+    explicit CsvWriter(CustomColumns custom) : custom_(std::move(custom)) {
         if (file_.ok()) out_ = fdopen(file_.TakeFd(), "wb");
         buffer_ = "\xEF\xBB\xBF";  // BOM: Excel then reads UTF-8 Chinese correctly
-        AddLine(ExportHeader());
+        AddLine(ExportHeader(custom_));
     }
     ~CsvWriter() override {
         if (out_ != nullptr) std::fclose(out_);
     }
     void Add(const db::Row& row) override {
-        AddLine(ExportCells(row));
+        AddLine(ExportCells(row, custom_));
         ++rows_;
     }
     Result<ExportFile> Finish() override {
@@ -95,6 +96,7 @@ class CsvWriter final : public ExportWriter {
             std::fwrite(buffer_.data(), 1, buffer_.size(), out_);
         buffer_.clear();
     }
+    CustomColumns custom_;
     ExportTempFile file_;
     std::FILE* out_ = nullptr;
     std::string buffer_;
@@ -106,19 +108,19 @@ class CsvWriter final : public ExportWriter {
 // CSV needs.
 class XlsxWriter final : public ExportWriter {
   public:
-    XlsxWriter() {
+    explicit XlsxWriter(CustomColumns custom) : custom_(std::move(custom)) {
         if (!file_.ok()) return;  // Finish reports it
         close(file_.TakeFd());    // libxlsxwriter opens the file by name
         workbook_ = workbook_new(file_.path().c_str());
         if (workbook_ == nullptr) return;
         sheet_ = workbook_add_worksheet(workbook_, "customers");
-        WriteLine(ExportHeader());
+        WriteLine(ExportHeader(custom_));
     }
     ~XlsxWriter() override {
         if (workbook_ != nullptr) workbook_close(workbook_);
     }
     void Add(const db::Row& row) override {
-        WriteLine(ExportCells(row));
+        WriteLine(ExportCells(row, custom_));
         ++rows_;
     }
     Result<ExportFile> Finish() override {
@@ -139,6 +141,7 @@ class XlsxWriter final : public ExportWriter {
         }
         ++line_;
     }
+    CustomColumns custom_;
     ExportTempFile file_;
     lxw_workbook* workbook_ = nullptr;
     lxw_worksheet* sheet_ = nullptr;
@@ -164,9 +167,27 @@ std::string CsvLine(const std::vector<std::string>& cells) {
     return line + "\r\n";
 }
 
-std::unique_ptr<ExportWriter> ExportWriter::Create(std::string_view format) {
-    if (format == "xlsx") return std::make_unique<XlsxWriter>();
-    return std::make_unique<CsvWriter>();
+std::unique_ptr<ExportWriter> ExportWriter::Create(std::string_view format, CustomColumns custom) {
+    if (format == "xlsx") return std::make_unique<XlsxWriter>(std::move(custom));
+    return std::make_unique<CsvWriter>(std::move(custom));
+}
+
+std::vector<std::string> ExportHeader(const ExportWriter::CustomColumns& custom) {
+    std::vector<std::string> header = ExportHeader();
+    header.insert(header.end(), custom.header.begin(), custom.header.end());
+    return header;
+}
+
+std::vector<std::string> ExportCells(const db::Row& row,
+                                     const ExportWriter::CustomColumns& custom) {
+    std::vector<std::string> cells = ExportCells(row);
+    if (custom.keys.empty()) return cells;
+    const nlohmann::json values = db::JsonDoc(row, 14, nlohmann::json::object());
+    for (const std::string& key : custom.keys) {
+        auto it = values.find(key);
+        cells.push_back(it == values.end() ? std::string() : custom_fields::CellText(*it));
+    }
+    return cells;
 }
 
 const std::vector<std::string>& ExportHeader() {

@@ -12,9 +12,15 @@ namespace guanxi::customers {
 
 class ExportWriter {
   public:
+    // Custom fields' columns, after the built-in ones: each one's header and key in `custom`.
+    struct CustomColumns {
+        std::vector<std::string> header;
+        std::vector<std::string> keys;
+    };
+
     virtual ~ExportWriter() = default;
     // "csv" or "xlsx" (the caller has checked).
-    static std::unique_ptr<ExportWriter> Create(std::string_view format);
+    static std::unique_ptr<ExportWriter> Create(std::string_view format, CustomColumns custom = {});
     virtual void Add(const db::Row& row) = 0;
     virtual Result<ExportFile> Finish() = 0;
 };
@@ -28,5 +34,8 @@ std::string CsvLine(const std::vector<std::string>& cells);
 // needs).
 const std::vector<std::string>& ExportHeader();
 std::vector<std::string> ExportCells(const db::Row& row);
+// The built-in columns and the custom ones.
+std::vector<std::string> ExportHeader(const ExportWriter::CustomColumns& custom);
+std::vector<std::string> ExportCells(const db::Row& row, const ExportWriter::CustomColumns& custom);
 
 }  // namespace guanxi::customers

@@ -154,7 +154,8 @@ json ColumnMap::ToJson() const {
     return {{"fields", mapped}, {"ignored", ignored}};
 }
 
-Result<ColumnMap> MapColumns(const std::vector<std::string>& header) {
+Result<ColumnMap> MapColumns(const std::vector<std::string>& header,
+                             const std::vector<custom_fields::Definition>& custom) {
     ColumnMap map;
     Error error{ErrorCode::kValidationFailed,
                 "The file's first row must name the columns.",
@@ -167,6 +168,14 @@ Result<ColumnMap> MapColumns(const std::vector<std::string>& header) {
             if (std::find(alias.names.begin(), alias.names.end(), key) != alias.names.end()) {
                 field = alias.field;
                 break;
+            }
+        }
+        for (size_t i = 0; field.empty() && !key.empty() && i < custom.size(); ++i) {
+            const custom_fields::Definition& def = custom[i];
+            if (key == def.key || key == HeaderKey(def.label_en) ||
+                key == HeaderKey(def.label_zh_cn) || key == def.Path()) {
+                field = def.Path();
+                map.custom.emplace(def.key, def);
             }
         }
         if (!field.empty() &&
@@ -202,7 +211,10 @@ RowBody RowToBody(const ColumnMap& map, const std::vector<std::string>& cells) {
             cell.erase(0, 1);
         }
         if (cell.empty()) continue;
-        if (field == "owner") {
+        if (field.rfind("custom.", 0) == 0) {
+            const std::string key = field.substr(7);
+            row.body["custom"][key] = custom_fields::CellValue(map.custom.at(key), cell);
+        } else if (field == "owner") {
             row.owner = std::move(cell);
         } else if (field == "tags") {
             row.body["tags"] = SplitTags(cell);

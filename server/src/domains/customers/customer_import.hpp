@@ -3,9 +3,11 @@
 // body POST /customers would receive, and the JSON form of an import.
 
 #include "db/database.hpp"
+#include "domains/custom_fields/custom_field.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +24,8 @@ std::string_view DuplicateModeName(DuplicateMode mode);
 struct ColumnMap {
     std::vector<std::string> fields;
     std::vector<std::string> ignored;  // header texts of ignored columns
+    // The custom fields mapped ("custom.<key>" in `fields`), by key: their cells are read by type.
+    std::map<std::string, custom_fields::Definition, std::less<>> custom;
 
     nlohmann::json ToJson() const;
 };
@@ -30,7 +34,10 @@ struct ColumnMap {
 // underscores) or by a Chinese label such as the UI and its templates use (名称, 电话, 邮箱,
 // 负责人,
 // ...). 422 (naming the field "file") when no column holds the name or two columns fill one field.
-Result<ColumnMap> MapColumns(const std::vector<std::string>& header);
+// A custom field's column (`custom`: the customers' custom fields) is known by its key or either of
+// its labels, after the built-in fields' names.
+Result<ColumnMap> MapColumns(const std::vector<std::string>& header,
+                             const std::vector<custom_fields::Definition>& custom = {});
 
 // One data row as a create body: the non-empty cells of mapped columns. Cells are converted the way
 // a person fills a spreadsheet — tags separated by ; , or |, categories by their Chinese or English

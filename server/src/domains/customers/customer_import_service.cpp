@@ -52,10 +52,13 @@ Result<std::unique_ptr<io::TableReader>> OpenTable(const std::string& format,
 constexpr std::uint64_t kMaxBatchBytes = 16ull << 20;
 
 // Reads the header row and maps it.
-Result<ColumnMap> ReadHeader(io::TableReader& reader, std::vector<std::string>& header) {
+// `custom`: the customers' custom fields, whose columns are mapped too.
+Result<ColumnMap> ReadHeader(io::TableReader& reader, std::vector<std::string>& header,
+                             const custom_fields::Catalog* custom) {
     GX_TRY_ASSIGN(bool any, reader.Next(header));
     if (!any) return FileError("The file is empty.");
-    return MapColumns(header);
+    if (custom == nullptr) return MapColumns(header);
+    return MapColumns(header, custom->Current()->Of("customers"));
 }
 
 // The import's "columns": the map and the header as the file has it.
@@ -153,7 +156,7 @@ class CustomerImportService::Importer {
         auto reader = OpenTable(format_, path_);
         if (!reader) return Fail(reader.error().message);
         reader_ = std::move(*reader);
-        auto columns = ReadHeader(*reader_, header_);
+        auto columns = ReadHeader(*reader_, header_, s_.custom_);
         if (!columns) return Fail(FailureText(columns.error()));
         columns_ = std::move(*columns);
         if (progress_.resume_position == 0) {
@@ -226,12 +229,12 @@ class CustomerImportService::Importer {
             // A row may update an existing customer with some cells only; whether it must be
             // complete as a new customer is known after the lookup.
             store::CustomerRecord partial;
-            if (Status s = ApplyCustomerBody(partial, row.body, false); !s) {
+            if (Status s = ApplyCustomerBody(partial, row.body, false, {}, s_.custom_); !s) {
                 row.invalid = std::move(s).error();
                 return row;
             }
         }
-        if (Status s = ApplyCustomerBody(row.record, row.body, true); !s) {
+        if (Status s = ApplyCustomerBody(row.record, row.body, true, {}, s_.custom_); !s) {
             row.create_error = std::move(s).error();
             if (mode_ != DuplicateMode::kUpdate) {
                 row.invalid = std::move(row.create_error);
@@ -401,7 +404,8 @@ class CustomerImportService::Importer {
                 if (mode_ == DuplicateMode::kUpdate && same_row) {
                     // A later row for a customer this batch creates: it amends that row.
                     PendingRow& first = rows[*same_row];
-                    if (Status s = ApplyCustomerBody(first.record, row.body, false); !s) {
+                    if (Status s = ApplyCustomerBody(first.record, row.body, false, {}, s_.custom_);
+                        !s) {
                         RejectInvalid(errors, row, s.error());
                         continue;
                     }
@@ -444,7 +448,8 @@ class CustomerImportService::Importer {
                         target = targets.emplace(id, std::move(t)).first;
                     }
                     store::CustomerRecord changed = target->second.record;
-                    if (Status s = ApplyCustomerBody(changed, row.body, false); !s) {
+                    if (Status s = ApplyCustomerBody(changed, row.body, false, {}, s_.custom_);
+                        !s) {
                         RejectInvalid(errors, row, s.error());
                         continue;
                     }
@@ -711,7 +716,7 @@ Result<nlohmann::json> CustomerImportService::Start(
         auto reader = OpenTable(format, path.string());
         if (!reader) return discard(FileError(reader.error().message));
         std::vector<std::string> header;
-        auto columns = ReadHeader(**reader, header);
+        auto columns = ReadHeader(**reader, header, custom_);
         if (!columns) return discard(std::move(columns).error());
         column_map = ColumnsJson(*columns, header);
     }

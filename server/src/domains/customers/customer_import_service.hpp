@@ -20,6 +20,7 @@
 #include "core/principal.hpp"
 #include "db/database.hpp"
 #include "domains/accounts/account_service.hpp"
+#include "domains/custom_fields/custom_field.hpp"
 #include "jobs/job_store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -72,6 +73,8 @@ class CustomerImportService {
         before_commit_ = std::move(hook);
     }
     ImportSettings& settings() { return settings_; }
+    // The custom fields whose columns are imported (by key or label) and checked as the API does.
+    void UseCustomFields(const custom_fields::Catalog* catalog) { custom_ = catalog; }
 
   private:
     class Importer;
@@ -80,6 +83,7 @@ class CustomerImportService {
     accounts::AccountService& accounts_;
     ImportSettings settings_;
     std::function<Status(std::int64_t)> before_commit_;
+    const custom_fields::Catalog* custom_ = nullptr;
 };
 
 }  // namespace guanxi::customers

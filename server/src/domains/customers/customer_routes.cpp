@@ -2,6 +2,8 @@
 
 #include "domains/customers/customer.hpp"
 
+#include <algorithm>
+
 namespace guanxi::customers {
 
 namespace {
@@ -12,12 +14,13 @@ using nlohmann::json;
 
 Response Ok(const json& body) { return Response::Json(200, body); }
 
-// Query parameters that are not list filters (export's format) are taken out before parsing.
-std::vector<std::pair<std::string, std::string>> Without(const http::Request& request,
-                                                         std::string_view key) {
+// Query parameters that are not list filters (export's format and lang) are taken out before
+// parsing.
+std::vector<std::pair<std::string, std::string>> Without(
+    const http::Request& request, std::initializer_list<std::string_view> keys) {
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& kv : request.query) {
-        if (kv.first != key) out.push_back(kv);
+        if (std::find(keys.begin(), keys.end(), kv.first) == keys.end()) out.push_back(kv);
     }
     return out;
 }
@@ -50,11 +53,13 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
         return Ok(counts);
     });
     router.Add("GET", "/api/v1/customers/export", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(http::ListQuery query,
-                      http::ParseListQuery(Without(ctx.request(), "format"), CustomerListSpec()));
+        GX_TRY_ASSIGN(
+            http::ListQuery query,
+            http::ParseListQuery(Without(ctx.request(), {"format", "lang"}), CustomerListSpec()));
         GX_TRY_ASSIGN(
             ExportFile file,
-            service.Export(ctx.user(), query, ctx.request().QueryValue("format").value_or("csv")));
+            service.Export(ctx.user(), query, ctx.request().QueryValue("format").value_or("csv"),
+                           ctx.request().QueryValue("lang").value_or("en")));
         Response response;
         response.file = std::move(file.path);
         response.SetHeader("Content-Type", file.content_type);
@@ -219,8 +224,14 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
         GX_TRY_ASSIGN(json result, service.HandOver(ctx.user(), id, body));
         return Ok(result);
     });
-    router.Add("GET", "/api/v1/meta/customers",
-               [](Context&) -> Result<Response> { return Ok(CustomerMeta().ToJson()); });
+    router.Add("GET", "/api/v1/meta/customers", [&service](Context&) -> Result<Response> {
+        json meta = CustomerMeta().ToJson();
+        if (service.custom_fields() != nullptr) {
+            for (const auto& def : service.custom_fields()->Current()->Of("customers"))
+                meta["fields"].push_back(def.MetaJson());
+        }
+        return Ok(meta);
+    });
     router.Add("GET", "/api/v1/meta/contacts",
                [](Context&) -> Result<Response> { return Ok(ContactMeta().ToJson()); });
     router.Add("GET", "/api/v1/meta/followups",

@@ -55,10 +55,16 @@ std::optional<std::int64_t> ParseTimeOrDate(const std::string& s) {
 }
 
 // The ORDER BY for a list: customers without a value come last either way where
-// SortsBlanksLast says so, on both backends; id breaks ties.
-std::string OrderBy(const std::vector<http::SortKey>& sort) {
+// SortsBlanksLast says so, on both backends; id breaks ties. A custom field's sort (`custom`,
+// checked by ListWhere already) sorts its blanks last too.
+std::string OrderBy(const std::vector<http::SortKey>& sort,
+                    const custom_fields::ListSql* custom = nullptr) {
     std::string out = " ORDER BY ";
     for (const auto& key : sort) {
+        if (custom != nullptr && key.field.rfind("custom.", 0) == 0) {
+            out += custom->OrderTerm(key).value() + ", ";
+            continue;
+        }
         const std::string column = "c." + key.field;
         if (SortsBlanksLast(key.field)) {
             out += "(" + column + " IS NULL), ";
@@ -82,7 +88,8 @@ Result<access::Pool> ListPool(const http::ListQuery& query, bool pool_only) {
 // The WHERE of a customer list, count or export: the gate, then the filters, then the search.
 // `by_id`: the search's postings are few (search::Matches).
 Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::ListQuery& query,
-                            bool pool_only, bool by_id = false) {
+                            bool pool_only, bool by_id = false,
+                            const custom_fields::ListSql* custom = nullptr) {
     GX_TRY_ASSIGN(const access::Pool pool, ListPool(query, pool_only));
     db::Where where;
     access::Predicate visible = gate.CustomerVisible("c", pool);
@@ -128,6 +135,8 @@ Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::
         } else if (name == "in_pool") {
             if (pool_only && value != "true")
                 return BadParam(name, "The public pool holds only customers in the pool.");
+        } else if (name.rfind("custom.", 0) == 0) {
+            continue;  // custom fields, below
         } else {
             auto t = ParseTimeOrDate(value);
             if (!t) return BadParam(name, name + " must be an RFC 3339 time or a date.");
@@ -142,7 +151,20 @@ Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::
             search::Matches(conn.backend(), *query.q, search::Owners::Of(gate, pool), by_id);
         where.Add(match.sql, std::move(match.params));
     }
+    if (custom_fields::ListSql::Uses(query)) {
+        if (custom == nullptr) return BadParam("custom", "There are no custom fields.");
+        GX_TRY(custom->AddFilters(query, where));
+    }
     return where;
+}
+
+// The SQL of a list's custom filters and sorts; none when the query names no custom field, so the
+// usual lists do not even look at the custom fields.
+std::optional<custom_fields::ListSql> CustomSql(const custom_fields::Catalog* custom,
+                                                db::Connection& conn,
+                                                const http::ListQuery& query) {
+    if (custom == nullptr || !custom_fields::ListSql::Uses(query)) return std::nullopt;
+    return custom_fields::ListSql{custom->Current(), "customers", "c", conn.backend()};
 }
 
 // The scope of a list that OwnerPage can read by owner: live customers in one of its orders
@@ -317,7 +339,8 @@ std::optional<std::int64_t> BodyTime(const json& body, const char* key) {
 }
 
 // Applies the writable fields present in `body` onto `record`.
-void ApplyFields(store::CustomerRecord& record, const json& body) {
+void ApplyFields(store::CustomerRecord& record, const json& body,
+                 const custom_fields::Catalog* custom = nullptr) {
     if (auto v = BodyText(body, "name")) record.name = *v;
     if (body.contains("category") && body["category"].is_string())
         record.category = body["category"].get<std::string>();
@@ -338,8 +361,13 @@ void ApplyFields(store::CustomerRecord& record, const json& body) {
         }
         record.tags = tags;
     }
-    if (body.contains("custom"))
-        record.custom = body["custom"].is_object() ? body["custom"] : json::object();
+    // Custom values merge: the keys sent change, null clears one (a null object, all).
+    if (body.contains("custom")) {
+        record.custom =
+            body["custom"].is_object()
+                ? custom_fields::Merge(custom, "customers", record.custom, body["custom"])
+                : json::object();
+    }
     if (body.contains("next_contact_at"))
         record.next_contact_at = BodyTime(body, "next_contact_at");
 }
@@ -365,9 +393,10 @@ Status LockDuplicateKeys(db::Connection& conn, const store::CustomerRecord& reco
 }  // namespace
 
 Status ApplyCustomerBody(store::CustomerRecord& record, const nlohmann::json& body, bool creating,
-                         const std::set<std::string, std::less<>>& extra) {
-    GX_TRY(ValidateBody(CustomerMeta(), body, creating, extra));
-    ApplyFields(record, body);
+                         const std::set<std::string, std::less<>>& extra,
+                         const custom_fields::Catalog* custom) {
+    GX_TRY(custom_fields::ValidateBody(CustomerMeta(), custom, "customers", body, creating, extra));
+    ApplyFields(record, body, custom);
     return {};
 }
 
@@ -390,7 +419,9 @@ Result<std::string> CustomerService::ReadPage(db::Connection& conn, const Princi
                                               const http::ListQuery& query, bool pool_only) {
     GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
     GX_TRY_ASSIGN(const bool by_postings, SearchByPostings(conn, gate, query, pool_only));
-    GX_TRY_ASSIGN(db::Where where, ListWhere(conn, gate, query, pool_only, by_postings));
+    const std::optional<custom_fields::ListSql> custom = CustomSql(custom_, conn, query);
+    GX_TRY_ASSIGN(db::Where where, ListWhere(conn, gate, query, pool_only, by_postings,
+                                             custom ? &*custom : nullptr));
     const std::string select =
         "SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) + " WHERE c.id IN (";
     std::optional<OwnerPage> by_owner;
@@ -443,7 +474,7 @@ Result<std::string> CustomerService::ReadPage(db::Connection& conn, const Princi
     GX_TRY_ASSIGN(auto count, conn.QueryOne("SELECT COUNT(*)" + from + where.Sql(), params));
     params.emplace_back(query.page_size);
     params.emplace_back(query.Offset());
-    const std::string order = OrderBy(query.sort);
+    const std::string order = OrderBy(query.sort, custom ? &*custom : nullptr);
     // Written straight as JSON text: building nlohmann::json per row cost more than the query.
     JsonWriter items;
     items.BeginArray();
@@ -461,7 +492,9 @@ Result<nlohmann::json> CustomerService::Counts(const Principal& caller,
                                                const http::ListQuery& query) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
-    GX_TRY_ASSIGN(db::Where where, ListWhere(*conn, gate, query, false));
+    const std::optional<custom_fields::ListSql> custom = CustomSql(custom_, *conn, query);
+    GX_TRY_ASSIGN(db::Where where,
+                  ListWhere(*conn, gate, query, false, false, custom ? &*custom : nullptr));
     GX_TRY_ASSIGN(db::Rows rows,
                   conn->Query("SELECT c.category, COUNT(*) FROM customers c" + where.Sql() +
                                   " GROUP BY c.category ORDER BY c.category",
@@ -504,7 +537,7 @@ Result<nlohmann::json> CustomerService::Create(const Principal& caller,
                                                const nlohmann::json& body) {
     GX_TRY(RequirePermission(caller, "customers.create"));
     store::CustomerRecord validated;
-    GX_TRY(ApplyCustomerBody(validated, body, true, {"allow_duplicate"}));
+    GX_TRY(ApplyCustomerBody(validated, body, true, {"allow_duplicate"}, custom_));
     if (body.contains("allow_duplicate") && !body["allow_duplicate"].is_boolean()) {
         return Error::Validation("allow_duplicate", "must be true or false");
     }
@@ -571,7 +604,8 @@ Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int
                                                const nlohmann::json& body) {
     GX_TRY(RequirePermission(caller, "customers.edit"));
     GX_TRY(CheckVersionField(body));
-    GX_TRY(ValidateBody(CustomerMeta(), body, false, {"version"}));
+    GX_TRY(custom_fields::ValidateBody(CustomerMeta(), custom_, "customers", body, false,
+                                       {"version"}));
     GX_TRY(writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
@@ -580,7 +614,7 @@ Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int
         if (auto v = OptInt(body, "version"); v && *v != version) return Stale(version);
         store::CustomerRecord record = store::RecordFromRow(row);
         const store::CustomerRecord before = record;
-        ApplyFields(record, body);
+        ApplyFields(record, body, custom_);
         const auto now = NowSeconds();
         bool owner_changed = false;
         if (body.contains("owner_id") && OptInt(body, "owner_id") != record.owner_id) {
@@ -834,18 +868,30 @@ Result<nlohmann::json> CustomerService::History(const Principal& caller, std::in
 }
 
 Result<ExportFile> CustomerService::Export(const Principal& caller, const http::ListQuery& query,
-                                           std::string_view format) {
+                                           std::string_view format, std::string_view lang) {
     GX_TRY(RequirePermission(caller, "customers.export"));
     if (format != "csv" && format != "xlsx")
         return BadParam("format", "format must be csv or xlsx.");
+    if (lang != "en" && lang != "zh-CN") return BadParam("lang", "lang must be zh-CN or en.");
     ExportFile file;
     {
         GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
         GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
-        GX_TRY_ASSIGN(db::Where where, ListWhere(*conn, gate, query, false));
+        const std::optional<custom_fields::ListSql> custom = CustomSql(custom_, *conn, query);
+        GX_TRY_ASSIGN(db::Where where,
+                      ListWhere(*conn, gate, query, false, false, custom ? &*custom : nullptr));
         const std::string sql = "SELECT " + std::string(kCustomerColumns) +
-                                std::string(kCustomerFrom) + where.Sql() + OrderBy(query.sort);
-        auto writer = ExportWriter::Create(format);
+                                std::string(kCustomerFrom) + where.Sql() +
+                                OrderBy(query.sort, custom ? &*custom : nullptr);
+        // A column per custom field after the built-in ones, headed by its label.
+        ExportWriter::CustomColumns columns;
+        if (custom_ != nullptr) {
+            for (const auto& def : custom_->Current()->Of("customers")) {
+                columns.header.push_back(lang == "zh-CN" ? def.label_zh_cn : def.label_en);
+                columns.keys.push_back(def.key);
+            }
+        }
+        auto writer = ExportWriter::Create(format, std::move(columns));
         GX_TRY(conn->ForEach(sql, where.params(), [&](const db::Row& row) {
             writer->Add(row);
             return true;

@@ -7,6 +7,7 @@
 #include "core/principal.hpp"
 #include "db/database.hpp"
 #include "db/group_commit.hpp"
+#include "domains/custom_fields/custom_field.hpp"
 #include "domains/customers/customer_store.hpp"
 #include "domains/customers/page_cache.hpp"
 #include "http/list_query.hpp"
@@ -28,9 +29,11 @@ struct ExportFile {
 // Validates `body` as POST /customers (`creating`) or PATCH /customers/{id} does — the same 422
 // naming each bad field; keys in `extra` are allowed besides the fields — and applies its writable
 // fields to `record`. Owner and department are left to the caller. The import validates its rows
-// with it, so a row is accepted exactly when the same values would be by the API.
+// with it, so a row is accepted exactly when the same values would be by the API. `custom`: the
+// custom fields `custom` is checked against and merged by (custom_fields::ValidateBody).
 Status ApplyCustomerBody(store::CustomerRecord& record, const nlohmann::json& body, bool creating,
-                         const std::set<std::string, std::less<>>& extra = {});
+                         const std::set<std::string, std::less<>>& extra = {},
+                         const custom_fields::Catalog* custom = nullptr);
 
 class CustomerService {
   public:
@@ -45,6 +48,10 @@ class CustomerService {
     // from the page cache while nothing in the database has changed since it was read.
     Result<std::string> List(const Principal& caller, const http::ListQuery& query, bool pool_only);
     PageCache::Stats PageCacheStats() const { return pages_.stats(); }
+    // The custom fields customers' `custom` is checked against, filtered and exported by; without
+    // them `custom` is a free object.
+    void UseCustomFields(const custom_fields::Catalog* catalog) { custom_ = catalog; }
+    const custom_fields::Catalog* custom_fields() const { return custom_; }
     // Counts by category under the same filters as List.
     Result<nlohmann::json> Counts(const Principal& caller, const http::ListQuery& query);
     // The customer with its contacts, as JSON text.
@@ -68,8 +75,9 @@ class CustomerService {
                                    const nlohmann::json& body);
     Result<nlohmann::json> History(const Principal& caller, std::int64_t id);
 
+    // `lang` ("zh-CN" or "en") names the custom fields' columns.
     Result<ExportFile> Export(const Principal& caller, const http::ListQuery& query,
-                              std::string_view format);
+                              std::string_view format, std::string_view lang = "en");
 
     Result<nlohmann::json> ListContacts(const Principal& caller, std::int64_t customer_id);
     Result<nlohmann::json> CreateContact(const Principal& caller, std::int64_t customer_id,
@@ -110,6 +118,7 @@ class CustomerService {
     db::Database& db_;
     db::GroupCommit& writes_;
     PageCache pages_;
+    const custom_fields::Catalog* custom_ = nullptr;
 };
 
 }  // namespace guanxi::customers

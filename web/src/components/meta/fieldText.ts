@@ -2,6 +2,7 @@ import { useI18n } from 'vue-i18n'
 import type { FieldDef } from '@/api/types'
 import { useDepartments, useRoles } from '@/composables/useLookups'
 import { formatDate, formatDateTime, formatMoney } from '@/utils/format'
+import { valueAt } from './customValues'
 
 /** The related name the server sends beside an id field: owner_id → owner_name. */
 export function nameKeyOf(field: FieldDef): string {
@@ -31,7 +32,7 @@ export function useFieldText(entity: string) {
 
   /** Plain text of a value (cards, descriptions, titles). */
   function text(field: FieldDef, record: Record<string, unknown>): string {
-    const value = record[field.name]
+    const value = valueAt(record, field.name)
     switch (field.type) {
       case 'enum':
         return option(field, value)
@@ -47,6 +48,7 @@ export function useFieldText(entity: string) {
         return `#${String(value)}`
       }
       case 'tags':
+      case 'string_list':
         return Array.isArray(value) ? value.join(', ') : ''
       case 'datetime':
         return formatDateTime(value as string | null, locale.value)

@@ -5,6 +5,8 @@ export type FilterParam =
   { kind: 'single'; param: string } | { kind: 'range'; from: string; to: string }
 
 export function filterParamOf(field: FieldDef): FilterParam {
+  // A custom field filters by its own name, a date by its day and a list by one item.
+  if (field.custom) return { kind: 'single', param: field.name }
   if (field.type === 'datetime' || field.type === 'date') {
     const base = field.name.replace(/_(at|on)$/, '')
     return { kind: 'range', from: `${base}_after`, to: `${base}_before` }

@@ -2,6 +2,7 @@ import { computed, ref, shallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { recordsApi } from '@/api/records'
 import type { FieldDef, Id, KitRecord } from '@/api/types'
+import { bodyFrom } from '@/components/meta/customValues'
 import { useFieldText } from '@/components/meta/fieldText'
 import { useEntityMeta } from '@/composables/useEntityMeta'
 import { useFormSubmit } from '@/composables/useFormSubmit'
@@ -104,20 +105,12 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
 
   /** The body: a new record's filled fields; for an edit only what changed, with `version`. */
   function body(): Record<string, unknown> {
-    const result: Record<string, unknown> = {}
     const before = editing.value
-    for (const field of editable.value) {
-      let value = model.value[field.name]
-      if (value === undefined) continue
-      if (value === '') value = null
-      if (before) {
-        const old = before[field.name] ?? null
-        if (JSON.stringify(old) === JSON.stringify(value)) continue
-      } else if (value === null) {
-        continue
-      }
-      result[field.name] = value
-    }
+    const result = bodyFrom(
+      editable.value.map((field) => field.name),
+      model.value,
+      before,
+    )
     if (before) result.version = before.version
     return result
   }

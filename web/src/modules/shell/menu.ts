@@ -7,6 +7,7 @@ import {
   User,
   UserFilled,
   Files,
+  Operation,
   Sunny,
 } from '@element-plus/icons-vue'
 
@@ -50,6 +51,12 @@ export const MENU: (MenuItem | MenuGroup)[] = [
       },
       { path: '/admin/roles', label_key: 'nav.roles', icon: Files, permission: 'users.manage' },
       { path: '/admin/users', label_key: 'nav.users', icon: User, permission: 'users.manage' },
+      {
+        path: '/admin/custom-fields',
+        label_key: 'nav.customFields',
+        icon: Operation,
+        permission: 'users.manage',
+      },
       {
         path: '/admin/audit',
         label_key: 'nav.audit',
