@@ -46,6 +46,15 @@ Result<db::Rows> GetMany(db::Connection& conn, const CompiledType& type, std::in
 Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
                   const http::ListQuery& query, bool deleted);
 
+// Every record the same query would list, on all its pages, streamed to `callback` in the list's
+// order (exports).
+Status ForEach(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+               const http::ListQuery& query, bool deleted, const db::RowCallback& callback);
+
+// The fields of a stored row that are keys of `only` (and their users' names), as ToJson writes
+// them: what a write changed, for its audit row.
+nlohmann::json FieldsJson(const CompiledType& type, const db::Row& row, const nlohmann::json& only);
+
 // A stored row as the API's JSON object.
 nlohmann::json ToJson(const CompiledType& type, const db::Row& row);
 

@@ -123,8 +123,7 @@ Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::
         } else if (name == "industry" || name == "region" || name == "source") {
             where.Add("c." + name + " = ?", {value});
         } else if (name == "tag") {
-            where.Add("c.tags LIKE ? ESCAPE '\\'",
-                      {"%" + db::EscapeLike(json(value).dump()) + "%"});
+            where.Add(db::LikeClause("c.tags"), {db::ContainsPattern(json(value).dump())});
         } else if (name == "in_pool") {
             if (pool_only && value != "true")
                 return BadParam(name, "The public pool holds only customers in the pool.");
@@ -845,9 +844,9 @@ Result<ExportFile> CustomerService::Export(const Principal& caller, const http::
         GX_TRY_ASSIGN(db::Where where, ListWhere(*conn, gate, query, false));
         const std::string sql = "SELECT " + std::string(kCustomerColumns) +
                                 std::string(kCustomerFrom) + where.Sql() + OrderBy(query.sort);
-        auto writer = ExportWriter::Create(format);
+        auto writer = io::TableWriter::Create(format, "customers", ExportHeader());
         GX_TRY(conn->ForEach(sql, where.params(), [&](const db::Row& row) {
-            writer->Add(row);
+            writer->Add(ExportCells(row));
             return true;
         }));
         GX_TRY_ASSIGN(file, writer->Finish());
