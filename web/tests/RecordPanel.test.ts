@@ -371,11 +371,13 @@ describe('RecordPanel', () => {
     const created: Blob[] = []
     const { createObjectURL, revokeObjectURL } = URL
     URL.createObjectURL = (blob: Blob) => {
-      created.push(blob as Blob)
+      created.push(blob)
       return 'blob:export'
     }
     URL.revokeObjectURL = () => undefined
-    onTestFinished(() => Object.assign(URL, { createObjectURL, revokeObjectURL }))
+    onTestFinished(() => {
+      Object.assign(URL, { createObjectURL, revokeObjectURL })
+    })
     const saved: string[] = []
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
       this: HTMLAnchorElement,
