@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import MetaForm from '@/components/meta/MetaForm.vue'
 import type { EntityMeta, KitRecord } from '@/api/types'
@@ -124,12 +124,46 @@ function fakeServer(initial: KitRecord[] = [mailing(1, '产品目录', '2026-11-
       rows = [row, ...rows]
       return [200, row]
     },
+    [`GET ${PATH}/export`]: () => [200, 'a,b\r\n'],
+    [`GET ${PATH}/1/history`]: (_body, url) => {
+      const all = [
+        {
+          id: 12,
+          at: '2026-12-02T09:30:00Z',
+          user_id: 3,
+          user_name: '李经理',
+          action: 'update',
+          changes: {
+            carrier: { before: '顺丰', after: 'EMS' },
+            sent_on: { before: '2026-11-20', after: '2026-11-21' },
+          },
+        },
+        {
+          id: 11,
+          at: '2026-12-01T08:00:00Z',
+          user_id: 2,
+          user_name: '王销售',
+          action: 'create',
+          changes: { item: { before: null, after: '产品目录' } },
+        },
+      ]
+      const page = Number(url.searchParams.get('page') ?? 1)
+      const size = Number(url.searchParams.get('page_size') ?? 20)
+      const items = all.slice((page - 1) * size, page * size)
+      return [200, { items, total: all.length, page, page_size: size }]
+    },
   })
   vi.stubGlobal('fetch', fake.fn)
   return fake
 }
 
-const ALL = ['mailings.view', 'mailings.create', 'mailings.edit', 'mailings.delete']
+const ALL = [
+  'mailings.view',
+  'mailings.create',
+  'mailings.edit',
+  'mailings.delete',
+  'mailings.export',
+]
 
 async function mountPanel(permissions: string[] = ALL) {
   const wrapper = mountApp(RecordPanel, {
@@ -158,6 +192,8 @@ async function fill(wrapper: VueWrapper, values: Record<string, unknown>) {
   wrapper.findComponent(MetaForm).vm.$emit('update:modelValue', values)
   await settle()
 }
+
+const click_ = (el: HTMLElement | undefined) => click(el)
 
 let mounted: VueWrapper | null = null
 afterEach(() => {
@@ -303,8 +339,9 @@ describe('RecordPanel', () => {
     expect(byTestId('record-bin')).toHaveLength(0)
     expect(byTestId('record-edit')).toHaveLength(0)
     expect(byTestId('record-delete')).toHaveLength(0)
-    // No empty actions column either.
-    expect(headers(mounted)).not.toContain('操作')
+    expect(byTestId('record-export')).toHaveLength(0)
+    // A reader still has each record's history.
+    expect(byTestId('record-history')).toHaveLength(1)
     mounted.unmount()
 
     fakeServer()
@@ -321,6 +358,88 @@ describe('RecordPanel', () => {
     expect(byTestId('record-edit')).toHaveLength(0)
     expect(byTestId('record-delete')).toHaveLength(1)
     expect(byTestId('record-bin')).toHaveLength(1)
+    expect(byTestId('record-export')).toHaveLength(0)
+    mounted.unmount()
+
+    fakeServer()
+    mounted = await mountPanel(['mailings.view', 'mailings.export'])
+    expect(byTestId('record-export')).toHaveLength(1)
+  })
+
+  it('exports what the list shows, in the current language, as the chosen format', async () => {
+    const fake = fakeServer()
+    const created: Blob[] = []
+    const { createObjectURL, revokeObjectURL } = URL
+    URL.createObjectURL = (blob: Blob) => {
+      created.push(blob)
+      return 'blob:export'
+    }
+    URL.revokeObjectURL = () => undefined
+    onTestFinished(() => {
+      Object.assign(URL, { createObjectURL, revokeObjectURL })
+    })
+    const saved: string[] = []
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      saved.push(this.download)
+    })
+    mounted = await mountPanel()
+    i18n.global.locale.value = 'en'
+    const search = document.querySelector<HTMLInputElement>('input[data-testid="record-search"]')
+    expect(search, 'the search box').toBeTruthy()
+    search!.value = '目录'
+    search!.dispatchEvent(new Event('input'))
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    await settle()
+    document.querySelector<HTMLElement>('[data-testid="record-export"] .el-button')!.click()
+    await settle()
+    await click_(byTestId('record-export-xlsx')[0])
+    const exported = fake.calls.find((c) => c.url.pathname === `${PATH}/export`)!
+    expect(exported, 'the export was asked for').toBeTruthy()
+    const params = Object.fromEntries(exported.url.searchParams)
+    expect(params).toEqual({ format: 'xlsx', lang: 'en', q: '目录', sort: '-sent_on' })
+    expect(created).toHaveLength(1)
+    expect(saved).toEqual(['Mailing-7.xlsx'])
+    click.mockRestore()
+
+    // In the recycle bin, the bin is what is exported.
+    await click_(byTestId('record-bin')[0])
+    document.querySelector<HTMLElement>('[data-testid="record-export"] .el-button')!.click()
+    await settle()
+    await click_(byTestId('record-export-csv')[0])
+    const bin = fake.calls.filter((c) => c.url.pathname === `${PATH}/export`)[1]!
+    expect(bin.url.searchParams.get('deleted')).toBe('true')
+    expect(bin.url.searchParams.get('format')).toBe('csv')
+  })
+
+  it('shows a record history in a drawer, each change before and after, labelled', async () => {
+    const fake = fakeServer()
+    mounted = await mountPanel(['mailings.view'])
+    await click_(byTestId('record-history')[0])
+    const asked = fake.calls.find((c) => c.url.pathname === `${PATH}/1/history`)!
+    expect(asked.url.searchParams.get('page')).toBe('1')
+    const drawer = byTestId('record-history-drawer')[0]!
+    expect(drawer.textContent).toContain('产品目录 的修改历史')
+    const entries = byTestId('record-history-entry')
+    expect(entries).toHaveLength(2)
+    // Newest first: who did what, then the fields in the metadata's order with their labels.
+    expect(entries[0]!.textContent).toContain('修改')
+    expect(entries[0]!.textContent).toContain('李经理')
+    const changes = byTestId('record-history-change').map((li) => [
+      li.querySelector('.record-history-field')?.textContent,
+      (li.textContent ?? '')
+        .replace(li.querySelector('.record-history-field')?.textContent ?? '', '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ])
+    expect(changes).toEqual([
+      ['承运方', '顺丰 → EMS'],
+      ['寄出日', '2026/11/20 → 2026/11/21'],
+      ['寄送物品', '产品目录'],
+    ])
+    expect(entries[1]!.textContent).toContain('王销售')
+    expect(byTestId('record-history-more')).toHaveLength(0)
   })
 
   it('names 403/404/claim_first answers with their translated texts', async () => {

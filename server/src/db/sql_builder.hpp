@@ -44,6 +44,17 @@ inline std::string EscapeLike(std::string_view s) {
     return out;
 }
 
+// Every LIKE the server runs is `LikeClause(expr)` with a pattern built by EscapeLike (here or by
+// ContainsPattern), so a client's % _ and \ match only themselves on both backends. The escape
+// character is a backslash in a plain literal: PostgreSQL reads '\' as one backslash because every
+// connection sets standard_conforming_strings (pg_connection.cpp), as SQLite always does.
+inline std::string LikeClause(std::string_view expr) {
+    return std::string(expr) + " LIKE ? ESCAPE '\\'";
+}
+
+// The LIKE pattern of text containing `s` literally: "%" + EscapeLike(s) + "%".
+inline std::string ContainsPattern(std::string_view s) { return "%" + EscapeLike(s) + "%"; }
+
 // "?,?,?" for n values (n ≥ 1).
 inline std::string Placeholders(size_t n) {
     std::string out;

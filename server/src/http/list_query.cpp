@@ -2,6 +2,8 @@
 
 #include "core/text.hpp"
 
+#include <algorithm>
+
 namespace guanxi::http {
 
 namespace {
@@ -110,6 +112,16 @@ Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::s
         } else {
             return BadParam(ErrorCode::kUnknownFilter, key, "Unknown filter '" + key + "'.");
         }
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> WithoutParams(
+    const std::vector<std::pair<std::string, std::string>>& query,
+    std::initializer_list<std::string_view> keys) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& kv : query) {
+        if (std::find(keys.begin(), keys.end(), kv.first) == keys.end()) out.push_back(kv);
     }
     return out;
 }

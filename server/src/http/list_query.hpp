@@ -47,6 +47,12 @@ std::optional<std::int64_t> ParseId(std::string_view text);
 Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::string>>& query,
                                  const ListSpec& spec);
 
+// `query` without the parameters a route takes besides the list's (an export's format and lang),
+// to parse the rest with ParseListQuery.
+std::vector<std::pair<std::string, std::string>> WithoutParams(
+    const std::vector<std::pair<std::string, std::string>>& query,
+    std::initializer_list<std::string_view> keys);
+
 }  // namespace guanxi::http
 
 #include <nlohmann/json.hpp>

@@ -97,11 +97,45 @@ json IdParameter(std::string_view name) {
             {"schema", {{"type", "integer"}, {"minimum", 1}}}};
 }
 
+// One page of a record's history (RecordService::History), the same for every type.
+json HistoryPage() {
+    const json value = {{"description", "As the record answers it (null: none)"}};
+    const json change = {
+        {"type", "object"},
+        {"required", {"before", "after"}},
+        {"properties",
+         {{"before", value},
+          {"after", value},
+          {"before_name", {{"type", {"string", "null"}}, {"description", "A user field's user"}}},
+          {"after_name", {{"type", {"string", "null"}}, {"description", "A user field's user"}}}}}};
+    const json entry = {
+        {"type", "object"},
+        {"required", {"id", "at", "action", "changes"}},
+        {"properties",
+         {{"id", {{"type", "integer"}}},
+          {"at", {{"type", "string"}, {"format", "date-time"}}},
+          {"user_id", {{"type", {"integer", "null"}}}},
+          {"user_name", {{"type", {"string", "null"}}}},
+          {"action", {{"type", "string"}, {"enum", {"create", "update", "delete", "restore"}}}},
+          {"changes",
+           {{"type", "object"},
+            {"description", "The fields the write changed, by name"},
+            {"additionalProperties", change}}}}}};
+    return {{"type", "object"},
+            {"required", {"items", "total", "page", "page_size"}},
+            {"properties",
+             {{"items", {{"type", "array"}, {"items", entry}}},
+              {"total", {{"type", "integer"}}},
+              {"page", {{"type", "integer"}}},
+              {"page_size", {{"type", "integer"}}}}}};
+}
+
 }  // namespace
 
 json WithRecordTypes(json document, const Registry& registry) {
     json& schemas = document["components"]["schemas"];
     json& paths = document["paths"];
+    schemas["RecordHistoryPage"] = HistoryPage();
     for (const auto& compiled : registry.types()) {
         const RecordType& type = compiled->type;
         const std::string name = Pascal(type.singular);
@@ -233,6 +267,46 @@ json WithRecordTypes(json document, const Registry& registry) {
                            {"responses", Responses({"401", "403", "404"})}};
         restore_op["responses"]["200"] = {{"description", "OK"}, {"content", one}};
         paths[item + "/restore"] = {{"post", restore_op}};
+
+        json history_params = item_params;
+        for (const char* p : {"page", "page_size"}) {
+            history_params.push_back(
+                {{"name", p}, {"in", "query"}, {"schema", {{"type", "integer"}}}});
+        }
+        json history_op = {{"operationId", "list" + name + "History"},
+                           {"summary", "Who changed a " + type.label.en + " and how, newest first"},
+                           {"tags", {tag}},
+                           {"parameters", history_params},
+                           {"responses", Responses({"400", "401", "403", "404"})}};
+        history_op["responses"]["200"] = {
+            {"description", "OK"}, {"content", Content(Ref("schemas", "RecordHistoryPage"))}};
+        paths[item + "/history"] = {{"get", history_op}};
+
+        json export_params = json::array();
+        for (const json& p : list_params) {
+            if (p["name"] != "page" && p["name"] != "page_size") export_params.push_back(p);
+        }
+        export_params.push_back({{"name", "format"},
+                                 {"in", "query"},
+                                 {"schema", {{"type", "string"}, {"enum", {"csv", "xlsx"}}}}});
+        export_params.push_back(
+            {{"name", "lang"},
+             {"in", "query"},
+             {"description", "The header's language; default: Accept-Language, else zh-CN"},
+             {"schema", {{"type", "string"}, {"enum", {"zh-CN", "en"}}}}});
+        const json file = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+        json export_op = {{"operationId", "export" + plural},
+                          {"summary", type.label.en + " of a customer as CSV or XLSX (" +
+                                          type.Permission("export") + "), every page, audited"},
+                          {"tags", {tag}},
+                          {"parameters", export_params},
+                          {"responses", Responses({"400", "401", "403", "404"})}};
+        export_op["responses"]["200"] = {
+            {"description", "The file; X-Export-Rows gives its row count"},
+            {"content",
+             {{"text/csv", file},
+              {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file}}}};
+        paths[collection + "/export"] = {{"get", export_op}};
 
         json meta_op = {{"operationId", "get" + plural + "Meta"},
                         {"summary", "Fields and labels of " + type.label.en + " records"},

@@ -1,5 +1,8 @@
 #include "kit/record_routes.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace guanxi::kit {
 
 namespace {
@@ -20,6 +23,40 @@ json MetaJson(const CompiledType& type) {
         }
     }
     return meta;
+}
+
+// The history's query: pages only.
+const http::ListSpec kHistorySpec{{}, {}, {}, false};
+
+// The language of an export's header: ?lang= (zh-CN or en; 400 otherwise), else the first of
+// Accept-Language's tags that is Chinese or English (weights are not read: browsers send their
+// languages in order), else Chinese.
+Result<Language> ExportLanguage(const http::Request& request) {
+    if (auto lang = request.QueryValue("lang")) {
+        if (*lang == "zh-CN") return Language::kZhCn;
+        if (*lang == "en") return Language::kEn;
+        return Error{
+            ErrorCode::kBadRequest, "lang must be zh-CN or en.", {{"parameter", "lang"}}, {}};
+    }
+    const std::string accept = request.Header("accept-language").value_or("");
+    std::size_t start = 0;
+    while (start < accept.size()) {
+        std::size_t end = accept.find(',', start);
+        if (end == std::string::npos) end = accept.size();
+        std::string tag = accept.substr(start, end - start);
+        tag = tag.substr(0, tag.find(';'));
+        tag.erase(0, tag.find_first_not_of(' '));
+        const auto starts = [&](std::string_view prefix) {
+            return tag.size() >= prefix.size() &&
+                   std::equal(prefix.begin(), prefix.end(), tag.begin(), [](char a, char b) {
+                       return a == std::tolower(static_cast<unsigned char>(b));
+                   });
+        };
+        if (starts("zh")) return Language::kZhCn;
+        if (starts("en")) return Language::kEn;
+        start = end + 1;
+    }
+    return Language::kZhCn;
 }
 
 }  // namespace
@@ -73,6 +110,28 @@ void RegisterRecordRoutes(http::Router& router, RecordService& service, const Re
             GX_TRY_ASSIGN(json record, service.Restore(ctx.user(), *type, customer_id, id));
             return Response::Json(200, record);
         });
+        router.Add("GET", item + "/history", [&service, type](Context& ctx) -> Result<Response> {
+            GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
+            GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("record_id"));
+            GX_TRY_ASSIGN(http::ListQuery page,
+                          http::ParseListQuery(ctx.request().query, kHistorySpec));
+            GX_TRY_ASSIGN(json history, service.History(ctx.user(), *type, customer_id, id, page));
+            return Response::Json(200, history);
+        });
+        router.Add(
+            "GET", collection + "/export", [&service, type](Context& ctx) -> Result<Response> {
+                GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
+                GX_TRY_ASSIGN(
+                    http::ListQuery query,
+                    http::ParseListQuery(
+                        http::WithoutParams(ctx.request().query, {"format", "lang"}), type->list));
+                GX_TRY_ASSIGN(Language language, ExportLanguage(ctx.request()));
+                GX_TRY_ASSIGN(
+                    io::ExportFile file,
+                    service.Export(ctx.user(), *type, customer_id, query,
+                                   ctx.request().QueryValue("format").value_or("csv"), language));
+                return io::ExportResponse(std::move(file));
+            });
         router.Add("GET", "/api/v1/meta/" + type->type.name,
                    [&service, type](Context&) -> Result<Response> {
                        json meta = MetaJson(*type);

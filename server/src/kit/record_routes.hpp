@@ -7,6 +7,12 @@
 //   PATCH  /api/v1/customers/{id}/<name>/{record_id}           partial, with `version`
 //   DELETE /api/v1/customers/{id}/<name>/{record_id}           → 204, to the recycle bin
 //   POST   /api/v1/customers/{id}/<name>/{record_id}/restore
+//   GET    /api/v1/customers/{id}/<name>/{record_id}/history   its audit rows, newest first (?page,
+//                                                               page_size)
+//   GET    /api/v1/customers/{id}/<name>/export                CSV or XLSX (?format=csv|xlsx, the
+//                                                               list's filters, sort, q, deleted;
+//                                                               ?lang=zh-CN|en or Accept-Language
+//                                                               for the header)
 //   GET    /api/v1/meta/<name>                                 fields and labels for the web
 
 #include "http/router.hpp"

@@ -5,6 +5,8 @@
 #include "domains/audit/audit_service.hpp"
 #include "kit/record_store.hpp"
 
+#include <cstdio>
+
 namespace guanxi::kit {
 
 namespace {
@@ -81,13 +83,123 @@ Error Stale(std::int64_t current) {
                  {}};
 }
 
+// The actions of a type's audit rows about one record (its history).
+constexpr std::string_view kRecordActions[] = {"create", "update", "delete", "restore"};
+
+// The member a user field's name is answered in ("owner_id" → "owner_name"); empty for others.
+std::string_view UserNameMember(const CompiledType& type, const std::string& field) {
+    for (const auto& [name, member] : type.user_names) {
+        if (name == field) return member;
+    }
+    return {};
+}
+
+// The fields a write changed, {field: {"before", "after"}}, from the written fields as answered
+// before and after it (store::FieldsJson; a create's "before" is {}): values as the API writes
+// them; a user field also has the users' names ("before_name", "after_name"), which a later rename
+// does not change here. Only the written fields are read, so the writer makes little JSON.
+json Changes(const CompiledType& type, const json& before, const json& after) {
+    json changes = json::object();
+    for (const Field& field : type.type.fields) {
+        const std::string& name = field.def.name;
+        const json old_value = before.value(name, json());
+        const json new_value = after.value(name, json());
+        if (old_value == new_value) continue;
+        json change = {{"before", old_value}, {"after", new_value}};
+        if (const std::string_view member = UserNameMember(type, name); !member.empty()) {
+            change["before_name"] = before.value(std::string(member), json());
+            change["after_name"] = after.value(std::string(member), json());
+        }
+        changes[name] = std::move(change);
+    }
+    return changes;
+}
+
+// `changes` (Changes) is kept in the row's details when a write changed fields.
 Status Audit(db::Connection& conn, const Principal& caller, const CompiledType& type,
-             std::string_view action, std::int64_t customer_id, std::int64_t id) {
+             std::string_view action, std::int64_t customer_id, std::int64_t id,
+             json changes = json::object()) {
+    json details = {{type.type.singular + "_id", id}};
+    if (!changes.empty()) details["changes"] = std::move(changes);
     return audit::Record(conn, caller,
-                         {type.type.singular + "." + std::string(action),
-                          "customer",
-                          customer_id,
-                          {{type.type.singular + "_id", id}}});
+                         {type.type.singular + "." + std::string(action), "customer", customer_id,
+                          std::move(details)});
+}
+
+// Whether a list or export reads the recycle bin (?deleted=true, which needs <name>.delete).
+Result<bool> InBin(const Principal& caller, const CompiledType& type,
+                   const http::ListQuery& query) {
+    const auto deleted_filter = query.Filter("deleted");
+    if (deleted_filter && *deleted_filter != "true" && *deleted_filter != "false") {
+        return Error{ErrorCode::kBadRequest,
+                     "deleted must be true or false.",
+                     {{"parameter", "deleted"}},
+                     {}};
+    }
+    const bool deleted = deleted_filter == "true";
+    if (deleted) GX_TRY(RequirePermission(caller, type.type.Permission("delete")));
+    return deleted;
+}
+
+// The record as the caller may read it: 404 when its customer is not visible, when it is absent,
+// or when it is in the recycle bin and the caller lacks <name>.delete.
+Result<db::Row> Readable(db::Connection& conn, const Principal& caller, const CompiledType& type,
+                         std::int64_t customer_id, std::int64_t id) {
+    GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
+    GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kRead));
+    GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
+    if (!row) return NotFound(type);
+    const bool deleted = !row->IsNull(store::Column(type, "deleted_at"));
+    if (deleted && !caller.Can(type.type.Permission("delete"))) return NotFound(type);
+    return std::move(*row);
+}
+
+// One exported cell of a field, from the record as the API answers it: money and dates as their
+// text, a user as the user's name, tags joined by ';', a yes/no in `language`.
+std::string Cell(const CompiledType& type, const Field& field, const json& record,
+                 Language language) {
+    const std::string_view member = UserNameMember(type, field.def.name);
+    const json& value = member.empty() ? record[field.def.name] : record[std::string(member)];
+    if (value.is_null()) return {};
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_boolean()) {
+        static const Labels kYes{"是", "Yes"};
+        static const Labels kNo{"否", "No"};
+        return (value.get<bool>() ? kYes : kNo).In(language);
+    }
+    if (value.is_array()) {
+        std::string joined;
+        for (const json& item : value) {
+            if (!joined.empty()) joined += ";";
+            joined += item.is_string() ? item.get<std::string>() : item.dump();
+        }
+        return joined;
+    }
+    return value.dump();
+}
+
+// The columns an export has besides the fields.
+const Labels kIdLabel{"编号", "ID"};
+const Labels kCreatedLabel{"创建时间", "Created at"};
+const Labels kUpdatedLabel{"更新时间", "Updated at"};
+
+std::vector<std::string> ExportHeader(const CompiledType& type, Language language) {
+    std::vector<std::string> header = {kIdLabel.In(language)};
+    for (const Field& field : type.type.fields) header.push_back(field.label.In(language));
+    header.push_back(kCreatedLabel.In(language));
+    header.push_back(kUpdatedLabel.In(language));
+    return header;
+}
+
+std::vector<std::string> ExportCells(const CompiledType& type, const db::Row& row,
+                                     Language language) {
+    const json record = store::ToJson(type, row);
+    std::vector<std::string> cells = {record["id"].dump()};
+    for (const Field& field : type.type.fields)
+        cells.push_back(Cell(type, field, record, language));
+    cells.push_back(record["created_at"].get<std::string>());
+    cells.push_back(record["updated_at"].get<std::string>());
+    return cells;
 }
 
 // The record read back after a write, in its transaction (the answer's JSON is made from it after
@@ -104,15 +216,7 @@ Result<db::Row> Reread(db::Connection& conn, const CompiledType& type, std::int6
 Result<json> RecordService::List(const Principal& caller, const CompiledType& type,
                                  std::int64_t customer_id, const http::ListQuery& query) {
     GX_TRY(RequirePermission(caller, type.type.Permission("view")));
-    const auto deleted_filter = query.Filter("deleted");
-    if (deleted_filter && *deleted_filter != "true" && *deleted_filter != "false") {
-        return Error{ErrorCode::kBadRequest,
-                     "deleted must be true or false.",
-                     {{"parameter", "deleted"}},
-                     {}};
-    }
-    const bool deleted = deleted_filter == "true";
-    if (deleted) GX_TRY(RequirePermission(caller, type.type.Permission("delete")));
+    GX_TRY_ASSIGN(const bool deleted, InBin(caller, type, query));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
     GX_TRY(CustomerFor(*conn, gate, caller, type, customer_id, Access::kRead));
@@ -136,13 +240,8 @@ Result<json> RecordService::Get(const Principal& caller, const CompiledType& typ
                                 std::int64_t customer_id, std::int64_t id) {
     GX_TRY(RequirePermission(caller, type.type.Permission("view")));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
-    GX_TRY(CustomerFor(*conn, gate, caller, type, customer_id, Access::kRead));
-    GX_TRY_ASSIGN(auto row, store::Get(*conn, type, customer_id, id));
-    if (!row) return NotFound(type);
-    const bool deleted = !row->IsNull(store::Column(type, "deleted_at"));
-    if (deleted && !caller.Can(type.type.Permission("delete"))) return NotFound(type);
-    return store::ToJson(type, *row);
+    GX_TRY_ASSIGN(db::Row row, Readable(*conn, caller, type, customer_id, id));
+    return store::ToJson(type, row);
 }
 
 Result<json> RecordService::Create(const Principal& caller, const CompiledType& type,
@@ -172,8 +271,10 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
         GX_TRY_ASSIGN(std::int64_t id,
                       store::Insert(conn, type, customer_id, record, caller.user_id, NowSeconds()));
         GX_TRY(AfterWrite(conn, type, customer_id));
-        GX_TRY(Audit(conn, caller, type, "create", customer_id, id));
-        return Reread(conn, type, customer_id, id);
+        GX_TRY_ASSIGN(db::Row created, Reread(conn, type, customer_id, id));
+        GX_TRY(Audit(conn, caller, type, "create", customer_id, id,
+                     Changes(type, json::object(), store::FieldsJson(type, created, record))));
+        return created;
     }));
     return store::ToJson(type, row);
 }
@@ -219,11 +320,14 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
             GX_TRY(type.type.check_record(merged));
         }
         GX_TRY(CheckReferences(conn, type, body));
+        const json before = store::FieldsJson(type, *row, patch);  // what the patch may change
         GX_TRY_ASSIGN(bool updated, store::Update(conn, type, id, patch, version, NowSeconds()));
         if (!updated) return Stale(version);
         GX_TRY(AfterWrite(conn, type, customer_id));
-        GX_TRY(Audit(conn, caller, type, "update", customer_id, id));
-        return Reread(conn, type, customer_id, id);
+        GX_TRY_ASSIGN(db::Row after, Reread(conn, type, customer_id, id));
+        GX_TRY(Audit(conn, caller, type, "update", customer_id, id,
+                     Changes(type, before, store::FieldsJson(type, after, patch))));
+        return after;
     }));
     return store::ToJson(type, row);
 }
@@ -258,6 +362,80 @@ Result<json> RecordService::Restore(const Principal& caller, const CompiledType&
         return Reread(conn, type, customer_id, id);
     }));
     return store::ToJson(type, row);
+}
+
+Result<io::ExportFile> RecordService::Export(const Principal& caller, const CompiledType& type,
+                                             std::int64_t customer_id, const http::ListQuery& query,
+                                             std::string_view format, Language language) {
+    GX_TRY(RequirePermission(caller, type.type.Permission("view")));
+    GX_TRY(RequirePermission(caller, type.type.Permission("export")));
+    if (format != "csv" && format != "xlsx") {
+        return Error{
+            ErrorCode::kBadRequest, "format must be csv or xlsx.", {{"parameter", "format"}}, {}};
+    }
+    GX_TRY_ASSIGN(const bool deleted, InBin(caller, type, query));
+    io::ExportFile file;
+    {
+        GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+        GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
+        GX_TRY(CustomerFor(*conn, gate, caller, type, customer_id, Access::kRead));
+        std::optional<custom_fields::ListSql> custom;
+        if (custom_ != nullptr) {
+            custom =
+                custom_fields::ListSql{custom_->Current(), type.type.name, "t", conn->backend()};
+        }
+        auto writer = io::TableWriter::Create(format, type.type.name, ExportHeader(type, language));
+        GX_TRY(store::ForEach(
+            *conn, type, customer_id, query, deleted,
+            [&](const db::Row& row) {
+                writer->Add(ExportCells(type, row, language));
+                return true;
+            },
+            custom ? &*custom : nullptr));
+        GX_TRY_ASSIGN(file, writer->Finish());
+    }
+    // Written after the rows are read (the read holds no write lock); without its audit row the
+    // file is not handed out.
+    Status audited = writes_.Transact([&](db::Connection& conn) {
+        json filters = json::object();
+        for (const auto& [k, v] : query.filters) filters[k] = v;
+        if (query.q) filters["q"] = *query.q;
+        return audit::Record(conn, caller,
+                             {type.type.singular + ".export",
+                              "customer",
+                              customer_id,
+                              {{"format", format}, {"rows", file.rows}, {"filters", filters}}});
+    });
+    if (!audited.ok()) {
+        std::remove(file.path.c_str());
+        return audited.error();
+    }
+    return file;
+}
+
+Result<json> RecordService::History(const Principal& caller, const CompiledType& type,
+                                    std::int64_t customer_id, std::int64_t id,
+                                    const http::ListQuery& page) {
+    GX_TRY(RequirePermission(caller, type.type.Permission("view")));
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY(Readable(*conn, caller, type, customer_id, id));
+    std::vector<std::string> actions;
+    for (std::string_view action : kRecordActions)
+        actions.push_back(type.type.singular + "." + std::string(action));
+    GX_TRY_ASSIGN(json entries, audit::EntriesAbout(*conn, "customer", customer_id, actions,
+                                                    type.type.singular + "_id", id, page));
+    json items = json::array();
+    for (const json& entry : entries["items"]) {
+        const std::string action = entry["action"];
+        items.push_back({{"id", entry["id"]},
+                         {"at", entry["at"]},
+                         {"user_id", entry["user_id"]},
+                         {"user_name", entry["user_name"]},
+                         {"action", action.substr(type.type.singular.size() + 1)},
+                         {"changes", entry["details"].value("changes", json::object())}});
+    }
+    entries["items"] = std::move(items);
+    return entries;
 }
 
 }  // namespace guanxi::kit

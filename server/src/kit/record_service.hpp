@@ -1,15 +1,17 @@
 #pragma once
-// The rules every kit record type shares: permissions (<name>.view|create|edit|delete), the access
-// gate (a record of a customer the caller can't see is 404, as if absent), validation against the
-// definition, optimistic versions, the recycle bin and an audit row for every write — each write
-// a piece of the group commit (one transaction, committed with other callers' writes). A type's own
-// rule joins through its definition's hooks.
+// The rules every kit record type shares: permissions (<name>.view|create|edit|delete|export), the
+// access gate (a record of a customer the caller can't see is 404, as if absent), validation
+// against the definition, optimistic versions, the recycle bin and an audit row for every write
+// (with the fields it changed) — each write a piece of the group commit (one transaction,
+// committed with other callers' writes) —, the record's history and the export. A type's own rule
+// joins through its definition's hooks.
 
 #include "core/principal.hpp"
 #include "db/database.hpp"
 #include "db/group_commit.hpp"
 #include "domains/custom_fields/custom_field.hpp"
 #include "http/list_query.hpp"
+#include "io/table_writer.hpp"
 #include "kit/record_type.hpp"
 
 #include <nlohmann/json.hpp>
@@ -52,6 +54,21 @@ class RecordService {
                   std::int64_t id);
     Result<nlohmann::json> Restore(const Principal& caller, const CompiledType& type,
                                    std::int64_t customer_id, std::int64_t id);
+
+    // Every record the same query would list (all pages), as a CSV or XLSX file (`format`): the
+    // header is the fields' labels in `language`, money a decimal string, a user field its user's
+    // name; no cell runs as a formula (io::TableWriter). Needs <name>.view and <name>.export (and
+    // <name>.delete for ?deleted=true); 400 for another format; an audit row <singular>.export
+    // names the format, the rows and the filters.
+    Result<io::ExportFile> Export(const Principal& caller, const CompiledType& type,
+                                  std::int64_t customer_id, const http::ListQuery& query,
+                                  std::string_view format, Language language);
+    // One page of a record's audit rows, newest first: {"items": [{"id","at","user_id",
+    // "user_name","action" (create|update|delete|restore),"changes": {field: {"before","after"}}}],
+    // "total","page","page_size"}. Read as the record itself is (404 when it is not visible).
+    Result<nlohmann::json> History(const Principal& caller, const CompiledType& type,
+                                   std::int64_t customer_id, std::int64_t id,
+                                   const http::ListQuery& page);
 
   private:
     db::Database& db_;

@@ -187,10 +187,19 @@ Result<bool> SetDeleted(db::Connection& conn, const CompiledType& type, std::int
     return changed == 1;
 }
 
-Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
-                  const http::ListQuery& query, bool deleted,
-                  const custom_fields::ListSql* custom) {
+namespace {
+
+// The WHERE and ORDER BY of a customer's records as the query says (List and ForEach).
+struct Selection {
     db::Where where;
+    std::string order;
+};
+
+Result<Selection> Filtered(const CompiledType& type, std::int64_t customer_id,
+                           const http::ListQuery& query, bool deleted,
+                           const custom_fields::ListSql* custom) {
+    Selection out;
+    db::Where& where = out.where;
     where.Add("t.customer_id = ?", {customer_id});
     where.Add(deleted ? "t.deleted_at IS NOT NULL" : "t.deleted_at IS NULL");
     for (const auto& [name, value] : query.filters) {
@@ -209,28 +218,36 @@ Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t c
     if (query.q && !text::Trim(*query.q).empty()) {
         std::string any;
         db::Params params;
-        const std::string pattern =
-            "%" + text::AsciiLower(db::EscapeLike(text::Trim(*query.q))) + "%";
+        const std::string pattern = db::ContainsPattern(text::AsciiLower(text::Trim(*query.q)));
         for (const Field& field : type.type.fields) {
             if (!field.search) continue;
-            any += (any.empty() ? "" : " OR ") +
-                   ("LOWER(t." + field.def.name + ") LIKE ? ESCAPE '\\'");
+            any += (any.empty() ? "" : " OR ") + db::LikeClause("LOWER(t." + field.def.name + ")");
             params.push_back(pattern);
         }
         if (!any.empty()) where.Add(any, params);
     }
     if (custom != nullptr) GX_TRY(custom->AddFilters(query, where));
-    std::string order;
     const auto& keys = query.sort.empty() ? type.list.default_sort : query.sort;
+    out.order = " ORDER BY ";
     for (const auto& key : keys) {
         if (custom != nullptr && key.field.rfind("custom.", 0) == 0) {
             GX_TRY_ASSIGN(std::string term, custom->OrderTerm(key));
-            order += term + ", ";
+            out.order += term + ", ";
             continue;
         }
-        order += "t." + key.field + (key.descending ? " DESC, " : " ASC, ");
+        out.order += "t." + key.field + (key.descending ? " DESC, " : " ASC, ");
     }
-    order += "t.id DESC";
+    out.order += "t.id DESC";
+    return out;
+}
+
+}  // namespace
+
+Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+                  const http::ListQuery& query, bool deleted,
+                  const custom_fields::ListSql* custom) {
+    GX_TRY_ASSIGN(Selection selection, Filtered(type, customer_id, query, deleted, custom));
+    const db::Where& where = selection.where;
     Page page;
     GX_TRY_ASSIGN(auto count,
                   conn.QueryOne("SELECT COUNT(*) FROM " + type.type.table + " t" + where.Sql(),
@@ -239,10 +256,18 @@ Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t c
     db::Params params = where.params();
     params.push_back(query.page_size);
     params.push_back(query.Offset());
-    GX_TRY_ASSIGN(page.rows, conn.Query(Select(type) + where.Sql() + " ORDER BY " + order +
-                                            " LIMIT ? OFFSET ?",
-                                        params));
+    GX_TRY_ASSIGN(
+        page.rows,
+        conn.Query(Select(type) + where.Sql() + selection.order + " LIMIT ? OFFSET ?", params));
     return page;
+}
+
+Status ForEach(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+               const http::ListQuery& query, bool deleted, const db::RowCallback& callback,
+               const custom_fields::ListSql* custom) {
+    GX_TRY_ASSIGN(Selection selection, Filtered(type, customer_id, query, deleted, custom));
+    return conn.ForEach(Select(type) + selection.where.Sql() + selection.order,
+                        selection.where.params(), callback);
 }
 
 nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
@@ -270,6 +295,22 @@ nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
                                                : nlohmann::json(FormatRfc3339(row.Int(deleted_at)));
     nlohmann::json custom = nlohmann::json::parse(row.Text(Column(type, "custom")), nullptr, false);
     out["custom"] = custom.is_object() ? custom : nlohmann::json::object();
+    return out;
+}
+
+nlohmann::json FieldsJson(const CompiledType& type, const db::Row& row, const nlohmann::json& only) {
+    nlohmann::json out = nlohmann::json::object();
+    const std::size_t first = Column(type, "customer_id") + 1;
+    for (std::size_t i = 0; i < type.type.fields.size(); ++i) {
+        const std::string& name = type.type.fields[i].def.name;
+        if (only.contains(name)) out[name] = Read(type.type.fields[i].def, row, first + i);
+    }
+    for (size_t i = 0; i < type.user_names.size(); ++i) {
+        if (!only.contains(type.user_names[i].first)) continue;
+        const size_t at = type.columns.size() + i;
+        out[type.user_names[i].second] =
+            row.IsNull(at) ? nlohmann::json() : nlohmann::json(row.Text(at));
+    }
     return out;
 }
 

@@ -49,6 +49,16 @@ Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t c
                   const http::ListQuery& query, bool deleted,
                   const custom_fields::ListSql* custom = nullptr);
 
+// Every record the same query would list, on all its pages, streamed to `callback` in the list's
+// order (exports), custom filters and sorts as List takes them.
+Status ForEach(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+               const http::ListQuery& query, bool deleted, const db::RowCallback& callback,
+               const custom_fields::ListSql* custom = nullptr);
+
+// The fields of a stored row that are keys of `only` (and their users' names), as ToJson writes
+// them: what a write changed, for its audit row.
+nlohmann::json FieldsJson(const CompiledType& type, const db::Row& row, const nlohmann::json& only);
+
 // A stored row as the API's JSON object.
 nlohmann::json ToJson(const CompiledType& type, const db::Row& row);
 

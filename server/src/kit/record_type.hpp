@@ -20,9 +20,16 @@
 
 namespace guanxi::kit {
 
+// The languages labels come in (an export's header is written in the caller's).
+enum class Language { kZhCn, kEn };
+
 struct Labels {
     std::string zh_cn;
     std::string en;
+
+    const std::string& In(Language language) const {
+        return language == Language::kEn ? en : zh_cn;
+    }
 };
 
 // One field: its validation (FieldDef: name = JSON key = column, type, required, limits, list,
@@ -79,7 +86,7 @@ struct TimelineSource {
 
 struct RecordType {
     std::string name;      // plural snake_case: the route segment, permissions <name>.view|create|
-                           // edit|delete, the meta and OpenAPI names ("mailings")
+                           // edit|delete|export, the meta and OpenAPI names ("mailings")
     std::string singular;  // audit actions <singular>.create|update|delete|restore ("mailing")
     std::string table;
     Labels label;

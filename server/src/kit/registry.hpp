@@ -18,7 +18,8 @@ class Registry {
 
     const std::vector<std::unique_ptr<CompiledType>>& types() const { return types_; }
     const CompiledType* Find(std::string_view name) const;
-    // <name>.view|create|edit|delete of every type, for the role editor and the administrator.
+    // <name>.view|create|edit|delete|export of every type, for the role editor and the
+    // administrator.
     std::vector<std::string> Permissions() const;
 
   private:
@@ -26,6 +27,6 @@ class Registry {
 };
 
 // The actions every type's permissions name.
-inline constexpr std::string_view kActions[] = {"view", "create", "edit", "delete"};
+inline constexpr std::string_view kActions[] = {"view", "create", "edit", "delete", "export"};
 
 }  // namespace guanxi::kit

@@ -1,8 +1,16 @@
 // Records of the kit's types (ADR 0006): every type declared on the server is served under a
 // customer by the same routes, so one typed module covers them all; `type` is the type's name
 // (its route segment, e.g. "mailings").
-import { API_BASE, request } from './client'
-import type { EntityMeta, Id, KitRecord, ListParams, Page } from './types'
+import { API_BASE, download, request, toQuery } from './client'
+import type {
+  EntityMeta,
+  ExportFormat,
+  Id,
+  KitRecord,
+  ListParams,
+  Page,
+  RecordHistoryEntry,
+} from './types'
 
 export type RecordInput = Record<string, unknown>
 
@@ -29,6 +37,23 @@ export const recordsApi = {
     request<void>(`${base(type, customer_id)}/${id}`, { method: 'DELETE' }),
   restore: (type: string, customer_id: Id, id: Id) =>
     request<KitRecord>(`${base(type, customer_id)}/${id}/restore`, { method: 'POST' }),
+  /** Who changed a record and how, newest first (readable by whoever may read the record). */
+  history: (type: string, customer_id: Id, id: Id, params: ListParams = {}) =>
+    request<Page<RecordHistoryEntry>>(`${base(type, customer_id)}/${id}/history`, { params }),
+  /**
+   * Every record the list's filters, search and sort select (all pages) as a file, its header in
+   * `lang`; needs `<type>.export`. Paging parameters are not sent.
+   */
+  export: (
+    type: string,
+    customer_id: Id,
+    params: ListParams,
+    format: ExportFormat,
+    lang: string,
+  ) => {
+    const { page: _page, page_size: _size, ...rest } = params
+    return download(`${base(type, customer_id)}/export${toQuery({ ...rest, format, lang })}`)
+  },
   meta: (type: string) => request<EntityMeta>(`/meta/${encodeURIComponent(type)}`),
   /** A record made from a file (documents): the file and the form fields beside it. */
   upload: (type: string, customer_id: Id, file: File, fields: Record<string, string> = {}) => {

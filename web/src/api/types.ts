@@ -235,6 +235,27 @@ export interface KitRecord extends Timestamps {
   [field: string]: unknown
 }
 
+/** One field a write changed: its values as the record answered them before and after. */
+export interface RecordChange {
+  before: unknown
+  after: unknown
+  /** A user field's users, by name. */
+  before_name?: string | null
+  after_name?: string | null
+}
+
+/** One entry of a kit record's history (GET .../{record_id}/history), newest first. */
+export interface RecordHistoryEntry {
+  id: Id
+  at: string
+  user_id: Id | null
+  user_name: string | null
+  action: 'create' | 'update' | 'delete' | 'restore'
+  changes: Record<string, RecordChange>
+}
+
+export type ExportFormat = 'csv' | 'xlsx'
+
 export type ImportDuplicates = 'skip' | 'create' | 'update'
 
 /** A customer import (POST /customers/import, GET /customers/imports/{id}). */

@@ -62,7 +62,9 @@ Result<std::unique_ptr<Connection>> PgConnection::Open(const std::string& url) {
     std::unique_ptr<PgConnection> conn(new PgConnection(handle));
     GX_TRY(
         conn->ExecuteScript("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; "
-                            "SET client_min_messages = warning;"));
+                            "SET client_min_messages = warning; "
+                            // LIKE's ESCAPE '\' (db::LikeClause) is one backslash only so.
+                            "SET standard_conforming_strings = on;"));
     return std::unique_ptr<Connection>(std::move(conn));
 }
 

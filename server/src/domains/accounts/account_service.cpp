@@ -652,9 +652,9 @@ Result<nlohmann::json> AccountService::ListUsers(const Principal& caller,
     }
     if (query.q) {
         // q is a substring: its own % and _ are characters to find, not wildcards.
-        const std::string like = "%" + db::EscapeLike(text::AsciiLower(*query.q)) + "%";
+        const std::string like = db::ContainsPattern(text::AsciiLower(*query.q));
         where.Add(
-            "LOWER(u.username) LIKE ? ESCAPE '\\' OR LOWER(u.display_name) LIKE ? ESCAPE '\\'",
+            db::LikeClause("LOWER(u.username)") + " OR " + db::LikeClause("LOWER(u.display_name)"),
             {like, like});
     }
     std::string order = " ORDER BY ";
@@ -853,11 +853,13 @@ Result<std::optional<std::string>> AccountService::Bootstrap(
                                       "customers.delete",  "customers.export", "customers.import",
                                       "customers.transfer"};
             nlohmann::json sales = {"customers.view", "customers.create", "customers.edit"};
-            // Record types: managers hold all of each, salespeople all but delete.
+            // Record types: managers hold all of each, salespeople all but delete and export (as
+            // with customers).
             for (const auto& type : RecordTypes().types()) {
                 for (std::string_view action : kit::kActions) {
                     manager.push_back(type->type.Permission(action));
-                    if (action != "delete") sales.push_back(type->type.Permission(action));
+                    if (action != "delete" && action != "export")
+                        sales.push_back(type->type.Permission(action));
                 }
             }
             std::int64_t admin_role = 0;

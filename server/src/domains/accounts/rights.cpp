@@ -8,7 +8,7 @@
 namespace guanxi::accounts {
 
 const std::vector<std::string>& AllPermissions() {
-    // The built-in permissions, then every record type's <name>.view|create|edit|delete.
+    // The built-in permissions, then every record type's <name>.view|create|edit|delete|export.
     static const std::vector<std::string> kPermissions = [] {
         std::vector<std::string> all = {
             "customers.view",   "customers.create", "customers.edit",     "customers.delete",

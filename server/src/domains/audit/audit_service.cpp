@@ -16,6 +16,35 @@ constexpr std::string_view kSelect =
     "SELECT a.id, a.at, a.user_id, u.display_name, a.action, a.entity, a.entity_id, a.ip, "
     "a.request_id, a.details FROM audit_log a LEFT JOIN users u ON u.id = a.user_id";
 
+nlohmann::json EntryJson(const db::Row& r) {
+    return {{"id", r.Int(0)},
+            {"at", FormatRfc3339(r.Int(1))},
+            {"user_id", db::JsonInt(r, 2)},
+            {"user_name", db::JsonText(r, 3)},
+            {"action", r.Text(4)},
+            {"entity", db::JsonText(r, 5)},
+            {"entity_id", db::JsonInt(r, 6)},
+            {"ip", r.Text(7)},
+            {"request_id", r.Text(8)},
+            {"details", db::JsonDoc(r, 9, nlohmann::json::object())}};
+}
+
+// A page of the entries `where` selects, ordered by `order`.
+Result<nlohmann::json> EntriesPage(db::Connection& conn, const db::Where& where,
+                                   const std::string& order, const http::ListQuery& query) {
+    db::Params params = where.params();
+    GX_TRY_ASSIGN(auto count_row,
+                  conn.QueryOne("SELECT COUNT(*) FROM audit_log a" + where.Sql(), params));
+    params.emplace_back(query.page_size);
+    params.emplace_back(query.Offset());
+    GX_TRY_ASSIGN(
+        db::Rows rows,
+        conn.Query(std::string(kSelect) + where.Sql() + order + " LIMIT ? OFFSET ?", params));
+    nlohmann::json items = nlohmann::json::array();
+    for (const db::Row& r : rows) items.push_back(EntryJson(r));
+    return http::ListPage(std::move(items), count_row ? count_row->Int(0) : 0, query);
+}
+
 Error BadFilter(const std::string& name, const std::string& message) {
     Error e{ErrorCode::kBadRequest, message, nlohmann::json::object(), {}};
     e.details["parameter"] = name;
@@ -101,29 +130,25 @@ Result<nlohmann::json> AuditService::List(const Principal& caller, const http::L
     for (const auto& key : query.sort)
         order += "a." + key.field + (key.descending ? " DESC, " : " ASC, ");
     order += "a.id DESC";
+    return EntriesPage(*conn, where, order, query);
+}
 
-    db::Params params = where.params();
-    GX_TRY_ASSIGN(auto count_row,
-                  conn->QueryOne("SELECT COUNT(*) FROM audit_log a" + where.Sql(), params));
-    params.emplace_back(query.page_size);
-    params.emplace_back(query.Offset());
-    GX_TRY_ASSIGN(
-        db::Rows rows,
-        conn->Query(std::string(kSelect) + where.Sql() + order + " LIMIT ? OFFSET ?", params));
-    nlohmann::json items = nlohmann::json::array();
-    for (const db::Row& r : rows) {
-        items.push_back({{"id", r.Int(0)},
-                         {"at", FormatRfc3339(r.Int(1))},
-                         {"user_id", db::JsonInt(r, 2)},
-                         {"user_name", db::JsonText(r, 3)},
-                         {"action", r.Text(4)},
-                         {"entity", db::JsonText(r, 5)},
-                         {"entity_id", db::JsonInt(r, 6)},
-                         {"ip", r.Text(7)},
-                         {"request_id", r.Text(8)},
-                         {"details", db::JsonDoc(r, 9, nlohmann::json::object())}});
+Result<nlohmann::json> EntriesAbout(db::Connection& conn, std::string_view entity,
+                                    std::int64_t entity_id, const std::vector<std::string>& actions,
+                                    std::string_view key, std::int64_t id,
+                                    const http::ListQuery& page) {
+    db::Where where;
+    // audit_log_entity (migration 035) finds the entity's entries; the details are read only for
+    // those.
+    where.Add("a.entity = ? AND a.entity_id = ?", {std::string(entity), entity_id});
+    db::Params names(actions.begin(), actions.end());
+    where.Add("a.action IN (" + db::Placeholders(names.size()) + ")", names);
+    if (conn.backend() == db::Backend::kPostgres) {
+        where.Add("(a.details::jsonb ->> ?) = ?", {std::string(key), std::to_string(id)});
+    } else {
+        where.Add("json_extract(a.details, ?) = ?", {"$." + std::string(key), id});
     }
-    return http::ListPage(std::move(items), count_row ? count_row->Int(0) : 0, query);
+    return EntriesPage(conn, where, " ORDER BY a.id DESC", page);
 }
 
 }  // namespace guanxi::audit

@@ -24,6 +24,16 @@ Status Record(db::Connection& conn, const Principal& actor, const Entry& entry);
 Status RecordAnonymous(db::Connection& conn, std::optional<std::int64_t> user_id,
                        std::string_view ip, std::string_view request_id, const Entry& entry);
 
+// One page ({"items","total","page","page_size"}) of the entries filed under `entity` and
+// `entity_id` whose action is one of `actions` and whose details name `id` under `key`, newest
+// first: the history of one record filed under its customer (a kit record's rows are entity
+// "customer", details {"<singular>_id": id, ...}). Items as the audit log's list answers them. The
+// caller has checked who may read them.
+Result<nlohmann::json> EntriesAbout(db::Connection& conn, std::string_view entity,
+                                    std::int64_t entity_id, const std::vector<std::string>& actions,
+                                    std::string_view key, std::int64_t id,
+                                    const http::ListQuery& page);
+
 class AuditService {
   public:
     explicit AuditService(db::Database& db) : db_(db) {}

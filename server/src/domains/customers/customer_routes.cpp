@@ -14,17 +14,6 @@ using nlohmann::json;
 
 Response Ok(const json& body) { return Response::Json(200, body); }
 
-// Query parameters that are not list filters (export's format and lang) are taken out before
-// parsing.
-std::vector<std::pair<std::string, std::string>> Without(
-    const http::Request& request, std::initializer_list<std::string_view> keys) {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& kv : request.query) {
-        if (std::find(keys.begin(), keys.end(), kv.first) == keys.end()) out.push_back(kv);
-    }
-    return out;
-}
-
 // An empty body counts as {} for actions whose fields are all optional.
 Result<json> OptionalBody(Context& ctx) {
     if (ctx.request().body.empty()) return json::object();
@@ -55,17 +44,12 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
     router.Add("GET", "/api/v1/customers/export", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(
             http::ListQuery query,
-            http::ParseListQuery(Without(ctx.request(), {"format", "lang"}), CustomerListSpec()));
+            http::ParseListQuery(http::WithoutParams(ctx.request().query, {"format", "lang"}), CustomerListSpec()));
         GX_TRY_ASSIGN(
             ExportFile file,
             service.Export(ctx.user(), query, ctx.request().QueryValue("format").value_or("csv"),
                            ctx.request().QueryValue("lang").value_or("en")));
-        Response response;
-        response.file = std::move(file.path);
-        response.SetHeader("Content-Type", file.content_type);
-        response.SetHeader("Content-Disposition", "attachment; filename=\"" + file.filename + "\"");
-        response.SetHeader("X-Export-Rows", std::to_string(file.rows));
-        return response;
+        return io::ExportResponse(std::move(file));
     });
     router.Add("POST", "/api/v1/customers", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(json body, ctx.JsonBody());

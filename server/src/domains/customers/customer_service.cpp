@@ -130,8 +130,7 @@ Result<db::Where> ListWhere(db::Connection& conn, const Gate& gate, const http::
         } else if (name == "industry" || name == "region" || name == "source") {
             where.Add("c." + name + " = ?", {value});
         } else if (name == "tag") {
-            where.Add("c.tags LIKE ? ESCAPE '\\'",
-                      {"%" + db::EscapeLike(json(value).dump()) + "%"});
+            where.Add(db::LikeClause("c.tags"), {db::ContainsPattern(json(value).dump())});
         } else if (name == "in_pool") {
             if (pool_only && value != "true")
                 return BadParam(name, "The public pool holds only customers in the pool.");
@@ -884,16 +883,16 @@ Result<ExportFile> CustomerService::Export(const Principal& caller, const http::
                                 std::string(kCustomerFrom) + where.Sql() +
                                 OrderBy(query.sort, custom ? &*custom : nullptr);
         // A column per custom field after the built-in ones, headed by its label.
-        ExportWriter::CustomColumns columns;
+        CustomColumns columns;
         if (custom_ != nullptr) {
             for (const auto& def : custom_->Current()->Of("customers")) {
                 columns.header.push_back(lang == "zh-CN" ? def.label_zh_cn : def.label_en);
                 columns.keys.push_back(def.key);
             }
         }
-        auto writer = ExportWriter::Create(format, std::move(columns));
+        auto writer = io::TableWriter::Create(format, "customers", ExportHeader(columns));
         GX_TRY(conn->ForEach(sql, where.params(), [&](const db::Row& row) {
-            writer->Add(row);
+            writer->Add(ExportCells(row, columns));
             return true;
         }));
         GX_TRY_ASSIGN(file, writer->Finish());

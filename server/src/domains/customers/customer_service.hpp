@@ -11,6 +11,7 @@
 #include "domains/customers/customer_store.hpp"
 #include "domains/customers/page_cache.hpp"
 #include "http/list_query.hpp"
+#include "io/table_writer.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -18,13 +19,7 @@
 
 namespace guanxi::customers {
 
-struct ExportFile {
-    std::string content_type;
-    std::string filename;
-    std::int64_t rows = 0;
-    // The exported file, written to disk (http::Response::file sends it and removes it).
-    std::string path;
-};
+using ExportFile = io::ExportFile;
 
 // Validates `body` as POST /customers (`creating`) or PATCH /customers/{id} does — the same 422
 // naming each bad field; keys in `extra` are allowed besides the fields — and applies its writable

@@ -149,13 +149,13 @@ access::Predicate Matches(db::Backend backend, std::string_view q, const Owners&
             std::string clause = Postings("gram = ?", owners, out.params, by_id);
             if (points.size() > 2) {
                 // The owners' postings of one of the word's bigrams are few; LIKE checks the word.
-                clause += " AND c.search_text LIKE ? ESCAPE '\\'";
-                out.params.emplace_back("%" + db::EscapeLike(word) + "%");
+                clause += " AND " + db::LikeClause("c.search_text");
+                out.params.emplace_back(db::ContainsPattern(word));
             }
             clauses.push_back(std::move(clause));
         } else if (backend == db::Backend::kPostgres) {
-            clauses.push_back("c.search_text LIKE ? ESCAPE '\\'");
-            out.params.emplace_back("%" + db::EscapeLike(word) + "%");
+            clauses.push_back(db::LikeClause("c.search_text"));
+            out.params.emplace_back(db::ContainsPattern(word));
         } else {
             // The FTS5 trigram index finds the candidates (a phrase query: the word's characters
             // in order); LIKE keeps the match exact across the '\n' that separates the values.
@@ -166,10 +166,10 @@ access::Predicate Matches(db::Backend backend, std::string_view q, const Owners&
             }
             phrase.push_back('"');
             clauses.push_back(
-                "c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?) AND "
-                "c.search_text LIKE ? ESCAPE '\\'");
+                "c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?) AND " +
+                db::LikeClause("c.search_text"));
             out.params.emplace_back(std::move(phrase));
-            out.params.emplace_back("%" + db::EscapeLike(word) + "%");
+            out.params.emplace_back(db::ContainsPattern(word));
         }
     }
     if (clauses.empty()) return {"1 = 1", {}};

@@ -435,6 +435,20 @@ const en: Messages<typeof zhCN> = {
     fileRefused:
       'Files of this kind ({type}) are not accepted: upload an image, a PDF, an Office document, text, CSV or a zip archive',
     fileTooLarge: 'A file may be at most {mb} MB',
+    export: 'Export',
+    exportXlsx: 'Export as Excel (XLSX)',
+    exportCsv: 'Export as CSV',
+    history: 'History',
+    historyOf: 'History of {name}',
+    historyEmpty: 'No history yet',
+    historyMore: 'Load more',
+    someone: '(unknown user)',
+    actions: {
+      create: 'Created',
+      update: 'Changed',
+      delete: 'Deleted',
+      restore: 'Restored',
+    },
   },
   deals: {
     title: 'Deals',

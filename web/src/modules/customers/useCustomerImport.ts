@@ -5,6 +5,7 @@ import { computed, onBeforeUnmount, ref } from 'vue'
 import { ApiError } from '@/api/client'
 import { importsApi, type ImportOptions } from '@/api/customers'
 import type { CustomerImport } from '@/api/types'
+import { saveBlob } from '@/utils/download'
 import { errorText } from '@/utils/errors'
 
 export type ImportPhase = 'choose' | 'uploading' | 'running' | 'done' | 'failed'
@@ -36,17 +37,7 @@ export function templateCsv(labels: string[], example: string[]): Blob {
   })
 }
 
-/** Offers a Blob as a file download. */
-export function saveBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = filename
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 1000)
-}
+export { saveBlob }
 
 export function useCustomerImport() {
   const phase = ref<ImportPhase>('choose')

@@ -8,7 +8,10 @@ import { mailings } from './mailings'
 import { prepayments } from './prepayments'
 
 export interface RecordTypeView extends RecordHooks {
-  /** The server's type name: route segment and permission prefix (<name>.view|create|edit|delete). */
+  /**
+   * The server's type name: route segment and permission prefix
+   * (<name>.view|create|edit|delete|export).
+   */
   name: string
   /** i18n key of the type's plural title (a tab), e.g. "mailings.title". */
   titleKey: string

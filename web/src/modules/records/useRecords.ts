@@ -1,17 +1,18 @@
 import { computed, ref, shallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { recordsApi } from '@/api/records'
-import type { FieldDef, Id, KitRecord } from '@/api/types'
+import type { ExportFormat, FieldDef, Id, KitRecord } from '@/api/types'
 import { bodyFrom } from '@/components/meta/customValues'
 import { useFieldText } from '@/components/meta/fieldText'
 import { useEntityMeta } from '@/composables/useEntityMeta'
 import { useFormSubmit } from '@/composables/useFormSubmit'
 import { useList } from '@/composables/useList'
 import { useSessionStore } from '@/stores/session'
+import { saveBlob } from '@/utils/download'
 import type { SaveOverride } from './hooks'
 import type { RecordTypeView } from './types'
 
-export type RecordAction = 'view' | 'create' | 'edit' | 'delete'
+export type RecordAction = 'view' | 'create' | 'edit' | 'delete' | 'export'
 
 /**
  * The records of one kit type under one customer: the list and its recycle bin, the shared
@@ -28,6 +29,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
   const canCreate = computed(() => can('create'))
   const canEdit = computed(() => can('edit'))
   const canDelete = computed(() => can('delete'))
+  const canExport = computed(() => can('export'))
 
   /** The type's name in the current language (metadata), e.g. "邮寄记录" / "Mailing". */
   const typeLabel = computed(() => {
@@ -186,6 +188,31 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
     await (inBin.value ? bin.load() : list.load())
   }
 
+  /**
+   * Downloads what the shown list (or the recycle bin) selects — its search, filters and sort, all
+   * pages — as CSV or XLSX, the header in the current language. Errors are the caller's to show.
+   */
+  const exporting = ref(false)
+  async function exportList(format: ExportFormat): Promise<void> {
+    exporting.value = true
+    try {
+      const shown = inBin.value ? bin : list
+      const blob = await recordsApi.export(
+        type.name,
+        customerId(),
+        shown.params.value,
+        format,
+        locale.value,
+      )
+      saveBlob(blob, `${typeLabel.value}-${customerId()}.${format}`)
+    } finally {
+      exporting.value = false
+    }
+  }
+
+  /** The record whose history is shown; null: none. */
+  const historyOf = shallowRef<KitRecord | null>(null)
+
   return {
     meta,
     typeLabel,
@@ -194,6 +221,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
     canCreate,
     canEdit,
     canDelete,
+    canExport,
     list,
     summary,
     bin,
@@ -217,5 +245,8 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
     upload,
     remove,
     restore,
+    exporting,
+    exportList,
+    historyOf,
   }
 }
