@@ -127,7 +127,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     documents_ = std::make_unique<customers::DocumentFiles>(documents_dir);
     customers::RegisterDocumentRoutes(router_, *records_, RecordTypes(), *documents_,
                                       options.documents.max_bytes);
-        // Custom fields: on customers and on every record type, each with the table its index is on.
+    // Custom fields: on customers and on every record type, each with the table its index is on.
     std::map<std::string, std::string, std::less<>> custom_tables = {{"customers", "customers"}};
     for (const auto& type : RecordTypes().types())
         custom_tables[type->type.name] = type->type.table;

@@ -290,7 +290,7 @@ TEST_P(SchemaTest, EveryRecordTypeHasAColumnForEachFieldAndTheKitsColumns) {
         {"id", {"integer", false}},         {"customer_id", {"integer", false}},
         {"created_by", {"integer", true}},  {"created_at", {"integer", false}},
         {"updated_at", {"integer", false}}, {"version", {"integer", false}},
-        {"deleted_at", {"integer", true}}};
+        {"deleted_at", {"integer", true}},  {"custom", {"text", false}}};  // custom fields' values
     ASSERT_FALSE(RecordTypes().types().empty());
     for (const auto& compiled : RecordTypes().types()) {
         const kit::RecordType& type = compiled->type;

@@ -133,7 +133,8 @@ TEST_P(TimelineTest, MergesEveryKindNewestFirst) {
     for (const auto& type : RecordTypes().types()) {
         if (type->type.timeline) expected.insert(type->type.singular);
     }
-    EXPECT_TRUE(expected.count("deal") && expected.count("prepayment") && expected.count("mailing"));
+    EXPECT_TRUE(expected.count("deal") && expected.count("prepayment") &&
+                expected.count("mailing"));
     EXPECT_EQ(kinds, expected);
 }
 

@@ -16,14 +16,11 @@ struct CustomColumns {
     std::vector<std::string> header;
     std::vector<std::string> keys;
 };
-std::vector<std::string> ExportHeader(const CustomColumns& custom);
-std::vector<std::string> ExportCells(const db::Row& row, const CustomColumns& custom);
-
 // The exported columns, in order, and one row's cells as stored.
 const std::vector<std::string>& ExportHeader();
 std::vector<std::string> ExportCells(const db::Row& row);
 // The built-in columns and the custom ones.
-std::vector<std::string> ExportHeader(const ExportWriter::CustomColumns& custom);
-std::vector<std::string> ExportCells(const db::Row& row, const ExportWriter::CustomColumns& custom);
+std::vector<std::string> ExportHeader(const CustomColumns& custom);
+std::vector<std::string> ExportCells(const db::Row& row, const CustomColumns& custom);
 
 }  // namespace guanxi::customers
