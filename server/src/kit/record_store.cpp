@@ -298,7 +298,8 @@ nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
     return out;
 }
 
-nlohmann::json FieldsJson(const CompiledType& type, const db::Row& row, const nlohmann::json& only) {
+nlohmann::json FieldsJson(const CompiledType& type, const db::Row& row,
+                          const nlohmann::json& only) {
     nlohmann::json out = nlohmann::json::object();
     const std::size_t first = Column(type, "customer_id") + 1;
     for (std::size_t i = 0; i < type.type.fields.size(); ++i) {
