@@ -12,8 +12,7 @@ std::vector<std::string> ExportHeader(const CustomColumns& custom) {
     return header;
 }
 
-std::vector<std::string> ExportCells(const db::Row& row,
-                                     const CustomColumns& custom) {
+std::vector<std::string> ExportCells(const db::Row& row, const CustomColumns& custom) {
     std::vector<std::string> cells = ExportCells(row);
     if (custom.keys.empty()) return cells;
     const nlohmann::json values = db::JsonDoc(row, 14, nlohmann::json::object());

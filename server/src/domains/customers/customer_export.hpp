@@ -22,8 +22,5 @@ std::vector<std::string> ExportCells(const db::Row& row, const CustomColumns& cu
 // The exported columns, in order, and one row's cells as stored.
 const std::vector<std::string>& ExportHeader();
 std::vector<std::string> ExportCells(const db::Row& row);
-// The built-in columns and the custom ones.
-std::vector<std::string> ExportHeader(const ExportWriter::CustomColumns& custom);
-std::vector<std::string> ExportCells(const db::Row& row, const ExportWriter::CustomColumns& custom);
 
 }  // namespace guanxi::customers

@@ -44,7 +44,8 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
     router.Add("GET", "/api/v1/customers/export", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(
             http::ListQuery query,
-            http::ParseListQuery(http::WithoutParams(ctx.request().query, {"format", "lang"}), CustomerListSpec()));
+            http::ParseListQuery(http::WithoutParams(ctx.request().query, {"format", "lang"}),
+                                 CustomerListSpec()));
         GX_TRY_ASSIGN(
             ExportFile file,
             service.Export(ctx.user(), query, ctx.request().QueryValue("format").value_or("csv"),
