@@ -79,6 +79,30 @@ std::string Trim(std::string_view s) {
     return begin < end ? std::string(begin, end) : std::string();
 }
 
+std::vector<std::string> SplitListCell(std::string_view cell) {
+    std::vector<std::string> items;
+    std::string current;
+    const auto flush = [&] {
+        std::string item = Trim(current);
+        if (!item.empty()) items.push_back(std::move(item));
+        current.clear();
+    };
+    for (size_t i = 0; i < cell.size(); ++i) {
+        const std::string_view rest = cell.substr(i);
+        if (cell[i] == ';' || cell[i] == ',' || cell[i] == '|') {
+            flush();
+        } else if (rest.rfind("；", 0) == 0 || rest.rfind("，", 0) == 0 ||
+                   rest.rfind("、", 0) == 0) {
+            flush();
+            i += 2;  // the rest of the 3-byte code point
+        } else {
+            current.push_back(cell[i]);
+        }
+    }
+    flush();
+    return items;
+}
+
 bool HasControlCharacters(std::string_view s, bool multiline) {
     for (size_t i = 0; i < s.size(); ++i) {
         const auto c = static_cast<unsigned char>(s[i]);

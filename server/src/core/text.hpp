@@ -20,6 +20,10 @@ std::string AsciiLower(std::string_view s);
 
 std::string Trim(std::string_view s);
 
+// A spreadsheet cell holding a list (tags, a multi-choice): its items, trimmed, empty ones left
+// out, split at ; , | and their full-width forms ；，、 (how people type lists in Chinese).
+std::vector<std::string> SplitListCell(std::string_view cell);
+
 // Whether `s` holds a control character: C0 (NUL included), DEL or C1 (U+0080–U+009F). Tab, line
 // feed and carriage return are allowed when `multiline` (notes, addresses), never in one-line text.
 // PostgreSQL cuts text at NUL and the others garble exports and logs, so no stored text has them.

@@ -74,5 +74,13 @@ TEST(TextTest, RejectsInvalidUtf8) {
     EXPECT_EQ(CodePointCount("华强ab"), 4u);
 }
 
+// Tags and multi-choices in an imported cell, as people type them in Chinese or English.
+TEST(SplitListCellTest, SplitsAtHalfAndFullWidthSeparatorsAndDropsEmptyItems) {
+    EXPECT_EQ(SplitListCell("重点；华东，老客户、 vip ;;b|c "),
+              (std::vector<std::string>{"重点", "华东", "老客户", "vip", "b", "c"}));
+    EXPECT_TRUE(SplitListCell(" ; ，").empty());
+    EXPECT_EQ(SplitListCell("单个"), std::vector<std::string>{"单个"});
+}
+
 }  // namespace
 }  // namespace guanxi::text

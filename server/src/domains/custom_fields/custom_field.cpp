@@ -79,30 +79,6 @@ std::optional<db::Value> FilterValue(const Definition& def, const std::string& t
     return text;
 }
 
-std::vector<std::string> SplitList(const std::string& cell) {
-    std::vector<std::string> items;
-    std::string current;
-    const auto flush = [&] {
-        std::string item = text::Trim(current);
-        if (!item.empty()) items.push_back(std::move(item));
-        current.clear();
-    };
-    for (size_t i = 0; i < cell.size(); ++i) {
-        const std::string_view rest(cell.data() + i, cell.size() - i);
-        if (cell[i] == ';' || cell[i] == ',' || cell[i] == '|') {
-            flush();
-        } else if (rest.rfind("；", 0) == 0 || rest.rfind("，", 0) == 0 ||
-                   rest.rfind("、", 0) == 0) {
-            flush();
-            i += 2;  // the rest of the 3-byte code point
-        } else {
-            current.push_back(cell[i]);
-        }
-    }
-    flush();
-    return items;
-}
-
 }  // namespace
 
 bool IsType(std::string_view type) {
@@ -421,7 +397,7 @@ json CellValue(const Definition& def, const std::string& cell) {
         }
         return trimmed;
     }
-    if (IsList(def.type)) return SplitList(trimmed);
+    if (IsList(def.type)) return text::SplitListCell(trimmed);
     return trimmed;
 }
 

@@ -72,30 +72,6 @@ std::string HeaderKey(std::string_view raw) {
     return key;
 }
 
-std::vector<std::string> SplitTags(const std::string& cell) {
-    std::vector<std::string> tags;
-    std::string current;
-    const auto flush = [&] {
-        std::string tag = text::Trim(current);
-        if (!tag.empty()) tags.push_back(std::move(tag));
-        current.clear();
-    };
-    for (size_t i = 0; i < cell.size(); ++i) {
-        const std::string_view rest(cell.data() + i, cell.size() - i);
-        if (cell[i] == ';' || cell[i] == ',' || cell[i] == '|') {
-            flush();
-        } else if (rest.rfind("；", 0) == 0 || rest.rfind("，", 0) == 0 ||
-                   rest.rfind("、", 0) == 0) {
-            flush();
-            i += 2;  // the rest of the 3-byte code point
-        } else {
-            current.push_back(cell[i]);
-        }
-    }
-    flush();
-    return tags;
-}
-
 // "2026-11-28" → "2026-11-28T00:00:00Z"; "2026-11-28 09:30[:00]" → "2026-11-28T09:30:00Z";
 // anything else as it is (RFC 3339, or something validation will refuse).
 std::string TimeText(const std::string& cell) {
@@ -217,7 +193,7 @@ RowBody RowToBody(const ColumnMap& map, const std::vector<std::string>& cells) {
         } else if (field == "owner") {
             row.owner = std::move(cell);
         } else if (field == "tags") {
-            row.body["tags"] = SplitTags(cell);
+            row.body["tags"] = text::SplitListCell(cell);
         } else if (field == "next_contact_at") {
             row.body[field] = TimeText(cell);
         } else if (field == "category") {
