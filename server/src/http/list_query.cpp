@@ -24,12 +24,17 @@ Error BadParam(ErrorCode code, const std::string& name, std::string message) {
     return e;
 }
 
-// "custom.<key>": a custom field, named so in filters and sorts.
-bool IsCustom(std::string_view name) {
-    return name.size() > 7 && name.compare(0, 7, "custom.") == 0;
-}
-
 }  // namespace
+
+bool IsCustomFieldName(std::string_view name) {
+    constexpr std::string_view kPrefix = "custom.";
+    if (name.substr(0, kPrefix.size()) != kPrefix) return false;
+    const std::string_view key = name.substr(kPrefix.size());
+    if (key.empty() || key.size() > 40 || key[0] < 'a' || key[0] > 'z') return false;
+    return std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
 
 std::optional<std::int64_t> ParseId(std::string_view text) {
     if (text.empty() || text.size() > 18) return std::nullopt;
@@ -94,7 +99,7 @@ Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::s
                     sk.descending = item[0] == '-';
                     item.erase(0, 1);
                 }
-                if (spec.sorts.count(item) == 0 && !(spec.custom && IsCustom(item))) {
+                if (spec.sorts.count(item) == 0 && !(spec.custom && IsCustomFieldName(item))) {
                     return BadParam(ErrorCode::kUnknownSort, item,
                                     "Cannot sort by '" + item + "'.");
                 }
@@ -104,7 +109,7 @@ Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::s
             if (out.sort.size() > 3) {
                 return BadParam(ErrorCode::kBadRequest, key, "At most 3 sort fields.");
             }
-        } else if (spec.filters.count(key) > 0 || (spec.custom && IsCustom(key))) {
+        } else if (spec.filters.count(key) > 0 || (spec.custom && IsCustomFieldName(key))) {
             if (text::CodePointCount(value) > 200) {
                 return BadParam(ErrorCode::kBadRequest, key, "Filter value is too long.");
             }

@@ -29,13 +29,17 @@ struct ListQuery {
     std::optional<std::string> Filter(std::string_view name) const;
 };
 
+// "custom.<key>" with a key as custom fields' keys are (a-z, then a-z 0-9 _, at most 40): a
+// custom field's name in filters and sorts.
+bool IsCustomFieldName(std::string_view name);
+
 struct ListSpec {
     std::set<std::string, std::less<>> filters;
     std::set<std::string, std::less<>> sorts;
     std::vector<SortKey> default_sort;
     bool searchable = true;
-    // Also takes ?custom.<key>= filters and sort=custom.<key>, for the resource's custom fields to
-    // judge (domains/custom_fields).
+    // Also takes ?custom.<key>= filters and sort=custom.<key> (a key shaped as custom fields' keys
+    // are: IsCustomFieldName), for the resource's custom fields to judge (domains/custom_fields).
     bool custom = false;
 };
 
