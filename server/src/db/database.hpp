@@ -76,7 +76,7 @@ class Connection {
     // included, and whether a transaction is open: lets the group commit tell a failed piece that
     // wrote nothing (nothing to undo) from one that did. -1 / unknown where not kept.
     virtual std::int64_t TotalChanges() const { return -1; }
-    virtual bool InTransaction() const { return false; }
+    virtual bool TransactionOpen() const { return false; }
 
     // The first row, or nullopt.
     virtual Result<std::optional<Row>> QueryOne(std::string_view sql, const Params& params = {});

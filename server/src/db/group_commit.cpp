@@ -131,7 +131,7 @@ bool GroupCommit::RunTogether(std::vector<Item>& batch, std::vector<Status>& out
         // duplicate) has nothing to undo: the batch goes on. One that wrote, or failed inside
         // the database (which may have ended the transaction), rolls the whole batch back.
         if (!status && (changes < 0 || conn_->TotalChanges() != changes ||
-                        !conn_->InTransaction() || HttpStatus(status.error().code) >= 500)) {
+                        !conn_->TransactionOpen() || HttpStatus(status.error().code) >= 500)) {
             return false;  // ~Transaction rolls the whole batch back
         }
         outcomes.push_back(std::move(status));

@@ -36,6 +36,48 @@ class GroupCommitTest : public ApiTest {
         };
     }
 
+    // Holds the writer with a piece (inserting `n`) until Release(), so that whatever is submitted
+    // meanwhile queues into one batch behind it. (On PostgreSQL the piece runs on its own thread.)
+    class HeldWriter {
+      public:
+        HeldWriter(db::GroupCommit& writes, std::int64_t n)
+            : thread_([this, &writes, n] {
+                  EXPECT_TRUE(writes
+                                  .Run([&](db::Connection& conn) -> Status {
+                                      holding_.count_down();
+                                      queued_.wait();
+                                      return Insert(n)(conn);
+                                  })
+                                  .ok());
+              }) {
+            holding_.wait();
+        }
+        void Release() {
+            queued_.count_down();
+            thread_.join();
+        }
+
+      private:
+        std::latch holding_{1};
+        std::latch queued_{1};
+        std::thread thread_;
+    };
+
+    // The outcome each submitted piece was told, by its number.
+    struct Outcomes {
+        explicit Outcomes(std::ptrdiff_t pieces) : done(pieces) {}
+        db::GroupCommit::Done Of(std::int64_t n) {
+            return [this, n](Status status) {
+                std::lock_guard lock(mutex);
+                told.emplace(n, std::move(status));
+                done.count_down();
+            };
+        }
+        std::mutex mutex;
+        std::map<std::int64_t, Status> told;
+        std::latch done;
+    };
+
     // Whether row `n` is visible to another connection, i.e. committed.
     bool Committed(std::int64_t n) {
         auto conn = app().db().Acquire();
@@ -51,18 +93,7 @@ TEST_P(GroupCommitTest, ConcurrentWritesShareACommitAndAreDurableWhenAcknowledge
     // A first piece holds the writer until every other piece is queued behind it. The writers
     // start only once it is running (on PostgreSQL it runs on the holder's own thread), so none
     // of their pieces can be committed in batches of their own before it.
-    std::latch holding(1);
-    std::latch queued(1);
-    std::thread holder([&] {
-        EXPECT_TRUE(writes
-                        .Run([&](db::Connection& conn) -> Status {
-                            holding.count_down();
-                            queued.wait();
-                            return Insert(0)(conn);
-                        })
-                        .ok());
-    });
-    holding.wait();
+    HeldWriter held(writes, 0);
     constexpr int kWriters = 8, kEach = 25;
     std::atomic<int> acknowledged{0}, visible{0};
     std::latch done(kWriters * kEach);
@@ -82,9 +113,8 @@ TEST_P(GroupCommitTest, ConcurrentWritesShareACommitAndAreDurableWhenAcknowledge
         });
     }
     for (auto& t : writers) t.join();
-    queued.count_down();
+    held.Release();
     done.wait();
-    holder.join();
     EXPECT_EQ(acknowledged, kWriters * kEach);
     EXPECT_EQ(visible, kWriters * kEach);
     const auto after = writes.stats();
@@ -99,53 +129,32 @@ TEST_P(GroupCommitTest, ConcurrentWritesShareACommitAndAreDurableWhenAcknowledge
 
 TEST_P(GroupCommitTest, AFailingPieceRollsBackAloneAndTheOthersCommit) {
     db::GroupCommit& writes = app().writes();
-    // The holder runs before the four pieces are queued, so they share the batch after it.
-    std::latch holding(1);
-    std::latch queued(1);
-    std::thread holder([&] {
-        EXPECT_TRUE(writes
-                        .Run([&](db::Connection& conn) -> Status {
-                            holding.count_down();
-                            queued.wait();
-                            return Insert(100)(conn);
-                        })
-                        .ok());
-    });
-    holding.wait();
-    std::mutex mutex;
-    std::map<std::int64_t, Status> outcomes;
-    std::latch done(4);
-    const auto record = [&](std::int64_t n) {
-        return [&, n](Status status) {
-            std::lock_guard lock(mutex);
-            outcomes.emplace(n, std::move(status));
-            done.count_down();
-        };
-    };
-    writes.Submit(Insert(1), record(1));
+    // The held piece runs before the four pieces are queued, so they share the batch after it.
+    HeldWriter held(writes, 100);
+    Outcomes outcomes(4);
+    writes.Submit(Insert(1), outcomes.Of(1));
     writes.Submit(
         [](db::Connection& conn) -> Status {
             GX_TRY(conn.Execute("INSERT INTO gc_probe (n) VALUES (2)"));
             return Error::Validation("n", "is refused after its insert");
         },
-        record(2));
+        outcomes.Of(2));
     writes.Submit(
         [](db::Connection& conn) -> Status {
             GX_TRY(conn.Execute("INSERT INTO gc_probe (n) VALUES (3)"));
             throw std::runtime_error("a piece that throws");
         },
-        record(3));
-    writes.Submit(Insert(4), record(4));
-    queued.count_down();
-    done.wait();
-    holder.join();
-    ASSERT_EQ(outcomes.size(), 4u);
-    EXPECT_TRUE(outcomes.at(1).ok());
-    ASSERT_FALSE(outcomes.at(2).ok());
-    EXPECT_EQ(outcomes.at(2).error().code, ErrorCode::kValidationFailed);
-    ASSERT_FALSE(outcomes.at(3).ok());
-    EXPECT_EQ(outcomes.at(3).error().code, ErrorCode::kInternal);
-    EXPECT_TRUE(outcomes.at(4).ok());
+        outcomes.Of(3));
+    writes.Submit(Insert(4), outcomes.Of(4));
+    held.Release();
+    outcomes.done.wait();
+    ASSERT_EQ(outcomes.told.size(), 4u);
+    EXPECT_TRUE(outcomes.told.at(1).ok());
+    ASSERT_FALSE(outcomes.told.at(2).ok());
+    EXPECT_EQ(outcomes.told.at(2).error().code, ErrorCode::kValidationFailed);
+    ASSERT_FALSE(outcomes.told.at(3).ok());
+    EXPECT_EQ(outcomes.told.at(3).error().code, ErrorCode::kInternal);
+    EXPECT_TRUE(outcomes.told.at(4).ok());
     EXPECT_TRUE(Committed(1));
     EXPECT_FALSE(Committed(2));  // its insert was rolled back with it
     EXPECT_FALSE(Committed(3));
@@ -244,44 +253,23 @@ TEST_P(GroupCommitTest, ManySimultaneousFollowUpsAreAllRecorded) {
 TEST_P(GroupCommitTest, APieceRefusedBeforeWritingLeavesItsBatchRunning) {
     db::GroupCommit& writes = app().writes();
     const auto before = writes.stats();
-    std::latch holding(1);
-    std::latch queued(1);
-    std::thread holder([&] {
-        EXPECT_TRUE(writes
-                        .Run([&](db::Connection& conn) -> Status {
-                            holding.count_down();
-                            queued.wait();
-                            return Insert(200)(conn);
-                        })
-                        .ok());
-    });
-    holding.wait();
-    std::mutex mutex;
-    std::map<std::int64_t, Status> outcomes;
-    std::latch done(3);
-    const auto record = [&](std::int64_t n) {
-        return [&, n](Status status) {
-            std::lock_guard lock(mutex);
-            outcomes.emplace(n, std::move(status));
-            done.count_down();
-        };
-    };
-    writes.Submit(Insert(201), record(201));
+    HeldWriter held(writes, 200);
+    Outcomes outcomes(3);
+    writes.Submit(Insert(201), outcomes.Of(201));
     // Reads, then refuses — as the gate's 404 or a stale version does.
     writes.Submit(
         [](db::Connection& conn) -> Status {
             GX_TRY(conn.QueryOne("SELECT COUNT(*) FROM gc_probe"));
             return Error::NotFound("Probe");
         },
-        record(202));
-    writes.Submit(Insert(203), record(203));
-    queued.count_down();
-    done.wait();
-    holder.join();
-    EXPECT_TRUE(outcomes.at(201).ok());
-    ASSERT_FALSE(outcomes.at(202).ok());
-    EXPECT_EQ(outcomes.at(202).error().code, ErrorCode::kNotFound);
-    EXPECT_TRUE(outcomes.at(203).ok());
+        outcomes.Of(202));
+    writes.Submit(Insert(203), outcomes.Of(203));
+    held.Release();
+    outcomes.done.wait();
+    EXPECT_TRUE(outcomes.told.at(201).ok());
+    ASSERT_FALSE(outcomes.told.at(202).ok());
+    EXPECT_EQ(outcomes.told.at(202).error().code, ErrorCode::kNotFound);
+    EXPECT_TRUE(outcomes.told.at(203).ok());
     EXPECT_TRUE(Committed(201));
     EXPECT_TRUE(Committed(203));
     // Nothing to undo: the batch was not rolled back and run again.

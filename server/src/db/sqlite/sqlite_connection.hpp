@@ -24,7 +24,7 @@ class SqliteConnection final : public Connection {
     Result<std::int64_t> InsertReturningId(std::string_view sql, const Params& params) override;
     Status NoteOtherWriters() override;
     std::int64_t TotalChanges() const override { return sqlite3_total_changes64(handle_); }
-    bool InTransaction() const override { return sqlite3_get_autocommit(handle_) == 0; }
+    bool TransactionOpen() const override { return sqlite3_get_autocommit(handle_) == 0; }
 
   private:
     explicit SqliteConnection(sqlite3* handle) : handle_(handle) {}
