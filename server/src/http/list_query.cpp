@@ -57,6 +57,7 @@ Result<ListQuery> ParseListQuery(const std::vector<std::pair<std::string, std::s
                                  const ListSpec& spec) {
     ListQuery out;
     out.sort = spec.default_sort;
+    if (spec.default_page_size > 0) out.page_size = spec.default_page_size;
     std::set<std::string, std::less<>> seen;
     for (const auto& [key, value] : query) {
         // Query values are used as text (search, filters); a control character in one is never

@@ -41,6 +41,8 @@ struct ListSpec {
     // Also takes ?custom.<key>= filters and sort=custom.<key> (a key shaped as custom fields' keys
     // are: IsCustomFieldName), for the resource's custom fields to judge (domains/custom_fields).
     bool custom = false;
+    // The page size when the request names none (0: 50).
+    std::int64_t default_page_size = 0;
 };
 
 constexpr std::int64_t kMaxPageSize = 500;

@@ -144,15 +144,18 @@ json WithRecordTypes(json document, const Registry& registry) {
         json input = {
             {"type", "object"}, {"additionalProperties", false}, {"properties", json::object()}};
         json record = {{"type", "object"},
-                       {"required", {"id", "customer_id", "created_at", "updated_at", "version"}},
+                       {"required", {"id", "created_at", "updated_at", "version"}},
                        {"properties",
                         {{"id", {{"type", "integer"}}},
-                         {"customer_id", {{"type", "integer"}}},
                          {"created_by", {{"type", {"integer", "null"}}}},
                          {"created_at", {{"type", "string"}, {"format", "date-time"}}},
                          {"updated_at", {{"type", "string"}, {"format", "date-time"}}},
                          {"version", {{"type", "integer"}}},
                          {"deleted_at", {{"type", {"string", "null"}}, {"format", "date-time"}}}}}};
+        if (type.UnderCustomer()) {
+            record["required"].push_back("customer_id");
+            record["properties"]["customer_id"] = {{"type", "integer"}};
+        }
         for (const auto& [field, member] : compiled->user_names) {
             record["properties"][member] = {{"type", {"string", "null"}},
                                             {"readOnly", true},
@@ -183,7 +186,9 @@ json WithRecordTypes(json document, const Registry& registry) {
         if (type.generic_create) schemas[name + "Create"] = create;
         schemas[name + "Patch"] = patch;
 
-        json list_params = json::array({IdParameter("id")});
+        // The path's parameters: the customer's id and the record's, or the record's alone.
+        const bool nested = type.UnderCustomer();
+        json list_params = nested ? json::array({IdParameter("id")}) : json::array();
         for (const char* p : {"page", "page_size"}) {
             list_params.push_back(
                 {{"name", p}, {"in", "query"}, {"schema", {{"type", "integer"}}}});
@@ -215,11 +220,13 @@ json WithRecordTypes(json document, const Registry& registry) {
                              {"page_size", {{"type", "integer"}}}}}};
         const json one = Content(Ref("schemas", name));
         const std::string collection = CollectionPattern(type);
-        const std::string item = collection + "/{record_id}";
-        const json item_params = json::array({IdParameter("id"), IdParameter("record_id")});
+        const std::string item = ItemPattern(type);
+        const json item_params = nested ? json::array({IdParameter("id"), IdParameter("record_id")})
+                                        : json::array({IdParameter("id")});
+        const std::string of = nested ? " of a customer" : "";
 
         json list_op = {{"operationId", "list" + plural},
-                        {"summary", type.label.en + " of a customer"},
+                        {"summary", type.label.en + of},
                         {"tags", {tag}},
                         {"parameters", list_params},
                         {"responses", Responses({"400", "401", "403", "404"})}};
@@ -228,7 +235,9 @@ json WithRecordTypes(json document, const Registry& registry) {
             {"operationId", "create" + name},
             {"summary", "Create a " + type.label.en + " (" + type.Permission("create") + ")"},
             {"tags", {tag}},
-            {"parameters", {IdParameter("id"), Ref("parameters", "IdempotencyKey")}},
+            {"parameters",
+             nested ? json::array({IdParameter("id"), Ref("parameters", "IdempotencyKey")})
+                    : json::array({Ref("parameters", "IdempotencyKey")})},
             {"requestBody",
              {{"required", true}, {"content", Content(Ref("schemas", name + "Create"))}}},
             {"responses", Responses({"400", "401", "403", "404", "409", "413", "422", "503"})}};
@@ -296,7 +305,7 @@ json WithRecordTypes(json document, const Registry& registry) {
              {"schema", {{"type", "string"}, {"enum", {"zh-CN", "en"}}}}});
         const json file = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
         json export_op = {{"operationId", "export" + plural},
-                          {"summary", type.label.en + " of a customer as CSV or XLSX (" +
+                          {"summary", type.label.en + of + " as CSV or XLSX (" +
                                           type.Permission("export") + "), every page, audited"},
                           {"tags", {tag}},
                           {"parameters", export_params},

@@ -62,65 +62,84 @@ Result<Language> ExportLanguage(const http::Request& request) {
 }  // namespace
 
 std::string CollectionPattern(const RecordType& type) {
-    return "/api/v1/customers/{id}/" + type.name;
+    return type.UnderCustomer() ? "/api/v1/customers/{id}/" + type.name : "/api/v1/" + type.name;
 }
+
+std::string ItemPattern(const RecordType& type) {
+    return CollectionPattern(type) + (type.UnderCustomer() ? "/{record_id}" : "/{id}");
+}
+
+namespace {
+
+// The customer in the path of a type under a customer; nullopt for the others.
+Result<store::Parent> ParentOf(Context& ctx, const CompiledType& type) {
+    if (!type.type.UnderCustomer()) return store::Parent();
+    GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
+    return store::Parent(customer_id);
+}
+
+Result<std::int64_t> RecordIdOf(Context& ctx, const CompiledType& type) {
+    return ctx.PathId(type.type.UnderCustomer() ? "record_id" : "id");
+}
+
+}  // namespace
 
 void RegisterRecordRoutes(http::Router& router, RecordService& service, const Registry& registry) {
     for (const auto& compiled : registry.types()) {
         const CompiledType* type = compiled.get();
         const std::string collection = CollectionPattern(type->type);
-        const std::string item = collection + "/{record_id}";
+        const std::string item = ItemPattern(type->type);
         router.Add("GET", collection, [&service, type](Context& ctx) -> Result<Response> {
-            GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
+            GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
             GX_TRY_ASSIGN(http::ListQuery query,
                           http::ParseListQuery(ctx.request().query, type->list));
-            GX_TRY_ASSIGN(json page, service.List(ctx.user(), *type, customer_id, query));
+            GX_TRY_ASSIGN(json page, service.List(ctx.user(), *type, parent, query));
             return Response::Json(200, page);
         });
         if (type->type.generic_create) {
             router.Add("POST", collection, [&service, type](Context& ctx) -> Result<Response> {
-                GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
+                GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
                 GX_TRY_ASSIGN(json body, ctx.JsonBody());
-                GX_TRY_ASSIGN(json created, service.Create(ctx.user(), *type, customer_id, body));
+                GX_TRY_ASSIGN(json created, service.Create(ctx.user(), *type, parent, body));
                 return Response::Json(201, created);
             });
         }
         router.Add("GET", item, [&service, type](Context& ctx) -> Result<Response> {
-            GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
-            GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("record_id"));
-            GX_TRY_ASSIGN(json record, service.Get(ctx.user(), *type, customer_id, id));
+            GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
+            GX_TRY_ASSIGN(std::int64_t id, RecordIdOf(ctx, *type));
+            GX_TRY_ASSIGN(json record, service.Get(ctx.user(), *type, parent, id));
             return Response::Json(200, record);
         });
         router.Add("PATCH", item, [&service, type](Context& ctx) -> Result<Response> {
-            GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
-            GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("record_id"));
+            GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
+            GX_TRY_ASSIGN(std::int64_t id, RecordIdOf(ctx, *type));
             GX_TRY_ASSIGN(json body, ctx.JsonBody());
-            GX_TRY_ASSIGN(json record, service.Update(ctx.user(), *type, customer_id, id, body));
+            GX_TRY_ASSIGN(json record, service.Update(ctx.user(), *type, parent, id, body));
             return Response::Json(200, record);
         });
         router.Add("DELETE", item, [&service, type](Context& ctx) -> Result<Response> {
-            GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
-            GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("record_id"));
-            GX_TRY(service.Delete(ctx.user(), *type, customer_id, id));
+            GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
+            GX_TRY_ASSIGN(std::int64_t id, RecordIdOf(ctx, *type));
+            GX_TRY(service.Delete(ctx.user(), *type, parent, id));
             return Response::NoContent();
         });
         router.Add("POST", item + "/restore", [&service, type](Context& ctx) -> Result<Response> {
-            GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
-            GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("record_id"));
-            GX_TRY_ASSIGN(json record, service.Restore(ctx.user(), *type, customer_id, id));
+            GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
+            GX_TRY_ASSIGN(std::int64_t id, RecordIdOf(ctx, *type));
+            GX_TRY_ASSIGN(json record, service.Restore(ctx.user(), *type, parent, id));
             return Response::Json(200, record);
         });
         router.Add("GET", item + "/history", [&service, type](Context& ctx) -> Result<Response> {
-            GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
-            GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("record_id"));
+            GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
+            GX_TRY_ASSIGN(std::int64_t id, RecordIdOf(ctx, *type));
             GX_TRY_ASSIGN(http::ListQuery page,
                           http::ParseListQuery(ctx.request().query, kHistorySpec));
-            GX_TRY_ASSIGN(json history, service.History(ctx.user(), *type, customer_id, id, page));
+            GX_TRY_ASSIGN(json history, service.History(ctx.user(), *type, parent, id, page));
             return Response::Json(200, history);
         });
         router.Add(
             "GET", collection + "/export", [&service, type](Context& ctx) -> Result<Response> {
-                GX_TRY_ASSIGN(std::int64_t customer_id, ctx.PathId("id"));
+                GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
                 GX_TRY_ASSIGN(
                     http::ListQuery query,
                     http::ParseListQuery(
@@ -128,7 +147,7 @@ void RegisterRecordRoutes(http::Router& router, RecordService& service, const Re
                 GX_TRY_ASSIGN(Language language, ExportLanguage(ctx.request()));
                 GX_TRY_ASSIGN(
                     io::ExportFile file,
-                    service.Export(ctx.user(), *type, customer_id, query,
+                    service.Export(ctx.user(), *type, parent, query,
                                    ctx.request().QueryValue("format").value_or("csv"), language));
                 return io::ExportResponse(std::move(file));
             });

@@ -1,5 +1,6 @@
 #pragma once
-// The routes of every registered record type, from its definition alone (kThroughCustomer):
+// The routes of every registered record type, from its definition alone. A type under a customer
+// (kThroughCustomer):
 //   GET    /api/v1/customers/{id}/<name>                       list (?page, page_size, sort, q,
 //                                                               filters, deleted=true)
 //   POST   /api/v1/customers/{id}/<name>                       create → 201
@@ -14,6 +15,8 @@
 //                                                               ?lang=zh-CN|en or Accept-Language
 //                                                               for the header)
 //   GET    /api/v1/meta/<name>                                 fields and labels for the web
+// The other types (kOwnScope, kAdminOnly) have the same routes at /api/v1/<name> and
+// /api/v1/<name>/{id}.
 
 #include "http/router.hpp"
 #include "kit/record_service.hpp"
@@ -23,7 +26,9 @@ namespace guanxi::kit {
 
 void RegisterRecordRoutes(http::Router& router, RecordService& service, const Registry& registry);
 
-// The customer-nested collection path of a type: "/api/v1/customers/{id}/<name>".
+// The collection path of a type: "/api/v1/customers/{id}/<name>" or "/api/v1/<name>".
 std::string CollectionPattern(const RecordType& type);
+// One record's path: the collection's + "/{record_id}" (under a customer) or + "/{id}".
+std::string ItemPattern(const RecordType& type);
 
 }  // namespace guanxi::kit

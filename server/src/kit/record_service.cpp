@@ -38,22 +38,71 @@ Result<Owners> CustomerFor(db::Connection& conn, const access::Gate& gate, const
                                           {customer_id}));
     if (!row) return Error::NotFound("Customer");
     Owners owners{row->OptInt(0), row->OptInt(1)};
+    if (!gate.SeesCustomer(owners.owner_id)) return Error::NotFound("Customer");
+    if (access == Access::kRead && !gate.SeesFollowups(owners.owner_id, owners.last_owner_id)) {
+        return Error::NotFound("Customer");
+    }
+    if (access == Access::kWrite && !owners.owner_id && !caller.Can("pool.manage")) {
+        return Error{ErrorCode::kClaimFirst,
+                     "This customer is in the public pool: claim it before changing it.",
+                     {{"permission", "pool.manage"}},
+                     {}};
+    }
+    return owners;
+}
+
+using store::Parent;
+
+// The gate's judgement before any row is read: for a type under a customer, whether the caller
+// may read (write) that customer's records (CustomerFor); the other types are judged by their rows
+// (RowVisible) and their permissions alone.
+Status ParentFor(db::Connection& conn, const access::Gate& gate, const Principal& caller,
+                 const CompiledType& type, Parent parent, Access access) {
+    if (!type.type.UnderCustomer()) return {};
+    if (!parent) return Error::NotFound("Customer");
+    GX_TRY(CustomerFor(conn, gate, caller, type, *parent, access));
+    return {};
+}
+
+// Whether the gate shows this stored record: an own-scope record when its owner is in the
+// caller's owner set; the others once ParentFor has let the caller in.
+bool RowVisible(const access::Gate& gate, const CompiledType& type, const db::Row& row) {
+    if (type.type.visibility != Visibility::kOwnScope) return true;
+    const std::size_t owner = store::Column(type, "owner_id");
+    return !row.IsNull(owner) && gate.owners().Contains(row.Int(owner));
+}
+
+// An own-scope record may be given only to an owner in the caller's owner set (a manager to the
+// team, a salesperson to no one else).
+Status OwnerInScope(const access::Gate& gate, const CompiledType& type, const json& record) {
+    if (type.type.visibility != Visibility::kOwnScope) return {};
+    const auto owner = record.find("owner_id");
+    if (owner == record.end() || !owner->is_number_integer()) {
+        return Error::Validation("owner_id", "is required");
+    }
+    if (!gate.owners().Contains(owner->get<std::int64_t>())) {
+        return Error::Validation("owner_id", "must be you or a user in your data scope");
+    }
+    return {};
+}
+
+// The records a list or export covers before its filters: one customer's, the caller's owner
+// set's, or all.
+db::Where Scope(const access::Gate& gate, const CompiledType& type, Parent parent) {
+    db::Where scope;
     switch (type.type.visibility) {
         case Visibility::kThroughCustomer:
-            if (!gate.SeesCustomer(owners.owner_id)) return Error::NotFound("Customer");
-            if (access == Access::kRead &&
-                !gate.SeesFollowups(owners.owner_id, owners.last_owner_id)) {
-                return Error::NotFound("Customer");
-            }
-            if (access == Access::kWrite && !owners.owner_id && !caller.Can("pool.manage")) {
-                return Error{ErrorCode::kClaimFirst,
-                             "This customer is in the public pool: claim it before changing it.",
-                             {{"permission", "pool.manage"}},
-                             {}};
-            }
-            return owners;
+            scope.Add("t.customer_id = ?", {parent.value_or(0)});
+            break;
+        case Visibility::kOwnScope: {
+            access::Predicate owned = gate.OwnerIn("t.owner_id");
+            scope.Add(owned.sql, owned.params);
+            break;
+        }
+        case Visibility::kAdminOnly:
+            break;
     }
-    return Error::NotFound("Customer");
+    return scope;
 }
 
 Error NotFound(const CompiledType& type) { return Error::NotFound(type.type.label.en); }
@@ -72,8 +121,8 @@ Status CheckReferences(db::Connection& conn, const CompiledType& type, const jso
 }
 
 // The type's rule over the customer's records, after a write.
-Status AfterWrite(db::Connection& conn, const CompiledType& type, std::int64_t customer_id) {
-    return type.type.after_write ? type.type.after_write(conn, customer_id) : Status();
+Status AfterWrite(db::Connection& conn, const CompiledType& type, Parent customer_id) {
+    return type.type.after_write ? type.type.after_write(conn, customer_id.value_or(0)) : Status();
 }
 
 Error Stale(std::int64_t current) {
@@ -115,15 +164,24 @@ json Changes(const CompiledType& type, const json& before, const json& after) {
     return changes;
 }
 
+// Where a record's audit rows are filed: under its customer (entity "customer"), or under the
+// record itself (entity <singular>); its details name it either way ("<singular>_id").
+std::pair<std::string, std::int64_t> AuditEntity(const CompiledType& type, Parent parent,
+                                                 std::int64_t id) {
+    if (parent) return {"customer", *parent};
+    return {type.type.singular, id};
+}
+
 // `changes` (Changes) is kept in the row's details when a write changed fields.
 Status Audit(db::Connection& conn, const Principal& caller, const CompiledType& type,
-             std::string_view action, std::int64_t customer_id, std::int64_t id,
+             std::string_view action, Parent parent, std::int64_t id,
              json changes = json::object()) {
     json details = {{type.type.singular + "_id", id}};
     if (!changes.empty()) details["changes"] = std::move(changes);
+    auto [entity, entity_id] = AuditEntity(type, parent, id);
     return audit::Record(conn, caller,
-                         {type.type.singular + "." + std::string(action), "customer", customer_id,
-                          std::move(details)});
+                         {type.type.singular + "." + std::string(action), std::move(entity),
+                          entity_id, std::move(details)});
 }
 
 // Whether a list or export reads the recycle bin (?deleted=true, which needs <name>.delete).
@@ -144,11 +202,11 @@ Result<bool> InBin(const Principal& caller, const CompiledType& type,
 // The record as the caller may read it: 404 when its customer is not visible, when it is absent,
 // or when it is in the recycle bin and the caller lacks <name>.delete.
 Result<db::Row> Readable(db::Connection& conn, const Principal& caller, const CompiledType& type,
-                         std::int64_t customer_id, std::int64_t id) {
+                         Parent parent, std::int64_t id) {
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
-    GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kRead));
-    GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
-    if (!row) return NotFound(type);
+    GX_TRY(ParentFor(conn, gate, caller, type, parent, Access::kRead));
+    GX_TRY_ASSIGN(auto row, store::Get(conn, type, parent, id));
+    if (!row || !RowVisible(gate, type, *row)) return NotFound(type);
     const bool deleted = !row->IsNull(store::Column(type, "deleted_at"));
     if (deleted && !caller.Can(type.type.Permission("delete"))) return NotFound(type);
     return std::move(*row);
@@ -204,49 +262,48 @@ std::vector<std::string> ExportCells(const CompiledType& type, const db::Row& ro
 
 // The record read back after a write, in its transaction (the answer's JSON is made from it after
 // the commit, off the writer).
-Result<db::Row> Reread(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+Result<db::Row> Reread(db::Connection& conn, const CompiledType& type, Parent parent,
                        std::int64_t id) {
-    GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
+    GX_TRY_ASSIGN(auto row, store::Get(conn, type, parent, id));
     if (!row) return Error::Internal("a record vanished inside its own transaction");
     return std::move(*row);
 }
 
 }  // namespace
 
-Result<json> RecordService::List(const Principal& caller, const CompiledType& type,
-                                 std::int64_t customer_id, const http::ListQuery& query) {
+Result<json> RecordService::List(const Principal& caller, const CompiledType& type, Parent parent,
+                                 const http::ListQuery& query) {
     GX_TRY(RequirePermission(caller, type.type.Permission("view")));
     GX_TRY_ASSIGN(const bool deleted, InBin(caller, type, query));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
-    GX_TRY(CustomerFor(*conn, gate, caller, type, customer_id, Access::kRead));
+    GX_TRY(ParentFor(*conn, gate, caller, type, parent, Access::kRead));
     std::optional<custom_fields::ListSql> custom;
     if (custom_ != nullptr) {
         custom = custom_fields::ListSql{custom_->Current(), type.type.name, "t", conn->backend()};
     }
-    GX_TRY_ASSIGN(store::Page page, store::List(*conn, type, customer_id, query, deleted,
-                                                custom ? &*custom : nullptr));
+    GX_TRY_ASSIGN(store::Page page, store::List(*conn, type, Scope(gate, type, parent), query,
+                                                deleted, custom ? &*custom : nullptr));
     json items = json::array();
     for (const db::Row& row : page.rows) items.push_back(store::ToJson(type, row));
     json out = http::ListPage(std::move(items), page.total, query);
     if (type.type.list_extra) {
-        GX_TRY_ASSIGN(json extra, type.type.list_extra(*conn, customer_id));
+        GX_TRY_ASSIGN(json extra, type.type.list_extra(*conn, parent.value_or(0)));
         out.update(extra);
     }
     return out;
 }
 
-Result<json> RecordService::Get(const Principal& caller, const CompiledType& type,
-                                std::int64_t customer_id, std::int64_t id) {
+Result<json> RecordService::Get(const Principal& caller, const CompiledType& type, Parent parent,
+                                std::int64_t id) {
     GX_TRY(RequirePermission(caller, type.type.Permission("view")));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    GX_TRY_ASSIGN(db::Row row, Readable(*conn, caller, type, customer_id, id));
+    GX_TRY_ASSIGN(db::Row row, Readable(*conn, caller, type, parent, id));
     return store::ToJson(type, row);
 }
 
-Result<json> RecordService::Create(const Principal& caller, const CompiledType& type,
-                                   std::int64_t customer_id, const json& body,
-                                   const json& computed) {
+Result<json> RecordService::Create(const Principal& caller, const CompiledType& type, Parent parent,
+                                   const json& body, const json& computed) {
     GX_TRY(RequirePermission(caller, type.type.Permission("create")));
     GX_TRY(custom_fields::ValidateBody(type.meta, custom_, type.type.name, body, true,
                                        type.type.create_options));
@@ -262,17 +319,22 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
             custom_fields::Merge(custom_, type.type.name, json::object(), body["custom"]);
     }
     if (type.type.fill_defaults) type.type.fill_defaults(caller, record);
+    if (type.type.visibility == Visibility::kOwnScope && record.value("owner_id", json()).is_null())
+        record["owner_id"] = caller.user_id;
     GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
-        GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
+        GX_TRY(ParentFor(conn, gate, caller, type, parent, Access::kWrite));
+        GX_TRY(OwnerInScope(gate, type, record));
         GX_TRY(CheckReferences(conn, type, record));
         if (type.type.check_record) GX_TRY(type.type.check_record(record));
-        if (type.type.before_create) GX_TRY(type.type.before_create(conn, customer_id, record));
+        if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, 0, record));
+        if (type.type.before_create)
+            GX_TRY(type.type.before_create(conn, parent.value_or(0), record));
         GX_TRY_ASSIGN(std::int64_t id,
-                      store::Insert(conn, type, customer_id, record, caller.user_id, NowSeconds()));
-        GX_TRY(AfterWrite(conn, type, customer_id));
-        GX_TRY_ASSIGN(db::Row created, Reread(conn, type, customer_id, id));
-        GX_TRY(Audit(conn, caller, type, "create", customer_id, id,
+                      store::Insert(conn, type, parent, record, caller.user_id, NowSeconds()));
+        GX_TRY(AfterWrite(conn, type, parent));
+        GX_TRY_ASSIGN(db::Row created, Reread(conn, type, parent, id));
+        GX_TRY(Audit(conn, caller, type, "create", parent, id,
                      Changes(type, json::object(), store::FieldsJson(type, created, record))));
         return created;
     }));
@@ -280,16 +342,15 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
 }
 
 Status RecordService::CheckCreate(const Principal& caller, const CompiledType& type,
-                                  std::int64_t customer_id) {
+                                  Parent parent) {
     GX_TRY(RequirePermission(caller, type.type.Permission("create")));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
-    GX_TRY(CustomerFor(*conn, gate, caller, type, customer_id, Access::kWrite));
-    return {};
+    return ParentFor(*conn, gate, caller, type, parent, Access::kWrite);
 }
 
-Result<json> RecordService::Update(const Principal& caller, const CompiledType& type,
-                                   std::int64_t customer_id, std::int64_t id, const json& body) {
+Result<json> RecordService::Update(const Principal& caller, const CompiledType& type, Parent parent,
+                                   std::int64_t id, const json& body) {
     GX_TRY(RequirePermission(caller, type.type.Permission("edit")));
     if (body.contains("version") && !body["version"].is_number_integer()) {
         return Error::Validation("version", "must be an integer");
@@ -298,9 +359,12 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
         custom_fields::ValidateBody(type.meta, custom_, type.type.name, body, false, {"version"}));
     GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
-        GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
-        GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
-        if (!row || !row->IsNull(store::Column(type, "deleted_at"))) return NotFound(type);
+        GX_TRY(ParentFor(conn, gate, caller, type, parent, Access::kWrite));
+        GX_TRY_ASSIGN(auto row, store::Get(conn, type, parent, id));
+        if (!row || !RowVisible(gate, type, *row) ||
+            !row->IsNull(store::Column(type, "deleted_at"))) {
+            return NotFound(type);
+        }
         const std::int64_t version = row->Int(store::Column(type, "version"));
         if (body.contains("version") && body["version"].get<std::int64_t>() != version) {
             return Stale(version);
@@ -314,58 +378,66 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
                     : custom_fields::Merge(custom_, type.type.name,
                                            store::ToJson(type, *row)["custom"], body["custom"]);
         }
-        if (type.type.check_record) {
-            json merged = store::ToJson(type, *row);
-            for (const auto& [key, value] : patch.items()) merged[key] = value;
-            GX_TRY(type.type.check_record(merged));
-        }
+        json merged = store::ToJson(type, *row);
+        for (const auto& [key, value] : patch.items()) merged[key] = value;
+        if (patch.contains("owner_id")) GX_TRY(OwnerInScope(gate, type, merged));
+        if (type.type.check_record) GX_TRY(type.type.check_record(merged));
+        if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, id, merged));
         GX_TRY(CheckReferences(conn, type, body));
         const json before = store::FieldsJson(type, *row, patch);  // what the patch may change
         GX_TRY_ASSIGN(bool updated, store::Update(conn, type, id, patch, version, NowSeconds()));
         if (!updated) return Stale(version);
-        GX_TRY(AfterWrite(conn, type, customer_id));
-        GX_TRY_ASSIGN(db::Row after, Reread(conn, type, customer_id, id));
-        GX_TRY(Audit(conn, caller, type, "update", customer_id, id,
+        GX_TRY(AfterWrite(conn, type, parent));
+        GX_TRY_ASSIGN(db::Row after, Reread(conn, type, parent, id));
+        GX_TRY(Audit(conn, caller, type, "update", parent, id,
                      Changes(type, before, store::FieldsJson(type, after, patch))));
         return after;
     }));
     return store::ToJson(type, row);
 }
 
-Status RecordService::Delete(const Principal& caller, const CompiledType& type,
-                             std::int64_t customer_id, std::int64_t id) {
+Status RecordService::Delete(const Principal& caller, const CompiledType& type, Parent parent,
+                             std::int64_t id) {
     GX_TRY(RequirePermission(caller, type.type.Permission("delete")));
     return writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
-        GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
-        GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
-        if (!row) return NotFound(type);
+        GX_TRY(ParentFor(conn, gate, caller, type, parent, Access::kWrite));
+        GX_TRY_ASSIGN(auto row, store::Get(conn, type, parent, id));
+        if (!row || !RowVisible(gate, type, *row)) return NotFound(type);
+        if (!row->IsNull(store::Column(type, "deleted_at"))) return NotFound(type);
+        if (type.type.before_delete) GX_TRY(type.type.before_delete(conn, id));
         GX_TRY_ASSIGN(bool deleted, store::SetDeleted(conn, type, id, true, NowSeconds()));
         if (!deleted) return NotFound(type);  // in the recycle bin already
-        GX_TRY(AfterWrite(conn, type, customer_id));
-        return Audit(conn, caller, type, "delete", customer_id, id);
+        GX_TRY(AfterWrite(conn, type, parent));
+        return Audit(conn, caller, type, "delete", parent, id);
     });
 }
 
 Result<json> RecordService::Restore(const Principal& caller, const CompiledType& type,
-                                    std::int64_t customer_id, std::int64_t id) {
+                                    Parent parent, std::int64_t id) {
     GX_TRY(RequirePermission(caller, type.type.Permission("delete")));
     GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
-        GX_TRY(CustomerFor(conn, gate, caller, type, customer_id, Access::kWrite));
-        GX_TRY_ASSIGN(auto row, store::Get(conn, type, customer_id, id));
-        if (!row) return NotFound(type);
+        GX_TRY(ParentFor(conn, gate, caller, type, parent, Access::kWrite));
+        GX_TRY_ASSIGN(auto row, store::Get(conn, type, parent, id));
+        if (!row || !RowVisible(gate, type, *row)) return NotFound(type);
         GX_TRY_ASSIGN(bool restored, store::SetDeleted(conn, type, id, false, NowSeconds()));
         if (!restored) return NotFound(type);  // not in the recycle bin
-        GX_TRY(AfterWrite(conn, type, customer_id));
-        GX_TRY(Audit(conn, caller, type, "restore", customer_id, id));
-        return Reread(conn, type, customer_id, id);
+        // What the type checks of every write holds for the record coming back too (e.g. a
+        // department whose parent was deleted meanwhile).
+        if (type.type.check_stored) {
+            GX_TRY_ASSIGN(db::Row back, Reread(conn, type, parent, id));
+            GX_TRY(type.type.check_stored(conn, id, store::ToJson(type, back)));
+        }
+        GX_TRY(AfterWrite(conn, type, parent));
+        GX_TRY(Audit(conn, caller, type, "restore", parent, id));
+        return Reread(conn, type, parent, id);
     }));
     return store::ToJson(type, row);
 }
 
 Result<io::ExportFile> RecordService::Export(const Principal& caller, const CompiledType& type,
-                                             std::int64_t customer_id, const http::ListQuery& query,
+                                             Parent parent, const http::ListQuery& query,
                                              std::string_view format, Language language) {
     GX_TRY(RequirePermission(caller, type.type.Permission("view")));
     GX_TRY(RequirePermission(caller, type.type.Permission("export")));
@@ -378,7 +450,7 @@ Result<io::ExportFile> RecordService::Export(const Principal& caller, const Comp
     {
         GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
-        GX_TRY(CustomerFor(*conn, gate, caller, type, customer_id, Access::kRead));
+        GX_TRY(ParentFor(*conn, gate, caller, type, parent, Access::kRead));
         std::optional<custom_fields::ListSql> custom;
         if (custom_ != nullptr) {
             custom =
@@ -386,7 +458,7 @@ Result<io::ExportFile> RecordService::Export(const Principal& caller, const Comp
         }
         auto writer = io::TableWriter::Create(format, type.type.name, ExportHeader(type, language));
         GX_TRY(store::ForEach(
-            *conn, type, customer_id, query, deleted,
+            *conn, type, Scope(gate, type, parent), query, deleted,
             [&](const db::Row& row) {
                 writer->Add(ExportCells(type, row, language));
                 return true;
@@ -400,10 +472,11 @@ Result<io::ExportFile> RecordService::Export(const Principal& caller, const Comp
         json filters = json::object();
         for (const auto& [k, v] : query.filters) filters[k] = v;
         if (query.q) filters["q"] = *query.q;
+        // Filed under the customer, or under no one record (entity <name>).
         return audit::Record(conn, caller,
                              {type.type.singular + ".export",
-                              "customer",
-                              customer_id,
+                              parent ? "customer" : type.type.name,
+                              parent,
                               {{"format", format}, {"rows", file.rows}, {"filters", filters}}});
     });
     if (!audited.ok()) {
@@ -414,15 +487,15 @@ Result<io::ExportFile> RecordService::Export(const Principal& caller, const Comp
 }
 
 Result<json> RecordService::History(const Principal& caller, const CompiledType& type,
-                                    std::int64_t customer_id, std::int64_t id,
-                                    const http::ListQuery& page) {
+                                    Parent parent, std::int64_t id, const http::ListQuery& page) {
     GX_TRY(RequirePermission(caller, type.type.Permission("view")));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    GX_TRY(Readable(*conn, caller, type, customer_id, id));
+    GX_TRY(Readable(*conn, caller, type, parent, id));
+    const auto [entity, entity_id] = AuditEntity(type, parent, id);
     std::vector<std::string> actions;
     for (std::string_view action : kRecordActions)
         actions.push_back(type.type.singular + "." + std::string(action));
-    GX_TRY_ASSIGN(json entries, audit::EntriesAbout(*conn, "customer", customer_id, actions,
+    GX_TRY_ASSIGN(json entries, audit::EntriesAbout(*conn, entity, entity_id, actions,
                                                     type.type.singular + "_id", id, page));
     json items = json::array();
     for (const json& entry : entries["items"]) {

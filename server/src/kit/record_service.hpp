@@ -12,12 +12,15 @@
 #include "domains/custom_fields/custom_field.hpp"
 #include "http/list_query.hpp"
 #include "io/table_writer.hpp"
+#include "kit/record_store.hpp"
 #include "kit/record_type.hpp"
 
 #include <nlohmann/json.hpp>
 
 namespace guanxi::kit {
 
+// `parent` in every call: the customer (its routes' {id}) of a type under a customer; nullopt for
+// the types with their own routes (own scope, admin only).
 class RecordService {
   public:
     // Writes go through `writes` (the group commit): acknowledged once their batch is committed.
@@ -29,31 +32,32 @@ class RecordService {
 
     const custom_fields::Catalog* custom_fields() const { return custom_; }
 
-    // A page of the customer's records ({"items","total","page","page_size"}); the recycle bin's
-    // with ?deleted=true (needs <name>.delete).
+    // A page of the records (the customer's, or as the type's visibility shows them)
+    // ({"items","total","page","page_size"}); the recycle bin's with ?deleted=true (needs
+    // <name>.delete).
     Result<nlohmann::json> List(const Principal& caller, const CompiledType& type,
-                                std::int64_t customer_id, const http::ListQuery& query);
+                                store::Parent parent, const http::ListQuery& query);
     Result<nlohmann::json> Get(const Principal& caller, const CompiledType& type,
-                               std::int64_t customer_id, std::int64_t id);
+                               store::Parent parent, std::int64_t id);
     // 201's object. 404 when the customer is not visible, 403 claim_first for a public-pool
     // customer (without pool.manage), 422 for the body, or the type's own error.
     // `computed`: fields the server set (an object of readonly fields, e.g. a document's sha256),
     // written as they are beside the validated body; only the type's own create route sends it.
     Result<nlohmann::json> Create(const Principal& caller, const CompiledType& type,
-                                  std::int64_t customer_id, const nlohmann::json& body,
+                                  store::Parent parent, const nlohmann::json& body,
                                   const nlohmann::json& computed = nullptr);
     // Whether Create would get past the permission and the gate for this customer now (Ok, or
     // its 403 / 404): for a route with work to do before it creates, e.g. storing a file.
-    Status CheckCreate(const Principal& caller, const CompiledType& type, std::int64_t customer_id);
+    Status CheckCreate(const Principal& caller, const CompiledType& type, store::Parent parent);
     // A partial update; `version`, when sent, must be the current one (409 stale_version).
     Result<nlohmann::json> Update(const Principal& caller, const CompiledType& type,
-                                  std::int64_t customer_id, std::int64_t id,
+                                  store::Parent parent, std::int64_t id,
                                   const nlohmann::json& body);
     // To the recycle bin, and back.
-    Status Delete(const Principal& caller, const CompiledType& type, std::int64_t customer_id,
+    Status Delete(const Principal& caller, const CompiledType& type, store::Parent parent,
                   std::int64_t id);
     Result<nlohmann::json> Restore(const Principal& caller, const CompiledType& type,
-                                   std::int64_t customer_id, std::int64_t id);
+                                   store::Parent parent, std::int64_t id);
 
     // Every record the same query would list (all pages), as a CSV or XLSX file (`format`): the
     // header is the fields' labels in `language`, money a decimal string, a user field its user's
@@ -61,13 +65,13 @@ class RecordService {
     // <name>.delete for ?deleted=true); 400 for another format; an audit row <singular>.export
     // names the format, the rows and the filters.
     Result<io::ExportFile> Export(const Principal& caller, const CompiledType& type,
-                                  std::int64_t customer_id, const http::ListQuery& query,
+                                  store::Parent parent, const http::ListQuery& query,
                                   std::string_view format, Language language);
     // One page of a record's audit rows, newest first: {"items": [{"id","at","user_id",
     // "user_name","action" (create|update|delete|restore),"changes": {field: {"before","after"}}}],
     // "total","page","page_size"}. Read as the record itself is (404 when it is not visible).
     Result<nlohmann::json> History(const Principal& caller, const CompiledType& type,
-                                   std::int64_t customer_id, std::int64_t id,
+                                   store::Parent parent, std::int64_t id,
                                    const http::ListQuery& page);
 
   private:

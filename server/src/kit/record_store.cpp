@@ -11,9 +11,21 @@ namespace guanxi::kit::store {
 
 namespace {
 
+// A derived field's expression, or null for a stored column.
+const Field* Derived(const CompiledType& type, std::string_view column) {
+    for (const Field& field : type.type.fields) {
+        if (field.def.name == column && !field.derived_sql.empty()) return &field;
+    }
+    return nullptr;
+}
+
 std::string SelectList(const CompiledType& type) {
     std::string out;
-    for (const std::string& column : type.columns) out += (out.empty() ? "t." : ", t.") + column;
+    for (const std::string& column : type.columns) {
+        out += out.empty() ? "" : ", ";
+        const Field* derived = Derived(type, column);
+        out += derived ? "(" + derived->derived_sql + ")" : "t." + column;
+    }
     for (const auto& [field, member] : type.user_names) {
         out +=
             ", (SELECT COALESCE(NULLIF(u.display_name, ''), u.username) FROM users u "
@@ -114,15 +126,18 @@ std::size_t Column(const CompiledType& type, std::string_view name) {
     return static_cast<std::size_t>(it - type.columns.begin());
 }
 
-Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type,
-                            std::int64_t customer_id, const nlohmann::json& body,
-                            std::int64_t created_by, std::int64_t now) {
-    std::string columns = "customer_id";
-    db::Params params = {customer_id};
+Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type, Parent customer_id,
+                            const nlohmann::json& body, std::int64_t created_by, std::int64_t now) {
+    std::string columns;
+    db::Params params;
+    if (customer_id) {
+        columns = "customer_id";
+        params.push_back(*customer_id);
+    }
     for (const Field& field : type.type.fields) {
         auto it = body.find(field.def.name);
-        if (it == body.end()) continue;
-        columns += ", " + field.def.name;
+        if (it == body.end() || !field.derived_sql.empty()) continue;
+        columns += (columns.empty() ? "" : ", ") + field.def.name;
         params.push_back(Bind(field.def, *it));
     }
     if (auto custom = body.find("custom"); custom != body.end() && custom->is_object()) {
@@ -137,8 +152,10 @@ Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type,
 }
 
 Result<std::optional<db::Row>> Get(db::Connection& conn, const CompiledType& type,
-                                   std::int64_t customer_id, std::int64_t id) {
-    return conn.QueryOne(Select(type) + " WHERE t.id = ? AND t.customer_id = ?", {id, customer_id});
+                                   Parent customer_id, std::int64_t id) {
+    if (!customer_id) return conn.QueryOne(Select(type) + " WHERE t.id = ?", {id});
+    return conn.QueryOne(Select(type) + " WHERE t.id = ? AND t.customer_id = ?",
+                         {id, *customer_id});
 }
 
 Result<db::Rows> GetMany(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
@@ -157,7 +174,7 @@ Result<bool> Update(db::Connection& conn, const CompiledType& type, std::int64_t
     db::Params params;
     for (const Field& field : type.type.fields) {
         auto it = body.find(field.def.name);
-        if (it == body.end()) continue;
+        if (it == body.end() || !field.derived_sql.empty()) continue;
         set += field.def.name + " = ?, ";
         params.push_back(Bind(field.def, *it));
     }
@@ -195,12 +212,12 @@ struct Selection {
     std::string order;
 };
 
-Result<Selection> Filtered(const CompiledType& type, std::int64_t customer_id,
+Result<Selection> Filtered(const CompiledType& type, const db::Where& scope,
                            const http::ListQuery& query, bool deleted,
                            const custom_fields::ListSql* custom) {
     Selection out;
+    out.where = scope;
     db::Where& where = out.where;
-    where.Add("t.customer_id = ?", {customer_id});
     where.Add(deleted ? "t.deleted_at IS NOT NULL" : "t.deleted_at IS NULL");
     for (const auto& [name, value] : query.filters) {
         if (name == "deleted") continue;
@@ -243,10 +260,10 @@ Result<Selection> Filtered(const CompiledType& type, std::int64_t customer_id,
 
 }  // namespace
 
-Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+Result<Page> List(db::Connection& conn, const CompiledType& type, const db::Where& scope,
                   const http::ListQuery& query, bool deleted,
                   const custom_fields::ListSql* custom) {
-    GX_TRY_ASSIGN(Selection selection, Filtered(type, customer_id, query, deleted, custom));
+    GX_TRY_ASSIGN(Selection selection, Filtered(type, scope, query, deleted, custom));
     const db::Where& where = selection.where;
     Page page;
     GX_TRY_ASSIGN(auto count,
@@ -262,10 +279,10 @@ Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t c
     return page;
 }
 
-Status ForEach(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+Status ForEach(db::Connection& conn, const CompiledType& type, const db::Where& scope,
                const http::ListQuery& query, bool deleted, const db::RowCallback& callback,
                const custom_fields::ListSql* custom) {
-    GX_TRY_ASSIGN(Selection selection, Filtered(type, customer_id, query, deleted, custom));
+    GX_TRY_ASSIGN(Selection selection, Filtered(type, scope, query, deleted, custom));
     return conn.ForEach(Select(type) + selection.where.Sql() + selection.order,
                         selection.where.params(), callback);
 }
@@ -273,9 +290,9 @@ Status ForEach(db::Connection& conn, const CompiledType& type, std::int64_t cust
 nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
     nlohmann::json out = nlohmann::json::object();
     out["id"] = row.Int(Column(type, "id"));
-    out["customer_id"] = row.Int(Column(type, "customer_id"));
-    // The fields stand in definition order right after id and customer_id (registry.cpp).
-    const std::size_t first = Column(type, "customer_id") + 1;
+    if (type.type.UnderCustomer()) out["customer_id"] = row.Int(Column(type, "customer_id"));
+    // The fields stand in definition order after id (and customer_id; registry.cpp).
+    const std::size_t first = type.first_field;
     for (std::size_t i = 0; i < type.type.fields.size(); ++i) {
         out[type.type.fields[i].def.name] = Read(type.type.fields[i].def, row, first + i);
     }
@@ -301,7 +318,7 @@ nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
 nlohmann::json FieldsJson(const CompiledType& type, const db::Row& row,
                           const nlohmann::json& only) {
     nlohmann::json out = nlohmann::json::object();
-    const std::size_t first = Column(type, "customer_id") + 1;
+    const std::size_t first = type.first_field;
     for (std::size_t i = 0; i < type.type.fields.size(); ++i) {
         const std::string& name = type.type.fields[i].def.name;
         if (only.contains(name)) out[name] = Read(type.type.fields[i].def, row, first + i);

@@ -4,6 +4,7 @@
 // outside this file).
 
 #include "db/database.hpp"
+#include "db/sql_builder.hpp"
 #include "domains/custom_fields/custom_field.hpp"
 #include "http/list_query.hpp"
 #include "kit/record_type.hpp"
@@ -14,14 +15,18 @@
 
 namespace guanxi::kit::store {
 
-// Inserts a record of `customer_id` from a validated create body; returns its id.
-Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type,
-                            std::int64_t customer_id, const nlohmann::json& body,
-                            std::int64_t created_by, std::int64_t now);
+// The customer a statement is confined to: a type under a customer always names one; for the
+// others it is nullopt (their records are judged by the service, row by row or by a scope).
+using Parent = std::optional<std::int64_t>;
 
-// The record `id` of `customer_id`, live or deleted; nullopt when there is none.
+// Inserts a record (of `customer_id`, when under a customer) from a validated create body;
+// returns its id. Derived fields are not written.
+Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type, Parent customer_id,
+                            const nlohmann::json& body, std::int64_t created_by, std::int64_t now);
+
+// The record `id` (of `customer_id`, when given), live or deleted; nullopt when there is none.
 Result<std::optional<db::Row>> Get(db::Connection& conn, const CompiledType& type,
-                                   std::int64_t customer_id, std::int64_t id);
+                                   Parent customer_id, std::int64_t id);
 
 // Writes the fields present in a validated patch body to a live record at `version`; false when
 // the record changed meanwhile (or is deleted).
@@ -41,17 +46,18 @@ struct Page {
 Result<db::Rows> GetMany(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
                          const std::vector<std::int64_t>& ids);
 
-// A page of a customer's records (the recycle bin's when `deleted`), filtered, searched and
+// A page of the records `scope` covers (a WHERE over the row aliased `t`: one customer's, the
+// caller's owner set's, or every record; the recycle bin's when `deleted`), filtered, searched and
 // sorted as the query says (already checked against the type's list spec). 400 for a filter value
 // its field can't hold. `custom`: the type's custom fields, for ?custom.<key>= and
 // sort=custom.<key> (400 for one that is not defined; none are taken without it).
-Result<Page> List(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+Result<Page> List(db::Connection& conn, const CompiledType& type, const db::Where& scope,
                   const http::ListQuery& query, bool deleted,
                   const custom_fields::ListSql* custom = nullptr);
 
 // Every record the same query would list, on all its pages, streamed to `callback` in the list's
 // order (exports), custom filters and sorts as List takes them.
-Status ForEach(db::Connection& conn, const CompiledType& type, std::int64_t customer_id,
+Status ForEach(db::Connection& conn, const CompiledType& type, const db::Where& scope,
                const http::ListQuery& query, bool deleted, const db::RowCallback& callback,
                const custom_fields::ListSql* custom = nullptr);
 

@@ -41,6 +41,9 @@ struct Field {
     FieldDef def;
     Labels label;
     bool search = false;
+    // Set: a derived value, read as this SQL expression over the record's row (aliased `t`) and
+    // never written — e.g. a department's user count. Its FieldDef is readonly.
+    std::string derived_sql = {};
 };
 
 // The shapes most definitions use: a required date the list shows, filters and sorts by (a sent,
@@ -65,13 +68,23 @@ inline Field RequiredMoney(std::string name, Labels label) {
             std::move(label)};
 }
 
-// How visibility is decided.
+// How visibility is decided (the gate, domains/access, judges every read and write by it).
 enum class Visibility {
     // The record belongs to a customer (a `customer_id` column, routes nested under
     // /api/v1/customers/{id}/<name>): it is read by those who may read that customer's history
     // (the gate's SeesFollowups: for a public-pool customer, those who could see its last owner's
     // customers) and written by those who may see the customer, once it is claimed.
     kThroughCustomer,
+    // The record has its own owner (a required `owner_id` user field; a create that leaves it out
+    // is the caller's): it is seen and changed by callers whose owner set holds its owner — the
+    // caller, the users the role's data scope covers and those below in the manager chain, as for
+    // a customer's owner. A write may name only an owner in the caller's owner set (422 owner_id).
+    // Routes at /api/v1/<name>.
+    kOwnScope,
+    // Nobody owns the record: the permissions <name>.view|create|edit|delete|export alone decide
+    // (a migration grants them; by default writes to the administrator — e.g. departments).
+    // Routes at /api/v1/<name>.
+    kAdminOnly,
 };
 
 // A type whose records are part of a customer's history joins its 360° timeline
@@ -95,6 +108,8 @@ struct RecordType {
     std::vector<http::SortKey> default_sort;  // then newest first
     // A valid create body: OpenAPI's example, and the record the generic tests create.
     nlohmann::json example;
+    // The hooks below that take a `customer_id` get the record's customer; a type not under a
+    // customer gets 0.
     // Keys a create may send besides the fields (e.g. "allow_duplicate" for a warning).
     std::set<std::string, std::less<>> create_options;
     // The domain's rule for a new record, run in the write transaction after validation and the
@@ -119,10 +134,24 @@ struct RecordType {
     std::function<Status(const nlohmann::json& record)> check_record;
     // Set: its records appear in the customer's timeline. Empty: they don't.
     std::optional<TimelineSource> timeline;
+    // The domain's check of a write against what is stored, in the write transaction, after
+    // check_record: `id` is the record's (0 on a create), `record` the record as it would be
+    // stored (e.g. a department's parent must not be the department or one below it). Empty: none.
+    std::function<Status(db::Connection& conn, std::int64_t id, const nlohmann::json& record)>
+        check_stored;
+    // The domain's refusal of a delete, in its transaction (e.g. a department that still has
+    // users: 409 saying how many). Empty: none.
+    std::function<Status(db::Connection& conn, std::int64_t id)> before_delete;
+    // A page size for lists that don't ask for one (0: the API's usual 50); a type whose whole
+    // list a picker reads at once (departments) sets the maximum.
+    std::int64_t default_page_size = 0;
     // False for a type whose own route creates its records (a document's multipart upload): the
     // generic JSON create is neither served nor documented, and that route creates through
     // RecordService::Create with the fields the server computed (readonly ones).
     bool generic_create = true;
+
+    // Whether its records live under a customer (routes /api/v1/customers/{id}/<name>).
+    bool UnderCustomer() const { return visibility == Visibility::kThroughCustomer; }
 
     std::string Permission(std::string_view action) const {
         return name + "." + std::string(action);
@@ -135,6 +164,7 @@ struct CompiledType {
     EntityMeta meta;      // for ValidateBody and GET /api/v1/meta/<name>
     http::ListSpec list;  // filters, sorts (the flagged fields, created_at, updated_at), default
     std::vector<std::string> columns;  // the stored columns, in SELECT order (record_store.cpp)
+    std::size_t first_field = 0;       // the position of the first field's column
     // For each user field ("owner_id"), the member its user's name is answered in ("owner_name"),
     // read after the columns.
     std::vector<std::pair<std::string, std::string>> user_names;

@@ -7,8 +7,8 @@ namespace guanxi::kit {
 
 namespace {
 
-// The columns every kit table has besides its fields (the migration's contract).
-constexpr const char* kBefore[] = {"id", "customer_id"};
+// The columns every kit table has besides its fields (the migration's contract): id, then
+// customer_id for a type under a customer, then the fields, then these.
 constexpr const char* kAfter[] = {"created_by", "created_at", "updated_at",
                                   "version",    "deleted_at", "custom"};
 
@@ -18,7 +18,16 @@ void Registry::Add(RecordType type) {
     if (Find(type.name) != nullptr) std::abort();
     auto compiled = std::make_unique<CompiledType>();
     compiled->meta.entity = type.name;
-    for (const char* column : kBefore) compiled->columns.emplace_back(column);
+    compiled->columns.emplace_back("id");
+    if (type.UnderCustomer()) compiled->columns.emplace_back("customer_id");
+    compiled->first_field = compiled->columns.size();
+    // An own-scope type is judged by its owner_id user field (record_type.hpp).
+    if (type.visibility == Visibility::kOwnScope) {
+        const bool owned = std::any_of(type.fields.begin(), type.fields.end(), [](const Field& f) {
+            return f.def.name == "owner_id" && f.def.type == FieldType::kUser && !f.def.required;
+        });
+        if (!owned) std::abort();
+    }
     for (const Field& field : type.fields) {
         compiled->meta.fields.push_back(field.def);
         compiled->columns.push_back(field.def.name);
@@ -36,6 +45,7 @@ void Registry::Add(RecordType type) {
     compiled->list.sorts.insert({"created_at", "updated_at"});
     compiled->list.custom = true;  // custom fields (domains/custom_fields)
     compiled->list.default_sort = type.default_sort;
+    compiled->list.default_page_size = type.default_page_size;
     compiled->list.default_sort.push_back({"created_at", true});
     compiled->list.searchable = std::any_of(type.fields.begin(), type.fields.end(),
                                             [](const Field& f) { return f.search; });

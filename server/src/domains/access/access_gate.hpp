@@ -64,10 +64,12 @@ class Gate {
     Predicate FollowupsVisible(std::string_view alias) const;
     // What CustomerVisible(alias, pool) covers, by owner.
     CustomerOwners CustomerOwnersOf(Pool pool) const;
+    // `column` (a user id) is in the caller's owner set: the rule of a record type with its own
+    // owner (kit::Visibility::kOwnScope), as SeesCustomer's is for customers.
+    Predicate OwnerIn(std::string_view column) const;
 
   private:
     Gate(const Principal& caller, OwnerSet owners) : caller_(&caller), owners_(std::move(owners)) {}
-    Predicate OwnerIn(std::string_view column) const;
 
     const Principal* caller_;
     OwnerSet owners_;
