@@ -1,5 +1,6 @@
 #include "domains/record_types.hpp"
 
+#include "domains/accounts/department_type.hpp"
 #include "domains/customers/document_type.hpp"
 #include "domains/customers/mailing_type.hpp"
 #include "domains/customers/prepayment_types.hpp"
@@ -13,6 +14,7 @@ const kit::Registry& RecordTypes() {
         registry.Add(customers::DealType());
         registry.Add(customers::PrepaymentType());
         registry.Add(customers::DocumentType());
+        registry.Add(accounts::DepartmentType());
         return registry;
     }();
     return kRegistry;

@@ -94,7 +94,9 @@ const FieldDef* FindField(const CompiledType& type, std::string_view name) {
 // A filter's text as the column's value; nullopt when the field can't hold it.
 std::optional<db::Value> FilterValue(const FieldDef& field, const std::string& text) {
     switch (field.type) {
-        case FieldType::kInteger: {
+        case FieldType::kInteger:
+        case FieldType::kUser:
+        case FieldType::kDepartment: {
             std::int64_t v = 0;
             if (text.empty() || text.size() > 18) return std::nullopt;
             for (char c : text) {

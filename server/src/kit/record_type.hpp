@@ -142,6 +142,9 @@ struct RecordType {
     // The domain's refusal of a delete, in its transaction (e.g. a department that still has
     // users: 409 saying how many). Empty: none.
     std::function<Status(db::Connection& conn, std::int64_t id)> before_delete;
+    // kAdminOnly: the default manager and sales roles read it too (<name>.view at first start and
+    // in its migration), e.g. departments, which every owner picker lists.
+    bool staff_read = false;
     // A page size for lists that don't ask for one (0: the API's usual 50); a type whose whole
     // list a picker reads at once (departments) sets the maximum.
     std::int64_t default_page_size = 0;

@@ -14,6 +14,7 @@
 
 #include "cli/openapi.hpp"
 #include "domains/record_types.hpp"
+#include "kit/record_routes.hpp"
 
 #include <functional>
 #include <map>
@@ -45,7 +46,6 @@ class BodyFieldsTest : public ApiTest {
         ApiTest::SetUp();
         doc_ = json::parse(app().openapi());
         dept_ = CreateDepartment("类测试部");
-        other_dept_ = CreateDepartment("类测试二部");
         role_ = CreateRole("类测试角色", "self", json::array({"customers.view"}));
         user_ = CreateUser("classuser", role_, dept_).id;
         heir_ = CreateUser("classheir", RoleId("sales"), dept_).id;
@@ -88,7 +88,6 @@ class BodyFieldsTest : public ApiTest {
         const std::string contact = customer + "/contacts/" + std::to_string(contact_);
         const std::string followup = customer + "/followups/" + std::to_string(followup_);
         const std::string user = "/api/v1/users/" + std::to_string(user_);
-        const std::string dept = "/api/v1/departments/" + std::to_string(other_dept_);
         const std::string role = "/api/v1/roles/" + std::to_string(role_);
         const auto get = [this](std::string path) { return [this, path] { return Get(path); }; };
         std::map<std::string, Fixture> f;
@@ -102,13 +101,6 @@ class BodyFieldsTest : public ApiTest {
             false};
         f["PUT /api/v1/me/settings/{key}"].skip =
             "the body is the setting's value, and any JSON value is one";
-        f["POST /api/v1/departments"] = {"/api/v1/departments",
-                                         [this] {
-                                             return json{{"name", Unique("部门")}};
-                                         },
-                                         get("/api/v1/departments")};
-        // Departments and roles are read as lists only.
-        f["PATCH /api/v1/departments/{id}"] = {dept, {}, get("/api/v1/departments")};
         f["POST /api/v1/roles"] = {"/api/v1/roles",
                                    [this] {
                                        return json{{"name", Unique("角色")},
@@ -188,8 +180,10 @@ class BodyFieldsTest : public ApiTest {
             get("/api/v1/custom-fields")};
         // Every record type of the kit, from its definition's example.
         for (const auto& type : RecordTypes().types()) {
-            const std::string collection = customer + "/" + type->type.name;
-            const std::string pattern = "/api/v1/customers/{id}/" + type->type.name;
+            const bool nested = type->type.UnderCustomer();
+            const std::string collection =
+                nested ? customer + "/" + type->type.name : "/api/v1/" + type->type.name;
+            const std::string pattern = kit::CollectionPattern(type->type);
             json example = type->type.example;
             for (const std::string& option : type->type.create_options) example[option] = true;
             Reply record = Send(ExampleCreate(*type, collection, admin()));
@@ -197,7 +191,7 @@ class BodyFieldsTest : public ApiTest {
             const std::string item = collection + "/" + record.body["id"].dump();
             f["POST " + pattern] = {collection, [example] { return example; },
                                     get(collection + "?page_size=500")};
-            f["PATCH " + pattern + "/{record_id}"] = {item, {}, get(item)};
+            f["PATCH " + kit::ItemPattern(type->type)] = {item, {}, get(item)};
         }
         return f;
     }
@@ -276,7 +270,7 @@ class BodyFieldsTest : public ApiTest {
     }
 
     json doc_;
-    std::int64_t dept_ = 0, other_dept_ = 0, role_ = 0, user_ = 0, heir_ = 0;
+    std::int64_t dept_ = 0, role_ = 0, user_ = 0, heir_ = 0;
     std::int64_t customer_ = 0, moved_ = 0, released_ = 0, contact_ = 0, followup_ = 0;
     std::int64_t custom_field_ = 0;  // a long_text custom field of customers: "note"
     int serial_ = 0;

@@ -15,8 +15,17 @@ using nlohmann::json;
 
 class RecordKitTest : public ApiTest {
   protected:
+    // The collection of a type: under the customer, or its own (/api/v1/<name>).
     static std::string Path(std::int64_t customer, const kit::CompiledType& type) {
+        if (!type.type.UnderCustomer()) return "/api/v1/" + type.type.name;
         return "/api/v1/customers/" + std::to_string(customer) + "/" + type.type.name;
+    }
+    // Whether a list page holds the record `id`.
+    static bool Lists(const Reply& page, const json& id) {
+        for (const auto& item : page.body["items"]) {
+            if (item["id"] == id) return true;
+        }
+        return false;
     }
     // Every permission of `type`, and customers.view.
     static json AllOf(const kit::CompiledType& type) {
@@ -33,18 +42,25 @@ TEST_P(RecordKitTest, EveryTypeLivesThroughCreateReadListPatchDeleteAndRestore) 
     for (const auto& type : RecordTypes().types()) {
         SCOPED_TRACE(type->type.name);
         const std::string collection = Path(customer_id, *type);
+        // A type of its own may have records already (a new installation's department).
+        const std::int64_t before =
+            Call("GET", collection, nullptr, admin()).body["total"].get<std::int64_t>();
         Reply created = Send(ExampleCreate(*type, collection, admin()));
         ASSERT_EQ(created.status, 201) << created.raw.body;
         for (const auto& [key, value] : type->type.example.items()) {
             EXPECT_EQ(created.body[key], value) << key;
         }
-        EXPECT_EQ(created.body["customer_id"], customer_id);
+        if (type->type.UnderCustomer()) {
+            EXPECT_EQ(created.body["customer_id"], customer_id);
+        } else {
+            EXPECT_FALSE(created.body.contains("customer_id"));
+        }
         EXPECT_EQ(created.body["version"], 1);
         const std::string item = collection + "/" + created.body["id"].dump();
         EXPECT_EQ(Call("GET", item, nullptr, admin()).body, created.body);
-        Reply list = Call("GET", collection, nullptr, admin());
+        Reply list = Call("GET", collection + "?sort=-created_at", nullptr, admin());
         ASSERT_EQ(list.status, 200);
-        EXPECT_EQ(list.body["total"], 1);
+        EXPECT_EQ(list.body["total"], before + 1);
         EXPECT_EQ(list.body["items"][0], created.body);
         // Unknown filters and sorts are refused, as on every list.
         EXPECT_EQ(Call("GET", collection + "?nonsense=1", nullptr, admin()).status, 400);
@@ -61,17 +77,20 @@ TEST_P(RecordKitTest, EveryTypeLivesThroughCreateReadListPatchDeleteAndRestore) 
         EXPECT_EQ(stale.code(), "stale_version");
         // The recycle bin, and back.
         EXPECT_EQ(Call("DELETE", item, nullptr, admin()).status, 204);
-        EXPECT_EQ(Call("GET", collection, nullptr, admin()).body["total"], 0);
+        EXPECT_EQ(Call("GET", collection, nullptr, admin()).body["total"], before);
         EXPECT_EQ(Call("GET", collection + "?deleted=true", nullptr, admin()).body["total"], 1);
         EXPECT_EQ(Call("PATCH", item, {{first.name, patch[first.name]}}, admin()).status, 404);
         Reply restored = Call("POST", item + "/restore", nullptr, admin());
         ASSERT_EQ(restored.status, 200) << restored.raw.body;
         EXPECT_TRUE(restored.body["deleted_at"].is_null());
-        EXPECT_EQ(Call("GET", collection, nullptr, admin()).body["total"], 1);
-        // Every write is in the customer's audit trail.
-        Reply audit = Call(
-            "GET", "/api/v1/audit-log?entity_id=" + std::to_string(customer_id) + "&page_size=100",
-            nullptr, admin());
+        EXPECT_EQ(Call("GET", collection, nullptr, admin()).body["total"], before + 1);
+        // Every write is in the audit trail: the customer's, or the record's own.
+        const std::string filed =
+            type->type.UnderCustomer()
+                ? "entity=customer&entity_id=" + std::to_string(customer_id)
+                : "entity=" + type->type.singular + "&entity_id=" + created.body["id"].dump();
+        Reply audit =
+            Call("GET", "/api/v1/audit-log?" + filed + "&page_size=100", nullptr, admin());
         ASSERT_EQ(audit.status, 200) << audit.raw.body;
         std::set<std::string> actions;
         for (const auto& entry : audit.body["items"]) actions.insert(entry["action"]);
@@ -86,7 +105,10 @@ TEST_P(RecordKitTest, EveryTypeLivesThroughCreateReadListPatchDeleteAndRestore) 
     }
 }
 
-TEST_P(RecordKitTest, WhoSeesAndChangesACustomersRecordsFollowsTheGate) {
+// Who sees and changes a type's records, by its visibility: through the customer (the owner's
+// scope, the manager chain, the public pool), by the record's own owner (the same scopes), or by
+// the type's permissions alone (administrators' types).
+TEST_P(RecordKitTest, WhoSeesAndChangesRecordsFollowsTheGate) {
     for (const auto& type : RecordTypes().types()) {
         SCOPED_TRACE(type->type.name);
         const std::string n = type->type.name;
@@ -113,6 +135,9 @@ TEST_P(RecordKitTest, WhoSeesAndChangesACustomersRecordsFollowsTheGate) {
         Reply created = Send(ExampleCreate(*type, collection, owner.token));
         ASSERT_EQ(created.status, 201) << created.raw.body;
         const std::string item = collection + "/" + created.body["id"].dump();
+        const kit::Visibility visibility = type->type.visibility;
+        // A type of an administrator's: the permissions alone decide, so everyone here sees it.
+        const bool scoped = visibility != kit::Visibility::kAdminOnly;
 
         struct Case {
             const TestUser* user;
@@ -124,15 +149,23 @@ TEST_P(RecordKitTest, WhoSeesAndChangesACustomersRecordsFollowsTheGate) {
                                          {&dept_head, "department", true},
                                          {&tree_head, "department tree", true},
                                          {&everyone, "all", true},
-                                         {&peer, "peer (self)", false},
-                                         {&other_dept, "other department", false}};
+                                         {&peer, "peer (self)", !scoped},
+                                         {&other_dept, "other department", !scoped}};
         for (const Case& c : cases) {
             SCOPED_TRACE(c.who);
             const int want = c.sees ? 200 : 404;
-            EXPECT_EQ(Call("GET", collection, nullptr, c.user->token).status, want);
+            Reply list = Call("GET", collection, nullptr, c.user->token);
+            if (type->type.UnderCustomer()) {
+                EXPECT_EQ(list.status, want);
+            } else {
+                // A list of its own is everyone's; the record is in it or not.
+                EXPECT_EQ(list.status, 200);
+                EXPECT_EQ(Lists(list, created.body["id"]), c.sees);
+            }
             EXPECT_EQ(Call("GET", item, nullptr, c.user->token).status, want);
+            // Under a customer, only those who see it add to it; of one's own, anyone may.
             EXPECT_EQ(Send(ExampleCreate(*type, collection, c.user->token)).status,
-                      c.sees ? 201 : 404);
+                      c.sees || !type->type.UnderCustomer() ? 201 : 404);
             const auto& first = type->type.fields.front().def;
             EXPECT_EQ(
                 Call("PATCH", item, {{first.name, type->type.example[first.name]}}, c.user->token)
@@ -141,12 +174,20 @@ TEST_P(RecordKitTest, WhoSeesAndChangesACustomersRecordsFollowsTheGate) {
         }
         // Without the type's permissions: refused whatever the scope.
         EXPECT_EQ(Call("GET", collection, nullptr, blind.token).status, 403);
+        EXPECT_EQ(Call("GET", item, nullptr, blind.token).status, 403);
         EXPECT_EQ(Send(ExampleCreate(*type, collection, blind.token)).status, 403);
+        if (!scoped) continue;
         // An invisible caller can't delete either; the owner can.
         EXPECT_EQ(Call("DELETE", item, nullptr, peer.token).status, 404);
         EXPECT_EQ(Call("DELETE", item, nullptr, owner.token).status, 204);
         EXPECT_EQ(Call("POST", item + "/restore", nullptr, other_dept.token).status, 404);
         EXPECT_EQ(Call("POST", item + "/restore", nullptr, owner.token).status, 200);
+        if (visibility == kit::Visibility::kOwnScope) {
+            // A record is given only within the giver's scope: the peer is outside the owner's.
+            EXPECT_EQ(Call("PATCH", item, {{"owner_id", peer.id}}, owner.token).status, 422);
+            EXPECT_EQ(Call("PATCH", item, {{"owner_id", owner.id}}, boss.token).status, 200);
+            continue;
+        }
 
         // In the public pool: the history stays with those who could see its last owner; nobody
         // adds to it before claiming it.

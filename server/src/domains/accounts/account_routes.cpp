@@ -145,28 +145,6 @@ void RegisterAccountRoutes(http::Router& router, AccountService& service, Cookie
         return Response::NoContent();
     });
 
-    // Departments
-    router.Add("GET", "/api/v1/departments", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(nlohmann::json list, service.ListDepartments(ctx.user()));
-        return JsonOk(list);
-    });
-    router.Add("POST", "/api/v1/departments", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
-        GX_TRY_ASSIGN(nlohmann::json created, service.CreateDepartment(ctx.user(), body));
-        return Response::Json(201, created);
-    });
-    router.Add("PATCH", "/api/v1/departments/{id}", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
-        GX_TRY_ASSIGN(nlohmann::json updated, service.UpdateDepartment(ctx.user(), id, body));
-        return JsonOk(updated);
-    });
-    router.Add("DELETE", "/api/v1/departments/{id}", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY(service.DeleteDepartment(ctx.user(), id));
-        return Response::NoContent();
-    });
-
     // Roles and permissions
     router.Add("GET", "/api/v1/roles", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(nlohmann::json list, service.ListRoles(ctx.user()));
@@ -222,9 +200,6 @@ void RegisterAccountRoutes(http::Router& router, AccountService& service, Cookie
     });
     router.Add("GET", "/api/v1/meta/roles", [](Context&) -> Result<Response> {
         return JsonOk(AccountService::RoleMeta().ToJson());
-    });
-    router.Add("GET", "/api/v1/meta/departments", [](Context&) -> Result<Response> {
-        return JsonOk(AccountService::DepartmentMeta().ToJson());
     });
 }
 

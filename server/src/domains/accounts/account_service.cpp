@@ -48,15 +48,6 @@ Status CheckVersionType(const nlohmann::json& body) {
     return {};
 }
 
-nlohmann::json DepartmentJson(const db::Row& r) {
-    return {{"id", r.Int(0)},
-            {"name", r.Text(1)},
-            {"parent_id", db::JsonInt(r, 2)},
-            {"created_at", FormatRfc3339(r.Int(3))},
-            {"updated_at", FormatRfc3339(r.Int(4))},
-            {"version", r.Int(5)},
-            {"user_count", r.Int(6)}};
-}
 
 nlohmann::json RoleJson(const db::Row& r) {
     return {{"id", r.Int(0)},
@@ -174,15 +165,6 @@ const EntityMeta& AccountService::RoleMeta() {
             {"data_scope", FieldType::kEnum, true, 0, kScopes, true},
             {"permissions", FieldType::kStringList, true, 0, AllPermissions(), true},
         }};
-    return kMeta;
-}
-
-const EntityMeta& AccountService::DepartmentMeta() {
-    static const EntityMeta kMeta{"departments",
-                                  {
-                                      {"name", FieldType::kString, true, 100, {}, true},
-                                      {"parent_id", FieldType::kDepartment, false, 0, {}, true},
-                                  }};
     return kMeta;
 }
 
@@ -431,85 +413,6 @@ Status AccountService::PutSetting(const Principal& caller, std::string_view key,
         settings[std::string(key)] = value;
         GX_TRY(conn.Execute(sql::kPutSettings, {settings.dump(), caller.user_id}));
         return {};
-    });
-}
-
-// ---- Departments ----
-
-Result<nlohmann::json> AccountService::ListDepartments(const Principal&) {
-    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    GX_TRY_ASSIGN(db::Rows rows, conn->Query(sql::kListDepartments));
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& r : rows) items.push_back(DepartmentJson(r));
-    return nlohmann::json{
-        {"items", items}, {"total", items.size()}, {"page", 1}, {"page_size", items.size()}};
-}
-
-Result<nlohmann::json> AccountService::CreateDepartment(const Principal& caller,
-                                                        const nlohmann::json& body) {
-    GX_TRY(RequireManage(caller));
-    GX_TRY(ValidateBody(DepartmentMeta(), body, true));
-    return db::InTransaction(
-        db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<nlohmann::json> {
-            auto parent = OptInt(body, "parent_id");
-            if (parent) GX_TRY(CheckRefExists(conn, kDepartmentExists, *parent, "parent_id"));
-            const auto now = NowSeconds();
-            GX_TRY_ASSIGN(auto row, conn.QueryOne(sql::kInsertDepartment,
-                                                  {text::Trim(body["name"].get<std::string>()),
-                                                   db::Nullable(parent), now, now}));
-            const std::int64_t id = row->Int(0);
-            GX_TRY(audit::Record(conn, caller, {"department.create", "department", id, body}));
-            GX_TRY_ASSIGN(auto created, conn.QueryOne(sql::kGetDepartment, {id}));
-            return DepartmentJson(*created);
-        });
-}
-
-Result<nlohmann::json> AccountService::UpdateDepartment(const Principal& caller, std::int64_t id,
-                                                        const nlohmann::json& body) {
-    GX_TRY(RequireManage(caller));
-    GX_TRY(CheckVersionType(body));
-    GX_TRY(ValidateBody(DepartmentMeta(), body, false, {"version"}));
-    return db::InTransaction(
-        db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<nlohmann::json> {
-            GX_TRY_ASSIGN(auto current, conn.QueryOne(sql::kGetDepartment, {id}));
-            if (!current) return Error::NotFound("Department");
-            GX_TRY(CheckVersion(body, current->Int(5)));
-            std::string name = body.contains("name") ? text::Trim(body["name"].get<std::string>())
-                                                     : current->Text(1);
-            std::optional<std::int64_t> parent =
-                body.contains("parent_id") ? OptInt(body, "parent_id") : current->OptInt(2);
-            if (parent) {
-                GX_TRY(CheckRefExists(conn, kDepartmentExists, *parent, "parent_id"));
-                GX_TRY_ASSIGN(db::Rows subtree, conn.Query(sql::kDepartmentSubtree, {id}));
-                for (const auto& r : subtree) {
-                    if (r.Int(0) == *parent)
-                        return Error::Validation("parent_id",
-                                                 "cannot be the department itself or one below it");
-                }
-            }
-            GX_TRY(conn.Execute(sql::kUpdateDepartment,
-                                {name, db::Nullable(parent), NowSeconds(), id}));
-            GX_TRY(audit::Record(conn, caller, {"department.update", "department", id, body}));
-            GX_TRY_ASSIGN(auto updated, conn.QueryOne(sql::kGetDepartment, {id}));
-            return DepartmentJson(*updated);
-        });
-}
-
-Status AccountService::DeleteDepartment(const Principal& caller, std::int64_t id) {
-    GX_TRY(RequireManage(caller));
-    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
-        GX_TRY_ASSIGN(auto current, conn.QueryOne(sql::kGetDepartment, {id}));
-        if (!current) return Error::NotFound("Department");
-        GX_TRY_ASSIGN(auto children, conn.QueryOne(sql::kDepartmentChildren, {id}));
-        GX_TRY_ASSIGN(auto members, conn.QueryOne(sql::kDepartmentMembers, {id}));
-        if (children->Int(0) > 0 || members->Int(0) > 0) {
-            return Error{ErrorCode::kConflict,
-                         "Move its sub-departments and users elsewhere first.",
-                         {{"departments", children->Int(0)}, {"users", members->Int(0)}},
-                         {}};
-        }
-        GX_TRY(conn.Execute(sql::kDeleteDepartment, {NowSeconds(), id}));
-        return audit::Record(conn, caller, {"department.delete", "department", id, {}});
     });
 }
 
@@ -854,8 +757,15 @@ Result<std::optional<std::string>> AccountService::Bootstrap(
                                       "customers.transfer"};
             nlohmann::json sales = {"customers.view", "customers.create", "customers.edit"};
             // Record types: managers hold all of each, salespeople all but delete and export (as
-            // with customers).
+            // with customers); of an administrator's type (kAdminOnly) both only read, and only
+            // when the type says staff do.
             for (const auto& type : RecordTypes().types()) {
+                if (type->type.visibility == kit::Visibility::kAdminOnly) {
+                    if (!type->type.staff_read) continue;
+                    manager.push_back(type->type.Permission("view"));
+                    sales.push_back(type->type.Permission("view"));
+                    continue;
+                }
                 for (std::string_view action : kit::kActions) {
                     manager.push_back(type->type.Permission(action));
                     if (action != "delete" && action != "export")

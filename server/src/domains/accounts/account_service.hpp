@@ -75,7 +75,6 @@ class AccountService {
     static const std::vector<std::string>& AllPermissions();
     static const EntityMeta& UserMeta();
     static const EntityMeta& RoleMeta();
-    static const EntityMeta& DepartmentMeta();
     static const http::ListSpec& UserListSpec();
 
     // 401 for a wrong name or password (the same answer for both), 401 for a deactivated user,
@@ -93,12 +92,6 @@ class AccountService {
 
     Result<nlohmann::json> GetSettings(const Principal& caller);
     Status PutSetting(const Principal& caller, std::string_view key, const nlohmann::json& value);
-
-    Result<nlohmann::json> ListDepartments(const Principal& caller);
-    Result<nlohmann::json> CreateDepartment(const Principal& caller, const nlohmann::json& body);
-    Result<nlohmann::json> UpdateDepartment(const Principal& caller, std::int64_t id,
-                                            const nlohmann::json& body);
-    Status DeleteDepartment(const Principal& caller, std::int64_t id);
 
     Result<nlohmann::json> ListRoles(const Principal& caller);
     Result<nlohmann::json> CreateRole(const Principal& caller, const nlohmann::json& body);

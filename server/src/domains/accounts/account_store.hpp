@@ -65,32 +65,9 @@ std::string_view ScopeName(DataScope scope);
 
 namespace guanxi::accounts::sql {
 
-inline constexpr std::string_view kListDepartments =
-    "SELECT d.id, d.name, d.parent_id, d.created_at, d.updated_at, d.version, "
-    "(SELECT COUNT(*) FROM users u WHERE u.department_id = d.id AND u.active = 1) "
-    "FROM departments d WHERE d.deleted_at IS NULL ORDER BY d.parent_id IS NOT NULL, d.parent_id, "
-    "d.name, d.id";
-inline constexpr std::string_view kGetDepartment =
-    "SELECT d.id, d.name, d.parent_id, d.created_at, d.updated_at, d.version, 0 "
-    "FROM departments d WHERE d.id = ? AND d.deleted_at IS NULL";
 inline constexpr std::string_view kInsertDepartment =
     "INSERT INTO departments (name, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?) "
     "RETURNING id";
-inline constexpr std::string_view kUpdateDepartment =
-    "UPDATE departments SET name = ?, parent_id = ?, updated_at = ?, version = version + 1 "
-    "WHERE id = ? AND deleted_at IS NULL";
-inline constexpr std::string_view kDeleteDepartment =
-    "UPDATE departments SET deleted_at = ?, version = version + 1 WHERE id = ?";
-inline constexpr std::string_view kDepartmentChildren =
-    "SELECT COUNT(*) FROM departments WHERE parent_id = ? AND deleted_at IS NULL";
-// Deactivated users count: they still belong to the department, and so do their records.
-inline constexpr std::string_view kDepartmentMembers =
-    "SELECT COUNT(*) FROM users WHERE department_id = ?";
-// The department and every department below it.
-inline constexpr std::string_view kDepartmentSubtree =
-    "WITH RECURSIVE tree(id) AS (SELECT id FROM departments WHERE id = ? "
-    "UNION SELECT d.id FROM departments d JOIN tree t ON d.parent_id = t.id) SELECT id FROM tree";
-
 inline constexpr std::string_view kListRoles =
     "SELECT id, name, data_scope, permissions, created_at, updated_at, version FROM roles "
     "WHERE deleted_at IS NULL ORDER BY id";
