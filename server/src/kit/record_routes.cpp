@@ -15,6 +15,11 @@ using nlohmann::json;
 json MetaJson(const CompiledType& type) {
     json meta = type.meta.ToJson();
     meta["label"] = {{"zh-CN", type.type.label.zh_cn}, {"en", type.type.label.en}};
+    // Where its records live, so a generic page knows its routes: the collection's path pattern
+    // ("/api/v1/customers/{id}/mailings", "/api/v1/departments") and who sees them.
+    static constexpr const char* kVisibility[] = {"through_customer", "own_scope", "admin_only"};
+    meta["collection"] = CollectionPattern(type.type);
+    meta["visibility"] = kVisibility[static_cast<int>(type.type.visibility)];
     for (auto& field : meta["fields"]) {
         for (const Field& f : type.type.fields) {
             if (f.def.name != field["name"]) continue;

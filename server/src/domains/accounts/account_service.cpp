@@ -48,7 +48,6 @@ Status CheckVersionType(const nlohmann::json& body) {
     return {};
 }
 
-
 nlohmann::json RoleJson(const db::Row& r) {
     return {{"id", r.Int(0)},
             {"name", r.Text(1)},

@@ -46,8 +46,7 @@ Status RefuseIfInUse(db::Connection& conn, std::int64_t id) {
     if (departments == 0 && users == 0) return {};
     return Error{ErrorCode::kConflict,
                  "This department still has " + std::to_string(users) + " user(s) and " +
-                     std::to_string(departments) +
-                     " sub-department(s); move them elsewhere first.",
+                     std::to_string(departments) + " sub-department(s); move them elsewhere first.",
                  {{"departments", departments}, {"users", users}},
                  {}};
 }
