@@ -241,22 +241,33 @@ const Labels kIdLabel{"编号", "ID"};
 const Labels kCreatedLabel{"创建时间", "Created at"};
 const Labels kUpdatedLabel{"更新时间", "Updated at"};
 
-std::vector<std::string> ExportHeader(const CompiledType& type, Language language) {
+// The built-in columns, then one per custom field of the type (`custom`: their definitions, in
+// their order), headed by its label in `language`.
+std::vector<std::string> ExportHeader(const CompiledType& type, Language language,
+                                      const std::vector<custom_fields::Definition>& custom) {
     std::vector<std::string> header = {kIdLabel.In(language)};
     for (const Field& field : type.type.fields) header.push_back(field.label.In(language));
     header.push_back(kCreatedLabel.In(language));
     header.push_back(kUpdatedLabel.In(language));
+    for (const auto& def : custom)
+        header.push_back(language == Language::kEn ? def.label_en : def.label_zh_cn);
     return header;
 }
 
 std::vector<std::string> ExportCells(const CompiledType& type, const db::Row& row,
-                                     Language language) {
+                                     Language language,
+                                     const std::vector<custom_fields::Definition>& custom) {
     const json record = store::ToJson(type, row);
     std::vector<std::string> cells = {record["id"].dump()};
     for (const Field& field : type.type.fields)
         cells.push_back(Cell(type, field, record, language));
     cells.push_back(record["created_at"].get<std::string>());
     cells.push_back(record["updated_at"].get<std::string>());
+    const json& values = record["custom"];
+    for (const auto& def : custom) {
+        auto it = values.find(def.key);
+        cells.push_back(it == values.end() ? std::string() : custom_fields::CellText(*it));
+    }
     return cells;
 }
 
@@ -452,15 +463,20 @@ Result<io::ExportFile> RecordService::Export(const Principal& caller, const Comp
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
         GX_TRY(ParentFor(*conn, gate, caller, type, parent, Access::kRead));
         std::optional<custom_fields::ListSql> custom;
+        // The custom fields as defined now (one snapshot for the header and every row).
+        std::shared_ptr<const custom_fields::Snapshot> defined;
+        static const std::vector<custom_fields::Definition> kNone;
         if (custom_ != nullptr) {
-            custom =
-                custom_fields::ListSql{custom_->Current(), type.type.name, "t", conn->backend()};
+            defined = custom_->Current();
+            custom = custom_fields::ListSql{defined, type.type.name, "t", conn->backend()};
         }
-        auto writer = io::TableWriter::Create(format, type.type.name, ExportHeader(type, language));
+        const auto& columns = defined ? defined->Of(type.type.name) : kNone;
+        auto writer =
+            io::TableWriter::Create(format, type.type.name, ExportHeader(type, language, columns));
         GX_TRY(store::ForEach(
             *conn, type, Scope(gate, type, parent), query, deleted,
             [&](const db::Row& row) {
-                writer->Add(ExportCells(type, row, language));
+                writer->Add(ExportCells(type, row, language, columns));
                 return true;
             },
             custom ? &*custom : nullptr));

@@ -176,7 +176,10 @@ TEST_P(CustomFieldsTest, EveryRecordTypeTakesValidatesFiltersAndPatchesCustomFie
     const std::string base = "/api/v1/customers/" + customer["id"].dump() + "/";
     for (const auto& type : RecordTypes().types()) {
         SCOPED_TRACE(type->type.name);
-        const std::string collection = base + type->type.name;
+        const std::string collection =
+            type->type.UnderCustomer() ? base + type->type.name : "/api/v1/" + type->type.name;
+        // A type of its own may have records already (a new installation's department).
+        const json before = Call("GET", collection, nullptr, admin()).body["total"];
         Define({{"entity", type->type.name},
                 {"key", "priority"},
                 {"type", "integer"},
@@ -208,7 +211,7 @@ TEST_P(CustomFieldsTest, EveryRecordTypeTakesValidatesFiltersAndPatchesCustomFie
         Reply wrong = Call("POST", collection, body, admin());
         EXPECT_EQ(wrong.status, 422) << wrong.raw.body;
         EXPECT_EQ(Named(wrong), std::set<std::string>{"custom.priority"}) << wrong.raw.body;
-        EXPECT_EQ(Call("GET", collection, nullptr, admin()).body["total"], 0);
+        EXPECT_EQ(Call("GET", collection, nullptr, admin()).body["total"], before);
         body["custom"] = {{"priority", 2}, {"labels", {"急", "重要", "急"}}};
         Reply first = Call("POST", collection, body, admin());
         ASSERT_EQ(first.status, 201) << first.raw.body;

@@ -22,8 +22,24 @@ using Table = std::vector<std::vector<std::string>>;
 
 class RecordExportTest : public ApiTest {
   protected:
+    // The collection of a type: under the customer, or its own (/api/v1/<name>).
     static std::string Path(std::int64_t customer, const kit::CompiledType& type) {
+        if (!type.type.UnderCustomer()) return "/api/v1/" + type.type.name;
         return "/api/v1/customers/" + std::to_string(customer) + "/" + type.type.name;
+    }
+    // The row of a table whose first cell is `id` (the header's index when there is none).
+    static std::size_t RowOf(const Table& table, const json& id) {
+        for (std::size_t i = 1; i < table.size(); ++i) {
+            if (table[i][0] == id.dump()) return i;
+        }
+        ADD_FAILURE() << "no row " << id.dump();
+        return 0;
+    }
+    // How many records a list of `collection` (with `query`) holds.
+    std::size_t Total(const std::string& collection, const std::string& query = "") {
+        return Call("GET", collection + "?page_size=1" + query, nullptr, admin())
+            .body["total"]
+            .get<std::size_t>();
     }
     // Creates the type's example record in `collection` (a JSON create or an upload).
     Reply CreateExample(const kit::CompiledType& type, const std::string& collection,
@@ -70,12 +86,14 @@ class RecordExportTest : public ApiTest {
         request.headers["accept-language"] = language;
         return Send(std::move(request));
     }
-    // The customer's audit rows with `action`.
-    json AuditRows(std::int64_t customer_id, const std::string& action) {
+    // The audit rows with `action` filed under the customer (or, for a type of its own, under
+    // the type's name).
+    json AuditRows(std::int64_t customer_id, const std::string& action,
+                   const kit::CompiledType* own = nullptr) {
+        const std::string filed = own != nullptr ? "entity=" + own->type.name
+                                                 : "entity_id=" + std::to_string(customer_id);
         Reply audit =
-            Call("GET",
-                 "/api/v1/audit-log?entity_id=" + std::to_string(customer_id) + "&action=" + action,
-                 nullptr, admin());
+            Call("GET", "/api/v1/audit-log?" + filed + "&action=" + action, nullptr, admin());
         EXPECT_EQ(audit.status, 200) << audit.raw.body;
         return audit.body["items"];
     }
@@ -106,20 +124,26 @@ TEST_P(RecordExportTest, EveryTypeExportsItsFilteredListWithLabelledHeadersAndAn
             Call("DELETE", collection + "/" + removed.body["id"].dump(), nullptr, admin()).status,
             204);
 
-        // CSV, English by ?lang=: the live record only, its cells as the API answers them.
+        // CSV, English by ?lang=: the live records only (the customer's one; every one of a
+        // type of its own), cells as the API answers them.
+        const std::size_t live = Total(collection);
+        const std::size_t binned = Total(collection, "&deleted=true");
         Reply csv = Call("GET", collection + "/export?format=csv&lang=en", nullptr, admin());
         ASSERT_EQ(csv.status, 200) << csv.raw.body;
         EXPECT_EQ(csv.raw.HeaderValue("Content-Type"), "text/csv; charset=utf-8");
-        EXPECT_EQ(csv.raw.HeaderValue("X-Export-Rows"), "1");
+        EXPECT_EQ(csv.raw.HeaderValue("X-Export-Rows"), std::to_string(live));
         EXPECT_EQ(csv.raw.body.rfind("\xEF\xBB\xBF", 0), 0u);  // Excel reads the UTF-8
         Table table = Read(csv, "csv");
-        ASSERT_EQ(table.size(), 2u);
+        ASSERT_EQ(table.size(), live + 1);
+        if (type->type.UnderCustomer()) {
+            EXPECT_EQ(live, 1u);
+        }
         EXPECT_EQ(table[0], Header(*type, true));
-        EXPECT_EQ(table[1][0], created.body["id"].dump());
+        const std::size_t row = RowOf(table, created.body["id"]);
         for (std::size_t i = 0; i < type->type.fields.size(); ++i) {
             const std::string& name = type->type.fields[i].def.name;
             if (type->type.example.contains(name) && type->type.example[name].is_string()) {
-                EXPECT_EQ(table[1][i + 1], type->type.example[name].get<std::string>()) << name;
+                EXPECT_EQ(table[row][i + 1], type->type.example[name].get<std::string>()) << name;
             }
         }
 
@@ -129,15 +153,15 @@ TEST_P(RecordExportTest, EveryTypeExportsItsFilteredListWithLabelledHeadersAndAn
         EXPECT_EQ(xlsx.raw.HeaderValue("Content-Disposition"),
                   "attachment; filename=\"" + type->type.name + ".xlsx\"");
         table = Read(xlsx, "xlsx");
-        ASSERT_EQ(table.size(), 2u);
+        ASSERT_EQ(table.size(), live + 1);
         EXPECT_EQ(table[0], Header(*type, false));
         Reply english = GetIn(collection + "/export", admin(), "en-GB,en;q=0.9");
         EXPECT_EQ(Read(english, "csv")[0], Header(*type, true));
         Reply bin = Call("GET", collection + "/export?deleted=true&lang=zh-CN", nullptr, admin());
         ASSERT_EQ(bin.status, 200) << bin.raw.body;
         table = Read(bin, "csv");
-        ASSERT_EQ(table.size(), 2u);
-        EXPECT_EQ(table[1][0], removed.body["id"].dump());
+        ASSERT_EQ(table.size(), binned + 1);
+        RowOf(table, removed.body["id"]);
 
         // The list's rules: unknown filters and formats are refused, filters that match nothing
         // export a header alone.
@@ -154,18 +178,21 @@ TEST_P(RecordExportTest, EveryTypeExportsItsFilteredListWithLabelledHeadersAndAn
             EXPECT_EQ(Read(none, "csv").size(), 1u);
         }
 
-        // Every export is in the customer's audit trail, with its format, rows and filters.
-        const json rows = AuditRows(customer_id, type->type.singular + ".export");
+        // Every export is in the audit trail, with its format, rows and filters: the customer's,
+        // or the type's own.
+        const bool own = !type->type.UnderCustomer();
+        const json rows =
+            AuditRows(customer_id, type->type.singular + ".export", own ? type.get() : nullptr);
         ASSERT_GE(rows.size(), 4u);
         const json& newest = rows[0];
-        EXPECT_EQ(newest["entity"], "customer");
-        EXPECT_EQ(newest["entity_id"], customer_id);
+        EXPECT_EQ(newest["entity"], own ? type->type.name : "customer");
+        EXPECT_EQ(newest["entity_id"], own ? json() : json(customer_id));
         const auto bin_row = std::find_if(rows.begin(), rows.end(), [](const json& row) {
             return row["details"]["filters"].value("deleted", "") == "true";
         });
         ASSERT_NE(bin_row, rows.end());
         EXPECT_EQ((*bin_row)["details"]["format"], "csv");
-        EXPECT_EQ((*bin_row)["details"]["rows"], 1);
+        EXPECT_EQ((*bin_row)["details"]["rows"], binned);
     }
 }
 
@@ -242,6 +269,14 @@ TEST_P(RecordExportTest, ExportNeedsItsPermissionAndACustomerTheCallerSees) {
         ASSERT_EQ(CreateExample(*type, collection, owner.token).status, 201);
         const std::string target = collection + "/export?format=csv";
         EXPECT_EQ(Call("GET", target, nullptr, owner.token).status, 200);
+        if (!type->type.UnderCustomer()) {
+            // A type of its own: the permission alone (its scope rule is RecordKitTest's).
+            EXPECT_EQ(Call("GET", target, nullptr, viewer.token).status, 403);
+            EXPECT_EQ(Call("GET", target, nullptr, salesperson.token).status, 403);
+            EXPECT_EQ(Call("GET", target + "&deleted=true", nullptr, owner.token).status, 403);
+            EXPECT_EQ(AuditRows(0, type->type.singular + ".export", type.get()).size(), 1u);
+            continue;
+        }
         EXPECT_EQ(Call("GET", target, nullptr, manager.token).status, 200);  // department tree
         // Without <name>.export: 403, whoever the customer is visible to; the default sales role
         // does not export (as with customers).
@@ -324,13 +359,48 @@ TEST_P(RecordExportTest, EveryTypesHistoryListsEachWriteWithTheFieldsItChanged) 
 
         // The same gate as reading the record: not visible, absent, or in the recycle bin without
         // <name>.delete — 404.
-        EXPECT_EQ(Call("GET", item + "/history", nullptr, peer.token).status, 404);
+        if (type->type.visibility != kit::Visibility::kAdminOnly) {
+            EXPECT_EQ(Call("GET", item + "/history", nullptr, peer.token).status, 404);
+        }
         EXPECT_EQ(Call("GET", collection + "/999999/history", nullptr, owner.token).status, 404);
         EXPECT_EQ(Call("GET", item + "/history", nullptr, reader.token).status, 200);
         ASSERT_EQ(Call("DELETE", item, nullptr, owner.token).status, 204);
         EXPECT_EQ(Call("GET", item + "/history", nullptr, reader.token).status, 404);
         EXPECT_EQ(Call("GET", item + "/history", nullptr, owner.token).status, 200);
     }
+}
+
+TEST_P(RecordExportTest, CustomFieldsAreExportedAfterTheBuiltInColumnsUnderTheirLabels) {
+    ASSERT_EQ(Call("POST", "/api/v1/custom-fields",
+                   {{"entity", "mailings"},
+                    {"key", "insured_value"},
+                    {"type", "integer"},
+                    {"label", {{"zh-CN", "保价金额"}, {"en", "Insured value"}}}},
+                   admin())
+                  .status,
+              201);
+    const json customer = CreateCustomer(admin(), {{"name", "自定义导出公司"}});
+    const std::string mailings = "/api/v1/customers/" + customer["id"].dump() + "/mailings";
+    ASSERT_EQ(
+        Call("POST", mailings,
+             {{"item", "样品"}, {"sent_on", "2026-12-01"}, {"custom", {{"insured_value", 800}}}},
+             admin())
+            .status,
+        201);
+    ASSERT_EQ(Call("POST", mailings, {{"item", "目录"}, {"sent_on", "2026-12-02"}}, admin()).status,
+              201);
+    Table table =
+        Read(Call("GET", mailings + "/export?lang=en&sort=sent_on", nullptr, admin()), "csv");
+    ASSERT_EQ(table.size(), 3u);
+    EXPECT_EQ(table[0].back(), "Insured value");
+    EXPECT_EQ(table[1].back(), "800");
+    EXPECT_EQ(table[2].back(), "");  // no value: an empty cell
+    table = Read(
+        Call("GET", mailings + "/export?format=xlsx&lang=zh-CN&sort=sent_on", nullptr, admin()),
+        "xlsx");
+    ASSERT_EQ(table.size(), 3u);
+    EXPECT_EQ(table[0].back(), "保价金额");
+    EXPECT_EQ(table[1].back(), "800");
 }
 
 TEST_P(RecordExportTest, AUserFieldsChangeNamesBothUsers) {
