@@ -61,9 +61,10 @@ TEST_P(LikeWildcardsTest, EveryQParameterFindsPercentUnderscoreAndBackslashLiter
                       .status,
                   200);
     }
-    // Every record type's records, under one customer: the example, its last searchable field
-    // patched to the seeded value (one field is enough: q is one pattern ORed over them all; the
-    // last is free text where a type's first is checked, e.g. a document's file name).
+    // Every record type's records, under one customer (or of their own): the example, its last
+    // searchable field patched to the seeded value (one field is enough: q is one pattern ORed over
+    // them all; the last is free text where a type's first is checked, e.g. a document's file
+    // name).
     const json holder = CreateCustomer(admin(), {{"name", "记录客户"}});
     for (const auto& type : RecordTypes().types()) {
         const kit::Field* searched = nullptr;
@@ -72,7 +73,9 @@ TEST_P(LikeWildcardsTest, EveryQParameterFindsPercentUnderscoreAndBackslashLiter
         }
         if (searched == nullptr) continue;
         const std::string collection =
-            "/api/v1/customers/" + holder["id"].dump() + "/" + type->type.name;
+            type->type.UnderCustomer()
+                ? "/api/v1/customers/" + holder["id"].dump() + "/" + type->type.name
+                : "/api/v1/" + type->type.name;
         for (const Marker& marker : kMarkers) {
             Reply created = Send(ExampleCreate(*type, collection, admin()));
             ASSERT_EQ(created.status, 201) << type->type.name << " " << created.raw.body;
