@@ -1,6 +1,7 @@
 #include "domains/record_types.hpp"
 
 #include "domains/accounts/department_type.hpp"
+#include "domains/customers/contact_type.hpp"
 #include "domains/customers/document_type.hpp"
 #include "domains/customers/mailing_type.hpp"
 #include "domains/customers/prepayment_types.hpp"
@@ -14,6 +15,7 @@ const kit::Registry& RecordTypes() {
         registry.Add(customers::DealType());
         registry.Add(customers::PrepaymentType());
         registry.Add(customers::DocumentType());
+        registry.Add(customers::ContactType());
         registry.Add(accounts::DepartmentType());
         return registry;
     }();

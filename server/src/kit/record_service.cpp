@@ -39,7 +39,8 @@ Result<Owners> CustomerFor(db::Connection& conn, const access::Gate& gate, const
     if (!row) return Error::NotFound("Customer");
     Owners owners{row->OptInt(0), row->OptInt(1)};
     if (!gate.SeesCustomer(owners.owner_id)) return Error::NotFound("Customer");
-    if (access == Access::kRead && !gate.SeesFollowups(owners.owner_id, owners.last_owner_id)) {
+    if (access == Access::kRead && !type.type.read_with_customer &&
+        !gate.SeesFollowups(owners.owner_id, owners.last_owner_id)) {
         return Error::NotFound("Customer");
     }
     if (access == Access::kWrite && !owners.owner_id && !caller.Can("pool.manage")) {
@@ -123,6 +124,15 @@ Status CheckReferences(db::Connection& conn, const CompiledType& type, const jso
 // The type's rule over the customer's records, after a write.
 Status AfterWrite(db::Connection& conn, const CompiledType& type, Parent customer_id) {
     return type.type.after_write ? type.type.after_write(conn, customer_id.value_or(0)) : Status();
+}
+
+// The type's work after a write to one record, with the record as it now stands.
+Status AfterRecordWrite(db::Connection& conn, const CompiledType& type, Parent parent,
+                        std::int64_t id) {
+    if (!type.type.after_record_write) return {};
+    GX_TRY_ASSIGN(auto row, store::Get(conn, type, parent, id));
+    if (!row) return Error::Internal("a record vanished inside its own transaction");
+    return type.type.after_record_write(conn, parent.value_or(0), id, store::ToJson(type, *row));
 }
 
 Error Stale(std::int64_t current) {
@@ -343,6 +353,7 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
             GX_TRY(type.type.before_create(conn, parent.value_or(0), record));
         GX_TRY_ASSIGN(std::int64_t id,
                       store::Insert(conn, type, parent, record, caller.user_id, NowSeconds()));
+        GX_TRY(AfterRecordWrite(conn, type, parent, id));
         GX_TRY(AfterWrite(conn, type, parent));
         GX_TRY_ASSIGN(db::Row created, Reread(conn, type, parent, id));
         GX_TRY(Audit(conn, caller, type, "create", parent, id,
@@ -396,8 +407,10 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
         if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, id, merged));
         GX_TRY(CheckReferences(conn, type, body));
         const json before = store::FieldsJson(type, *row, patch);  // what the patch may change
-        GX_TRY_ASSIGN(bool updated, store::Update(conn, type, id, patch, version, NowSeconds()));
+        GX_TRY_ASSIGN(bool updated,
+                      store::Update(conn, type, id, patch, merged, version, NowSeconds()));
         if (!updated) return Stale(version);
+        GX_TRY(AfterRecordWrite(conn, type, parent, id));
         GX_TRY(AfterWrite(conn, type, parent));
         GX_TRY_ASSIGN(db::Row after, Reread(conn, type, parent, id));
         GX_TRY(Audit(conn, caller, type, "update", parent, id,
@@ -419,6 +432,7 @@ Status RecordService::Delete(const Principal& caller, const CompiledType& type, 
         if (type.type.before_delete) GX_TRY(type.type.before_delete(conn, id));
         GX_TRY_ASSIGN(bool deleted, store::SetDeleted(conn, type, id, true, NowSeconds()));
         if (!deleted) return NotFound(type);  // in the recycle bin already
+        GX_TRY(AfterRecordWrite(conn, type, parent, id));
         GX_TRY(AfterWrite(conn, type, parent));
         return Audit(conn, caller, type, "delete", parent, id);
     });
@@ -440,6 +454,7 @@ Result<json> RecordService::Restore(const Principal& caller, const CompiledType&
             GX_TRY_ASSIGN(db::Row back, Reread(conn, type, parent, id));
             GX_TRY(type.type.check_stored(conn, id, store::ToJson(type, back)));
         }
+        GX_TRY(AfterRecordWrite(conn, type, parent, id));
         GX_TRY(AfterWrite(conn, type, parent));
         GX_TRY(Audit(conn, caller, type, "restore", parent, id));
         return Reread(conn, type, parent, id);

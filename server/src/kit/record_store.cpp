@@ -19,12 +19,20 @@ const Field* Derived(const CompiledType& type, std::string_view column) {
     return nullptr;
 }
 
+// The column of a field (or of a kit column) named `name`.
+std::string ColumnOf(const CompiledType& type, std::string_view name) {
+    for (const Field& field : type.type.fields) {
+        if (field.def.name == name) return field.Column();
+    }
+    return std::string(name);
+}
+
 std::string SelectList(const CompiledType& type) {
     std::string out;
     for (const std::string& column : type.columns) {
         out += out.empty() ? "" : ", ";
         const Field* derived = Derived(type, column);
-        out += derived ? "(" + derived->derived_sql + ")" : "t." + column;
+        out += derived ? "(" + derived->derived_sql + ")" : "t." + ColumnOf(type, column);
     }
     for (const auto& [field, member] : type.user_names) {
         out +=
@@ -139,8 +147,12 @@ Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type, Pare
     for (const Field& field : type.type.fields) {
         auto it = body.find(field.def.name);
         if (it == body.end() || !field.derived_sql.empty()) continue;
-        columns += (columns.empty() ? "" : ", ") + field.def.name;
+        columns += (columns.empty() ? "" : ", ") + field.Column();
         params.push_back(Bind(field.def, *it));
+    }
+    for (const StoredColumn& stored : type.type.stored) {
+        columns += (columns.empty() ? "" : ", ") + stored.name;
+        params.push_back(stored.value(body));
     }
     if (auto custom = body.find("custom"); custom != body.end() && custom->is_object()) {
         columns += ", custom";
@@ -171,14 +183,19 @@ Result<db::Rows> GetMany(db::Connection& conn, const CompiledType& type, std::in
 }
 
 Result<bool> Update(db::Connection& conn, const CompiledType& type, std::int64_t id,
-                    const nlohmann::json& body, std::int64_t version, std::int64_t now) {
+                    const nlohmann::json& body, const nlohmann::json& record, std::int64_t version,
+                    std::int64_t now) {
     std::string set;
     db::Params params;
     for (const Field& field : type.type.fields) {
         auto it = body.find(field.def.name);
         if (it == body.end() || !field.derived_sql.empty()) continue;
-        set += field.def.name + " = ?, ";
+        set += field.Column() + " = ?, ";
         params.push_back(Bind(field.def, *it));
+    }
+    for (const StoredColumn& stored : type.type.stored) {
+        set += stored.name + " = ?, ";
+        params.push_back(stored.value(record));
     }
     if (auto custom = body.find("custom"); custom != body.end() && custom->is_object()) {
         set += "custom = ?, ";
@@ -232,7 +249,7 @@ Result<Selection> Filtered(const CompiledType& type, const db::Where& scope,
                          {{"parameter", name}},
                          {}};
         }
-        where.Add("t." + name + " = ?", {*bound});
+        where.Add("t." + ColumnOf(type, name) + " = ?", {*bound});
     }
     if (query.q && !text::Trim(*query.q).empty()) {
         std::string any;
@@ -240,7 +257,7 @@ Result<Selection> Filtered(const CompiledType& type, const db::Where& scope,
         const std::string pattern = db::ContainsPattern(text::AsciiLower(text::Trim(*query.q)));
         for (const Field& field : type.type.fields) {
             if (!field.search) continue;
-            any += (any.empty() ? "" : " OR ") + db::LikeClause("LOWER(t." + field.def.name + ")");
+            any += (any.empty() ? "" : " OR ") + db::LikeClause("LOWER(t." + field.Column() + ")");
             params.push_back(pattern);
         }
         if (!any.empty()) where.Add(any, params);
@@ -254,7 +271,7 @@ Result<Selection> Filtered(const CompiledType& type, const db::Where& scope,
             out.order += term + ", ";
             continue;
         }
-        out.order += "t." + key.field + (key.descending ? " DESC, " : " ASC, ");
+        out.order += "t." + ColumnOf(type, key.field) + (key.descending ? " DESC, " : " ASC, ");
     }
     out.order += "t.id DESC";
     return out;

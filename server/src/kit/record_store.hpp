@@ -28,10 +28,12 @@ Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type, Pare
 Result<std::optional<db::Row>> Get(db::Connection& conn, const CompiledType& type,
                                    Parent customer_id, std::int64_t id);
 
-// Writes the fields present in a validated patch body to a live record at `version`; false when
-// the record changed meanwhile (or is deleted).
+// Writes the fields present in a validated patch body to a live record at `version`, and the
+// type's stored columns from `record` (the whole record with the patch applied); false when the
+// record changed meanwhile (or is deleted).
 Result<bool> Update(db::Connection& conn, const CompiledType& type, std::int64_t id,
-                    const nlohmann::json& body, std::int64_t version, std::int64_t now);
+                    const nlohmann::json& body, const nlohmann::json& record, std::int64_t version,
+                    std::int64_t now);
 
 // Moves a record to the recycle bin (`deleted` true) or back; false when it was not there.
 Result<bool> SetDeleted(db::Connection& conn, const CompiledType& type, std::int64_t id,

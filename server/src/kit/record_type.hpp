@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -44,6 +45,19 @@ struct Field {
     // Set: a derived value, read as this SQL expression over the record's row (aliased `t`) and
     // never written — e.g. a department's user count. Its FieldDef is readonly.
     std::string derived_sql = {};
+    // The column, when it differs from the JSON key (a contact's "primary" is is_primary: PRIMARY
+    // is an SQL keyword). Empty: the field's name.
+    std::string column = {};
+
+    const std::string& Column() const { return column.empty() ? def.name : column; }
+};
+
+// A column the type writes from the record but never answers (e.g. a contact's normalised phone,
+// which duplicate checks search): its value from the record as it is stored, on every create and
+// patch.
+struct StoredColumn {
+    std::string name;
+    std::function<db::Value(const nlohmann::json& record)> value;
 };
 
 // The shapes most definitions use: a required date the list shows, filters and sorts by (a sent,
@@ -145,6 +159,23 @@ struct RecordType {
     // kAdminOnly: the default manager and sales roles read it too (<name>.view at first start and
     // in its migration), e.g. departments, which every owner picker lists.
     bool staff_read = false;
+    // Columns written from the record besides the fields (StoredColumn).
+    std::vector<StoredColumn> stored;
+    // The domain's work after any write to one record (create, patch, delete, restore), in the
+    // same transaction, with the record as it now stands (store::ToJson; deleted_at set when it
+    // went to the recycle bin) — e.g. a contact made primary demotes the customer's other ones.
+    // Empty: none.
+    std::function<Status(db::Connection& conn, std::int64_t customer_id, std::int64_t id,
+                         const nlohmann::json& record)>
+        after_record_write;
+    // kThroughCustomer: its records are read by whoever sees the customer, pool customers
+    // included (a customer's contact persons, part of its card), instead of by those who may read
+    // the customer's history.
+    bool read_with_customer = false;
+    // Actions guarded by another permission than <name>.<action> (a contact, part of its
+    // customer's card, is read with customers.view and written with customers.edit, as before the
+    // kit): no permission of the type's own is made for them.
+    std::map<std::string, std::string, std::less<>> permission_of;
     // A page size for lists that don't ask for one (0: the API's usual 50); a type whose whole
     // list a picker reads at once (departments) sets the maximum.
     std::int64_t default_page_size = 0;
@@ -157,6 +188,7 @@ struct RecordType {
     bool UnderCustomer() const { return visibility == Visibility::kThroughCustomer; }
 
     std::string Permission(std::string_view action) const {
+        if (auto it = permission_of.find(action); it != permission_of.end()) return it->second;
         return name + "." + std::string(action);
     }
 };

@@ -63,7 +63,9 @@ const CompiledType* Registry::Find(std::string_view name) const {
 std::vector<std::string> Registry::Permissions() const {
     std::vector<std::string> out;
     for (const auto& t : types_) {
-        for (std::string_view action : kActions) out.push_back(t->type.Permission(action));
+        for (std::string_view action : kActions) {
+            if (!t->type.permission_of.count(action)) out.push_back(t->type.Permission(action));
+        }
     }
     return out;
 }

@@ -151,12 +151,6 @@ class BodyFieldsTest : public ApiTest {
                 }
             },
             false};
-        f["POST /api/v1/customers/{id}/contacts"] = {customer + "/contacts",
-                                                     [] {
-                                                         return json{{"name", "李小姐"}};
-                                                     },
-                                                     get(customer + "/contacts")};
-        f["PATCH /api/v1/customers/{id}/contacts/{contact_id}"] = {contact, {}, get(contact)};
         f["POST /api/v1/customers/{id}/followups"] = {
             customer + "/followups",
             [] {

@@ -310,7 +310,7 @@ TEST_P(SchemaTest, EveryRecordTypeHasAColumnForEachFieldAndTheKitsColumns) {
             EXPECT_EQ(column->second, expected) << type.table << "." << name;
         }
         for (const kit::Field& field : type.fields) {
-            const std::string& name = field.def.name;
+            const std::string& name = field.Column();
             if (!field.derived_sql.empty()) continue;  // read from an expression, not stored
             auto column = columns.find(name);
             if (column == columns.end()) {
@@ -333,9 +333,12 @@ TEST_P(SchemaTest, EveryRecordTypeHasAColumnForEachFieldAndTheKitsColumns) {
         // A column the definition doesn't know is a field that was forgotten (or a column left
         // behind); the kit would never read or write it.
         for (const auto& [name, column] : columns) {
-            const bool known = kit_columns.count(name) > 0 ||
-                               std::any_of(type.fields.begin(), type.fields.end(),
-                                           [&](const kit::Field& f) { return f.def.name == name; });
+            const bool known =
+                kit_columns.count(name) > 0 ||
+                std::any_of(type.fields.begin(), type.fields.end(),
+                            [&](const kit::Field& f) { return f.Column() == name; }) ||
+                std::any_of(type.stored.begin(), type.stored.end(),
+                            [&](const kit::StoredColumn& c) { return c.name == name; });
             EXPECT_TRUE(known) << type.table << "." << name << " is not in " << type.name
                                << "'s definition";
         }

@@ -756,8 +756,8 @@ Result<std::optional<std::string>> AccountService::Bootstrap(
                                       "customers.transfer"};
             nlohmann::json sales = {"customers.view", "customers.create", "customers.edit"};
             // Record types: managers hold all of each, salespeople all but delete and export (as
-            // with customers); of an administrator's type (kAdminOnly) both only read, and only
-            // when the type says staff do.
+            // with customers); of an administrator's type
+            // (kAdminOnly) both only read, and only when the type says staff do.
             for (const auto& type : RecordTypes().types()) {
                 if (type->type.visibility == kit::Visibility::kAdminOnly) {
                     if (!type->type.staff_read) continue;
@@ -766,6 +766,7 @@ Result<std::optional<std::string>> AccountService::Bootstrap(
                     continue;
                 }
                 for (std::string_view action : kit::kActions) {
+                    if (type->type.permission_of.count(action)) continue;  // another's permission
                     manager.push_back(type->type.Permission(action));
                     if (action != "delete" && action != "export")
                         sales.push_back(type->type.Permission(action));

@@ -39,18 +39,6 @@ const EntityMeta& CustomerMeta() {
     return kMeta;
 }
 
-const EntityMeta& ContactMeta() {
-    static const EntityMeta kMeta{"contacts",
-                                  {
-                                      {"name", FieldType::kString, true, 100, {}, true},
-                                      {"title", FieldType::kString, false, 100, {}, true},
-                                      {"phone", FieldType::kPhone, false, 32, {}, true},
-                                      {"email", FieldType::kEmail, false, 254, {}, true},
-                                      {"primary", FieldType::kBoolean, false, 0, {}, true},
-                                  }};
-    return kMeta;
-}
-
 const EntityMeta& FollowupMeta() {
     static const EntityMeta kMeta{
         "followups",
@@ -163,7 +151,7 @@ nlohmann::json CustomerJson(const db::Row& r) {
 
 const std::string_view kContactColumns =
     "k.id, k.customer_id, k.name, k.title, k.phone, k.email, k.is_primary, k.created_at, "
-    "k.updated_at, k.version, k.deleted_at";
+    "k.updated_at, k.version, k.deleted_at, k.created_by, k.custom";
 
 void WriteContact(JsonWriter& w, const db::Row& r, size_t first) {
     const auto text = [&](size_t i) -> JsonWriter& {
@@ -184,14 +172,14 @@ void WriteContact(JsonWriter& w, const db::Row& r, size_t first) {
     w.Key("created_at").String(time(7));
     w.Key("updated_at").String(time(8));
     w.Key("version").Int(r.Int(first + 9));
-    if (!r.IsNull(first + 10)) w.Key("deleted_at").String(time(10));
+    // The same members as the contact's own routes answer (the kit's record: contact_type.cpp).
+    w.Key("deleted_at");
+    r.IsNull(first + 10) ? w.Null() : w.String(time(10));
+    w.Key("created_by");
+    r.IsNull(first + 11) ? w.Null() : w.Int(r.Int(first + 11));
+    const std::string custom = r.IsNull(first + 12) ? std::string() : r.Text(first + 12);
+    w.Key("custom").Raw(custom.size() > 1 && custom.front() == '{' ? custom : "{}");
     w.EndObject();
-}
-
-nlohmann::json ContactJson(const db::Row& r) {
-    JsonWriter w;
-    WriteContact(w, r);
-    return nlohmann::json::parse(w.text());
 }
 
 const std::string_view kFollowupColumns =

@@ -12,7 +12,6 @@
 namespace guanxi::customers {
 
 const EntityMeta& CustomerMeta();
-const EntityMeta& ContactMeta();
 const EntityMeta& FollowupMeta();
 const http::ListSpec& CustomerListSpec();
 // Whether customers without a value in this sort column (no contact time, no industry or region)
@@ -41,7 +40,6 @@ inline constexpr size_t kColLastOwnerId = 22;
 inline constexpr size_t kCustomerColumnCount = 23;  // columns in kCustomerColumns
 
 extern const std::string_view kContactColumns;  // FROM contacts k
-nlohmann::json ContactJson(const db::Row& row);
 // `first`: the index of the contact's first column in `row` (after a customer's, in get).
 void WriteContact(JsonWriter& writer, const db::Row& row, size_t first = 0);
 

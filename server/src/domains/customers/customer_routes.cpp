@@ -109,49 +109,6 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
                    GX_TRY_ASSIGN(json history, service.History(ctx.user(), id));
                    return Ok(history);
                });
-    router.Add("GET", "/api/v1/customers/{id}/contacts",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(json list, service.ListContacts(ctx.user(), id));
-                   return Ok(list);
-               });
-    router.Add("POST", "/api/v1/customers/{id}/contacts",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(json body, ctx.JsonBody());
-                   GX_TRY_ASSIGN(json contact, service.CreateContact(ctx.user(), id, body));
-                   return Response::Json(201, contact);
-               });
-    router.Add("PATCH", "/api/v1/customers/{id}/contacts/{contact_id}",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(std::int64_t contact_id, ctx.PathId("contact_id"));
-                   GX_TRY_ASSIGN(json body, ctx.JsonBody());
-                   GX_TRY_ASSIGN(json contact,
-                                 service.UpdateContact(ctx.user(), id, contact_id, body));
-                   return Ok(contact);
-               });
-    router.Add("DELETE", "/api/v1/customers/{id}/contacts/{contact_id}",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(std::int64_t contact_id, ctx.PathId("contact_id"));
-                   GX_TRY(service.DeleteContact(ctx.user(), id, contact_id));
-                   return Response::NoContent();
-               });
-    router.Add("GET", "/api/v1/customers/{id}/contacts/{contact_id}",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(std::int64_t contact_id, ctx.PathId("contact_id"));
-                   GX_TRY_ASSIGN(json contact, service.GetContact(ctx.user(), id, contact_id));
-                   return Ok(contact);
-               });
-    router.Add("POST", "/api/v1/customers/{id}/contacts/{contact_id}/restore",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(std::int64_t contact_id, ctx.PathId("contact_id"));
-                   GX_TRY_ASSIGN(json contact, service.RestoreContact(ctx.user(), id, contact_id));
-                   return Ok(contact);
-               });
     router.Add("GET", "/api/v1/customers/{id}/followups/{followup_id}",
                [&service](Context& ctx) -> Result<Response> {
                    GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
@@ -217,8 +174,6 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
         }
         return Ok(meta);
     });
-    router.Add("GET", "/api/v1/meta/contacts",
-               [](Context&) -> Result<Response> { return Ok(ContactMeta().ToJson()); });
     router.Add("GET", "/api/v1/meta/followups",
                [](Context&) -> Result<Response> { return Ok(FollowupMeta().ToJson()); });
 }

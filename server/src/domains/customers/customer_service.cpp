@@ -910,95 +910,6 @@ Result<ExportFile> CustomerService::Export(const Principal& caller, const http::
     return file;
 }
 
-// ---- Contacts ----
-
-Result<nlohmann::json> CustomerService::ListContacts(const Principal& caller,
-                                                     std::int64_t customer_id) {
-    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
-    GX_TRY_ASSIGN(db::Row row, VisibleCustomer(*conn, gate, customer_id));
-    GX_TRY_ASSIGN(db::Rows rows, store::Contacts(*conn, customer_id));
-    json items = json::array();
-    for (const auto& r : rows) items.push_back(ContactJson(r));
-    return json{
-        {"items", items}, {"total", items.size()}, {"page", 1}, {"page_size", items.size()}};
-}
-
-Result<nlohmann::json> CustomerService::CreateContact(const Principal& caller,
-                                                      std::int64_t customer_id,
-                                                      const nlohmann::json& body) {
-    GX_TRY(RequirePermission(caller, "customers.edit"));
-    GX_TRY(ValidateBody(ContactMeta(), body, true));
-    return writes_.Transact([&](db::Connection& conn) -> Result<json> {
-        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
-        GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
-        GX_TRY(RequireClaimed(caller, row));
-        json fields = body;
-        fields["name"] = text::Trim(body["name"].get<std::string>());
-        GX_TRY_ASSIGN(std::int64_t id,
-                      store::InsertContact(conn, customer_id, fields, NowSeconds()));
-        if (body.value("primary", false)) GX_TRY(store::ClearPrimary(conn, customer_id, id));
-        GX_TRY(search::Reindex(conn, customer_id));
-        GX_TRY(audit::Record(conn, caller,
-                             {"contact.create", "customer", customer_id, {{"contact_id", id}}}));
-        GX_TRY_ASSIGN(auto created, store::GetContact(conn, customer_id, id));
-        return ContactJson(*created);
-    });
-}
-
-Result<nlohmann::json> CustomerService::UpdateContact(const Principal& caller,
-                                                      std::int64_t customer_id,
-                                                      std::int64_t contact_id,
-                                                      const nlohmann::json& body) {
-    GX_TRY(RequirePermission(caller, "customers.edit"));
-    GX_TRY(CheckVersionField(body));
-    GX_TRY(ValidateBody(ContactMeta(), body, false, {"version"}));
-    return writes_.Transact([&](db::Connection& conn) -> Result<json> {
-        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
-        GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
-        GX_TRY(RequireClaimed(caller, row));
-        GX_TRY_ASSIGN(auto current, store::GetContact(conn, customer_id, contact_id));
-        if (!current) return Error::NotFound("Contact");
-        json fields = ContactJson(*current);
-        const std::int64_t version = fields["version"].get<std::int64_t>();
-        if (auto v = OptInt(body, "version"); v && *v != version) return Stale(version);
-        for (const auto& [key, value] : body.items()) {
-            if (key != "version") fields[key] = value;
-        }
-        if (fields["name"].is_null() || text::Trim(fields["name"].get<std::string>()).empty()) {
-            return Error::Validation("name", "is required");
-        }
-        GX_TRY_ASSIGN(bool updated,
-                      store::UpdateContact(conn, contact_id, fields, version, NowSeconds()));
-        if (!updated) return Stale(version);
-        if (fields.value("primary", false))
-            GX_TRY(store::ClearPrimary(conn, customer_id, contact_id));
-        GX_TRY(search::Reindex(conn, customer_id));
-        GX_TRY(audit::Record(
-            conn, caller,
-            {"contact.update", "customer", customer_id, {{"contact_id", contact_id}}}));
-        GX_TRY_ASSIGN(auto updated_row, store::GetContact(conn, customer_id, contact_id));
-        return ContactJson(*updated_row);
-    });
-}
-
-Status CustomerService::DeleteContact(const Principal& caller, std::int64_t customer_id,
-                                      std::int64_t contact_id) {
-    GX_TRY(RequirePermission(caller, "customers.edit"));
-    return writes_.Transact([&](db::Connection& conn) -> Status {
-        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
-        GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, customer_id));
-        GX_TRY(RequireClaimed(caller, row));
-        GX_TRY_ASSIGN(auto current, store::GetContact(conn, customer_id, contact_id));
-        if (!current) return Error::NotFound("Contact");
-        GX_TRY(store::SetContactDeleted(conn, contact_id, NowSeconds(), NowSeconds()));
-        GX_TRY(search::Reindex(conn, customer_id));
-        return audit::Record(
-            conn, caller,
-            {"contact.delete", "customer", customer_id, {{"contact_id", contact_id}}});
-    });
-}
-
 // ---- Follow-ups ----
 
 Result<nlohmann::json> CustomerService::ListFollowups(const Principal& caller,
@@ -1091,37 +1002,6 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
                                        in.contacted_at, db::Nullable(in.next_contact_at), in.now,
                                        in.now, std::int64_t{1}, nullptr})));
         });
-}
-
-Result<nlohmann::json> CustomerService::GetContact(const Principal& caller,
-                                                   std::int64_t customer_id,
-                                                   std::int64_t contact_id) {
-    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
-    GX_TRY_ASSIGN(db::Row customer, VisibleCustomer(*conn, gate, customer_id));
-    GX_TRY_ASSIGN(auto row, store::GetContact(*conn, customer_id, contact_id));
-    if (!row) return Error::NotFound("Contact");
-    return ContactJson(*row);
-}
-
-Result<nlohmann::json> CustomerService::RestoreContact(const Principal& caller,
-                                                       std::int64_t customer_id,
-                                                       std::int64_t contact_id) {
-    GX_TRY(RequirePermission(caller, "customers.edit"));
-    return writes_.Transact([&](db::Connection& conn) -> Result<json> {
-        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
-        GX_TRY_ASSIGN(db::Row customer, VisibleCustomer(conn, gate, customer_id));
-        GX_TRY(RequireClaimed(caller, customer));
-        GX_TRY_ASSIGN(auto row, store::GetContactAnyState(conn, customer_id, contact_id));
-        if (!row || row->IsNull(10)) return Error::NotFound("Deleted contact");
-        GX_TRY(store::SetContactDeleted(conn, contact_id, std::nullopt, NowSeconds()));
-        GX_TRY(search::Reindex(conn, customer_id));
-        GX_TRY(audit::Record(
-            conn, caller,
-            {"contact.restore", "customer", customer_id, {{"contact_id", contact_id}}}));
-        GX_TRY_ASSIGN(auto restored, store::GetContact(conn, customer_id, contact_id));
-        return ContactJson(*restored);
-    });
 }
 
 Result<nlohmann::json> CustomerService::GetFollowup(const Principal& caller,

@@ -74,20 +74,6 @@ class CustomerService {
     Result<ExportFile> Export(const Principal& caller, const http::ListQuery& query,
                               std::string_view format, std::string_view lang = "en");
 
-    Result<nlohmann::json> ListContacts(const Principal& caller, std::int64_t customer_id);
-    Result<nlohmann::json> CreateContact(const Principal& caller, std::int64_t customer_id,
-                                         const nlohmann::json& body);
-    Result<nlohmann::json> UpdateContact(const Principal& caller, std::int64_t customer_id,
-                                         std::int64_t contact_id, const nlohmann::json& body);
-    Status DeleteContact(const Principal& caller, std::int64_t customer_id,
-                         std::int64_t contact_id);
-
-    Result<nlohmann::json> GetContact(const Principal& caller, std::int64_t customer_id,
-                                      std::int64_t contact_id);
-    // Brings a deleted contact back from the recycle bin.
-    Result<nlohmann::json> RestoreContact(const Principal& caller, std::int64_t customer_id,
-                                          std::int64_t contact_id);
-
     Result<nlohmann::json> GetFollowup(const Principal& caller, std::int64_t customer_id,
                                        std::int64_t followup_id);
     // 409 stale_version when body.version is not current.

@@ -66,31 +66,12 @@ constexpr std::string_view kByEmailTail =
 constexpr std::string_view kByNameTail =
     "WHERE +c.deleted_at IS NULL AND c.name_norm = ? ORDER BY c.id LIMIT 20";
 
-constexpr std::string_view kContacts =
-    "FROM contacts k WHERE k.customer_id = ? AND k.deleted_at IS NULL ORDER BY k.is_primary DESC, "
-    "k.id";
-constexpr std::string_view kGetContact =
-    "FROM contacts k WHERE k.customer_id = ? AND k.id = ? AND k.deleted_at IS NULL";
-constexpr std::string_view kInsertContact =
-    "INSERT INTO contacts (customer_id, name, title, phone, email, is_primary, phone_norm, "
-    "email_norm, "
-    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr std::string_view kUpdateContact =
-    "UPDATE contacts SET name = ?, title = ?, phone = ?, email = ?, is_primary = ?, phone_norm = "
-    "?, "
-    "email_norm = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?";
-constexpr std::string_view kSetContactDeleted =
-    "UPDATE contacts SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?";
-constexpr std::string_view kGetContactAnyState =
-    "FROM contacts k WHERE k.customer_id = ? AND k.id = ?";
 constexpr std::string_view kUpdateFollowup =
     "UPDATE followups SET kind = ?, content = ?, contacted_at = ?, next_contact_at = ?, updated_at "
     "= ?, "
     "version = version + 1 WHERE id = ? AND version = ?";
 constexpr std::string_view kSetFollowupDeleted =
     "UPDATE followups SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?";
-constexpr std::string_view kClearPrimary =
-    "UPDATE contacts SET is_primary = 0 WHERE customer_id = ? AND id <> ? AND is_primary = 1";
 
 constexpr std::string_view kFollowupsFrom =
     "FROM followups f LEFT JOIN users fu ON fu.id = f.user_id WHERE f.customer_id = ? AND "
@@ -148,23 +129,6 @@ namespace {
 
 std::string Select(std::string_view columns, std::string_view tail) {
     return "SELECT " + std::string(columns) + " " + std::string(tail);
-}
-
-std::optional<std::string> JsonOptText(const nlohmann::json& j, const char* key) {
-    return j.contains(key) && j[key].is_string() ? std::optional(j[key].get<std::string>())
-                                                 : std::nullopt;
-}
-
-db::Params ContactParams(const nlohmann::json& f) {
-    const auto phone = JsonOptText(f, "phone");
-    const auto email = JsonOptText(f, "email");
-    return {f["name"].get<std::string>(),
-            OptText(JsonOptText(f, "title")),
-            OptText(phone),
-            OptText(email),
-            std::int64_t{f.value("primary", false)},
-            NormOrNull(text::NormalizePhone(phone.value_or(""))),
-            NormOrNull(text::NormalizeEmail(email.value_or("")))};
 }
 
 }  // namespace
@@ -302,52 +266,6 @@ Result<db::Rows> ByEmail(db::Connection& conn, std::string_view email_norm) {
 Result<db::Rows> ByName(db::Connection& conn, std::string_view name_norm) {
     return conn.Query(std::string(kDuplicateColumns) + std::string(kByNameTail),
                       {std::string(name_norm)});
-}
-
-Result<db::Rows> Contacts(db::Connection& conn, std::int64_t customer_id) {
-    return conn.Query(Select(kContactColumns, kContacts), {customer_id});
-}
-
-Result<std::optional<db::Row>> GetContact(db::Connection& conn, std::int64_t customer_id,
-                                          std::int64_t contact_id) {
-    return conn.QueryOne(Select(kContactColumns, kGetContact), {customer_id, contact_id});
-}
-
-Result<std::int64_t> InsertContact(db::Connection& conn, std::int64_t customer_id,
-                                   const nlohmann::json& fields, std::int64_t now) {
-    db::Params params = ContactParams(fields);
-    params.insert(params.begin(), customer_id);
-    params.emplace_back(now);
-    params.emplace_back(now);
-    return conn.InsertReturningId(kInsertContact, params);
-}
-
-Result<bool> UpdateContact(db::Connection& conn, std::int64_t contact_id,
-                           const nlohmann::json& fields, std::int64_t expected_version,
-                           std::int64_t now) {
-    db::Params params = ContactParams(fields);
-    params.emplace_back(now);
-    params.emplace_back(contact_id);
-    params.emplace_back(expected_version);
-    GX_TRY_ASSIGN(std::int64_t changed, conn.Execute(kUpdateContact, params));
-    return changed == 1;
-}
-
-Status SetContactDeleted(db::Connection& conn, std::int64_t contact_id,
-                         std::optional<std::int64_t> deleted_at, std::int64_t now) {
-    GX_TRY(conn.Execute(kSetContactDeleted, {db::Nullable(deleted_at), now, contact_id}));
-    return {};
-}
-
-Result<std::optional<db::Row>> GetContactAnyState(db::Connection& conn, std::int64_t customer_id,
-                                                  std::int64_t contact_id) {
-    return conn.QueryOne(Select(kContactColumns, kGetContactAnyState), {customer_id, contact_id});
-}
-
-Status ClearPrimary(db::Connection& conn, std::int64_t customer_id,
-                    std::int64_t except_contact_id) {
-    GX_TRY(conn.Execute(kClearPrimary, {customer_id, except_contact_id}));
-    return {};
 }
 
 Result<db::Rows> Followups(db::Connection& conn, std::int64_t customer_id,

@@ -66,23 +66,6 @@ Result<db::Rows> ByPhone(db::Connection& conn, std::string_view phone_norm);
 Result<db::Rows> ByEmail(db::Connection& conn, std::string_view email_norm);
 Result<db::Rows> ByName(db::Connection& conn, std::string_view name_norm);
 
-// Contacts
-Result<db::Rows> Contacts(db::Connection& conn, std::int64_t customer_id);
-Result<std::optional<db::Row>> GetContact(db::Connection& conn, std::int64_t customer_id,
-                                          std::int64_t contact_id);
-Result<std::int64_t> InsertContact(db::Connection& conn, std::int64_t customer_id,
-                                   const nlohmann::json& fields, std::int64_t now);
-Result<bool> UpdateContact(db::Connection& conn, std::int64_t contact_id,
-                           const nlohmann::json& fields, std::int64_t expected_version,
-                           std::int64_t now);
-// Sets or clears deleted_at (the recycle bin).
-Status SetContactDeleted(db::Connection& conn, std::int64_t contact_id,
-                         std::optional<std::int64_t> deleted_at, std::int64_t now);
-// A contact of the customer whether deleted or not.
-Result<std::optional<db::Row>> GetContactAnyState(db::Connection& conn, std::int64_t customer_id,
-                                                  std::int64_t contact_id);
-Status ClearPrimary(db::Connection& conn, std::int64_t customer_id, std::int64_t except_contact_id);
-
 // Follow-ups
 struct FollowupQuery {
     std::optional<std::string> kind;
