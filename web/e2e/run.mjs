@@ -529,6 +529,26 @@ test('administration: add and move a department, hand over all customers of a us
   )
   await shot(page, 'departments-desktop')
 
+  // Deleting the (empty) moved department is done at once; the toast's undo brings it back.
+  await node.getByTestId('department-delete').click()
+  await node.waitFor({ state: 'detached' })
+  await page.getByTestId('record-undo').click()
+  await node.waitFor()
+  const restored = api.items(await api.call('GET', '/departments')).find((d) => d.name === name)
+  expect(restored && !restored.deleted_at, 'the undo did not bring the department back')
+  // Its parent still has a salesperson and this sub-department: refused, saying what is in it.
+  await page
+    .locator('.dept-node', { hasText: `E2E一部${unique}` })
+    .getByTestId('department-delete')
+    .click()
+  await page
+    .locator('.el-message--error', { hasText: /还有 1 名用户和 1 个下级部门，请先移走/ })
+    .waitFor()
+  expect(
+    api.items(await api.call('GET', '/departments')).some((d) => d.id === parent.id),
+    'the refused department is gone',
+  )
+
   await page.goto(`${ctx.server.base}/admin/users?q=${encodeURIComponent(ctx.salesA.username)}`)
   const row = page.locator('.meta-table .el-table__body-wrapper tr', {
     hasText: ctx.salesA.username,

@@ -19,6 +19,8 @@ const settle = async () => {
 // show that the panel takes the metadata's own label in the current language.
 const META: EntityMeta = {
   entity: 'mailings',
+  collection: '/api/v1/customers/{id}/mailings',
+  visibility: 'through_customer',
   label: { 'zh-CN': '邮寄记录', en: 'Mailing' },
   fields: [
     {

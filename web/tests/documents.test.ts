@@ -15,6 +15,8 @@ const settle = async () => {
 
 const META: EntityMeta = {
   entity: 'documents',
+  collection: '/api/v1/customers/{id}/documents',
+  visibility: 'through_customer',
   label: { 'zh-CN': '文档', en: 'Document' },
   fields: [
     {

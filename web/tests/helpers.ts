@@ -5,22 +5,28 @@ import { i18n } from '@/i18n'
 import { installElement } from '@/plugins/element'
 import type { FieldDef } from '@/api/types'
 
-/** Mounts a component with Element Plus, the app's i18n (zh-CN unless changed) and a fresh Pinia. */
+/**
+ * Mounts a component with Element Plus, the app's i18n (zh-CN unless changed) and a fresh Pinia;
+ * `global.plugins` (e.g. a router) come beside them. Without a router, router-link is a stub.
+ */
 export function mountApp<C extends Component>(
   component: C,
   options: ComponentMountingOptions<C> = {},
 ) {
   const pinia = createPinia()
   setActivePinia(pinia)
+  const extra = options.global?.plugins ?? []
   return mount(component, {
     ...options,
     global: {
-      plugins: [pinia, i18n, { install: installElement }],
+      ...options.global,
+      plugins: [pinia, i18n, { install: installElement }, ...extra],
       stubs: {
-        'router-link': { template: '<a class="router-link"><slot /></a>' },
+        ...(extra.length
+          ? {}
+          : { 'router-link': { template: '<a class="router-link"><slot /></a>' } }),
         ...options.global?.stubs,
       },
-      ...options.global,
     },
   } as ComponentMountingOptions<C>)
 }

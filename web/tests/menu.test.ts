@@ -13,7 +13,13 @@ describe('visibleMenu', () => {
 
   it('shows an administrator everything', () => {
     const menu = visibleMenu(
-      canWith(['customers.view', 'customers.delete', 'users.manage', 'audit.view']),
+      canWith([
+        'customers.view',
+        'customers.delete',
+        'users.manage',
+        'departments.edit',
+        'audit.view',
+      ]),
     )
     const admin = menu.find(isGroup)
     expect(admin?.items.map((i) => i.path)).toEqual([
@@ -23,6 +29,17 @@ describe('visibleMenu', () => {
       '/admin/custom-fields',
       '/admin/audit',
     ])
+  })
+
+  it('shows the departments page to those who may edit departments, not to users.manage', () => {
+    const paths = (granted: string[]) =>
+      visibleMenu(canWith(granted))
+        .flatMap((e) => (isGroup(e) ? e.items : [e]))
+        .map((i) => i.path)
+    expect(paths(['users.manage'])).not.toContain('/admin/departments')
+    // Every role may view departments (pickers); only editors get the page.
+    expect(paths(['departments.view'])).not.toContain('/admin/departments')
+    expect(paths(['departments.edit'])).toEqual(['/admin/departments'])
   })
 
   it('sends a user to the first page they may use', () => {

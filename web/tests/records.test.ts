@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { collectionOf, contentUrl, underCustomer } from '@/api/records'
 import { i18n } from '@/i18n'
 import { prepayments } from '@/modules/records/prepayments'
-import { RECORD_TYPES } from '@/modules/records/types'
+import { customerRecordTypes, pageRecordType, RECORD_TYPES } from '@/modules/records/types'
 
 describe('record types', () => {
   it('shows the prepayment balance the server sends with the list, in the current language', () => {
@@ -11,6 +12,12 @@ describe('record types', () => {
     expect(zh).toContain('预收款余额')
     expect(zh).toContain('25,200.50')
     expect(prepayments.summaryOf?.({ items: [], total: 0 }, 'en')).toBeNull()
+  })
+
+  it('shows every type it has today on the customer page, none as a page of its own', () => {
+    expect(customerRecordTypes()).toEqual(RECORD_TYPES)
+    for (const type of RECORD_TYPES) expect(pageRecordType(type.name)).toBeUndefined()
+    expect(pageRecordType('nope')).toBeUndefined()
   })
 
   it('lists deals, prepayments, mailings and documents, each with a title in both languages', () => {
@@ -25,5 +32,36 @@ describe('record types', () => {
         expect(i18n.global.te(type.titleKey, locale)).toBe(true)
       }
     }
+  })
+})
+
+describe('where records live (collectionOf, from the metadata)', () => {
+  it('puts the customer into the path of a type under a customer', () => {
+    const mailings = {
+      entity: 'mailings',
+      collection: '/api/v1/customers/{id}/mailings',
+      visibility: 'through_customer' as const,
+    }
+    expect(underCustomer(mailings)).toBe(true)
+    expect(collectionOf(mailings, 7)).toBe('/customers/7/mailings')
+    expect(contentUrl(collectionOf(mailings, 7), 3, true)).toBe(
+      '/api/v1/customers/7/mailings/3/content?inline=1',
+    )
+    // Without a customer there is no such list: an error, not a request to "/customers/undefined".
+    expect(() => collectionOf(mailings, null)).toThrow(/customer/)
+    expect(() => collectionOf(mailings)).toThrow(/customer/)
+  })
+
+  it('uses the collection as it is for own_scope and admin_only types, with or without a customer', () => {
+    for (const visibility of ['own_scope', 'admin_only'] as const) {
+      const departments = { entity: 'departments', collection: '/api/v1/departments', visibility }
+      expect(underCustomer(departments)).toBe(false)
+      expect(collectionOf(departments)).toBe('/departments')
+      expect(collectionOf(departments, 7)).toBe('/departments')
+    }
+  })
+
+  it('refuses metadata that names no collection', () => {
+    expect(() => collectionOf({ entity: 'customers' }, 7)).toThrow(/collection/)
   })
 })

@@ -52,6 +52,30 @@ describe('route guards', () => {
     expect(router.currentRoute.value.name).toBe('not-found')
   })
 
+  it('opens the departments page for departments.edit, not for users.manage alone', async () => {
+    const as = (permissions: string[]) => ({ ...SALES, permissions })
+    let me = as(['customers.view', 'users.manage', 'departments.view'])
+    vi.stubGlobal('fetch', fakeFetch({ 'GET /api/v1/me': () => [200, me] }).fn)
+    let router = makeRouter()
+    await router.push('/admin/departments')
+    expect(router.currentRoute.value.name).toBe('not-found')
+
+    setActivePinia(createPinia())
+    me = as(['customers.view', 'departments.view', 'departments.edit'])
+    router = makeRouter()
+    await router.push('/admin/departments')
+    expect(router.currentRoute.value.name).toBe('departments')
+  })
+
+  it('titles a /records/<name> page after its type, and has none for a customer tab', async () => {
+    vi.stubGlobal('fetch', fakeFetch({ 'GET /api/v1/me': () => [200, SALES] }).fn)
+    const router = makeRouter()
+    await router.push('/records/mailings')
+    // The page answers "not found" itself; the route has no type's title to show.
+    expect(router.currentRoute.value.name).toBe('records')
+    expect(router.currentRoute.value.meta.title).toBeUndefined()
+  })
+
   it('sends the user from the start page to the first page they may use', async () => {
     vi.stubGlobal('fetch', fakeFetch({ 'GET /api/v1/me': () => [200, SALES] }).fn)
     const router = makeRouter()

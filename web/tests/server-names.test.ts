@@ -84,6 +84,19 @@ describe.skipIf('problem' in provided && provided.skip)("the server's names", ()
     expect(unknown).toEqual([])
   })
 
+  it('every server permission has a label in both languages for the role editor', () => {
+    // Its own (permissions.<name>), or a kit type's the web shows (records.permission.<action>).
+    const labelled = (locale: typeof en, name: string) => {
+      const [prefix = '', action = ''] = name.split('.')
+      const own = (locale.permissions as Record<string, Record<string, string>>)[prefix]?.[action]
+      const kit = RECORD_TYPES.some((t) => t.name === prefix) && action in locale.records.permission
+      return !!own || kit
+    }
+    for (const locale of [en, zhCN]) {
+      expect((server?.permissions ?? []).filter((name) => !labelled(locale, name))).toEqual([])
+    }
+  })
+
   it('every permission label and record type names a server permission', () => {
     const known = new Set(server?.permissions ?? [])
     const labelled = [...keys(en.permissions), ...keys(zhCN.permissions)]

@@ -14,5 +14,11 @@ export const departmentsApi = {
     request<Department>('/departments', { method: 'POST', body: input }),
   update: (id: Id, input: { name?: string; parent_id?: Id | null }) =>
     request<Department>(`/departments/${id}`, { method: 'PATCH', body: input }),
+  /**
+   * To the recycle bin (the kit's soft delete). A department that still has users or
+   * sub-departments is refused: 409 conflict, `details: { users, departments }` counting them.
+   */
   remove: (id: Id) => request<void>(`/departments/${id}`, { method: 'DELETE' }),
+  /** Back from the recycle bin (the undo of a delete). */
+  restore: (id: Id) => request<Department>(`/departments/${id}/restore`, { method: 'POST' }),
 }

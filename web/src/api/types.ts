@@ -59,6 +59,9 @@ export interface Department extends Partial<Timestamps> {
   id: Id
   name: string
   parent_id: Id | null
+  /** Its active users (the server counts them). */
+  user_count?: number
+  deleted_at?: string | null
 }
 
 export type CustomerCategory =
@@ -217,19 +220,29 @@ export interface CustomField extends Timestamps {
 /** A text per language code ("zh-CN", "en"). */
 export type LocalizedText = Partial<Record<string, string>>
 
+/** Who sees a kit type's records: those who see its customer, by owner and scope, or by permission alone. */
+export type RecordVisibility = 'through_customer' | 'own_scope' | 'admin_only'
+
 export interface EntityMeta {
   entity: string
   /** The type's own name per language (record kit types). */
   label?: LocalizedText
   fields: FieldDef[]
+  /**
+   * Record kit types: where their records live, a path pattern with `{id}` for the customer when
+   * they belong to one ("/api/v1/customers/{id}/mailings", "/api/v1/departments").
+   */
+  collection?: string
+  /** Record kit types: how visibility is decided; `through_customer`: they live under a customer. */
+  visibility?: RecordVisibility
 }
 
 /**
- * A record of a kit type (ADR 0006) that belongs to a customer: the common columns, then the
- * type's own fields by name.
+ * A record of a kit type (ADR 0006): the common columns, then the type's own fields by name;
+ * `customer_id` when the type belongs to a customer.
  */
 export interface KitRecord extends Timestamps {
-  customer_id: Id
+  customer_id?: Id
   created_by?: Id | null
   deleted_at?: string | null
   [field: string]: unknown

@@ -73,7 +73,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'admin/departments',
         name: 'departments',
         component: () => import('@/modules/admin/DepartmentsPage.vue'),
-        meta: { permission: 'users.manage', title: 'nav.departments' },
+        meta: { permission: 'departments.edit', title: 'nav.departments' },
       },
       {
         path: 'admin/roles',
@@ -98,6 +98,20 @@ export const routes: RouteRecordRaw[] = [
         name: 'audit',
         component: () => import('@/modules/admin/AuditPage.vue'),
         meta: { permission: ['audit.view', 'users.manage'], title: 'nav.audit' },
+      },
+      {
+        // A record kit type not under a customer (modules/records/types.ts, place 'page'); the
+        // page itself answers "not found" for any other name or a type the user may not view.
+        path: 'records/:type([a-z][a-z0-9_]*)',
+        name: 'records',
+        component: () => import('@/modules/records/RecordListPage.vue'),
+        props: (route) => ({ type: String(route.params.type) }),
+        // The title is the type's (the types load with the page, not in the first bundle); the
+        // page itself names it again when only the type changes.
+        beforeEnter: async (to) => {
+          const { nameRecordRoute } = await import('@/modules/records/types')
+          nameRecordRoute(to)
+        },
       },
       {
         path: 'profile',

@@ -330,6 +330,9 @@ const en: Messages<typeof zhCN> = {
       parent: 'Parent department',
       empty: 'No departments yet',
       cycle: 'A department cannot move under itself or its sub-departments',
+      deleted: 'Department "{name}" deleted',
+      inUse:
+        'Still has {users} user(s) and {departments} sub-department(s): move them elsewhere first',
     },
     roles: {
       title: 'Roles',
@@ -404,7 +407,14 @@ const en: Messages<typeof zhCN> = {
       transfer: 'Transfer customers',
       import: 'Import customers',
     },
-    users: { manage: 'Manage users, departments and roles' },
+    users: { manage: 'Manage users and roles' },
+    departments: {
+      view: 'View departments',
+      create: 'Create departments',
+      edit: 'Edit departments (rename, move)',
+      delete: 'Delete departments',
+      export: 'Export departments',
+    },
     audit: { view: 'View the audit log' },
     pool: { manage: 'Manage the public pool' },
   },

@@ -17,6 +17,7 @@ const PREVIEWABLE = new Set([
  */
 export const documents: RecordTypeView = {
   name: 'documents',
+  place: 'customer',
   titleKey: 'documents.title',
   titleField: 'file_name',
   upload: {
@@ -24,19 +25,19 @@ export const documents: RecordTypeView = {
       'image/png,image/jpeg,image/gif,image/webp,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.csv,.zip',
     buttonKey: 'documents.upload',
   },
-  rowLinks: (row, customerId) => {
+  rowLinks: (row, at) => {
     const links: RowLink[] = []
     if (PREVIEWABLE.has(String(row.content_type))) {
       links.push({
         key: 'documents.preview',
-        href: contentUrl('documents', customerId, row.id, true),
+        href: contentUrl(at, row.id, true),
         newTab: true,
         testid: 'document-preview',
       })
     }
     links.push({
       key: 'documents.download',
-      href: contentUrl('documents', customerId, row.id),
+      href: contentUrl(at, row.id),
       download: true,
       testid: 'document-download',
     })

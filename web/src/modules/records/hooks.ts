@@ -1,6 +1,6 @@
 // Behaviour a record type adds to the generic panel. Each hook is small data plus a function the
 // panel calls at one point; a type without hooks gets the plain panel.
-import type { Id, KitRecord } from '@/api/types'
+import type { KitRecord } from '@/api/types'
 import { isApiError } from '@/utils/errors'
 
 /**
@@ -54,8 +54,8 @@ export interface RecordHooks {
   /** The list page's summary line; null: none. `locale` is the current language. */
   summaryOf?: (page: Record<string, unknown>, locale: string) => Summary | null
   upload?: UploadSpec
-  /** The links of one row; none: only edit and delete. */
-  rowLinks?: (row: KitRecord, customerId: Id) => RowLink[]
+  /** The links of one row (`at`: where the records live, collectionOf); none: only edit and delete. */
+  rowLinks?: (row: KitRecord, at: string) => RowLink[]
 }
 
 /**

@@ -4,6 +4,7 @@ import type { RecordTypeView } from './types'
 /** 预收款: money a customer paid in advance; deals draw on its balance, shown above the list. */
 export const prepayments: RecordTypeView = {
   name: 'prepayments',
+  place: 'customer',
   titleKey: 'prepayments.title',
   titleField: 'received_on',
   defaultSort: '-received_on',

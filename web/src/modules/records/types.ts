@@ -1,6 +1,9 @@
 // The record kit's types the web shows (ADR 0006). The server declares each type's fields,
-// labels and rules (GET /meta/<name>); the web adds only what a person sees around them. Adding a
-// type: a file like mailings.ts, a line in RECORD_TYPES, and its texts in both locale files.
+// labels, rules and where its records live (GET /meta/<name>); the web adds only what a person
+// sees around them. Adding a type: a file like mailings.ts, a line in RECORD_TYPES, and its texts
+// in both locale files; a type not under a customer (place 'page') also a menu line to
+// /records/<name> (modules/shell/menu.ts).
+import type { RouteLocationNormalized } from 'vue-router'
 import type { RecordHooks } from './hooks'
 import { deals } from './deals'
 import { documents } from './documents'
@@ -21,11 +24,32 @@ export interface RecordTypeView extends RecordHooks {
   defaultSort?: string
   /** Rows per page (default 10). */
   pageSize?: number
+  /**
+   * Where it is shown: 'customer', a tab of the customer page (a type under a customer);
+   * 'page', a page of its own at /records/<name> (a type that is not: own_scope, admin_only).
+   */
+  place: 'customer' | 'page'
 }
 
-/** Shown as tabs on the customer page, in this order. */
+/** Every type the web shows; those placed on the customer page are its tabs, in this order. */
 export const RECORD_TYPES: readonly RecordTypeView[] = [deals, prepayments, mailings, documents]
 
 export function recordType(name: string): RecordTypeView | undefined {
   return RECORD_TYPES.find((type) => type.name === name)
+}
+
+/** The tabs of the customer page: the types under a customer. */
+export function customerRecordTypes(): RecordTypeView[] {
+  return RECORD_TYPES.filter((type) => type.place === 'customer')
+}
+
+/** A type shown on a page of its own (/records/<name>); undefined for any other name. */
+export function pageRecordType(name: string): RecordTypeView | undefined {
+  const type = recordType(name)
+  return type?.place === 'page' ? type : undefined
+}
+
+/** Titles a /records/<name> route after its type (the route meta's title, which the shell shows). */
+export function nameRecordRoute(to: RouteLocationNormalized): void {
+  to.meta.title = pageRecordType(String(to.params.type))?.titleKey
 }

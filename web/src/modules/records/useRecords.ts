@@ -1,6 +1,6 @@
 import { computed, ref, shallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
-import { recordsApi } from '@/api/records'
+import { collectionOf, recordsApi, underCustomer } from '@/api/records'
 import type { ExportFormat, FieldDef, Id, KitRecord } from '@/api/types'
 import { bodyFrom } from '@/components/meta/customValues'
 import { useFieldText } from '@/components/meta/fieldText'
@@ -15,15 +15,36 @@ import type { RecordTypeView } from './types'
 export type RecordAction = 'view' | 'create' | 'edit' | 'delete' | 'export'
 
 /**
- * The records of one kit type under one customer: the list and its recycle bin, the shared
- * create/edit form, delete and restore, and what the signed-in user may do. Everything about the
- * fields comes from the type's metadata.
+ * The records of one kit type — of one customer when the type belongs to customers, else all the
+ * user may see —: the list and its recycle bin, the shared create/edit form, delete and restore,
+ * and what the signed-in user may do. Everything about the fields and where the records live
+ * comes from the type's metadata; `customerId` is ignored for a type not under a customer.
  */
-export function useRecords(type: RecordTypeView, customerId: () => Id) {
+export function useRecords(type: RecordTypeView, customerId: () => Id | null | undefined) {
   const { t, te, locale } = useI18n()
   const session = useSessionStore()
   const meta = useEntityMeta(type.name)
   const { label } = useFieldText(type.name)
+
+  /**
+   * The records' collection path (collectionOf), once the metadata is here; null before, or when
+   * a type under a customer has none.
+   */
+  const at = computed<string | null>(() => {
+    const known = meta.meta.value
+    if (!known) return null
+    try {
+      return collectionOf(known, customerId())
+    } catch {
+      return null
+    }
+  })
+  /** The path for a call; start() loads the metadata before anything calls the server. */
+  function path(): string {
+    const known = meta.meta.value
+    if (!known) throw new Error(`the metadata of ${type.name} is not loaded`)
+    return collectionOf(known, customerId())
+  }
 
   const can = (action: RecordAction) => session.can(`${type.name}.${action}`)
   const canCreate = computed(() => can('create'))
@@ -44,7 +65,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
   const lastPage = ref<Record<string, unknown>>({})
   const list = useList<KitRecord>(
     async (params) => {
-      const page = await recordsApi.list(type.name, customerId(), params)
+      const page = await recordsApi.list(path(), params)
       lastPage.value = page as unknown as Record<string, unknown>
       return page
     },
@@ -54,7 +75,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
     },
   )
   const summary = computed(() => type.summaryOf?.(lastPage.value, locale.value) ?? null)
-  const bin = useList<KitRecord>((params) => recordsApi.list(type.name, customerId(), params), {
+  const bin = useList<KitRecord>((params) => recordsApi.list(path(), params), {
     defaultSort: type.defaultSort,
     defaultPageSize: pageSize,
     fixed: { deleted: 'true' },
@@ -64,7 +85,11 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
 
   async function start(): Promise<void> {
     await meta.load()
-    await list.load()
+    if (meta.ready.value) await list.load()
+  }
+  /** Loads what is shown again (the customer changed); nothing before start() has the metadata. */
+  async function reload(): Promise<void> {
+    if (meta.ready.value) await (inBin.value ? bin.load() : list.load())
   }
   async function showBin(on: boolean): Promise<void> {
     inBin.value = on && canDelete.value
@@ -124,8 +149,8 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
     const saved = await form.run(
       () =>
         before
-          ? recordsApi.update(type.name, customerId(), before.id, body(), extra)
-          : recordsApi.create(type.name, customerId(), body(), extra),
+          ? recordsApi.update(path(), before.id, body(), extra)
+          : recordsApi.create(path(), body(), extra),
       {
         handle: (error) => {
           override.value = type.overrideOf?.(error) ?? null
@@ -171,7 +196,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
   async function upload(file: File): Promise<void> {
     uploading.value = true
     try {
-      await recordsApi.upload(type.name, customerId(), file)
+      await recordsApi.upload(path(), file)
       await list.load()
     } finally {
       uploading.value = false
@@ -180,11 +205,11 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
 
   /** Moves a record to the recycle bin; the caller offers the undo. */
   async function remove(row: KitRecord): Promise<void> {
-    await recordsApi.remove(type.name, customerId(), row.id)
+    await recordsApi.remove(path(), row.id)
     await list.load()
   }
   async function restore(row: KitRecord): Promise<void> {
-    await recordsApi.restore(type.name, customerId(), row.id)
+    await recordsApi.restore(path(), row.id)
     await (inBin.value ? bin.load() : list.load())
   }
 
@@ -197,14 +222,10 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
     exporting.value = true
     try {
       const shown = inBin.value ? bin : list
-      const blob = await recordsApi.export(
-        type.name,
-        customerId(),
-        shown.params.value,
-        format,
-        locale.value,
-      )
-      saveBlob(blob, `${typeLabel.value}-${customerId()}.${format}`)
+      const blob = await recordsApi.export(path(), shown.params.value, format, locale.value)
+      // A customer's records are named after the customer's id, the rest after the type alone.
+      const customer = meta.meta.value && underCustomer(meta.meta.value) ? customerId() : null
+      saveBlob(blob, `${typeLabel.value}${customer == null ? '' : `-${customer}`}.${format}`)
     } finally {
       exporting.value = false
     }
@@ -215,6 +236,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
 
   return {
     meta,
+    at,
     typeLabel,
     searchable,
     can,
@@ -227,6 +249,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id) {
     bin,
     inBin,
     start,
+    reload,
     showBin,
     formOpen,
     editing,

@@ -47,7 +47,7 @@ export const MENU: (MenuItem | MenuGroup)[] = [
         path: '/admin/departments',
         label_key: 'nav.departments',
         icon: OfficeBuilding,
-        permission: 'users.manage',
+        permission: 'departments.edit',
       },
       { path: '/admin/roles', label_key: 'nav.roles', icon: Files, permission: 'users.manage' },
       { path: '/admin/users', label_key: 'nav.users', icon: User, permission: 'users.manage' },
