@@ -10,6 +10,7 @@
 
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/record_types.hpp"
+#include "kit/record_routes.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -90,7 +91,11 @@ class IdempotencyTest : public ApiTest {
              [this] { return Count(CustomerPath(released_) + "/history"); }},
         };
         for (const auto& type : RecordTypes().types()) {
-            const std::string collection = customer + "/" + type->type.name;
+            // Under the customer for types that belong to one; a type's own route otherwise.
+            std::string collection = kit::CollectionPattern(type->type);
+            if (const size_t id = collection.find("{id}"); id != std::string::npos) {
+                collection.replace(id, 4, std::to_string(customer_));
+            }
             const kit::CompiledType* compiled = type.get();
             routes.push_back({type->type.name + " create",
                               [this, compiled, collection] {
