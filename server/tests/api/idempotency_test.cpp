@@ -73,12 +73,14 @@ class IdempotencyTest : public ApiTest {
         std::vector<KeyedRoute> routes = {
             {"customer create",
              [this] {
-                 return Json("/api/v1/customers", {{"name", "幂等新公司"}, {"phone", "13900139000"}},
-                             admin());
+                 return Json("/api/v1/customers",
+                             {{"name", "幂等新公司"}, {"phone", "13900139000"}}, admin());
              },
              [this] { return Count("/api/v1/customers?page_size=1"); }},
             {"contact create",
-             [this, customer] { return Json(customer + "/contacts", {{"name", "李经理"}}, admin()); },
+             [this, customer] {
+                 return Json(customer + "/contacts", {{"name", "李经理"}}, admin());
+             },
              [this, customer] { return Count(customer + "/contacts"); }},
             {"follow-up create (async)",
              [this, customer] {
@@ -108,7 +110,9 @@ class IdempotencyTest : public ApiTest {
 
     // Waits until every write queued so far — the answers kept after their requests — is
     // committed (the group commit runs its queue in order).
-    void Drain() { ASSERT_TRUE(app().writes().Run([](db::Connection&) { return Status{}; }).ok()); }
+    void Drain() {
+        ASSERT_TRUE(app().writes().Run([](db::Connection&) { return Status{}; }).ok());
+    }
 
     std::int64_t customer_ = 0;
     std::int64_t released_ = 0;
