@@ -4,7 +4,8 @@
 -- percentiles, throughput and error counts as JSON to BENCH_OUT.
 --
 -- Routes: healthz | list | search2 | search4 | get | followup | customer_create | mailing_create |
--- mailing_list | timeline | mix
+-- mailing_list | timeline | deal_create | prepayment_create | document_upload | document_download |
+-- kit_export | record_history | custom_field_list | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
@@ -13,6 +14,11 @@ local q4 = os.getenv("BENCH_Q4") or "华强科技"
 local out_path = os.getenv("BENCH_OUT") or ""
 -- The customer with 1,000 timeline entries bench/tools/driver.py makes (timeline_customer).
 local timeline_id = os.getenv("BENCH_TIMELINE_ID") or "1"
+-- The customer with a document, mailings and a mailing with history that bench/tools/driver.py
+-- makes (records_customer), and those records' ids.
+local records_id = os.getenv("BENCH_RECORDS_ID") or "1"
+local document_id = os.getenv("BENCH_DOCUMENT_ID") or "1"
+local mailing_id = os.getenv("BENCH_MAILING_ID") or "1"
 
 local ids = {}
 local counter = 0
@@ -61,6 +67,16 @@ local post_headers = {
   ["Accept"] = "application/json",
 }
 
+-- A 1×1 PNG (69 bytes): what document_upload sends, as a browser's form.
+local png = "\137PNG\013\010\026\010\000\000\000\013IHDR\000\000\000\001\000\000\000\001\008\002\000\000\000\144wS\222\000\000\000\012IDATx\156c\248\207\192\000\000\003\001\001\000\201\254\146\239\000\000\000\000IEND\174B`\130"
+local boundary = "----GuanxiBenchBoundary7MA4YWxkTrZu0gW"
+local upload_headers = {
+  ["Authorization"] = "Bearer " .. token,
+  ["Content-Type"] = "multipart/form-data; boundary=" .. boundary,
+  ["Accept"] = "application/json",
+}
+local records_base = "/api/v1/customers/" .. records_id
+
 local function next_id()
   counter = counter + 1
   if #ids == 0 then return "1" end
@@ -103,6 +119,38 @@ local builders = {
   timeline = function()
     return wrk.format("GET", "/api/v1/customers/" .. timeline_id .. "/timeline?limit=50", headers)
   end,
+  -- More kit types: a deal and a prepayment of a new amount each time (no rule refuses a repeat),
+  -- an uploaded image under a new name, and the reads of records_customer's fixtures.
+  deal_create = function()
+    counter = counter + 1
+    local body = '{"closed_on":"2026-12-01","amount":"' .. (1000 + counter % 9000) ..
+      '.00","description":"基准成交 ' .. nonce .. "-" .. counter .. '"}'
+    return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/deals", post_headers, body)
+  end,
+  prepayment_create = function()
+    counter = counter + 1
+    local body = '{"received_on":"2026-11-20","amount":"' .. (500 + counter % 9000) ..
+      '.00","method":"bank_transfer","note":"基准预收 ' .. nonce .. "-" .. counter .. '"}'
+    return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/prepayments", post_headers, body)
+  end,
+  document_upload = function()
+    counter = counter + 1
+    local body = "--" .. boundary .. "\r\n" ..
+      'Content-Disposition: form-data; name="file"; filename="基准图片-' .. nonce .. "-" .. counter ..
+      '.png"\r\nContent-Type: image/png\r\n\r\n' .. png .. "\r\n--" .. boundary .. "--\r\n"
+    return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/documents", upload_headers, body)
+  end,
+  document_download = function()
+    return wrk.format("GET", records_base .. "/documents/" .. document_id .. "/content", headers)
+  end,
+  -- The customer's mailings as CSV (audited: each export also writes an audit row).
+  kit_export = function()
+    return wrk.format("GET", records_base .. "/mailings/export?format=csv", headers)
+  end,
+  record_history = function()
+    return wrk.format("GET", records_base .. "/mailings/" .. mailing_id .. "/history", headers)
+  end,
+  custom_field_list = function() return wrk.format("GET", "/api/v1/custom-fields", headers) end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'
     return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/followups", post_headers, body)

@@ -32,7 +32,12 @@ ADMIN_PASSWORD = "bench-admin-1234"
 DEMO_PASSWORD = "demo1234"
 ROLES = [("sales", "zhang.wei"), ("manager", "sun.li")]
 ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "mailing_create",
-          "mailing_list", "timeline"]
+          "mailing_list", "timeline", "deal_create", "prepayment_create", "document_upload",
+          "document_download", "kit_export", "record_history", "custom_field_list"]
+# Routes only some roles may use: the default sales role has no mailings.export.
+ROUTE_ROLES = {"kit_export": {"manager"}}
+# Routes that read records_customer's fixtures.
+RECORDS_ROUTES = {"document_download", "kit_export", "record_history"}
 # Routes the storage-ceiling tool (sql_ceiling.cpp) mirrors; kit routes have no mirror yet.
 CEILING_ROUTES = {"list", "search2", "search4", "get", "followup"}
 
@@ -342,6 +347,60 @@ def timeline_customer(server, owner_token, admin_token):
     return cid
 
 
+RECORDS_CUSTOMER = "基准记录客户"
+RECORDS_MAILINGS = 20
+# A 1×1 PNG, as bench/lua/route.lua uploads.
+PNG_1X1 = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+                        "0000000c49444154789c63f8cfc0000003010100c9fe92ef0000000049454e44ae426082")
+
+
+def upload(url, token, filename, content, content_type):
+    """POSTs `content` as the `file` part of a multipart form; returns the JSON answer."""
+    boundary = "----GuanxiBenchDriver7MA4YWxkTrZu0gW"
+    body = ("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+            "Content-Type: %s\r\n\r\n" % (boundary, filename, content_type)).encode() + content + (
+        "\r\n--%s--\r\n" % boundary).encode()
+    req = urllib.request.Request(url, data=body, method="POST")
+    req.add_header("Content-Type", "multipart/form-data; boundary=" + boundary)
+    req.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(req, timeout=600) as resp:
+        return json.loads(resp.read())
+
+
+def records_customer(server, owner_token):
+    """The customer of the record-read routes (document_download, kit_export, record_history):
+    owned by the salesperson (the manager sees it too), with one uploaded image, RECORDS_MAILINGS
+    mailings (the export's rows) and a first mailing edited once (two history entries). Made once
+    per data set; topped up when a run stopped half-way. Returns (customer, document, mailing) ids."""
+    query = urllib.parse.urlencode({"q": RECORDS_CUSTOMER, "in_pool": "false"})
+    _, body, _ = http("GET", server.base + "/api/v1/customers?" + query, token=owner_token)
+    found = [c for c in json.loads(body)["items"] if c["name"] == RECORDS_CUSTOMER]
+    if found:
+        cid = found[0]["id"]
+    else:
+        _, body, _ = http("POST", server.base + "/api/v1/customers",
+                          {"name": RECORDS_CUSTOMER, "allow_duplicate": True}, token=owner_token)
+        cid = json.loads(body)["id"]
+    base = server.base + "/api/v1/customers/%d" % cid
+    _, body, _ = http("GET", base + "/documents?page_size=1", token=owner_token)
+    documents = json.loads(body)["items"]
+    if documents:
+        document = documents[0]["id"]
+    else:
+        document = upload(base + "/documents", owner_token, "基准图片.png", PNG_1X1, "image/png")["id"]
+    _, body, _ = http("GET", base + "/mailings?page_size=100", token=owner_token)
+    mailings = sorted(json.loads(body)["items"], key=lambda m: m["id"])
+    for i in range(len(mailings), RECORDS_MAILINGS):
+        _, body, _ = http("POST", base + "/mailings", {"item": "基准导出资料 %d" % i, "carrier": "顺丰速运",
+                                                       "sent_on": "2026-11-%02d" % (i % 28 + 1),
+                                                       "allow_duplicate": True}, token=owner_token)
+        mailings.append(json.loads(body))
+    first = mailings[0]
+    if first["version"] == 1:
+        http("PATCH", base + "/mailings/%d" % first["id"], {"version": 1, "carrier": "中国邮政"}, token=owner_token)
+    return cid, document, first["id"]
+
+
 IMPORT_CITIES = ["深圳", "上海", "北京", "杭州", "广州", "成都", "武汉", "南京"]
 IMPORT_TRADES = ["科技", "电子", "贸易", "制造", "物流", "网络", "软件", "新能源"]
 
@@ -467,6 +526,12 @@ def run_backend(kind, args, out_dir):
             cid = timeline_customer(server, tokens[ROLES[0][0]], login(server, "admin", ADMIN_PASSWORD))
             os.environ["BENCH_TIMELINE_ID"] = str(cid)
             res["timeline_customer"] = {"id": cid, "entries": TIMELINE_ENTRIES}
+        if RECORDS_ROUTES & set(args.routes):
+            cid, document, mailing = records_customer(server, tokens[ROLES[0][0]])
+            os.environ.update(BENCH_RECORDS_ID=str(cid), BENCH_DOCUMENT_ID=str(document),
+                              BENCH_MAILING_ID=str(mailing))
+            res["records_customer"] = {"id": cid, "document": document, "mailing": mailing,
+                                       "mailings": RECORDS_MAILINGS}
         runs = []
         for conns in args.conns:
             r = run_wrk(server, "healthz", conns, args.duration, None, None, out_dir, kind + "-ceiling", args.q2, args.q4)
@@ -475,6 +540,8 @@ def run_backend(kind, args, out_dir):
                 runs.append(r)
         for tag, _ in ROLES:
             for route in args.routes:
+                if tag not in ROUTE_ROLES.get(route, {tag}):
+                    continue
                 for conns in args.conns:
                     r = run_wrk(server, route, conns, args.duration, tokens[tag], ids[tag], out_dir,
                                 kind + "-" + tag, args.q2, args.q4)

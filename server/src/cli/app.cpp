@@ -86,7 +86,7 @@ std::string App::OpenApiJson() {
 
 void App::RegisterRoutes(const AppOptions& options) {
     router_.SetAuthenticator(accounts::MakeAuthenticator(*accounts_));
-    idempotency_ = std::make_unique<idempotency::SqlIdempotencyStore>(*db_);
+    idempotency_ = std::make_unique<idempotency::SqlIdempotencyStore>(*db_, *writes_);
     router_.SetIdempotencyStore(idempotency_.get());
     router_.Add("GET", "/healthz",
                 [this](http::Context&) -> Result<http::Response> {

@@ -18,6 +18,8 @@ Status Exec(Connection& conn, std::string_view sql) {
 // The connection of the piece running on this thread, so that a piece that calls another
 // write (GroupCommit::Transact) joins its transaction instead of waiting for itself.
 thread_local Connection* t_piece_conn = nullptr;
+// The rider of the request this thread is answering (RiderBinding).
+thread_local std::shared_ptr<PieceRider> t_rider;
 
 Status Guarded(const GroupCommit::Work& work, Connection& conn) {
     Connection* const outer = t_piece_conn;
@@ -87,6 +89,43 @@ void GroupCommit::Submit(Work work, Done done) {
 }
 
 Connection* GroupCommit::PieceConnection() { return t_piece_conn; }
+
+std::shared_ptr<PieceRider> GroupCommit::BoundRider() { return t_rider; }
+
+RiderBinding::RiderBinding(std::shared_ptr<PieceRider> rider) : previous_(std::move(t_rider)) {
+    t_rider = std::move(rider);
+}
+
+RiderBinding::~RiderBinding() { t_rider = std::move(previous_); }
+
+Result<std::int64_t> PieceOutcome<Result<std::int64_t>>::Decode(const nlohmann::json& kept) {
+    if (!kept.is_number_integer()) return Error::Internal("kept piece outcome is not an integer");
+    return kept.get<std::int64_t>();
+}
+
+nlohmann::json PieceOutcome<Result<Row>>::Encode(const Result<Row>& out) {
+    nlohmann::json values = nlohmann::json::array();
+    for (size_t i = 0; i < out->size(); ++i) {
+        values.push_back(out->IsNull(i) ? nlohmann::json() : nlohmann::json(out->Text(i)));
+    }
+    return values;
+}
+
+Result<Row> PieceOutcome<Result<Row>>::Decode(const nlohmann::json& kept) {
+    if (!kept.is_array()) return Error::Internal("kept piece outcome is not a row");
+    std::vector<Value> values;
+    values.reserve(kept.size());
+    for (const nlohmann::json& value : kept) {
+        if (value.is_null()) {
+            values.emplace_back(nullptr);
+        } else if (value.is_string()) {
+            values.emplace_back(value.get<std::string>());
+        } else {
+            return Error::Internal("kept piece outcome holds a value that is not text");
+        }
+    }
+    return Row(std::move(values));
+}
 
 Status GroupCommit::Run(Work work) {
     std::promise<Status> outcome;

@@ -16,6 +16,8 @@
 
 #include "db/database.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -27,6 +29,62 @@
 #include <vector>
 
 namespace guanxi::db {
+
+// What a request adds to each piece it submits: the Idempotency-Key row (ADR 0006, "Idempotency
+// keys"). Bound to the thread that calls Transact / TransactAsync (RiderBinding) for one request;
+// each piece the request submits gets the next number (0, 1, ...).
+class PieceRider {
+  public:
+    virtual ~PieceRider() = default;
+    // On the request's thread, as a piece is submitted: its number.
+    virtual size_t NextPiece() = 0;
+    // On the request's thread: the result piece `piece` recorded when it was committed before
+    // (a replay of the request) — returned instead of running the piece again; nullopt: run it.
+    virtual std::optional<nlohmann::json> Recorded(size_t piece) = 0;
+    // On the writer, inside the piece's transaction, after its work succeeded: record `outcome`
+    // (PieceOutcome). An error undoes the piece (e.g. another request holds the key).
+    virtual Status Record(Connection& conn, size_t piece, const nlohmann::json& outcome) = 0;
+    // Once the piece's outcome is known (after the commit): whether it committed.
+    virtual void Settled(size_t piece, bool committed) = 0;
+};
+
+// Binds `rider` to the calling thread while alive (the previous one, if any, after).
+class RiderBinding {
+  public:
+    explicit RiderBinding(std::shared_ptr<PieceRider> rider);
+    ~RiderBinding();
+    RiderBinding(const RiderBinding&) = delete;
+    RiderBinding& operator=(const RiderBinding&) = delete;
+
+  private:
+    std::shared_ptr<PieceRider> previous_;
+};
+
+// How a piece's successful result is kept by a PieceRider and given back on replay: as JSON. A
+// result type without a specialisation here does not compile with Transact.
+template <typename T>
+struct PieceOutcome;
+template <>
+struct PieceOutcome<Status> {
+    static nlohmann::json Encode(const Status&) { return true; }
+    static Status Decode(const nlohmann::json&) { return {}; }
+};
+template <>
+struct PieceOutcome<Result<nlohmann::json>> {
+    static nlohmann::json Encode(const Result<nlohmann::json>& out) { return *out; }
+    static Result<nlohmann::json> Decode(const nlohmann::json& kept) { return kept; }
+};
+template <>
+struct PieceOutcome<Result<std::int64_t>> {
+    static nlohmann::json Encode(const Result<std::int64_t>& out) { return *out; }
+    static Result<std::int64_t> Decode(const nlohmann::json& kept);
+};
+// A row as PostgreSQL delivers one: each value as text, or null (Row's accessors convert).
+template <>
+struct PieceOutcome<Result<Row>> {
+    static nlohmann::json Encode(const Result<Row>& out);
+    static Result<Row> Decode(const nlohmann::json& kept);
+};
 
 class GroupCommit {
   public:
@@ -61,23 +119,60 @@ class GroupCommit {
     // block — HTTP write routes run on the router's write workers for that. `fn` may run twice
     // (see Work): it must leave nothing outside the connection but its result. Called on the
     // writer itself (a piece that calls another service's write), `fn` joins the running batch.
+    // With a PieceRider bound to the calling thread (a request's Idempotency-Key), the rider
+    // records the result inside the piece, or gives back the one it recorded before instead of
+    // running `fn` again (PieceRider).
     template <typename Fn>
     auto Transact(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
         using Out = decltype(fn(std::declval<Connection&>()));
         if (Connection* running = PieceConnection()) return fn(*running);
+        std::shared_ptr<PieceRider> rider = BoundRider();
+        size_t piece = 0;
+        if (rider) {
+            piece = rider->NextPiece();
+            if (auto recorded = rider->Recorded(piece)) return PieceOutcome<Out>::Decode(*recorded);
+        }
+        std::optional<Out> kept;
+        Status status = Run([&](Connection& conn) -> Status {
+            kept.reset();
+            kept.emplace(fn(conn));
+            return Ride(rider.get(), piece, conn, *kept);
+        });
+        if (rider) rider->Settled(piece, status.ok());
+        if (!status) return std::move(status).error();
         if constexpr (std::is_same_v<Out, Status>) {
-            return Run([&fn](Connection& conn) { return fn(conn); });
+            return {};
         } else {
-            std::optional<Out> kept;
-            Status status = Run([&](Connection& conn) -> Status {
-                kept.reset();
-                kept.emplace(fn(conn));
-                if (!*kept) return kept->error();
-                return {};
-            });
-            if (!status) return std::move(status).error();
             return std::move(*kept);
         }
+    }
+
+    // Transact for callers that must not block (async routes): `then(result)` is called once,
+    // after the commit, on the answering thread — or at once, on this thread, when the piece is
+    // refused or replayed from its rider.
+    template <typename Fn, typename Then>
+    void TransactAsync(Fn fn, Then then) {
+        using Out = decltype(fn(std::declval<Connection&>()));
+        std::shared_ptr<PieceRider> rider = BoundRider();
+        size_t piece = 0;
+        if (rider) {
+            piece = rider->NextPiece();
+            if (auto recorded = rider->Recorded(piece)) {
+                return then(PieceOutcome<Out>::Decode(*recorded));
+            }
+        }
+        auto kept = std::make_shared<std::optional<Out>>();
+        Submit(
+            [fn = std::move(fn), kept, rider, piece](Connection& conn) -> Status {
+                kept->reset();
+                kept->emplace(fn(conn));
+                return Ride(rider.get(), piece, conn, **kept);
+            },
+            [kept, rider, piece, then = std::move(then)](Status status) mutable {
+                if (rider) rider->Settled(piece, status.ok());
+                if (!status) return then(Out(std::move(status).error()));
+                then(std::move(**kept));
+            });
     }
 
     Stats stats() const;
@@ -102,6 +197,15 @@ class GroupCommit {
     void AnswerLoop();
     // The connection of the piece this thread is running, or nullptr.
     static Connection* PieceConnection();
+    // The rider bound to this thread (RiderBinding), or nullptr.
+    static std::shared_ptr<PieceRider> BoundRider();
+    // The end of a piece: its result's error, or the rider's record of it.
+    template <typename Out>
+    static Status Ride(PieceRider* rider, size_t piece, Connection& conn, const Out& out) {
+        if (!out) return out.error();
+        if (rider == nullptr) return {};
+        return rider->Record(conn, piece, PieceOutcome<Out>::Encode(out));
+    }
 
     Database& db_;
     Options options_;

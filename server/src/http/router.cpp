@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <mutex>
 
 namespace guanxi::http {
 
@@ -132,7 +133,11 @@ struct Router::Pending {
     std::string route_label = "unknown";
     std::optional<std::int64_t> user_id;
     std::atomic<bool> finished{false};
-    std::string idempotency_key;  // claimed for this request: its answer is kept (Finish)
+    // A request sent with an Idempotency-Key that acts: its writes carry the key, its answer is
+    // kept (Finish).
+    std::shared_ptr<KeyedRequest> keyed;
+    std::string idempotency_key;  // held in Router::keys_in_flight_ until Finish
+    bool replayed = false;        // acting again on writes that committed before (kReplay)
 };
 
 namespace {
@@ -147,6 +152,22 @@ Response ToResponse(Result<Response> result, const Request& request) {
     }
     return Response::FromError(error);
 }
+
+// Binds a keyed request's writes to the thread that runs its handler, for the handler's run.
+class KeyBinding {
+  public:
+    explicit KeyBinding(KeyedRequest* keyed) : keyed_(keyed) {
+        if (keyed_ != nullptr) keyed_->Bind();
+    }
+    ~KeyBinding() {
+        if (keyed_ != nullptr) keyed_->Unbind();
+    }
+    KeyBinding(const KeyBinding&) = delete;
+    KeyBinding& operator=(const KeyBinding&) = delete;
+
+  private:
+    KeyedRequest* keyed_;
+};
 
 }  // namespace
 
@@ -229,6 +250,7 @@ void Router::Handle(const std::shared_ptr<Pending>& pending) {
             }
         }
         if (route.async_handler) {
+            KeyBinding bound(pending->keyed.get());
             route.async_handler(*context, [this, pending, context](Result<Response> result) {
                 Finish(pending, ToResponse(std::move(result), pending->request));
             });
@@ -236,11 +258,19 @@ void Router::Handle(const std::shared_ptr<Pending>& pending) {
         }
         if (write_workers_ && request.method != "GET" && request.method != "HEAD") {
             write_workers_([this, pending, context, &route] {
-                Finish(pending, ToResponse(route.handler(*context), pending->request));
+                Result<Response> result = [&] {
+                    KeyBinding bound(pending->keyed.get());
+                    return route.handler(*context);
+                }();
+                Finish(pending, ToResponse(std::move(result), pending->request));
             });
             return;
         }
-        return Finish(pending, ToResponse(route.handler(*context), request));
+        Result<Response> result = [&] {
+            KeyBinding bound(pending->keyed.get());
+            return route.handler(*context);
+        }();
+        return Finish(pending, ToResponse(std::move(result), request));
     }
     if (path_matched) {
         pending->route_label = "method_not_allowed";
@@ -298,6 +328,15 @@ std::string RequestFingerprint(const Request& request) {
 
 }  // namespace
 
+Response Router::KeyInUse() {
+    return Response::FromError(
+        Error{ErrorCode::kIdempotencyKeyInUse,
+              "A request with this Idempotency-Key has not been answered yet (or its server "
+              "stopped first): check whether it took effect before sending it with a new key.",
+              {{"header", "Idempotency-Key"}},
+              {}});
+}
+
 std::optional<Response> Router::ClaimIdempotencyKey(const std::shared_ptr<Pending>& pending,
                                                     const Route& route) {
     const Request& request = pending->request;
@@ -311,28 +350,29 @@ std::optional<Response> Router::ClaimIdempotencyKey(const std::shared_ptr<Pendin
                   {{"header", "Idempotency-Key"}},
                   {}});
     }
+    // One request per key at a time on this server: a retry sent while the first is still being
+    // answered is told so instead of acting beside it. (Across servers, the key's row — written in
+    // the write's own transaction — lets only one of them commit.)
+    {
+        std::lock_guard lock(keys_mutex_);
+        if (!keys_in_flight_.emplace(*pending->user_id, *key).second) return KeyInUse();
+    }
+    pending->idempotency_key = *key;
     const std::string fingerprint = RequestFingerprint(request);
     auto claim = idempotency_->Begin(*pending->user_id, *key, fingerprint);
     if (!claim) return ToResponse(claim.error(), request);
-    switch (claim->kind) {
-        case IdempotencyStore::Claim::kNew:
-            pending->idempotency_key = *key;
-            return std::nullopt;
-        case IdempotencyStore::Claim::kPending:
-            return Response::FromError(Error{
-                ErrorCode::kIdempotencyKeyInUse,
-                "A request with this Idempotency-Key has not been answered yet (or its server "
-                "stopped first): check whether it took effect before sending it with a new key.",
-                {{"header", "Idempotency-Key"}},
-                {}});
-        case IdempotencyStore::Claim::kDone:
-            break;
-    }
+    if (claim->kind == IdempotencyStore::Claim::kPending) return KeyInUse();
     if (claim->fingerprint != fingerprint) {
         return Response::FromError(Error{ErrorCode::kIdempotencyKeyReused,
                                          "This Idempotency-Key was used for a different request.",
                                          {{"header", "Idempotency-Key"}},
                                          {}});
+    }
+    if (claim->kind != IdempotencyStore::Claim::kDone) {
+        // kNew acts; kReplay acts again, its committed writes giving back what they returned.
+        pending->keyed = std::move(claim->request);
+        pending->replayed = claim->kind == IdempotencyStore::Claim::kReplay;
+        return std::nullopt;
     }
     Response replay;
     replay.status = claim->status;
@@ -345,18 +385,19 @@ std::optional<Response> Router::ClaimIdempotencyKey(const std::shared_ptr<Pendin
 void Router::Finish(const std::shared_ptr<Pending>& pending, Response response) {
     if (pending->finished.exchange(true)) return;  // answered already
     const Request& request = pending->request;
-    if (!pending->idempotency_key.empty()) {
-        // Kept unless the request had no effect to repeat: a retry after a 5xx or 429 acts afresh.
+    if (pending->keyed) {
+        // Kept unless the request had no effect to repeat: a retry after a 5xx or 429 acts afresh
+        // (but a write it committed is not written again: its outcome is kept with the key).
         const bool keep = response.status < 500 && response.status != 429 && response.file.empty();
-        const Status kept =
-            keep ? idempotency_->Finish(
-                       *pending->user_id, pending->idempotency_key, response.status,
-                       response.HeaderValue("Content-Type").value_or(""), response.body)
-                 : idempotency_->Abandon(*pending->user_id, pending->idempotency_key);
-        if (!kept) {
-            log::Error("idempotency_key_not_saved",
-                       {{"request_id", request.request_id}, {"detail", kept.error().log_detail}});
+        if (keep) {
+            pending->keyed->Answered(
+                response.status, response.HeaderValue("Content-Type").value_or(""), response.body);
         }
+        if (pending->replayed) response.SetHeader("Idempotent-Replayed", "true");
+    }
+    if (!pending->idempotency_key.empty()) {
+        std::lock_guard lock(keys_mutex_);
+        keys_in_flight_.erase({*pending->user_id, pending->idempotency_key});
     }
     response.SetHeader("X-Request-Id", request.request_id);
     const double seconds =

@@ -10,7 +10,9 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -140,6 +142,8 @@ class Router {
     // error; nullopt when the request goes ahead (then `pending` holds the key to finish).
     std::optional<Response> ClaimIdempotencyKey(const std::shared_ptr<Pending>& pending,
                                                 const Route& route);
+    // 409 idempotency_key_in_use: the key's first request is still being answered.
+    static Response KeyInUse();
     void Handle(const std::shared_ptr<Pending>& pending);
     void Finish(const std::shared_ptr<Pending>& pending, Response response);
 
@@ -148,6 +152,9 @@ class Router {
     Authenticator authenticator_;
     std::function<std::optional<Response>(const Request&)> fallback_;
     IdempotencyStore* idempotency_ = nullptr;
+    std::mutex keys_mutex_;
+    // (user id, Idempotency-Key) of the keyed requests being answered here.
+    std::set<std::pair<std::int64_t, std::string>> keys_in_flight_;
     Metrics metrics_;
 };
 

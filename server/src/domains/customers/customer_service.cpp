@@ -967,11 +967,10 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
     struct Pending {
         Principal caller;
         Input in;
-        std::int64_t id = 0;
     };
     auto pending = std::make_shared<Pending>(Pending{caller, std::move(*checked)});
-    writes_.Submit(
-        [pending, customer_id](db::Connection& conn) -> Status {
+    writes_.TransactAsync(
+        [pending, customer_id](db::Connection& conn) -> Result<db::Row> {
             // This runs on the group commit's one writer thread, which every follow-up waits
             // for: read only what the gate needs, and leave the answer to the caller's side.
             const Principal& caller = pending->caller;
@@ -982,25 +981,23 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
                 !gate.SeesFollowups(owners->OptInt(0), owners->OptInt(1))) {
                 return Error::NotFound("Customer");
             }
-            GX_TRY_ASSIGN(pending->id, store::InsertFollowup(conn, customer_id, caller.user_id,
-                                                             in.kind, in.content, in.contacted_at,
-                                                             in.next_contact_at, in.now));
+            GX_TRY_ASSIGN(
+                std::int64_t id,
+                store::InsertFollowup(conn, customer_id, caller.user_id, in.kind, in.content,
+                                      in.contacted_at, in.next_contact_at, in.now));
             GX_TRY(store::TouchContactTimes(conn, customer_id, in.contacted_at, in.next_contact_at,
                                             in.now));
             GX_TRY(audit::Record(
-                conn, caller,
-                {"followup.create", "customer", customer_id, {{"followup_id", pending->id}}}));
-            return {};
+                conn, caller, {"followup.create", "customer", customer_id, {{"followup_id", id}}}));
+            // The row as kFollowupColumns reads it, from the values written (a new follow-up is
+            // version 1, not deleted): what a replay of a keyed request answers from, too.
+            return db::Row({id, customer_id, caller.user_id, caller.display_name, in.kind,
+                            in.content, in.contacted_at, db::Nullable(in.next_contact_at), in.now,
+                            in.now, std::int64_t{1}, nullptr});
         },
-        [pending, customer_id, done = std::move(done)](Status status) {
-            if (!status) return done(std::move(status).error());
-            // The row as kFollowupColumns reads it, from the values written: a new follow-up is
-            // version 1, not deleted.
-            const Input& in = pending->in;
-            done(FollowupJson(db::Row({pending->id, customer_id, pending->caller.user_id,
-                                       pending->caller.display_name, in.kind, in.content,
-                                       in.contacted_at, db::Nullable(in.next_contact_at), in.now,
-                                       in.now, std::int64_t{1}, nullptr})));
+        [done = std::move(done)](Result<db::Row> row) {
+            if (!row) return done(std::move(row).error());
+            done(FollowupJson(*row));
         });
 }
 
