@@ -313,12 +313,17 @@ class CustomerImportService::Importer {
         // A test's simulated crash stays a crash if the group commit runs the piece again.
         std::optional<Error> crashed;
         import_store::Progress next;
+        // The rows' records as prepared: a later row of the batch may amend an earlier one's.
+        std::vector<store::CustomerRecord> prepared;
+        prepared.reserve(rows.size());
+        for (const auto& row : rows) prepared.push_back(row.record);
         // A piece of the group commit (docs/adr/0006-record-kit.md, "The write path as built"):
         // the batch commits with whatever other writes are queued, and this returns only once it
-        // is on disk. The piece may run twice, so it starts afresh each time and leaves its
-        // results in `errors`, `batch_` and `next` (rows' records it only sets, never amends).
+        // is on disk. The piece may run twice, so it starts afresh each time (the rows' records
+        // as prepared) and leaves its results in `errors`, `batch_` and `next`.
         GX_TRY(s_.writes_.Transact([&](db::Connection& conn) -> Status {
             if (crashed) return *crashed;
+            for (size_t i = 0; i < rows.size(); ++i) rows[i].record = prepared[i];
             errors.clear();
             batch_ = import_store::Progress{};
             GX_TRY_ASSIGN(bool leased, jobs::JobStore::Renew(conn, job_));
