@@ -41,7 +41,7 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
         imports.upload_dir = (std::filesystem::temp_directory_path() / "guanxi-uploads").string();
     }
     app->customer_imports_ = std::make_unique<customers::CustomerImportService>(
-        *app->db_, *app->job_store_, *app->accounts_, imports);
+        *app->db_, *app->writes_, *app->job_store_, *app->accounts_, imports);
     app->customer_imports_->UseCustomFields(app->custom_fields_.get());
     GX_TRY_ASSIGN(app->generated_admin_password_,
                   app->accounts_->Bootstrap(options.admin_password));

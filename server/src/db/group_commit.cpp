@@ -21,6 +21,11 @@ thread_local Connection* t_piece_conn = nullptr;
 // The rider of the request this thread is answering (RiderBinding).
 thread_local std::shared_ptr<PieceRider> t_rider;
 
+// The writer's deferred work (GroupCommit::Defer) for the batch it is running, in the order each
+// kind was first asked for; nullptr on other threads.
+using DeferredLists = std::vector<std::pair<const GroupCommit::Deferred*, std::vector<Params>>>;
+thread_local DeferredLists* t_deferred = nullptr;
+
 Status Guarded(const GroupCommit::Work& work, Connection& conn) {
     Connection* const outer = t_piece_conn;
     t_piece_conn = &conn;
@@ -47,7 +52,10 @@ Result<std::unique_ptr<GroupCommit>> GroupCommit::Start(Database& db, Options op
         });
         gc->writer_ = std::thread([g = gc.get()] {
             core::NameThisThread("gx-writer");
+            DeferredLists deferred;
+            t_deferred = &deferred;
             g->Loop();
+            t_deferred = nullptr;
         });
     }
     return gc;
@@ -127,6 +135,36 @@ Result<Row> PieceOutcome<Result<Row>>::Decode(const nlohmann::json& kept) {
     return Row(std::move(values));
 }
 
+Status GroupCommit::Defer(Connection& conn, const Deferred& kind, Params row) {
+    if (t_deferred == nullptr || t_piece_conn != &conn) {
+        std::vector<Params> one;
+        one.push_back(std::move(row));
+        return kind.flush(conn, one);
+    }
+    for (auto& [k, rows] : *t_deferred) {
+        if (k == &kind) {
+            rows.push_back(std::move(row));
+            return {};
+        }
+    }
+    t_deferred->emplace_back(&kind, std::vector<Params>{});
+    t_deferred->back().second.push_back(std::move(row));
+    return {};
+}
+
+Status GroupCommit::FlushDeferred() {
+    DeferredLists lists;
+    lists.swap(*t_deferred);
+    for (auto& [kind, rows] : lists) {
+        try {
+            GX_TRY(kind->flush(*conn_, rows));
+        } catch (const std::exception& e) {
+            return Error::Internal(e.what());
+        }
+    }
+    return {};
+}
+
 Status GroupCommit::Run(Work work) {
     std::promise<Status> outcome;
     auto future = outcome.get_future();
@@ -163,18 +201,28 @@ bool GroupCommit::RunTogether(std::vector<Item>& batch, std::vector<Status>& out
         committed = tx.error();
         return true;
     }
+    const auto deferred_rows = [] {
+        size_t n = 0;
+        for (const auto& list : *t_deferred) n += list.second.size();
+        return n;
+    };
     for (Item& item : batch) {
         const std::int64_t changes = conn_->TotalChanges();
+        const size_t deferred = deferred_rows();
         Status status = Guarded(item.work, *conn_);
         // A piece refused before it wrote anything (a 404 from the gate, a stale version, a
         // duplicate) has nothing to undo: the batch goes on. One that wrote, or failed inside
         // the database (which may have ended the transaction), rolls the whole batch back.
-        if (!status && (changes < 0 || conn_->TotalChanges() != changes ||
-                        !conn_->TransactionOpen() || HttpStatus(status.error().code) >= 500)) {
+        if (!status &&
+            (changes < 0 || conn_->TotalChanges() != changes || deferred_rows() != deferred ||
+             !conn_->TransactionOpen() || HttpStatus(status.error().code) >= 500)) {
             return false;  // ~Transaction rolls the whole batch back
         }
         outcomes.push_back(std::move(status));
     }
+    // The pieces' deferred work, once for the batch; if it fails, the batch is run piece by
+    // piece, where it fails only the piece whose rows it could not write.
+    if (!FlushDeferred()) return false;
     committed = tx->Commit();
     return true;
 }
@@ -190,6 +238,11 @@ void GroupCommit::RunPieceByPiece(std::vector<Item>& batch, std::vector<Status>&
     for (Item& item : batch) {
         Status status = Exec(conn, "SAVEPOINT gc_piece");
         if (status) status = Guarded(item.work, conn);
+        if (status) {
+            status = FlushDeferred();
+        } else {
+            t_deferred->clear();  // the failed piece's deferred rows are undone with it
+        }
         if (status) {
             status = Exec(conn, "RELEASE gc_piece");
         } else {
@@ -209,6 +262,7 @@ void GroupCommit::RunBatch(std::vector<Item>& batch) {
     const bool together = RunTogether(batch, outcomes, committed);
     if (!together) {
         outcomes.clear();
+        t_deferred->clear();  // rolled back with the batch
         RunPieceByPiece(batch, outcomes, committed);
     }
     if (!committed) {

@@ -177,6 +177,19 @@ class GroupCommit {
 
     Stats stats() const;
 
+    // Work a piece leaves to the end of its batch, so that one statement does it for every piece
+    // that asked: e.g. the customers' full-text rows, where FTS5 writes a segment per statement
+    // that touched it (one per batch instead of one per create). Pieces that name the same
+    // `Deferred` (a long-lived object) add rows of values to one list; `flush` gets the list once,
+    // on the writer, after the batch's pieces and before its commit — or after each piece when the
+    // batch is run piece by piece, in the piece's savepoint. A flush that fails sends the batch
+    // back to be run piece by piece, where it fails its own piece. Called outside a batch
+    // (PostgreSQL, or no piece running on this thread), `flush` runs at once with this one row.
+    struct Deferred {
+        std::function<Status(Connection&, const std::vector<Params>&)> flush;
+    };
+    static Status Defer(Connection& conn, const Deferred& kind, Params row);
+
   private:
     struct Item {
         Work work;
@@ -206,6 +219,8 @@ class GroupCommit {
         if (rider == nullptr) return {};
         return rider->Record(conn, piece, PieceOutcome<Out>::Encode(out));
     }
+    // Runs and clears the deferred work of the pieces run since the last call.
+    Status FlushDeferred();
 
     Database& db_;
     Options options_;

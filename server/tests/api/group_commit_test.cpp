@@ -4,8 +4,11 @@
 
 #include "api_test_support.hpp"
 
+#include "domains/customers/search_index.hpp"
+
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <latch>
@@ -340,6 +343,99 @@ TEST_P(GroupCommitTest, SimultaneousCustomerCreatesShareCommits) {
     Reply dup = Call("POST", "/api/v1/customers",
                      {{"name", "重复的客户"}, {"phone", "13900001000"}}, admin());
     EXPECT_EQ(dup.status, 409);
+}
+
+// Deferred work (GroupCommit::Defer): the pieces of a batch leave rows for one flush before the
+// commit; a piece that fails takes its rows with it; outside a batch the flush runs at once.
+TEST_P(GroupCommitTest, DeferredWorkIsFlushedOncePerBatchAndUndoneWithItsPiece) {
+    db::GroupCommit& writes = app().writes();
+    std::mutex mutex;
+    std::vector<size_t> flushes;  // rows per flush
+    const db::GroupCommit::Deferred probe{
+        [&](db::Connection& conn, const std::vector<db::Params>& rows) -> Status {
+            for (const auto& row : rows) {
+                GX_TRY(conn.Execute("INSERT INTO gc_probe (n) VALUES (?)", row));
+            }
+            std::lock_guard lock(mutex);
+            flushes.push_back(rows.size());
+            return {};
+        }};
+    const auto deferring = [&](std::int64_t n, bool fail) -> db::GroupCommit::Work {
+        return [&, n, fail](db::Connection& conn) -> Status {
+            GX_TRY(db::GroupCommit::Defer(conn, probe, {n}));
+            if (fail) return Error::Validation("n", "is refused after deferring");
+            return {};
+        };
+    };
+    HeldWriter held(writes, 400);
+    Outcomes outcomes(4);
+    writes.Submit(deferring(401, false), outcomes.Of(401));
+    writes.Submit(deferring(402, true), outcomes.Of(402));
+    writes.Submit(deferring(403, false), outcomes.Of(403));
+    writes.Submit(deferring(404, false), outcomes.Of(404));
+    held.Release();
+    outcomes.done.wait();
+    EXPECT_TRUE(outcomes.told[401].ok());
+    EXPECT_FALSE(outcomes.told[402].ok());
+    EXPECT_TRUE(Committed(401));
+    EXPECT_FALSE(Committed(402));  // undone with its piece
+    EXPECT_TRUE(Committed(403));
+    EXPECT_TRUE(Committed(404));
+    std::lock_guard lock(mutex);
+    if (postgres()) {
+        EXPECT_EQ(flushes, (std::vector<size_t>{1, 1, 1, 1}));  // each piece alone, at once
+    } else {
+        // Run together, the failing piece (it deferred, so it counts as having written) sends
+        // the batch back; piece by piece, each good piece's rows are flushed in its savepoint.
+        EXPECT_EQ(flushes, (std::vector<size_t>{1, 1, 1}));
+    }
+}
+
+// Customers' search_text is written at the end of the batch: creates that share a batch are all
+// found by a 4-character (trigram) search, and of two edits of one customer in one batch the
+// later one's text is the one searched.
+TEST_P(GroupCommitTest, CustomersWrittenInOneBatchAreFoundByTheirLatestText) {
+    db::GroupCommit& writes = app().writes();
+    const auto query = [](const std::string& q) {
+        std::string out;
+        for (unsigned char c : q) {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", c);
+            out += hex;
+        }
+        return "/api/v1/customers?q=" + out;
+    };
+    constexpr int kClients = 12;
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) {
+        clients.emplace_back([&, c] {
+            Reply r = Call("POST", "/api/v1/customers",
+                           {{"name", "批量检索客户" + std::to_string(100 + c)}}, admin());
+            EXPECT_EQ(r.status, 201);
+        });
+    }
+    for (auto& t : clients) t.join();
+    EXPECT_EQ(Call("GET", query("批量检索"), nullptr, admin()).body["total"], kClients);
+    EXPECT_EQ(Call("GET", query("检索客户107"), nullptr, admin()).body["total"], 1);
+
+    Reply created = Call("POST", "/api/v1/customers", {{"name", "甲乙丙丁公司"}}, admin());
+    ASSERT_EQ(created.status, 201);
+    const std::int64_t id = created.body["id"].get<std::int64_t>();
+    const auto rename = [id](std::string name) -> db::GroupCommit::Work {
+        return [id, name](db::Connection& conn) -> Status {
+            GX_TRY(conn.Execute("UPDATE customers SET name = ? WHERE id = ?", {name, id}));
+            return customers::search::Reindex(conn, id);
+        };
+    };
+    HeldWriter held(writes, 500);
+    Outcomes outcomes(2);
+    writes.Submit(rename("戊己庚辛公司"), outcomes.Of(1));
+    writes.Submit(rename("子丑寅卯公司"), outcomes.Of(2));
+    held.Release();
+    outcomes.done.wait();
+    EXPECT_EQ(Call("GET", query("子丑寅卯"), nullptr, admin()).body["total"], 1);
+    EXPECT_EQ(Call("GET", query("戊己庚辛"), nullptr, admin()).body["total"], 0);
+    EXPECT_EQ(Call("GET", query("甲乙丙丁"), nullptr, admin()).body["total"], 0);
 }
 
 GUANXI_API_TEST_SUITE(GroupCommitTest);

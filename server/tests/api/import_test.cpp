@@ -12,9 +12,12 @@
 #include <zip.h>
 
 #include <unistd.h>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 namespace guanxi::testing {
 namespace {
@@ -411,6 +414,74 @@ TEST_P(ImportTest, AJobThatCrashesMidFileResumesWithoutDuplicates) {
     for (const auto& c : list["items"]) names.insert(c["name"].get<std::string>());
     EXPECT_EQ(names.size(), 19u);                     // none twice
     EXPECT_EQ(Report(boss_.token, done).size(), 1u);  // the bad row once, not twice
+}
+
+// Import batches are pieces of the group commit (docs/adr/0006-record-kit.md, "The write path as
+// built"), like every other customer write: each batch is counted by it, a bad row is reported
+// while the good ones land, and every acknowledged row is there.
+TEST_P(ImportTest, ImportBatchesArePiecesOfTheGroupCommit) {
+    auto& imports = app().customer_imports();
+    imports.settings().batch_rows = 2;
+    const auto before = app().writes().stats();
+    json import = Import(boss_.token,
+                         "name,phone\n甲公司,13800000001\n,13800000002\n乙公司,"
+                         "13800000003\n丙公司,13800000004\n丁公司,13800000005\n");
+    EXPECT_EQ(import["status"], "done") << import.dump();
+    EXPECT_EQ(import["created"], 4);
+    EXPECT_EQ(import["failed"], 1);
+    const auto after = app().writes().stats();
+    // Three batches of rows, besides the upload, the start and the finish.
+    EXPECT_GE(after.writes - before.writes, 3 + 3);
+    EXPECT_EQ(Customers(boss_.token)["total"], 4);
+}
+
+// A piece may run twice: when another piece of its group commit fails after writing, the batch is
+// rolled back and run again piece by piece. The import's batch then counts and reports its rows
+// once, with their cells, and nothing is imported twice.
+TEST_P(ImportTest, AnImportBatchRunAgainByTheGroupCommitCountsItsRowsOnce) {
+    if (postgres()) GTEST_SKIP() << "PostgreSQL runs each piece alone; nothing is run again";
+    auto& imports = app().customer_imports();
+    imports.settings().batch_rows = 2;
+    db::GroupCommit& writes = app().writes();
+    std::atomic<int> second_batch_runs{0};
+    std::thread failing;
+    imports.SetBeforeCommit([&](std::int64_t batch) -> Status {
+        if (batch == 2) ++second_batch_runs;
+        if (batch != 1 || failing.joinable()) return {};
+        // While batch 1 commits: hold the writer with a slow piece, so that batch 2 and a piece
+        // that fails after writing queue behind it and run in one transaction.
+        writes.Submit(
+            [](db::Connection&) -> Status {
+                std::this_thread::sleep_for(std::chrono::milliseconds(600));
+                return {};
+            },
+            [](Status) {});
+        failing = std::thread([&writes] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            Status failed = writes.Run([](db::Connection& conn) -> Status {
+                GX_TRY(conn.Execute("UPDATE users SET display_name = display_name WHERE id = 1"));
+                return Error::Internal("fails after writing");
+            });
+            EXPECT_FALSE(failed.ok());
+        });
+        return {};
+    });
+    const auto before = writes.stats();
+    json import = Import(boss_.token,
+                         "name,phone\n甲公司,13800000001\n乙公司,13800000002\n"
+                         "丙公司,13800000003\n,13800000004\n");
+    failing.join();
+    EXPECT_EQ(second_batch_runs, 2);  // run together, then again on its own savepoint
+    EXPECT_GT(writes.stats().retried_batches, before.retried_batches);
+    EXPECT_EQ(import["status"], "done") << import.dump();
+    EXPECT_EQ(import["rows_read"], 4);
+    EXPECT_EQ(import["created"], 3);
+    EXPECT_EQ(import["failed"], 1);
+    auto report = Report(boss_.token, import);
+    ASSERT_EQ(report.size(), 1u);
+    EXPECT_EQ(report[0][0], "5");
+    EXPECT_EQ(report[0][5], "13800000004");  // its cells survive the second run
+    EXPECT_EQ(Customers(boss_.token)["total"], 3);
 }
 
 TEST_P(ImportTest, AStoppingServerHandsTheImportBackAfterTheBatchInHand) {

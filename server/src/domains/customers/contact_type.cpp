@@ -25,9 +25,10 @@ db::Value Normalised(const json& record, const char* field,
 Status AfterContactWrite(db::Connection& conn, std::int64_t customer_id, std::int64_t id,
                          const json& contact) {
     if (contact["deleted_at"].is_null() && contact.value("primary", false)) {
-        GX_TRY(conn.Execute("UPDATE contacts SET is_primary = 0 WHERE customer_id = ? AND id <> ? "
-                            "AND is_primary = 1",
-                            {customer_id, id}));
+        GX_TRY(
+            conn.Execute("UPDATE contacts SET is_primary = 0 WHERE customer_id = ? AND id <> ? "
+                         "AND is_primary = 1",
+                         {customer_id, id}));
     }
     return search::Reindex(conn, customer_id);
 }
@@ -63,7 +64,7 @@ kit::RecordType ContactType() {
          "is_primary"},
     };
     type.default_sort = {{"primary", true}, {"id", false}};  // the primary first, then as added
-    type.default_page_size = http::kMaxPageSize;              // a customer's card shows them all
+    type.default_page_size = http::kMaxPageSize;             // a customer's card shows them all
     type.example = {{"name", "王经理"}, {"title", "采购经理"}, {"phone", "13800138000"}};
     type.stored = {
         {"phone_norm",

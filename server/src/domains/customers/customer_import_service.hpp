@@ -7,8 +7,9 @@
 //   - it reads the file row by row and never holds it whole;
 //   - each row is validated as POST /customers validates a body (ApplyCustomerBody); bad rows go to
 //     the error report and never stop the import;
-//   - good rows are inserted in batches, one transaction each, with the search index, the owner
-//     history and the import's progress (where the reader resumes) in the same transaction;
+//   - good rows are inserted in batches, each one piece of the group commit (db::GroupCommit), with
+//     the search index, the owner history and the import's progress (where the reader resumes) in
+//     the same transaction;
 //   - duplicates by normalised phone or e-mail, against the database and earlier rows of the file,
 //     are skipped, created anyway or update the customer, as the upload asked;
 //   - a job that crashes is run again by the job runner and resumes after the last committed
@@ -19,6 +20,7 @@
 
 #include "core/principal.hpp"
 #include "db/database.hpp"
+#include "db/group_commit.hpp"
 #include "domains/accounts/account_service.hpp"
 #include "domains/custom_fields/custom_field.hpp"
 #include "jobs/job_store.hpp"
@@ -47,7 +49,7 @@ class CustomerImportService {
   public:
     static constexpr std::string_view kJobName = "customer.import";
 
-    CustomerImportService(db::Database& db, jobs::JobStore& jobs,
+    CustomerImportService(db::Database& db, db::GroupCommit& writes, jobs::JobStore& jobs,
                           accounts::AccountService& accounts, ImportSettings settings);
 
     // Needs customers.create and customers.import. Query: duplicates=skip|create|update (default
@@ -79,6 +81,7 @@ class CustomerImportService {
   private:
     class Importer;
     db::Database& db_;
+    db::GroupCommit& writes_;  // every batch is a piece of it
     jobs::JobStore& jobs_;
     accounts::AccountService& accounts_;
     ImportSettings settings_;

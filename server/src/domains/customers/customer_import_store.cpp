@@ -46,6 +46,10 @@ constexpr std::string_view kCustomersHead =
     "phone_norm, email_norm, name_norm, id, search_text, created_by, created_at, updated_at)";
 constexpr std::string_view kGramsHead =
     "INSERT INTO customer_search (gram, owner_key, customer_id)";
+// SQLite: a new customer's grams cannot conflict, and a statement that cannot abort needs no
+// statement journal (search_index.cpp's InsertGrams).
+constexpr std::string_view kGramsHeadSqlite =
+    "INSERT OR IGNORE INTO customer_search (gram, owner_key, customer_id)";
 constexpr std::string_view kOwnershipHead =
     "INSERT INTO ownership_changes (customer_id, kind, from_user_id, to_user_id, by_user_id, "
     "reason, at)";
@@ -217,7 +221,9 @@ Result<std::vector<std::int64_t>> ReserveCustomerIds(db::Connection& conn, std::
 struct CustomerBulkWriter::Impl {
     explicit Impl(db::Connection& conn)
         : customers(conn, std::string(kCustomersHead), 23, 100),
-          grams(conn, std::string(kGramsHead), 3, 3000, &customers),
+          grams(conn,
+                std::string(conn.backend() == db::Backend::kSqlite ? kGramsHeadSqlite : kGramsHead),
+                3, 3000, &customers),
           ownership(conn, std::string(kOwnershipHead), 7, 500, &customers) {}
     db::BulkInsert customers;
     db::BulkInsert grams;

@@ -13,6 +13,7 @@
 #include "domains/customers/customer_export.hpp"
 #include "domains/customers/customer_store.hpp"
 #include "domains/customers/owner_page.hpp"
+#include "domains/customers/search_document.hpp"
 #include "domains/customers/search_index.hpp"
 
 #include <algorithm>
@@ -585,7 +586,11 @@ Result<nlohmann::json> CustomerService::Create(const Principal& caller,
         }
         const auto now = NowSeconds();
         GX_TRY_ASSIGN(std::int64_t id, store::Insert(conn, record, caller.user_id, now));
-        GX_TRY(search::Reindex(conn, id));
+        // A new customer has no contacts yet: its search document is its row's values.
+        search::Document document;
+        document.AddRow(record.name, record.phone.value_or(""), record.email.value_or(""));
+        document.Finish();
+        GX_TRY(search::IndexNew(conn, id, record.owner_id.value_or(0), document));
         GX_TRY(store::LogOwnership(conn, id, "create", std::nullopt, record.owner_id,
                                    caller.user_id, std::nullopt, now));
         GX_TRY(audit::Record(conn, caller,

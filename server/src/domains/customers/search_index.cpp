@@ -1,9 +1,12 @@
 #include "domains/customers/search_index.hpp"
 
 #include "core/text.hpp"
+#include "db/group_commit.hpp"
 #include "db/sql_builder.hpp"
 
 #include <algorithm>
+#include <unordered_map>
+#include <variant>
 
 namespace guanxi::customers::search {
 
@@ -16,6 +19,11 @@ constexpr std::string_view kSources =
 constexpr std::string_view kOwnerKey = "SELECT coalesce(owner_id, 0) FROM customers WHERE id = ?";
 constexpr std::string_view kDeleteGrams = "DELETE FROM customer_search WHERE customer_id = ?";
 constexpr std::string_view kSetSearchText = "UPDATE customers SET search_text = ? WHERE id = ?";
+// SQLite: many customers' search_text in one statement (one FTS5 segment for all of them).
+constexpr std::string_view kSetSearchTextsHead =
+    "UPDATE customers SET search_text = v.column2 FROM (VALUES ";
+constexpr std::string_view kSetSearchTextsTail = ") AS v WHERE customers.id = v.column1";
+constexpr size_t kSearchTextsPerStatement = 256;
 constexpr size_t kInsertBatch = 64;
 // Up to this many owners, a search probes their customers (or their postings of one bigram)
 // instead of reading a whole posting list or the trigram index (docs/PERFORMANCE.md).
@@ -59,7 +67,69 @@ std::string Postings(std::string_view condition, const Owners& owners, db::Param
     return by_id ? "c.id = ANY(ARRAY(" + postings + "))" : "c.id IN (" + postings + ")";
 }
 
+// Writes search_text for rows of (customer id, text); a later row for the same customer wins.
+Status WriteSearchTexts(db::Connection& conn, const std::vector<db::Params>& rows) {
+    if (conn.backend() != db::Backend::kSqlite || rows.size() == 1) {
+        for (const auto& row : rows) GX_TRY(conn.Execute(kSetSearchText, {row[1], row[0]}));
+        return {};
+    }
+    std::vector<size_t> last;  // the last row of each customer, in order
+    {
+        std::unordered_map<std::int64_t, size_t> seen;
+        for (size_t i = 0; i < rows.size(); ++i) seen[std::get<std::int64_t>(rows[i][0])] = i;
+        for (size_t i = 0; i < rows.size(); ++i) {
+            if (seen[std::get<std::int64_t>(rows[i][0])] == i) last.push_back(i);
+        }
+    }
+    for (size_t start = 0; start < last.size(); start += kSearchTextsPerStatement) {
+        const size_t n = std::min(kSearchTextsPerStatement, last.size() - start);
+        std::string sql(kSetSearchTextsHead);
+        db::Params params;
+        params.reserve(2 * n);
+        for (size_t i = 0; i < n; ++i) {
+            sql += i == 0 ? "(?, ?)" : ", (?, ?)";
+            params.push_back(rows[last[start + i]][0]);
+            params.push_back(rows[last[start + i]][1]);
+        }
+        sql += kSetSearchTextsTail;
+        GX_TRY(conn.Execute(sql, params));
+    }
+    return {};
+}
+
+const db::GroupCommit::Deferred kSearchTexts{WriteSearchTexts};
+
+Status InsertGrams(db::Connection& conn, std::int64_t customer_id, std::int64_t owner_key,
+                   const std::vector<std::string>& grams) {
+    for (size_t start = 0; start < grams.size(); start += kInsertBatch) {
+        const size_t n = std::min(kInsertBatch, grams.size() - start);
+        // SQLite: OR IGNORE. No row can conflict (the grams are unique and the customer has
+        // none), and a statement that cannot abort needs no statement journal — a quarter of the
+        // writer's CPU per create inside a batch's long transaction (docs/PERFORMANCE.md).
+        std::string sql =
+            conn.backend() == db::Backend::kSqlite
+                ? "INSERT OR IGNORE INTO customer_search (gram, owner_key, "
+                  "customer_id) VALUES "
+                : "INSERT INTO customer_search (gram, owner_key, customer_id) VALUES ";
+        db::Params params;
+        for (size_t i = 0; i < n; ++i) {
+            sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
+            params.emplace_back(grams[start + i]);
+            params.emplace_back(owner_key);
+            params.emplace_back(customer_id);
+        }
+        GX_TRY(conn.Execute(sql, params));
+    }
+    return {};
+}
+
 }  // namespace
+
+Status IndexNew(db::Connection& conn, std::int64_t customer_id, std::int64_t owner_key,
+                const Document& document) {
+    GX_TRY(InsertGrams(conn, customer_id, owner_key, document.grams));
+    return db::GroupCommit::Defer(conn, kSearchTexts, {customer_id, document.search_text});
+}
 
 Status Reindex(db::Connection& conn, std::int64_t customer_id) {
     GX_TRY(conn.Execute(kDeleteGrams, {customer_id}));
@@ -81,20 +151,8 @@ Status Reindex(db::Connection& conn, std::int64_t customer_id) {
     }
     std::sort(grams.begin(), grams.end());
     grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
-    for (size_t start = 0; start < grams.size(); start += kInsertBatch) {
-        const size_t n = std::min(kInsertBatch, grams.size() - start);
-        std::string sql = "INSERT INTO customer_search (gram, owner_key, customer_id) VALUES ";
-        db::Params params;
-        for (size_t i = 0; i < n; ++i) {
-            sql += i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
-            params.emplace_back(grams[start + i]);
-            params.emplace_back(owner_key);
-            params.emplace_back(customer_id);
-        }
-        GX_TRY(conn.Execute(sql, params));
-    }
-    GX_TRY(conn.Execute(kSetSearchText, {search_text, customer_id}));
-    return {};
+    GX_TRY(InsertGrams(conn, customer_id, owner_key, grams));
+    return db::GroupCommit::Defer(conn, kSearchTexts, {customer_id, std::move(search_text)});
 }
 
 Owners Owners::Of(const access::Gate& gate, access::Pool pool) {

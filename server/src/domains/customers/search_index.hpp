@@ -6,9 +6,14 @@
 // the FTS5 trigram index over search_text (on PostgreSQL, search_text LIKE alone, which its
 // pg_trgm index serves), checked with LIKE — or, for a few owners' customers, their postings of
 // the word's first bigram, checked with LIKE.
+// Writes of search_text are left to the end of the group commit's batch (db::GroupCommit::Defer)
+// and done there in one statement: on SQLite every statement after one that wrote the FTS5 table
+// makes it write a segment, so a customer create wrote one segment of its own; now a batch writes
+// one (migration 036 lets an empty search_text skip the FTS5 table until then).
 
 #include "db/database.hpp"
 #include "domains/access/access_gate.hpp"
+#include "domains/customers/search_document.hpp"
 
 #include <optional>
 
@@ -16,6 +21,12 @@ namespace guanxi::customers::search {
 
 // Recomputes the grams and search_text of one customer from its row and contacts.
 Status Reindex(db::Connection& conn, std::int64_t customer_id);
+
+// Indexes a customer just inserted with an empty search_text, no contacts and no postings, from
+// `document` (its row's values, search::Document::AddRow then Finish): what Reindex would write,
+// without reading anything back.
+Status IndexNew(db::Connection& conn, std::int64_t customer_id, std::int64_t owner_key,
+                const Document& document);
 
 // Whose postings a search reads. The bigram index is keyed by owner (owner_key: the owner's id, 0
 // for the public pool), so a salesperson's search reads only their own postings.
