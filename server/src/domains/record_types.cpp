@@ -3,6 +3,7 @@
 #include "domains/accounts/department_type.hpp"
 #include "domains/customers/contact_type.hpp"
 #include "domains/customers/document_type.hpp"
+#include "domains/customers/followup_type.hpp"
 #include "domains/customers/mailing_type.hpp"
 #include "domains/customers/prepayment_types.hpp"
 
@@ -16,6 +17,7 @@ const kit::Registry& RecordTypes() {
         registry.Add(customers::PrepaymentType());
         registry.Add(customers::DocumentType());
         registry.Add(customers::ContactType());
+        registry.Add(customers::FollowupType());
         registry.Add(accounts::DepartmentType());
         return registry;
     }();

@@ -17,9 +17,12 @@ using nlohmann::json;
 struct Owners {
     std::optional<std::int64_t> owner_id;
     std::optional<std::int64_t> last_owner_id;
+    bool history_hidden = false;  // kList: the customer is visible, its records are not
 };
 
-enum class Access { kRead, kWrite };
+// kRead: one record; kList: a list or an export (of a customer whose history the caller may not
+// read, an empty one — the customer itself is visible); kWrite: a change.
+enum class Access { kRead, kList, kWrite };
 
 // The customer's owners when the caller may read (or write) its records of this type; 404 when
 // the customer is absent, deleted or not visible, 403 claim_first to write to a pool customer.
@@ -39,9 +42,10 @@ Result<Owners> CustomerFor(db::Connection& conn, const access::Gate& gate, const
     if (!row) return Error::NotFound("Customer");
     Owners owners{row->OptInt(0), row->OptInt(1)};
     if (!gate.SeesCustomer(owners.owner_id)) return Error::NotFound("Customer");
-    if (access == Access::kRead && !type.type.read_with_customer &&
+    if (access != Access::kWrite && !type.type.read_with_customer &&
         !gate.SeesFollowups(owners.owner_id, owners.last_owner_id)) {
-        return Error::NotFound("Customer");
+        if (access == Access::kRead) return Error::NotFound("Customer");
+        owners.history_hidden = true;
     }
     if (access == Access::kWrite && !owners.owner_id && !caller.Can("pool.manage")) {
         return Error{ErrorCode::kClaimFirst,
@@ -55,14 +59,15 @@ Result<Owners> CustomerFor(db::Connection& conn, const access::Gate& gate, const
 using store::Parent;
 
 // The gate's judgement before any row is read: for a type under a customer, whether the caller
-// may read (write) that customer's records (CustomerFor); the other types are judged by their rows
-// (RowVisible) and their permissions alone.
-Status ParentFor(db::Connection& conn, const access::Gate& gate, const Principal& caller,
-                 const CompiledType& type, Parent parent, Access access) {
-    if (!type.type.UnderCustomer()) return {};
+// may read (list, write) that customer's records (CustomerFor) — true when a list must come out
+// empty (a pool customer's history hidden from the caller); the other types are judged by their
+// rows (RowVisible) and their permissions alone.
+Result<bool> ParentFor(db::Connection& conn, const access::Gate& gate, const Principal& caller,
+                       const CompiledType& type, Parent parent, Access access) {
+    if (!type.type.UnderCustomer()) return false;
     if (!parent) return Error::NotFound("Customer");
-    GX_TRY(CustomerFor(conn, gate, caller, type, *parent, access));
-    return {};
+    GX_TRY_ASSIGN(Owners owners, CustomerFor(conn, gate, caller, type, *parent, access));
+    return owners.history_hidden;
 }
 
 // Whether the gate shows this stored record: an own-scope record when its owner is in the
@@ -298,17 +303,19 @@ Result<json> RecordService::List(const Principal& caller, const CompiledType& ty
     GX_TRY_ASSIGN(const bool deleted, InBin(caller, type, query));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
-    GX_TRY(ParentFor(*conn, gate, caller, type, parent, Access::kRead));
+    GX_TRY_ASSIGN(const bool hidden, ParentFor(*conn, gate, caller, type, parent, Access::kList));
     std::optional<custom_fields::ListSql> custom;
     if (custom_ != nullptr) {
         custom = custom_fields::ListSql{custom_->Current(), type.type.name, "t", conn->backend()};
     }
-    GX_TRY_ASSIGN(store::Page page, store::List(*conn, type, Scope(gate, type, parent), query,
-                                                deleted, custom ? &*custom : nullptr));
+    db::Where scope = Scope(gate, type, parent);
+    if (hidden) scope.Add("1 = 0");
+    GX_TRY_ASSIGN(store::Page page,
+                  store::List(*conn, type, scope, query, deleted, custom ? &*custom : nullptr));
     json items = json::array();
     for (const db::Row& row : page.rows) items.push_back(store::ToJson(type, row));
     json out = http::ListPage(std::move(items), page.total, query);
-    if (type.type.list_extra) {
+    if (type.type.list_extra && !hidden) {  // (a hidden history's sums are hidden too)
         GX_TRY_ASSIGN(json extra, type.type.list_extra(*conn, parent.value_or(0)));
         out.update(extra);
     }
@@ -368,7 +375,8 @@ Status RecordService::CheckCreate(const Principal& caller, const CompiledType& t
     GX_TRY(RequirePermission(caller, type.type.Permission("create")));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
-    return ParentFor(*conn, gate, caller, type, parent, Access::kWrite);
+    GX_TRY(ParentFor(*conn, gate, caller, type, parent, Access::kWrite));
+    return {};
 }
 
 Result<json> RecordService::Update(const Principal& caller, const CompiledType& type, Parent parent,
@@ -476,7 +484,8 @@ Result<io::ExportFile> RecordService::Export(const Principal& caller, const Comp
     {
         GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
-        GX_TRY(ParentFor(*conn, gate, caller, type, parent, Access::kRead));
+        GX_TRY_ASSIGN(const bool hidden,
+                      ParentFor(*conn, gate, caller, type, parent, Access::kList));
         std::optional<custom_fields::ListSql> custom;
         // The custom fields as defined now (one snapshot for the header and every row).
         std::shared_ptr<const custom_fields::Snapshot> defined;
@@ -488,8 +497,10 @@ Result<io::ExportFile> RecordService::Export(const Principal& caller, const Comp
         const auto& columns = defined ? defined->Of(type.type.name) : kNone;
         auto writer =
             io::TableWriter::Create(format, type.type.name, ExportHeader(type, language, columns));
+        db::Where scope = Scope(gate, type, parent);
+        if (hidden) scope.Add("1 = 0");
         GX_TRY(store::ForEach(
-            *conn, type, Scope(gate, type, parent), query, deleted,
+            *conn, type, scope, query, deleted,
             [&](const db::Row& row) {
                 writer->Add(ExportCells(type, row, language, columns));
                 return true;

@@ -119,6 +119,12 @@ std::optional<db::Value> FilterValue(const FieldDef& field, const std::string& t
         case FieldType::kDate:
             if (!ParseDate(text)) return std::nullopt;
             return text;
+        case FieldType::kEnum:
+            if (std::find(field.options.begin(), field.options.end(), text) ==
+                field.options.end()) {
+                return std::nullopt;
+            }
+            return text;
         case FieldType::kDatetime: {
             auto t = ParseRfc3339(text);
             if (!t) return std::nullopt;

@@ -61,7 +61,7 @@ struct StoredColumn {
 };
 
 // The shapes most definitions use: a required date the list shows, filters and sorts by (a sent,
-// closed or received date), and a required amount the list shows and sorts by.
+// closed or received date), a required name, and a required amount the list shows and sorts by.
 inline Field RequiredDate(std::string name, Labels label) {
     return {{.name = std::move(name),
              .type = FieldType::kDate,
@@ -71,6 +71,17 @@ inline Field RequiredDate(std::string name, Labels label) {
              .sort = true,
              .nullable = false},
             std::move(label)};
+}
+// A required name the list shows, sorts by and ?q= searches (a contact's, a department's).
+inline Field RequiredName(std::string name, Labels label, std::size_t max_length = 100) {
+    return {{.name = std::move(name),
+             .required = true,
+             .max_length = max_length,
+             .list = true,
+             .sort = true,
+             .nullable = false},
+            std::move(label),
+            true};
 }
 inline Field RequiredMoney(std::string name, Labels label) {
     return {{.name = std::move(name),
@@ -183,6 +194,9 @@ struct RecordType {
     // generic JSON create is neither served nor documented, and that route creates through
     // RecordService::Create with the fields the server computed (readonly ones).
     bool generic_create = true;
+    // With generic_create false: whether that route takes a multipart upload (documents) rather
+    // than a JSON body (follow-ups' tuned create).
+    bool create_by_upload = false;
 
     // Whether its records live under a customer (routes /api/v1/customers/{id}/<name>).
     bool UnderCustomer() const { return visibility == Visibility::kThroughCustomer; }

@@ -1,6 +1,6 @@
 #pragma once
 // Requests that create records of any kit type from its definition's example: a JSON create, or
-// — for a type whose own route uploads its records (generic_create false: documents) — a
+// — for a type whose own route uploads its records (create_by_upload: documents) — a
 // multipart form whose `file` part is a small text file named by the example's file_name, with
 // the example's other members as form fields.
 
@@ -54,7 +54,7 @@ inline http::Request ExampleCreate(const kit::CompiledType& type, const std::str
                                    const std::string& token) {
     nlohmann::json example = type.type.example;
     for (const std::string& option : type.type.create_options) example[option] = true;
-    if (!type.type.generic_create) {
+    if (type.type.create_by_upload) {
         std::vector<FormField> fields = {
             {"file", "示例文件的内容\n", example.value("file_name", "example.txt"), "text/plain"}};
         for (const auto& [key, value] : example.items()) {

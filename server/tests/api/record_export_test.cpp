@@ -104,6 +104,8 @@ class RecordExportTest : public ApiTest {
                 return "2026-01-02";
             case FieldType::kMoney:
                 return "99999.99";
+            case FieldType::kEnum:
+                return field.options.back();  // the examples use another
             default:
                 return "改过的值.txt";
         }

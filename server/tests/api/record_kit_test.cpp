@@ -199,7 +199,13 @@ TEST_P(RecordKitTest, WhoSeesAndChangesRecordsFollowsTheGate) {
                       .status,
                   200);
         EXPECT_EQ(Call("GET", collection, nullptr, dept_head.token).status, 200);
-        EXPECT_EQ(Call("GET", collection, nullptr, other_dept.token).status,
+        EXPECT_TRUE(Lists(Call("GET", collection, nullptr, dept_head.token), created.body["id"]));
+        // The customer is visible to the other department (the pool), its history is not: an
+        // empty list, and the record itself is absent.
+        Reply hidden = Call("GET", collection, nullptr, other_dept.token);
+        EXPECT_EQ(hidden.status, 200);
+        EXPECT_EQ(Lists(hidden, created.body["id"]), type->type.read_with_customer);
+        EXPECT_EQ(Call("GET", item, nullptr, other_dept.token).status,
                   type->type.read_with_customer ? 200 : 404);
         Reply unclaimed = Send(ExampleCreate(*type, collection, dept_head.token));
         EXPECT_EQ(unclaimed.status, 403);

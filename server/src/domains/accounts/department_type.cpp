@@ -62,14 +62,7 @@ kit::RecordType DepartmentType() {
     type.visibility = kit::Visibility::kAdminOnly;
     type.staff_read = true;
     type.fields = {
-        {{.name = "name",
-          .required = true,
-          .max_length = 100,
-          .list = true,
-          .sort = true,
-          .nullable = false},
-         {"部门名称", "Name"},
-         true},
+        kit::RequiredName("name", {"部门名称", "Name"}),
         {{.name = "parent_id", .type = FieldType::kDepartment, .list = true, .filter = true},
          {"上级部门", "Parent department"}},
         {{.name = "user_count", .type = FieldType::kInteger, .list = true, .readonly = true},

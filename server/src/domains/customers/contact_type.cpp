@@ -42,14 +42,7 @@ kit::RecordType ContactType() {
     type.table = "contacts";
     type.label = {"联系人", "Contact"};
     type.fields = {
-        {{.name = "name",
-          .required = true,
-          .max_length = 100,
-          .list = true,
-          .sort = true,
-          .nullable = false},
-         {"姓名", "Name"},
-         true},
+        kit::RequiredName("name", {"姓名", "Name"}),
         {{.name = "title", .max_length = 100, .list = true}, {"职务", "Title"}, true},
         {{.name = "phone", .type = FieldType::kPhone, .max_length = 32, .list = true},
          {"电话", "Phone"},

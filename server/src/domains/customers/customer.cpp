@@ -71,12 +71,6 @@ const http::ListSpec& CustomerListSpec() {
     return kSpec;
 }
 
-const http::ListSpec& FollowupListSpec() {
-    static const http::ListSpec kSpec{
-        {"kind"}, {"contacted_at", "created_at"}, {{"contacted_at", true}}, false};
-    return kSpec;
-}
-
 const std::string_view kCustomerColumns =
     "c.id, c.name, c.category, c.owner_id, ou.display_name, c.department_id, d.name, c.industry, "
     "c.region, c.source, c.phone, c.email, c.address, c.tags, c.custom, c.last_contact_at, "
@@ -197,8 +191,12 @@ nlohmann::json FollowupJson(const db::Row& r) {
                         {"next_contact_at", db::JsonTime(r, 7)},
                         {"created_at", FormatRfc3339(r.Int(8))},
                         {"updated_at", FormatRfc3339(r.Int(9))},
-                        {"version", r.Int(10)}};
-    if (!r.IsNull(11)) j["deleted_at"] = FormatRfc3339(r.Int(11));
+                        {"version", r.Int(10)},
+                        // As the follow-up's kit routes answer it (followup_type.cpp): its author
+                        // created it, and custom fields start empty.
+                        {"created_by", r.Int(2)},
+                        {"custom", nlohmann::json::object()},
+                        {"deleted_at", db::JsonTime(r, 11)}};
     return j;
 }
 

@@ -18,7 +18,6 @@ const http::ListSpec& CustomerListSpec();
 // come after all the others, ascending and descending alike. The general list's ORDER BY and the
 // list by owner (owner_page.cpp) both order by this.
 bool SortsBlanksLast(std::string_view column);
-const http::ListSpec& FollowupListSpec();
 
 // The SELECT list and FROM clause every customer read uses; CustomerJson reads rows of it.
 extern const std::string_view kCustomerColumns;

@@ -109,45 +109,6 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
                    GX_TRY_ASSIGN(json history, service.History(ctx.user(), id));
                    return Ok(history);
                });
-    router.Add("GET", "/api/v1/customers/{id}/followups/{followup_id}",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(std::int64_t followup_id, ctx.PathId("followup_id"));
-                   GX_TRY_ASSIGN(json followup, service.GetFollowup(ctx.user(), id, followup_id));
-                   return Ok(followup);
-               });
-    router.Add("PATCH", "/api/v1/customers/{id}/followups/{followup_id}",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(std::int64_t followup_id, ctx.PathId("followup_id"));
-                   GX_TRY_ASSIGN(json body, ctx.JsonBody());
-                   GX_TRY_ASSIGN(json followup,
-                                 service.UpdateFollowup(ctx.user(), id, followup_id, body));
-                   return Ok(followup);
-               });
-    router.Add("DELETE", "/api/v1/customers/{id}/followups/{followup_id}",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(std::int64_t followup_id, ctx.PathId("followup_id"));
-                   GX_TRY(service.DeleteFollowup(ctx.user(), id, followup_id));
-                   return Response::NoContent();
-               });
-    router.Add("POST", "/api/v1/customers/{id}/followups/{followup_id}/restore",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(std::int64_t followup_id, ctx.PathId("followup_id"));
-                   GX_TRY_ASSIGN(json followup,
-                                 service.RestoreFollowup(ctx.user(), id, followup_id));
-                   return Ok(followup);
-               });
-    router.Add("GET", "/api/v1/customers/{id}/followups",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(http::ListQuery query,
-                                 http::ParseListQuery(ctx.request().query, FollowupListSpec()));
-                   GX_TRY_ASSIGN(json list, service.ListFollowups(ctx.user(), id, query));
-                   return Ok(list);
-               });
     // Answered after the group commit that makes the follow-up durable.
     router.AddAsync(
         "POST", "/api/v1/customers/{id}/followups", [&service](Context& ctx, http::Reply reply) {
@@ -174,8 +135,6 @@ void RegisterCustomerRoutes(http::Router& router, CustomerService& service) {
         }
         return Ok(meta);
     });
-    router.Add("GET", "/api/v1/meta/followups",
-               [](Context&) -> Result<Response> { return Ok(FollowupMeta().ToJson()); });
 }
 
 }  // namespace guanxi::customers

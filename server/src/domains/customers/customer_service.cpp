@@ -226,21 +226,6 @@ Result<db::Row> VisibleCustomer(db::Connection& conn, const Gate& gate, std::int
     return std::move(*row);
 }
 
-// A follow-up of a customer the caller may see the follow-ups of, live or (with `deleted`) in the
-// recycle bin; 404 otherwise.
-Result<db::Row> VisibleFollowup(db::Connection& conn, const Gate& gate, std::int64_t customer_id,
-                                std::int64_t followup_id, bool deleted) {
-    GX_TRY_ASSIGN(db::Row customer, VisibleCustomer(conn, gate, customer_id));
-    if (!gate.SeesFollowups(customer.OptInt(kColOwnerId), customer.OptInt(kColLastOwnerId))) {
-        return Error::NotFound("Follow-up");
-    }
-    GX_TRY_ASSIGN(auto row, store::GetFollowup(conn, followup_id));
-    if (!row || row->Int(1) != customer_id || row->IsNull(11) == deleted) {
-        return Error::NotFound("Follow-up");
-    }
-    return std::move(*row);
-}
-
 // A customer in the public pool is claimed before it is changed (its fields, contacts, recycle
 // bin), unless the caller manages the pool: it is visible to everyone with customers.view, and
 // otherwise anyone with customers.edit could rewrite or delete customers outside their scope.
@@ -917,36 +902,6 @@ Result<ExportFile> CustomerService::Export(const Principal& caller, const http::
 
 // ---- Follow-ups ----
 
-Result<nlohmann::json> CustomerService::ListFollowups(const Principal& caller,
-                                                      std::int64_t customer_id,
-                                                      const http::ListQuery& query) {
-    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
-    GX_TRY_ASSIGN(db::Row row, VisibleCustomer(*conn, gate, customer_id));
-    if (!gate.SeesFollowups(row.OptInt(kColOwnerId), row.OptInt(kColLastOwnerId))) {
-        return http::ListPage(json::array(), 0, query);
-    }
-    store::FollowupQuery followups;
-    followups.kind = query.Filter("kind");
-    if (followups.kind) {
-        const auto& kinds = FollowupMeta().Find("kind")->options;
-        if (std::find(kinds.begin(), kinds.end(), *followups.kind) == kinds.end()) {
-            return BadParam("kind", "Unknown follow-up kind '" + *followups.kind + "'.");
-        }
-    }
-    if (!query.sort.empty()) {
-        followups.sort_created = query.sort.front().field == "created_at";
-        followups.descending = query.sort.front().descending;
-    }
-    followups.limit = query.page_size;
-    followups.offset = query.Offset();
-    GX_TRY_ASSIGN(std::int64_t total, store::CountFollowups(*conn, customer_id, followups.kind));
-    GX_TRY_ASSIGN(db::Rows rows, store::Followups(*conn, customer_id, followups));
-    json items = json::array();
-    for (const auto& r : rows) items.push_back(FollowupJson(r));
-    return http::ListPage(std::move(items), total, query);
-}
-
 void CustomerService::CreateFollowup(const Principal& caller, std::int64_t customer_id,
                                      const nlohmann::json& body,
                                      std::function<void(Result<nlohmann::json>)> done) {
@@ -986,14 +941,33 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
                 !gate.SeesFollowups(owners->OptInt(0), owners->OptInt(1))) {
                 return Error::NotFound("Customer");
             }
+            // As every record of a customer (the kit's rule): a pool customer is claimed first.
+            if (owners->IsNull(0) && !caller.Can("pool.manage")) {
+                return Error{ErrorCode::kClaimFirst,
+                             "This customer is in the public pool: claim it before changing it.",
+                             {{"permission", "pool.manage"}},
+                             {}};
+            }
             GX_TRY_ASSIGN(
                 std::int64_t id,
                 store::InsertFollowup(conn, customer_id, caller.user_id, in.kind, in.content,
                                       in.contacted_at, in.next_contact_at, in.now));
             GX_TRY(store::TouchContactTimes(conn, customer_id, in.contacted_at, in.next_contact_at,
                                             in.now));
-            GX_TRY(audit::Record(
-                conn, caller, {"followup.create", "customer", customer_id, {{"followup_id", id}}}));
+            // The fields it set, from nothing, as the kit's history shows every create's.
+            json changes = {
+                {"kind", {{"before", nullptr}, {"after", in.kind}}},
+                {"content", {{"before", nullptr}, {"after", in.content}}},
+                {"contacted_at", {{"before", nullptr}, {"after", FormatRfc3339(in.contacted_at)}}}};
+            if (in.next_contact_at) {
+                changes["next_contact_at"] = {{"before", nullptr},
+                                              {"after", FormatRfc3339(*in.next_contact_at)}};
+            }
+            GX_TRY(audit::Record(conn, caller,
+                                 {"followup.create",
+                                  "customer",
+                                  customer_id,
+                                  {{"followup_id", id}, {"changes", std::move(changes)}}}));
             // The row as kFollowupColumns reads it, from the values written (a new follow-up is
             // version 1, not deleted): what a replay of a keyed request answers from, too.
             return db::Row({id, customer_id, caller.user_id, caller.display_name, in.kind,
@@ -1004,83 +978,6 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
             if (!row) return done(std::move(row).error());
             done(FollowupJson(*row));
         });
-}
-
-Result<nlohmann::json> CustomerService::GetFollowup(const Principal& caller,
-                                                    std::int64_t customer_id,
-                                                    std::int64_t followup_id) {
-    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
-    GX_TRY_ASSIGN(db::Row row, VisibleFollowup(*conn, gate, customer_id, followup_id, false));
-    return FollowupJson(row);
-}
-
-Result<nlohmann::json> CustomerService::UpdateFollowup(const Principal& caller,
-                                                       std::int64_t customer_id,
-                                                       std::int64_t followup_id,
-                                                       const nlohmann::json& body) {
-    GX_TRY(RequirePermission(caller, "customers.edit"));
-    GX_TRY(CheckVersionField(body));
-    GX_TRY(ValidateBody(FollowupMeta(), body, false, {"version"}));
-    if (body.contains("content") && body["content"].is_string() &&
-        text::Trim(body["content"].get<std::string>()).empty()) {
-        return Error::Validation("content", "must not be empty");
-    }
-    const auto now = NowSeconds();
-    if (auto t = BodyTime(body, "contacted_at"); t && *t > now + 300) {
-        return Error::Validation("contacted_at", "cannot be in the future");
-    }
-    return writes_.Transact([&](db::Connection& conn) -> Result<json> {
-        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
-        GX_TRY_ASSIGN(db::Row row, VisibleFollowup(conn, gate, customer_id, followup_id, false));
-        const std::int64_t version = row.Int(10);
-        if (auto v = OptInt(body, "version"); v && *v != version) return Stale(version);
-        store::FollowupFields fields{row.Text(4), row.Text(5), row.Int(6), row.OptInt(7)};
-        if (body.contains("kind")) fields.kind = body["kind"].get<std::string>();
-        if (body.contains("content")) fields.content = body["content"].get<std::string>();
-        if (body.contains("contacted_at")) {
-            fields.contacted_at = BodyTime(body, "contacted_at").value_or(fields.contacted_at);
-        }
-        if (body.contains("next_contact_at"))
-            fields.next_contact_at = BodyTime(body, "next_contact_at");
-        GX_TRY_ASSIGN(bool updated, store::UpdateFollowup(conn, followup_id, fields, version, now));
-        if (!updated) return Stale(version);
-        GX_TRY(store::TouchContactTimes(conn, customer_id, fields.contacted_at, std::nullopt, now));
-        GX_TRY(audit::Record(
-            conn, caller,
-            {"followup.update", "customer", customer_id, {{"followup_id", followup_id}}}));
-        GX_TRY_ASSIGN(auto changed, store::GetFollowup(conn, followup_id));
-        return FollowupJson(*changed);
-    });
-}
-
-Status CustomerService::DeleteFollowup(const Principal& caller, std::int64_t customer_id,
-                                       std::int64_t followup_id) {
-    GX_TRY(RequirePermission(caller, "customers.edit"));
-    return writes_.Transact([&](db::Connection& conn) -> Status {
-        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
-        GX_TRY_ASSIGN(db::Row row, VisibleFollowup(conn, gate, customer_id, followup_id, false));
-        GX_TRY(store::SetFollowupDeleted(conn, followup_id, NowSeconds(), NowSeconds()));
-        return audit::Record(
-            conn, caller,
-            {"followup.delete", "customer", customer_id, {{"followup_id", followup_id}}});
-    });
-}
-
-Result<nlohmann::json> CustomerService::RestoreFollowup(const Principal& caller,
-                                                        std::int64_t customer_id,
-                                                        std::int64_t followup_id) {
-    GX_TRY(RequirePermission(caller, "customers.edit"));
-    return writes_.Transact([&](db::Connection& conn) -> Result<json> {
-        GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
-        GX_TRY_ASSIGN(db::Row row, VisibleFollowup(conn, gate, customer_id, followup_id, true));
-        GX_TRY(store::SetFollowupDeleted(conn, followup_id, std::nullopt, NowSeconds()));
-        GX_TRY(audit::Record(
-            conn, caller,
-            {"followup.restore", "customer", customer_id, {{"followup_id", followup_id}}}));
-        GX_TRY_ASSIGN(auto restored, store::GetFollowup(conn, followup_id));
-        return FollowupJson(*restored);
-    });
 }
 
 }  // namespace guanxi::customers

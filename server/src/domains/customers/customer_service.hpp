@@ -74,18 +74,6 @@ class CustomerService {
     Result<ExportFile> Export(const Principal& caller, const http::ListQuery& query,
                               std::string_view format, std::string_view lang = "en");
 
-    Result<nlohmann::json> GetFollowup(const Principal& caller, std::int64_t customer_id,
-                                       std::int64_t followup_id);
-    // 409 stale_version when body.version is not current.
-    Result<nlohmann::json> UpdateFollowup(const Principal& caller, std::int64_t customer_id,
-                                          std::int64_t followup_id, const nlohmann::json& body);
-    Status DeleteFollowup(const Principal& caller, std::int64_t customer_id,
-                          std::int64_t followup_id);
-    Result<nlohmann::json> RestoreFollowup(const Principal& caller, std::int64_t customer_id,
-                                           std::int64_t followup_id);
-
-    Result<nlohmann::json> ListFollowups(const Principal& caller, std::int64_t customer_id,
-                                         const http::ListQuery& query);
     // Answers through `done` once the follow-up is durable: it is written in the next group commit
     // (db::GroupCommit), with other callers' writes, in one transaction and one fsync.
     void CreateFollowup(const Principal& caller, std::int64_t customer_id,

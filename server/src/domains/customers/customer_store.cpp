@@ -66,24 +66,9 @@ constexpr std::string_view kByEmailTail =
 constexpr std::string_view kByNameTail =
     "WHERE +c.deleted_at IS NULL AND c.name_norm = ? ORDER BY c.id LIMIT 20";
 
-constexpr std::string_view kUpdateFollowup =
-    "UPDATE followups SET kind = ?, content = ?, contacted_at = ?, next_contact_at = ?, updated_at "
-    "= ?, "
-    "version = version + 1 WHERE id = ? AND version = ?";
-constexpr std::string_view kSetFollowupDeleted =
-    "UPDATE followups SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?";
-
-constexpr std::string_view kFollowupsFrom =
-    "FROM followups f LEFT JOIN users fu ON fu.id = f.user_id WHERE f.customer_id = ? AND "
-    "f.deleted_at IS NULL";
-constexpr std::string_view kCountFollowups =
-    "SELECT COUNT(*) FROM followups f WHERE f.customer_id = ? AND f.deleted_at IS NULL";
-constexpr std::string_view kGetFollowup =
-    "FROM followups f LEFT JOIN users fu ON fu.id = f.user_id WHERE f.id = ?";
 constexpr std::string_view kInsertFollowup =
-    "INSERT INTO followups (customer_id, user_id, kind, content, contacted_at, next_contact_at, "
-    "created_at, "
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO followups (customer_id, user_id, created_by, kind, content, contacted_at, "
+    "next_contact_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 // A follow-up changes its customer once: last contact (if later), next contact (if given).
 constexpr std::string_view kTouchContact =
     "UPDATE customers SET last_contact_at = CASE WHEN last_contact_at IS NULL OR "
@@ -124,14 +109,6 @@ db::Params RecordParams(const CustomerRecord& r) {
             NormOrNull(text::NormalizeEmail(r.email.value_or(""))),
             NormOrNull(text::NormalizeCompanyName(r.name))};
 }
-
-namespace {
-
-std::string Select(std::string_view columns, std::string_view tail) {
-    return "SELECT " + std::string(columns) + " " + std::string(tail);
-}
-
-}  // namespace
 
 CustomerRecord RecordFromRow(const db::Row& r) {
     CustomerRecord c;
@@ -268,61 +245,13 @@ Result<db::Rows> ByName(db::Connection& conn, std::string_view name_norm) {
                       {std::string(name_norm)});
 }
 
-Result<db::Rows> Followups(db::Connection& conn, std::int64_t customer_id,
-                           const FollowupQuery& query) {
-    // The sort column comes from FollowupListSpec's allow-list, never from the client verbatim.
-    const std::string column = query.sort_created ? "f.created_at" : "f.contacted_at";
-    const std::string direction = query.descending ? " DESC" : " ASC";
-    std::string sql = Select(kFollowupColumns, kFollowupsFrom);
-    db::Params params{customer_id};
-    if (query.kind) {
-        sql += " AND f.kind = ?";
-        params.emplace_back(*query.kind);
-    }
-    sql += " ORDER BY " + column + direction + ", f.id" + direction + " LIMIT ? OFFSET ?";
-    params.emplace_back(query.limit);
-    params.emplace_back(query.offset);
-    return conn.Query(sql, params);
-}
-
-Result<std::int64_t> CountFollowups(db::Connection& conn, std::int64_t customer_id,
-                                    const std::optional<std::string>& kind) {
-    std::string sql(kCountFollowups);
-    db::Params params{customer_id};
-    if (kind) {
-        sql += " AND f.kind = ?";
-        params.emplace_back(*kind);
-    }
-    GX_TRY_ASSIGN(auto row, conn.QueryOne(sql, params));
-    return row->Int(0);
-}
-
 Result<std::int64_t> InsertFollowup(db::Connection& conn, std::int64_t customer_id,
                                     std::int64_t user_id, std::string_view kind,
                                     std::string_view content, std::int64_t contacted_at,
                                     std::optional<std::int64_t> next_contact_at, std::int64_t now) {
-    return conn.InsertReturningId(kInsertFollowup,
-                                  {customer_id, user_id, std::string(kind), std::string(content),
-                                   contacted_at, db::Nullable(next_contact_at), now, now});
-}
-
-Result<std::optional<db::Row>> GetFollowup(db::Connection& conn, std::int64_t id) {
-    return conn.QueryOne(Select(kFollowupColumns, kGetFollowup), {id});
-}
-
-Result<bool> UpdateFollowup(db::Connection& conn, std::int64_t id, const FollowupFields& fields,
-                            std::int64_t expected_version, std::int64_t now) {
-    GX_TRY_ASSIGN(std::int64_t changed,
-                  conn.Execute(kUpdateFollowup,
-                               {fields.kind, fields.content, fields.contacted_at,
-                                db::Nullable(fields.next_contact_at), now, id, expected_version}));
-    return changed == 1;
-}
-
-Status SetFollowupDeleted(db::Connection& conn, std::int64_t id,
-                          std::optional<std::int64_t> deleted_at, std::int64_t now) {
-    GX_TRY(conn.Execute(kSetFollowupDeleted, {db::Nullable(deleted_at), now, id}));
-    return {};
+    return conn.InsertReturningId(
+        kInsertFollowup, {customer_id, user_id, user_id, std::string(kind), std::string(content),
+                          contacted_at, db::Nullable(next_contact_at), now, now});
 }
 
 Status TouchContactTimes(db::Connection& conn, std::int64_t customer_id, std::int64_t contacted_at,

@@ -67,33 +67,10 @@ Result<db::Rows> ByEmail(db::Connection& conn, std::string_view email_norm);
 Result<db::Rows> ByName(db::Connection& conn, std::string_view name_norm);
 
 // Follow-ups
-struct FollowupQuery {
-    std::optional<std::string> kind;
-    bool sort_created = false;  // by created_at instead of contacted_at
-    bool descending = true;
-    std::int64_t limit = 50;
-    std::int64_t offset = 0;
-};
-Result<db::Rows> Followups(db::Connection& conn, std::int64_t customer_id,
-                           const FollowupQuery& query);
-Result<std::int64_t> CountFollowups(db::Connection& conn, std::int64_t customer_id,
-                                    const std::optional<std::string>& kind);
 Result<std::int64_t> InsertFollowup(db::Connection& conn, std::int64_t customer_id,
                                     std::int64_t user_id, std::string_view kind,
                                     std::string_view content, std::int64_t contacted_at,
                                     std::optional<std::int64_t> next_contact_at, std::int64_t now);
-Result<std::optional<db::Row>> GetFollowup(db::Connection& conn, std::int64_t id);
-struct FollowupFields {
-    std::string kind;
-    std::string content;
-    std::int64_t contacted_at = 0;
-    std::optional<std::int64_t> next_contact_at;
-};
-// False when `expected_version` is no longer current.
-Result<bool> UpdateFollowup(db::Connection& conn, std::int64_t id, const FollowupFields& fields,
-                            std::int64_t expected_version, std::int64_t now);
-Status SetFollowupDeleted(db::Connection& conn, std::int64_t id,
-                          std::optional<std::int64_t> deleted_at, std::int64_t now);
 // last_contact_at becomes the later of its value and `contacted_at`; next_contact_at is replaced
 // when `next_contact_at` is set.
 Status TouchContactTimes(db::Connection& conn, std::int64_t customer_id, std::int64_t contacted_at,

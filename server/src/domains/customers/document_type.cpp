@@ -130,6 +130,7 @@ kit::RecordType DocumentType() {
     // What the generic tests upload (a small text file by this name) and OpenAPI shows.
     type.example = {{"file_name", "2027 年报价单.txt"}, {"note", "第一版"}};
     type.generic_create = false;
+    type.create_by_upload = true;
     // Uploads join the customer's timeline at the moment they were made.
     type.timeline = kit::TimelineSource{.at = "created_at",
                                         .summary = {"file_name", "content_type", "size", "note"}};
