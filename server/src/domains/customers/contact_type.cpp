@@ -67,14 +67,16 @@ kit::RecordType ContactType() {
     };
     type.after_record_write = AfterContactWrite;
     type.read_with_customer = true;
-    // Part of the customer's card: read and written with the customer's permissions, as before
-    // the kit.
-    type.permission_of = {{"view", "customers.view"},
-                          {"create", "customers.edit"},
-                          {"edit", "customers.edit"},
-                          {"delete", "customers.edit"},
-                          {"export", "customers.export"}};
+    type.permission_of = CustomersOwnPermissions();  // part of the customer's card
     return type;
+}
+
+std::map<std::string, std::string, std::less<>> CustomersOwnPermissions() {
+    return {{"view", "customers.view"},
+            {"create", "customers.edit"},
+            {"edit", "customers.edit"},
+            {"delete", "customers.edit"},
+            {"export", "customers.export"}};
 }
 
 }  // namespace guanxi::customers

@@ -9,4 +9,9 @@ namespace guanxi::customers {
 
 kit::RecordType ContactType();
 
+// The permissions of a record that is part of the customer itself (its contacts, its follow-ups),
+// as kit::RecordType::permission_of: read with customers.view, written with customers.edit,
+// exported with customers.export — as before these types were on the kit, so no role changed.
+std::map<std::string, std::string, std::less<>> CustomersOwnPermissions();
+
 }  // namespace guanxi::customers

@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "domains/customers/contact_type.hpp"
 #include "domains/customers/customer.hpp"
 #include "domains/customers/customer_store.hpp"
 
@@ -86,12 +87,7 @@ kit::RecordType FollowupType() {
     type.check_record = CheckFollowup;
     type.after_record_write = TouchCustomer;
     type.generic_create = false;  // CustomerService::CreateFollowup, the tuned path
-    // Read and written with the customer's permissions, as before the kit.
-    type.permission_of = {{"view", "customers.view"},
-                          {"create", "customers.edit"},
-                          {"edit", "customers.edit"},
-                          {"delete", "customers.edit"},
-                          {"export", "customers.export"}};
+    type.permission_of = CustomersOwnPermissions();  // as before the kit
     return type;
 }
 
