@@ -176,10 +176,6 @@ void WriteContact(JsonWriter& w, const db::Row& r, size_t first) {
     w.EndObject();
 }
 
-const std::string_view kFollowupColumns =
-    "f.id, f.customer_id, f.user_id, fu.display_name, f.kind, f.content, f.contacted_at, "
-    "f.next_contact_at, f.created_at, f.updated_at, f.version, f.deleted_at";
-
 nlohmann::json FollowupJson(const db::Row& r) {
     nlohmann::json j = {{"id", r.Int(0)},
                         {"customer_id", r.Int(1)},

@@ -42,7 +42,9 @@ extern const std::string_view kContactColumns;  // FROM contacts k
 // `first`: the index of the contact's first column in `row` (after a customer's, in get).
 void WriteContact(JsonWriter& writer, const db::Row& row, size_t first = 0);
 
-extern const std::string_view kFollowupColumns;  // FROM followups f LEFT JOIN users fu
+// A new follow-up's answer (the tuned create's), from a row of: id, customer_id, user_id, the
+// user's display name, kind, content, contacted_at, next_contact_at, created_at, updated_at,
+// version, deleted_at — the members the kit's follow-up routes answer (followup_type.cpp).
 nlohmann::json FollowupJson(const db::Row& row);
 
 }  // namespace guanxi::customers

@@ -968,7 +968,7 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
                                   "customer",
                                   customer_id,
                                   {{"followup_id", id}, {"changes", std::move(changes)}}}));
-            // The row as kFollowupColumns reads it, from the values written (a new follow-up is
+            // The row FollowupJson reads, from the values written (a new follow-up is
             // version 1, not deleted): what a replay of a keyed request answers from, too.
             return db::Row({id, customer_id, caller.user_id, caller.display_name, in.kind,
                             in.content, in.contacted_at, db::Nullable(in.next_contact_at), in.now,
