@@ -5,7 +5,8 @@
 --
 -- Routes: healthz | list | search2 | search4 | get | followup | customer_create | mailing_create |
 -- mailing_list | timeline | deal_create | prepayment_create | document_upload | document_download |
--- kit_export | record_history | custom_field_list | mix
+-- kit_export | record_history | custom_field_list | contact_create | contact_list | followup_list |
+-- department_list | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
@@ -151,6 +152,23 @@ local builders = {
     return wrk.format("GET", records_base .. "/mailings/" .. mailing_id .. "/history", headers)
   end,
   custom_field_list = function() return wrk.format("GET", "/api/v1/custom-fields", headers) end,
+  -- Contacts, follow-ups and departments on the kit: a contact with a phone no run or thread
+  -- repeats, a customer's contacts and its follow-ups (newest first, a page of 50), and the
+  -- department list every owner picker reads.
+  contact_create = function()
+    counter = counter + 1
+    local phone = "1" .. nonce_digits .. string.format("%06d", counter % 1000000)
+    local body = '{"name":"基准联系人 ' .. nonce .. "-" .. counter .. '","title":"采购经理","phone":"' ..
+      phone .. '"}'
+    return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/contacts", post_headers, body)
+  end,
+  contact_list = function()
+    return wrk.format("GET", "/api/v1/customers/" .. next_id() .. "/contacts", headers)
+  end,
+  followup_list = function()
+    return wrk.format("GET", "/api/v1/customers/" .. next_id() .. "/followups?page_size=50", headers)
+  end,
+  department_list = function() return wrk.format("GET", "/api/v1/departments", headers) end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'
     return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/followups", post_headers, body)

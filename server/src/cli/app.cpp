@@ -26,6 +26,10 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     std::unique_ptr<App> app(new App());
     GX_TRY_ASSIGN(app->db_, db::Database::Open(options.database_url, {options.pool_size}));
     GX_TRY(db::Migrate(*app->db_));
+    if (options.presize_wal && app->db_->backend() == db::Backend::kSqlite) {
+        GX_TRY_ASSIGN(db::Lease conn, app->db_->Acquire());
+        GX_TRY(static_cast<db::SqliteConnection&>(*conn).PresizeWal());
+    }
     app->custom_fields_ = std::make_unique<custom_fields::Catalog>(*app->db_);
     GX_TRY(app->custom_fields_->Reload());
     app->accounts_ = std::make_unique<accounts::AccountService>(*app->db_, options.accounts);

@@ -44,6 +44,10 @@ struct AppOptions {
     // Threads that run write routes while they wait for their group commit (SQLite only): as many
     // writes as this join one commit.
     int write_workers = 64;
+    // SQLite: grow the WAL file to its checkpoint size at start (SqliteConnection::PresizeWal), so
+    // a commit's fsync overwrites instead of growing the file. `serve` sets it; tests' databases
+    // are many and short-lived.
+    bool presize_wal = false;
 };
 
 class App {

@@ -234,6 +234,7 @@ int main(int argc, char** argv) {
         options.cookies.secure = secure_cookies;
         options.jobs.workers = job_workers;
         options.page_cache_bytes = page_cache_mb << 20;
+        options.presize_wal = true;
         if (web_root.empty() && std::filesystem::exists("web/dist/index.html"))
             web_root = "web/dist";
         options.web_root = web_root;

@@ -2,6 +2,14 @@
 
 #include "db/change_epoch.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
 namespace guanxi::db {
 
 namespace {
@@ -75,8 +83,45 @@ Result<std::unique_ptr<Connection>> SqliteConnection::Open(const std::string& pa
     GX_TRY(conn->ExecuteScript(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
         "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456; "
-        "PRAGMA wal_autocheckpoint=10000;"));
+        "PRAGMA wal_autocheckpoint=" +
+        std::to_string(kWalAutocheckpointFrames) + ";"));
     return std::unique_ptr<Connection>(std::move(conn));
+}
+
+Status SqliteConnection::PresizeWal() {
+    const char* db_path = sqlite3_db_filename(handle_, "main");
+    if (db_path == nullptr || *db_path == '\0') return {};  // :memory: or a temporary database
+    GX_TRY_ASSIGN(auto page_size, QueryOne("PRAGMA page_size"));
+    constexpr std::int64_t kWalHeader = 32;
+    constexpr std::int64_t kFrameHeader = 24;
+    const std::int64_t target =
+        kWalHeader +
+        kWalAutocheckpointFrames * (kFrameHeader + (page_size ? page_size->Int(0) : 4096));
+    GX_TRY(ExecuteScript("BEGIN IMMEDIATE"));
+    auto done = [&](Status status) {
+        Status end = ExecuteScript(status.ok() ? "COMMIT" : "ROLLBACK");
+        return status.ok() ? end : status;
+    };
+    const std::string wal_path = std::string(db_path) + "-wal";
+    const int fd = ::open(wal_path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return done({});  // no WAL yet: SQLite makes it at the first write
+    auto fail = [&](const char* what) {
+        const std::string detail = std::string(what) + " " + wal_path + ": " + std::strerror(errno);
+        ::close(fd);
+        return done(Error{ErrorCode::kUnavailable, "Cannot prepare the database.", {}, detail});
+    };
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return fail("fstat");
+    const std::vector<char> zeros(std::size_t{1} << 20, 0);
+    for (std::int64_t at = st.st_size; at < target;) {
+        const auto n = static_cast<std::size_t>(std::min<std::int64_t>(target - at, zeros.size()));
+        const ssize_t written = ::pwrite(fd, zeros.data(), n, at);
+        if (written <= 0) return fail("pwrite");
+        at += written;
+    }
+    if (st.st_size < target && ::fdatasync(fd) != 0) return fail("fdatasync");
+    ::close(fd);
+    return done({});
 }
 
 SqliteConnection::~SqliteConnection() {

@@ -26,6 +26,16 @@ class SqliteConnection final : public Connection {
     std::int64_t TotalChanges() const override { return sqlite3_total_changes64(handle_); }
     bool TransactionOpen() const override { return sqlite3_get_autocommit(handle_) == 0; }
 
+    // Grows the database's WAL file with zeros to the size its autocheckpoint reaches (10,000
+    // frames, about 41 MB at 4 KiB pages), so commits overwrite blocks the file already has: on
+    // ext4 an fdatasync that grows a file must also commit the journal (≈ 10 ms on this project's
+    // machines), one that only overwrites is a flush (docs/PERFORMANCE.md, 2026-12-07). SQLite
+    // reads a WAL up to its first frame whose salt or checksum doesn't match, so zeros past the
+    // end are no frames; it reuses the file from its start after a checkpoint and, with no
+    // journal_size_limit, never shrinks it while open. Done holding the write lock (BEGIN
+    // IMMEDIATE), so no writer in any process appends frames meanwhile. Not on :memory:.
+    Status PresizeWal();
+
   private:
     explicit SqliteConnection(sqlite3* handle) : handle_(handle) {}
     Result<sqlite3_stmt*> Prepare(std::string_view sql, const Params& params);
@@ -47,6 +57,9 @@ class SqliteConnection final : public Connection {
 // What SQLite has allocated in this process, across every connection: mostly their page caches
 // (`cache_size`), then prepared statements and sorts. Lets an operator tell SQLite's share of
 // the server's RSS from the rest (`/metrics`, OPERATIONS.md).
+// The WAL frames between automatic checkpoints (PRAGMA wal_autocheckpoint).
+inline constexpr int kWalAutocheckpointFrames = 10000;
+
 struct SqliteMemory {
     std::int64_t used = 0;
     std::int64_t peak = 0;  // the most used at once since the process started
