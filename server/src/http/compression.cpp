@@ -5,6 +5,10 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+#include <vector>
 
 namespace guanxi::http {
 
@@ -57,14 +61,14 @@ Preferences ParseAcceptEncoding(std::string_view header) {
             while (!params.empty()) {
                 const size_t next = params.find(';');
                 const std::string_view param = TrimSpaces(params.substr(0, next));
-                params = next == std::string_view::npos ? std::string_view()
-                                                        : params.substr(next + 1);
+                params =
+                    next == std::string_view::npos ? std::string_view() : params.substr(next + 1);
                 if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
                     q = ParseQ(TrimSpaces(param.substr(2))).value_or(0);
                 }
             }
         }
-        int* slot = name == "br"                       ? &prefs.brotli
+        int* slot = name == "br"                         ? &prefs.brotli
                     : name == "gzip" || name == "x-gzip" ? &prefs.gzip
                     : name == "identity"                 ? &prefs.identity
                     : name == "*"                        ? &prefs.any
@@ -72,6 +76,56 @@ Preferences ParseAcceptEncoding(std::string_view header) {
         if (slot != nullptr) *slot = std::max(*slot, q);
     }
     return prefs;
+}
+
+// The gzip of recent JSON bodies, to give again for the same bytes: the page cache answers a
+// repeated list page with identical bytes, whose compression then costs a copy instead of zlib's
+// ~200 µs for a 50-customer page (docs/PERFORMANCE.md "Compression"). A body is found by its size
+// and confirmed by comparing all of it, so two answers are never confused, whoever asked.
+class GzipMemo {
+  public:
+    std::optional<std::string> Find(std::string_view body) {
+        std::lock_guard lock(mutex_);
+        for (Entry& entry : entries_) {
+            if (entry.body.size() == body.size() &&
+                std::memcmp(entry.body.data(), body.data(), body.size()) == 0) {
+                entry.used = ++clock_;
+                return entry.gzip;
+            }
+        }
+        return std::nullopt;
+    }
+
+    void Put(std::string_view body, const std::string& gzip) {
+        if (body.size() > kMaxBody) return;
+        std::lock_guard lock(mutex_);
+        if (entries_.size() < kEntries) {
+            entries_.push_back({std::string(body), gzip, ++clock_});
+            return;
+        }
+        Entry& oldest =
+            *std::min_element(entries_.begin(), entries_.end(),
+                              [](const Entry& a, const Entry& b) { return a.used < b.used; });
+        oldest = {std::string(body), gzip, ++clock_};
+    }
+
+  private:
+    // At most ~10 MB: 32 bodies of up to 256 KiB (a 100-customer page is ~100 KB) and their gzip.
+    static constexpr size_t kEntries = 32;
+    static constexpr size_t kMaxBody = 256 * 1024;
+    struct Entry {
+        std::string body;
+        std::string gzip;
+        std::uint64_t used = 0;
+    };
+    std::mutex mutex_;
+    std::vector<Entry> entries_;
+    std::uint64_t clock_ = 0;
+};
+
+GzipMemo& Memo() {
+    static GzipMemo memo;
+    return memo;
 }
 
 }  // namespace
@@ -146,7 +200,11 @@ void CompressJson(const Request& request, Response& response) {
     if (PickCoding(request.Header("accept-encoding").value_or(""), false, true) != Coding::kGzip) {
         return;
     }
-    auto compressed = Gzip(response.body, kJsonGzipLevel);
+    auto compressed = Memo().Find(response.body);
+    if (!compressed) {
+        compressed = Gzip(response.body, kJsonGzipLevel);
+        if (compressed) Memo().Put(response.body, *compressed);
+    }
     if (!compressed || compressed->size() >= response.body.size()) return;
     response.body = std::move(*compressed);
     response.SetHeader("Content-Encoding", "gzip");

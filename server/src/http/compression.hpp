@@ -41,7 +41,8 @@ inline constexpr int kJsonGzipLevel = 1;
 // Gzips `response` in place when it is a JSON body (Content-Type application/json) of more than
 // kCompressJsonAbove bytes, not already encoded and not sent from a file, and `request` accepts
 // gzip. Every such answer gets "Vary: Accept-Encoding", also when it is sent as it is; smaller
-// ones, whose form never depends on the header, get none.
+// ones, whose form never depends on the header, get none. The gzip of the last few dozen bodies
+// is kept and given again for the same bytes (a repeated page from the page cache). Thread-safe.
 void CompressJson(const Request& request, Response& response);
 
 }  // namespace guanxi::http

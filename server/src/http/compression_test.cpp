@@ -163,6 +163,24 @@ TEST(CompressionTest, SmallAnswersOtherTypesAndFilesAreLeftAlone) {
     EXPECT_EQ(encoded.HeaderValue("Content-Encoding"), "br");
 }
 
+TEST(CompressionTest, AnswersOfTheSameSizeAreNeverGivenEachOthersCompression) {
+    // The compression of recent bodies is reused for the same bytes: two pages of one size that
+    // differ in one character (another caller's customer) must each inflate to their own.
+    Response first = JsonPage(50);
+    Response second = first;
+    second.body[second.body.size() / 2] ^= 1;
+    ASSERT_EQ(first.body.size(), second.body.size());
+    const Response originals[] = {first, second};
+    for (int round = 0; round < 3; ++round) {
+        for (const Response& original : originals) {
+            Response response = original;
+            CompressJson(Asking("gzip"), response);
+            ASSERT_EQ(response.HeaderValue("Content-Encoding"), "gzip");
+            EXPECT_EQ(Gunzip(response.body), original.body) << round;
+        }
+    }
+}
+
 TEST(CompressionTest, VaryIsAddedToOnceBesideWhatItNamesAlready) {
     Response response = JsonPage(50);
     response.SetHeader("Vary", "Origin");
