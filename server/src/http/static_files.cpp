@@ -32,8 +32,9 @@ std::string_view ContentType(const fs::path& path) {
     return "application/octet-stream";
 }
 
-// Whether the build writes .br and .gz siblings for files of this type (web/scripts/compress.mjs):
-// text formats; images and fonts other than these are compressed already.
+// Whether the build writes .br and .gz siblings for files of this type
+// (web/scripts/precompress.ts): text formats; images and fonts other than these are compressed
+// already.
 bool IsCompressible(const fs::path& path) {
     const std::string ext = path.extension().string();
     return ext == ".html" || ext == ".js" || ext == ".mjs" || ext == ".css" || ext == ".json" ||
@@ -123,15 +124,16 @@ std::function<std::optional<Response>(const Request&)> MakeStaticFiles(fs::path 
             const std::string accept = request.Header("accept-encoding").value_or("");
             bool brotli = true;
             bool gzip = true;
-            for (Coding coding; (coding = PickCoding(accept, brotli, gzip)) != Coding::kIdentity;) {
-                const std::string_view name = CodingName(coding);
+            Coding coding = PickCoding(accept, brotli, gzip);
+            while (coding != Coding::kIdentity) {
                 body = ReadRegularFile(resolved.file.string() +
                                        (coding == Coding::kBrotli ? ".br" : ".gz"));
                 if (body) {
-                    response.SetHeader("Content-Encoding", std::string(name));
+                    response.SetHeader("Content-Encoding", std::string(CodingName(coding)));
                     break;
                 }
-                (coding == Coding::kBrotli ? brotli : gzip) = false;
+                (coding == Coding::kBrotli ? brotli : gzip) = false;  // no such sibling
+                coding = PickCoding(accept, brotli, gzip);
             }
             AddVary(response, "Accept-Encoding");
         }

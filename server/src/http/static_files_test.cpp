@@ -34,7 +34,7 @@ class StaticFilesTest : public ::testing::Test {
         fs::create_symlink("..", dir_ / "web" / "parent");
         fs::create_symlink("/etc", dir_ / "web" / "etc");
         fs::create_symlink("assets/app-1a2b.js", dir_ / "web" / "app.js");  // stays inside
-        // What the build writes beside the files (web/scripts/compress.mjs).
+        // What the build writes beside the files (web/scripts/precompress.ts).
         std::ofstream(dir_ / "web" / "assets" / "app-1a2b.js.br") << "BROTLI-app";
         std::ofstream(dir_ / "web" / "assets" / "app-1a2b.js.gz") << "GZIP-app";
         std::ofstream(dir_ / "web" / "index.html.gz") << "GZIP-index";

@@ -5,8 +5,8 @@
 #include "real_server.hpp"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <zlib.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <regex>
@@ -100,14 +100,13 @@ TEST_F(HttpCompressionTest, WebFilesAreSentAsTheirPrecompressedSiblings) {
     };
     for (const Case& c : cases) {
         conn.Send(GetWith("/assets/app-3f2a1b.js",
-                          *c.accept_encoding ? "Accept-Encoding: " + std::string(c.accept_encoding) +
-                                                   "\r\n"
-                                             : ""));
+                          *c.accept_encoding
+                              ? "Accept-Encoding: " + std::string(c.accept_encoding) + "\r\n"
+                              : ""));
         const RawReply reply = conn.Read();
         EXPECT_EQ(reply.status, 200) << c.accept_encoding;
         EXPECT_EQ(HeaderOf(reply, "Content-Encoding"), c.encoding) << c.accept_encoding;
-        EXPECT_EQ(HeaderOf(reply, "Content-Length"), std::to_string(c.length))
-            << c.accept_encoding;
+        EXPECT_EQ(HeaderOf(reply, "Content-Length"), std::to_string(c.length)) << c.accept_encoding;
         EXPECT_EQ(reply.body.size(), c.length) << c.accept_encoding;
         EXPECT_EQ(HeaderOf(reply, "Vary"), "Accept-Encoding") << c.accept_encoding;
         EXPECT_EQ(HeaderOf(reply, "Content-Type"), "text/javascript; charset=utf-8");
