@@ -62,6 +62,10 @@ function init(args)
 end
 
 local headers = { ["Authorization"] = "Bearer " .. token, ["Accept"] = "application/json" }
+-- BENCH_ACCEPT_ENCODING (e.g. "gzip"): sent with the GET routes, so JSON answers above the
+-- compression threshold come back compressed (server/src/http/compression.hpp).
+local accept_encoding = os.getenv("BENCH_ACCEPT_ENCODING") or ""
+if accept_encoding ~= "" then headers["Accept-Encoding"] = accept_encoding end
 local post_headers = {
   ["Authorization"] = "Bearer " .. token,
   ["Content-Type"] = "application/json",

@@ -5,6 +5,7 @@
 #include "core/log.hpp"
 #include "core/text.hpp"
 #include "core/threads.hpp"
+#include "http/compression.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -460,6 +461,9 @@ struct Server::Impl {
                 co_await bhttp::async_write(stream, *file_out,
                                             asio::redirect_error(asio::use_awaitable, ec));
             } else {
+                // Here, on the connection's own thread, rather than in the route: a write
+                // answered by the group-commit writer does not make it compress too.
+                CompressJson(request, response);
                 auto out = ToBeast(std::move(response), version, keep_alive);
                 co_await bhttp::async_write(stream, out,
                                             asio::redirect_error(asio::use_awaitable, ec));

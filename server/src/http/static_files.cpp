@@ -1,6 +1,7 @@
 #include "http/static_files.hpp"
 
 #include "core/text.hpp"
+#include "http/compression.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -29,6 +30,15 @@ std::string_view ContentType(const fs::path& path) {
     if (ext == ".ttf") return "font/ttf";
     if (ext == ".webmanifest") return "application/manifest+json";
     return "application/octet-stream";
+}
+
+// Whether the build writes .br and .gz siblings for files of this type
+// (web/scripts/precompress.ts): text formats; images and fonts other than these are compressed
+// already.
+bool IsCompressible(const fs::path& path) {
+    const std::string ext = path.extension().string();
+    return ext == ".html" || ext == ".js" || ext == ".mjs" || ext == ".css" || ext == ".json" ||
+           ext == ".svg" || ext == ".ico" || ext == ".ttf" || ext == ".webmanifest";
 }
 
 // Whether every segment of "/a/b/c" is a plain name (see the header); a trailing '/' is allowed.
@@ -105,9 +115,30 @@ std::function<std::optional<Response>(const Request&)> MakeStaticFiles(fs::path 
             resolved.file = root / "index.html";
             is_index = true;
         }
-        auto body = ReadRegularFile(resolved.file);
-        if (!body) return std::nullopt;
         Response response;
+        std::optional<std::string> body;
+        if (IsCompressible(resolved.file)) {
+            // The precompressed sibling the client prefers, if the build wrote it (never made
+            // here at request time); the file as it is otherwise. The sibling lies in the same
+            // canonical folder, and ReadRegularFile refuses a symlink put in its place.
+            const std::string accept = request.Header("accept-encoding").value_or("");
+            bool brotli = true;
+            bool gzip = true;
+            Coding coding = PickCoding(accept, brotli, gzip);
+            while (coding != Coding::kIdentity) {
+                body = ReadRegularFile(resolved.file.string() +
+                                       (coding == Coding::kBrotli ? ".br" : ".gz"));
+                if (body) {
+                    response.SetHeader("Content-Encoding", std::string(CodingName(coding)));
+                    break;
+                }
+                (coding == Coding::kBrotli ? brotli : gzip) = false;  // no such sibling
+                coding = PickCoding(accept, brotli, gzip);
+            }
+            AddVary(response, "Accept-Encoding");
+        }
+        if (!body) body = ReadRegularFile(resolved.file);
+        if (!body) return std::nullopt;
         response.body = std::move(*body);
         response.SetHeader("Content-Type", std::string(ContentType(resolved.file)));
         const bool hashed = request.path.rfind("/assets/", 0) == 0 && !is_index;

@@ -3,6 +3,12 @@
 // files are revalidated every time. A path without a file extension that matches no file is a
 // client-side route and gets index.html.
 //
+// Text files (html, js, css, json, svg, ico, ttf, webmanifest) are sent as their precompressed
+// sibling "<file>.br" or "<file>.gz" when the build wrote one and the request's Accept-Encoding
+// takes it (br preferred, then gzip; compression.hpp PickCoding), with Content-Encoding and the
+// original file's Content-Type; they always carry "Vary: Accept-Encoding", also when sent as they
+// are. Nothing is compressed at request time.
+//
 // Only regular files under the web root are ever served. A request path is refused (404) when it
 // is not a plain relative path under the root: an empty segment ("//", which is also what an
 // encoded "/" decodes to), "." or ".." or any other segment starting with a dot, a backslash, a

@@ -34,15 +34,29 @@ class StaticFilesTest : public ::testing::Test {
         fs::create_symlink("..", dir_ / "web" / "parent");
         fs::create_symlink("/etc", dir_ / "web" / "etc");
         fs::create_symlink("assets/app-1a2b.js", dir_ / "web" / "app.js");  // stays inside
+        // What the build writes beside the files (web/scripts/precompress.ts).
+        std::ofstream(dir_ / "web" / "assets" / "app-1a2b.js.br") << "BROTLI-app";
+        std::ofstream(dir_ / "web" / "assets" / "app-1a2b.js.gz") << "GZIP-app";
+        std::ofstream(dir_ / "web" / "index.html.gz") << "GZIP-index";
+        std::ofstream(dir_ / "web" / "assets" / "only-gz-77.css") << "body{}";
+        std::ofstream(dir_ / "web" / "assets" / "only-gz-77.css.gz") << "GZIP-css";
+        std::ofstream(dir_ / "web" / "assets" / "plain-5e.js") << "console.log('plain')";
+        std::ofstream(dir_ / "web" / "assets" / "logo-4d.png") << "PNG-bytes";
+        std::ofstream(dir_ / "web" / "assets" / "logo-4d.png.gz") << "GZIP-png";
+        std::ofstream(dir_ / "secret.txt.gz") << kSecret;
+        std::ofstream(dir_ / "web" / "assets" / "leak-6a.js") << "console.log('leak')";
+        fs::create_symlink("../../secret.txt.gz", dir_ / "web" / "assets" / "leak-6a.js.gz");
         serve_ = MakeStaticFiles(dir_ / "web");
     }
     void TearDown() override { fs::remove_all(dir_); }
 
     // What a raw request target gets, decoded as the server decodes it; nullopt when refused.
-    std::optional<Response> Get(const std::string& target) {
+    std::optional<Response> Get(const std::string& target,
+                                const std::string& accept_encoding = "") {
         Request request;
         request.method = "GET";
         if (!request.SetTarget(target)) return std::nullopt;  // the server answers 400
+        if (!accept_encoding.empty()) request.headers["accept-encoding"] = accept_encoding;
         return serve_(request);
     }
 
@@ -63,6 +77,78 @@ TEST_F(StaticFilesTest, ServesFilesAndClientRoutesUnderTheRoot) {
         EXPECT_EQ(page->body, kIndex) << route;
     }
     EXPECT_FALSE(Get("/assets/missing.js"));
+}
+
+TEST_F(StaticFilesTest, SendsThePrecompressedSiblingTheClientPrefers) {
+    struct Case {
+        const char* accept_encoding;
+        const char* body;
+        const char* encoding;  // "" when sent as it is
+    };
+    const Case cases[] = {
+        {"gzip, deflate, br, zstd", "BROTLI-app", "br"},
+        {"gzip, deflate", "GZIP-app", "gzip"},
+        {"br;q=0.5, gzip", "GZIP-app", "gzip"},
+        {"br;q=0, gzip", "GZIP-app", "gzip"},
+        {"*", "BROTLI-app", "br"},
+        {"", "console.log('app')", ""},
+        {"deflate", "console.log('app')", ""},
+        {"identity", "console.log('app')", ""},
+        {"br;q=0, gzip;q=0", "console.log('app')", ""},
+        {"*;q=0", "console.log('app')", ""},
+    };
+    for (const Case& c : cases) {
+        auto asset = Get("/assets/app-1a2b.js", c.accept_encoding);
+        ASSERT_TRUE(asset) << c.accept_encoding;
+        EXPECT_EQ(asset->body, c.body) << c.accept_encoding;
+        EXPECT_EQ(asset->HeaderValue("Content-Encoding").value_or(""), c.encoding)
+            << c.accept_encoding;
+        EXPECT_EQ(asset->HeaderValue("Vary"), "Accept-Encoding") << c.accept_encoding;
+        EXPECT_EQ(asset->HeaderValue("Content-Type"), "text/javascript; charset=utf-8");
+        EXPECT_EQ(asset->HeaderValue("Cache-Control"), "public, max-age=31536000, immutable");
+    }
+    // The app's page, for a client-side route too: its .gz, still no-cache and with its headers.
+    for (const char* route : {"/", "/index.html", "/customers/42"}) {
+        auto page = Get(route, "gzip, deflate, br");
+        ASSERT_TRUE(page) << route;
+        EXPECT_EQ(page->body, "GZIP-index") << route;
+        EXPECT_EQ(page->HeaderValue("Content-Encoding"), "gzip") << route;
+        EXPECT_EQ(page->HeaderValue("Content-Type"), "text/html; charset=utf-8") << route;
+        EXPECT_EQ(page->HeaderValue("Cache-Control"), "no-cache") << route;
+        EXPECT_EQ(page->HeaderValue("Vary"), "Accept-Encoding") << route;
+        EXPECT_TRUE(page->HeaderValue("Content-Security-Policy")) << route;
+    }
+}
+
+TEST_F(StaticFilesTest, SendsAFileAsItIsWhenTheWantedSiblingIsMissing) {
+    // No .br: gzip when that is accepted too, the file itself when only br is.
+    auto css = Get("/assets/only-gz-77.css", "br, gzip");
+    ASSERT_TRUE(css);
+    EXPECT_EQ(css->body, "GZIP-css");
+    EXPECT_EQ(css->HeaderValue("Content-Encoding"), "gzip");
+    auto css_br_only = Get("/assets/only-gz-77.css", "br");
+    ASSERT_TRUE(css_br_only);
+    EXPECT_EQ(css_br_only->body, "body{}");
+    EXPECT_FALSE(css_br_only->HeaderValue("Content-Encoding"));
+    EXPECT_EQ(css_br_only->HeaderValue("Vary"), "Accept-Encoding");
+    auto plain = Get("/assets/plain-5e.js", "gzip, deflate, br");
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(plain->body, "console.log('plain')");
+    EXPECT_FALSE(plain->HeaderValue("Content-Encoding"));
+    EXPECT_EQ(plain->HeaderValue("Vary"), "Accept-Encoding");
+    // An image is compressed already: never a sibling, and no Vary.
+    auto png = Get("/assets/logo-4d.png", "gzip, deflate, br");
+    ASSERT_TRUE(png);
+    EXPECT_EQ(png->body, "PNG-bytes");
+    EXPECT_FALSE(png->HeaderValue("Content-Encoding"));
+    EXPECT_FALSE(png->HeaderValue("Vary"));
+    // A sibling that is a symlink (here leading out of the root) is never followed.
+    auto leak = Get("/assets/leak-6a.js", "gzip");
+    ASSERT_TRUE(leak);
+    EXPECT_EQ(leak->body, "console.log('leak')");
+    EXPECT_FALSE(leak->HeaderValue("Content-Encoding"));
+    // A missing file has no sibling to send either.
+    EXPECT_FALSE(Get("/assets/missing.js", "gzip, br"));
 }
 
 TEST_F(StaticFilesTest, NoSpellingOfAWayOutReadsAFileOutsideTheRoot) {
@@ -112,11 +198,14 @@ TEST_F(StaticFilesTest, NoSpellingOfAWayOutReadsAFileOutsideTheRoot) {
         "/../../../../../../etc/passwd",
     };
     for (const std::string& target : targets) {
-        auto response = Get(target);
-        if (!response) continue;
-        EXPECT_EQ(response->body, kIndex) << target;
-        EXPECT_EQ(response->body.find(kSecret), std::string::npos) << target;
-        EXPECT_EQ(response->body.find("root:"), std::string::npos) << target;
+        // (Asking for a compressed form too: /secret.txt.gz lies beside the root.)
+        for (const char* accept_encoding : {"", "gzip, deflate, br"}) {
+            auto response = Get(target, accept_encoding);
+            if (!response) continue;
+            EXPECT_TRUE(response->body == kIndex || response->body == "GZIP-index") << target;
+            EXPECT_EQ(response->body.find(kSecret), std::string::npos) << target;
+            EXPECT_EQ(response->body.find("root:"), std::string::npos) << target;
+        }
     }
 }
 

@@ -1,5 +1,13 @@
-import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router'
+import {
+  createRouter,
+  createWebHistory,
+  loadRouteLocation,
+  type RouteRecordRaw,
+  type Router,
+} from 'vue-router'
 import { onUnauthorized } from '@/api/client'
+import { elementReady } from '@/plugins/elementLazy'
+import { useMetadataStore } from '@/stores/metadata'
 import { useSessionStore } from '@/stores/session'
 import { firstAllowedPath } from '@/modules/shell/menu'
 
@@ -129,15 +137,27 @@ export const routes: RouteRecordRaw[] = [
   },
 ]
 
+/**
+ * Starts downloading what the page at `path` needs — its route's components and the Element Plus
+ * components of signed-in pages — without waiting: the navigation then finds them loaded.
+ */
+export function preloadRoute(router: Router, path: string): void {
+  void loadRouteLocation(router.resolve(path)).catch(() => undefined)
+  void elementReady().catch(() => undefined)
+}
+
 /** Adds the login and permission guards, and sends the user to login when the session expires. */
 export function installGuards(router: Router): void {
   router.beforeEach(async (to) => {
     const session = useSessionStore()
+    // A page behind the login needs the rest of Element Plus: fetched beside the session check.
+    const components = to.meta.public ? null : elementReady()
     try {
       await session.restore()
     } catch {
       // The server is unreachable: let the page show its own error rather than loop to login.
     }
+    if (components) await components
     if (to.meta.public) {
       if (to.name === 'login' && session.isLoggedIn) {
         const redirect = typeof to.query.redirect === 'string' ? to.query.redirect : ''
@@ -152,6 +172,27 @@ export function installGuards(router: Router): void {
     if (!session.can(to.meta.permission))
       return { name: 'not-found', params: { pathMatch: to.path.slice(1).split('/') } }
     return true
+  })
+
+  // Signing in checks the password on the server (tens to hundreds of ms): meanwhile, fetch the
+  // code of the page the login leads to — the one asked for, else the customer list, the first
+  // page of every role that sees customers.
+  const session = useSessionStore()
+  session.$onAction(({ name, after }) => {
+    if (name !== 'login') return
+    const redirect = router.currentRoute.value.query.redirect
+    const target = router.resolve(
+      typeof redirect === 'string' && redirect.startsWith('/') ? redirect : '/customers',
+    )
+    preloadRoute(router, target.fullPath)
+    // ...and, once signed in, the field definitions the customer list renders with.
+    after(() => {
+      if (target.name === 'customers' && session.can('customers.view')) {
+        void useMetadataStore()
+          .load('customers')
+          .catch(() => undefined)
+      }
+    })
   })
 
   onUnauthorized(() => {

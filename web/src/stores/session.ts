@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import { authApi } from '@/api/auth'
 import { ApiError, setToken } from '@/api/client'
 import type { Me } from '@/api/types'
+import { useSettingsStore } from './settings'
 
 /** Who is signed in, and what they may do. */
 export const useSessionStore = defineStore('session', () => {
@@ -24,6 +25,8 @@ export const useSessionStore = defineStore('session', () => {
   async function login(username: string, password: string): Promise<void> {
     const answer = await authApi.login(username, password)
     setToken(answer.token)
+    // Every signed-in page reads the user's settings: asked for beside /me rather than after it.
+    void useSettingsStore().load()
     user.value = await authApi.me()
     checked.value = true
   }

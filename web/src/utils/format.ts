@@ -1,17 +1,39 @@
 // Formatting of wire values for display. Times arrive as RFC 3339 UTC and are shown in local time.
 
+// Making an Intl formatter costs far more than using one (a list page formats ~100 values): one
+// per locale and style, made on first use.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>()
+function formatter<F extends Intl.DateTimeFormat | Intl.NumberFormat>(
+  key: string,
+  locale: string,
+  make: (locale: string) => F,
+): F {
+  const name = `${key} ${locale}`
+  let made = formatters.get(name) as F | undefined
+  if (!made) {
+    made = make(locale)
+    formatters.set(name, made)
+  }
+  return made
+}
+
 export function formatDateTime(value: string | null | undefined, locale: string): string {
   if (!value) return ''
   const date = new Date(value)
   if (Number.isNaN(date.getTime())) return value
-  return new Intl.DateTimeFormat(locale, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(date)
+  return formatter(
+    'datetime',
+    locale,
+    (l) =>
+      new Intl.DateTimeFormat(l, {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      }),
+  ).format(date)
 }
 
 export function formatDate(value: string | null | undefined, locale: string): string {
@@ -19,11 +41,11 @@ export function formatDate(value: string | null | undefined, locale: string): st
   // A calendar date (YYYY-MM-DD) has no time zone: don't shift it.
   const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00`) : new Date(value)
   if (Number.isNaN(date.getTime())) return value
-  return new Intl.DateTimeFormat(locale, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(date)
+  return formatter(
+    'date',
+    locale,
+    (l) => new Intl.DateTimeFormat(l, { year: 'numeric', month: '2-digit', day: '2-digit' }),
+  ).format(date)
 }
 
 /** A Date or date-picker value → RFC 3339 UTC without milliseconds, as the API wants. */
@@ -38,8 +60,9 @@ export function formatMoney(value: string | number | null | undefined, locale: s
   if (value === null || value === undefined || value === '') return ''
   const number = typeof value === 'number' ? value : Number(value)
   if (Number.isNaN(number)) return String(value)
-  return new Intl.NumberFormat(locale, {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
-  }).format(number)
+  return formatter(
+    'money',
+    locale,
+    (l) => new Intl.NumberFormat(l, { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+  ).format(number)
 }

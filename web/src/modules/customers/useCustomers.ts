@@ -36,8 +36,8 @@ export function useCustomers(options: UseListOptions = {}) {
   }
 
   async function start(): Promise<void> {
-    await Promise.all([meta.load(), settings.load()])
-    await list.load()
+    // The page does not depend on the fields or the settings: all three are asked for at once.
+    await Promise.all([meta.load(), settings.load(), list.load()])
   }
 
   return { meta, ...list, selected, columns, setColumns, start }

@@ -1,0 +1,131 @@
+// The first load (issue 14 item 10): the requests that need not wait for each other are sent
+// together, and the Element Plus components of signed-in pages come after the login page.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { defineComponent, h } from 'vue'
+import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { RouterView, createMemoryHistory, createRouter } from 'vue-router'
+import { setToken } from '@/api/client'
+import { useCustomers } from '@/modules/customers/useCustomers'
+import { installGuards, routes } from '@/router'
+import { useSessionStore } from '@/stores/session'
+import { CUSTOMER_FIELDS, flush } from './helpers'
+
+const SALES = {
+  id: 5,
+  username: 'zhang.wei',
+  display_name: '张伟',
+  role: { id: 3, name: 'sales', data_scope: 'self', permissions: ['customers.view'] },
+  permissions: ['customers.view'],
+}
+
+/**
+ * A fetch stand-in whose answers wait until released: which requests are in flight at the same
+ * time shows which ones wait for another.
+ */
+function heldFetch(answers: Record<string, unknown>) {
+  const sent: string[] = []
+  const held: (() => void)[] = []
+  const fn = (input: string, init: RequestInit = {}) => {
+    const url = new URL(input, 'http://localhost')
+    const key = `${init.method ?? 'GET'} ${url.pathname}`
+    sent.push(key)
+    return new Promise<Response>((resolve) => {
+      held.push(() =>
+        resolve(
+          new Response(JSON.stringify(answers[key] ?? {}), {
+            status: key in answers ? 200 : 404,
+            headers: { 'Content-Type': 'application/json' },
+          }),
+        ),
+      )
+    })
+  }
+  /** Answers every request sent so far. */
+  const release = async () => {
+    for (const answer of held.splice(0)) answer()
+    await flush()
+  }
+  return { fn: fn as unknown as typeof fetch, sent, release }
+}
+
+beforeEach(() => setActivePinia(createPinia()))
+afterEach(() => {
+  vi.unstubAllGlobals()
+  setToken(null)
+})
+
+describe('first load', () => {
+  it('asks for the user and their settings together once the password is accepted', async () => {
+    const net = heldFetch({
+      'POST /api/v1/auth/login': { token: 't', user: SALES },
+      'GET /api/v1/me': SALES,
+      'GET /api/v1/me/settings': {},
+    })
+    vi.stubGlobal('fetch', net.fn)
+    const login = useSessionStore().login('zhang.wei', 'demo1234')
+    await flush()
+    expect(net.sent).toEqual(['POST /api/v1/auth/login'])
+    await net.release()
+    // Both out before either is answered.
+    expect(net.sent.slice(1).sort()).toEqual(['GET /api/v1/me', 'GET /api/v1/me/settings'])
+    await net.release()
+    await login
+    expect(useSessionStore().isLoggedIn).toBe(true)
+  })
+
+  it('asks for the customer list beside its fields and settings, not after them', async () => {
+    const net = heldFetch({
+      'GET /api/v1/meta/customers': { entity: 'customers', fields: CUSTOMER_FIELDS },
+      'GET /api/v1/me/settings': {},
+      'GET /api/v1/customers': { items: [], total: 0, page: 1, page_size: 20 },
+    })
+    vi.stubGlobal('fetch', net.fn)
+    let started!: Promise<void>
+    const Page = defineComponent({
+      setup() {
+        started = useCustomers().start()
+        return () => h('div')
+      },
+    })
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/customers', name: 'customers', component: Page }],
+    })
+    await router.push('/customers')
+    mount({ render: () => h(RouterView) }, { global: { plugins: [router] } })
+    await flush()
+    expect([...net.sent].sort()).toEqual([
+      'GET /api/v1/customers',
+      'GET /api/v1/me/settings',
+      'GET /api/v1/meta/customers',
+    ])
+    await net.release()
+    await started
+  })
+
+  it('starts fetching the page a login leads to while the password is checked', async () => {
+    const net = heldFetch({
+      'GET /api/v1/me': SALES,
+      'POST /api/v1/auth/login': { token: 't', user: SALES },
+      'GET /api/v1/me/settings': {},
+      'GET /api/v1/meta/customers': { entity: 'customers', fields: CUSTOMER_FIELDS },
+    })
+    vi.stubGlobal('fetch', net.fn)
+    const router = createRouter({ history: createMemoryHistory(), routes })
+    installGuards(router)
+    const customers = router.getRoutes().find((r) => r.name === 'customers')!
+    const loader = vi.fn(() => Promise.resolve({ default: { render: () => null } }))
+    customers.components = { default: loader }
+    const login = useSessionStore().login('zhang.wei', 'demo1234')
+    await flush()
+    expect(loader).toHaveBeenCalled() // before the server answered the login
+    expect(net.sent).toEqual(['POST /api/v1/auth/login'])
+    await net.release()
+    await net.release()
+    await login
+    await flush()
+    // ...and, once signed in, the list's field definitions.
+    expect(net.sent).toContain('GET /api/v1/meta/customers')
+  })
+})
