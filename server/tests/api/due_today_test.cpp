@@ -30,8 +30,8 @@ TEST_P(DueTodayTest, NextContactFirstNoneLastAndDueTodayIsOverdueAndToday) {
     // (name, next contact relative to now; nullopt: none). Past times are set in the database:
     // the API may refuse a next contact in the past.
     const std::vector<std::pair<std::string, std::optional<std::int64_t>>> plan = {
-        {"later", now + 3 * 86400},   {"none 1", std::nullopt}, {"overdue", now - 2 * 86400},
-        {"today", now + 3600},        {"none 2", std::nullopt}, {"long overdue", now - 9 * 86400},
+        {"later", now + 3 * 86400},    {"none 1", std::nullopt}, {"overdue", now - 2 * 86400},
+        {"today", now + 3600},         {"none 2", std::nullopt}, {"long overdue", now - 9 * 86400},
         {"next week", now + 7 * 86400}};
     {
         std::vector<std::int64_t> ids;
