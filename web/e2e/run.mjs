@@ -31,6 +31,70 @@ const tests = []
 const test = (name, fn) => tests.push({ name, fn })
 const profiles = []
 
+// The console guard: a test fails when, while it runs, a page logs a console error or an uncaught
+// exception, a request fails, or the server answers 500 or more. A test that provokes an error
+// answer on purpose (a wrong password, a refused delete) allows it first with allowProblem().
+const guard = { problems: [], allowed: [] }
+// The app asks who is signed in when it starts (GET /me: the session is an HttpOnly cookie the
+// page cannot read); a 401 there means "nobody yet", not a failure.
+const ALWAYS_ALLOWED = [{ status: 401, path: /\/api\/v1\/me$/ }]
+/**
+ * Allows, for the current test only, an HTTP answer (`status`, and `path` a RegExp on the URL's
+ * path, default any) or a console message matching `text` (a RegExp).
+ */
+function allowProblem(rule) {
+  guard.allowed.push(rule)
+}
+function allowedProblem(problem) {
+  return [...ALWAYS_ALLOWED, ...guard.allowed].some((rule) => {
+    if (rule.text) return rule.text.test(problem.text)
+    if (problem.status === undefined || rule.status !== problem.status) return false
+    const path = problem.url ? new URL(problem.url).pathname : ''
+    return !rule.path || rule.path.test(path)
+  })
+}
+function watchPage(page) {
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return
+    const text = message.text()
+    // Chromium logs every error answer as "Failed to load resource: … status of 404 (…)".
+    const answer = /responded with a status of (\d{3})/.exec(text)
+    guard.problems.push({
+      text: `console: ${text} ${message.location().url ?? ''}`.trim(),
+      status: answer ? Number(answer[1]) : undefined,
+      url: answer ? message.location().url : undefined,
+    })
+  })
+  page.on('pageerror', (error) => guard.problems.push({ text: `uncaught: ${String(error)}` }))
+  page.on('requestfailed', (request) => {
+    const failure = request.failure()?.errorText ?? ''
+    // Cancelled by the page itself (a newer search, leaving the page): not a failure.
+    if (failure === 'net::ERR_ABORTED') return
+    guard.problems.push({ text: `request failed: ${request.method()} ${request.url()} ${failure}` })
+  })
+  page.on('response', (response) => {
+    if (response.status() < 500) return
+    guard.problems.push({
+      text: `answer ${response.status()}: ${response.request().method()} ${response.url()}`,
+      status: response.status(),
+      url: response.url(),
+    })
+  })
+}
+/** Throws when the test just run met a problem it did not allow. */
+async function checkGuard() {
+  // Events of the test's last moments arrive a little after it resolves.
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const problems = guard.problems.filter((problem) => !allowedProblem(problem))
+  if (problems.length) {
+    throw new Error(
+      `the page reported ${problems.length} problem(s):\n${problems
+        .map((p) => `      ${p.text}`)
+        .join('\n')}`,
+    )
+  }
+}
+
 /** A browser with a fresh --user-data-dir (a person on their own machine). */
 async function openBrowser(viewport = DESKTOP) {
   const dir = mkdtempSync(join(tmpdir(), 'guanxi-chromium-'))
@@ -43,7 +107,11 @@ async function openBrowser(viewport = DESKTOP) {
     timezoneId: 'Asia/Shanghai',
   })
   context.setDefaultTimeout(TIMEOUT)
-  const page = context.pages()[0] ?? (await context.newPage())
+  // Every page of the profile is watched: the first, already open, and any opened later.
+  context.on('page', watchPage)
+  const first = context.pages()[0]
+  if (first) watchPage(first)
+  const page = first ?? (await context.newPage())
   const errors = []
   page.on('pageerror', (e) => errors.push(String(e)))
   const session = { context, page, dir, errors }
@@ -161,6 +229,7 @@ test('log in as the administrator', async () => {
     'login should remember where the user was going',
   )
   await shot(page, 'login-desktop')
+  allowProblem({ status: 401, path: /\/auth\/login$/ }) // the wrong password, on purpose
   await page.getByTestId('login-username').fill('admin')
   await page.getByTestId('login-password').fill('wrong-password')
   await page.getByTestId('login-submit').click()
@@ -272,6 +341,7 @@ test('a salesperson of another department cannot find it', async () => {
       .count()) === 0,
     'B sees the customer in the list',
   )
+  allowProblem({ status: 404, path: /^\/api\/v1\/customers\/\d+/ }) // not visible to B
   await page.goto(`${ctx.server.base}/customers/${ctx.customerId}`)
   await page.locator('.el-alert--error', { hasText: /不存在|无权/ }).waitFor()
   expect((await page.getByTestId('customer-title').count()) === 0, 'B sees the customer page')
@@ -313,6 +383,7 @@ test('claim race in the public pool: one wins, the other sees the conflict', asy
     await page.getByTestId(`claim-${created.id}`).waitFor()
   }
   await shot(ctx.a.page, 'pool-desktop')
+  allowProblem({ status: 409, path: /\/claim$/ }) // the loser of the race
   await Promise.all(pages.map((page) => page.getByTestId(`claim-${created.id}`).click()))
   // Both lists reload after the attempt: the customer has left the pool for everyone.
   for (const page of pages)
@@ -339,22 +410,22 @@ test('the column choice is remembered for the user', async () => {
   const { page } = ctx.admin
   await page.goto(`${ctx.server.base}/customers`)
   const header = page.locator('.meta-table .el-table__header')
-  await header.filter({ hasText: '地区' }).waitFor()
+  await header.filter({ hasText: '电话' }).waitFor()
   await page.getByTestId('column-chooser').click()
   const saved = page.waitForResponse(
     (r) => r.url().includes('/me/settings/') && r.request().method() === 'PUT',
   )
-  await page.locator('.el-popover:visible .el-checkbox', { hasText: '地区' }).click()
+  await page.locator('.el-popover:visible .el-checkbox', { hasText: '电话' }).click()
   await saved
   await page.reload()
   await header.filter({ hasText: '客户类别' }).waitFor()
   expect(
-    (await header.filter({ hasText: '地区' }).count()) === 0,
+    (await header.filter({ hasText: '电话' }).count()) === 0,
     'the hidden column came back after a reload',
   )
   await page.getByTestId('column-chooser').click()
-  await page.locator('.el-popover:visible .el-checkbox', { hasText: '地区' }).click()
-  await header.filter({ hasText: '地区' }).waitFor()
+  await page.locator('.el-popover:visible .el-checkbox', { hasText: '电话' }).click()
+  await header.filter({ hasText: '电话' }).waitFor()
   await page.keyboard.press('Escape')
 })
 
@@ -476,6 +547,7 @@ test('an expired session returns to login, then to the same page', async () => {
   await page.goto(`${ctx.server.base}/pool`)
   await page.locator('.meta-list[aria-busy="false"]').waitFor()
   await context.clearCookies()
+  allowProblem({ status: 401 }) // whatever request first finds the session gone
   // The next request finds the session gone. Whichever request notices first (the search typed here
   // or a refresh of the page), the user lands on login and comes back to the pool.
   // A background request may notice first and navigate away while the search box is being filled; the
@@ -537,6 +609,7 @@ test('administration: add and move a department, hand over all customers of a us
   const restored = api.items(await api.call('GET', '/departments')).find((d) => d.name === name)
   expect(restored && !restored.deleted_at, 'the undo did not bring the department back')
   // Its parent still has a salesperson and this sub-department: refused, saying what is in it.
+  allowProblem({ status: 409, path: /^\/api\/v1\/departments\/\d+$/ })
   await page
     .locator('.dept-node', { hasText: `E2E一部${unique}` })
     .getByTestId('department-delete')
@@ -618,6 +691,7 @@ test('mailings on a customer: record, the duplicate warning, record anyway, dele
   await dialog.waitFor({ state: 'hidden' })
 
   // The same item again: the earlier mailing is shown, and nothing is saved until asked.
+  allowProblem({ status: 409, path: /\/mailings$/ })
   dialog = await record()
   const warning = dialog.getByTestId('record-override')
   await warning.waitFor()
@@ -737,6 +811,302 @@ test('no uncaught errors in the pages', async () => {
   expect(!errors.length, `page errors:\n${errors.join('\n')}`)
 })
 
+// #14 list
+const WIDE = { width: 1440, height: 900 }
+
+/** Visible interactive elements under `root` smaller than 44 × 44 px: "what (w×h)". */
+async function smallTargets(page, root) {
+  return page.evaluate((selector) => {
+    const small = []
+    const targets = document.querySelectorAll(
+      selector
+        .split(',')
+        .map((scope) =>
+          [
+            'a[href]',
+            'button',
+            '.el-select__wrapper',
+            '.el-input__wrapper',
+            '.el-checkbox',
+            '.el-pager li',
+            '[role="button"]',
+          ]
+            .map((what) => `${scope.trim()} ${what}`)
+            .join(','),
+        )
+        .join(','),
+    )
+    for (const el of targets) {
+      const box = el.getBoundingClientRect()
+      const style = getComputedStyle(el)
+      if (!box.width || !box.height || style.visibility === 'hidden') continue
+      // Inside a control already measured (a select's inner input, a checkbox's box).
+      if (el.parentElement?.closest('button, a[href], .el-select__wrapper, .el-checkbox')) continue
+      if (box.width < 44 || box.height < 44) {
+        const name = (el.getAttribute('aria-label') || el.textContent || el.className).trim()
+        small.push(`${name.slice(0, 30)} (${Math.round(box.width)}×${Math.round(box.height)})`)
+      }
+    }
+    return small
+  }, root)
+}
+
+test('the customer list at 1440 px: next contact first, overdue marked, no sideways scroll', async () => {
+  const session = await openBrowser(WIDE)
+  const { page } = session
+  await login(page, ctx.server.base, 'admin', ADMIN_PASSWORD)
+  for (const [lang, overdue, next, last] of [
+    ['zh-CN', '逾期', '下次联系', '最近联系'],
+    ['en', 'Overdue', 'Next contact', 'Last contact'],
+  ]) {
+    if (lang === 'en') await switchLanguage(page, 'en')
+    await page.goto(`${ctx.server.base}/customers`)
+    await page.locator('.meta-list[aria-busy="false"] .el-table__row').first().waitFor()
+    // The day's work first: by next contact, soonest (overdue) first, none last.
+    const dates = await page.$$eval('.el-table__body .el-table__row', (rows) =>
+      rows.map((row) => row.querySelector('.next-contact')?.getAttribute('data-due') ?? 'none'),
+    )
+    expect(dates[0] === 'overdue', `the first row is ${dates[0]}, not overdue`)
+    const rank = { overdue: 0, today: 1, later: 2, none: 3 }
+    expect(
+      dates.every((d, i) => i === 0 || rank[dates[i - 1]] <= rank[d]),
+      `rows not in next-contact order: ${dates.join(' ')}`,
+    )
+    const marked = page.locator('.el-table__body .next-contact.is-overdue').first()
+    expect(
+      (await marked.innerText()).includes(overdue) &&
+        (await marked.locator('.el-icon').count()) === 1,
+      `an overdue next contact is not marked "${overdue}" with an icon`,
+    )
+    // The usual columns and the actions fit: no sideways scroll, every header within the screen.
+    const fit = await page.evaluate(() => {
+      const wrap = document.querySelector('.meta-table .el-scrollbar__wrap')
+      const panel = document.querySelector('.list-panel-body')
+      const headers = [...document.querySelectorAll('.meta-table .el-table__header th')]
+      return {
+        table: wrap.scrollWidth - wrap.clientWidth,
+        panel: panel.scrollWidth - panel.clientWidth,
+        page: document.documentElement.scrollWidth - window.innerWidth,
+        outside: headers
+          .filter((th) => th.getBoundingClientRect().right > window.innerWidth)
+          .map((th) => th.textContent),
+        cut: headers
+          .map((th) => th.querySelector('.cell'))
+          .filter((cell) => cell && cell.scrollWidth > cell.clientWidth + 1)
+          .map((cell) => cell.textContent),
+        names: headers.map((th) => th.textContent.trim()),
+      }
+    })
+    expect(
+      fit.table <= 0 && fit.panel <= 0 && fit.page <= 0,
+      `sideways scroll at 1440 px (${lang}): ${JSON.stringify(fit)}`,
+    )
+    expect(
+      !fit.outside.length && !fit.cut.length,
+      `headers off-screen or cut: ${JSON.stringify(fit)}`,
+    )
+    expect(
+      fit.names.includes(next) && fit.names.includes(last),
+      `the columns are ${fit.names.join(', ')}`,
+    )
+    await shot(page, `list-1440-${lang}`)
+  }
+  await switchLanguage(page, 'zh-CN')
+  await closeBrowser(session)
+})
+
+test('"due today" is one click away, and the chosen sort is kept', async () => {
+  const { page } = ctx.admin
+  const api = ctx.api
+  await page.goto(`${ctx.server.base}/customers`)
+  await page.locator('.meta-list[aria-busy="false"] .el-table__row').first().waitFor()
+  await page.getByTestId('due-today').click()
+  await page.waitForURL((url) => url.searchParams.get('due') === 'today')
+  await page.locator('.meta-list[aria-busy="false"]').waitFor()
+  await page.waitForLoadState('networkidle').catch(() => {})
+  const end = new Date()
+  end.setHours(24, 0, 0, 0)
+  const due = await api.call(
+    'GET',
+    `/customers?page_size=1&next_contact_before=${end.toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+  )
+  const states = await page.$$eval('.el-table__body .el-table__row', (rows) =>
+    rows.map((row) => row.querySelector('.next-contact')?.getAttribute('data-due') ?? 'none'),
+  )
+  expect(
+    states.length === Math.min(due.total, 20) &&
+      states.every((s) => s === 'overdue' || s === 'today'),
+    `due today shows ${states.join(' ')} (the server counts ${due.total})`,
+  )
+  expect(
+    (await page.getByTestId('due-today').getAttribute('aria-pressed')) === 'true',
+    'the due-today button does not show it is on',
+  )
+  await page.getByTestId('due-today').click()
+  await page.waitForURL((url) => !url.searchParams.has('due'))
+
+  // Another sort, chosen by a header, holds after leaving the list and coming back by the menu.
+  await page.locator('.el-table__header th', { hasText: '客户名称' }).locator('.ascending').click()
+  await page.waitForURL((url) => url.searchParams.get('sort') === 'name')
+  await page.goto(`${ctx.server.base}/pool`)
+  await page.locator('.side-menu .el-menu-item', { hasText: '客户' }).first().click()
+  await page.waitForURL(
+    (url) => url.pathname === '/customers' && url.searchParams.get('sort') === 'name',
+  )
+  await api.call('PUT', '/me/settings/customers.list.sort', 'next_contact_at')
+})
+
+test('export: the filtered list as XLSX or CSV, only for those allowed', async () => {
+  const { page } = ctx.admin
+  await page.goto(`${ctx.server.base}/customers`)
+  await searchCustomers(page, NAME_WORD)
+  const [xlsx] = await Promise.all([
+    page.waitForEvent('download'),
+    (async () => {
+      await page.getByTestId('customer-export-button').click()
+      await page.getByTestId('customer-export-xlsx').click()
+    })(),
+  ])
+  expect(/\.xlsx$/.test(xlsx.suggestedFilename()), `the file is ${xlsx.suggestedFilename()}`)
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    (async () => {
+      await page.getByTestId('customer-export-button').click()
+      await page.getByTestId('customer-export-csv').click()
+    })(),
+  ])
+  const text = await csv.path().then((p) => (p ? readFileSync(p, 'utf8') : ''))
+  const lines = text.trim().split(/\r?\n/)
+  const shown = await page.locator('.el-table__body .el-table__row').count()
+  expect(
+    lines.length - 1 === shown && lines.slice(1).every((line) => line.includes(NAME_WORD)),
+    `the CSV has ${lines.length - 1} rows for ${shown} shown:\n${text.slice(0, 400)}`,
+  )
+  expect(/(^|,)name(,|$)/.test(lines[0]), `the CSV header: ${lines[0]}`)
+  // A salesperson's role here has no customers.export: no button.
+  const a = ctx.a.page
+  await a.goto(`${ctx.server.base}/customers`)
+  await a.locator('.meta-list[aria-busy="false"]').waitFor()
+  expect(
+    (await a.getByTestId('customer-export').count()) === 0,
+    'the export shows without the permission',
+  )
+})
+
+test('phone: 44 px targets, at least 4 dense cards, a filter sheet with Apply and Close', async () => {
+  const session = await openBrowser(PHONE)
+  const { page } = session
+  await login(page, ctx.server.base, 'admin', ADMIN_PASSWORD)
+  for (const lang of ['zh-CN', 'en']) {
+    if (lang === 'en') await switchLanguage(page, 'en')
+    await page.goto(`${ctx.server.base}/customers`)
+    await page.locator('.meta-list[aria-busy="false"] .meta-card').first().waitFor()
+    await page.waitForLoadState('networkidle').catch(() => {})
+    const small = await smallTargets(page, '.topbar, .gx-page-head, .list-panel')
+    expect(!small.length, `tap targets under 44 px (${lang}): ${small.join('; ')}`)
+    // The cards: name, category, next contact and a call button; four or more to a screen.
+    const cards = await page.evaluate(() => {
+      const header = document.querySelector('.topbar').getBoundingClientRect().height
+      const list = [...document.querySelectorAll('.meta-card')]
+      window.scrollTo(0, list[0].getBoundingClientRect().top + window.scrollY - header)
+      const inView = list.filter((card) => {
+        const box = card.getBoundingClientRect()
+        return box.top >= header - 1 && box.bottom <= window.innerHeight + 1
+      }).length
+      return {
+        inView,
+        calls: document.querySelectorAll('.meta-card a[href^="tel:"]').length,
+        withNext: list.filter((c) => c.querySelector('.next-contact, .next-contact-none')).length,
+        withCategory: list.filter((c) => c.querySelector('.el-tag')).length,
+        total: list.length,
+      }
+    })
+    expect(cards.inView >= 4, `only ${cards.inView} cards to a phone screen`)
+    expect(
+      cards.calls > 0 && cards.withNext === cards.total && cards.withCategory === cards.total,
+      `cards lack a call, a next contact or a category: ${JSON.stringify(cards)}`,
+    )
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await shot(page, `list-phone-${lang}`)
+  }
+  await switchLanguage(page, 'zh-CN')
+  // The menu's entries are 44 px too.
+  await page.getByTestId('menu-toggle').click()
+  await page.locator('.menu-drawer .side-menu').waitFor()
+  await page.waitForTimeout(400)
+  const menuSmall = await smallTargets(page, '.menu-drawer')
+  const items = await page.$$eval(
+    '.menu-drawer .el-menu-item, .menu-drawer .el-sub-menu__title',
+    (els) => els.filter((el) => el.getBoundingClientRect().height < 44).map((el) => el.textContent),
+  )
+  expect(
+    !menuSmall.length && !items.length,
+    `menu targets under 44 px: ${[...menuSmall, ...items]}`,
+  )
+  await page.keyboard.press('Escape')
+  await page.locator('.menu-drawer').waitFor({ state: 'hidden' })
+
+  // Filters: a sheet over the list that changes nothing until Apply; Close leaves it as it was.
+  const before = page.url()
+  await page.getByTestId('filter-toggle').click()
+  const sheet = page.locator('.filter-sheet')
+  await sheet.getByTestId('filter-apply').waitFor()
+  await shot(page, 'list-phone-filters')
+  const small = await smallTargets(page, '.filter-sheet')
+  expect(!small.length, `filter sheet targets under 44 px: ${small.join('; ')}`)
+  await sheet.locator('.el-form-item', { hasText: '客户类别' }).locator('.el-select').click()
+  await page
+    .locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '潜在' })
+    .click()
+  await page.waitForTimeout(300)
+  expect(page.url() === before, 'the filter applied before Apply')
+  await sheet.getByTestId('filter-close').click()
+  await sheet.waitFor({ state: 'hidden' })
+  expect(page.url() === before, 'Close applied the filter')
+  await page.getByTestId('filter-toggle').click()
+  await sheet.locator('.el-form-item', { hasText: '客户类别' }).locator('.el-select').click()
+  await page
+    .locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '潜在' })
+    .click()
+  await sheet.getByTestId('filter-apply').click()
+  await sheet.waitFor({ state: 'hidden' })
+  await page.waitForURL((url) => url.searchParams.get('category') === 'potential')
+  await page.locator('.meta-list[aria-busy="false"] .meta-card').first().waitFor()
+  const tags = await page.$$eval('.meta-card .el-tag', (els) =>
+    els.map((el) => el.textContent.trim()),
+  )
+  expect(tags.length && tags.every((tag) => tag === '潜在'), `after Apply the cards show ${tags}`)
+  await closeBrowser(session)
+})
+
+test('the console guard sees a console error, a failed request and a 500', async () => {
+  const { page } = ctx.admin
+  await page.goto(`${ctx.server.base}/customers`)
+  await page.locator('.meta-list[aria-busy="false"] .el-table__row').first().waitFor()
+  // The table rendered with no problem (it logged "Missing required param" before #14).
+  expect(!guard.problems.length, `problems: ${guard.problems.map((p) => p.text)}`)
+  await page.route('**/api/v1/e2e-probe/*', (route) =>
+    route.request().url().endsWith('/fail')
+      ? route.abort('failed')
+      : route.fulfill({ status: 500, body: '' }),
+  )
+  await page.evaluate(async () => {
+    console.error('e2e guard probe')
+    await fetch('/api/v1/e2e-probe/fail').catch(() => {})
+    await fetch('/api/v1/e2e-probe/500').catch(() => {})
+  })
+  await page.waitForTimeout(200)
+  await page.unroute('**/api/v1/e2e-probe/*')
+  const seen = guard.problems.map((p) => p.text).join('\n')
+  expect(
+    /e2e guard probe/.test(seen) &&
+      /request failed: GET \S+\/e2e-probe\/fail/.test(seen) &&
+      /answer 500: GET \S+\/e2e-probe\/500/.test(seen),
+    `the guard saw: ${seen}`,
+  )
+  guard.problems = []
+})
+
 // ---------------------------------------------------------------------------------------------
 async function main() {
   mkdirSync(SHOTS, { recursive: true })
@@ -758,8 +1128,11 @@ async function main() {
   console.log(`e2e against ${bin} at ${ctx.server.base}`)
   for (const { name, fn } of tests) {
     const t0 = Date.now()
+    guard.problems = []
+    guard.allowed = []
     try {
       await fn()
+      await checkGuard()
       passed++
       console.log(`✔ ${name} (${Date.now() - t0} ms)`)
     } catch (error) {

@@ -6,6 +6,7 @@ import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { RouterView, createMemoryHistory, createRouter } from 'vue-router'
 import { setToken } from '@/api/client'
+import { i18n } from '@/i18n'
 import { useCustomers } from '@/modules/customers/useCustomers'
 import { installGuards, routes } from '@/router'
 import { useSessionStore } from '@/stores/session'
@@ -93,7 +94,7 @@ describe('first load', () => {
       routes: [{ path: '/customers', name: 'customers', component: Page }],
     })
     await router.push('/customers')
-    mount({ render: () => h(RouterView) }, { global: { plugins: [router] } })
+    mount({ render: () => h(RouterView) }, { global: { plugins: [router, i18n] } })
     await flush()
     expect([...net.sent].sort()).toEqual([
       'GET /api/v1/customers',

@@ -1,9 +1,10 @@
-import { download, request, upload } from './client'
+import { download, request, toQuery, upload } from './client'
 import type {
   Contact,
   Customer,
   CustomerImport,
   DuplicateMatch,
+  ExportFormat,
   Followup,
   Id,
   ImportDuplicates,
@@ -45,6 +46,14 @@ export const customersApi = {
       body: reason ? { ids, owner_id, reason } : { ids, owner_id },
     }),
   history: (id: Id) => request<{ items: OwnershipChange[] }>(`/customers/${id}/history`),
+  /**
+   * Every customer the list's filters, search and sort select (all pages) as a file, its header
+   * in `lang`; needs customers.export (audited). Paging parameters are not sent.
+   */
+  export: (params: ListParams, format: ExportFormat, lang: string) => {
+    const { page: _page, page_size: _size, ...rest } = params
+    return download(`/customers/export${toQuery({ ...rest, format, lang })}`)
+  },
 }
 
 export const contactsApi = {

@@ -49,6 +49,9 @@ const en: Messages<typeof zhCN> = {
     unknownUser: 'Unknown user',
     poolOwner: 'Public pool',
     tagsHint: 'Press Enter to add a tag',
+    apply: 'Apply',
+    call: 'Call {number}',
+    exporting: 'Exporting…',
   },
   nav: {
     customers: 'Customers',
@@ -159,6 +162,11 @@ const en: Messages<typeof zhCN> = {
     saveAnyway: 'Save anyway',
     checking: 'Checking for duplicates…',
     noDuplicates: 'No duplicates found',
+    overdue: 'Overdue',
+    dueToday: 'Today',
+    dueTodayFilter: 'Due today',
+    nothingDue: 'No customers to contact today',
+    rowActions: 'Actions for {name}',
     reason: {
       phone: 'same phone',
       email: 'same e-mail',

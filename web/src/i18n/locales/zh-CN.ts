@@ -46,6 +46,9 @@ export default {
     unknownUser: '未知用户',
     poolOwner: '公海',
     tagsHint: '回车添加标签',
+    apply: '应用',
+    call: '拨打 {number}',
+    exporting: '正在导出…',
   },
   nav: {
     customers: '客户',
@@ -155,6 +158,11 @@ export default {
     saveAnyway: '仍然保存',
     checking: '正在查重…',
     noDuplicates: '未发现重复客户',
+    overdue: '逾期',
+    dueToday: '今天',
+    dueTodayFilter: '今日待联系',
+    nothingDue: '今天没有待联系的客户',
+    rowActions: '{name} 的操作',
     reason: {
       phone: '电话相同',
       email: '邮箱相同',

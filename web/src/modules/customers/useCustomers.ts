@@ -1,29 +1,86 @@
 import { computed, ref, shallowRef } from 'vue'
+import { useI18n } from 'vue-i18n'
 import { customersApi } from '@/api/customers'
-import type { Customer, Id, ListParams } from '@/api/types'
+import type { Customer, ExportFormat, Id, ListParams } from '@/api/types'
 import { useEntityMeta } from '@/composables/useEntityMeta'
 import { useList, type UseListOptions } from '@/composables/useList'
+import { useSessionStore } from '@/stores/session'
 import { useSettingsStore } from '@/stores/settings'
+import { saveBlob } from '@/utils/download'
+import { toRfc3339 } from '@/utils/format'
 
 const COLUMNS_KEY = 'customers.list.columns'
+const SORT_KEY = 'customers.list.sort'
 
-/** The customer list: paging, search, filters, remembered columns and selection. */
+/** What a salesperson acts on first: the soonest next contact (overdue first, none last). */
+export const DEFAULT_SORT = 'next_contact_at'
+/**
+ * The columns shown until the user chooses: what a salesperson needs for the day's work, and no
+ * more than fit beside the actions at 1440 px without a sideways scroll (the column chooser adds
+ * industry, region, tags, …).
+ */
+export const DEFAULT_COLUMNS = [
+  'name',
+  'category',
+  'owner_id',
+  'phone',
+  'next_contact_at',
+  'last_contact_at',
+]
+
+/** The address's `due=today`: customers whose next contact is today or overdue. */
+export const DUE_PARAM = 'due'
+export const DUE_TODAY = 'today'
+
+/** Start of the next local day: a next contact before it is due today or overdue. */
+export function endOfToday(now: Date = new Date()): Date {
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1)
+}
+
+/**
+ * The list's parameters as the server takes them: `due=today` (kept in the address so a bookmark
+ * means "today" tomorrow too) becomes next_contact_before the end of the local day.
+ */
+export function serverParams(params: ListParams, now: Date = new Date()): ListParams {
+  if (params[DUE_PARAM] !== DUE_TODAY) return params
+  const { [DUE_PARAM]: _due, ...rest } = params
+  return { ...rest, next_contact_before: toRfc3339(endOfToday(now)) }
+}
+
+/** Whether a next contact is past (overdue), later today, or later than today. */
+export type ContactDue = 'overdue' | 'today' | 'later' | 'none'
+export function contactDue(value: string | null | undefined, now: Date = new Date()): ContactDue {
+  if (!value) return 'none'
+  const at = new Date(value).getTime()
+  if (Number.isNaN(at)) return 'none'
+  if (at < now.getTime()) return 'overdue'
+  return at < endOfToday(now).getTime() ? 'today' : 'later'
+}
+
+/**
+ * The customer list: paging, search, filters (with "due today"), a remembered sort and columns,
+ * selection and the export of what it shows.
+ */
 export function useCustomers(options: UseListOptions = {}) {
+  const { t, locale } = useI18n()
   const meta = useEntityMeta('customers')
   const settings = useSettingsStore()
-  const list = useList<Customer>((params: ListParams) => customersApi.list(params), {
+  const session = useSessionStore()
+  const list = useList<Customer>((params: ListParams) => customersApi.list(serverParams(params)), {
     syncRoute: true,
-    defaultSort: '-updated_at',
+    defaultSort: DEFAULT_SORT,
     ...options,
   })
   const selected = shallowRef<Customer[]>([])
 
-  /** Columns shown: the user's remembered choice, else the fields the metadata lists by default. */
+  /** Columns shown: the user's remembered choice, else the day's-work defaults the metadata has. */
   const columns = computed<string[]>(() => {
     const known = new Set(meta.fields.value.map((f) => f.name))
     const saved = settings.get<string[] | null>(COLUMNS_KEY, null)
     const chosen = Array.isArray(saved) ? saved.filter((n) => known.has(n)) : []
-    return chosen.length ? chosen : meta.fields.value.filter((f) => f.list).map((f) => f.name)
+    if (chosen.length) return chosen
+    const defaults = DEFAULT_COLUMNS.filter((n) => known.has(n))
+    return defaults.length ? defaults : meta.fields.value.filter((f) => f.list).map((f) => f.name)
   })
   const columnsSaving = ref(false)
   async function setColumns(names: string[]): Promise<void> {
@@ -35,12 +92,71 @@ export function useCustomers(options: UseListOptions = {}) {
     }
   }
 
-  async function start(): Promise<void> {
-    // The page does not depend on the fields or the settings: all three are asked for at once.
-    await Promise.all([meta.load(), settings.load(), list.load()])
+  /**
+   * The user's choice of sort applies now and is remembered for the next visit; no choice (a
+   * header clicked a third time) is the default again, not the server's order.
+   */
+  function setSort(sort: string): void {
+    const chosen = sort || DEFAULT_SORT
+    list.update({ sort: chosen })
+    void settings.set(SORT_KEY, chosen).catch(() => {})
   }
 
-  return { meta, ...list, selected, columns, setColumns, start }
+  const dueToday = computed(() => list.state.filters[DUE_PARAM] === DUE_TODAY)
+  /** Shows only the customers due today or overdue, or everyone again. */
+  function setDueToday(on: boolean): void {
+    const { [DUE_PARAM]: _due, next_contact_before: _before, ...rest } = list.state.filters
+    list.setFilters(on ? { ...rest, [DUE_PARAM]: DUE_TODAY } : rest)
+  }
+
+  const canExport = computed(() => session.can('customers.export'))
+  const exporting = ref(false)
+  /** Every customer the list selects (all pages), as a file headed in the user's language. */
+  async function exportList(format: ExportFormat): Promise<void> {
+    exporting.value = true
+    try {
+      const blob = await customersApi.export(serverParams(list.params.value), format, locale.value)
+      const now = new Date()
+      const day = [now.getFullYear(), now.getMonth() + 1, now.getDate()]
+        .map((n) => String(n).padStart(2, '0'))
+        .join('-')
+      saveBlob(blob, `${t('customers.title')}-${day}.${format}`)
+    } finally {
+      exporting.value = false
+    }
+  }
+
+  /** A sort remembered from an earlier visit, unless the address asks for one. */
+  function rememberedSort(): string | null {
+    const saved = settings.get<string>(SORT_KEY, DEFAULT_SORT)
+    return list.state.sort === DEFAULT_SORT && saved && saved !== DEFAULT_SORT ? saved : null
+  }
+
+  async function start(): Promise<void> {
+    // The settings are usually in memory already (asked for beside /me at sign-in). When they are
+    // not, the page is asked for beside them and the fields, and again only if they remember
+    // another sort.
+    const known = settings.loaded ? rememberedSort() : null
+    if (known) list.update({ sort: known }) // loads the page itself
+    await Promise.all([meta.load(), settings.load(), known ? Promise.resolve() : list.load()])
+    const later = known ? null : rememberedSort()
+    if (later) list.update({ sort: later })
+  }
+
+  return {
+    meta,
+    ...list,
+    selected,
+    columns,
+    setColumns,
+    setSort,
+    dueToday,
+    setDueToday,
+    canExport,
+    exporting,
+    exportList,
+    start,
+  }
 }
 
 export async function transferCustomers(ids: Id[], owner_id: Id, reason?: string): Promise<number> {
