@@ -91,14 +91,13 @@ TEST_P(CustomerActionsTest, EachFlagIsTrueExactlyWhenItsRouteSucceeds) {
             for (const std::string& action : actions) {
                 SCOPED_TRACE(who + " / " + what + " customer / " + action);
                 json c = Fresh(kind, caller);
-                Reply got = Call("GET", "/api/v1/customers/" + c["id"].dump(), nullptr,
-                                 caller.token);
+                Reply got =
+                    Call("GET", "/api/v1/customers/" + c["id"].dump(), nullptr, caller.token);
                 bool flag = false;
                 if (got.status == 200) {
                     ASSERT_TRUE(got.body["actions"].is_array()) << got.body.dump();
                     for (const auto& a : got.body["actions"]) {
-                        EXPECT_NE(std::find(actions.begin(), actions.end(), a), actions.end())
-                            << a;
+                        EXPECT_NE(std::find(actions.begin(), actions.end(), a), actions.end()) << a;
                     }
                     const auto& list = got.body["actions"];
                     flag = std::find(list.begin(), list.end(), action) != list.end();

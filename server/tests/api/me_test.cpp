@@ -85,9 +85,9 @@ TEST_P(MeTest, ChangingThePasswordEndsTheOtherSessionsAndKeepsThisOne) {
     EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, alice_.token).status, 200);
     EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, phone).status, 401);
     EXPECT_EQ(Call("GET", "/api/v1/me", nullptr, laptop).status, 401);
-    EXPECT_EQ(Call("POST", "/api/v1/auth/login", {{"username", "alice"}, {"password", kPassword}})
-                  .status,
-              401);
+    EXPECT_EQ(
+        Call("POST", "/api/v1/auth/login", {{"username", "alice"}, {"password", kPassword}}).status,
+        401);
     EXPECT_FALSE(Login("alice", "Kx9-lantern-204").empty());
     // Audited, without the password.
     Reply log = Call("GET", "/api/v1/audit-log?page_size=50", nullptr, admin());

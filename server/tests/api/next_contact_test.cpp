@@ -31,8 +31,7 @@ class NextContactTest : public ApiTest {
     static void ExpectRefused(const Reply& r) {
         EXPECT_EQ(r.status, 422) << r.raw.body;
         EXPECT_EQ(r.code(), "validation_failed");
-        EXPECT_TRUE(r.body["error"]["details"]["fields"].contains("next_contact_at"))
-            << r.raw.body;
+        EXPECT_TRUE(r.body["error"]["details"]["fields"].contains("next_contact_at")) << r.raw.body;
     }
 
     std::int64_t Total() {
@@ -48,7 +47,8 @@ TEST_P(NextContactTest, CreateRefusesADayBeforeTodayAndTakesAnyTimeOfToday) {
     const std::string today = StartOfToday("Asia/Shanghai");
     for (const std::string& past : {std::string("2020-01-01T00:00:00Z"), OneSecondBefore(today)}) {
         ExpectRefused(Call("POST", "/api/v1/customers",
-                           {{"name", "过去计划有限公司"}, {"next_contact_at", past}}, alice_.token));
+                           {{"name", "过去计划有限公司"}, {"next_contact_at", past}},
+                           alice_.token));
     }
     EXPECT_EQ(Total(), 0);  // nothing was created
     Reply created = Call("POST", "/api/v1/customers",
@@ -59,16 +59,17 @@ TEST_P(NextContactTest, CreateRefusesADayBeforeTodayAndTakesAnyTimeOfToday) {
 
 TEST_P(NextContactTest, EditKeepsTheLaterPlanAndLetsAStoredPastValueBeSentBack) {
     const std::string later = FormatRfc3339(NowSeconds() + 7 * 86400);
-    json c = CreateCustomer(alice_.token, {{"name", "计划客户有限公司"}, {"next_contact_at", later}});
+    json c =
+        CreateCustomer(alice_.token, {{"name", "计划客户有限公司"}, {"next_contact_at", later}});
     const std::string path = "/api/v1/customers/" + c["id"].dump();
     ExpectRefused(Call("PATCH", path, {{"next_contact_at", "2020-01-01T00:00:00Z"}}, alice_.token));
     EXPECT_EQ(Call("GET", path, nullptr, alice_.token).body["next_contact_at"], later);
     // A plan that has passed since it was made comes back unchanged with an edit of another field.
     RunInAnotherProcess("UPDATE customers SET next_contact_at = 1577836800 WHERE id = " +
                         c["id"].dump());
-    Reply edited = Call(
-        "PATCH", path, {{"industry", "制造业"}, {"next_contact_at", "2020-01-01T00:00:00Z"}},
-        alice_.token);
+    Reply edited =
+        Call("PATCH", path, {{"industry", "制造业"}, {"next_contact_at", "2020-01-01T00:00:00Z"}},
+             alice_.token);
     EXPECT_EQ(edited.status, 200) << edited.raw.body;
     // Null clears the plan: not a date in the past.
     EXPECT_EQ(Call("PATCH", path, {{"next_contact_at", nullptr}}, alice_.token).status, 200);
@@ -76,13 +77,13 @@ TEST_P(NextContactTest, EditKeepsTheLaterPlanAndLetsAStoredPastValueBeSentBack) 
 
 TEST_P(NextContactTest, AFollowupCannotPlanTheNextContactInThePast) {
     const std::string later = FormatRfc3339(NowSeconds() + 7 * 86400);
-    json c = CreateCustomer(alice_.token, {{"name", "跟进客户有限公司"}, {"next_contact_at", later}});
+    json c =
+        CreateCustomer(alice_.token, {{"name", "跟进客户有限公司"}, {"next_contact_at", later}});
     const std::string path = "/api/v1/customers/" + c["id"].dump();
-    ExpectRefused(Call("POST", path + "/followups",
-                       {{"kind", "call"},
-                        {"content", "电话沟通"},
-                        {"next_contact_at", "2020-01-01T00:00:00Z"}},
-                       alice_.token));
+    ExpectRefused(Call(
+        "POST", path + "/followups",
+        {{"kind", "call"}, {"content", "电话沟通"}, {"next_contact_at", "2020-01-01T00:00:00Z"}},
+        alice_.token));
     EXPECT_EQ(Call("GET", path + "/followups", nullptr, alice_.token).body["total"], 0);
     EXPECT_EQ(Call("GET", path, nullptr, alice_.token).body["next_contact_at"], later);
     Reply ok = Call("POST", path + "/followups",

@@ -16,9 +16,9 @@ namespace {
 
 constexpr std::int64_t kFallbackOffset = 8 * 3600;
 constexpr std::size_t kMaxNameLength = 64;
-constexpr std::string_view kAreas[] = {"Africa",   "America", "Antarctica", "Arctic",
-                                       "Asia",     "Atlantic", "Australia", "Europe",
-                                       "Indian",   "Pacific", "Etc"};
+constexpr std::string_view kAreas[] = {"Africa", "America",  "Antarctica", "Arctic",
+                                       "Asia",   "Atlantic", "Australia",  "Europe",
+                                       "Indian", "Pacific",  "Etc"};
 
 std::filesystem::path ZoneInfoDir() {
     if (const char* dir = std::getenv("TZDIR"); dir != nullptr && *dir != '\0') return dir;
@@ -97,7 +97,7 @@ std::optional<Zone> ParseTzif(const std::string& s) {
     if (s.size() < kHeader || s.compare(0, 4, "TZif") != 0) return std::nullopt;
     std::size_t base = 0;
     int time_bytes = 4;
-    const auto counts = [&](std::size_t at, std::uint32_t (&c)[6]) {
+    const auto counts = [&](std::size_t at, std::uint32_t(&c)[6]) {
         for (int k = 0; k < 6; ++k) c[k] = Be32(s, at + 20 + 4 * k);
     };
     std::uint32_t c[6];  // isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt
@@ -122,9 +122,8 @@ std::optional<Zone> ParseTzif(const std::string& s) {
     for (std::uint32_t k = 0; k < c[3]; ++k) {
         const std::size_t type = static_cast<unsigned char>(s[indices + k]);
         if (type >= c[4]) return std::nullopt;
-        zone.at.push_back(time_bytes == 8
-                              ? Be64(s, times + k * 8)
-                              : static_cast<std::int32_t>(Be32(s, times + k * 4)));
+        zone.at.push_back(time_bytes == 8 ? Be64(s, times + k * 8)
+                                          : static_cast<std::int32_t>(Be32(s, times + k * 4)));
         zone.offset_of.push_back(utoff(type));
     }
     if (time_bytes == 8 && s.size() > end + 1 && s[end] == '\n') {

@@ -427,6 +427,14 @@ Result<std::string> CustomerService::ReadPage(db::Connection& conn, const Princi
                                              custom ? &*custom : nullptr));
     const std::string select =
         "SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) + " WHERE c.id IN (";
+    // A row is the customer as GET answers it, its actions included: they come from the row and
+    // the gate already read, no query of their own.
+    const auto write_row = [&gate](JsonWriter& w, const db::Row& row) {
+        w.BeginObject();
+        WriteCustomerFields(w, row);
+        WriteActions(w, gate, OwnershipOf(row));
+        w.EndObject();
+    };
     std::optional<OwnerPage> by_owner;
     if (auto owners = OwnerPageScope(gate, query, pool_only)) {
         GX_TRY_ASSIGN(by_owner, PlanOwnerPage(conn, *owners, query.sort.front(), query.page_size,
@@ -453,7 +461,7 @@ Result<std::string> CustomerService::ReadPage(db::Connection& conn, const Princi
                                     auto at = std::lower_bound(position.begin(), position.end(),
                                                                std::pair{row.Int(0), size_t{0}});
                                     JsonWriter w;
-                                    WriteCustomer(w, row);
+                                    write_row(w, row);
                                     items[at->second] = w.Take();
                                     return true;
                                 }));
@@ -484,7 +492,7 @@ Result<std::string> CustomerService::ReadPage(db::Connection& conn, const Princi
     GX_TRY(conn.ForEach(
         select + "SELECT c.id" + from + where.Sql() + order + " LIMIT ? OFFSET ?)" + order, params,
         [&](const db::Row& row) {
-            WriteCustomer(items, row);
+            write_row(items, row);
             return true;
         }));
     items.EndArray();
@@ -831,12 +839,12 @@ Result<nlohmann::json> CustomerService::Claim(const Principal& caller, std::int6
         GX_TRY_ASSIGN(auto row, store::Get(conn, id));
         if (!row || !row->IsNull(kColDeletedAt)) return Error::NotFound("Customer");
         const auto now = NowSeconds();
-        // An owned customer is answered as a lost claim below (who won decides what is said).
-        const Status may = MayTake(gate, CustomerAction::kClaim, OwnershipOf(*row));
-        if (!may && may.error().code != ErrorCode::kAlreadyClaimed) return may;
-        // The conditional UPDATE is the arbiter: only one claimer finds owner_id still NULL.
+        // An owned customer is answered as a lost claim below: who won, and whether the caller may
+        // see them, decides what is said.
         bool won = false;
-        if (may) {
+        if (row->IsNull(kColOwnerId)) {
+            GX_TRY(MayTake(gate, CustomerAction::kClaim, OwnershipOf(*row)));
+            // The conditional UPDATE is the arbiter: only one claimer finds owner_id still NULL.
             GX_TRY_ASSIGN(
                 won, store::ClaimIfInPool(conn, id, caller.user_id, caller.department_id, now));
         }
