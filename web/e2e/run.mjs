@@ -1105,6 +1105,184 @@ test('the console guard sees a console error, a failed request and a 500', async
     `the guard saw: ${seen}`,
   )
   guard.problems = []
+
+// #14 forms
+const WIDE = { width: 1440, height: 900 }
+/** Shows the page in `code` (the saved choice the app starts with) and waits for it. */
+async function useLanguage(page, code) {
+  await page.evaluate((c) => localStorage.setItem('guanxi.locale', c), code)
+  await page.reload()
+  await page.waitForFunction((lang) => document.documentElement.lang === lang, code)
+}
+
+test('a salesperson on a pool customer is offered claim, and after claiming, edit and follow-up', async () => {
+  const api = ctx.api
+  const name = `${NAME_WORD}公海动作${unique}`
+  const created = await api.call('POST', '/customers', { name, owner_id: null })
+  const who = await openBrowser()
+  const { page } = who
+  await login(page, ctx.server.base, ctx.salesA.username, SALES_PASSWORD)
+  const path = `${ctx.server.base}/customers/${created.id}`
+  for (const [code, claimText] of [
+    ['zh-CN', '领取'],
+    ['en', 'Claim'],
+  ]) {
+    await page.goto(path)
+    await useLanguage(page, code)
+    const claim = page.getByTestId('customer-claim')
+    await claim.waitFor()
+    const text = (await claim.textContent()).trim()
+    expect(text === claimText, `the claim button says "${text}" in ${code}`)
+    expect(
+      (await page.getByTestId('add-followup').count()) === 0,
+      'a pool customer offers a follow-up',
+    )
+    expect((await page.getByTestId('customer-edit').count()) === 0, 'a pool customer offers edit')
+    await page.setViewportSize(WIDE)
+    await shot(page, `forms-pool-customer-desktop-${code}`)
+    await page.setViewportSize(PHONE)
+    await shot(page, `forms-pool-customer-phone-${code}`)
+    await page.setViewportSize(DESKTOP)
+  }
+  await useLanguage(page, 'zh-CN')
+  await page.getByTestId('customer-claim').click()
+  await page.getByTestId('add-followup').waitFor()
+  await page.getByTestId('customer-edit').waitFor()
+  expect((await page.getByTestId('customer-claim').count()) === 0, 'claim is still offered')
+  const owner = (await page.getByTestId('customer-owner').textContent()).trim()
+  expect(owner.includes(ctx.salesA.display_name), `the owner shows "${owner}"`)
+  await closeBrowser(who)
+})
+
+test('at 375 px the duplicate warning stays by the name while the e-mail is half-typed', async () => {
+  const who = await openBrowser(PHONE)
+  const { page } = who
+  await login(page, ctx.server.base, 'admin', ADMIN_PASSWORD)
+  for (const [code, title] of [
+    ['zh-CN', '发现可能重复'],
+    ['en', 'Possible duplicates'],
+  ]) {
+    await page.goto(`${ctx.server.base}/customers/new`)
+    await useLanguage(page, code)
+    const form = page.locator('.meta-form')
+    await form.locator('[data-field="email"] input').fill('sales@')
+    const name = form.locator('[data-field="name"] input')
+    await name.fill(CUSTOMER)
+    const warning = form.locator('[data-field="name"] [data-testid="duplicates"] .el-alert')
+    await warning.waitFor()
+    const shown = await warning.textContent()
+    expect(shown.includes(title), `the warning says "${shown}" in ${code}`)
+    expect(shown.includes(CUSTOMER), 'the match is not named')
+    // Still in view, beside the name, while typing goes on.
+    await name.press('End')
+    const box = await warning.boundingBox()
+    expect(box && box.y >= 0 && box.y + 40 <= PHONE.height, `the warning is out of view: ${box?.y}`)
+    await shot(page, `forms-duplicate-phone-${code}`)
+  }
+  await closeBrowser(who)
+})
+
+test('a pasted 205-character name is kept, counted and refused by name, not cut to 200', async () => {
+  const { page } = ctx.admin
+  await page.goto(`${ctx.server.base}/customers/new`)
+  await useLanguage(page, 'zh-CN')
+  const form = page.locator('.meta-form')
+  const long = '蓝'.repeat(205)
+  const input = form.locator('[data-field="name"] input')
+  await input.fill(long)
+  const kept = await input.inputValue()
+  expect(kept.length === 205, `the input holds ${kept.length} characters`)
+  const count = await form.locator('[data-field="name"] [data-testid="char-count"]').textContent()
+  expect(
+    count.includes('205 / 200') && count.includes('超出 5 个字符'),
+    `the count says "${count}"`,
+  )
+  await page.getByTestId('customer-save').click()
+  const error = form.locator('[data-field="name"] .el-form-item__error')
+  await error.waitFor()
+  expect((await error.textContent()).includes('200'), 'the limit is not named')
+  expect(new URL(page.url()).pathname.endsWith('/new'), 'saved anyway')
+  await useLanguage(page, 'en')
+  await input.fill(long)
+  const en = await form.locator('[data-field="name"] [data-testid="char-count"]').textContent()
+  expect(en.includes('205 / 200') && en.includes('5 over the limit'), `the count says "${en}"`)
+  await useLanguage(page, 'zh-CN')
+})
+
+test('the next-contact picker takes today or later and says why', async () => {
+  const { page } = ctx.admin
+  for (const [code, hint] of [
+    ['zh-CN', '下次联系不能安排在过去'],
+    ['en', 'never planned in the past'],
+  ]) {
+    await page.goto(`${ctx.server.base}/customers/new`)
+    await useLanguage(page, code)
+    const field = page.locator('.meta-form [data-field="next_contact_at"]')
+    const text = await field.getByTestId('not-before-today').textContent()
+    expect(text.includes(hint), `the hint says "${text}" in ${code}`)
+    await field.locator('input').click()
+    const panel = page.locator('.el-picker-panel:visible')
+    await panel.waitFor()
+    if (new Date().getDate() > 1) {
+      const disabled = await panel.locator('.el-date-table td.disabled').count()
+      expect(disabled > 0, 'no day before today is disabled')
+    }
+    const today = panel.locator('.el-date-table td.today')
+    expect(!(await today.getAttribute('class')).includes('disabled'), 'today is disabled')
+    await page.keyboard.press('Escape')
+  }
+  await useLanguage(page, 'zh-CN')
+})
+
+test('profile: change one’s name and password; the other session ends, this one stays', async () => {
+  const api = ctx.api
+  const username = `e2e.p.${unique}`
+  const user = await api.call('POST', '/users', {
+    username,
+    display_name: `资料${unique}`,
+    department_id: ctx.salesA.department_id,
+    role_id: ctx.salesA.role_id,
+    password: SALES_PASSWORD,
+    active: true,
+  })
+  const other = new Api(ctx.server.base)
+  await other.login(username, SALES_PASSWORD)
+  const who = await openBrowser()
+  const { page } = who
+  await login(page, ctx.server.base, username, SALES_PASSWORD)
+  await page.goto(`${ctx.server.base}/profile`)
+  for (const code of ['en', 'zh-CN']) {
+    await useLanguage(page, code)
+    await page.getByTestId('profile-display-name').waitFor()
+    await page.setViewportSize(WIDE)
+    await shot(page, `forms-profile-desktop-${code}`)
+    await page.setViewportSize(PHONE)
+    await shot(page, `forms-profile-phone-${code}`)
+    await page.setViewportSize(DESKTOP)
+  }
+  await page.getByTestId('profile-display-name').fill(`新名字${unique}`)
+  await page.getByTestId('profile-save').click()
+  await page.locator('.el-message', { hasText: '资料已保存' }).waitFor()
+  const me = await other.call('GET', '/me')
+  expect(me.display_name === `新名字${unique}`, `the name is "${me.display_name}"`)
+  expect(user.id === me.id, 'another user')
+  await page.getByTestId('password-current').fill('not-my-password')
+  await page.getByTestId('password-new').fill('Kx9-lantern-204')
+  await page.getByTestId('password-again').fill('Kx9-lantern-204')
+  await page.getByTestId('password-save').click()
+  await page.locator('.el-form-item__error', { hasText: '当前密码不正确' }).waitFor()
+  await page.getByTestId('password-current').fill(SALES_PASSWORD)
+  await page.getByTestId('password-save').click()
+  await page.locator('.el-message', { hasText: '密码已修改' }).waitFor()
+  const ended = await other.call('GET', '/me').then(
+    () => 'still open',
+    (e) => e.status,
+  )
+  expect(ended === 401, `the other session answered ${ended}`)
+  await page.reload()
+  await page.getByTestId('profile-display-name').waitFor()
+  expect(new URL(page.url()).pathname === '/profile', 'this session ended too')
+  await closeBrowser(who)
 })
 
 // ---------------------------------------------------------------------------------------------

@@ -101,6 +101,16 @@ class BodyFieldsTest : public ApiTest {
             false};
         f["PUT /api/v1/me/settings/{key}"].skip =
             "the body is the setting's value, and any JSON value is one";
+        f["PATCH /api/v1/me"] = {"/api/v1/me", {}, get("/api/v1/me")};
+        // The right current password with a valid new one, the field under test replacing one.
+        f["POST /api/v1/me/password"] = {"/api/v1/me/password",
+                                         [] {
+                                             return json{{"current_password", "admin-password"},
+                                                         {"new_password", "Kx9-lantern-204"}};
+                                         },
+                                         {},
+                                         {},
+                                         false};
         f["POST /api/v1/roles"] = {"/api/v1/roles",
                                    [this] {
                                        return json{{"name", Unique("角色")},

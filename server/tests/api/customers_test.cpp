@@ -184,7 +184,7 @@ TEST_P(CustomersTest, FollowUpUpdatesLastAndNextContact) {
                    {{"kind", "call"},
                     {"content", "电话沟通报价"},
                     {"contacted_at", "2026-11-20T02:00:00Z"},
-                    {"next_contact_at", "2026-12-01T01:00:00Z"}},
+                    {"next_contact_at", "2031-12-01T01:00:00Z"}},
                    alice_.token);
     ASSERT_EQ(f.status, 201) << f.body.dump();
     EXPECT_EQ(f.body["user_id"], alice_.id);
@@ -194,7 +194,7 @@ TEST_P(CustomersTest, FollowUpUpdatesLastAndNextContact) {
     EXPECT_EQ(f.body, stored.body);
     Reply got = Call("GET", path, nullptr, alice_.token);
     EXPECT_EQ(got.body["last_contact_at"], "2026-11-20T02:00:00Z");
-    EXPECT_EQ(got.body["next_contact_at"], "2026-12-01T01:00:00Z");
+    EXPECT_EQ(got.body["next_contact_at"], "2031-12-01T01:00:00Z");
     // An older record does not move last_contact_at back.
     ASSERT_EQ(Call("POST", path + "/followups",
                    {{"kind", "visit"},

@@ -241,7 +241,7 @@ TEST_P(DuplicatesTest, ChecksAreLimitedPerUserToSixtyAMinute) {
     // A bad body is a 422 before it counts; another user has a count of their own; creating a
     // customer is not limited by it.
     EXPECT_EQ(
-        Call("POST", "/api/v1/customers/check-duplicates", {{"phone", "call me"}}, alice_.token)
+        Call("POST", "/api/v1/customers/check-duplicates", {{"phone", 13800138000}}, alice_.token)
             .status,
         422);
     EXPECT_EQ(Check({{"phone", "13800138000"}}, bob_.token), json::array());
@@ -257,7 +257,8 @@ TEST_P(DuplicatesTest, ChecksAreLimitedPerUserToSixtyAMinute) {
 }
 
 TEST_P(DuplicatesTest, BadInputIsRejected) {
-    for (const json& body : {json{{"phone", "call me"}}, json{{"email", "nope"}},
+    // What no typing produces; half-typed text is PartlyTypedFieldsAreLeftOut's.
+    for (const json& body : {json{{"phone", 13800138000}}, json{{"email", "a\u0001@b.cn"}},
                              json{{"name", 42}}, json{{"colour", "red"}}}) {
         Reply r = Call("POST", "/api/v1/customers/check-duplicates", body, alice_.token);
         EXPECT_EQ(r.status, 422) << body.dump();
@@ -265,6 +266,49 @@ TEST_P(DuplicatesTest, BadInputIsRejected) {
     EXPECT_EQ(Check(json::object()), json::array());
     EXPECT_EQ(Call("POST", "/api/v1/customers/check-duplicates", {{"phone", "13800138000"}}).status,
               401);
+}
+
+// Issue #14, item 4: the warning disappeared whenever another field was half-typed, because the
+// whole check answered 422. Each field that is valid is matched; the others are named in
+// `ignored`, in any combination.
+TEST_P(DuplicatesTest, PartlyTypedFieldsAreLeftOutAndTheValidOnesStillMatch) {
+    json c = Create({{"name", "华强电子科技有限公司"},
+                     {"phone", "13900001234"},
+                     {"email", "sales@huaqiang.cn"}})
+                 .body;
+    ASSERT_TRUE(c.contains("id")) << c.dump();
+    const json name = {"name", "华强电子科技有限公司"};
+    const json phone = {"phone", "13900001234"};
+    const json email = {"email", "sales@huaqiang.cn"};
+    const json half_phone = {"phone", "139-"};
+    const json half_email = {"email", "sales@"};
+    const json long_name = {"name", std::string(201, 'x')};
+    struct Case {
+        json body;
+        std::vector<std::string> reasons;
+        json ignored;
+    };
+    const std::vector<Case> cases = {
+        {json::object({name, half_phone}), {"name"}, json::array({"phone"})},
+        {json::object({name, half_email}), {"name"}, json::array({"email"})},
+        {json::object({name, half_phone, half_email}), {"name"}, json::array({"email", "phone"})},
+        {json::object({long_name, phone}), {"phone"}, json::array({"name"})},
+        {json::object({half_phone, email}), {"email"}, json::array({"phone"})},
+        {json::object({name, phone, half_email}), {"phone", "name"}, json::array({"email"})},
+        {json::object({half_phone}), {}, json::array({"phone"})},
+    };
+    for (const Case& k : cases) {
+        Reply r = Call("POST", "/api/v1/customers/check-duplicates", k.body, alice_.token);
+        ASSERT_EQ(r.status, 200) << k.body.dump() << " → " << r.raw.body;
+        EXPECT_EQ(r.body["ignored"], k.ignored) << k.body.dump();
+        if (k.reasons.empty()) {
+            EXPECT_EQ(r.body["matches"], json::array()) << k.body.dump();
+            continue;
+        }
+        ASSERT_EQ(r.body["matches"].size(), 1u) << k.body.dump() << " → " << r.raw.body;
+        EXPECT_EQ(r.body["matches"][0]["id"], c["id"]);
+        EXPECT_EQ(r.body["matches"][0]["reasons"], json(k.reasons)) << k.body.dump();
+    }
 }
 
 GUANXI_API_TEST_SUITE(DuplicatesTest);

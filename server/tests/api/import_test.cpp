@@ -542,7 +542,7 @@ TEST_P(ImportTest, AnXlsxExportImportsBackUnchanged) {
                                  {"industry", "制造业"},
                                  {"tags", {"VIP", "重点跟进"}},
                                  {"address", "深圳市福田区, 华强北路1号"},
-                                 {"next_contact_at", "2026-11-28T08:00:00Z"}});
+                                 {"next_contact_at", "2031-11-28T08:00:00Z"}});
     CreateCustomer(boss_.token, {{"name", "=cmd|' /C calc'!A0"}, {"source", "官网"}});
     Reply exported =
         Call("GET", "/api/v1/customers/export?format=xlsx&sort=id", nullptr, boss_.token);

@@ -47,6 +47,9 @@ export interface User extends Partial<Timestamps> {
   manager_id: Id | null
   manager_name?: string | null
   active: boolean
+  /** The user's own choices (PATCH /me); null until made. */
+  language?: 'zh-CN' | 'en' | null
+  time_zone?: string | null
 }
 
 /** GET /me: the user with role and effective permissions. */
@@ -85,8 +88,12 @@ export interface Customer extends Timestamps {
   last_contact_at: string | null
   next_contact_at: string | null
   deleted_at?: string | null
+  /** GET /customers/{id}: what the caller may do with it now (the server decides; never guessed). */
+  actions?: CustomerAction[]
   [extra: string]: unknown
 }
+
+export type CustomerAction = 'edit' | 'delete' | 'transfer' | 'release' | 'claim' | 'add_followup'
 
 export interface Contact extends Timestamps {
   customer_id?: Id

@@ -1,6 +1,7 @@
 #include "domains/accounts/account_routes.hpp"
 
 #include "core/text.hpp"
+#include "domains/accounts/password.hpp"
 
 namespace guanxi::accounts {
 
@@ -135,6 +136,24 @@ void RegisterAccountRoutes(http::Router& router, AccountService& service, Cookie
         GX_TRY_ASSIGN(nlohmann::json me, service.Me(ctx.user()));
         return JsonOk(me);
     });
+    router.Add("PATCH", "/api/v1/me", [&service](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(nlohmann::json body, ctx.JsonBody());
+        GX_TRY_ASSIGN(nlohmann::json me, service.UpdateProfile(ctx.user(), body));
+        return JsonOk(me);
+    });
+    // Async: argon2id runs on the password workers, as for a login.
+    router.AddAsync("POST", "/api/v1/me/password",
+                    [&service](Context& ctx, http::Reply reply) {
+                        auto body = ctx.JsonBody();
+                        if (!body) return reply(body.error());
+                        service.ChangePasswordAsync(
+                            ctx.user(), *body, HashToken(RequestToken(ctx.request()).value_or("")),
+                            [reply](Status changed) {
+                                if (!changed) return reply(changed.error());
+                                reply(Response::NoContent());
+                            });
+                    },
+                    {.body_limit = kLoginBodyLimit});
     router.Add("GET", "/api/v1/me/settings", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(nlohmann::json settings, service.GetSettings(ctx.user()));
         return JsonOk(settings);

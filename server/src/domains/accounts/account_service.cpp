@@ -10,6 +10,7 @@
 #include "domains/accounts/password.hpp"
 #include "domains/accounts/password_policy.hpp"
 #include "domains/accounts/rights.hpp"
+#include "domains/accounts/time_zone.hpp"
 #include "domains/audit/audit_service.hpp"
 #include "domains/record_types.hpp"
 
@@ -385,6 +386,144 @@ Result<nlohmann::json> AccountService::Me(const Principal& caller) {
     user["permissions"] =
         caller.permissions ? nlohmann::json(*caller.permissions) : nlohmann::json::array();
     return user;
+}
+
+// ---- One's own profile and password ----
+
+namespace {
+
+// What a user changes of their own account (PATCH /me). The rest — user name, role, department,
+// manager, whether they may log in — is an administrator's to change (PATCH /users/{id}).
+const EntityMeta& ProfileMeta() {
+    static const EntityMeta kMeta{"users",
+                                  {
+                                      {"display_name", FieldType::kString, true, 100},
+                                      {"email", FieldType::kEmail, false, 254},
+                                      {"phone", FieldType::kPhone, false, 32},
+                                      {"language", FieldType::kEnum, false, 0, {"zh-CN", "en"}},
+                                      {"time_zone", FieldType::kString, false, 64},
+                                  }};
+    return kMeta;
+}
+
+}  // namespace
+
+Result<nlohmann::json> AccountService::UpdateProfile(const Principal& caller,
+                                                     const nlohmann::json& body) {
+    GX_TRY(CheckVersionType(body));
+    for (const auto& [key, value] : body.items()) {
+        if (key != "version" && !ProfileMeta().Find(key)) {
+            return Error::Validation(key, "is not part of your profile: an administrator sets it");
+        }
+    }
+    GX_TRY(ValidateBody(ProfileMeta(), body, false, {"version"}));
+    if (auto zone = OptString(body, "time_zone"); zone && !IsTimeZoneName(*zone)) {
+        return Error::Validation("time_zone", "is not an IANA time zone such as Asia/Shanghai");
+    }
+    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        GX_TRY_ASSIGN(db::Row current, MustFindUser(conn, caller.user_id));
+        GX_TRY(CheckVersion(body, current.Int(14)));
+        const nlohmann::json cur = store::UserJson(current);
+        const auto pick = [&](const char* key) -> db::Value {
+            const nlohmann::json& v = body.contains(key) ? body[key] : cur[key];
+            if (!v.is_string()) return nullptr;
+            const std::string trimmed = text::Trim(v.get<std::string>());
+            return trimmed.empty() ? db::Value(nullptr) : db::Value(trimmed);
+        };
+        GX_TRY(conn.Execute(sql::kUpdateProfile,
+                            {pick("display_name"), pick("email"), pick("phone"), pick("language"),
+                             pick("time_zone"), NowSeconds(), caller.user_id}));
+        nlohmann::json logged = body;
+        logged.erase("version");
+        return audit::Record(conn, caller, {"user.update", "user", caller.user_id, logged});
+    }));
+    return Me(caller);
+}
+
+void AccountService::ChangePasswordAsync(const Principal& caller, const nlohmann::json& body,
+                                         std::string token_hash, std::function<void(Status)> done) {
+    // Both are passwords as every password field takes them (no control characters, which no
+    // stored password has: a current one with them is refused without counting as a guess).
+    static const EntityMeta kMeta{"password_change",
+                                  {{"current_password", FieldType::kPassword, true, 200},
+                                   {"new_password", FieldType::kPassword, true, 200}}};
+    if (Status valid = ValidateBody(kMeta, body, true); !valid) return done(valid.error());
+    PasswordWorkers::Ticket ticket;
+    switch (password_workers_.Reserve(caller.ip, ticket)) {
+        case PasswordWorkers::Admission::kAdmitted:
+            break;
+        case PasswordWorkers::Admission::kQueueFull:
+            return done(Error{ErrorCode::kUnavailable,
+                              "The server is busy checking other passwords; try again in a moment.",
+                              {{"retry_after_seconds", 1}},
+                              {}});
+        case PasswordWorkers::Admission::kAddressIsBusy:
+            return done(Error{ErrorCode::kRateLimited,
+                              "Too many password checks at once from this address; try again in "
+                              "a moment.",
+                              {{"retry_after_seconds", 1}},
+                              {}});
+    }
+    const std::int64_t now = NowSeconds();
+    // A wrong current password is a guess like a failed login: the same throttle counts it (as a
+    // failure ahead of the check, taken back when it was right) and locks the same keys.
+    if (Status admitted = AdmitLogin(caller.username, caller.ip, now); !admitted)
+        return done(admitted.error());
+    password_workers_.Submit(
+        std::move(ticket), [this, caller, current = body["current_password"].get<std::string>(),
+                            next = body["new_password"].get<std::string>(),
+                            token_hash = std::move(token_hash), now, done = std::move(done)]() {
+            Status result = Error::Internal("password change not run");
+            try {
+                result = ChangePassword(caller, current, next, token_hash, now);
+            } catch (const std::exception& e) {
+                result = Error::Internal(std::string("password change: ") + e.what());
+            }
+            done(std::move(result));
+        });
+}
+
+Status AccountService::ChangePassword(const Principal& caller, const std::string& current,
+                                      const std::string& next, const std::string& token_hash,
+                                      std::int64_t now) {
+    std::optional<std::string> hash;
+    {
+        GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+        GX_TRY_ASSIGN(hash, store::ActivePasswordHash(*conn, caller.user_id));
+    }
+    if (!hash) return Unauthenticated("Your session has ended; please log in again.");
+    if (!VerifyPassword(*hash, current)) {
+        GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+            // Audited as the failed password check it is (a login's, with the reason).
+            return audit::Record(conn, caller,
+                                 {"auth.login_failed",
+                                  "user",
+                                  caller.user_id,
+                                  {{"username", caller.username}, {"reason", "password_change"}}});
+        }));
+        return Error::Validation("current_password", "is not your current password");
+    }
+    // The caller proved they know the password: the failure counted ahead is taken back, as after
+    // a successful login, whatever the new password turns out to be.
+    GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        GX_TRY(store::ClearAttempts(conn, PairKey(caller.username, caller.ip)));
+        GX_TRY(ForgiveFailure(conn, "ip:" + caller.ip, options_.ip_failure_limit, now));
+        return ForgiveFailure(conn, "user:" + caller.username, options_.account_failure_limit, now);
+    }));
+    if (const std::string complaint =
+            PasswordComplaint(next, caller.username, IsAdministrator(CallerRights(caller)));
+        !complaint.empty()) {
+        return Error::Validation("new_password", complaint);
+    }
+    const std::string new_hash = HashPassword(next);  // slow: outside the transaction
+    return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+        GX_TRY(conn.Execute(sql::kSetPassword, {new_hash, NowSeconds(), caller.user_id}));
+        // Whoever else holds a session of this user (a lost phone, a shared computer) is signed
+        // out; the device that changed the password stays signed in.
+        GX_TRY(store::DeleteOtherSessions(conn, caller.user_id, token_hash));
+        return audit::Record(conn, caller,
+                             {"user.update", "user", caller.user_id, {{"password", "(changed)"}}});
+    });
 }
 
 Result<nlohmann::json> AccountService::GetSettings(const Principal& caller) {

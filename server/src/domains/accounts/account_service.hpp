@@ -90,6 +90,18 @@ class AccountService {
     Result<std::optional<Principal>> ActingAs(std::int64_t user_id);
     Result<nlohmann::json> Me(const Principal& caller);
 
+    // PATCH /me: the caller's own display name, phone, e-mail, language (zh-CN or en) and IANA
+    // time zone; any other key (role, department, user name, ...) is a 422 naming it. Audited as
+    // user.update. Answers as Me.
+    Result<nlohmann::json> UpdateProfile(const Principal& caller, const nlohmann::json& body);
+    // POST /me/password: `current_password` must be the caller's password (else 422 naming it,
+    // counted against the login throttle of the user and address like a failed login, and 429
+    // while locked); `new_password` follows the password policy (422 naming it). Every other
+    // session of the user ends; the one with `token_hash` stays. Audited. Calls `done` exactly
+    // once, on a password worker unless refused at once (argon2id runs there, as for a login).
+    void ChangePasswordAsync(const Principal& caller, const nlohmann::json& body,
+                             std::string token_hash, std::function<void(Status)> done);
+
     Result<nlohmann::json> GetSettings(const Principal& caller);
     Status PutSetting(const Principal& caller, std::string_view key, const nlohmann::json& value);
 
@@ -122,6 +134,9 @@ class AccountService {
     // The argon2id check and its outcome (on a password worker).
     Result<LoginResult> CheckPassword(const LoginRequest& request, const std::string& username,
                                       std::int64_t now);
+    // The argon2id checks and the write of ChangePasswordAsync (on a password worker).
+    Status ChangePassword(const Principal& caller, const std::string& current,
+                          const std::string& next, const std::string& token_hash, std::int64_t now);
     Status RecordFailure(db::Connection& conn, const std::string& key, std::int64_t limit,
                          std::int64_t now);
     // Takes back one failure counted for an attempt that succeeded.

@@ -2,18 +2,20 @@
 
 #include "db/row_json.hpp"
 #include "domains/accounts/rights.hpp"
+#include "domains/accounts/time_zone.hpp"
 
 namespace guanxi::accounts::store {
 
 const std::string_view kUserSelect =
     "SELECT u.id, u.username, u.display_name, u.email, u.phone, u.department_id, d.name, "
     "u.role_id, "
-    "r.name, u.manager_id, m.display_name, u.active, u.created_at, u.updated_at, u.version "
-    "FROM users u LEFT JOIN departments d ON d.id = u.department_id "
+    "r.name, u.manager_id, m.display_name, u.active, u.created_at, u.updated_at, u.version, "
+    "u.language, u.time_zone FROM users u LEFT JOIN departments d ON d.id = u.department_id "
     "LEFT JOIN roles r ON r.id = u.role_id LEFT JOIN users m ON m.id = u.manager_id";
 
 namespace {
 
+constexpr std::string_view kTimeZone = "SELECT time_zone FROM users WHERE id = ?";
 constexpr std::string_view kCredentials =
     "SELECT id, password_hash, active FROM users WHERE username = ?";
 constexpr std::string_view kSession =
@@ -30,6 +32,10 @@ constexpr std::string_view kInsertSession =
     "VALUES (?, ?, ?, ?, ?, ?)";
 constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE token_hash = ?";
 constexpr std::string_view kDeleteUserSessions = "DELETE FROM sessions WHERE user_id = ?";
+constexpr std::string_view kDeleteOtherSessions =
+    "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?";
+constexpr std::string_view kActivePasswordHash =
+    "SELECT password_hash FROM users WHERE id = ? AND active = 1";
 constexpr std::string_view kGetAttempts =
     "SELECT failures, window_start, locked_until FROM login_attempts WHERE key = ?";
 constexpr std::string_view kPutAttempts =
@@ -87,7 +93,15 @@ nlohmann::json UserJson(const db::Row& r) {
             {"active", r.Bool(11)},
             {"created_at", FormatRfc3339(r.Int(12))},
             {"updated_at", FormatRfc3339(r.Int(13))},
-            {"version", r.Int(14)}};
+            {"version", r.Int(14)},
+            {"language", db::JsonText(r, 15)},
+            {"time_zone", db::JsonText(r, 16)}};
+}
+
+Result<std::string> TimeZoneOf(db::Connection& conn, std::int64_t user_id) {
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(kTimeZone, {user_id}));
+    if (!row || row->IsNull(0)) return std::string(kDefaultTimeZone);
+    return row->Text(0);
 }
 
 Result<std::optional<db::Row>> FindUser(db::Connection& conn, std::int64_t id) {
@@ -155,6 +169,18 @@ Status DeleteSession(db::Connection& conn, std::string_view token_hash) {
 Status DeleteUserSessions(db::Connection& conn, std::int64_t user_id) {
     GX_TRY(conn.Execute(kDeleteUserSessions, {user_id}));
     return {};
+}
+
+Status DeleteOtherSessions(db::Connection& conn, std::int64_t user_id,
+                           std::string_view kept_token_hash) {
+    GX_TRY(conn.Execute(kDeleteOtherSessions, {user_id, std::string(kept_token_hash)}));
+    return {};
+}
+
+Result<std::optional<std::string>> ActivePasswordHash(db::Connection& conn, std::int64_t user_id) {
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(kActivePasswordHash, {user_id}));
+    if (!row) return std::optional<std::string>();
+    return std::optional<std::string>(row->Text(0));
 }
 
 Status LockAttempts(db::Connection& conn, std::string_view key, std::int64_t now) {

@@ -35,6 +35,11 @@ Status InsertSession(db::Connection& conn, std::string_view token_hash, std::int
                      std::string_view user_agent);
 Status DeleteSession(db::Connection& conn, std::string_view token_hash);
 Status DeleteUserSessions(db::Connection& conn, std::int64_t user_id);
+// Ends every session of the user but the one with `kept_token_hash`.
+Status DeleteOtherSessions(db::Connection& conn, std::int64_t user_id,
+                           std::string_view kept_token_hash);
+// The password hash of an active user; nullopt when absent or deactivated.
+Result<std::optional<std::string>> ActivePasswordHash(db::Connection& conn, std::int64_t user_id);
 
 // Login throttling: the state of one key ("user:name", "ip:1.2.3.4").
 struct Attempts {
@@ -57,6 +62,9 @@ Status PruneAttempts(db::Connection& conn, std::int64_t before, std::int64_t now
 Status LockAdministrators(db::Connection& conn);
 // Active users whose role makes them administrators (account_service.hpp).
 Result<std::vector<std::int64_t>> ActiveAdministrators(db::Connection& conn);
+
+// The user's IANA time zone (users.time_zone), or kDefaultTimeZone when they chose none.
+Result<std::string> TimeZoneOf(db::Connection& conn, std::int64_t user_id);
 
 DataScope ParseScope(std::string_view s);
 std::string_view ScopeName(DataScope scope);
@@ -97,6 +105,9 @@ inline constexpr std::string_view kInsertUser =
 inline constexpr std::string_view kUpdateUser =
     "UPDATE users SET display_name = ?, email = ?, phone = ?, department_id = ?, role_id = ?, "
     "manager_id = ?, active = ?, updated_at = ?, version = version + 1 WHERE id = ?";
+inline constexpr std::string_view kUpdateProfile =
+    "UPDATE users SET display_name = ?, email = ?, phone = ?, language = ?, time_zone = ?, "
+    "updated_at = ?, version = version + 1 WHERE id = ?";
 inline constexpr std::string_view kSetPassword =
     "UPDATE users SET password_hash = ?, updated_at = ?, version = version + 1 WHERE id = ?";
 inline constexpr std::string_view kUserCount = "SELECT COUNT(*) FROM users";

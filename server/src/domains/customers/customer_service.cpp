@@ -8,8 +8,11 @@
 #include "db/row_json.hpp"
 #include "db/sql_builder.hpp"
 #include "domains/access/access_gate.hpp"
+#include "domains/accounts/account_store.hpp"
+#include "domains/accounts/time_zone.hpp"
 #include "domains/audit/audit_service.hpp"
 #include "domains/customers/customer.hpp"
+#include "domains/customers/customer_actions.hpp"
 #include "domains/customers/customer_export.hpp"
 #include "domains/customers/customer_store.hpp"
 #include "domains/customers/owner_page.hpp"
@@ -226,15 +229,9 @@ Result<db::Row> VisibleCustomer(db::Connection& conn, const Gate& gate, std::int
     return std::move(*row);
 }
 
-// A customer in the public pool is claimed before it is changed (its fields, contacts, recycle
-// bin), unless the caller manages the pool: it is visible to everyone with customers.view, and
-// otherwise anyone with customers.edit could rewrite or delete customers outside their scope.
-Status RequireClaimed(const Principal& caller, const db::Row& customer) {
-    if (!customer.IsNull(kColOwnerId) || caller.Can("pool.manage")) return {};
-    return Error{ErrorCode::kClaimFirst,
-                 "This customer is in the public pool: claim it before changing it.",
-                 {{"permission", "pool.manage"}},
-                 {}};
+// The owners of a stored customer row, as MayTake judges them.
+CustomerOwnership OwnershipOf(const db::Row& row) {
+    return {row.OptInt(kColOwnerId), row.OptInt(kColLastOwnerId)};
 }
 
 // The optional `reason` of a transfer or a release: a note, so it may span lines.
@@ -357,6 +354,27 @@ void ApplyFields(store::CustomerRecord& record, const json& body,
         record.next_contact_at = BodyTime(body, "next_contact_at");
 }
 
+// 422 naming next_contact_at when the body plans a next contact before the start of today in the
+// caller's time zone (today itself is fine, any hour of it): a date in the past is a slip (2020 for
+// 2026) and would silently replace a later plan. A value equal to `stored` is what the customer
+// already had (an edit form sends it back unchanged), so it is let through even when it has passed.
+Status CheckNextContact(db::Connection& conn, const Principal& caller, const json& body,
+                        std::optional<std::int64_t> stored = std::nullopt) {
+    const auto at = BodyTime(body, "next_contact_at");
+    if (!at || at == stored) return {};
+    const auto now = NowSeconds();
+    // Today starts less than a day before now in every zone: only a value within a day of now
+    // needs the caller's zone.
+    if (*at >= now) return {};
+    bool past = *at < now - 86400;
+    if (!past) {
+        GX_TRY_ASSIGN(const std::string zone, accounts::store::TimeZoneOf(conn, caller.user_id));
+        past = *at < accounts::StartOfDay(zone, now);
+    }
+    if (past) return Error::Validation("next_contact_at", "must not be before today");
+    return {};
+}
+
 Status CheckVersionField(const json& body) {
     if (body.contains("version") && !body["version"].is_number_integer()) {
         return Error::Validation("version", "must be an integer");
@@ -409,6 +427,14 @@ Result<std::string> CustomerService::ReadPage(db::Connection& conn, const Princi
                                              custom ? &*custom : nullptr));
     const std::string select =
         "SELECT " + std::string(kCustomerColumns) + std::string(kCustomerFrom) + " WHERE c.id IN (";
+    // A row is the customer as GET answers it, its actions included: they come from the row and
+    // the gate already read, no query of their own.
+    const auto write_row = [&gate](JsonWriter& w, const db::Row& row) {
+        w.BeginObject();
+        WriteCustomerFields(w, row);
+        WriteActions(w, gate, OwnershipOf(row));
+        w.EndObject();
+    };
     std::optional<OwnerPage> by_owner;
     if (auto owners = OwnerPageScope(gate, query, pool_only)) {
         GX_TRY_ASSIGN(by_owner, PlanOwnerPage(conn, *owners, query.sort.front(), query.page_size,
@@ -435,7 +461,7 @@ Result<std::string> CustomerService::ReadPage(db::Connection& conn, const Princi
                                     auto at = std::lower_bound(position.begin(), position.end(),
                                                                std::pair{row.Int(0), size_t{0}});
                                     JsonWriter w;
-                                    WriteCustomer(w, row);
+                                    write_row(w, row);
                                     items[at->second] = w.Take();
                                     return true;
                                 }));
@@ -466,7 +492,7 @@ Result<std::string> CustomerService::ReadPage(db::Connection& conn, const Princi
     GX_TRY(conn.ForEach(
         select + "SELECT c.id" + from + where.Sql() + order + " LIMIT ? OFFSET ?)" + order, params,
         [&](const db::Row& row) {
-            WriteCustomer(items, row);
+            write_row(items, row);
             return true;
         }));
     items.EndArray();
@@ -507,6 +533,7 @@ Result<std::string> CustomerService::Get(const Principal& caller, std::int64_t i
             found = true;
             w.BeginObject();
             WriteCustomerFields(w, row);
+            WriteActions(w, gate, OwnershipOf(row));
             w.Key("contacts").BeginArray();
         }
         if (!row.IsNull(kCustomerColumnCount)) WriteContact(w, row, kCustomerColumnCount);
@@ -527,6 +554,10 @@ Result<nlohmann::json> CustomerService::Create(const Principal& caller,
         return Error::Validation("allow_duplicate", "must be true or false");
     }
     const bool allow_duplicate = body.value("allow_duplicate", false);
+    if (BodyTime(body, "next_contact_at")) {
+        GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+        GX_TRY(CheckNextContact(*conn, caller, body));
+    }
     GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         store::CustomerRecord record = validated;
@@ -598,11 +629,12 @@ Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int
     GX_TRY(writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
-        GX_TRY(RequireClaimed(caller, row));
+        GX_TRY(MayTake(gate, CustomerAction::kEdit, OwnershipOf(row)));
         const std::int64_t version = row.Int(kColVersion);
         if (auto v = OptInt(body, "version"); v && *v != version) return Stale(version);
         store::CustomerRecord record = store::RecordFromRow(row);
         const store::CustomerRecord before = record;
+        GX_TRY(CheckNextContact(conn, caller, body, before.next_contact_at));
         ApplyFields(record, body, custom_);
         const auto now = NowSeconds();
         bool owner_changed = false;
@@ -644,7 +676,7 @@ Status CustomerService::Delete(const Principal& caller, std::int64_t id) {
     return writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
-        GX_TRY(RequireClaimed(caller, row));
+        GX_TRY(MayTake(gate, CustomerAction::kDelete, OwnershipOf(row)));
         GX_TRY(store::SetDeleted(conn, id, NowSeconds(), NowSeconds()));
         return audit::Record(conn, caller,
                              {"customer.delete", "customer", id, {{"name", row.Text(kColName)}}});
@@ -659,7 +691,7 @@ Result<nlohmann::json> CustomerService::Restore(const Principal& caller, std::in
         if (!row || row->IsNull(kColDeletedAt) || !gate.SeesCustomer(row->OptInt(kColOwnerId))) {
             return Error::NotFound("Deleted customer");
         }
-        GX_TRY(RequireClaimed(caller, *row));
+        GX_TRY(RequireClaimed(caller, row->OptInt(kColOwnerId)));
         GX_TRY(store::SetDeleted(conn, id, std::nullopt, NowSeconds()));
         return audit::Record(conn, caller, {"customer.restore", "customer", id, {}});
     }));
@@ -674,15 +706,32 @@ Result<nlohmann::json> CustomerService::CheckDuplicates(const Principal& caller,
                                   {{"name", FieldType::kString, false, 200},
                                    {"phone", FieldType::kPhone, false, 32},
                                    {"email", FieldType::kEmail, false, 254}}};
-    GX_TRY(ValidateBody(kMeta, body, false));
+    // A form checks while its fields are being typed: a half-typed phone or e-mail is not a reason
+    // to drop the warning the name already earned. Text that is not (yet) a valid value is left
+    // out of the matching and named in `ignored`; what no typing produces — an unknown key, a
+    // number for a text, control characters — is still a 422.
+    static const EntityMeta kTyped{"customers",
+                                   {{"name", FieldType::kString, false, 1 << 20},
+                                    {"phone", FieldType::kString, false, 1 << 20},
+                                    {"email", FieldType::kString, false, 1 << 20}}};
+    GX_TRY(ValidateBody(kTyped, body, false));
+    json usable = json::object();
+    json ignored = json::array();
+    for (const auto& [key, value] : body.items()) {
+        if (ValidateBody(kMeta, json{{key, value}}, false)) {
+            usable[key] = value;
+        } else {
+            ignored.push_back(key);
+        }
+    }
     GX_TRY(db::CountRequest(db_, "duplicates:user:" + std::to_string(caller.user_id),
                             kDuplicateChecks, NowSeconds(), "duplicate checks"));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(Gate gate, Gate::For(*conn, caller));
-    GX_TRY_ASSIGN(json matches, FindDuplicates(*conn, gate, BodyText(body, "name").value_or(""),
-                                               BodyText(body, "phone").value_or(""),
-                                               BodyText(body, "email").value_or(""), true));
-    return json{{"matches", matches}};
+    GX_TRY_ASSIGN(json matches, FindDuplicates(*conn, gate, BodyText(usable, "name").value_or(""),
+                                               BodyText(usable, "phone").value_or(""),
+                                               BodyText(usable, "email").value_or(""), true));
+    return json{{"matches", matches}, {"ignored", ignored}};
 }
 
 Result<nlohmann::json> CustomerService::Transfer(const Principal& caller,
@@ -740,6 +789,7 @@ Result<nlohmann::json> CustomerService::Transfer(const Principal& caller,
                 e.details["id"] = id;
                 return e;  // nothing is changed: the transaction rolls back
             }
+            GX_TRY(MayTake(gate, CustomerAction::kTransfer, OwnershipOf(*row)));
             const auto from = row->OptInt(kColOwnerId);
             if (from == std::optional(to)) continue;
             GX_TRY(store::SetOwner(conn, id, to, owner.department_id, from, now));
@@ -789,9 +839,15 @@ Result<nlohmann::json> CustomerService::Claim(const Principal& caller, std::int6
         GX_TRY_ASSIGN(auto row, store::Get(conn, id));
         if (!row || !row->IsNull(kColDeletedAt)) return Error::NotFound("Customer");
         const auto now = NowSeconds();
-        // The conditional UPDATE is the arbiter: only one claimer finds owner_id still NULL.
-        GX_TRY_ASSIGN(bool won,
-                      store::ClaimIfInPool(conn, id, caller.user_id, caller.department_id, now));
+        // An owned customer is answered as a lost claim below: who won, and whether the caller may
+        // see them, decides what is said.
+        bool won = false;
+        if (row->IsNull(kColOwnerId)) {
+            GX_TRY(MayTake(gate, CustomerAction::kClaim, OwnershipOf(*row)));
+            // The conditional UPDATE is the arbiter: only one claimer finds owner_id still NULL.
+            GX_TRY_ASSIGN(
+                won, store::ClaimIfInPool(conn, id, caller.user_id, caller.department_id, now));
+        }
         if (!won) {
             GX_TRY_ASSIGN(auto current, store::Get(conn, id));
             if (!current) return Error::NotFound("Customer");
@@ -827,13 +883,8 @@ Result<nlohmann::json> CustomerService::Release(const Principal& caller, std::in
     GX_TRY(writes_.Transact([&](db::Connection& conn) -> Status {
         GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
         GX_TRY_ASSIGN(db::Row row, VisibleCustomer(conn, gate, id));
+        GX_TRY(MayTake(gate, CustomerAction::kRelease, OwnershipOf(row)));
         const auto owner = row.OptInt(kColOwnerId);
-        if (!owner)
-            return Error{ErrorCode::kConflict,
-                         "This customer is already in the public pool.",
-                         json::object(),
-                         {}};
-        if (*owner != caller.user_id) GX_TRY(RequirePermission(caller, "customers.transfer"));
         const auto now = NowSeconds();
         GX_TRY(store::SetOwner(conn, id, std::nullopt, row.OptInt(kColDepartmentId), owner, now));
         GX_TRY(store::LogOwnership(conn, id, "release", owner, std::nullopt, caller.user_id, reason,
@@ -919,6 +970,10 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
             return Error::Validation("contacted_at", "cannot be in the future");
         if (text::Trim(body["content"].get<std::string>()).empty())
             return Error::Validation("content", "must not be empty");
+        if (BodyTime(body, "next_contact_at")) {
+            GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+            GX_TRY(CheckNextContact(*conn, caller, body));
+        }
         return Input{body["kind"].get<std::string>(), body["content"].get<std::string>(),
                      contacted_at, now, BodyTime(body, "next_contact_at")};
     }();
@@ -937,17 +992,10 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
             const Input& in = pending->in;
             GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
             GX_TRY_ASSIGN(auto owners, store::LiveOwners(conn, customer_id));
-            if (!owners || !gate.SeesCustomer(owners->OptInt(0)) ||
-                !gate.SeesFollowups(owners->OptInt(0), owners->OptInt(1))) {
-                return Error::NotFound("Customer");
-            }
+            if (!owners) return Error::NotFound("Customer");
             // As every record of a customer (the kit's rule): a pool customer is claimed first.
-            if (owners->IsNull(0) && !caller.Can("pool.manage")) {
-                return Error{ErrorCode::kClaimFirst,
-                             "This customer is in the public pool: claim it before changing it.",
-                             {{"permission", "pool.manage"}},
-                             {}};
-            }
+            GX_TRY(MayTake(gate, CustomerAction::kAddFollowup,
+                           {owners->OptInt(0), owners->OptInt(1)}));
             GX_TRY_ASSIGN(
                 std::int64_t id,
                 store::InsertFollowup(conn, customer_id, caller.user_id, in.kind, in.content,

@@ -24,7 +24,9 @@ using ExportFile = io::ExportFile;
 // Validates `body` as POST /customers (`creating`) or PATCH /customers/{id} does — the same 422
 // naming each bad field; keys in `extra` are allowed besides the fields — and applies its writable
 // fields to `record`. Owner and department are left to the caller. The import validates its rows
-// with it, so a row is accepted exactly when the same values would be by the API. `custom`: the
+// with it, so a row is accepted exactly when the same values would be by the API — but for a next
+// contact before today, which the API refuses from a person (CheckNextContact) and an import keeps
+// (a spreadsheet moved in carries its history). `custom`: the
 // custom fields `custom` is checked against and merged by (custom_fields::ValidateBody).
 Status ApplyCustomerBody(store::CustomerRecord& record, const nlohmann::json& body, bool creating,
                          const std::set<std::string, std::less<>>& extra = {},
