@@ -1105,9 +1105,10 @@ test('the console guard sees a console error, a failed request and a 500', async
     `the guard saw: ${seen}`,
   )
   guard.problems = []
+})
 
+// ---------------------------------------------------------------------------------------------
 // #14 forms
-const WIDE = { width: 1440, height: 900 }
 /** Shows the page in `code` (the saved choice the app starts with) and waits for it. */
 async function useLanguage(page, code) {
   await page.evaluate((c) => localStorage.setItem('guanxi.locale', c), code)
@@ -1285,7 +1286,7 @@ test('profile: change one’s name and password; the other session ends, this on
   await closeBrowser(who)
 })
 
-// ---------------------------------------------------------------------------------------------
+
 async function main() {
   mkdirSync(SHOTS, { recursive: true })
   const bin = process.env.GUANXI_BIN || DEFAULT_BIN
