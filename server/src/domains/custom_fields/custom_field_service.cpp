@@ -181,9 +181,7 @@ Result<json> CustomFieldService::Create(const Principal& caller, const json& bod
         bad = true;
     }
     if (Status s = Apply(def, body); !s) {
-        for (const auto& [field, complaint] : s.error().details["fields"].items()) {
-            error.Field(field, complaint.get<std::string>());
-        }
+        error.FieldsOf(s.error());
         bad = true;
     }
     if (bad) return error;
