@@ -6,6 +6,7 @@
 // `guanxi codes`).
 import type { AuditEntry } from '@/api/types'
 import { i18n } from '@/i18n'
+import { permissionLabel } from './permissionText'
 
 type Translate = {
   t: (key: string, params?: Record<string, unknown>) => string
@@ -115,13 +116,22 @@ export function auditChanges(entry: AuditEntry, tr: Translate = translator()): A
     )
   }
   if (verb !== 'update' && verb !== 'create') return []
+  // A role's values in words: its data scope and its permissions' labels.
+  const value = (field: string, v: unknown): string => {
+    if (field === 'data_scope' && te(`roles.options.data_scope.${String(v)}`))
+      return t(`roles.options.data_scope.${String(v)}`)
+    if (field === 'permissions' && Array.isArray(v))
+      return v.map((p) => permissionLabel(String(p))).join(', ')
+    // An id the body set (owner_id: 5) is shown as one.
+    if (field.endsWith('_id') && typeof v === 'number') return `#${v}`
+    return show(v, tr)
+  }
   return Object.entries(details)
     .filter(([field]) => !NOT_CHANGES.has(field))
-    .map(([field, value]) => ({
+    .map(([field, v]) => ({
       field,
       label: label(field),
       before: null,
-      // An id the body set (owner_id: 5) is shown as one.
-      after: field.endsWith('_id') && typeof value === 'number' ? `#${value}` : show(value, tr),
+      after: value(field, v),
     }))
 }
