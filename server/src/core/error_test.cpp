@@ -84,12 +84,24 @@ TEST(FieldMessagesTest, EveryComplaintOfTheFieldChecksHasAKey) {
     readonly.readonly = true;
     defs.push_back(readonly);
     const EntityMeta meta{"test", defs};
-    const std::vector<json> bad_values = {
-        json(nullptr), json(12), json(-1), json("ab"), json("abcdef"), json(" "), json("\x01"),
-        json(true),    json(json::array({1})), json(json::array({""})),
-        json(json::array({"zzz"})), json(json::object()), json(std::string(20000, 'x')),
-        json(json::object({{"k", std::string(17000, 'x')}})), json(json::object({{"k", "\x01"}})),
-        json(std::vector<std::string>(51, "a")), json("1.234"), json(1.5)};
+    const std::vector<json> bad_values = {json(nullptr),
+                                          json(12),
+                                          json(-1),
+                                          json("ab"),
+                                          json("abcdef"),
+                                          json(" "),
+                                          json("\x01"),
+                                          json(true),
+                                          json(json::array({1})),
+                                          json(json::array({""})),
+                                          json(json::array({"zzz"})),
+                                          json(json::object()),
+                                          json(std::string(20000, 'x')),
+                                          json(json::object({{"k", std::string(17000, 'x')}})),
+                                          json(json::object({{"k", "\x01"}})),
+                                          json(std::vector<std::string>(51, "a")),
+                                          json("1.234"),
+                                          json(1.5)};
     std::set<std::string> seen;
     std::set<std::string> known;
     for (const FieldMessageInfo& m : AllFieldMessages()) known.insert(std::string(m.key));
@@ -110,8 +122,9 @@ TEST(FieldMessagesTest, EveryComplaintOfTheFieldChecksHasAKey) {
         }
     }
     // The walk reaches the checks it means to (a walk that stopped reaching them passes anything).
-    for (const char* key : {"required", "unknown_field", "read_only", "too_long", "not_a_phone", "not_an_email",
-                            "not_an_option", "not_a_date", "not_money", "too_many_items"}) {
+    for (const char* key :
+         {"required", "unknown_field", "read_only", "too_long", "not_a_phone", "not_an_email",
+          "not_an_option", "not_a_date", "not_money", "too_many_items"}) {
         EXPECT_TRUE(seen.count(key)) << key;
     }
 }
@@ -144,7 +157,8 @@ TEST(FieldMessagesTest, EveryFixedFieldMessageInTheSourcesIsRegistered) {
             const std::string literals = (*it)[1];
             for (auto l = std::sregex_iterator(literals.begin(), literals.end(), kLiteral);
                  l != std::sregex_iterator(); ++l) {
-                message += std::regex_replace(std::string((*l)[1]), std::regex(R"re(\\(.))re"), "$1");
+                message +=
+                    std::regex_replace(std::string((*l)[1]), std::regex(R"re(\\(.))re"), "$1");
             }
             const bool registered =
                 std::any_of(AllFieldMessages().begin(), AllFieldMessages().end(),

@@ -52,7 +52,8 @@ TEST(AuditActionsTest, EveryActionTheServicesWriteIsListed) {
         return std::find(all.begin(), all.end(), action) != all.end();
     };
     // audit::Record(conn, caller, {"customer.update", ...}) and RecordAnonymous(..., {"auth...
-    static const std::regex kLiteral(R"re(Record(?:Anonymous)?\([^{;]*\{\s*"([a-z_]+\.[a-z_]+)")re");
+    static const std::regex kLiteral(
+        R"re(Record(?:Anonymous)?\([^{;]*\{\s*"([a-z_]+\.[a-z_]+)")re");
     // The kit's Audit(conn, caller, type, "create", ...) and the custom fields' Audit(conn,
     // caller, "create", def).
     static const std::regex kKitVerb(R"re(Audit\(conn, caller, type, "([a-z_]+)")re");
