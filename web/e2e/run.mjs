@@ -682,8 +682,9 @@ test('import a CSV with one bad row: the summary counts it and offers the error 
   ])
   expect(/errors\.csv$/.test(download.suggestedFilename()), 'the report is not a CSV')
   const report = await download.path().then((p) => (p ? readFileSync(p, 'utf8') : ''))
-  expect(/^\ufeff?row,status,field,reason/.test(report), `report header: ${report.slice(0, 80)}`)
-  expect(report.includes('3,failed,email'), `report rows: ${report}`)
+  // Written in the UI's language (Chinese here): its own columns, the status and the reason.
+  expect(/^\ufeff?行号,结果,字段,原因/.test(report), `report header: ${report.slice(0, 80)}`)
+  expect(report.includes('3,失败,email,邮箱：不是有效的邮箱地址'), `report rows: ${report}`)
   await dialog.getByTestId('import-close').click()
   await searchCustomers(page, word)
   const rows = await page.locator('.meta-table .el-table__body-wrapper tr').count()
