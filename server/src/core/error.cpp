@@ -120,6 +120,12 @@ constexpr FieldMessageInfo kFieldMessages[] = {
      "须为 1 到 64 个字母、数字、“_”、“.”或“-”"},
     {"too_many_settings", "at most 100 settings per user", "每位用户最多 100 项设置"},
     {"one_line_name", "must be 1 to 100 characters of one line", "须为 1 到 100 个字符的单行文本"},
+    {"repeated_choice", "has a repeated choice: {choice}", "选项重复：{choice}"},
+    {"choices_required", "are required for a choice or multi_choice field",
+     "单选和多选字段须有选项"},
+    {"too_many_custom_fields", "has as many custom fields as it may ({max})",
+     "自定义字段已达上限（{max} 个）"},
+    {"two_columns", "has two {column} columns", "有两列都是 {column}"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.

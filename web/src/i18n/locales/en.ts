@@ -654,6 +654,10 @@ const en: Messages<typeof zhCN> = {
     setting_key: "Must be 1 to 64 letters, digits, '_', '.' or '-'",
     too_many_settings: 'At most 100 settings per user',
     one_line_name: 'Must be 1 to 100 characters of one line',
+    repeated_choice: 'Has a repeated choice: {choice}',
+    choices_required: 'A choice or multi-choice field needs choices',
+    too_many_custom_fields: 'Has as many custom fields as it may ({max})',
+    two_columns: 'Has two {column} columns',
   },
 }
 

@@ -646,5 +646,9 @@ export default {
     setting_key: '须为 1 到 64 个字母、数字、“_”、“.”或“-”',
     too_many_settings: '每位用户最多 100 项设置',
     one_line_name: '须为 1 到 100 个字符的单行文本',
+    repeated_choice: '选项重复：{choice}',
+    choices_required: '单选和多选字段须有选项',
+    too_many_custom_fields: '自定义字段已达上限（{max} 个）',
+    two_columns: '有两列都是 {column}',
   },
 }
