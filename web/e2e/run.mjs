@@ -756,8 +756,9 @@ test('import a CSV with one bad row: the summary counts it and offers the error 
   ])
   expect(/errors\.csv$/.test(download.suggestedFilename()), 'the report is not a CSV')
   const report = await download.path().then((p) => (p ? readFileSync(p, 'utf8') : ''))
-  expect(/^\ufeff?row,status,field,reason/.test(report), `report header: ${report.slice(0, 80)}`)
-  expect(report.includes('3,failed,email'), `report rows: ${report}`)
+  // Written in the UI's language (Chinese here): its own columns, the status and the reason.
+  expect(/^\ufeff?行号,结果,字段,原因/.test(report), `report header: ${report.slice(0, 80)}`)
+  expect(report.includes('3,失败,email,邮箱：不是有效的邮箱地址'), `report rows: ${report}`)
   await dialog.getByTestId('import-close').click()
   await searchCustomers(page, word)
   const rows = await page.locator('.meta-table .el-table__body-wrapper tr').count()
@@ -1286,6 +1287,182 @@ test('profile: change one’s name and password; the other session ends, this on
   await closeBrowser(who)
 })
 
+
+// #14 texts
+/** A browser at `viewport` with the UI in `locale`, logged in as the administrator. */
+async function adminIn(viewport, locale) {
+  const session = await openBrowser(viewport)
+  await session.page.addInitScript((code) => localStorage.setItem('guanxi.locale', code), locale)
+  await login(session.page, ctx.server.base, 'admin', ADMIN_PASSWORD)
+  return session
+}
+
+test("the server's field messages follow the UI's language: an invalid phone", async () => {
+  for (const [locale, expected] of [
+    ['zh-CN', '不是有效的电话号码'],
+    ['en', 'Not a phone number'],
+  ]) {
+    const session = await adminIn(DESKTOP, locale)
+    const { page } = session
+    await page.goto(`${ctx.server.base}/customers/new`)
+    const form = page.locator('.meta-form')
+    await form.locator('[data-field="name"] input').fill(`电话校验${unique}`)
+    // Passes the form's own check (digits and dashes) but is no phone number to the server.
+    await form.locator('[data-field="phone"] input').fill('1-----')
+    await page.getByTestId('customer-save').click()
+    const error = form.locator('[data-field="phone"] .el-form-item__error')
+    await error.waitFor()
+    const text = await error.innerText()
+    expect(text.includes(expected), `${locale}: the phone's message is "${text}"`)
+    await closeBrowser(session)
+  }
+})
+
+test('the audit log reads as sentences in both languages, changes as before → after', async () => {
+  // A change with a before and an after: a deal's amount.
+  const deal = await ctx.api.call('POST', `/customers/${ctx.customerId}/deals`, {
+    closed_on: '2026-11-30',
+    amount: '100.00',
+  })
+  await ctx.api.call('PATCH', `/customers/${ctx.customerId}/deals/${deal.id}`, {
+    amount: '250.00',
+    version: deal.version,
+  })
+  for (const [locale, login, changed, change] of [
+    ['zh-CN', ' 登录', '修改了客户', '成交金额:'],
+    ['en', ' logged in', 'edited a deal of customer', 'Amount:'],
+  ]) {
+    const session = await adminIn(DESKTOP, locale)
+    const { page } = session
+    await page.goto(`${ctx.server.base}/admin/audit`)
+    await page.getByTestId('audit-sentence').first().waitFor()
+    const text = (await page.locator('.audit-table').innerText()).replace(/\s+/g, ' ')
+    for (const raw of ['auth.login', 'customer.update', 'deal.update', '{"']) {
+      expect(!text.includes(raw), `${locale}: the audit log shows the raw ${raw}`)
+    }
+    if (process.env.GUANXI_E2E_DEBUG) console.log(text.slice(0, 2000))
+    for (const words of [login, changed, change, '100.00 → 250.00']) {
+      expect(text.includes(words), `${locale}: no "${words}" in the audit log`)
+    }
+    await shot(page, `texts-audit-${locale}`)
+    await closeBrowser(session)
+  }
+})
+
+/**
+ * Labels, buttons, headers and titles on the page whose text is cut: wider than their box with the
+ * overflow hidden or an ellipsis, or under a table's fixed column; and tables that scroll sideways.
+ */
+async function clippedTexts(page) {
+  return page.evaluate(() => {
+    const selectors = [
+      'th .cell',
+      '.el-button',
+      '.el-form-item__label',
+      '.el-tabs__item',
+      '.el-checkbox__label',
+      '.el-radio__label',
+      '.el-radio-button__inner',
+      '.el-menu-item',
+      '.el-sub-menu__title',
+      'h1',
+      'h2',
+      'legend',
+      '.el-descriptions__label',
+      '.el-dialog__title',
+      '.meta-title-link',
+      '.el-select__placeholder',
+      '.el-select__selected-item',
+      '.recycle-bin td:first-child .cell', // the names of deleted customers
+    ]
+    const out = []
+    const name = (el) => (el.innerText || el.getAttribute('aria-label') || '').trim().slice(0, 40)
+    for (const el of document.querySelectorAll(selectors.join(','))) {
+      const box = el.getBoundingClientRect()
+      if (!box.width || !box.height || !el.checkVisibility()) continue
+      const style = getComputedStyle(el)
+      const hides = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis'
+      if (hides && el.scrollWidth > el.clientWidth + 1) out.push(`cut: ${name(el)}`)
+      // Cut by a box around it (a tab strip, a table cell); a table's own sideways scroll is
+      // told below.
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        if (/el-table__(body|header)-wrapper|el-scrollbar__wrap/.test(up.className)) break
+        if (getComputedStyle(up).overflowX === 'visible') continue
+        const around = up.getBoundingClientRect()
+        if (box.left < around.left - 1 || box.right > around.right + 1) {
+          out.push(`cut by its box: ${name(el)}`)
+          break
+        }
+      }
+      // A header of a scrolling column that lies under a fixed one.
+      const th = el.closest('th')
+      if (th && !th.classList.contains('is-fixed-column') && !th.className.includes('fixed')) {
+        for (const fixed of el.closest('.el-table')?.querySelectorAll('th[class*="fixed"]') ?? []) {
+          const f = fixed.getBoundingClientRect()
+          if (box.right > f.left + 1 && box.left < f.right - 1) out.push(`covered: ${name(el)}`)
+        }
+      }
+    }
+    for (const body of document.querySelectorAll('.el-table__body-wrapper .el-scrollbar__wrap')) {
+      if (body.scrollWidth > body.clientWidth + 1) out.push('a table scrolls sideways')
+    }
+    return [...new Set(out)]
+  })
+}
+
+test('no clipped labels, buttons or headers at 1440×900 and 375×812 in both languages', async () => {
+  const deleted = await ctx.api.call('POST', '/customers', {
+    name: `回收站里名字相当长的客户${unique}国际贸易有限公司`,
+    category: 'potential',
+  })
+  await ctx.api.call('DELETE', `/customers/${deleted.id}`)
+  const pages = [
+    ['list', '/customers'],
+    ['detail', `/customers/${ctx.customerId}`],
+    ['form', '/customers/new'],
+    ['pool', '/pool'],
+    ['recycle-bin', '/customers/recycle-bin'],
+    ['departments', '/admin/departments'],
+    ['roles', '/admin/roles'],
+    ['users', '/admin/users'],
+    ['audit', '/admin/audit'],
+  ]
+  const problems = []
+  for (const [viewport, size] of [
+    [{ width: 1440, height: 900 }, 'desktop'],
+    [PHONE, 'phone'],
+  ]) {
+    for (const locale of ['zh-CN', 'en']) {
+      const session = await adminIn(viewport, locale)
+      const { page } = session
+      for (const [name, path] of pages) {
+        await page.goto(`${ctx.server.base}${path}`)
+        await page.locator('.gx-page').first().waitFor()
+        await page.locator('.meta-list[aria-busy="true"]').waitFor({ state: 'detached' })
+        await shot(page, `texts-${name}-${size}-${locale}`)
+        for (const problem of await clippedTexts(page)) {
+          problems.push(`${name} ${size} ${locale}: ${problem}`)
+        }
+      }
+      // The role dialog: its permission groups and checkboxes.
+      await page.goto(`${ctx.server.base}/admin/roles`)
+      await page.locator('.gx-page-head .el-button').first().click()
+      await page.locator('.el-dialog:visible .perm-group').first().waitFor()
+      await shot(page, `texts-role-dialog-${size}-${locale}`)
+      for (const problem of await clippedTexts(page)) {
+        problems.push(`role dialog ${size} ${locale}: ${problem}`)
+      }
+      await closeBrowser(session)
+    }
+  }
+  // The customer list's own (#14 item 1 fits its columns at 1440 px; its scope select is cut in
+  // English): reported, not failed, until that lands. Remove an entry once it no longer shows.
+  // All of them (a failure prints only its first lines).
+  if (problems.length) console.log(`    clipped:\n      ${problems.join('\n      ')}`)
+  expect(!problems.length, `${problems.length} clipped texts (listed above)`)
+})
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   mkdirSync(SHOTS, { recursive: true })

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, onUnauthorized, request, setToken, toQuery } from '@/api/client'
+import { i18n } from '@/i18n'
 import { fakeFetch } from './helpers'
 
 afterEach(() => {
@@ -97,5 +98,45 @@ describe('request', () => {
     const error = (await request('/me').catch((e: unknown) => e)) as ApiError
     expect(error.code).toBe('network_error')
     expect(error.status).toBe(0)
+  })
+})
+
+describe("the server's field messages", () => {
+  // As the server answers an invalid phone: English text, and its key beside it.
+  const invalidPhone = () =>
+    new ApiError(422, 'validation_failed', 'Some fields are invalid.', {
+      fields: {
+        phone: 'is not a phone number (digits with an optional leading +, spaces, dashes, ...)',
+        name: 'must be at most 200 characters',
+        note: 'a message without a key',
+      },
+      field_codes: {
+        phone: { code: 'not_a_phone', params: {} },
+        name: { code: 'too_long', params: { max: 200 } },
+      },
+    })
+
+  afterEach(() => {
+    i18n.global.locale.value = 'zh-CN'
+  })
+
+  it('are shown in Chinese in the Chinese UI and in English in the English one', () => {
+    i18n.global.locale.value = 'zh-CN'
+    expect(invalidPhone().fieldErrors).toEqual({
+      phone: '不是有效的电话号码（数字，可带开头的 +、空格、短横线、括号和分机号）',
+      name: '最多 200 个字符',
+      note: 'a message without a key', // the server's text, rather than nothing
+    })
+    i18n.global.locale.value = 'en'
+    expect(invalidPhone().fieldErrors.phone).toMatch(/^Not a phone number/)
+    expect(invalidPhone().fieldErrors.name).toBe('Must be at most 200 characters')
+  })
+
+  it("tell the server the UI's language", async () => {
+    const fake = fakeFetch({ 'GET /api/v1/customers': () => [200, { items: [] }] })
+    vi.stubGlobal('fetch', fake.fn)
+    i18n.global.locale.value = 'en'
+    await request('/customers')
+    expect(fake.calls[0]!.headers['Accept-Language']).toBe('en')
   })
 })

@@ -1,11 +1,15 @@
 // The web's copies of the server's names, checked against the server itself (`guanxi codes`, read
-// by vitest.server.ts): every error code the server answers has a message in both languages, no
-// message is kept for a code the server doesn't have, and every permission the web names — in
+// by vitest.server.ts): every error code and field message the server answers has a message in
+// both languages, no message is kept for a code the server doesn't have, and every permission the
+// web names — in
 // the menu, the router, the pages' checks, the role editor's labels and the record types — is one
 // the server has.
 import { describe, expect, inject, it } from 'vitest'
 import en from '@/i18n/locales/en'
 import zhCN from '@/i18n/locales/zh-CN'
+import { i18n } from '@/i18n'
+import { auditSentence } from '@/modules/admin/auditText'
+import { permissionGroupLabel } from '@/modules/admin/permissionText'
 import { RECORD_TYPES } from '@/modules/records/types'
 import type { ServerNames } from './serverNames'
 import './serverNames'
@@ -75,6 +79,24 @@ describe.skipIf('problem' in provided && provided.skip)("the server's names", ()
     expect(stale).toEqual([])
   })
 
+  it('every server field message has a text in both languages, with its parameters', () => {
+    const messages = server?.field_messages ?? []
+    expect(messages.length).toBeGreaterThan(20)
+    const params = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+    for (const locale of [zhCN, en]) {
+      const texts = locale.fieldErrors as Record<string, string>
+      expect(messages.filter((m) => !texts[m.key]).map((m) => m.key)).toEqual([])
+      // The UI's text fills the same parameters the server sends.
+      const differing = messages.filter(
+        (m) => texts[m.key] && params(texts[m.key]!).join() !== params(m.en).join(),
+      )
+      expect(differing.map((m) => m.key)).toEqual([])
+    }
+    // No text is kept for a key the server does not have.
+    const known = new Set(messages.map((m) => m.key))
+    expect(Object.keys(en.fieldErrors).filter((key) => !known.has(key))).toEqual([])
+  })
+
   it('every permission the code names is one the server has', () => {
     const used = permissionsInSource()
     // The scan finds the names it should (a pattern that stopped matching would pass anything).
@@ -95,6 +117,44 @@ describe.skipIf('problem' in provided && provided.skip)("the server's names", ()
     for (const locale of [en, zhCN]) {
       expect((server?.permissions ?? []).filter((name) => !labelled(locale, name))).toEqual([])
     }
+  })
+
+  it("every group of the server's permissions has a legend in both languages", () => {
+    const prefixes = [...new Set((server?.permissions ?? []).map((p) => p.split('.')[0]!))]
+    expect(prefixes).toContain('customers')
+    for (const locale of ['zh-CN', 'en'] as const) {
+      i18n.global.locale.value = locale
+      // A legend that is its own prefix ("customers") is one no text was found for.
+      expect(prefixes.filter((prefix) => permissionGroupLabel(prefix) === prefix)).toEqual([])
+    }
+    i18n.global.locale.value = 'zh-CN'
+    expect(permissionGroupLabel('customers')).toBe('客户')
+  })
+
+  it('every audit action the server writes reads as a sentence in both languages', () => {
+    const actions = server?.audit_actions ?? []
+    expect(actions).toEqual(expect.arrayContaining(['auth.login_failed', 'deal.update']))
+    for (const locale of ['zh-CN', 'en'] as const) {
+      i18n.global.locale.value = locale
+      const missing = actions.filter((action) => {
+        const entity = action.startsWith('deal.') ? 'customer' : action.split('.')[0]!
+        const sentence = auditSentence({
+          id: 1,
+          at: '2026-12-01T08:00:00Z',
+          user_id: 2,
+          user_name: '张伟',
+          action,
+          entity,
+          entity_id: 3,
+          entity_name: '华为',
+          ip: '10.0.0.1',
+          details: { username: 'x', rows: 2 },
+        })
+        return !sentence || sentence.includes('{') || sentence.includes(action)
+      })
+      expect(missing).toEqual([])
+    }
+    i18n.global.locale.value = 'zh-CN'
   })
 
   it('every permission label and record type names a server permission', () => {

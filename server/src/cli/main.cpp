@@ -7,6 +7,8 @@
 #include "db/migrator.hpp"
 #include "domains/accounts/password.hpp"
 #include "domains/accounts/rights.hpp"
+#include "domains/audit/audit_service.hpp"
+#include "domains/record_types.hpp"
 #include "http/server.hpp"
 
 #include <sodium.h>
@@ -202,7 +204,9 @@ int main(int argc, char** argv) {
     auto* openapi = cli.add_subcommand(
         "openapi", "Print the OpenAPI document /api/openapi.json serves (with every record type)");
     auto* codes = cli.add_subcommand(
-        "codes", "Print the API's error codes (with their HTTP status) and permissions as JSON");
+        "codes",
+        "Print the API's error codes (with their HTTP status), field messages, audit actions and "
+        "permissions as JSON");
 
     CLI11_PARSE(cli, argc, argv);
 
@@ -223,6 +227,14 @@ int main(int argc, char** argv) {
         for (guanxi::ErrorCode code : guanxi::AllErrorCodes()) {
             out["error_codes"].push_back(
                 {{"code", guanxi::ErrorCodeName(code)}, {"status", guanxi::HttpStatus(code)}});
+        }
+        std::vector<std::string> record_types;
+        for (const auto& type : guanxi::RecordTypes().types())
+            record_types.push_back(type->type.singular);
+        out["audit_actions"] = guanxi::audit::AllActions(record_types);
+        out["field_messages"] = nlohmann::json::array();
+        for (const guanxi::FieldMessageInfo& m : guanxi::AllFieldMessages()) {
+            out["field_messages"].push_back({{"key", m.key}, {"en", m.en}, {"zh_cn", m.zh_cn}});
         }
         std::cout << out.dump(1) << "\n";
         return 0;

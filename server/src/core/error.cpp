@@ -40,6 +40,102 @@ constexpr CodeInfo kCodes[] = {
 
 const CodeInfo& Info(ErrorCode code) { return kCodes[static_cast<int>(code)]; }
 
+// The field messages: what details.field_codes names, and the texts the server writes itself (the
+// English details.fields, a Chinese import report). The web has its own text for every key in
+// both languages (web/src/i18n, checked against `guanxi codes`). A key never changes meaning;
+// parameters are {name} placeholders, the same in both languages.
+constexpr FieldMessageInfo kFieldMessages[] = {
+    {"required", "is required", "必填"},
+    {"read_only", "is read-only", "只读，不能修改"},
+    {"unknown_field", "is not a known field", "不是可识别的字段"},
+    {"not_a_string", "must be a string", "必须是文本"},
+    {"too_long", "must be at most {max} characters", "最多 {max} 个字符"},
+    {"control_characters", "must not contain control characters", "不能包含控制字符"},
+    {"empty", "must not be empty", "不能为空"},
+    {"not_an_option", "must be one of: {options}", "必须是以下之一：{options}"},
+    {"not_a_phone",
+     "is not a phone number (digits with an optional leading +, spaces, dashes, brackets and "
+     "extension)",
+     "不是有效的电话号码（数字，可带开头的 +、空格、短横线、括号和分机号）"},
+    {"not_an_email", "is not an e-mail address", "不是有效的邮箱地址"},
+    {"not_an_integer", "must be an integer", "必须是整数"},
+    {"not_a_positive_id", "must be a positive id", "必须是正整数编号"},
+    {"not_a_string_list", "must be a list of strings", "必须是文本列表"},
+    {"too_many_items", "must have at most {max} items", "最多 {max} 项"},
+    {"bad_item_length", "items must be 1 to {max} characters", "每项须为 1 到 {max} 个字符"},
+    {"unknown_item", "has an unknown item: {item}", "含有未知的项：{item}"},
+    {"not_a_datetime", "must be an RFC 3339 time such as 2026-11-28T08:00:00Z",
+     "必须是时间，例如 2026-11-28T08:00:00Z"},
+    {"not_a_date", "must be a date such as 2026-11-28", "必须是日期，例如 2026-11-28"},
+    {"not_a_boolean", "must be true or false", "必须是“是”或“否”"},
+    {"not_money",
+     "must be an amount as a string with at most two decimals, such as \"1234.50\" (not a "
+     "number)",
+     "必须是最多两位小数的金额，例如 1234.50"},
+    {"not_an_object", "must be an object", "必须是对象"},
+    {"too_large", "is too large", "内容过大"},
+    {"owner_out_of_scope", "must be you or a user in your data scope",
+     "必须是您本人或您数据范围内的用户"},
+    {"not_an_active_user", "is not an active user", "不是在职（已启用）的用户"},
+    {"does_not_exist", "does not exist", "不存在"},
+    {"deactivated", "is deactivated", "已停用"},
+    {"in_the_future", "cannot be in the future", "不能晚于现在"},
+    {"not_a_user_id", "must be a user id", "必须是用户编号"},
+    {"not_another_user", "must be another user", "必须是另一位用户"},
+    {"not_utf8_cell", "is not UTF-8 text (save the file as CSV UTF-8)",
+     "不是 UTF-8 文本（请将文件另存为“CSV UTF-8”）"},
+    {"not_utf8", "must be UTF-8", "必须是 UTF-8 文本"},
+    {"cannot_change", "cannot be changed", "不能修改"},
+    {"cannot_change_field", "cannot be changed (define a new field instead)",
+     "不能修改（请新建一个字段）"},
+    {"deactivate_self", "you cannot deactivate yourself", "不能停用您自己"},
+    {"manager_loop", "would make a loop in the manager chain", "会使上级关系形成循环"},
+    {"username_characters", "may contain only letters, digits, '.', '_' and '-'",
+     "只能包含字母、数字、“.”、“_”和“-”"},
+    {"not_positive_amount", "must be more than 0.00", "必须大于 0.00"},
+    {"more_than_amount", "must not be more than the amount", "不能超过金额"},
+    {"before_sent_on", "must not be before sent_on", "不能早于寄出日期"},
+    {"not_a_department", "is not a department", "不是部门"},
+    {"department_cycle", "cannot be the department itself or one below it",
+     "不能是该部门本身或其下级部门"},
+    {"not_positive_ids", "must contain only positive integers", "只能包含正整数"},
+    {"bad_id_list", "must be a list of 1 to 500 customer ids", "必须是 1 到 500 个客户编号的列表"},
+    {"labels_zh_en_only", "takes zh-CN and en only", "只能有中文（zh-CN）和英文（en）名称"},
+    {"choices_only_for_choice", "are only for choice and multi_choice fields",
+     "只有单选和多选字段才有选项"},
+    {"list_not_indexed", "lists are filtered by item and are not indexed",
+     "列表按项筛选，不能建立索引"},
+    {"bad_field_key", "must be lower snake_case: a letter, then letters, digits or _, at most 40",
+     "须为小写字母开头，由小写字母、数字和 _ 组成，最多 40 个字符"},
+    {"unknown_custom_key", "has a key that is no custom field's", "含有不是自定义字段的键"},
+    {"bad_file_name", "must be a file name without folders (no / or \\, not . or ..)",
+     "必须是不含文件夹的文件名（不含 / 或 \\，不能是 . 或 ..）"},
+    {"file_part_required", "is required (a part with a filename)", "必填（须上传一个文件）"},
+    {"not_a_document_part", "is not a part of a document upload (file, note)",
+     "不是文档上传的一部分（只能有 file 和 note）"},
+    {"empty_file", "is empty", "是空文件"},
+    {"no_file_name", "has no usable file name", "没有可用的文件名"},
+    {"no_name_column", "has no name column (name or 名称)", "没有名称列（name 或 名称）"},
+    {"setting_key", "must be 1 to 64 letters, digits, '_', '.' or '-'",
+     "须为 1 到 64 个字母、数字、“_”、“.”或“-”"},
+    {"too_many_settings", "at most 100 settings per user", "每位用户最多 100 项设置"},
+    {"one_line_name", "must be 1 to 100 characters of one line", "须为 1 到 100 个字符的单行文本"},
+    {"repeated_choice", "has a repeated choice: {choice}", "选项重复：{choice}"},
+    {"choices_required", "are required for a choice or multi_choice field",
+     "单选和多选字段须有选项"},
+    {"too_many_custom_fields", "has as many custom fields as it may ({max})",
+     "自定义字段已达上限（{max} 个）"},
+    {"two_columns", "has two {column} columns", "有两列都是 {column}"},
+};
+
+// The registered message whose English text is `text` and has no parameters, if any.
+const FieldMessageInfo* FindFieldMessageByText(std::string_view text) {
+    for (const FieldMessageInfo& m : kFieldMessages) {
+        if (m.en == text && m.en.find('{') == std::string_view::npos) return &m;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 std::string_view ErrorCodeName(ErrorCode code) { return Info(code).name; }
@@ -65,6 +161,13 @@ Error Error::Validation(std::string_view field, std::string message) {
     Error error{
         ErrorCode::kValidationFailed, "Some fields are invalid.", nlohmann::json::object(), {}};
     error.Field(field, std::move(message));
+    return error;
+}
+
+Error Error::ValidationCode(std::string_view field, std::string_view key, nlohmann::json params) {
+    Error error{
+        ErrorCode::kValidationFailed, "Some fields are invalid.", nlohmann::json::object(), {}};
+    error.FieldCode(field, key, std::move(params));
     return error;
 }
 
@@ -96,8 +199,81 @@ Error& Error::Field(std::string_view field, std::string message) {
         details["more_fields"] = details.value("more_fields", 0) + 1;
         return *this;
     }
+    // A fixed message the registry knows is sent with its key, so that a service's plain
+    // Validation("x", "does not exist") is translated like a keyed one.
+    if (const FieldMessageInfo* known = FindFieldMessageByText(message)) {
+        details["field_codes"][name] = {{"code", known->key}, {"params", nlohmann::json::object()}};
+    } else if (details.contains("field_codes")) {
+        details["field_codes"].erase(name);  // an earlier complaint's key would not match
+    }
     fields[std::move(name)] = std::move(message);
     return *this;
+}
+
+Error& Error::FieldCode(std::string_view field, std::string_view key, nlohmann::json params) {
+    const std::string name = CutUtf8(field, kMaxFieldNameBytes);
+    const int before = details.value("more_fields", 0);
+    Field(field, FieldMessageText(key, params));
+    if (details.value("more_fields", 0) == before) {
+        details["field_codes"][name] = {{"code", key}, {"params", std::move(params)}};
+    }
+    return *this;
+}
+
+Error& Error::FieldsOf(const Error& other) {
+    const auto fields = other.details.find("fields");
+    if (fields == other.details.end() || !fields->is_object()) return *this;
+    const auto codes = other.details.find("field_codes");
+    for (const auto& [field, message] : fields->items()) {
+        const nlohmann::json* code = nullptr;
+        if (codes != other.details.end() && codes->contains(field)) code = &(*codes)[field];
+        if (code != nullptr && code->contains("code")) {
+            FieldCode(field, (*code)["code"].get<std::string>(),
+                      code->value("params", nlohmann::json::object()));
+        } else {
+            Field(field, message.is_string() ? message.get<std::string>() : message.dump());
+        }
+    }
+    return *this;
+}
+
+const std::vector<FieldMessageInfo>& AllFieldMessages() {
+    static const std::vector<FieldMessageInfo> kAll(std::begin(kFieldMessages),
+                                                    std::end(kFieldMessages));
+    return kAll;
+}
+
+std::string FieldMessageText(std::string_view key, const nlohmann::json& params,
+                             std::string_view language) {
+    const FieldMessageInfo* info = nullptr;
+    for (const FieldMessageInfo& m : kFieldMessages) {
+        if (m.key == key) info = &m;
+    }
+    if (info == nullptr) return std::string(key);
+    return FillPlaceholders(language == "en" ? info->en : info->zh_cn, params);
+}
+
+std::string FillPlaceholders(std::string_view text, const nlohmann::json& params) {
+    std::string out;
+    size_t at = 0;
+    while (at < text.size()) {
+        const size_t open = text.find('{', at);
+        const size_t close = open == std::string_view::npos ? open : text.find('}', open);
+        if (close == std::string_view::npos) {
+            out += text.substr(at);
+            break;
+        }
+        out += text.substr(at, open - at);
+        const std::string name(text.substr(open + 1, close - open - 1));
+        const auto value = params.is_object() ? params.find(name) : params.end();
+        if (params.is_object() && value != params.end()) {
+            out += value->is_string() ? value->get<std::string>() : value->dump();
+        } else {
+            out += text.substr(open, close - open + 1);
+        }
+        at = close + 1;
+    }
+    return out;
 }
 
 }  // namespace guanxi

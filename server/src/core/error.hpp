@@ -59,11 +59,40 @@ struct Error {
     static Error Internal(std::string log_detail);
     static Error NotFound(std::string_view what);
     static Error Validation(std::string_view field, std::string message);
+    // A 422 naming one field by a field message's key (FieldCode).
+    static Error ValidationCode(std::string_view field, std::string_view key,
+                                nlohmann::json params = nlohmann::json::object());
     static Error Forbidden(std::string message = "You are not allowed to do this.");
 
-    // Adds one field's complaint to details.fields (for 422).
+    // Adds one field's complaint to details.fields (for 422). A message that is the English text
+    // of a registered field message without parameters gets its key too (details.field_codes).
     Error& Field(std::string_view field, std::string message);
+    // Adds one field's complaint by its key (kFieldMessages in error.cpp) and parameters: the
+    // English text to details.fields, {"code": key, "params": params} to details.field_codes.
+    Error& FieldCode(std::string_view field, std::string_view key,
+                     nlohmann::json params = nlohmann::json::object());
+    // Adds every field complaint of `other` (details.fields with their keys) to this error.
+    Error& FieldsOf(const Error& other);
 };
+
+// A field message of the registry: its stable key (what the web translates) and its text in
+// English and Chinese, with {param} placeholders.
+struct FieldMessageInfo {
+    std::string_view key;
+    std::string_view en;
+    std::string_view zh_cn;
+};
+
+// Every field message, in registry order (`guanxi codes` prints them for the web's check).
+const std::vector<FieldMessageInfo>& AllFieldMessages();
+// The text of field message `key` in `language` ("en", else Chinese) with its {param}
+// placeholders filled from `params` (strings as they are, numbers as written). An unknown key
+// is returned as it is.
+std::string FieldMessageText(std::string_view key, const nlohmann::json& params,
+                             std::string_view language = "en");
+// `text` with each {name} replaced by params[name] (strings as they are, numbers as written); a
+// placeholder without a parameter stays as written.
+std::string FillPlaceholders(std::string_view text, const nlohmann::json& params);
 
 template <typename T>
 class [[nodiscard]] Result {

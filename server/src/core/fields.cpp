@@ -35,22 +35,33 @@ bool ObjectHasControlCharacters(const nlohmann::json& value) {
     return false;
 }
 
-// Returns an empty string when `value` is acceptable for `field`, else the complaint.
-std::string Check(const FieldDef& field, const nlohmann::json& value) {
+// A field's complaint: a field message's key (core/error.hpp) and its parameters; an empty key
+// when the value is acceptable.
+struct Complaint {
+    std::string key;
+    nlohmann::json params = nlohmann::json::object();
+
+    Complaint() = default;
+    Complaint(const char* k) : key(k) {}  // NOLINT(google-explicit-constructor)
+    Complaint(std::string k, nlohmann::json p) : key(std::move(k)), params(std::move(p)) {}
+    bool empty() const { return key.empty(); }
+};
+
+Complaint Check(const FieldDef& field, const nlohmann::json& value) {
     if (value.is_null()) {
-        if (field.required) return "is required";
-        if (AcceptsNull(field)) return "";
+        if (field.required) return "required";
+        if (AcceptsNull(field)) return {};
         // Not nullable: the type's own complaint below names what the field takes.
     }
-    const auto check_text = [&](bool multiline) -> std::string {
-        if (!value.is_string()) return "must be a string";
+    const auto check_text = [&](bool multiline) -> Complaint {
+        if (!value.is_string()) return "not_a_string";
         const auto& s = value.get_ref<const std::string&>();
         if (text::CodePointCount(s) > field.max_length) {
-            return "must be at most " + std::to_string(field.max_length) + " characters";
+            return {"too_long", {{"max", field.max_length}}};
         }
-        if (HasControlCharacters(s, multiline)) return "must not contain control characters";
-        if (field.required && text::Trim(s).empty()) return "must not be empty";
-        return "";
+        if (HasControlCharacters(s, multiline)) return "control_characters";
+        if (field.required && text::Trim(s).empty()) return "empty";
+        return {};
     };
     switch (field.type) {
         case FieldType::kString:
@@ -62,86 +73,84 @@ std::string Check(const FieldDef& field, const nlohmann::json& value) {
             if (value.is_string() &&
                 std::find(field.options.begin(), field.options.end(),
                           value.get_ref<const std::string&>()) != field.options.end()) {
-                return "";
+                return {};
             }
             std::string allowed;
             for (const auto& o : field.options) allowed += (allowed.empty() ? "" : ", ") + o;
-            return "must be one of: " + allowed;
+            return {"not_an_option", {{"options", allowed}}};
         }
         case FieldType::kPhone: {
             if (auto e = check_text(false); !e.empty()) return e;
             const auto& s = value.get_ref<const std::string&>();
-            if (s.empty()) return "";
+            if (s.empty()) return {};
             // Stored trimmed (as every text is), so checked trimmed.
             if (!text::IsPhoneNumber(text::Trim(s))) {
-                return "is not a phone number (digits with an optional leading +, spaces, dashes, "
-                       "brackets and extension)";
+                return "not_a_phone";
             }
-            return "";
+            return {};
         }
         case FieldType::kEmail: {
             if (auto e = check_text(false); !e.empty()) return e;
             const auto& s = value.get_ref<const std::string&>();
-            if (s.empty()) return "";
+            if (s.empty()) return {};
             const size_t at = s.find('@');
             if (at == std::string::npos || at == 0 || at + 1 >= s.size() ||
                 s.find('@', at + 1) != std::string::npos || s.find(' ') != std::string::npos ||
                 s.find('.', at) == std::string::npos) {
-                return "is not an e-mail address";
+                return "not_an_email";
             }
-            return "";
+            return {};
         }
         case FieldType::kUser:
         case FieldType::kDepartment:
         case FieldType::kRole:
         case FieldType::kInteger:
-            if (!value.is_number_integer()) return "must be an integer";
+            if (!value.is_number_integer()) return "not_an_integer";
             if (field.type != FieldType::kInteger && value.get<std::int64_t>() <= 0) {
-                return "must be a positive id";
+                return "not_a_positive_id";
             }
-            return "";
+            return {};
         case FieldType::kTags:
         case FieldType::kStringList: {
-            if (!value.is_array()) return "must be a list of strings";
-            if (value.size() > 50) return "must have at most 50 items";
+            if (!value.is_array()) return "not_a_string_list";
+            if (value.size() > 50) return {"too_many_items", {{"max", 50}}};
             for (const auto& item : value) {
-                if (!item.is_string()) return "must be a list of strings";
+                if (!item.is_string()) return "not_a_string_list";
                 const auto& s = item.get_ref<const std::string&>();
                 if (s.empty() || text::CodePointCount(s) > 50 || HasControlCharacters(s, false)) {
-                    return "items must be 1 to 50 characters";
+                    return {"bad_item_length", {{"max", 50}}};
                 }
                 if (!field.options.empty() && std::find(field.options.begin(), field.options.end(),
                                                         s) == field.options.end()) {
-                    return "has an unknown item: " + s;
+                    return {"unknown_item", {{"item", s}}};
                 }
             }
-            return "";
+            return {};
         }
         case FieldType::kDatetime:
             if (!value.is_string() || !ParseRfc3339(value.get<std::string>())) {
-                return "must be an RFC 3339 time such as 2026-11-28T08:00:00Z";
+                return "not_a_datetime";
             }
-            return "";
+            return {};
         case FieldType::kDate:
             if (!value.is_string() || !ParseDate(value.get<std::string>())) {
-                return "must be a date such as 2026-11-28";
+                return "not_a_date";
             }
-            return "";
+            return {};
         case FieldType::kBoolean:
-            return value.is_boolean() ? "" : "must be true or false";
+            return value.is_boolean() ? "" : "not_a_boolean";
         case FieldType::kMoney:
             if (!value.is_string() || !ParseMoney(value.get_ref<const std::string&>())) {
-                return "must be an amount as a string with at most two decimals, such as "
-                       "\"1234.50\" (not a number)";
+                return "not_money";
             }
-            return "";
+            return {};
         case FieldType::kObject:
-            if (!value.is_object()) return "must be an object";
-            if (value.dump().size() > 16 * 1024) return "is too large";
-            if (ObjectHasControlCharacters(value)) return "must not contain control characters";
-            return "";
+            if (!value.is_object()) return "not_an_object";
+            if (value.dump().size() > 16 * 1024) return "too_large";
+            if (ObjectHasControlCharacters(value)) return "control_characters";
+            return {};
     }
-    return "";
+    return {};
 }
 
 }  // namespace
@@ -190,19 +199,19 @@ Status ValidateBody(const EntityMeta& meta, const nlohmann::json& body, bool cre
         if (extra.count(key) > 0) continue;
         const FieldDef* field = meta.Find(key);
         if (field == nullptr || field->readonly) {
-            error.Field(key, field == nullptr ? "is not a known field" : "is read-only");
+            error.FieldCode(key, field == nullptr ? "unknown_field" : "read_only");
             bad = true;
             continue;
         }
-        if (std::string complaint = Check(*field, value); !complaint.empty()) {
-            error.Field(key, complaint);
+        if (Complaint complaint = Check(*field, value); !complaint.empty()) {
+            error.FieldCode(key, complaint.key, std::move(complaint.params));
             bad = true;
         }
     }
     if (creating) {
         for (const auto& f : meta.fields) {
             if (f.required && !f.readonly && (!body.contains(f.name) || body[f.name].is_null())) {
-                error.Field(f.name, "is required");
+                error.FieldCode(f.name, "required");
                 bad = true;
             }
         }

@@ -33,9 +33,8 @@ json MetaJson(const CompiledType& type) {
 // The history's query: pages only.
 const http::ListSpec kHistorySpec{{}, {}, {}, false};
 
-// The language of an export's header: ?lang= (zh-CN or en; 400 otherwise), else the first of
-// Accept-Language's tags that is Chinese or English (weights are not read: browsers send their
-// languages in order), else Chinese.
+}  // namespace
+
 Result<Language> ExportLanguage(const http::Request& request) {
     if (auto lang = request.QueryValue("lang")) {
         if (*lang == "zh-CN") return Language::kZhCn;
@@ -63,8 +62,6 @@ Result<Language> ExportLanguage(const http::Request& request) {
     }
     return Language::kZhCn;
 }
-
-}  // namespace
 
 std::string CollectionPattern(const RecordType& type) {
     return type.UnderCustomer() ? "/api/v1/customers/{id}/" + type.name : "/api/v1/" + type.name;

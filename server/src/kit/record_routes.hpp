@@ -28,6 +28,10 @@ void RegisterRecordRoutes(http::Router& router, RecordService& service, const Re
 
 // The collection path of a type: "/api/v1/customers/{id}/<name>" or "/api/v1/<name>".
 std::string CollectionPattern(const RecordType& type);
+// The language of an export (or a report) a request asks for: ?lang= (zh-CN or en; 400
+// otherwise), else the first of Accept-Language's tags that is Chinese or English (weights are not
+// read: browsers send their languages in order), else Chinese.
+Result<Language> ExportLanguage(const http::Request& request);
 // One record's path: the collection's + "/{record_id}" (under a customer) or + "/{id}".
 std::string ItemPattern(const RecordType& type);
 

@@ -153,6 +153,9 @@ TEST_F(CliTest, CodesPrintsEveryErrorCodeAndPermission) {
         expected.push_back({{"code", ErrorCodeName(code)}, {"status", HttpStatus(code)}});
     }
     EXPECT_EQ(codes["error_codes"], expected);
+    ASSERT_EQ(codes["field_messages"].size(), AllFieldMessages().size());
+    EXPECT_EQ(codes["field_messages"][0]["key"], AllFieldMessages()[0].key);
+    EXPECT_EQ(codes["field_messages"][0]["zh_cn"], AllFieldMessages()[0].zh_cn);
     EXPECT_EQ(codes["permissions"], nlohmann::json(accounts::AllPermissions()));
     EXPECT_TRUE(std::find(codes["permissions"].begin(), codes["permissions"].end(),
                           "mailings.view") != codes["permissions"].end());

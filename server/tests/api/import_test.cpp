@@ -7,6 +7,7 @@
 #include "api_test_support.hpp"
 
 #include "core/time.hpp"
+#include "domains/customers/customer_import_service.hpp"
 #include "io/table_reader.hpp"
 
 #include <zip.h>
@@ -75,16 +76,20 @@ class ImportTest : public ApiTest {
         ASSERT_TRUE(ran.ok()) << ran.error().message;
     }
 
-    // The error report's rows (header dropped), parsed.
-    std::vector<std::vector<std::string>> Report(const std::string& token, const json& import) {
-        Reply r = Call("GET", import["error_report"].get<std::string>(), nullptr, token);
+    // The error report's rows (header dropped unless asked for), parsed, in English unless
+    // another language is asked for.
+    std::vector<std::vector<std::string>> Report(const std::string& token, const json& import,
+                                                 const std::string& lang = "en",
+                                                 bool with_header = false) {
+        Reply r = Call("GET", import["error_report"].get<std::string>() + "?lang=" + lang, nullptr,
+                       token);
         EXPECT_EQ(r.status, 200);
         EXPECT_EQ(r.raw.HeaderValue("Content-Type").value_or(""), "text/csv; charset=utf-8");
         auto reader = io::CsvFromString(r.raw.body);
         std::vector<std::vector<std::string>> rows;
         std::vector<std::string> cells;
         while (*reader->Next(cells)) rows.push_back(cells);
-        if (!rows.empty()) rows.erase(rows.begin());
+        if (!rows.empty() && !with_header) rows.erase(rows.begin());
         return rows;
     }
 
@@ -244,6 +249,65 @@ TEST_P(ImportTest, DuplicatesAreSkippedByDefaultAgainstTheDatabaseAndTheFile) {
     EXPECT_EQ(report[1][0], "4");
     EXPECT_NE(report[1][3].find("row 3"), std::string::npos) << report[1][3];
     EXPECT_EQ(Customers(boss_.token)["total"], 3);
+}
+
+// The report is written in its reader's language (?lang=, else Accept-Language, else Chinese): its
+// own columns, the status, each field's label and message and the import's own reasons.
+TEST_P(ImportTest, TheReportIsWrittenInTheReadersLanguage) {
+    CreateCustomer(boss_.token, {{"name", "老客户"}, {"phone", "13800138000"}});
+    json import = Import(boss_.token,
+                         "名称,电话,负责人\n"
+                         "甲公司,not a phone,\n"
+                         ",13911112222,\n"
+                         "乙公司,13800138000,\n"
+                         "丙公司,,nobody\n");
+    ASSERT_EQ(import["failed"], 3) << import.dump();
+    ASSERT_EQ(import["skipped"], 1);
+    auto zh = Report(boss_.token, import, "zh-CN", true);
+    ASSERT_EQ(zh.size(), 5u);
+    EXPECT_EQ(std::vector<std::string>(zh[0].begin(), zh[0].begin() + 4),
+              std::vector<std::string>({"行号", "结果", "字段", "原因"}));
+    EXPECT_EQ(zh[1][1], "失败");
+    EXPECT_EQ(zh[1][2], "phone");  // the key, as the API names it
+    EXPECT_EQ(zh[1][3], "电话：" + FieldMessageText("not_a_phone", json::object(), "zh-CN"));
+    EXPECT_EQ(zh[2][3], "名称：必填");
+    EXPECT_EQ(zh[3][1], "跳过");
+    EXPECT_NE(zh[3][3].find("（电话相同）"), std::string::npos) << zh[3][3];
+    EXPECT_EQ(zh[4][3], "负责人：没有名为 nobody 的用户");
+
+    auto en = Report(boss_.token, import, "en", true);
+    ASSERT_EQ(en.size(), 5u);
+    EXPECT_EQ(en[0][0], "row");
+    EXPECT_EQ(en[1][1], "failed");
+    EXPECT_EQ(en[1][3], "Phone: " + FieldMessageText("not_a_phone", json::object(), "en"));
+    EXPECT_EQ(en[2][3], "Name: is required");
+    EXPECT_NE(en[3][3].find("(same Phone)"), std::string::npos) << en[3][3];
+    EXPECT_EQ(en[4][3], "Owner: no user is named nobody");
+
+    // Without ?lang=, the browser's Accept-Language decides; without either, Chinese.
+    Reply plain = Call("GET", import["error_report"].get<std::string>(), nullptr, boss_.token);
+    EXPECT_NE(plain.raw.body.find("行号"), std::string::npos);
+    EXPECT_EQ(
+        Call("GET", import["error_report"].get<std::string>() + "?lang=fr", nullptr, boss_.token)
+            .status,
+        400);
+}
+
+TEST(ImportReasonsTest, EveryReasonHasBothTextsWithItsParametersFilled) {
+    for (std::string_view code : customers::ImportReasonCodes()) {
+        const std::string stored =
+            json::array(
+                {{{"code", code},
+                  {"params",
+                   {{"name", "n"}, {"what", "phone"}, {"row", 3}, {"id", 7}, {"ids", " #1, #2"}}}}})
+                .dump();
+        const std::string en = customers::ImportReasonText(stored, true);
+        const std::string zh = customers::ImportReasonText(stored, false);
+        EXPECT_EQ(en.find('{'), std::string::npos) << code << ": " << en;
+        EXPECT_EQ(zh.find('{'), std::string::npos) << code << ": " << zh;
+        EXPECT_NE(en, zh) << code;
+    }
+    EXPECT_EQ(customers::ImportReasonText("an old English reason", false), "an old English reason");
 }
 
 TEST_P(ImportTest, DuplicatesCanUpdateTheMatchingCustomer) {

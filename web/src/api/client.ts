@@ -2,6 +2,7 @@
 // this folder call it. Auth is the HttpOnly session cookie set by login; the token from the login answer
 // is kept in memory and sent as a Bearer header as a fallback (for example when cookies are blocked).
 
+import { i18n } from '@/i18n'
 import type { ListParams } from './types'
 
 export const API_BASE = '/api/v1'
@@ -20,11 +21,36 @@ export class ApiError extends Error {
     this.details = details ?? {}
   }
 
-  /** For validation_failed: the message per field name. */
+  /**
+   * For validation_failed: the message per field name, in the UI's language. The server sends
+   * each field's complaint as English text (details.fields) and, besides, as a key with its
+   * parameters (details.field_codes: {code, params}); the UI shows its own text for the key
+   * (fieldErrors.<code> in the locales), and the server's text for a complaint without one.
+   */
   get fieldErrors(): Record<string, string> {
     const fields = this.details.fields
-    return fields && typeof fields === 'object' ? (fields as Record<string, string>) : {}
+    if (!fields || typeof fields !== 'object') return {}
+    const codes = (this.details.field_codes ?? {}) as Record<string, FieldCode | undefined>
+    const { t, te } = i18n.global
+    const out: Record<string, string> = {}
+    for (const [field, message] of Object.entries(fields as Record<string, unknown>)) {
+      const code = codes[field]
+      const key = `fieldErrors.${code?.code}`
+      out[field] = code?.code && te(key) ? t(key, code.params ?? {}) : String(message)
+    }
+    return out
   }
+}
+
+/** A field complaint's key and parameters (details.field_codes). */
+export interface FieldCode {
+  code: string
+  params?: Record<string, unknown>
+}
+
+/** The UI's language, which the server writes what it writes for people in (reports, exports). */
+function language(): string {
+  return String(i18n.global.locale.value)
 }
 
 let bearer_token: string | null = null
@@ -64,6 +90,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   // without it (or a JSON body), so another site can't make the browser post with our cookie.
   const headers: Record<string, string> = {
     Accept: 'application/json',
+    'Accept-Language': language(),
     'X-Requested-With': 'XMLHttpRequest',
   }
   // A form (a file upload) is sent as the browser encodes it, with its own multipart boundary.
@@ -144,6 +171,7 @@ export function upload<T>(path: string, file: Blob, options: UploadOptions = {})
     xhr.open('POST', `${API_BASE}${path}${toQuery(options.params)}`)
     xhr.withCredentials = true
     xhr.setRequestHeader('Accept', 'application/json')
+    xhr.setRequestHeader('Accept-Language', language())
     xhr.setRequestHeader('X-Requested-With', 'XMLHttpRequest')
     xhr.setRequestHeader(
       'Content-Type',
@@ -169,7 +197,10 @@ export function upload<T>(path: string, file: Blob, options: UploadOptions = {})
 
 /** GETs a file (an export, a report) as a Blob, with the same authentication as every request. */
 export async function download(path: string): Promise<Blob> {
-  const headers: Record<string, string> = { 'X-Requested-With': 'XMLHttpRequest' }
+  const headers: Record<string, string> = {
+    'Accept-Language': language(),
+    'X-Requested-With': 'XMLHttpRequest',
+  }
   if (bearer_token) headers.Authorization = `Bearer ${bearer_token}`
   let response: Response
   try {

@@ -154,6 +154,8 @@ export interface AuditEntry {
   entity_id: Id | null
   ip: string | null
   details: unknown
+  /** What the log calls the record (a customer's or user's name), when it has one. */
+  entity_name?: string | null
 }
 
 export type FieldType =

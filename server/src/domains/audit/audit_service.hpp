@@ -18,6 +18,13 @@ struct Entry {
     nlohmann::json details = nlohmann::json::object();
 };
 
+// The actions the services write themselves (a record type's come from AllActions).
+const std::vector<std::string_view>& FixedActions();
+// Every action the log can hold: the fixed ones, and <singular>.create|update|delete|restore|export
+// of each record type named in `record_types` (`guanxi codes` prints them; the web has a sentence
+// for each).
+std::vector<std::string> AllActions(const std::vector<std::string>& record_types);
+
 // Records an action by `actor` (its ip and request id included).
 Status Record(db::Connection& conn, const Principal& actor, const Entry& entry);
 // Records an action with no authenticated actor (failed logins), or one by `user_id`.

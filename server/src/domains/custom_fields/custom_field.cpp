@@ -260,9 +260,7 @@ Status ValidateBody(const EntityMeta& meta, const Catalog* catalog, std::string_
         }
     }
     if (Status s = guanxi::ValidateBody(custom_meta, flat, creating); !s) {
-        for (const auto& [field, complaint] : s.error().details["fields"].items()) {
-            error.Field(field, complaint.get<std::string>());
-        }
+        error.FieldsOf(s.error());
         bad = true;
     }
     if (bad) return error;

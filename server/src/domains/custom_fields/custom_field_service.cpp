@@ -88,7 +88,7 @@ Status Apply(Definition& def, const json& body) {
         for (const auto& c : body["choices"]) {
             std::string choice = text::Trim(c.get<std::string>());
             if (std::find(def.choices.begin(), def.choices.end(), choice) != def.choices.end()) {
-                error.Field("choices", "has a repeated choice: " + choice);
+                error.FieldCode("choices", "repeated_choice", {{"choice", choice}});
                 bad = true;
             }
             def.choices.push_back(std::move(choice));
@@ -96,13 +96,13 @@ Status Apply(Definition& def, const json& body) {
     }
     const bool takes_choices = def.type == "choice" || def.type == "multi_choice";
     if (takes_choices && def.choices.empty()) {
-        error.Field("choices", "are required for a " + def.type + " field");
+        error.FieldCode("choices", "choices_required");
         bad = true;
     } else if (!takes_choices && !def.choices.empty()) {
         error.Field("choices", "are only for choice and multi_choice fields");
         bad = true;
     } else if (def.choices.size() > kMaxChoices) {
-        error.Field("choices", "must be at most " + std::to_string(kMaxChoices));
+        error.FieldCode("choices", "too_many_items", {{"max", kMaxChoices}});
         bad = true;
     }
     if (bad) return error;
@@ -168,7 +168,7 @@ Result<json> CustomFieldService::Create(const Principal& caller, const json& bod
     if (tables_.count(def.entity) == 0) {
         std::string known;
         for (const auto& [name, table] : tables_) known += (known.empty() ? "" : ", ") + name;
-        error.Field("entity", "must be one of: " + known);
+        error.FieldCode("entity", "not_an_option", {{"options", known}});
         bad = true;
     }
     if (!IsKey(def.key)) {
@@ -181,9 +181,7 @@ Result<json> CustomFieldService::Create(const Principal& caller, const json& bod
         bad = true;
     }
     if (Status s = Apply(def, body); !s) {
-        for (const auto& [field, complaint] : s.error().details["fields"].items()) {
-            error.Field(field, complaint.get<std::string>());
-        }
+        error.FieldsOf(s.error());
         bad = true;
     }
     if (bad) return error;
@@ -197,8 +195,8 @@ Result<json> CustomFieldService::Create(const Principal& caller, const json& bod
             GX_TRY_ASSIGN(std::vector<Definition> all, store::All(conn));
             const Snapshot snapshot(std::move(all));
             if (snapshot.Of(def.entity).size() >= kMaxFieldsPerEntity) {
-                return Error::Validation("entity", "has as many custom fields as it may (" +
-                                                       std::to_string(kMaxFieldsPerEntity) + ")");
+                return Error::ValidationCode("entity", "too_many_custom_fields",
+                                             {{"max", kMaxFieldsPerEntity}});
             }
             GX_TRY(CheckLabels(snapshot, def));
             const std::int64_t now = NowSeconds();

@@ -157,7 +157,7 @@ Result<ColumnMap> MapColumns(const std::vector<std::string>& header,
         if (!field.empty() &&
             std::find(map.fields.begin(), map.fields.end(), field) != map.fields.end()) {
             error.message = "Two columns are both the customer's " + field + ".";
-            return error.Field("file", "has two " + field + " columns");
+            return error.FieldCode("file", "two_columns", {{"column", field}});
         }
         if (field.empty() && !key.empty()) {
             map.ignored.push_back(text::IsValidUtf8(cell) ? cell : std::string("?"));

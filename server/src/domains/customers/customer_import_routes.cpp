@@ -1,5 +1,7 @@
 #include "domains/customers/customer_import_routes.hpp"
 
+#include "kit/record_routes.hpp"
+
 namespace guanxi::customers {
 
 namespace {
@@ -28,18 +30,21 @@ void RegisterCustomerImportRoutes(http::Router& router, CustomerImportService& s
                    GX_TRY_ASSIGN(json import, service.Get(ctx.user(), id));
                    return Response::Json(200, import);
                });
-    router.Add("GET", "/api/v1/customers/imports/{id}/errors",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(std::string report, service.ErrorReport(ctx.user(), id));
-                   Response response;
-                   response.body = std::move(report);
-                   response.SetHeader("Content-Type", "text/csv; charset=utf-8");
-                   response.SetHeader(
-                       "Content-Disposition",
-                       "attachment; filename=\"import-" + std::to_string(id) + "-errors.csv\"");
-                   return response;
-               });
+    router.Add(
+        "GET", "/api/v1/customers/imports/{id}/errors",
+        [&service](Context& ctx) -> Result<Response> {
+            GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
+            // In the reader's language, as an export's header is.
+            GX_TRY_ASSIGN(kit::Language language, kit::ExportLanguage(ctx.request()));
+            GX_TRY_ASSIGN(std::string report,
+                          service.ErrorReport(ctx.user(), id, language == kit::Language::kEn));
+            Response response;
+            response.body = std::move(report);
+            response.SetHeader("Content-Type", "text/csv; charset=utf-8");
+            response.SetHeader("Content-Disposition", "attachment; filename=\"import-" +
+                                                          std::to_string(id) + "-errors.csv\"");
+            return response;
+        });
 }
 
 }  // namespace guanxi::customers

@@ -92,24 +92,135 @@ std::string FirstBytes(const Upload& upload) {
     return std::string(bytes, static_cast<size_t>(in.gcount()));
 }
 
-// "phone: is not a phone number; email: ..." and the first field named, from a 422.
-std::pair<std::string, std::string> Complaint(const Error& error) {
-    std::string field, reason;
+// A row's reason as stored: a JSON array of complaints, each {"field" (if one is named), "code",
+// "params"}, written out in the reader's language when the report is downloaded (ReasonText).
+// The code is a field message's key (core/error.hpp), one of kImportReasons, or "text" (a
+// message without a key, params.text, shown as it is).
+json Part(std::string field, std::string_view code, json params = json::object()) {
+    json part = {{"code", code}, {"params", std::move(params)}};
+    if (!field.empty()) part["field"] = std::move(field);
+    return part;
+}
+
+// The complaints of a refused row (a 422 names each field) and the first field named.
+std::pair<std::string, json> Complaint(const Error& error) {
+    std::string field;
+    json parts = json::array();
+    const json* codes =
+        error.details.contains("field_codes") ? &error.details["field_codes"] : nullptr;
     if (error.details.contains("fields") && error.details["fields"].is_object()) {
         for (const auto& [key, value] : error.details["fields"].items()) {
             if (field.empty()) field = key;
-            if (!reason.empty()) reason += "; ";
-            reason += key + ": " + (value.is_string() ? value.get<std::string>() : value.dump());
+            if (codes != nullptr && codes->contains(key)) {
+                parts.push_back(Part(key, (*codes)[key].value("code", ""),
+                                     (*codes)[key].value("params", json::object())));
+            } else {
+                const std::string text =
+                    value.is_string() ? value.get<std::string>() : value.dump();
+                parts.push_back(Part(key, "text", {{"text", text}}));
+            }
         }
     }
-    if (reason.empty()) reason = error.message;
-    return {field, reason};
+    if (parts.empty()) parts.push_back(Part("", "text", {{"text", error.message}}));
+    return {field, parts};
 }
+
+// The import's own reasons, in both languages. {what}: "phone" or "email", written as the
+// field's label.
+struct ImportReason {
+    std::string_view code, en, zh_cn;
+};
+constexpr ImportReason kImportReasons[] = {
+    {"owner_not_found", "no user is named {name}", "没有名为 {name} 的用户"},
+    {"owner_ambiguous", "several users are named {name}", "有多位用户名为 {name}"},
+    {"owner_deactivated", "the user {name} is deactivated", "用户 {name} 已停用"},
+    {"duplicate_of_row", "duplicate (same {what}) of row {row}", "与第 {row} 行重复（{what}相同）"},
+    {"duplicate_of_customer", "duplicate (same {what}) of customer #{id}",
+     "与客户 #{id} 重复（{what}相同）"},
+    {"duplicate_of_hidden", "duplicate (same {what}) of an existing customer you cannot see",
+     "与一位您无权查看的已有客户重复（{what}相同）"},
+    {"duplicate_not_editable", "duplicate (same {what}) of a customer you may not edit",
+     "与一位您无权修改的客户重复（{what}相同）"},
+    {"matches_several", "matches several customers{ids}; cannot tell which to update",
+     "与多位客户匹配{ids}，无法确定应更新哪一位"},
+    {"transfer_to_change_owner",
+     "you need the permission customers.transfer to change a customer's owner",
+     "需要“转移客户”权限才能更改客户的负责人"},
+    {"transfer_to_import_for_others",
+     "you need the permission customers.transfer to import customers for others",
+     "需要“转移客户”权限才能为他人导入客户"},
+};
+
+// The labels of the fields a report names, by language.
+struct FieldLabel {
+    std::string_view field, en, zh_cn;
+};
+constexpr FieldLabel kFieldLabels[] = {
+    {"name", "Name", "名称"},
+    {"category", "Category", "客户类别"},
+    {"phone", "Phone", "电话"},
+    {"email", "E-mail", "邮箱"},
+    {"industry", "Industry", "行业"},
+    {"region", "Region", "地区"},
+    {"source", "Source", "来源"},
+    {"address", "Address", "地址"},
+    {"tags", "Tags", "标签"},
+    {"owner", "Owner", "负责人"},
+    {"owner_id", "Owner", "负责人"},
+    {"next_contact_at", "Next contact", "下次联系"},
+    {"custom", "Custom fields", "自定义字段"},
+};
+
+std::string LabelOf(std::string_view field, bool english) {
+    for (const FieldLabel& l : kFieldLabels) {
+        if (l.field == field) return std::string(english ? l.en : l.zh_cn);
+    }
+    return std::string(field);  // a custom field's key ("custom.size"), as its column is named
+}
+
+}  // namespace
+
+std::string ImportReasonText(const std::string& stored, bool english) {
+    const json parts = json::parse(stored, nullptr, false);
+    if (!parts.is_array()) return stored;  // an import stored before reasons had codes
+    std::string out;
+    for (const json& part : parts) {
+        const std::string code = part.value("code", "");
+        json params = part.value("params", json::object());
+        std::string text;
+        if (code == "text") {
+            text = params.value("text", "");
+        } else if (auto reason =
+                       std::find_if(std::begin(kImportReasons), std::end(kImportReasons),
+                                    [&](const ImportReason& r) { return r.code == code; });
+                   reason != std::end(kImportReasons)) {
+            if (params.contains("what"))
+                params["what"] = LabelOf(params.value("what", ""), english);
+            text = FillPlaceholders(english ? reason->en : reason->zh_cn, params);
+        } else {
+            text = FieldMessageText(code, params, english ? "en" : "zh-CN");
+        }
+        if (!out.empty()) out += english ? "; " : "；";
+        if (part.contains("field")) {
+            out += LabelOf(part.value("field", ""), english) + (english ? ": " : "：");
+        }
+        out += text;
+    }
+    return out;
+}
+
+std::vector<std::string_view> ImportReasonCodes() {
+    std::vector<std::string_view> codes;
+    for (const ImportReason& r : kImportReasons) codes.push_back(r.code);
+    return codes;
+}
+
+namespace {
 
 struct OwnerInfo {
     std::int64_t id = 0;
     std::optional<std::int64_t> department_id;
-    std::string problem;  // why the cell names no usable owner
+    json problem;  // why the cell names no usable owner (a Part), null if it does
 };
 
 // One row on its way into a batch.
@@ -221,8 +332,7 @@ class CustomerImportService::Importer {
         RowBody converted = RowToBody(columns_, cells);
         row.cells = std::move(cells);
         if (converted.bad_field) {
-            row.invalid = Error::Validation(*converted.bad_field,
-                                            "is not UTF-8 text (save the file as CSV UTF-8)");
+            row.invalid = Error::ValidationCode(*converted.bad_field, "not_utf8_cell");
             return row;
         }
         row.body = std::move(converted.body);
@@ -266,10 +376,10 @@ class CustomerImportService::Importer {
                                 : active.size() == 1   ? active.front()
                                                        : nullptr;
         if (chosen == nullptr) {
-            info.problem =
-                users.empty() ? "no user is named " + name : "several users are named " + name;
+            info.problem = Part("owner", users.empty() ? "owner_not_found" : "owner_ambiguous",
+                                {{"name", name}});
         } else if (!chosen->Bool(4)) {
-            info.problem = "the user " + name + " is deactivated";
+            info.problem = Part("owner", "owner_deactivated", {{"name", name}});
         } else {
             info.id = chosen->Int(0);
             info.department_id = chosen->OptInt(3);
@@ -279,7 +389,7 @@ class CustomerImportService::Importer {
     }
 
     void Reject(std::vector<import_store::RowError>& errors, PendingRow& row, std::string_view kind,
-                std::string field, std::string reason) {
+                std::string field, const json& reason) {
         if (kind == "failed") {
             ++batch_.failed;
         } else {
@@ -291,7 +401,7 @@ class CustomerImportService::Importer {
         }
         // The cells are copied: the batch's piece may run again.
         errors.push_back(
-            {row.number, std::string(kind), std::move(field), std::move(reason), row.cells});
+            {row.number, std::string(kind), std::move(field), reason.dump(), row.cells});
     }
 
     void RejectInvalid(std::vector<import_store::RowError>& errors, PendingRow& row,
@@ -370,8 +480,8 @@ class CustomerImportService::Importer {
                 OwnerInfo owner{caller_.user_id, caller_.department_id, {}};
                 if (row.owner) {
                     GX_TRY_ASSIGN(owner, ResolveOwner(conn, *row.owner));
-                    if (!owner.problem.empty()) {
-                        Reject(errors, row, "failed", "owner", "owner: " + owner.problem);
+                    if (!owner.problem.is_null()) {
+                        Reject(errors, row, "failed", "owner", json::array({owner.problem}));
                         continue;
                     }
                 }
@@ -403,18 +513,18 @@ class CustomerImportService::Importer {
                 }
                 if (mode_ == DuplicateMode::kSkip &&
                     (same_row || same_row_number || !matches.empty())) {
-                    std::string of;
-                    if (same_row) {
-                        of = "row " + std::to_string(rows[*same_row].number);
-                    } else if (same_row_number) {
-                        of = "row " + std::to_string(*same_row_number);
+                    json of;
+                    if (same_row || same_row_number) {
+                        of = Part("", "duplicate_of_row",
+                                  {{"what", reason_key},
+                                   {"row", same_row ? rows[*same_row].number : *same_row_number}});
                     } else if (gate.SeesCustomer(matches.front().second)) {
-                        of = "customer #" + std::to_string(matches.front().first);
+                        of = Part("", "duplicate_of_customer",
+                                  {{"what", reason_key}, {"id", matches.front().first}});
                     } else {
-                        of = "an existing customer you cannot see";
+                        of = Part("", "duplicate_of_hidden", {{"what", reason_key}});
                     }
-                    Reject(errors, row, "skipped", reason_key,
-                           "duplicate (same " + reason_key + ") of " + of);
+                    Reject(errors, row, "skipped", reason_key, json::array({of}));
                     continue;
                 }
                 if (mode_ == DuplicateMode::kUpdate && same_row) {
@@ -444,14 +554,14 @@ class CustomerImportService::Importer {
                                 ids += (ids.empty() ? " #" : ", #") + std::to_string(m.first);
                         }
                         Reject(errors, row, "failed", reason_key,
-                               "matches several customers" + ids + "; cannot tell which to update");
+                               json::array({Part("", "matches_several", {{"ids", ids}})}));
                         continue;
                     }
                     const auto [id, current_owner] = matches.front();
                     if (!gate.SeesCustomer(current_owner) || !caller_.Can("customers.edit")) {
-                        Reject(
-                            errors, row, "failed", reason_key,
-                            "duplicate (same " + reason_key + ") of a customer you may not edit");
+                        Reject(errors, row, "failed", reason_key,
+                               json::array(
+                                   {Part("", "duplicate_not_editable", {{"what", reason_key}})}));
                         continue;
                     }
                     auto target = targets.find(id);
@@ -472,8 +582,7 @@ class CustomerImportService::Importer {
                     if (owner_named && changed.owner_id != std::optional(owner.id)) {
                         if (!caller_.Can("customers.transfer")) {
                             Reject(errors, row, "failed", "owner",
-                                   "owner: you need the permission customers.transfer to change "
-                                   "a customer's owner");
+                                   json::array({Part("owner", "transfer_to_change_owner")}));
                             continue;
                         }
                         changed.last_owner_id = target->second.before.owner_id;
@@ -492,8 +601,7 @@ class CustomerImportService::Importer {
                 if (owner_named && owner.id != caller_.user_id &&
                     !caller_.Can("customers.transfer")) {
                     Reject(errors, row, "failed", "owner",
-                           "owner: you need the permission customers.transfer to import customers "
-                           "for others");
+                           json::array({Part("owner", "transfer_to_import_for_others")}));
                     continue;
                 }
                 row.record.owner_id = owner.id;
@@ -781,16 +889,22 @@ Result<nlohmann::json> CustomerImportService::Get(const Principal& caller, std::
     return import_store::ImportJson(*row);
 }
 
-Result<std::string> CustomerImportService::ErrorReport(const Principal& caller, std::int64_t id) {
+Result<std::string> CustomerImportService::ErrorReport(const Principal& caller, std::int64_t id,
+                                                       bool english) {
     GX_TRY_ASSIGN(json import, Get(caller, id));
-    std::vector<std::string> line = {"row", "status", "field", "reason"};
+    // Its own columns are named in a way no import maps, so the fixed report imports again.
+    std::vector<std::string> line =
+        english ? std::vector<std::string>{"row", "status", "field", "reason"}
+                : std::vector<std::string>{"行号", "结果", "字段", "原因"};
     for (const auto& h : import["columns"].value("header", json::array())) {
         line.push_back(h.is_string() ? h.get<std::string>() : std::string());
     }
     std::string out = "\xEF\xBB\xBF" + CsvLine(line);
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY(import_store::ForEachError(*conn, id, [&](const db::Row& r) {
-        line = {std::to_string(r.Int(0)), r.Text(1), r.Text(2), Defuse(r.Text(3))};
+        const std::string kind = r.Text(1);
+        line = {std::to_string(r.Int(0)), english ? kind : (kind == "skipped" ? "跳过" : "失败"),
+                r.Text(2), Defuse(ImportReasonText(r.Text(3), english))};
         for (const auto& cell : db::JsonDoc(r, 4, json::array())) {
             line.push_back(Defuse(cell.is_string() ? cell.get<std::string>() : std::string()));
         }

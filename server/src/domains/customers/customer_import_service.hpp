@@ -45,6 +45,12 @@ struct Upload {
     std::string body_file;  // moved under the upload folder when the import is accepted
 };
 
+// A stored reason of the error report in English or Chinese (a field's label, then its message;
+// "; " between fields). Text stored before reasons had codes is returned as it is.
+std::string ImportReasonText(const std::string& stored, bool english);
+// The codes of the import's own reasons (besides the field messages), for the tests.
+std::vector<std::string_view> ImportReasonCodes();
+
 class CustomerImportService {
   public:
     static constexpr std::string_view kJobName = "customer.import";
@@ -63,8 +69,10 @@ class CustomerImportService {
     // The uploader's imports, and everyone's for users.manage; 404 otherwise.
     Result<nlohmann::json> Get(const Principal& caller, std::int64_t id);
     // The rows not imported, as CSV: row, status (failed | skipped), field, reason, then the row's
-    // own cells under the file's header — so a fixed report can be imported again.
-    Result<std::string> ErrorReport(const Principal& caller, std::int64_t id);
+    // own cells under the file's header — so a fixed report can be imported again. Its own
+    // columns' names, the status and the reasons are written in English, else in Chinese; the
+    // field column is the field's key.
+    Result<std::string> ErrorReport(const Principal& caller, std::int64_t id, bool english);
 
     // The job handler: runs or resumes the import named by payload.import_id.
     Result<nlohmann::json> Run(const jobs::Job& job);

@@ -79,13 +79,3 @@ export const NEW_USER_PASSWORD: FieldDef = {
   required: true,
   label_key: 'admin.users.fields.password',
 }
-
-export const AUDIT_FIELDS: FieldDef[] = [
-  { name: 'at', type: 'datetime', label_key: 'admin.audit.at', list: true },
-  { name: 'user_id', type: 'user', label_key: 'admin.audit.user', list: true },
-  { name: 'action', type: 'string', label_key: 'admin.audit.action', list: true },
-  { name: 'entity', type: 'string', label_key: 'admin.audit.entity', list: true },
-  { name: 'entity_id', type: 'integer', label_key: 'admin.audit.entityId', list: true },
-  { name: 'ip', type: 'string', label_key: 'admin.audit.ip', list: true },
-  { name: 'details', type: 'object', label_key: 'admin.audit.details', list: true },
-]

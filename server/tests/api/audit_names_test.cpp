@@ -1,0 +1,48 @@
+// The audit log names the record each entry is about (entity_name), so the web can write "张伟
+// 修改了客户「华为」" instead of "customer 12": a customer's, user's, role's and department's name,
+// also once the customer is in the recycle bin.
+
+#include "api_test_support.hpp"
+
+#include <map>
+
+namespace guanxi::testing {
+namespace {
+
+using nlohmann::json;
+
+class AuditNamesTest : public ApiTest {};
+
+TEST_P(AuditNamesTest, EachEntryNamesItsRecord) {
+    const std::int64_t dept = CreateDepartment("华南大区");
+    const std::int64_t role = CreateRole("区域经理", "department", {"customers.view"});
+    TestUser zhang = CreateUser("zhang.wei", role, dept);
+    const std::int64_t huawei =
+        CreateCustomer(admin(), {{"name", "华为"}})["id"].get<std::int64_t>();
+    const std::string path = "/api/v1/customers/" + std::to_string(huawei);
+    ASSERT_EQ(Call("PATCH", path, {{"industry", "通信"}}, admin()).status, 200);
+    ASSERT_EQ(Call("DELETE", path, nullptr, admin()).status, 204);
+
+    Reply log = Call("GET", "/api/v1/audit-log?page_size=500", nullptr, admin());
+    ASSERT_EQ(log.status, 200) << log.body.dump();
+    std::map<std::string, std::string> named;  // "<action> <entity_id>" → entity_name
+    for (const json& item : log.body["items"]) {
+        ASSERT_TRUE(item.contains("entity_name")) << item.dump();
+        if (item["entity_name"].is_string()) {
+            named[item["action"].get<std::string>() + " " + item["entity_id"].dump()] =
+                item["entity_name"];
+        }
+    }
+    const std::string id = std::to_string(huawei);
+    EXPECT_EQ(named["customer.update " + id], "华为");
+    EXPECT_EQ(named["customer.delete " + id], "华为") << "named in the recycle bin too";
+    Reply user = Call("GET", "/api/v1/users/" + std::to_string(zhang.id), nullptr, admin());
+    EXPECT_EQ(named["user.create " + std::to_string(zhang.id)], user.body["display_name"]);
+    EXPECT_EQ(named["role.create " + std::to_string(role)], "区域经理");
+    EXPECT_EQ(named["department.create " + std::to_string(dept)], "华南大区");
+}
+
+GUANXI_API_TEST_SUITE(AuditNamesTest);
+
+}  // namespace
+}  // namespace guanxi::testing

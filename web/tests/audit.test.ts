@@ -1,0 +1,78 @@
+// The audit log in words: sentences and changes in both languages (auditText.ts).
+import { afterEach, describe, expect, it } from 'vitest'
+import type { AuditEntry } from '@/api/types'
+import { i18n } from '@/i18n'
+import { auditChanges, auditSentence } from '@/modules/admin/auditText'
+
+function entry(change: Partial<AuditEntry>): AuditEntry {
+  return {
+    id: 1,
+    at: '2026-12-01T08:00:00Z',
+    user_id: 2,
+    user_name: '张伟',
+    action: 'customer.update',
+    entity: 'customer',
+    entity_id: 3,
+    entity_name: '华为',
+    ip: '10.0.0.7',
+    details: {},
+    ...change,
+  }
+}
+
+afterEach(() => {
+  i18n.global.locale.value = 'zh-CN'
+})
+
+describe('the audit log in words', () => {
+  it('says who did what to which record', () => {
+    i18n.global.locale.value = 'zh-CN'
+    expect(auditSentence(entry({}))).toBe('张伟 修改了客户「华为」')
+    expect(auditSentence(entry({ action: 'deal.create' }))).toBe(
+      '张伟 为客户「华为」新增了成交记录',
+    )
+    i18n.global.locale.value = 'en'
+    expect(auditSentence(entry({ user_name: 'Zhang Wei', entity_name: 'Huawei' }))).toBe(
+      'Zhang Wei edited customer “Huawei”',
+    )
+  })
+
+  it('tells a failed login by the name typed and the address', () => {
+    const failed = entry({
+      action: 'auth.login_failed',
+      user_name: null,
+      entity: 'user',
+      entity_name: 'Zhang Wei',
+      details: { username: 'zhang.wei' },
+    })
+    i18n.global.locale.value = 'zh-CN'
+    expect(auditSentence(failed)).toBe('登录失败：用户名 zhang.wei，来自 10.0.0.7')
+    expect(auditSentence({ ...failed, details: {} })).toBe('登录失败：未知用户名，来自 10.0.0.7')
+    i18n.global.locale.value = 'en'
+    expect(auditSentence(failed)).toBe('Failed login: user name zhang.wei, from 10.0.0.7')
+  })
+
+  it('shows changed fields as label: before → after, with the field labels', () => {
+    const changed = entry({
+      action: 'deal.update',
+      details: {
+        deal_id: 9,
+        changes: {
+          amount: { before: '100.00', after: '250.00' },
+          owner_id: { before: 2, after: 5, before_name: '张伟', after_name: '李娜' },
+        },
+      },
+    })
+    i18n.global.locale.value = 'zh-CN'
+    expect(auditChanges(changed).map((c) => `${c.label}: ${c.before} → ${c.after}`)).toEqual([
+      '成交金额: 100.00 → 250.00',
+      '负责人: 张伟 → 李娜',
+    ])
+    i18n.global.locale.value = 'en'
+    expect(auditChanges(changed)[0]).toMatchObject({ label: 'Amount' })
+    // A customer's update logged the values it set.
+    expect(auditChanges(entry({ details: { phone: '138', version: 3 } }))).toEqual([
+      { field: 'phone', label: 'Phone', before: null, after: '138' },
+    ])
+  })
+})
