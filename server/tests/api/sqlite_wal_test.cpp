@@ -56,8 +56,9 @@ TEST_F(SqliteWalTest, TheWalGrowsToTheCheckpointSizeAndKeepsEveryCommittedRow) {
     auto writer = Open(dir_ / "g.db");
     ASSERT_TRUE(writer);
     // Rows stay in the WAL until the test looks (no automatic checkpoint).
-    ASSERT_TRUE(writer->ExecuteScript("PRAGMA wal_autocheckpoint=0; "
-                                      "CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT)")
+    ASSERT_TRUE(writer
+                    ->ExecuteScript("PRAGMA wal_autocheckpoint=0; "
+                                    "CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT)")
                     .ok());
     Insert(*writer, 1, 101);
     const auto before = fs::file_size(dir_ / "g.db-wal");
