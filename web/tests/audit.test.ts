@@ -75,4 +75,19 @@ describe('the audit log in words', () => {
       { field: 'phone', label: 'Phone', before: null, after: '138' },
     ])
   })
+
+  it('says a password was changed, never showing the word the server logged', () => {
+    const changed = entry({
+      action: 'user.update',
+      entity: 'user',
+      entity_name: '张伟',
+      details: { password: '(changed)' },
+    })
+    i18n.global.locale.value = 'zh-CN'
+    expect(auditChanges(changed)).toMatchObject([{ label: '密码', after: '已更改（不记录内容）' }])
+    i18n.global.locale.value = 'en'
+    expect(auditChanges(changed)).toMatchObject([
+      { label: 'Password', after: 'changed (not recorded)' },
+    ])
+  })
 })

@@ -395,6 +395,8 @@ const en: Messages<typeof zhCN> = {
       range: 'Time range',
       event: 'Event',
       changes: 'Changes',
+      password: 'Password',
+      secretChanged: 'changed (not recorded)',
       special: {
         loginUnknown: 'Failed login: unknown user name, from {ip}',
         loginDeactivated: 'Failed login: user name {username} (deactivated), from {ip}',

@@ -390,6 +390,8 @@ export default {
       range: '时间范围',
       event: '事件',
       changes: '变更',
+      password: '密码',
+      secretChanged: '已更改（不记录内容）',
       special: {
         loginUnknown: '登录失败：未知用户名，来自 {ip}',
         loginDeactivated: '登录失败：用户名 {username}（账号已停用），来自 {ip}',

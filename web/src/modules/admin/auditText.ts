@@ -97,6 +97,9 @@ export function auditChanges(entry: AuditEntry, tr: Translate = translator()): A
   const details = detailsOf(entry)
   const [thing = '', verb = ''] = entry.action.split('.')
   const label = (field: string): string => {
+    // A password is logged as changed, never its text: on a user's update it is "the password"
+    // (the users form's label, 初始密码, fits only a new user).
+    if (field === 'password' && verb === 'update') return t('admin.audit.password')
     for (const section of FIELD_SECTIONS[thing] ?? []) {
       const key = `${section}.fields.${field}`
       if (te(key)) return t(key)
@@ -118,6 +121,7 @@ export function auditChanges(entry: AuditEntry, tr: Translate = translator()): A
   if (verb !== 'update' && verb !== 'create') return []
   // A role's values in words: its data scope and its permissions' labels.
   const value = (field: string, v: unknown): string => {
+    if (field === 'password') return t('admin.audit.secretChanged')
     if (field === 'data_scope' && te(`roles.options.data_scope.${String(v)}`))
       return t(`roles.options.data_scope.${String(v)}`)
     if (field === 'permissions' && Array.isArray(v))
