@@ -42,6 +42,37 @@ TEST_P(AuditNamesTest, EachEntryNamesItsRecord) {
     EXPECT_EQ(named["department.create " + std::to_string(dept)], "华南大区");
 }
 
+// An edit's audit row says what changed, before → after, as a kit record's does: a field sent with
+// the value it already had is left out, a time sent in another offset is the instant stored, and a
+// new owner is named.
+TEST_P(AuditNamesTest, ACustomerEditIsLoggedBeforeAndAfter) {
+    TestUser li = CreateUser("li.na", RoleId("sales"), CreateDepartment("华东"));
+    const json customer = CreateCustomer(
+        admin(),
+        {{"name", "华为"}, {"industry", "通信"}, {"next_contact_at", "2031-03-01T09:00:00Z"}});
+    const std::string path = "/api/v1/customers/" + customer["id"].dump();
+    Reply edit = Call("PATCH", path,
+                      {{"industry", "电子"},
+                       {"name", "华为"},
+                       {"next_contact_at", "2031-03-01T17:00:00+08:00"},
+                       {"owner_id", li.id},
+                       {"version", customer["version"]}},
+                      admin());
+    ASSERT_EQ(edit.status, 200) << edit.body.dump();
+
+    Reply log =
+        Call("GET", "/api/v1/audit-log?action=customer.update&entity_id=" + customer["id"].dump(),
+             nullptr, admin());
+    ASSERT_EQ(log.status, 200) << log.body.dump();
+    ASSERT_EQ(log.body["items"].size(), 1u) << log.body.dump();
+    const json changes = log.body["items"][0]["details"]["changes"];
+    EXPECT_EQ(changes["industry"], json({{"before", "通信"}, {"after", "电子"}}));
+    EXPECT_FALSE(changes.contains("name")) << "sent unchanged: " << changes.dump();
+    EXPECT_FALSE(changes.contains("next_contact_at")) << "the same instant: " << changes.dump();
+    EXPECT_EQ(changes["owner_id"]["after"], li.id);
+    EXPECT_EQ(changes["owner_id"]["after_name"], edit.body["owner_name"]);
+}
+
 GUANXI_API_TEST_SUITE(AuditNamesTest);
 
 }  // namespace
