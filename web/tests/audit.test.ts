@@ -83,8 +83,17 @@ describe('the audit log in words', () => {
       entity_name: '张伟',
       details: { password: '(changed)' },
     })
+    // As the server logs it now: among the changes.
+    const inChanges = entry({
+      action: 'user.update',
+      entity: 'user',
+      details: { changes: { password: { after: '(changed)' } } },
+    })
     i18n.global.locale.value = 'zh-CN'
     expect(auditChanges(changed)).toMatchObject([{ label: '密码', after: '已更改（不记录内容）' }])
+    expect(auditChanges(inChanges)).toMatchObject([
+      { label: '密码', before: '—', after: '已更改（不记录内容）' },
+    ])
     i18n.global.locale.value = 'en'
     expect(auditChanges(changed)).toMatchObject([
       { label: 'Password', after: 'changed (not recorded)' },

@@ -71,6 +71,26 @@ TEST_P(AuditNamesTest, ACustomerEditIsLoggedBeforeAndAfter) {
     EXPECT_FALSE(changes.contains("next_contact_at")) << "the same instant: " << changes.dump();
     EXPECT_EQ(changes["owner_id"]["after"], li.id);
     EXPECT_EQ(changes["owner_id"]["after_name"], edit.body["owner_name"]);
+
+    // A user's edit too, its new password only as changed.
+    const std::string user_path = "/api/v1/users/" + std::to_string(li.id);
+    Reply before = Call("GET", user_path, nullptr, admin());
+    ASSERT_EQ(Call("PATCH", user_path,
+                   {{"display_name", "李娜娜"},
+                    {"password", "Kx9-lantern-204"},
+                    {"version", before.body["version"]}},
+                   admin())
+                  .status,
+              200);
+    Reply users =
+        Call("GET", "/api/v1/audit-log?action=user.update&entity_id=" + std::to_string(li.id),
+             nullptr, admin());
+    ASSERT_EQ(users.body["items"].size(), 1u) << users.body.dump();
+    const json user_changes = users.body["items"][0]["details"]["changes"];
+    EXPECT_EQ(user_changes["display_name"],
+              json({{"before", before.body["display_name"]}, {"after", "李娜娜"}}));
+    EXPECT_EQ(user_changes["password"], json({{"after", "(changed)"}}));
+    EXPECT_EQ(users.body.dump().find("Kx9"), std::string::npos);
 }
 
 GUANXI_API_TEST_SUITE(AuditNamesTest);

@@ -93,8 +93,12 @@ TEST_P(MeTest, ChangingThePasswordEndsTheOtherSessionsAndKeepsThisOne) {
     Reply log = Call("GET", "/api/v1/audit-log?page_size=50", nullptr, admin());
     bool found = false;
     for (const auto& entry : log.body["items"]) {
-        if (entry["action"] == "user.update" && entry["details"].contains("password")) {
-            EXPECT_EQ(entry["details"]["password"], "(changed)");
+        const nlohmann::json& details = entry["details"];
+        const nlohmann::json changes = details.is_object() && details.contains("changes")
+                                           ? details["changes"]
+                                           : nlohmann::json::object();
+        if (entry["action"] == "user.update" && changes.contains("password")) {
+            EXPECT_EQ(changes["password"]["after"], "(changed)");
             EXPECT_EQ(entry["details"].dump().find("Kx9"), std::string::npos);
             found = true;
         }

@@ -433,9 +433,12 @@ Result<nlohmann::json> AccountService::UpdateProfile(const Principal& caller,
         GX_TRY(conn.Execute(sql::kUpdateProfile,
                             {pick("display_name"), pick("email"), pick("phone"), pick("language"),
                              pick("time_zone"), NowSeconds(), caller.user_id}));
-        nlohmann::json logged = body;
-        logged.erase("version");
-        return audit::Record(conn, caller, {"user.update", "user", caller.user_id, logged});
+        GX_TRY_ASSIGN(db::Row updated, MustFindUser(conn, caller.user_id));
+        return audit::Record(conn, caller,
+                             {"user.update",
+                              "user",
+                              caller.user_id,
+                              {{"changes", audit::Changes(body, cur, store::UserJson(updated))}}});
     }));
     return Me(caller);
 }
@@ -522,7 +525,10 @@ Status AccountService::ChangePassword(const Principal& caller, const std::string
         // out; the device that changed the password stays signed in.
         GX_TRY(store::DeleteOtherSessions(conn, caller.user_id, token_hash));
         return audit::Record(conn, caller,
-                             {"user.update", "user", caller.user_id, {{"password", "(changed)"}}});
+                             {"user.update",
+                              "user",
+                              caller.user_id,
+                              {{"changes", {{"password", {{"after", "(changed)"}}}}}}});
     });
 }
 
@@ -874,11 +880,16 @@ Result<nlohmann::json> AccountService::UpdateUser(const Principal& caller, std::
             // A deactivated user, or one whose password was reset, is signed out everywhere at
             // once.
             if (!active || body.contains("password")) GX_TRY(store::DeleteUserSessions(conn, id));
-            nlohmann::json logged = body;
-            if (logged.contains("password")) logged["password"] = "(changed)";
-            GX_TRY(audit::Record(conn, caller, {"user.update", "user", id, logged}));
             GX_TRY_ASSIGN(db::Row updated, MustFindUser(conn, id));
-            return store::UserJson(updated);
+            nlohmann::json after = store::UserJson(updated);
+            // Before → after per field; a password only as changed, never its text.
+            nlohmann::json unsecret = body;
+            unsecret.erase("password");
+            nlohmann::json changes = audit::Changes(unsecret, cur, after);
+            if (body.contains("password")) changes["password"] = {{"after", "(changed)"}};
+            GX_TRY(
+                audit::Record(conn, caller, {"user.update", "user", id, {{"changes", changes}}}));
+            return after;
         });
 }
 

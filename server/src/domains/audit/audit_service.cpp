@@ -117,6 +117,40 @@ Status RecordAnonymous(db::Connection& conn, std::optional<std::int64_t> user_id
     return {};
 }
 
+nlohmann::json Changes(const nlohmann::json& body, const nlohmann::json& before,
+                       const nlohmann::json& after) {
+    using nlohmann::json;
+    json changes = json::object();
+    const auto add = [&](const std::string& name, const json& was, const json& now) {
+        if (was == now) return;
+        json change = {{"before", was}, {"after", now}};
+        if (name.size() > 3 && name.ends_with("_id")) {
+            const std::string named = name.substr(0, name.size() - 3) + "_name";
+            change["before_name"] = before.value(named, json());
+            change["after_name"] = after.value(named, json());
+        }
+        changes[name] = std::move(change);
+    };
+    const json none = json::object();
+    for (const auto& [key, value] : body.items()) {
+        if (key == "version") continue;
+        if (key == "custom" && value.is_object()) {
+            const auto custom = [&](const json& answer) -> const json& {
+                auto it = answer.find("custom");
+                return it != answer.end() && it->is_object() ? *it : none;
+            };
+            const json& was = custom(before);
+            const json& now = custom(after);
+            for (const auto& [field, unused] : value.items()) {
+                add("custom." + field, was.value(field, json()), now.value(field, json()));
+            }
+            continue;
+        }
+        add(key, before.value(key, json()), after.value(key, json()));
+    }
+    return changes;
+}
+
 Status Record(db::Connection& conn, const Principal& actor, const Entry& entry) {
     return RecordAnonymous(conn, actor.user_id, actor.ip, actor.request_id, entry);
 }

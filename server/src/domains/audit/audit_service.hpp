@@ -25,6 +25,13 @@ const std::vector<std::string_view>& FixedActions();
 // for each).
 std::vector<std::string> AllActions(const std::vector<std::string>& record_types);
 
+// What an edit changed, as an audit row's "changes": {"<field>": {"before", "after"}} for each
+// field of `body` (but "version") whose value differs between the record's answers `before` and
+// `after` — so a value sent unchanged, or a time sent in another offset, is left out; custom fields
+// as "custom.<key>"; a "<x>_id" also with "before_name"/"after_name" from the answers' "<x>_name".
+nlohmann::json Changes(const nlohmann::json& body, const nlohmann::json& before,
+                       const nlohmann::json& after);
+
 // Records an action by `actor` (its ip and request id included).
 Status Record(db::Connection& conn, const Principal& actor, const Entry& entry);
 // Records an action with no authenticated actor (failed logins), or one by `user_id`.

@@ -620,45 +620,6 @@ Result<nlohmann::json> CustomerService::Create(const Principal& caller,
     return out;
 }
 
-namespace {
-
-// {"<field>": {"before", "after"[, "before_name", "after_name"]}} for each field of `body` whose
-// value differs between the customer's answers `before` and `after`; custom fields as
-// "custom.<key>".
-json UpdateChanges(const json& body, const json& before, const json& after) {
-    json changes = json::object();
-    const auto add = [&](const std::string& name, const json& was, const json& now) {
-        if (was == now) return;
-        json change = {{"before", was}, {"after", now}};
-        if (name.size() > 3 && name.ends_with("_id")) {
-            const std::string named = name.substr(0, name.size() - 3) + "_name";
-            change["before_name"] = before.value(named, json());
-            change["after_name"] = after.value(named, json());
-        }
-        changes[name] = std::move(change);
-    };
-    const json none = json::object();
-    for (const auto& [key, value] : body.items()) {
-        if (key == "version") continue;
-        if (key == "custom" && value.is_object()) {
-            const auto custom = [&](const json& answer) -> const json& {
-                auto it = answer.find("custom");
-                return it != answer.end() && it->is_object() ? *it : none;
-            };
-            const json& was = custom(before);
-            const json& now = custom(after);
-            for (const auto& [field, unused] : value.items()) {
-                add("custom." + field, was.value(field, json()), now.value(field, json()));
-            }
-            continue;
-        }
-        add(key, before.value(key, json()), after.value(key, json()));
-    }
-    return changes;
-}
-
-}  // namespace
-
 Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int64_t id,
                                                const nlohmann::json& body) {
     GX_TRY(RequirePermission(caller, "customers.edit"));
@@ -712,7 +673,7 @@ Result<nlohmann::json> CustomerService::Update(const Principal& caller, std::int
             {"customer.update",
              "customer",
              id,
-             {{"changes", UpdateChanges(body, CustomerJson(row), CustomerJson(*after_row))}}}));
+             {{"changes", audit::Changes(body, CustomerJson(row), CustomerJson(*after_row))}}}));
         return Status{};
     }));
     GX_TRY_ASSIGN(std::string text, Get(caller, id));

@@ -114,7 +114,10 @@ export function auditChanges(entry: AuditEntry, tr: Translate = translator()): A
         field,
         label: label(field),
         before: show(change?.before_name ?? change?.before, tr),
-        after: show(change?.after_name ?? change?.after, tr),
+        after:
+          field === 'password'
+            ? t('admin.audit.secretChanged')
+            : show(change?.after_name ?? change?.after, tr),
       }),
     )
   }
