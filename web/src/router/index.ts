@@ -125,7 +125,7 @@ export const routes: RouteRecordRaw[] = [
         path: 'profile',
         name: 'profile',
         component: () => import('@/modules/shell/ProfilePage.vue'),
-        meta: { title: 'shell.account' },
+        meta: { title: 'profile.title' },
       },
       {
         path: ':pathMatch(.*)*',

@@ -497,7 +497,7 @@ const en: Messages<typeof zhCN> = {
     email: 'E-mail',
     language: 'Language',
     time_zone: 'Time zone',
-    timeZoneHint: 'Decides when your “today” starts, e.g. for next-contact dates',
+    timeZoneHint: "Decides when your 'today' starts, e.g. for next-contact dates",
     timeZoneDefault: 'Default (Asia/Shanghai)',
     save: 'Save profile',
     saved: 'Profile saved',
