@@ -132,6 +132,14 @@ Status IndexNew(db::Connection& conn, std::int64_t customer_id, std::int64_t own
 }
 
 Status Reindex(db::Connection& conn, std::int64_t customer_id) {
+    // PostgreSQL: two writes to one customer's contacts at once would each delete the postings
+    // they see and insert their own — the second insert then collides with the first's (a 409)
+    // and its search text misses the other's contact. Holding the customer's row makes them take
+    // turns, and the second reads the first's committed contact (READ COMMITTED: each statement
+    // sees what was committed before it). SQLite's writer is one connection already.
+    if (conn.backend() == db::Backend::kPostgres) {
+        GX_TRY(conn.Query("SELECT id FROM customers WHERE id = ? FOR UPDATE", {customer_id}));
+    }
     GX_TRY(conn.Execute(kDeleteGrams, {customer_id}));
     GX_TRY_ASSIGN(auto owner, conn.QueryOne(kOwnerKey, {customer_id}));
     const std::int64_t owner_key = owner ? owner->Int(0) : 0;
