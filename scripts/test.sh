@@ -44,7 +44,8 @@ count_plain() {
 step() {
   local name=$1; shift
   echo "=== $name"
-  if "$@"; then echo "--- $name: ok"; else echo "--- $name: FAILED"; STEPS_FAILED+=("$name"); fi
+  local started=$SECONDS
+  if "$@"; then echo "--- $name: ok ($((SECONDS - started)) s)"; else echo "--- $name: FAILED ($((SECONDS - started)) s)"; STEPS_FAILED+=("$name"); fi
 }
 
 PG_URL=""
