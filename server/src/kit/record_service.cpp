@@ -28,11 +28,15 @@ enum class Access { kRead, kList, kWrite };
 // the customer is absent, deleted or not visible, 403 claim_first to write to a pool customer.
 Result<Owners> CustomerFor(db::Connection& conn, const access::Gate& gate, const Principal& caller,
                            const CompiledType& type, std::int64_t customer_id, Access access) {
-    // A type with a rule over all of a customer's records (after_write) has its writes to one
-    // customer take turns: on PostgreSQL the customer's row is locked first, before the write's
-    // own foreign-key lock on it (taken later, the two writers would deadlock); FOR NO KEY UPDATE
-    // leaves other writers' references to the customer alone. SQLite has one writer already.
-    const bool serialise = access == Access::kWrite && type.type.after_write &&
+    // A type whose writes touch the customer's own state (after_write: a rule over all of its
+    // records; after_record_write: e.g. a contact re-indexes the customer, a follow-up moves its
+    // last contact) has its writes to one customer take turns: on PostgreSQL the customer's row
+    // is locked first, before the write's own foreign-key lock on it (taken later, two writers
+    // each holding the key-share lock deadlock on the upgrade — contact_writes_test found it);
+    // FOR NO KEY UPDATE leaves other writers' references to the customer alone. SQLite has one
+    // writer already.
+    const bool serialise = access == Access::kWrite &&
+                           (type.type.after_write || type.type.after_record_write) &&
                            conn.backend() == db::Backend::kPostgres;
     GX_TRY_ASSIGN(auto row, conn.QueryOne(std::string("SELECT owner_id, last_owner_id FROM "
                                                       "customers WHERE id = ? AND deleted_at IS "

@@ -136,9 +136,11 @@ Status Reindex(db::Connection& conn, std::int64_t customer_id) {
     // they see and insert their own — the second insert then collides with the first's (a 409)
     // and its search text misses the other's contact. Holding the customer's row makes them take
     // turns, and the second reads the first's committed contact (READ COMMITTED: each statement
-    // sees what was committed before it). SQLite's writer is one connection already.
+    // sees what was committed before it). A kit write (a contact) has taken it already, before
+    // its foreign-key lock (record_service.cpp's CustomerFor). SQLite's writer is one connection.
     if (conn.backend() == db::Backend::kPostgres) {
-        GX_TRY(conn.Query("SELECT id FROM customers WHERE id = ? FOR UPDATE", {customer_id}));
+        GX_TRY(
+            conn.Query("SELECT id FROM customers WHERE id = ? FOR NO KEY UPDATE", {customer_id}));
     }
     GX_TRY(conn.Execute(kDeleteGrams, {customer_id}));
     GX_TRY_ASSIGN(auto owner, conn.QueryOne(kOwnerKey, {customer_id}));
