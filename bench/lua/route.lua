@@ -6,7 +6,7 @@
 -- Routes: healthz | list | search2 | search4 | get | followup | customer_create | mailing_create |
 -- mailing_list | timeline | deal_create | prepayment_create | document_upload | document_download |
 -- kit_export | record_history | custom_field_list | contact_create | contact_list | followup_list |
--- department_list | mix
+-- department_list | me_get | me_patch | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
@@ -173,6 +173,14 @@ local builders = {
     return wrk.format("GET", "/api/v1/customers/" .. next_id() .. "/followups?page_size=50", headers)
   end,
   department_list = function() return wrk.format("GET", "/api/v1/departments", headers) end,
+  -- The caller's own account: read it (every page load does) and change its phone (audited,
+  -- before → after). (The duplicate check is limited to 60 a minute per user, so not here.)
+  me_get = function() return wrk.format("GET", "/api/v1/me", headers) end,
+  me_patch = function()
+    counter = counter + 1
+    local phone = "1" .. nonce_digits .. string.format("%06d", counter % 1000000)
+    return wrk.format("PATCH", "/api/v1/me", post_headers, '{"phone":"' .. phone .. '"}')
+  end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'
     return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/followups", post_headers, body)
