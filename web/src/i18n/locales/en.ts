@@ -701,6 +701,17 @@ const en: Messages<typeof zhCN> = {
     choices_required: 'A choice or multi-choice field needs choices',
     too_many_custom_fields: 'Has as many custom fields as it may ({max})',
     two_columns: 'Has two {column} columns',
+    not_an_id_list: 'Must be a list of positive ids',
+    repeated_item: 'Has an item twice',
+    not_a_visible_customer: 'Is not a customer you can see',
+    not_a_visible_record: 'Is not a record you can see',
+    not_of_customer: 'Belongs to another customer than the one chosen',
+    before_start_at: 'Must not be before the start',
+    bad_repeat: 'Must be a repeat rule: daily, weekly or monthly, an interval of 1 to 99, and an end date or a count (1 to {max})',
+    too_many_occurrences: 'Would make more than {max} occurrences',
+    repeat_fixed: 'Cannot be changed once the series exists (delete it and create a new one)',
+    minutes_range: 'Must be 0 to {max} minutes',
+    bad_apply_to: 'Must be this or following',
   },
 }
 
