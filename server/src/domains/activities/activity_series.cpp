@@ -43,8 +43,8 @@ Status CreateSeries(const kit::Change& change) {
     GX_TRY_ASSIGN(std::string zone, UserZone(change.conn, first["owner_id"].get<std::int64_t>()));
     GX_TRY_ASSIGN(std::vector<UnixSeconds> starts, Occurrences(first["repeat"], start, zone));
     const std::int64_t series = change.id;
-    GX_TRY(change.conn.Execute("UPDATE " + change.type.type.table + " SET series_id = ? WHERE id = ?",
-                               {series, series}));
+    GX_TRY(change.conn.Execute(
+        "UPDATE " + change.type.type.table + " SET series_id = ? WHERE id = ?", {series, series}));
     json body = OccurrenceBody(change.type, first);
     body["series_id"] = series;
     const std::int64_t now = NowSeconds();
@@ -53,11 +53,9 @@ Status CreateSeries(const kit::Change& change) {
         body["end_at"] = FormatRfc3339(starts[i] + (end - start));
         GX_TRY_ASSIGN(std::int64_t id, kit::store::Insert(change.conn, change.type, std::nullopt,
                                                           body, change.caller.user_id, now));
-        GX_TRY(audit::Record(change.conn, change.caller,
-                             {"activity.create",
-                              "activity",
-                              id,
-                              {{"activity_id", id}, {"series_id", series}}}));
+        GX_TRY(audit::Record(
+            change.conn, change.caller,
+            {"activity.create", "activity", id, {{"activity_id", id}, {"series_id", series}}}));
     }
     return {};
 }
@@ -114,8 +112,9 @@ Status ApplyToFollowing(const kit::Change& change) {
         }
         if (patch.empty()) continue;
         const json old_values = kit::store::FieldsJson(type, *stored, patch);
-        GX_TRY_ASSIGN(bool updated, kit::store::Update(change.conn, type, id, patch, patch,
-                                                       current["version"].get<std::int64_t>(), now));
+        GX_TRY_ASSIGN(bool updated,
+                      kit::store::Update(change.conn, type, id, patch, patch,
+                                         current["version"].get<std::int64_t>(), now));
         if (!updated) continue;
         json changes = json::object();
         for (const auto& [name, value] : patch.items()) {
@@ -174,9 +173,10 @@ Result<std::vector<UnixSeconds>> Occurrences(const json& repeat, UnixSeconds sta
     auto lock = IcalLock();
     icaltimezone* tz = ZoneOf(zone);
     // The rule as RFC 5545 says it, run by libical over the local wall-clock time.
-    std::string rule = "FREQ=" + std::string(repeat["freq"] == "daily"    ? "DAILY"
-                                             : repeat["freq"] == "weekly" ? "WEEKLY"
-                                                                          : "MONTHLY") +
+    std::string rule = "FREQ=" +
+                       std::string(repeat["freq"] == "daily"    ? "DAILY"
+                                   : repeat["freq"] == "weekly" ? "WEEKLY"
+                                                                : "MONTHLY") +
                        ";INTERVAL=" + std::to_string(repeat.value("interval", 1));
     std::int64_t limit = kMaxOccurrences;
     if (repeat.contains("count")) limit = repeat["count"].get<std::int64_t>();

@@ -60,28 +60,28 @@ Status WriteFollowup(const kit::Change& change) {
                                  "SELECT 1 FROM customers WHERE id = ? AND deleted_at IS NULL",
                                  {customer_id}));
     if (!live) return {};
-    const std::string outcome = text::Trim(after.value("outcome", json()).is_string()
-                                               ? after["outcome"].get<std::string>()
-                                               : std::string());
+    const std::string outcome =
+        text::Trim(after.value("outcome", json()).is_string() ? after["outcome"].get<std::string>()
+                                                              : std::string());
     const std::string content = outcome.empty() ? after.value("subject", "") : outcome;
     const std::int64_t now = NowSeconds();
     const std::int64_t contacted_at =
         std::min(now, ParseRfc3339(after.value("end_at", std::string())).value_or(now));
-    GX_TRY_ASSIGN(std::int64_t id, customers::store::InsertFollowup(
-                                       change.conn, customer_id, change.caller.user_id, kind,
-                                       content, contacted_at, std::nullopt, now));
-    GX_TRY(customers::store::TouchContactTimes(change.conn, customer_id, contacted_at,
-                                               std::nullopt, now));
-    json changes = {{"kind", {{"before", nullptr}, {"after", kind}}},
-                    {"content", {{"before", nullptr}, {"after", content}}},
-                    {"contacted_at", {{"before", nullptr}, {"after", FormatRfc3339(contacted_at)}}}};
-    return audit::Record(change.conn, change.caller,
-                         {"followup.create",
-                          "customer",
-                          customer_id,
-                          {{"followup_id", id},
-                           {"activity_id", change.id},
-                           {"changes", std::move(changes)}}});
+    GX_TRY_ASSIGN(std::int64_t id,
+                  customers::store::InsertFollowup(change.conn, customer_id, change.caller.user_id,
+                                                   kind, content, contacted_at, std::nullopt, now));
+    GX_TRY(customers::store::TouchContactTimes(change.conn, customer_id, contacted_at, std::nullopt,
+                                               now));
+    json changes = {
+        {"kind", {{"before", nullptr}, {"after", kind}}},
+        {"content", {{"before", nullptr}, {"after", content}}},
+        {"contacted_at", {{"before", nullptr}, {"after", FormatRfc3339(contacted_at)}}}};
+    return audit::Record(
+        change.conn, change.caller,
+        {"followup.create",
+         "customer",
+         customer_id,
+         {{"followup_id", id}, {"activity_id", change.id}, {"changes", std::move(changes)}}});
 }
 
 Status AfterChange(const kit::Change& change) {
@@ -134,7 +134,12 @@ kit::RecordType ActivityType() {
          {},
          {},
          "contacts"},
-        {{.name = "owner_id", .type = FieldType::kUser, .list = true, .filter = true},
+        // Never cleared: an activity without an owner would be nobody's to see.
+        {{.name = "owner_id",
+          .type = FieldType::kUser,
+          .list = true,
+          .filter = true,
+          .nullable = false},
          {"负责人", "Owner"}},
         {{.name = "participants", .type = FieldType::kUsers, .filter = true, .nullable = false},
          {"参与人", "Participants"}},
@@ -161,8 +166,7 @@ kit::RecordType ActivityType() {
           .filter = true,
           .nullable = false},
          {"状态", "Status"}},
-        {{.name = "outcome", .type = FieldType::kText, .max_length = 5000},
-         {"结果", "Outcome"}},
+        {{.name = "outcome", .type = FieldType::kText, .max_length = 5000}, {"结果", "Outcome"}},
         {{.name = "remind_before_minutes", .type = FieldType::kInteger},
          {"提前提醒（分钟）", "Remind before (minutes)"}},
         // A repeat rule (activity_series.hpp), on every occurrence of its series.

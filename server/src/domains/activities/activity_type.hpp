@@ -1,8 +1,8 @@
 #pragma once
-// Activities (日程活动, issue 15): calls, visits, incoming visits, meetings and tasks on the calendar,
-// a kit record type of their own owner (kOwnScope) that their participants see too. Completing a
-// call or visit of a customer writes its follow-up in the same transaction; a repeating activity
-// is a series of stored occurrences (activity_series.hpp).
+// Activities (日程活动, issue 15): calls, visits, incoming visits, meetings and tasks on the
+// calendar, a kit record type of their own owner (kOwnScope) that their participants see too.
+// Completing a call or visit of a customer writes its follow-up in the same transaction; a
+// repeating activity is a series of stored occurrences (activity_series.hpp).
 
 #include "kit/record_type.hpp"
 

@@ -57,18 +57,18 @@ icalcomponent* Event(const json& activity, icaltimezone* tz, std::string_view zo
     icalcomponent* event = icalcomponent_new(ICAL_VEVENT_COMPONENT);
     const std::string uid = "activity-" + activity["id"].dump() + "@guanxi";
     AddText(event, icalproperty_new_uid(uid.c_str()));
-    const std::int64_t updated = ParseRfc3339(activity["updated_at"].get<std::string>()).value_or(0);
-    const std::int64_t created = ParseRfc3339(activity["created_at"].get<std::string>()).value_or(0);
+    const std::int64_t updated =
+        ParseRfc3339(activity["updated_at"].get<std::string>()).value_or(0);
+    const std::int64_t created =
+        ParseRfc3339(activity["created_at"].get<std::string>()).value_or(0);
     icaltimezone* utc = icaltimezone_get_utc_timezone();
     AddText(event, icalproperty_new_dtstamp(icaltime_from_timet_with_zone(updated, 0, utc)));
     AddText(event, icalproperty_new_created(icaltime_from_timet_with_zone(created, 0, utc)));
-    AddText(event,
-            icalproperty_new_lastmodified(icaltime_from_timet_with_zone(updated, 0, utc)));
+    AddText(event, icalproperty_new_lastmodified(icaltime_from_timet_with_zone(updated, 0, utc)));
     AddText(event, icalproperty_new_sequence(
                        static_cast<int>(activity["version"].get<std::int64_t>() - 1)));
     const std::int64_t start = *ParseRfc3339(activity["start_at"].get<std::string>());
-    const std::int64_t end =
-        ParseRfc3339(activity.value("end_at", std::string())).value_or(start);
+    const std::int64_t end = ParseRfc3339(activity.value("end_at", std::string())).value_or(start);
     const bool all_day = activity.value("all_day", false);
     AddText(event, ZonedTime(icalproperty_new_dtstart, start, tz, zone, all_day));
     if (all_day) {
@@ -90,9 +90,9 @@ icalcomponent* Event(const json& activity, icaltimezone* tz, std::string_view zo
                 icalproperty_new_description(activity["outcome"].get<std::string>().c_str()));
     }
     AddText(event, icalproperty_new_categories(activity["kind"].get<std::string>().c_str()));
-    AddText(event, icalproperty_new_status(activity["status"] == "cancelled"
-                                               ? ICAL_STATUS_CANCELLED
-                                               : ICAL_STATUS_CONFIRMED));
+    AddText(event,
+            icalproperty_new_status(activity["status"] == "cancelled" ? ICAL_STATUS_CANCELLED
+                                                                      : ICAL_STATUS_CONFIRMED));
     const json remind = activity.value("remind_before_minutes", json());
     if (remind.is_number_integer() && !all_day) {
         icalcomponent* alarm = icalcomponent_new(ICAL_VALARM_COMPONENT);
@@ -140,27 +140,27 @@ std::string CalendarText(const std::vector<json>& activities, std::string_view z
     return text;
 }
 
-Result<json> CalendarFeeds::Make(const Principal& caller, std::string_view base_url,
-                                 bool replace) {
+Result<json> CalendarFeeds::Make(const Principal& caller, std::string_view base_url, bool replace) {
     const std::string secret = NewSecret();
     const std::int64_t now = NowSeconds();
-    GX_TRY_ASSIGN(bool made,
-                  db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<bool> {
-                      GX_TRY_ASSIGN(auto existing,
-                                    conn.QueryOne("SELECT 1 FROM calendar_feeds WHERE user_id = ?",
-                                                  {caller.user_id}));
-                      if (existing && !replace) return false;
-                      GX_TRY(conn.Execute("DELETE FROM calendar_feeds WHERE user_id = ?",
-                                          {caller.user_id}));
-                      GX_TRY(conn.Execute("INSERT INTO calendar_feeds (user_id, secret_hash, "
-                                          "created_at) VALUES (?, ?, ?)",
-                                          {caller.user_id, SecretHash(secret), now}));
-                      if (replace) {
-                          GX_TRY(audit::Record(conn, caller,
-                                               {"calendar_feed.rotate", "user", caller.user_id}));
-                      }
-                      return true;
-                  }));
+    GX_TRY_ASSIGN(
+        bool made,
+        db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Result<bool> {
+            GX_TRY_ASSIGN(
+                auto existing,
+                conn.QueryOne("SELECT 1 FROM calendar_feeds WHERE user_id = ?", {caller.user_id}));
+            if (existing && !replace) return false;
+            GX_TRY(conn.Execute("DELETE FROM calendar_feeds WHERE user_id = ?", {caller.user_id}));
+            GX_TRY(
+                conn.Execute("INSERT INTO calendar_feeds (user_id, secret_hash, "
+                             "created_at) VALUES (?, ?, ?)",
+                             {caller.user_id, SecretHash(secret), now}));
+            if (replace) {
+                GX_TRY(
+                    audit::Record(conn, caller, {"calendar_feed.rotate", "user", caller.user_id}));
+            }
+            return true;
+        }));
     json out = {{"days_back", kFeedDaysBack}, {"days_ahead", kFeedDaysAhead}};
     if (made) {
         const std::string path = "/calendar/" + secret + ".ics";
@@ -170,8 +170,9 @@ Result<json> CalendarFeeds::Make(const Principal& caller, std::string_view base_
         return out;
     }
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    GX_TRY_ASSIGN(auto row, conn->QueryOne("SELECT created_at FROM calendar_feeds WHERE user_id = ?",
-                                           {caller.user_id}));
+    GX_TRY_ASSIGN(auto row,
+                  conn->QueryOne("SELECT created_at FROM calendar_feeds WHERE user_id = ?",
+                                 {caller.user_id}));
     out["path"] = nullptr;
     out["url"] = nullptr;
     out["created_at"] = row ? json(FormatRfc3339(row->Int(0))) : json(nullptr);
@@ -221,38 +222,36 @@ void RegisterCalendarFeedRoutes(http::Router& router, db::Database& db,
     const kit::CompiledType* type = registry.Find("activities");
     auto feeds = std::make_shared<CalendarFeeds>(db, accounts, records, *type);
     const std::vector<std::string> view = {type->type.Permission("view")};
-    router.Add(
-        "GET", "/api/v1/me/calendar-feed",
-        [feeds](http::Context& ctx) -> Result<http::Response> {
-            GX_TRY_ASSIGN(json feed, feeds->Get(ctx.user(), BaseUrl(ctx.request())));
-            return http::Response::Json(200, feed);
-        },
-        {.permissions = view});
-    router.Add(
-        "POST", "/api/v1/me/calendar-feed/rotate",
-        [feeds](http::Context& ctx) -> Result<http::Response> {
-            GX_TRY_ASSIGN(json feed, feeds->Rotate(ctx.user(), BaseUrl(ctx.request())));
-            return http::Response::Json(200, feed);
-        },
-        {.permissions = view});
-    router.Add(
-        "GET", "/calendar/{file}",
-        [feeds](http::Context& ctx) -> Result<http::Response> {
-            const std::string& file = ctx.PathParam("file");
-            constexpr std::string_view kSuffix = ".ics";
-            if (file.size() <= kSuffix.size() || !file.ends_with(kSuffix)) {
-                return Error::NotFound("Calendar");
-            }
-            GX_TRY_ASSIGN(auto text, feeds->Feed(file.substr(0, file.size() - kSuffix.size())));
-            if (!text) return Error::NotFound("Calendar");
-            http::Response response;
-            response.status = 200;
-            response.body = std::move(*text);
-            response.SetHeader("Content-Type", "text/calendar; charset=utf-8");
-            response.SetHeader("Cache-Control", "private, max-age=300");
-            return response;
-        },
-        {.auth = false});
+    router.Add("GET", "/api/v1/me/calendar-feed",
+               [feeds](http::Context& ctx) -> Result<http::Response> {
+                   GX_TRY_ASSIGN(json feed, feeds->Get(ctx.user(), BaseUrl(ctx.request())));
+                   return http::Response::Json(200, feed);
+               },
+               {.permissions = view});
+    router.Add("POST", "/api/v1/me/calendar-feed/rotate",
+               [feeds](http::Context& ctx) -> Result<http::Response> {
+                   GX_TRY_ASSIGN(json feed, feeds->Rotate(ctx.user(), BaseUrl(ctx.request())));
+                   return http::Response::Json(200, feed);
+               },
+               {.permissions = view});
+    router.Add("GET", "/calendar/{file}",
+               [feeds](http::Context& ctx) -> Result<http::Response> {
+                   const std::string& file = ctx.PathParam("file");
+                   constexpr std::string_view kSuffix = ".ics";
+                   if (file.size() <= kSuffix.size() || !file.ends_with(kSuffix)) {
+                       return Error::NotFound("Calendar");
+                   }
+                   GX_TRY_ASSIGN(auto text,
+                                 feeds->Feed(file.substr(0, file.size() - kSuffix.size())));
+                   if (!text) return Error::NotFound("Calendar");
+                   http::Response response;
+                   response.status = 200;
+                   response.body = std::move(*text);
+                   response.SetHeader("Content-Type", "text/calendar; charset=utf-8");
+                   response.SetHeader("Cache-Control", "private, max-age=300");
+                   return response;
+               },
+               {.auth = false});
 }
 
 }  // namespace guanxi::activities

@@ -33,8 +33,8 @@ std::string CalendarText(const std::vector<nlohmann::json>& activities, std::str
 
 class CalendarFeeds {
   public:
-    CalendarFeeds(db::Database& db, accounts::AccountService& accounts,
-                  kit::RecordService& records, const kit::CompiledType& activities)
+    CalendarFeeds(db::Database& db, accounts::AccountService& accounts, kit::RecordService& records,
+                  const kit::CompiledType& activities)
         : db_(db), accounts_(accounts), records_(records), activities_(activities) {}
 
     // The caller's feed: {"path", "url", "created_at", "days_back", "days_ahead"}. Its secret is
