@@ -44,6 +44,9 @@ void AddText(icalcomponent* event, icalproperty* property) {
 // A DTSTART or DTEND in the zone (a TZID parameter), or a DATE.
 icalproperty* ZonedTime(icalproperty* (*make)(icaltimetype), std::int64_t t, icaltimezone* tz,
                         std::string_view zone, bool date) {
+    if (!date && zone == "UTC") {  // no VTIMEZONE to name: a UTC time ("Z")
+        return make(icaltime_from_timet_with_zone(t, 0, icaltimezone_get_utc_timezone()));
+    }
     icalproperty* property = make(LocalTime(t, tz, date));
     if (date) {
         icalproperty_add_parameter(property, icalparameter_new_value(ICAL_VALUE_DATE));
