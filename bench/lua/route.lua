@@ -6,7 +6,7 @@
 -- Routes: healthz | list | search2 | search4 | get | followup | customer_create | mailing_create |
 -- mailing_list | timeline | deal_create | prepayment_create | document_upload | document_download |
 -- kit_export | record_history | custom_field_list | contact_create | contact_list | followup_list |
--- department_list | me_get | me_patch | mix
+-- department_list | me_get | me_patch | activity_create | activity_calendar | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
@@ -180,6 +180,27 @@ local builders = {
     counter = counter + 1
     local phone = "1" .. nonce_digits .. string.format("%06d", counter % 1000000)
     return wrk.format("PATCH", "/api/v1/me", post_headers, '{"phone":"' .. phone .. '"}')
+  end,
+  -- Activities (#15): a new meeting of the caller's on a day of the coming year (its participant
+  -- the caller too: the side table is written), and a calendar's month — the caller's visible
+  -- activities starting in a 31-day range (the month view's read).
+  activity_create = function()
+    counter = counter + 1
+    local day = 1 + counter % 28
+    local month = 1 + counter % 12
+    local start = string.format("2027-%02d-%02dT%02d:00:00Z", month, day, 1 + counter % 9)
+    local body = '{"kind":"meeting","subject":"基准会议 ' .. nonce .. "-" .. counter ..
+      '","start_at":"' .. start .. '"}'
+    return wrk.format("POST", "/api/v1/activities", post_headers, body)
+  end,
+  activity_calendar = function()
+    counter = counter + 1
+    local month = 1 + counter % 12
+    local from = string.format("2027-%02d-01T00:00:00Z", month)
+    local to = string.format("2027-%02d-01T00:00:00Z", month + 1)
+    if month == 12 then to = "2028-01-01T00:00:00Z" end
+    return wrk.format("GET", "/api/v1/activities?start_at_from=" .. from .. "&start_at_to=" .. to ..
+      "&page_size=200", headers)
   end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'

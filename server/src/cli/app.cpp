@@ -4,6 +4,7 @@
 #include "core/time.hpp"
 #include "db/migrator.hpp"
 #include "db/sqlite/sqlite_connection.hpp"
+#include "domains/activities/calendar_feed.hpp"
 #include "domains/audit/audit_routes.hpp"
 #include "domains/custom_fields/custom_field_routes.hpp"
 #include "domains/customers/customer_import_routes.hpp"
@@ -124,6 +125,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     kit::RegisterRecordRoutes(router_, *records_, RecordTypes());
     timeline_ = std::make_unique<customers::TimelineService>(*db_, RecordTypes());
     customers::RegisterTimelineRoutes(router_, *timeline_);
+    activities::RegisterCalendarFeedRoutes(router_, *db_, *accounts_, *records_, RecordTypes());
     std::string documents_dir = options.documents.dir;
     if (documents_dir.empty()) {
         documents_dir = (std::filesystem::temp_directory_path() / "guanxi-documents").string();

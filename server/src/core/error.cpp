@@ -132,6 +132,22 @@ constexpr FieldMessageInfo kFieldMessages[] = {
     {"too_many_custom_fields", "has as many custom fields as it may ({max})",
      "自定义字段已达上限（{max} 个）"},
     {"two_columns", "has two {column} columns", "有两列都是 {column}"},
+    {"not_an_id_list", "must be a list of positive ids", "必须是正整数编号的列表"},
+    {"repeated_item", "has an item twice", "有重复的项"},
+    {"not_a_visible_customer", "is not a customer you can see", "不是您可见的客户"},
+    {"not_a_visible_record", "is not a record you can see", "不是您可见的记录"},
+    {"not_of_customer", "belongs to another customer than customer_id", "不属于所选的客户"},
+    {"before_start_at", "must not be before start_at", "不能早于开始时间"},
+    {"bad_repeat",
+     "must be a repeat rule: freq daily, weekly or monthly, interval 1 to 99, and until (a date) "
+     "or count (1 to {max})",
+     "须为重复规则：频率为每天、每周或每月，间隔 1 到 99，并给出截止日期或次数（1 到 {max}）"},
+    {"too_many_occurrences", "would make more than {max} occurrences", "重复次数超过 {max} 次"},
+    {"repeat_fixed", "cannot be changed once the series exists (delete it and create a new one)",
+     "系列创建后不能修改重复规则（请删除后重新创建）"},
+    {"minutes_range", "must be 0 to {max} minutes", "须为 0 到 {max} 分钟"},
+    {"bad_apply_to", "must be this or following",
+     "必须是 this（仅此一次）或 following（此次及以后）"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.

@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view kTypeNames[] = {
     "string",     "text",    "enum",   "phone",       "email",    "user",
     "department", "role",    "tags",   "string_list", "datetime", "date",
-    "integer",    "boolean", "object", "password",    "money",
+    "integer",    "boolean", "object", "password",    "money",    "users",
 };
 
 using text::HasControlCharacters;
@@ -144,6 +144,18 @@ Complaint Check(const FieldDef& field, const nlohmann::json& value) {
                 return "not_money";
             }
             return {};
+        case FieldType::kUsers: {
+            if (!value.is_array()) return "not_an_id_list";
+            if (value.size() > 50) return {"too_many_items", {{"max", 50}}};
+            std::set<std::int64_t> seen;
+            for (const auto& item : value) {
+                if (!item.is_number_integer() || item.get<std::int64_t>() <= 0) {
+                    return "not_an_id_list";
+                }
+                if (!seen.insert(item.get<std::int64_t>()).second) return "repeated_item";
+            }
+            return {};
+        }
         case FieldType::kObject:
             if (!value.is_object()) return "not_an_object";
             if (value.dump().size() > 16 * 1024) return "too_large";

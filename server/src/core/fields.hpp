@@ -32,6 +32,7 @@ enum class FieldType {
     kObject,
     kPassword,
     kMoney,  // a decimal string with at most two places ("1234.50"); a JSON number is refused
+    kUsers,  // a set of active users' ids (JSON array of integers, at most 50, no repeats)
 };
 
 struct FieldDef {

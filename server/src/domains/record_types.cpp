@@ -1,6 +1,7 @@
 #include "domains/record_types.hpp"
 
 #include "domains/accounts/department_type.hpp"
+#include "domains/activities/activity_type.hpp"
 #include "domains/customers/contact_type.hpp"
 #include "domains/customers/document_type.hpp"
 #include "domains/customers/followup_type.hpp"
@@ -19,6 +20,7 @@ const kit::Registry& RecordTypes() {
         registry.Add(customers::ContactType());
         registry.Add(customers::FollowupType());
         registry.Add(accounts::DepartmentType());
+        registry.Add(activities::ActivityType());
         return registry;
     }();
     return kRegistry;

@@ -56,6 +56,12 @@ json FieldSchema(const Field& field) {
         case FieldType::kStringList:
             schema = {{"type", "array"}, {"items", {{"type", "string"}}}};
             break;
+        case FieldType::kUsers:
+            schema = {{"type", "array"},
+                      {"items", {{"type", "integer"}, {"minimum", 1}}},
+                      {"maxItems", 50},
+                      {"uniqueItems", true}};
+            break;
         case FieldType::kEnum:
             schema = {{"type", "string"}, {"enum", def.options}};
             break;
@@ -208,8 +214,29 @@ json WithRecordTypes(json document, const Registry& registry) {
              {"schema", {{"type", "boolean"}}}});
         for (const Field& field : type.fields) {
             if (!field.def.filter) continue;
-            list_params.push_back(
-                {{"name", field.def.name}, {"in", "query"}, {"schema", FieldSchema(field)}});
+            json schema = FieldSchema(field);
+            if (field.def.type == FieldType::kUsers) {
+                list_params.push_back({{"name", field.def.name},
+                                       {"in", "query"},
+                                       {"description", "Records whose set holds this user"},
+                                       {"schema", {{"type", "integer"}, {"minimum", 1}}}});
+                continue;
+            }
+            list_params.push_back({{"name", field.def.name}, {"in", "query"}, {"schema", schema}});
+            if (field.def.type != FieldType::kDate && field.def.type != FieldType::kDatetime) {
+                continue;
+            }
+            // Ranges (record_store.cpp): on or after _from, before _to.
+            schema.erase("title");
+            schema.erase("x-label-zh-CN");
+            list_params.push_back({{"name", field.def.name + "_from"},
+                                   {"in", "query"},
+                                   {"description", "On or after this " + field.def.name},
+                                   {"schema", schema}});
+            list_params.push_back({{"name", field.def.name + "_to"},
+                                   {"in", "query"},
+                                   {"description", "Before this " + field.def.name},
+                                   {"schema", schema}});
         }
         const json page = {{"type", "object"},
                            {"required", {"items", "total", "page", "page_size"}},

@@ -79,7 +79,14 @@ Result<bool> ParentFor(db::Connection& conn, const access::Gate& gate, const Pri
 bool RowVisible(const access::Gate& gate, const CompiledType& type, const db::Row& row) {
     if (type.type.visibility != Visibility::kOwnScope) return true;
     const std::size_t owner = store::Column(type, "owner_id");
-    return !row.IsNull(owner) && gate.owners().Contains(row.Int(owner));
+    if (!row.IsNull(owner) && gate.owners().Contains(row.Int(owner))) return true;
+    if (type.type.participants.empty()) return false;
+    // A participant sees it too (the set is read with the row).
+    const json participants = store::FieldsJson(type, row, {{type.type.participants, true}});
+    for (const json& user : participants[type.type.participants]) {
+        if (user.get<std::int64_t>() == gate.caller().user_id) return true;
+    }
+    return false;
 }
 
 // An own-scope record may be given only to an owner in the caller's owner set (a manager to the
@@ -106,6 +113,17 @@ db::Where Scope(const access::Gate& gate, const CompiledType& type, Parent paren
             break;
         case Visibility::kOwnScope: {
             access::Predicate owned = gate.OwnerIn("t.owner_id");
+            if (!type.type.participants.empty()) {
+                // ... or the caller is one of its participants (RowVisible's rule, as SQL).
+                const Field* field = nullptr;
+                for (const Field& f : type.type.fields) {
+                    if (f.def.name == type.type.participants) field = &f;
+                }
+                owned.sql = "(" + owned.sql + ") OR EXISTS (SELECT 1 FROM " +
+                            store::SideTable(type, *field) +
+                            " p WHERE p.record_id = t.id AND p.user_id = ?)";
+                owned.params.emplace_back(gate.caller().user_id);
+            }
             scope.Add(owned.sql, owned.params);
             break;
         }
@@ -117,15 +135,68 @@ db::Where Scope(const access::Gate& gate, const CompiledType& type, Parent paren
 
 Error NotFound(const CompiledType& type) { return Error::NotFound(type.type.label.en); }
 
-// Every user named in the body is an active user (422 naming the field otherwise).
-Status CheckReferences(db::Connection& conn, const CompiledType& type, const json& body) {
+// A record named by a reference field (Field::references) that the caller can see; 422 naming
+// the field otherwise. `record`: the whole record as it would be stored.
+Status CheckRecordReference(db::Connection& conn, const access::Gate& gate, const Field& field,
+                            std::int64_t id, const json& record) {
+    if (field.references == "customers") {
+        GX_TRY_ASSIGN(auto customer,
+                      conn.QueryOne("SELECT owner_id FROM customers WHERE id = ? AND "
+                                    "deleted_at IS NULL",
+                                    {id}));
+        if (!customer || !gate.SeesCustomer(customer->OptInt(0))) {
+            return Error::ValidationCode(field.def.name, "not_a_visible_customer");
+        }
+        return {};
+    }
+    // A record of a type under a customer: visible when its customer is.
+    GX_TRY_ASSIGN(auto row,
+                  conn.QueryOne("SELECT r.customer_id, c.owner_id FROM " + field.references +
+                                    " r JOIN customers c ON c.id = r.customer_id "
+                                    "WHERE r.id = ? AND r.deleted_at IS NULL AND "
+                                    "c.deleted_at IS NULL",
+                                {id}));
+    if (!row || !gate.SeesCustomer(row->OptInt(1))) {
+        return Error::ValidationCode(field.def.name, "not_a_visible_record");
+    }
+    const json customer = record.value("customer_id", json());
+    if (customer.is_number_integer() && customer.get<std::int64_t>() != row->Int(0)) {
+        return Error::ValidationCode(field.def.name, "not_of_customer");
+    }
+    return {};
+}
+
+// Every user named in the body is an active user, and every record a reference field names one
+// the caller can see (422 naming the field otherwise). `record`: the whole record as it would be
+// stored (references are checked against each other — a contact of the customer named).
+Status CheckReferences(db::Connection& conn, const access::Gate& gate, const CompiledType& type,
+                       const json& body, const json& record) {
+    bool references_sent = false;
     for (const Field& field : type.type.fields) {
-        if (field.def.type != FieldType::kUser) continue;
+        if (!field.references.empty() && body.contains(field.def.name)) references_sent = true;
+    }
+    for (const Field& field : type.type.fields) {
+        if (!field.references.empty() && references_sent) {
+            const json value = record.value(field.def.name, json());
+            if (value.is_number_integer()) {
+                GX_TRY(CheckRecordReference(conn, gate, field, value.get<std::int64_t>(), record));
+            }
+            continue;
+        }
+        if (field.def.type != FieldType::kUser && field.def.type != FieldType::kUsers) continue;
         auto it = body.find(field.def.name);
         if (it == body.end() || it->is_null()) continue;
-        GX_TRY_ASSIGN(auto user, conn.QueryOne("SELECT 1 FROM users WHERE id = ? AND active = 1",
-                                               {it->get<std::int64_t>()}));
-        if (!user) return Error::Validation(field.def.name, "is not an active user");
+        const json ids = it->is_array() ? *it : json::array({*it});
+        if (ids.empty()) continue;
+        db::Params params;
+        for (const json& user : ids) params.push_back(user.get<std::int64_t>());
+        GX_TRY_ASSIGN(auto active,
+                      conn.QueryOne("SELECT COUNT(*) FROM users WHERE active = 1 AND id IN (" +
+                                        db::Placeholders(params.size()) + ")",
+                                    params));
+        if (!active || active->Int(0) != static_cast<std::int64_t>(params.size())) {
+            return Error::Validation(field.def.name, "is not an active user");
+        }
     }
     return {};
 }
@@ -326,6 +397,18 @@ Result<json> RecordService::List(const Principal& caller, const CompiledType& ty
     return out;
 }
 
+Status RecordService::Each(const Principal& caller, const CompiledType& type, Parent parent,
+                           const http::ListQuery& query,
+                           const std::function<bool(const json& record)>& callback) {
+    GX_TRY(RequirePermission(caller, type.type.Permission("view")));
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
+    GX_TRY_ASSIGN(const bool hidden, ParentFor(*conn, gate, caller, type, parent, Access::kList));
+    if (hidden) return {};
+    return store::ForEach(*conn, type, Scope(gate, type, parent), query, false,
+                          [&](const db::Row& row) { return callback(store::ToJson(type, row)); });
+}
+
 Result<json> RecordService::Get(const Principal& caller, const CompiledType& type, Parent parent,
                                 std::int64_t id) {
     GX_TRY(RequirePermission(caller, type.type.Permission("view")));
@@ -357,7 +440,7 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
         GX_TRY(ParentFor(conn, gate, caller, type, parent, Access::kWrite));
         GX_TRY(OwnerInScope(gate, type, record));
-        GX_TRY(CheckReferences(conn, type, record));
+        GX_TRY(CheckReferences(conn, gate, type, record, record));
         if (type.type.check_record) GX_TRY(type.type.check_record(record));
         if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, 0, record));
         if (type.type.before_create)
@@ -367,6 +450,12 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
         GX_TRY(AfterRecordWrite(conn, type, parent, id));
         GX_TRY(AfterWrite(conn, type, parent));
         GX_TRY_ASSIGN(db::Row created, Reread(conn, type, parent, id));
+        if (type.type.after_change) {
+            const json none;
+            GX_TRY(type.type.after_change(
+                {conn, caller, type, id, none, store::ToJson(type, created), body}));
+            GX_TRY_ASSIGN(created, Reread(conn, type, parent, id));  // the hook may have changed it
+        }
         GX_TRY(Audit(conn, caller, type, "create", parent, id,
                      Changes(type, json::object(), store::FieldsJson(type, created, record))));
         return created;
@@ -389,8 +478,9 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
     if (body.contains("version") && !body["version"].is_number_integer()) {
         return Error::Validation("version", "must be an integer");
     }
-    GX_TRY(
-        custom_fields::ValidateBody(type.meta, custom_, type.type.name, body, false, {"version"}));
+    std::set<std::string, std::less<>> options = type.type.update_options;
+    options.insert("version");
+    GX_TRY(custom_fields::ValidateBody(type.meta, custom_, type.type.name, body, false, options));
     GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
         GX_TRY(ParentFor(conn, gate, caller, type, parent, Access::kWrite));
@@ -404,6 +494,7 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
             return Stale(version);
         }
         json patch = body;
+        for (const std::string& option : type.type.update_options) patch.erase(option);
         if (body.contains("custom")) {
             // Keys the patch names change; the others stay (null clears one; a null object, all).
             patch["custom"] =
@@ -417,7 +508,7 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
         if (patch.contains("owner_id")) GX_TRY(OwnerInScope(gate, type, merged));
         if (type.type.check_record) GX_TRY(type.type.check_record(merged));
         if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, id, merged));
-        GX_TRY(CheckReferences(conn, type, body));
+        GX_TRY(CheckReferences(conn, gate, type, patch, merged));
         const json before = store::FieldsJson(type, *row, patch);  // what the patch may change
         GX_TRY_ASSIGN(bool updated,
                       store::Update(conn, type, id, patch, merged, version, NowSeconds()));
@@ -427,6 +518,11 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
         GX_TRY_ASSIGN(db::Row after, Reread(conn, type, parent, id));
         GX_TRY(Audit(conn, caller, type, "update", parent, id,
                      Changes(type, before, store::FieldsJson(type, after, patch))));
+        if (type.type.after_change) {
+            GX_TRY(type.type.after_change({conn, caller, type, id, store::ToJson(type, *row),
+                                           store::ToJson(type, after), body}));
+            GX_TRY_ASSIGN(after, Reread(conn, type, parent, id));  // the hook may have changed it
+        }
         return after;
     }));
     return store::ToJson(type, row);

@@ -37,6 +37,12 @@ class RecordService {
     // <name>.delete).
     Result<nlohmann::json> List(const Principal& caller, const CompiledType& type,
                                 store::Parent parent, const http::ListQuery& query);
+    // Every record the caller may read that `query` selects (all its pages), as the list answers
+    // them, in the list's order, to `callback` until it returns false: for a reader that is not a
+    // page (the calendar feed). Needs <name>.view.
+    Status Each(const Principal& caller, const CompiledType& type, store::Parent parent,
+                const http::ListQuery& query,
+                const std::function<bool(const nlohmann::json& record)>& callback);
     Result<nlohmann::json> Get(const Principal& caller, const CompiledType& type,
                                store::Parent parent, std::int64_t id);
     // 201's object. 404 when the customer is not visible, 403 claim_first for a public-pool

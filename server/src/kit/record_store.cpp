@@ -27,11 +27,27 @@ std::string ColumnOf(const CompiledType& type, std::string_view name) {
     return std::string(name);
 }
 
-std::string SelectList(const CompiledType& type) {
+// A kUsers field of the type named `name`, if it is one.
+const Field* UsersField(const CompiledType& type, std::string_view name) {
+    for (const Field& field : type.type.fields) {
+        if (field.def.name == name && field.def.type == FieldType::kUsers) return &field;
+    }
+    return nullptr;
+}
+
+std::string SelectList(const CompiledType& type, db::Backend backend) {
     std::string out;
     for (const std::string& column : type.columns) {
         out += out.empty() ? "" : ", ";
         const Field* derived = Derived(type, column);
+        if (const Field* users = UsersField(type, column)) {
+            // The set as one text ("3,5"; Read sorts it), read with the row.
+            out += std::string("(SELECT ") +
+                   (backend == db::Backend::kPostgres ? "string_agg(CAST(s.user_id AS TEXT), ',')"
+                                                      : "group_concat(s.user_id, ',')") +
+                   " FROM " + SideTable(type, *users) + " s WHERE s.record_id = t.id)";
+            continue;
+        }
         out += derived ? "(" + derived->derived_sql + ")" : "t." + ColumnOf(type, column);
     }
     for (const auto& [field, member] : type.user_names) {
@@ -43,8 +59,31 @@ std::string SelectList(const CompiledType& type) {
     return out;
 }
 
-std::string Select(const CompiledType& type) {
-    return "SELECT " + SelectList(type) + " FROM " + type.type.table + " t";
+std::string Select(const CompiledType& type, db::Backend backend) {
+    return "SELECT " + SelectList(type, backend) + " FROM " + type.type.table + " t";
+}
+
+// Replaces the users of a record's kUsers fields that `body` sends.
+Status WriteUsers(db::Connection& conn, const CompiledType& type, std::int64_t id,
+                  const nlohmann::json& body, bool replace) {
+    for (const Field& field : type.type.fields) {
+        if (field.def.type != FieldType::kUsers) continue;
+        auto it = body.find(field.def.name);
+        if (it == body.end()) continue;
+        const std::string table = SideTable(type, field);
+        if (replace) GX_TRY(conn.Execute("DELETE FROM " + table + " WHERE record_id = ?", {id}));
+        if (!it->is_array() || it->empty()) continue;
+        db::Params params;
+        std::string values;
+        for (const auto& user : *it) {
+            values += values.empty() ? "(?, ?)" : ", (?, ?)";
+            params.push_back(id);
+            params.push_back(user.get<std::int64_t>());
+        }
+        GX_TRY(conn.Execute("INSERT INTO " + table + " (record_id, user_id) VALUES " + values,
+                            params));
+    }
+    return {};
 }
 
 // A validated JSON value as the column's value.
@@ -72,6 +111,21 @@ db::Value Bind(const FieldDef& field, const nlohmann::json& value) {
 }
 
 nlohmann::json Read(const FieldDef& field, const db::Row& row, std::size_t i) {
+    if (field.type == FieldType::kUsers) {
+        std::vector<std::int64_t> ids;
+        if (!row.IsNull(i)) {
+            const std::string text = row.Text(i);
+            std::size_t start = 0;
+            while (start < text.size()) {
+                std::size_t end = text.find(',', start);
+                if (end == std::string::npos) end = text.size();
+                ids.push_back(std::stoll(text.substr(start, end - start)));
+                start = end + 1;
+            }
+        }
+        std::sort(ids.begin(), ids.end());
+        return ids;
+    }
     if (row.IsNull(i)) return nullptr;
     switch (field.type) {
         case FieldType::kDatetime:
@@ -137,6 +191,10 @@ std::optional<db::Value> FilterValue(const FieldDef& field, const std::string& t
 
 }  // namespace
 
+std::string SideTable(const CompiledType& type, const Field& field) {
+    return type.type.table + "_" + field.Column();
+}
+
 std::size_t Column(const CompiledType& type, std::string_view name) {
     auto it = std::find(type.columns.begin(), type.columns.end(), name);
     return static_cast<std::size_t>(it - type.columns.begin());
@@ -153,6 +211,7 @@ Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type, Pare
     for (const Field& field : type.type.fields) {
         auto it = body.find(field.def.name);
         if (it == body.end() || !field.derived_sql.empty()) continue;
+        if (field.def.type == FieldType::kUsers) continue;  // its side table, below
         columns += (columns.empty() ? "" : ", ") + field.Column();
         params.push_back(Bind(field.def, *it));
     }
@@ -166,15 +225,18 @@ Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type, Pare
     }
     columns += ", created_by, created_at, updated_at, version";
     params.insert(params.end(), {created_by, now, now, std::int64_t{1}});
-    return conn.InsertReturningId("INSERT INTO " + type.type.table + " (" + columns + ") VALUES (" +
-                                      db::Placeholders(params.size()) + ")",
-                                  params);
+    GX_TRY_ASSIGN(std::int64_t id,
+                  conn.InsertReturningId("INSERT INTO " + type.type.table + " (" + columns +
+                                             ") VALUES (" + db::Placeholders(params.size()) + ")",
+                                         params));
+    GX_TRY(WriteUsers(conn, type, id, body, false));
+    return id;
 }
 
 Result<std::optional<db::Row>> Get(db::Connection& conn, const CompiledType& type,
                                    Parent customer_id, std::int64_t id) {
-    if (!customer_id) return conn.QueryOne(Select(type) + " WHERE t.id = ?", {id});
-    return conn.QueryOne(Select(type) + " WHERE t.id = ? AND t.customer_id = ?",
+    if (!customer_id) return conn.QueryOne(Select(type, conn.backend()) + " WHERE t.id = ?", {id});
+    return conn.QueryOne(Select(type, conn.backend()) + " WHERE t.id = ? AND t.customer_id = ?",
                          {id, *customer_id});
 }
 
@@ -183,7 +245,7 @@ Result<db::Rows> GetMany(db::Connection& conn, const CompiledType& type, std::in
     if (ids.empty()) return db::Rows();
     db::Params params = {customer_id};
     params.insert(params.end(), ids.begin(), ids.end());
-    return conn.Query(Select(type) + " WHERE t.customer_id = ? AND t.id IN (" +
+    return conn.Query(Select(type, conn.backend()) + " WHERE t.customer_id = ? AND t.id IN (" +
                           db::Placeholders(ids.size()) + ")",
                       params);
 }
@@ -196,6 +258,7 @@ Result<bool> Update(db::Connection& conn, const CompiledType& type, std::int64_t
     for (const Field& field : type.type.fields) {
         auto it = body.find(field.def.name);
         if (it == body.end() || !field.derived_sql.empty()) continue;
+        if (field.def.type == FieldType::kUsers) continue;  // its side table, below
         set += field.Column() + " = ?, ";
         params.push_back(Bind(field.def, *it));
     }
@@ -213,7 +276,9 @@ Result<bool> Update(db::Connection& conn, const CompiledType& type, std::int64_t
                   conn.Execute("UPDATE " + type.type.table + " SET " + set +
                                    " WHERE id = ? AND version = ? AND deleted_at IS NULL",
                                params));
-    return changed == 1;
+    if (changed != 1) return false;
+    GX_TRY(WriteUsers(conn, type, id, body, true));
+    return true;
 }
 
 Result<bool> SetDeleted(db::Connection& conn, const CompiledType& type, std::int64_t id,
@@ -247,7 +312,30 @@ Result<Selection> Filtered(const CompiledType& type, const db::Where& scope,
     for (const auto& [name, value] : query.filters) {
         if (name == "deleted") continue;
         const FieldDef* field = FindField(type, name);
+        // A range of a date or time field: <field>_from (on or after), <field>_to (before).
+        std::string op = " = ?";
+        std::string_view base = name;
+        if (field == nullptr && (name.ends_with("_from") || name.ends_with("_to"))) {
+            const bool from = name.ends_with("_from");
+            base = std::string_view(name).substr(0, name.size() - (from ? 5 : 3));
+            field = FindField(type, base);
+            op = from ? " >= ?" : " < ?";
+        }
         if (field == nullptr) continue;  // the list spec has refused unknown names already
+        if (field->type == FieldType::kUsers) {
+            auto user = FilterValue(FieldDef{.type = FieldType::kUser}, value);
+            if (!user) {
+                return Error{ErrorCode::kBadRequest,
+                             "The filter " + name + " does not fit its field.",
+                             {{"parameter", name}},
+                             {}};
+            }
+            const Field* users = UsersField(type, name);
+            where.Add("EXISTS (SELECT 1 FROM " + SideTable(type, *users) +
+                          " s WHERE s.record_id = t.id AND s.user_id = ?)",
+                      {*user});
+            continue;
+        }
         auto bound = FilterValue(*field, value);
         if (!bound) {
             return Error{ErrorCode::kBadRequest,
@@ -255,7 +343,7 @@ Result<Selection> Filtered(const CompiledType& type, const db::Where& scope,
                          {{"parameter", name}},
                          {}};
         }
-        where.Add("t." + ColumnOf(type, name) + " = ?", {*bound});
+        where.Add("t." + ColumnOf(type, base) + op, {*bound});
     }
     if (query.q && !text::Trim(*query.q).empty()) {
         std::string any;
@@ -298,9 +386,9 @@ Result<Page> List(db::Connection& conn, const CompiledType& type, const db::Wher
     db::Params params = where.params();
     params.push_back(query.page_size);
     params.push_back(query.Offset());
-    GX_TRY_ASSIGN(
-        page.rows,
-        conn.Query(Select(type) + where.Sql() + selection.order + " LIMIT ? OFFSET ?", params));
+    GX_TRY_ASSIGN(page.rows, conn.Query(Select(type, conn.backend()) + where.Sql() +
+                                            selection.order + " LIMIT ? OFFSET ?",
+                                        params));
     return page;
 }
 
@@ -308,7 +396,7 @@ Status ForEach(db::Connection& conn, const CompiledType& type, const db::Where& 
                const http::ListQuery& query, bool deleted, const db::RowCallback& callback,
                const custom_fields::ListSql* custom) {
     GX_TRY_ASSIGN(Selection selection, Filtered(type, scope, query, deleted, custom));
-    return conn.ForEach(Select(type) + selection.where.Sql() + selection.order,
+    return conn.ForEach(Select(type, conn.backend()) + selection.where.Sql() + selection.order,
                         selection.where.params(), callback);
 }
 

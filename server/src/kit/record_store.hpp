@@ -70,6 +70,9 @@ nlohmann::json FieldsJson(const CompiledType& type, const db::Row& row, const nl
 // A stored row as the API's JSON object.
 nlohmann::json ToJson(const CompiledType& type, const db::Row& row);
 
+// The side table of a kUsers field: <table>_<column>(record_id, user_id).
+std::string SideTable(const CompiledType& type, const Field& field);
+
 // Positions in a row of Get/List (by column name; the row's layout is this file's business).
 std::size_t Column(const CompiledType& type, std::string_view name);
 

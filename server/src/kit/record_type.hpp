@@ -37,7 +37,8 @@ struct Labels {
 // filter, sort, nullable), its labels, and whether ?q= searches it. Field types the kit stores:
 // kString, kText, kEnum, kPhone, kEmail, kDate (TEXT 'YYYY-MM-DD'), kDatetime (INTEGER Unix
 // seconds), kInteger, kBoolean (INTEGER 0/1), kTags (TEXT, a JSON array), kMoney (INTEGER cents),
-// kUser (INTEGER, an active user's id, checked on every write).
+// kUser (INTEGER, an active user's id, checked on every write), kUsers (a set of active users,
+// stored in a side table <table>_<field>(record_id, user_id), never a column of the record's own).
 struct Field {
     FieldDef def;
     Labels label;
@@ -49,8 +50,16 @@ struct Field {
     // is an SQL keyword). Empty: the field's name.
     std::string column = {};
 
+    // Set on an integer field that names another record: "customers" (a customer the caller can
+    // see: the gate's customer rule), or the table of a type under a customer (e.g. "contacts": a
+    // live record whose customer the caller can see, and — when the record has a customer_id
+    // field — that customer's). Checked on every write that sends it (422 naming the field).
+    std::string references = {};
+
     const std::string& Column() const { return column.empty() ? def.name : column; }
 };
+
+struct CompiledType;
 
 // A column the type writes from the record but never answers (e.g. a contact's normalised phone,
 // which duplicate checks search): its value from the record as it is stored, on every create and
@@ -110,6 +119,17 @@ enum class Visibility {
     // (a migration grants them; by default writes to the administrator — e.g. departments).
     // Routes at /api/v1/<name>.
     kAdminOnly,
+};
+
+// A write as a type's after_change hook sees it (RecordType::after_change).
+struct Change {
+    db::Connection& conn;
+    const Principal& caller;
+    const CompiledType& type;
+    std::int64_t id;
+    const nlohmann::json& before;   // the record before a patch; null on a create
+    const nlohmann::json& after;    // the record as it now stands (store::ToJson)
+    const nlohmann::json& request;  // the body as sent, with its create or update options
 };
 
 // A type whose records are part of a customer's history joins its 360° timeline
@@ -179,6 +199,17 @@ struct RecordType {
     std::function<Status(db::Connection& conn, std::int64_t customer_id, std::int64_t id,
                          const nlohmann::json& record)>
         after_record_write;
+    // After a create or a patch, in the same transaction, with the caller and the record before
+    // and after: for work that depends on what changed (an activity marked done writes its
+    // follow-up; a series' first occurrence makes the others). An error undoes the write.
+    // Empty: none.
+    std::function<Status(const Change& change)> after_change;
+    // Keys a patch may send besides the fields and "version" (e.g. an activity's "apply_to"),
+    // for after_change to read; checked there.
+    std::set<std::string, std::less<>> update_options;
+    // kOwnScope: a kUsers field whose users see and change the record too, besides the owner's
+    // scope (an activity's participants). Empty: the owner's scope alone.
+    std::string participants;
     // kThroughCustomer: its records are read by whoever sees the customer, pool customers
     // included (a customer's contact persons, part of its card), instead of by those who may read
     // the customer's history.

@@ -28,6 +28,14 @@ void Registry::Add(RecordType type) {
         });
         if (!owned) std::abort();
     }
+    // Participants are a kUsers field of an own-scope type.
+    if (!type.participants.empty()) {
+        const bool listed =
+            std::any_of(type.fields.begin(), type.fields.end(), [&](const Field& f) {
+                return f.def.name == type.participants && f.def.type == FieldType::kUsers;
+            });
+        if (!listed || type.visibility != Visibility::kOwnScope) std::abort();
+    }
     for (const Field& field : type.fields) {
         compiled->meta.fields.push_back(field.def);
         compiled->columns.push_back(field.def.name);
@@ -38,6 +46,12 @@ void Registry::Add(RecordType type) {
                 name, (id ? name.substr(0, name.size() - 3) : name) + "_name");
         }
         if (field.def.filter) compiled->list.filters.insert(field.def.name);
+        // A date or time that filters takes a range too (record_store.cpp: from on, to before).
+        if (field.def.filter &&
+            (field.def.type == FieldType::kDate || field.def.type == FieldType::kDatetime)) {
+            compiled->list.filters.insert(field.def.name + "_from");
+            compiled->list.filters.insert(field.def.name + "_to");
+        }
         if (field.def.sort) compiled->list.sorts.insert(field.def.name);
     }
     for (const char* column : kAfter) compiled->columns.emplace_back(column);

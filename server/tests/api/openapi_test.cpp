@@ -163,10 +163,12 @@ TEST_P(OpenApiTest, EveryDeclaredFieldIsDocumented) {
         const std::string entity = path.substr(prefix.size());
         Reply meta = Call("GET", path, nullptr, admin());
         ASSERT_EQ(meta.status, 200) << path;
-        // "followups" → "Followup", "prepayments" → "Prepayment".
+        // "followups" → "Followup", "prepayments" → "Prepayment", "activities" → "Activity".
         std::string name;
         bool upper = true;
-        for (char c : entity.substr(0, entity.size() - 1)) {
+        std::string singular = entity.substr(0, entity.size() - 1);
+        if (entity.ends_with("ies")) singular = entity.substr(0, entity.size() - 3) + "y";
+        for (char c : singular) {
             if (c == '_') {
                 upper = true;
                 continue;

@@ -54,6 +54,7 @@ const en: Messages<typeof zhCN> = {
     exporting: 'Exporting…',
   },
   nav: {
+    activities: 'Activities',
     customers: 'Customers',
     pool: 'Public pool',
     recycleBin: 'Recycle bin',
@@ -412,6 +413,7 @@ const en: Messages<typeof zhCN> = {
         customer_import: '{user} started a customer import (file “{name}”)',
         customer_import_finished: 'The customer import of {user} (file “{name}”) finished',
         user_handover: '{user} handed over all customers of user “{name}”',
+        calendar_feed_rotate: '{user} made a new calendar feed link (the old one stopped working)',
       },
       verbs: {
         create: '{user} created {thing} “{name}”',
@@ -439,6 +441,7 @@ const en: Messages<typeof zhCN> = {
         prepayment: 'prepayment',
         mailing: 'mailing',
         document: 'document',
+        activity: 'activity',
       },
       fields: {
         name: 'Name',
@@ -480,6 +483,13 @@ const en: Messages<typeof zhCN> = {
       edit: 'Edit departments (rename, move)',
       delete: 'Delete departments',
       export: 'Export departments',
+    },
+    activities: {
+      view: 'View activities',
+      create: 'Create activities',
+      edit: 'Edit activities',
+      delete: 'Delete activities',
+      export: 'Export activities',
     },
     audit: { view: 'View the audit log' },
     pool: { manage: 'Manage the public pool' },
@@ -701,6 +711,18 @@ const en: Messages<typeof zhCN> = {
     choices_required: 'A choice or multi-choice field needs choices',
     too_many_custom_fields: 'Has as many custom fields as it may ({max})',
     two_columns: 'Has two {column} columns',
+    not_an_id_list: 'Must be a list of positive ids',
+    repeated_item: 'Has an item twice',
+    not_a_visible_customer: 'Is not a customer you can see',
+    not_a_visible_record: 'Is not a record you can see',
+    not_of_customer: 'Belongs to another customer than the one chosen',
+    before_start_at: 'Must not be before the start',
+    bad_repeat:
+      'Must be a repeat rule: daily, weekly or monthly, an interval of 1 to 99, and an end date or a count (1 to {max})',
+    too_many_occurrences: 'Would make more than {max} occurrences',
+    repeat_fixed: 'Cannot be changed once the series exists (delete it and create a new one)',
+    minutes_range: 'Must be 0 to {max} minutes',
+    bad_apply_to: 'Must be this or following',
   },
 }
 

@@ -51,6 +51,7 @@ export default {
     exporting: '正在导出…',
   },
   nav: {
+    activities: '日程活动',
     customers: '客户',
     pool: '公海',
     recycleBin: '回收站',
@@ -407,6 +408,7 @@ export default {
         customer_import: '{user} 开始导入客户（文件「{name}」）',
         customer_import_finished: '{user} 的客户导入（文件「{name}」）已结束',
         user_handover: '{user} 移交了用户「{name}」的全部客户',
+        calendar_feed_rotate: '{user} 重新生成了日历订阅链接（旧链接已失效）',
       },
       verbs: {
         create: '{user} 新建了{thing}「{name}」',
@@ -434,6 +436,7 @@ export default {
         prepayment: '预付款',
         mailing: '寄送记录',
         document: '文档',
+        activity: '日程活动',
       },
       fields: {
         name: '名称',
@@ -475,6 +478,13 @@ export default {
       edit: '编辑部门（重命名、移动）',
       delete: '删除部门',
       export: '导出部门',
+    },
+    activities: {
+      view: '查看日程活动',
+      create: '新建日程活动',
+      edit: '编辑日程活动',
+      delete: '删除日程活动',
+      export: '导出日程活动',
     },
     audit: { view: '查看审计日志' },
     pool: { manage: '管理公海' },
@@ -692,5 +702,17 @@ export default {
     choices_required: '单选和多选字段须有选项',
     too_many_custom_fields: '自定义字段已达上限（{max} 个）',
     two_columns: '有两列都是 {column}',
+    not_an_id_list: '必须是正整数编号的列表',
+    repeated_item: '有重复的项',
+    not_a_visible_customer: '不是您可见的客户',
+    not_a_visible_record: '不是您可见的记录',
+    not_of_customer: '不属于所选的客户',
+    before_start_at: '不能早于开始时间',
+    bad_repeat:
+      '须为重复规则：频率为每天、每周或每月，间隔 1 到 99，并给出截止日期或次数（1 到 {max}）',
+    too_many_occurrences: '重复次数超过 {max} 次',
+    repeat_fixed: '系列创建后不能修改重复规则（请删除后重新创建）',
+    minutes_range: '须为 0 到 {max} 分钟',
+    bad_apply_to: '必须是 this（仅此一次）或 following（此次及以后）',
   },
 }
