@@ -92,6 +92,7 @@ const std::vector<std::string_view>& FixedActions() {
         "custom_field.create",
         "custom_field.update",
         "custom_field.delete",
+        "settings.update",
     };
     return kActions;
 }
