@@ -41,7 +41,7 @@ TEST_P(CompanySettingsTest, TheZoneIsShanghaiUntilAnAdministratorChangesItAndThe
     EXPECT_EQ(Call("GET", "/api/v1/settings/company", nullptr, alice_.token).body["time_zone"],
               "Europe/Berlin");
 
-    Reply audit = Call("GET", "/api/v1/audit?action=settings.update", nullptr, admin());
+    Reply audit = Call("GET", "/api/v1/audit-log?action=settings.update", nullptr, admin());
     ASSERT_EQ(audit.status, 200) << audit.raw.body;
     ASSERT_EQ(audit.body["total"], 1) << audit.raw.body;
     EXPECT_EQ(audit.body["items"][0]["details"]["changes"]["time_zone"]["before"], "Asia/Shanghai");
@@ -72,7 +72,7 @@ TEST_P(CompanySettingsTest, ThePickersZonesAreAcceptedByTheProfileAndTheCompany)
     std::vector<std::string> names = items.get<std::vector<std::string>>();
     for (const char* zone : {"UTC", "Asia/Shanghai", "Europe/Berlin", "America/New_York"})
         EXPECT_NE(std::find(names.begin(), names.end(), zone), names.end()) << zone;
-    for (const std::string zone : {names[1], names[names.size() / 2], names.back()}) {
+    for (const std::string& zone : {names[1], names[names.size() / 2], names.back()}) {
         EXPECT_EQ(Call("PATCH", "/api/v1/me", {{"time_zone", zone}}, alice_.token).status, 200)
             << zone;
         EXPECT_EQ(Call("PATCH", "/api/v1/settings/company", {{"time_zone", zone}}, admin()).status,
