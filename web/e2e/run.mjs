@@ -1493,15 +1493,16 @@ test('jobs page: an administrator sees a dead job with its last error and retrie
   const { page } = session
   await page.goto(`${ctx.server.base}/admin/jobs`)
   const table = page.getByTestId('job-table')
-  await table.getByTestId('job-error').filter({ hasText: 'SMTP 535' }).waitFor()
+  const row = table.locator('tbody tr').filter({ hasText: 'SMTP 535' })
+  await row.getByTestId('job-error').waitFor()
   expect(
-    (await page.locator('.jobs-tabs').innerText()).includes('Dead (1)'),
-    'the Dead tab does not count one job',
+    /Dead \([1-9]\d*\)/.test(await page.locator('.jobs-tabs').innerText()),
+    'the Dead tab counts no job',
   )
-  await table.getByTestId('job-retry').first().click()
+  await row.getByTestId('job-retry').click()
   await page.getByText('is queued again').waitFor()
   // The runner takes it at once (noop): it leaves the dead tab and is done.
-  await page.getByText('No jobs').waitFor()
+  await row.waitFor({ state: 'detached' })
   await page.locator('.jobs-tabs').getByText('Done', { exact: false }).click()
   await table.locator('tbody tr').first().waitFor()
   await shot(page, 'jobs-done-en')
