@@ -6,7 +6,8 @@
 -- Routes: healthz | list | search2 | search4 | get | followup | customer_create | mailing_create |
 -- mailing_list | timeline | deal_create | prepayment_create | document_upload | document_download |
 -- kit_export | record_history | custom_field_list | contact_create | contact_list | followup_list |
--- department_list | me_get | me_patch | activity_create | activity_calendar | mix
+-- department_list | me_get | me_patch | activity_create | activity_calendar | time_zones |
+-- company_settings | jobs_list | job_schedules | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
@@ -202,6 +203,12 @@ local builders = {
     return wrk.format("GET", "/api/v1/activities?start_at_from=" .. from .. "&start_at_to=" .. to ..
       "&page_size=200", headers)
   end,
+  -- Issue 15: the zone picker's list and the company's zone (everyone), the jobs page's two reads
+  -- (administrators: bench/tools/driver.py sends these with the admin's session).
+  time_zones = function() return wrk.format("GET", "/api/v1/time-zones", headers) end,
+  company_settings = function() return wrk.format("GET", "/api/v1/settings/company", headers) end,
+  jobs_list = function() return wrk.format("GET", "/api/v1/jobs?status=dead&page_size=50", headers) end,
+  job_schedules = function() return wrk.format("GET", "/api/v1/job-schedules", headers) end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'
     return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/followups", post_headers, body)

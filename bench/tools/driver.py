@@ -35,9 +35,12 @@ ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "m
           "mailing_list", "timeline", "deal_create", "prepayment_create", "document_upload",
           "document_download", "kit_export", "record_history", "custom_field_list", "contact_create",
           "contact_list", "followup_list", "department_list", "me_get", "me_patch",
-          "activity_create", "activity_calendar"]
+          "activity_create", "activity_calendar", "time_zones", "company_settings", "jobs_list",
+          "job_schedules"]
 # Routes only some roles may use: the default sales role has no mailings.export.
 ROUTE_ROLES = {"kit_export": {"manager"}}
+# Administrators' routes (users.manage): run once, with the admin's session.
+ADMIN_ROUTES = {"jobs_list", "job_schedules"}
 # Routes that read records_customer's fixtures.
 RECORDS_ROUTES = {"document_download", "kit_export", "record_history"}
 # Routes the storage-ceiling tool (sql_ceiling.cpp) mirrors; kit routes have no mirror yet.
@@ -542,7 +545,7 @@ def run_backend(kind, args, out_dir):
                 runs.append(r)
         for tag, _ in ROLES:
             for route in args.routes:
-                if tag not in ROUTE_ROLES.get(route, {tag}):
+                if tag not in ROUTE_ROLES.get(route, {tag}) or route in ADMIN_ROUTES:
                     continue
                 for conns in args.conns:
                     r = run_wrk(server, route, conns, args.duration, tokens[tag], ids[tag], out_dir,
@@ -555,6 +558,16 @@ def run_backend(kind, args, out_dir):
                 if r:
                     r["role"] = tag
                     runs.append(r)
+        admin_routes = [r for r in args.routes if r in ADMIN_ROUTES]
+        if admin_routes:
+            admin_token = login(server, "admin", ADMIN_PASSWORD)
+            for route in admin_routes:
+                for conns in args.conns:
+                    r = run_wrk(server, route, conns, args.duration, admin_token, ids[ROLES[0][0]],
+                                out_dir, kind + "-admin", args.q2, args.q4)
+                    if r:
+                        r["role"] = "admin"
+                        runs.append(r)
         res["wrk"] = runs
         res["rss_after_load_kb"] = server.status()
         res["sqlite_memory_after_load"] = sqlite_memory(server)

@@ -2,6 +2,7 @@
 // server binary on a temporary SQLite database. Prints one line per test and "e2e: N passed, N failed";
 // writes test-results/e2e.json and screenshots under test-results/screenshots/.
 //   GUANXI_BIN=/path/to/guanxi node e2e/run.mjs      (default ../build/release/server/guanxi)
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -1469,6 +1470,44 @@ test('no clipped labels, buttons or headers at 1440×900 and 375×812 in both la
 })
 
 // ---------------------------------------------------------------------------------------------
+
+// #15 jobs
+test('jobs page: an administrator sees a dead job with its last error and retries it', async () => {
+  // A job that ran out of attempts, as the runner leaves one (the API has no way to make one).
+  const error = 'SMTP 535: authentication failed (smtp.example.cn:465)'
+  const now = Math.floor(Date.now() / 1000)
+  const insert = spawnSync(
+    'sqlite3',
+    [
+      '-cmd',
+      '.timeout 5000',
+      join(ctx.server.dataDir, 'guanxi.db'),
+      `INSERT INTO jobs (name, payload, status, due_at, attempts, max_attempts, last_error,
+         created_at, updated_at, finished_at)
+       VALUES ('noop', '{}', 'dead', ${now}, 5, 5, '${error}', ${now}, ${now}, ${now})`,
+    ],
+    { encoding: 'utf8' },
+  )
+  expect(insert.status === 0, `sqlite3: ${insert.stderr}`)
+  const session = await adminIn(DESKTOP, 'en')
+  const { page } = session
+  await page.goto(`${ctx.server.base}/admin/jobs`)
+  const table = page.getByTestId('job-table')
+  const row = table.locator('tbody tr').filter({ hasText: 'SMTP 535' })
+  await row.getByTestId('job-error').waitFor()
+  expect(
+    /Dead \([1-9]\d*\)/.test(await page.locator('.jobs-tabs').innerText()),
+    'the Dead tab counts no job',
+  )
+  await row.getByTestId('job-retry').click()
+  await page.getByText('is queued again').waitFor()
+  // The runner takes it at once (noop): it leaves the dead tab and is done.
+  await row.waitFor({ state: 'detached' })
+  await page.locator('.jobs-tabs').getByText('Done', { exact: false }).click()
+  await table.locator('tbody tr').first().waitFor()
+  await shot(page, 'jobs-done-en')
+  await closeBrowser(session)
+})
 
 async function main() {
   mkdirSync(SHOTS, { recursive: true })

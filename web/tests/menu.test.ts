@@ -28,6 +28,8 @@ describe('visibleMenu', () => {
       '/admin/users',
       '/admin/custom-fields',
       '/admin/audit',
+      '/admin/jobs',
+      '/admin/company',
     ])
   })
 

@@ -12,6 +12,7 @@
 #include "domains/customers/timeline_routes.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/record_types.hpp"
+#include "domains/settings/settings_routes.hpp"
 #include "http/static_files.hpp"
 #include "jobs/job_routes.hpp"
 #include "kit/record_openapi.hpp"
@@ -41,6 +42,9 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     app->audit_ = std::make_unique<audit::AuditService>(*app->db_);
     app->job_store_ = std::make_unique<jobs::JobStore>(*app->db_);
     app->job_runner_ = std::make_unique<jobs::JobRunner>(*app->job_store_, options.jobs);
+    app->scheduler_ = std::make_unique<jobs::Scheduler>(*app->db_, *app->job_store_);
+    app->scheduler_->SetDefaultZone(settings::CompanyTimeZone);
+    app->company_settings_ = std::make_unique<settings::CompanySettingsService>(*app->db_);
     customers::ImportSettings imports = options.imports;
     if (imports.upload_dir.empty()) {
         imports.upload_dir = (std::filesystem::temp_directory_path() / "guanxi-uploads").string();
@@ -142,7 +146,8 @@ void App::RegisterRoutes(const AppOptions& options) {
     custom_fields::RegisterCustomFieldRoutes(router_, *custom_field_service_);
     openapi_ = OpenApiJson();
     audit::RegisterAuditRoutes(router_, *audit_);
-    jobs::RegisterJobRoutes(router_, *job_store_);
+    jobs::RegisterJobRoutes(router_, *job_store_, *scheduler_);
+    settings::RegisterSettingsRoutes(router_, *company_settings_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
     router_.metrics().AddGauge(

@@ -14,9 +14,11 @@
 #include "domains/customers/document_routes.hpp"
 #include "domains/customers/timeline_service.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
+#include "domains/settings/company_settings.hpp"
 #include "http/router.hpp"
 #include "jobs/job_runner.hpp"
 #include "jobs/job_store.hpp"
+#include "jobs/scheduler.hpp"
 #include "kit/record_service.hpp"
 
 #include <memory>
@@ -64,6 +66,9 @@ class App {
     jobs::JobStore& job_store() { return *job_store_; }
     customers::DocumentFiles& documents() { return *documents_; }
     jobs::JobRunner& job_runner() { return *job_runner_; }
+    // Recurring schedules: domains register theirs in RegisterJobs; `serve` starts its thread.
+    jobs::Scheduler& scheduler() { return *scheduler_; }
+    settings::CompanySettingsService& company_settings() { return *company_settings_; }
 
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
     // type's generated ones.
@@ -97,6 +102,8 @@ class App {
     std::string openapi_;
     std::unique_ptr<jobs::JobStore> job_store_;
     std::unique_ptr<jobs::JobRunner> job_runner_;
+    std::unique_ptr<jobs::Scheduler> scheduler_;
+    std::unique_ptr<settings::CompanySettingsService> company_settings_;
     std::optional<std::string> generated_admin_password_;
     // Last: its threads run routes that use everything above; it finishes them first.
     std::unique_ptr<core::WorkerPool> write_workers_;

@@ -279,7 +279,10 @@ int main(int argc, char** argv) {
         if (!app) return Fail(app.error());
         PrintGeneratedPassword(**app);
         guanxi::http::Server server((*app)->router(), server_options);
-        if (job_workers > 0) (*app)->job_runner().Start();
+        if (job_workers > 0) {
+            (*app)->job_runner().Start();
+            (*app)->scheduler().Start();
+        }
         auto status = server.Run([&](unsigned short port) {
             const double ms = std::chrono::duration<double, std::milli>(
                                   std::chrono::steady_clock::now() - started)
@@ -290,6 +293,7 @@ int main(int argc, char** argv) {
                       << "/\n"
                       << std::flush;
         });
+        (*app)->scheduler().Stop();
         (*app)->job_runner().Stop();
         if (!status) return Fail(status.error());
         return 0;
@@ -370,6 +374,8 @@ int main(int argc, char** argv) {
                 return 0;
             }
         }
+        // Schedules' due times that passed while nothing ran are queued first.
+        if (auto ticked = (*app)->scheduler().Tick(); !ticked) return Fail(ticked.error());
         auto ran = runner.Drain(runner.worker_id());
         if (!ran) return Fail(ran.error());
         std::cout << "Ran " << *ran << " job(s): " << runner.completed() << " done, "

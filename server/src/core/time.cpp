@@ -23,11 +23,15 @@ unsigned DaysInMonth(int year, unsigned month) {
     return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
-struct Civil {
-    int year;
-    unsigned month;
-    unsigned day;
-};
+// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the times RFC 3339 can write.
+constexpr UnixSeconds kFirstSecond = -62135596800;
+constexpr UnixSeconds kLastSecond = 253402300799;
+
+std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+}  // namespace
 
 // Howard Hinnant's days-from-civil inverse.
 Civil CivilFromDays(std::int64_t z) {
@@ -42,16 +46,6 @@ Civil CivilFromDays(std::int64_t z) {
     const unsigned m = mp < 10 ? mp + 3 : mp - 9;
     return {static_cast<int>(y + (m <= 2)), m, d};
 }
-
-// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the times RFC 3339 can write.
-constexpr UnixSeconds kFirstSecond = -62135596800;
-constexpr UnixSeconds kLastSecond = 253402300799;
-
-std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
-    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-}
-
-}  // namespace
 
 std::int64_t DaysFromCivil(int year, unsigned month, unsigned day) {
     year -= month <= 2;

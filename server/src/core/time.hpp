@@ -26,4 +26,12 @@ std::string FormatDate(std::int64_t days);
 
 std::int64_t DaysFromCivil(int year, unsigned month, unsigned day);
 
+struct Civil {
+    int year;
+    unsigned month;
+    unsigned day;
+};
+// Days since the epoch → the proleptic Gregorian date.
+Civil CivilFromDays(std::int64_t days);
+
 }  // namespace guanxi

@@ -46,6 +46,9 @@ constexpr std::string_view kRetry =
 constexpr std::string_view kColumns =
     "SELECT id, name, payload, status, unique_key, due_at, lease_until, lease_owner, attempts, "
     "max_attempts, last_error, result, created_at, updated_at, finished_at FROM jobs";
+constexpr std::string_view kCountsForPage =
+    "SELECT status, COUNT(*), SUM(CASE WHEN last_error IS NULL THEN 0 ELSE 1 END) FROM jobs "
+    "GROUP BY status";
 constexpr std::string_view kCountByStatus =
     "SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status";
 
@@ -167,9 +170,13 @@ Result<nlohmann::json> JobStore::Get(std::int64_t id) {
 Result<nlohmann::json> JobStore::List(std::optional<std::string> status, std::int64_t limit,
                                       std::int64_t offset) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    const std::string where = status ? " WHERE status = ?" : "";
+    // "failed": queued again after a failure, waiting for its retry.
+    const bool failed = status == "failed";
+    const std::string where = failed   ? " WHERE status = 'queued' AND last_error IS NOT NULL"
+                              : status ? " WHERE status = ?"
+                                       : "";
     db::Params params;
-    if (status) params.emplace_back(*status);
+    if (status && !failed) params.emplace_back(*status);
     GX_TRY_ASSIGN(auto count, conn->QueryOne("SELECT COUNT(*) FROM jobs" + where, params));
     params.emplace_back(limit);
     params.emplace_back(offset);
@@ -179,6 +186,18 @@ Result<nlohmann::json> JobStore::List(std::optional<std::string> status, std::in
     nlohmann::json items = nlohmann::json::array();
     for (const auto& r : rows) items.push_back(JobJson(r));
     return nlohmann::json{{"items", items}, {"total", count->Int(0)}};
+}
+
+Result<nlohmann::json> JobStore::Counts() {
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(db::Rows rows, conn->Query(kCountsForPage));
+    nlohmann::json counts = {
+        {"queued", 0}, {"running", 0}, {"failed", 0}, {"dead", 0}, {"done", 0}};
+    for (const auto& r : rows) {
+        counts[r.Text(0)] = r.Int(1);
+        if (r.Text(0) == "queued") counts["failed"] = r.Int(2);
+    }
+    return counts;
 }
 
 Result<std::vector<std::pair<std::string, std::int64_t>>> JobStore::CountByStatus() {

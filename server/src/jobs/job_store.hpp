@@ -61,8 +61,12 @@ class JobStore {
     Result<bool> Retry(std::int64_t id);
 
     Result<nlohmann::json> Get(std::int64_t id);
+    // Newest first; `status` queued | running | done | dead | failed (see Counts).
     Result<nlohmann::json> List(std::optional<std::string> status, std::int64_t limit,
                                 std::int64_t offset);
+    // {"queued", "running", "failed", "dead", "done"}: how many jobs each status filter of List
+    // finds (failed: queued again after a failure; they count among queued too).
+    Result<nlohmann::json> Counts();
     // Number of jobs by status, for /metrics.
     Result<std::vector<std::pair<std::string, std::int64_t>>> CountByStatus();
 

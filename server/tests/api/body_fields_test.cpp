@@ -102,6 +102,8 @@ class BodyFieldsTest : public ApiTest {
         f["PUT /api/v1/me/settings/{key}"].skip =
             "the body is the setting's value, and any JSON value is one";
         f["PATCH /api/v1/me"] = {"/api/v1/me", {}, get("/api/v1/me")};
+        f["PATCH /api/v1/settings/company"] = {
+            "/api/v1/settings/company", {}, get("/api/v1/settings/company")};
         // The right current password with a valid new one, the field under test replacing one.
         f["POST /api/v1/me/password"] = {"/api/v1/me/password",
                                          [] {

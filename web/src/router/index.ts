@@ -108,6 +108,18 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: ['audit.view', 'users.manage'], title: 'nav.audit' },
       },
       {
+        path: 'admin/jobs',
+        name: 'jobs',
+        component: () => import('@/modules/admin/JobsPage.vue'),
+        meta: { permission: 'users.manage', title: 'nav.jobs' },
+      },
+      {
+        path: 'admin/company',
+        name: 'company-settings',
+        component: () => import('@/modules/admin/CompanySettingsPage.vue'),
+        meta: { permission: 'users.manage', title: 'nav.company' },
+      },
+      {
         // A record kit type not under a customer (modules/records/types.ts, place 'page'); the
         // page itself answers "not found" for any other name or a type the user may not view.
         path: 'records/:type([a-z][a-z0-9_]*)',

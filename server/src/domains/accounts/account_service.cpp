@@ -4,13 +4,13 @@
 
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "core/time_zone.hpp"
 #include "db/row_json.hpp"
 #include "db/sql_builder.hpp"
 #include "domains/accounts/account_store.hpp"
 #include "domains/accounts/password.hpp"
 #include "domains/accounts/password_policy.hpp"
 #include "domains/accounts/rights.hpp"
-#include "domains/accounts/time_zone.hpp"
 #include "domains/audit/audit_service.hpp"
 #include "domains/record_types.hpp"
 
@@ -417,7 +417,7 @@ Result<nlohmann::json> AccountService::UpdateProfile(const Principal& caller,
         }
     }
     GX_TRY(ValidateBody(ProfileMeta(), body, false, {"version"}));
-    if (auto zone = OptString(body, "time_zone"); zone && !IsTimeZoneName(*zone)) {
+    if (auto zone = OptString(body, "time_zone"); zone && !tz::IsTimeZoneName(*zone)) {
         return Error::Validation("time_zone", "is not an IANA time zone such as Asia/Shanghai");
     }
     GX_TRY(db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {

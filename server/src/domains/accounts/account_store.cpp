@@ -1,8 +1,8 @@
 #include "domains/accounts/account_store.hpp"
 
+#include "core/time_zone.hpp"
 #include "db/row_json.hpp"
 #include "domains/accounts/rights.hpp"
-#include "domains/accounts/time_zone.hpp"
 
 namespace guanxi::accounts::store {
 
@@ -15,7 +15,9 @@ const std::string_view kUserSelect =
 
 namespace {
 
-constexpr std::string_view kTimeZone = "SELECT time_zone FROM users WHERE id = ?";
+constexpr std::string_view kTimeZone =
+    "SELECT COALESCE((SELECT time_zone FROM users WHERE id = ?), time_zone) FROM company_settings "
+    "WHERE id = 1";
 constexpr std::string_view kCredentials =
     "SELECT id, password_hash, active FROM users WHERE username = ?";
 constexpr std::string_view kSession =
@@ -100,7 +102,7 @@ nlohmann::json UserJson(const db::Row& r) {
 
 Result<std::string> TimeZoneOf(db::Connection& conn, std::int64_t user_id) {
     GX_TRY_ASSIGN(auto row, conn.QueryOne(kTimeZone, {user_id}));
-    if (!row || row->IsNull(0)) return std::string(kDefaultTimeZone);
+    if (!row || row->IsNull(0)) return std::string(tz::kDefaultTimeZone);
     return row->Text(0);
 }
 

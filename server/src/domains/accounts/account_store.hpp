@@ -63,7 +63,8 @@ Status LockAdministrators(db::Connection& conn);
 // Active users whose role makes them administrators (account_service.hpp).
 Result<std::vector<std::int64_t>> ActiveAdministrators(db::Connection& conn);
 
-// The user's IANA time zone (users.time_zone), or kDefaultTimeZone when they chose none.
+// The user's IANA time zone (users.time_zone); when they chose none, the company's
+// (company_settings.time_zone, Asia/Shanghai until an administrator picks another).
 Result<std::string> TimeZoneOf(db::Connection& conn, std::int64_t user_id);
 
 DataScope ParseScope(std::string_view s);

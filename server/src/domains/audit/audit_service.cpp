@@ -93,6 +93,7 @@ const std::vector<std::string_view>& FixedActions() {
         "custom_field.update",
         "custom_field.delete",
         "calendar_feed.rotate",
+        "settings.update",
     };
     return kActions;
 }

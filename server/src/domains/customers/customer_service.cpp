@@ -3,13 +3,13 @@
 #include "core/fields.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "core/time_zone.hpp"
 #include "db/change_epoch.hpp"
 #include "db/rate_limit.hpp"
 #include "db/row_json.hpp"
 #include "db/sql_builder.hpp"
 #include "domains/access/access_gate.hpp"
 #include "domains/accounts/account_store.hpp"
-#include "domains/accounts/time_zone.hpp"
 #include "domains/audit/audit_service.hpp"
 #include "domains/customers/customer.hpp"
 #include "domains/customers/customer_actions.hpp"
@@ -369,7 +369,7 @@ Status CheckNextContact(db::Connection& conn, const Principal& caller, const jso
     bool past = *at < now - 86400;
     if (!past) {
         GX_TRY_ASSIGN(const std::string zone, accounts::store::TimeZoneOf(conn, caller.user_id));
-        past = *at < accounts::StartOfDay(zone, now);
+        past = *at < tz::StartOfDay(zone, now);
     }
     if (past) return Error::Validation("next_contact_at", "must not be before today");
     return {};

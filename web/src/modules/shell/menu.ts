@@ -9,6 +9,8 @@ import {
   Files,
   Operation,
   Sunny,
+  Timer,
+  Setting,
 } from '@element-plus/icons-vue'
 
 export interface MenuItem {
@@ -62,6 +64,13 @@ export const MENU: (MenuItem | MenuGroup)[] = [
         label_key: 'nav.audit',
         icon: Document,
         permission: ['audit.view', 'users.manage'],
+      },
+      { path: '/admin/jobs', label_key: 'nav.jobs', icon: Timer, permission: 'users.manage' },
+      {
+        path: '/admin/company',
+        label_key: 'nav.company',
+        icon: Setting,
+        permission: 'users.manage',
       },
     ],
   },
