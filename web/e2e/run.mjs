@@ -815,6 +815,7 @@ test('no uncaught errors in the pages', async () => {
 
 // #14 list
 const WIDE = { width: 1440, height: 900 }
+const LAPTOP = { width: 1366, height: 768 }
 
 /** Visible interactive elements under `root` smaller than 44 × 44 px: "what (w×h)". */
 async function smallTargets(page, root) {
@@ -853,7 +854,7 @@ async function smallTargets(page, root) {
   }, root)
 }
 
-test('the customer list at 1440 px: next contact first, overdue marked, no sideways scroll', async () => {
+test('the customer list at 1440 and 1366 px: next contact first, overdue marked, no sideways scroll', async () => {
   const session = await openBrowser(WIDE)
   const { page } = session
   await login(page, ctx.server.base, 'admin', ADMIN_PASSWORD)
@@ -862,56 +863,60 @@ test('the customer list at 1440 px: next contact first, overdue marked, no sidew
     ['en', 'Overdue', 'Next contact', 'Last contact'],
   ]) {
     if (lang === 'en') await switchLanguage(page, 'en')
-    await page.goto(`${ctx.server.base}/customers`)
-    await page.locator('.meta-list[aria-busy="false"] .el-table__row').first().waitFor()
-    // The day's work first: by next contact, soonest (overdue) first, none last.
-    const dates = await page.$$eval('.el-table__body .el-table__row', (rows) =>
-      rows.map((row) => row.querySelector('.next-contact')?.getAttribute('data-due') ?? 'none'),
-    )
-    expect(dates[0] === 'overdue', `the first row is ${dates[0]}, not overdue`)
-    const rank = { overdue: 0, today: 1, later: 2, none: 3 }
-    expect(
-      dates.every((d, i) => i === 0 || rank[dates[i - 1]] <= rank[d]),
-      `rows not in next-contact order: ${dates.join(' ')}`,
-    )
-    const marked = page.locator('.el-table__body .next-contact.is-overdue').first()
-    expect(
-      (await marked.innerText()).includes(overdue) &&
-        (await marked.locator('.el-icon').count()) === 1,
-      `an overdue next contact is not marked "${overdue}" with an icon`,
-    )
-    // The usual columns and the actions fit: no sideways scroll, every header within the screen.
-    const fit = await page.evaluate(() => {
-      const wrap = document.querySelector('.meta-table .el-scrollbar__wrap')
-      const panel = document.querySelector('.list-panel-body')
-      const headers = [...document.querySelectorAll('.meta-table .el-table__header th')]
-      return {
-        table: wrap.scrollWidth - wrap.clientWidth,
-        panel: panel.scrollWidth - panel.clientWidth,
-        page: document.documentElement.scrollWidth - window.innerWidth,
-        outside: headers
-          .filter((th) => th.getBoundingClientRect().right > window.innerWidth)
-          .map((th) => th.textContent),
-        cut: headers
-          .map((th) => th.querySelector('.cell'))
-          .filter((cell) => cell && cell.scrollWidth > cell.clientWidth + 1)
-          .map((cell) => cell.textContent),
-        names: headers.map((th) => th.textContent.trim()),
-      }
-    })
-    expect(
-      fit.table <= 0 && fit.panel <= 0 && fit.page <= 0,
-      `sideways scroll at 1440 px (${lang}): ${JSON.stringify(fit)}`,
-    )
-    expect(
-      !fit.outside.length && !fit.cut.length,
-      `headers off-screen or cut: ${JSON.stringify(fit)}`,
-    )
-    expect(
-      fit.names.includes(next) && fit.names.includes(last),
-      `the columns are ${fit.names.join(', ')}`,
-    )
-    await shot(page, `list-1440-${lang}`)
+    // A 1366×768 laptop too: the default columns fit there as well (#14, the last leftovers).
+    for (const viewport of [WIDE, LAPTOP]) {
+      await page.setViewportSize(viewport)
+      await page.goto(`${ctx.server.base}/customers`)
+      await page.locator('.meta-list[aria-busy="false"] .el-table__row').first().waitFor()
+      // The day's work first: by next contact, soonest (overdue) first, none last.
+      const dates = await page.$$eval('.el-table__body .el-table__row', (rows) =>
+        rows.map((row) => row.querySelector('.next-contact')?.getAttribute('data-due') ?? 'none'),
+      )
+      expect(dates[0] === 'overdue', `the first row is ${dates[0]}, not overdue`)
+      const rank = { overdue: 0, today: 1, later: 2, none: 3 }
+      expect(
+        dates.every((d, i) => i === 0 || rank[dates[i - 1]] <= rank[d]),
+        `rows not in next-contact order: ${dates.join(' ')}`,
+      )
+      const marked = page.locator('.el-table__body .next-contact.is-overdue').first()
+      expect(
+        (await marked.innerText()).includes(overdue) &&
+          (await marked.locator('.el-icon').count()) === 1,
+        `an overdue next contact is not marked "${overdue}" with an icon`,
+      )
+      // The usual columns and the actions fit: no sideways scroll, every header within the screen.
+      const fit = await page.evaluate(() => {
+        const wrap = document.querySelector('.meta-table .el-scrollbar__wrap')
+        const panel = document.querySelector('.list-panel-body')
+        const headers = [...document.querySelectorAll('.meta-table .el-table__header th')]
+        return {
+          table: wrap.scrollWidth - wrap.clientWidth,
+          panel: panel.scrollWidth - panel.clientWidth,
+          page: document.documentElement.scrollWidth - window.innerWidth,
+          outside: headers
+            .filter((th) => th.getBoundingClientRect().right > window.innerWidth)
+            .map((th) => th.textContent),
+          cut: headers
+            .map((th) => th.querySelector('.cell'))
+            .filter((cell) => cell && cell.scrollWidth > cell.clientWidth + 1)
+            .map((cell) => cell.textContent),
+          names: headers.map((th) => th.textContent.trim()),
+        }
+      })
+      expect(
+        fit.table <= 0 && fit.panel <= 0 && fit.page <= 0,
+        `sideways scroll at ${viewport.width} px (${lang}): ${JSON.stringify(fit)}`,
+      )
+      expect(
+        !fit.outside.length && !fit.cut.length,
+        `headers off-screen or cut: ${JSON.stringify(fit)}`,
+      )
+      expect(
+        fit.names.includes(next) && fit.names.includes(last),
+        `the columns are ${fit.names.join(', ')}`,
+      )
+      await shot(page, `list-${viewport.width}-${lang}`)
+    }
   }
   await switchLanguage(page, 'zh-CN')
   await closeBrowser(session)
@@ -984,7 +989,8 @@ test('export: the filtered list as XLSX or CSV, only for those allowed', async (
     lines.length - 1 === shown && lines.slice(1).every((line) => line.includes(NAME_WORD)),
     `the CSV has ${lines.length - 1} rows for ${shown} shown:\n${text.slice(0, 400)}`,
   )
-  expect(/(^|,)name(,|$)/.test(lines[0]), `the CSV header: ${lines[0]}`)
+  // Headed in the UI's language (Chinese here), as the import reads it back.
+  expect(/(^|,)名称(,|$)/.test(lines[0]), `the CSV header: ${lines[0]}`)
   // A salesperson's role here has no customers.export: no button.
   const a = ctx.a.page
   await a.goto(`${ctx.server.base}/customers`)
@@ -1507,6 +1513,34 @@ test('jobs page: an administrator sees a dead job with its last error and retrie
   await table.locator('tbody tr').first().waitFor()
   await shot(page, 'jobs-done-en')
   await closeBrowser(session)
+
+// #14 rest
+test('the recycle bin says who deleted a customer and when, in both languages', async () => {
+  const name = `删除人测试${unique}有限公司`
+  const created = await ctx.api.call('POST', '/customers', { name, category: 'potential' })
+  await ctx.api.call('DELETE', `/customers/${created.id}`)
+  const me = await ctx.api.call('GET', '/me')
+  for (const [locale, header, when] of [
+    ['zh-CN', '删除人', '删除时间'],
+    ['en', 'Deleted by', 'Deleted at'],
+  ]) {
+    const session = await adminIn(WIDE, locale)
+    const { page } = session
+    await page.goto(`${ctx.server.base}/customers/recycle-bin`)
+    const row = page.locator('.meta-table .el-table__body-wrapper tr', { hasText: name })
+    await row.waitFor()
+    const headers = await page.$$eval('.meta-table .el-table__header th', (ths) =>
+      ths.map((th) => th.textContent.trim()),
+    )
+    const at = headers.indexOf(header)
+    expect(at >= 0, `no "${header}" column: ${headers.join(', ')}`)
+    const cell = (await row.locator('td').nth(at).innerText()).trim()
+    expect(cell === me.display_name, `deleted by "${cell}", not "${me.display_name}"`)
+    const time = (await row.locator('td').nth(headers.indexOf(when)).innerText()).trim()
+    expect(/\d{2}:\d{2}/.test(time), `deleted at "${time}"`)
+    await shot(page, `recycle-bin-deleted-by-${locale}`)
+    await closeBrowser(session)
+  }
 })
 
 async function main() {

@@ -76,6 +76,46 @@ describe('the audit log in words', () => {
     ])
   })
 
+  it("tells a role's edit in words: names and scope before → after, permissions added and removed", () => {
+    const role = entry({
+      action: 'role.update',
+      entity: 'role',
+      entity_name: '大区销售',
+      details: {
+        changes: {
+          name: { before: '片区销售', after: '大区销售' },
+          data_scope: { before: 'self', after: 'department' },
+          permissions: {
+            added: ['customers.export', 'customers.import'],
+            removed: ['customers.create'],
+          },
+        },
+      },
+    })
+    const lines = () =>
+      auditChanges(role).map(
+        (c) => `${c.label}: ${c.before ?? ''}${c.before === null ? '' : ' → '}${c.after}`,
+      )
+    i18n.global.locale.value = 'zh-CN'
+    expect(auditSentence(role)).toBe('张伟 修改了角色「大区销售」')
+    expect(lines()).toEqual([
+      '名称: 片区销售 → 大区销售',
+      '数据范围: 仅本人 → 本部门',
+      '权限: 新增 导出客户、导入客户；移除 新建客户',
+    ])
+    i18n.global.locale.value = 'en'
+    expect(lines()).toEqual([
+      'Name: 片区销售 → 大区销售',
+      'Data scope: Own only → Own department',
+      'Permissions: added Export customers, Import customers; removed Create customers',
+    ])
+    const onlyRemoved = entry({
+      ...role,
+      details: { changes: { permissions: { added: [], removed: ['customers.create'] } } },
+    })
+    expect(auditChanges(onlyRemoved)[0].after).toBe('removed Create customers')
+  })
+
   it('says a password was changed, never showing the word the server logged', () => {
     const changed = entry({
       action: 'user.update',

@@ -148,6 +148,26 @@ constexpr FieldMessageInfo kFieldMessages[] = {
     {"minutes_range", "must be 0 to {max} minutes", "须为 0 到 {max} 分钟"},
     {"bad_apply_to", "must be this or following",
      "必须是 this（仅此一次）或 following（此次及以后）"},
+    {"password_too_short", "must be at least {min} characters", "至少需要 {min} 个字符"},
+    {"password_too_short_admin", "must be at least {min} characters for an administrator",
+     "管理员的密码至少需要 {min} 个字符"},
+    {"password_repeated", "must not be one character repeated", "不能是同一个字符的重复"},
+    {"password_common",
+     "is one of the most common passwords; choose another (a passphrase of a few words works "
+     "well)",
+     "是最常见的密码之一，请另选一个（由几个词组成的短句就很好）"},
+    {"password_is_username", "must not be the user name or a variant of it",
+     "不能是用户名或其变体"},
+    {"more_than_prepayment", "is more than the customer's prepayment balance (short by {short_by})",
+     "超过了客户的预付款余额（还差 {short_by}）"},
+    {"not_in_range", "must be an integer from {min} to {max}", "必须是 {min} 到 {max} 之间的整数"},
+    {"not_a_cursor", "is not a cursor this timeline gave", "不是此时间线给出的游标"},
+    {"unknown_kind", "has an unknown kind '{kind}' (known: {known})",
+     "含有未知的类型“{kind}”（可用：{known}）"},
+    {"not_a_zip", "cannot be read as XLSX: it is not a zip archive",
+     "无法作为 XLSX 读取：不是 zip 压缩文件"},
+    {"not_utf8_or_gb18030", "is not UTF-8 or GB18030 text", "不是 UTF-8 或 GB18030 编码的文本"},
+    {"ends_mid_character", "ends in the middle of a character", "在一个字符的中间结束"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.

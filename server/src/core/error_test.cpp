@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -165,6 +166,75 @@ TEST(FieldMessagesTest, EveryFixedFieldMessageInTheSourcesIsRegistered) {
                             [&](const FieldMessageInfo& m) { return m.en == message; });
             EXPECT_TRUE(registered) << entry.path().filename() << ": \"" << message << "\"";
             ++checked;
+        }
+    }
+    EXPECT_GT(checked, 30u) << "the scan finds the calls it should";
+}
+
+// The arguments of the call whose "(" is at `open` in `source`, split at its top-level commas
+// (parentheses, braces and string literals skipped); empty when the call does not close.
+std::vector<std::string> CallArguments(const std::string& source, size_t open) {
+    std::vector<std::string> args(1);
+    int depth = 0;
+    for (size_t i = open + 1; i < source.size(); ++i) {
+        const char c = source[i];
+        if (c == '"' || c == '\'') {
+            const size_t start = i;
+            for (++i; i < source.size() && source[i] != c; ++i) {
+                if (source[i] == '\\') ++i;
+            }
+            args.back() += source.substr(start, i - start + 1);
+            continue;
+        }
+        if (c == '(' || c == '{' || c == '[') ++depth;
+        if (c == ')' || c == '}' || c == ']') {
+            if (depth == 0) return c == ')' ? args : std::vector<std::string>{};
+            --depth;
+        }
+        if (c == ',' && depth == 0) {
+            args.emplace_back();
+        } else {
+            args.back() += c;
+        }
+    }
+    return {};
+}
+
+// A field message built while the server runs — a password rule's minimum, a balance's shortfall,
+// a parameter's range, whatever a reader or another check said — cannot be registered as a text:
+// it must be sent by its key and parameters (ValidationCode, FieldCode, FieldsOf), or it reaches
+// the person in English only. Any Validation(f, <not only literals>) or .Field(f, <not only
+// literals>) outside core/error.cpp fails here, with the file and the expression named.
+TEST(FieldMessagesTest, NoFieldMessageIsBuiltAtRunTime) {
+    namespace fs = std::filesystem;
+    fs::path file(__FILE__);
+    if (file.is_relative()) file = fs::path(GUANXI_BINARY).parent_path().parent_path() / file;
+    const fs::path src = file.lexically_normal().parent_path().parent_path();
+    ASSERT_TRUE(fs::exists(src / "core" / "error.cpp")) << src;
+    static const std::regex kOnlyLiterals(R"re(\s*(?:"(?:[^"\\]|\\.)*"\s*)+)re");
+    size_t checked = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(src)) {
+        const std::string name = entry.path().filename().string();
+        if (entry.path().extension() != ".cpp" || name.find("_test") != std::string::npos) continue;
+        if (name == "error.cpp") continue;
+        std::ifstream in(entry.path());
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string source = text.str();
+        for (const std::string_view call : {"Validation(", ".Field("}) {
+            for (size_t at = source.find(call); at != std::string::npos;
+                 at = source.find(call, at + 1)) {
+                const bool part_of_a_name =
+                    call.front() != '.' && at > 0 &&
+                    (std::isalnum(static_cast<unsigned char>(source[at - 1])) ||
+                     source[at - 1] == '_');
+                if (part_of_a_name) continue;
+                const std::vector<std::string> args = CallArguments(source, at + call.size() - 1);
+                if (args.size() != 2) continue;  // a declaration, or another Field
+                ++checked;
+                EXPECT_TRUE(std::regex_match(args[1], kOnlyLiterals))
+                    << name << ": " << call << args[0] << "," << args[1] << ")";
+            }
         }
     }
     EXPECT_GT(checked, 30u) << "the scan finds the calls it should";

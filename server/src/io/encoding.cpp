@@ -46,20 +46,22 @@ Status ConvertToUtf8(const std::string& from, const std::string& to, const char*
         char* dst = output.data();
         size_t room = output.size();
         if (iconv(cd, &src, &left, &dst, &room) == static_cast<size_t>(-1) && errno != EINVAL) {
-            return Error{ErrorCode::kValidationFailed,
-                         "The file is neither UTF-8 nor " + std::string(encoding) + " text (byte " +
-                             std::to_string(offset + (src - input.data())) + ").",
-                         {{"fields", {{"file", "is not UTF-8 or GB18030 text"}}}},
-                         {}};
+            Error error{ErrorCode::kValidationFailed,
+                        "The file is neither UTF-8 nor " + std::string(encoding) + " text (byte " +
+                            std::to_string(offset + (src - input.data())) + ").",
+                        nlohmann::json::object(),
+                        {}};
+            return error.FieldCode("file", "not_utf8_or_gb18030");
         }
         out.write(output.data(), static_cast<std::streamsize>(dst - output.data()));
         offset += src - input.data();
         if (last) {
             if (left > 0) {
-                return Error{ErrorCode::kValidationFailed,
-                             "The file ends in the middle of a character.",
-                             {{"fields", {{"file", "ends in the middle of a character"}}}},
-                             {}};
+                Error error{ErrorCode::kValidationFailed,
+                            "The file ends in the middle of a character.",
+                            nlohmann::json::object(),
+                            {}};
+                return error.FieldCode("file", "ends_mid_character");
             }
             break;
         }

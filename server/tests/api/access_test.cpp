@@ -368,7 +368,7 @@ class AccessTest : public ApiTest {
         std::istringstream lines(r.raw.body);
         std::string line;
         std::getline(lines, line);  // BOM and header
-        EXPECT_NE(line.find("id,name"), std::string::npos) << line;
+        EXPECT_NE(line.find("ID,Name"), std::string::npos) << line;
         int rows = 0;
         while (std::getline(lines, line)) {
             if (line.empty() || line == "\r") continue;

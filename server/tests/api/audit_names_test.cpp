@@ -93,6 +93,38 @@ TEST_P(AuditNamesTest, ACustomerEditIsLoggedBeforeAndAfter) {
     EXPECT_EQ(users.body.dump().find("Kx9"), std::string::npos);
 }
 
+// A role's edit says what changed as well: name and data scope before → after, the permissions as
+// the ones added and removed (not two lists of dozens); a value sent unchanged is left out.
+TEST_P(AuditNamesTest, ARoleEditIsLoggedBeforeAndAfter) {
+    const std::int64_t role =
+        CreateRole("片区销售", "self", {"customers.view", "customers.create", "customers.edit"});
+    const std::string path = "/api/v1/roles/" + std::to_string(role);
+    Reply edit = Call("PATCH", path,
+                      {{"name", "大区销售"},
+                       {"data_scope", "self"},
+                       {"permissions", {"customers.view", "customers.export", "customers.edit"}}},
+                      admin());
+    ASSERT_EQ(edit.status, 200) << edit.body.dump();
+    Reply log =
+        Call("GET", "/api/v1/audit-log?action=role.update&entity_id=" + std::to_string(role),
+             nullptr, admin());
+    ASSERT_EQ(log.body["items"].size(), 1u) << log.body.dump();
+    const json changes = log.body["items"][0]["details"]["changes"];
+    EXPECT_EQ(changes["name"], json({{"before", "片区销售"}, {"after", "大区销售"}}));
+    EXPECT_FALSE(changes.contains("data_scope")) << "sent unchanged: " << changes.dump();
+    EXPECT_EQ(changes["permissions"],
+              json({{"added", {"customers.export"}}, {"removed", {"customers.create"}}}));
+    EXPECT_EQ(log.body["items"][0]["details"].size(), 1u) << "only the changes, not the body";
+
+    ASSERT_EQ(Call("PATCH", path, {{"data_scope", "department"}}, admin()).status, 200);
+    Reply scope =
+        Call("GET", "/api/v1/audit-log?action=role.update&entity_id=" + std::to_string(role),
+             nullptr, admin());
+    ASSERT_EQ(scope.body["items"].size(), 2u) << scope.body.dump();
+    EXPECT_EQ(scope.body["items"][0]["details"]["changes"],
+              json({{"data_scope", {{"before", "self"}, {"after", "department"}}}}));
+}
+
 GUANXI_API_TEST_SUITE(AuditNamesTest);
 
 }  // namespace

@@ -58,10 +58,38 @@ TEST_P(CustomersTest, DeleteGoesToTheRecycleBinAndRestoreBringsItBack) {
     ASSERT_EQ(bin.status, 200);
     ASSERT_EQ(bin.body["total"], 1);
     EXPECT_EQ(bin.body["items"][0]["id"], c["id"]);
+    // The bin says who deleted it and when (#14 item 9).
+    EXPECT_EQ(bin.body["items"][0]["deleted_by"], boss.id) << bin.raw.body;
+    EXPECT_EQ(bin.body["items"][0]["deleted_by_name"], "boss") << bin.raw.body;
+    EXPECT_TRUE(bin.body["items"][0]["deleted_at"].is_string()) << bin.raw.body;
     EXPECT_EQ(Call("GET", "/api/v1/customers", nullptr, boss.token).body["total"], 0);
     Reply restored = Call("POST", path + "/restore", nullptr, boss.token);
     ASSERT_EQ(restored.status, 200) << restored.body.dump();
     EXPECT_EQ(Call("GET", path, nullptr, boss.token).status, 200);
+    // A live customer's answers do not carry the bin's members; whoever deletes it next is named.
+    Reply live = Call("GET", "/api/v1/customers", nullptr, boss.token);
+    ASSERT_EQ(live.body["total"], 1);
+    EXPECT_FALSE(live.body["items"][0].contains("deleted_by")) << live.raw.body;
+    EXPECT_EQ(Call("DELETE", path, nullptr, admin()).status, 204);
+    Reply again = Call("GET", "/api/v1/customers?deleted=true", nullptr, admin());
+    ASSERT_EQ(again.body["total"], 1) << again.raw.body;
+    EXPECT_NE(again.body["items"][0]["deleted_by"], boss.id) << again.raw.body;
+    EXPECT_EQ(again.body["items"][0]["deleted_by_name"],
+              Call("GET", "/api/v1/me", nullptr, admin()).body["display_name"])
+        << again.raw.body;
+}
+
+TEST_P(CustomersTest, RestoreClearsWhoDeletedIt) {
+    json c = CreateCustomer(admin(), {{"name", "清空删除人公司"}});
+    const std::string path = "/api/v1/customers/" + c["id"].dump();
+    ASSERT_EQ(Call("DELETE", path, nullptr, admin()).status, 204);
+    ASSERT_EQ(Call("POST", path + "/restore", nullptr, admin()).status, 200);
+    auto conn = app().db().Acquire();
+    ASSERT_TRUE(conn.ok());
+    auto row = (*conn)->QueryOne("SELECT deleted_by FROM customers WHERE id = ?",
+                                 {c["id"].get<std::int64_t>()});
+    ASSERT_TRUE(row.ok() && row->has_value());
+    EXPECT_TRUE((*row)->IsNull(0));
 }
 
 TEST_P(CustomersTest, ListFiltersSortsAndPaginates) {

@@ -597,6 +597,8 @@ TEST_P(ImportTest, AWorkerThatLostItsLeaseCannotCommit) {
     EXPECT_EQ(Customers(boss_.token)["total"], 2);
 }
 
+// The export's header is in the caller's language (labels, not keys), and either language reads
+// back: XLSX in Chinese, then CSV in English.
 TEST_P(ImportTest, AnXlsxExportImportsBackUnchanged) {
     CreateCustomer(boss_.token, {{"name", "深圳华强科技有限公司"},
                                  {"category", "core"},
@@ -608,8 +610,8 @@ TEST_P(ImportTest, AnXlsxExportImportsBackUnchanged) {
                                  {"address", "深圳市福田区, 华强北路1号"},
                                  {"next_contact_at", "2031-11-28T08:00:00Z"}});
     CreateCustomer(boss_.token, {{"name", "=cmd|' /C calc'!A0"}, {"source", "官网"}});
-    Reply exported =
-        Call("GET", "/api/v1/customers/export?format=xlsx&sort=id", nullptr, boss_.token);
+    Reply exported = Call("GET", "/api/v1/customers/export?format=xlsx&sort=id&lang=zh-CN", nullptr,
+                          boss_.token);
     ASSERT_EQ(exported.status, 200);
     const json before = Customers(boss_.token)["items"];
     for (const auto& c : before) {
@@ -623,8 +625,8 @@ TEST_P(ImportTest, AnXlsxExportImportsBackUnchanged) {
     EXPECT_EQ(import["created"], 2) << import.dump();
     EXPECT_EQ(import["failed"], 0);
     // The export's id, department and time columns are not the import's to set.
-    EXPECT_EQ(import["columns"]["ignored"],
-              json::array({"id", "department", "last_contact_at", "created_at"}));
+    EXPECT_EQ(import["columns"]["ignored"], json::array({"编号", "部门", "最近联系", "创建时间"}));
+    EXPECT_EQ(import["columns"]["header"][1], "名称") << import.dump();
     const json after = Customers(boss_.token)["items"];
     ASSERT_EQ(after.size(), 2u);
     for (size_t i = 0; i < 2; ++i) {
@@ -641,11 +643,15 @@ TEST_P(ImportTest, AnXlsxExportImportsBackUnchanged) {
             Call("DELETE", "/api/v1/customers/" + c["id"].dump(), nullptr, boss_.token).status,
             204);
     }
-    Reply csv = Call("GET", "/api/v1/customers/export?format=csv&sort=id&deleted=true", nullptr,
-                     boss_.token);
+    Reply csv = Call("GET", "/api/v1/customers/export?format=csv&sort=id&deleted=true&lang=en",
+                     nullptr, boss_.token);
     ASSERT_EQ(csv.status, 200);
+    EXPECT_NE(csv.raw.body.find("ID,Name,Category,Owner,"), std::string::npos) << csv.raw.body;
     json again = Import(boss_.token, csv.raw.body, "", "application/octet-stream");
     EXPECT_EQ(again["format"], "csv");
+    EXPECT_EQ(again["failed"], 0) << again.dump();
+    EXPECT_EQ(again["columns"]["ignored"],
+              json::array({"ID", "Department", "Last contact", "Created"}));
     // Each customer is in the recycle bin twice now: 华强's second row has the first's phone.
     EXPECT_EQ(again["created"], 3) << again.dump();
     EXPECT_EQ(again["skipped"], 1);

@@ -163,11 +163,11 @@ TEST_P(InputValuesTest, XlsxExportWritesFormulaLikeTextAsTextWithoutAnApostrophe
     ASSERT_TRUE(*(*reader)->Next(row));
     std::map<std::string, std::string> cells;
     for (size_t i = 0; i < header.size() && i < row.size(); ++i) cells[header[i]] = row[i];
-    EXPECT_EQ(cells["name"], "=1+1");
-    EXPECT_EQ(cells["region"], "+华东");
-    EXPECT_EQ(cells["industry"], "-制造");
-    EXPECT_EQ(cells["source"], "@展会");
-    EXPECT_EQ(cells["address"], "=HYPERLINK(\"http://x\")");
+    EXPECT_EQ(cells["Name"], "=1+1");
+    EXPECT_EQ(cells["Region"], "+华东");
+    EXPECT_EQ(cells["Industry"], "-制造");
+    EXPECT_EQ(cells["Source"], "@展会");
+    EXPECT_EQ(cells["Address"], "=HYPERLINK(\"http://x\")");
     // And in the sheet's XML: string cells, no formula anywhere.
     const std::string sheet = ZipMember(file, "xl/worksheets/sheet1.xml");
     const std::string strings = ZipMember(file, "xl/sharedStrings.xml");

@@ -88,6 +88,9 @@ export interface Customer extends Timestamps {
   last_contact_at: string | null
   next_contact_at: string | null
   deleted_at?: string | null
+  /** Only in the recycle bin: who deleted it (null: before this was recorded). */
+  deleted_by?: number | null
+  deleted_by_name?: string | null
   /** GET /customers/{id}: what the caller may do with it now (the server decides; never guessed). */
   actions?: CustomerAction[]
   [extra: string]: unknown

@@ -15,6 +15,7 @@
 #include "domains/record_types.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 namespace guanxi::accounts {
@@ -57,6 +58,33 @@ nlohmann::json RoleJson(const db::Row& r) {
             {"created_at", FormatRfc3339(r.Int(4))},
             {"updated_at", FormatRfc3339(r.Int(5))},
             {"version", r.Int(6)}};
+}
+
+// A role edit's audit "changes": name and data scope before → after (audit::Changes), the
+// permissions as the lists added and removed ({"added": [...], "removed": [...]}), since a role
+// holds dozens and an edit moves a few.
+nlohmann::json RoleChanges(const nlohmann::json& body, const nlohmann::json& before,
+                           const nlohmann::json& after) {
+    nlohmann::json scalar = body;
+    scalar.erase("permissions");
+    nlohmann::json changes = audit::Changes(scalar, before, after);
+    if (!body.contains("permissions")) return changes;
+    const auto names = [](const nlohmann::json& role) {
+        std::set<std::string> out;
+        for (const auto& p : role.value("permissions", nlohmann::json::array())) {
+            if (p.is_string()) out.insert(p.get<std::string>());
+        }
+        return out;
+    };
+    const std::set<std::string> was = names(before), now = names(after);
+    nlohmann::json added = nlohmann::json::array(), removed = nlohmann::json::array();
+    std::set_difference(now.begin(), now.end(), was.begin(), was.end(), std::back_inserter(added));
+    std::set_difference(was.begin(), was.end(), now.begin(), now.end(),
+                        std::back_inserter(removed));
+    if (!added.empty() || !removed.empty()) {
+        changes["permissions"] = {{"added", added}, {"removed", removed}};
+    }
+    return changes;
 }
 
 // What a user without users.manage may see of a colleague.
@@ -110,9 +138,9 @@ Status KeepAnAdministrator(db::Connection& conn, const std::vector<std::int64_t>
 
 Status CheckPasswordPolicy(const nlohmann::json& body, std::string_view username,
                            bool administrator) {
-    const std::string complaint =
+    const auto refused =
         PasswordComplaint(body["password"].get<std::string>(), username, administrator);
-    if (!complaint.empty()) return Error::Validation("password", complaint);
+    if (refused) return Error::ValidationCode("password", refused->key, refused->params);
     return {};
 }
 
@@ -513,10 +541,9 @@ Status AccountService::ChangePassword(const Principal& caller, const std::string
         GX_TRY(ForgiveFailure(conn, "ip:" + caller.ip, options_.ip_failure_limit, now));
         return ForgiveFailure(conn, "user:" + caller.username, options_.account_failure_limit, now);
     }));
-    if (const std::string complaint =
-            PasswordComplaint(next, caller.username, IsAdministrator(CallerRights(caller)));
-        !complaint.empty()) {
-        return Error::Validation("new_password", complaint);
+    if (const auto refused =
+            PasswordComplaint(next, caller.username, IsAdministrator(CallerRights(caller)))) {
+        return Error::ValidationCode("new_password", refused->key, refused->params);
     }
     const std::string new_hash = HashPassword(next);  // slow: outside the transaction
     return db::InTransaction(db_, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
@@ -648,9 +675,15 @@ Result<nlohmann::json> AccountService::UpdateRole(const Principal& caller, std::
                 {name, body.value("data_scope", current->Text(2)),
                  body.contains("permissions") ? body["permissions"].dump() : current->Text(3),
                  NowSeconds(), id}));
-            GX_TRY(audit::Record(conn, caller, {"role.update", "role", id, body}));
             GX_TRY_ASSIGN(auto updated, conn.QueryOne(sql::kGetRole, {id}));
-            return RoleJson(*updated);
+            const nlohmann::json after_json = RoleJson(*updated);
+            GX_TRY(
+                audit::Record(conn, caller,
+                              {"role.update",
+                               "role",
+                               id,
+                               {{"changes", RoleChanges(body, RoleJson(*current), after_json)}}}));
+            return after_json;
         });
 }
 
@@ -941,10 +974,10 @@ Result<std::optional<std::string>> AccountService::Bootstrap(
                                                    {std::string("总部"), nullptr, now, now}));
             const bool generated = !admin_password || admin_password->empty();
             const std::string password = generated ? GeneratePassword() : *admin_password;
-            if (const std::string complaint = PasswordComplaint(password, "admin", true);
-                !complaint.empty()) {
-                Error error = Error::Validation("password", complaint);
-                error.message = "The first admin's password " + complaint + ".";
+            if (const auto refused = PasswordComplaint(password, "admin", true)) {
+                Error error = Error::ValidationCode("password", refused->key, refused->params);
+                error.message = "The first admin's password " +
+                                error.details["fields"]["password"].get<std::string>() + ".";
                 return error;
             }
             GX_TRY(conn.Execute(

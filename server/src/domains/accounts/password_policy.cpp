@@ -75,26 +75,24 @@ bool IsUsernameVariant(std::string_view password, std::string_view username) {
 
 }  // namespace
 
-std::string PasswordComplaint(std::string_view password, std::string_view username,
-                              bool administrator) {
+std::optional<PasswordRefusal> PasswordComplaint(std::string_view password,
+                                                 std::string_view username, bool administrator) {
     const std::size_t minimum =
         administrator ? kMinAdministratorPasswordLength : kMinPasswordLength;
     const std::vector<std::string_view> chars = text::CodePoints(password);
     if (chars.size() < minimum) {
-        return "must be at least " + std::to_string(minimum) + " characters" +
-               (administrator ? " for an administrator" : "");
+        return PasswordRefusal{administrator ? "password_too_short_admin" : "password_too_short",
+                               {{"min", minimum}}};
     }
     if (std::all_of(chars.begin(), chars.end(), [&](std::string_view c) { return c == chars[0]; }))
-        return "must not be one character repeated";
+        return PasswordRefusal{"password_repeated"};
     const std::string lower = text::AsciiLower(password);
     if (std::find(std::begin(kCommonPasswords), std::end(kCommonPasswords), lower) !=
         std::end(kCommonPasswords)) {
-        return "is one of the most common passwords; choose another (a passphrase of a few words "
-               "works well)";
+        return PasswordRefusal{"password_common"};
     }
-    if (IsUsernameVariant(password, username))
-        return "must not be the user name or a variant of it";
-    return "";
+    if (IsUsernameVariant(password, username)) return PasswordRefusal{"password_is_username"};
+    return std::nullopt;
 }
 
 }  // namespace guanxi::accounts

@@ -7,6 +7,9 @@
 // its '.', '_' and '-', reversed, doubled, or with digits and punctuation before or after it).
 // Allowed: passphrases — spaces and any Unicode count like other characters (code points).
 
+#include <nlohmann/json.hpp>
+
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,9 +18,15 @@ namespace guanxi::accounts {
 inline constexpr std::size_t kMinPasswordLength = 8;
 inline constexpr std::size_t kMinAdministratorPasswordLength = 10;
 
-// The reason `password` is refused for `username`, as details.fields.password says it; "" when it
-// is acceptable. `password` must be valid UTF-8.
-std::string PasswordComplaint(std::string_view password, std::string_view username,
-                              bool administrator);
+// Why a password is refused: a field message's key (core/error.cpp) and its parameters.
+struct PasswordRefusal {
+    std::string_view key;
+    nlohmann::json params = nlohmann::json::object();
+};
+
+// The reason `password` is refused for `username`; nullopt when it is acceptable. `password` must
+// be valid UTF-8.
+std::optional<PasswordRefusal> PasswordComplaint(std::string_view password,
+                                                 std::string_view username, bool administrator);
 
 }  // namespace guanxi::accounts

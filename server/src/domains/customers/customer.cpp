@@ -52,6 +52,40 @@ const EntityMeta& FollowupMeta() {
     return kMeta;
 }
 
+namespace {
+
+struct FieldLabel {
+    std::string_view field, en, zh_cn;
+};
+constexpr FieldLabel kFieldLabels[] = {
+    {"id", "ID", "编号"},
+    {"name", "Name", "名称"},
+    {"category", "Category", "客户类别"},
+    {"phone", "Phone", "电话"},
+    {"email", "E-mail", "邮箱"},
+    {"industry", "Industry", "行业"},
+    {"region", "Region", "地区"},
+    {"source", "Source", "来源"},
+    {"address", "Address", "地址"},
+    {"tags", "Tags", "标签"},
+    {"owner", "Owner", "负责人"},
+    {"owner_id", "Owner", "负责人"},
+    {"department", "Department", "部门"},
+    {"last_contact_at", "Last contact", "最近联系"},
+    {"next_contact_at", "Next contact", "下次联系"},
+    {"created_at", "Created", "创建时间"},
+    {"custom", "Custom fields", "自定义字段"},
+};
+
+}  // namespace
+
+std::string CustomerFieldLabel(std::string_view field, bool english) {
+    for (const FieldLabel& l : kFieldLabels) {
+        if (l.field == field) return std::string(english ? l.en : l.zh_cn);
+    }
+    return std::string(field);
+}
+
 bool SortsBlanksLast(std::string_view column) {
     return column == "next_contact_at" || column == "last_contact_at" || column == "industry" ||
            column == "region";
@@ -79,6 +113,20 @@ const std::string_view kCustomerColumns =
 const std::string_view kCustomerFrom =
     " FROM customers c LEFT JOIN users ou ON ou.id = c.owner_id "
     "LEFT JOIN departments d ON d.id = c.department_id";
+
+const std::string_view kDeletedByColumns =
+    ", c.deleted_by, COALESCE(NULLIF(xb.display_name, ''), xb.username)";
+const std::string_view kDeletedByJoin = " LEFT JOIN users xb ON xb.id = c.deleted_by";
+
+void WriteDeletedBy(JsonWriter& w, const db::Row& r) {
+    w.Key("deleted_by").OptInt(r.OptInt(kCustomerColumnCount));
+    w.Key("deleted_by_name");
+    if (r.IsNull(kCustomerColumnCount + 1)) {
+        w.Null();
+    } else {
+        w.String(r.Text(kCustomerColumnCount + 1));
+    }
+}
 
 void WriteCustomer(JsonWriter& w, const db::Row& r) {
     w.BeginObject();

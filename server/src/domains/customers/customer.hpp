@@ -19,6 +19,12 @@ const http::ListSpec& CustomerListSpec();
 // list by owner (owner_page.cpp) both order by this.
 bool SortsBlanksLast(std::string_view column);
 
+// The label of a customer field, or of a column the export writes or the import reads ("id",
+// "owner", "department"), in English or Chinese: the one table the export's header, the import's
+// column names and its error report share. A name it doesn't know (a custom field's
+// "custom.size") is returned as it is.
+std::string CustomerFieldLabel(std::string_view field, bool english);
+
 // The SELECT list and FROM clause every customer read uses; CustomerJson reads rows of it.
 extern const std::string_view kCustomerColumns;
 extern const std::string_view kCustomerFrom;
@@ -27,6 +33,12 @@ nlohmann::json CustomerJson(const db::Row& row);
 void WriteCustomer(JsonWriter& writer, const db::Row& row);
 // The same fields inside an object the caller opened (to add more, as get adds contacts).
 void WriteCustomerFields(JsonWriter& writer, const db::Row& row);
+
+// The recycle bin's extra columns (after kCustomerColumns) and join: who deleted the customer, by
+// id and name. WriteDeletedBy writes them as "deleted_by" and "deleted_by_name".
+extern const std::string_view kDeletedByColumns;
+extern const std::string_view kDeletedByJoin;
+void WriteDeletedBy(JsonWriter& writer, const db::Row& row);
 
 // Positions in kCustomerColumns that services read directly.
 inline constexpr size_t kColId = 0;

@@ -3,11 +3,14 @@
 #include "core/time.hpp"
 #include "db/row_json.hpp"
 #include "domains/custom_fields/custom_field.hpp"
+#include "domains/customers/customer.hpp"
 
 namespace guanxi::customers {
 
-std::vector<std::string> ExportHeader(const CustomColumns& custom) {
-    std::vector<std::string> header = ExportHeader();
+std::vector<std::string> ExportHeader(const CustomColumns& custom, bool english) {
+    std::vector<std::string> header;
+    for (const std::string& column : ExportColumns())
+        header.push_back(CustomerFieldLabel(column, english));
     header.insert(header.end(), custom.header.begin(), custom.header.end());
     return header;
 }
@@ -23,7 +26,7 @@ std::vector<std::string> ExportCells(const db::Row& row, const CustomColumns& cu
     return cells;
 }
 
-const std::vector<std::string>& ExportHeader() {
+const std::vector<std::string>& ExportColumns() {
     static const std::vector<std::string> kHeader = {
         "id",       "name",   "category",        "owner",           "department",
         "industry", "region", "source",          "phone",           "email",

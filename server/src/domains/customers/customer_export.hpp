@@ -16,11 +16,12 @@ struct CustomColumns {
     std::vector<std::string> header;
     std::vector<std::string> keys;
 };
-// The exported columns, in order, and one row's cells as stored.
-const std::vector<std::string>& ExportHeader();
+// The exported columns, in order (CustomerFieldLabel names each), and one row's cells as stored.
+const std::vector<std::string>& ExportColumns();
 std::vector<std::string> ExportCells(const db::Row& row);
-// The built-in columns and the custom ones.
-std::vector<std::string> ExportHeader(const CustomColumns& custom);
+// The header: the built-in columns' labels in English or Chinese, then the custom ones'. The
+// import reads either back (customer_import.cpp maps the same labels).
+std::vector<std::string> ExportHeader(const CustomColumns& custom, bool english);
 std::vector<std::string> ExportCells(const db::Row& row, const CustomColumns& custom);
 
 }  // namespace guanxi::customers

@@ -1,6 +1,7 @@
 #include "domains/customers/customer_import.hpp"
 
 #include "core/text.hpp"
+#include "domains/customers/customer.hpp"
 
 #include <algorithm>
 #include <array>
@@ -141,7 +142,10 @@ Result<ColumnMap> MapColumns(const std::vector<std::string>& header,
         const std::string key = text::IsValidUtf8(cell) ? HeaderKey(cell) : std::string();
         std::string field;
         for (const auto& alias : Aliases()) {
-            if (std::find(alias.names.begin(), alias.names.end(), key) != alias.names.end()) {
+            // The export's header in either language reads back as its fields.
+            if (std::find(alias.names.begin(), alias.names.end(), key) != alias.names.end() ||
+                (!key.empty() && (key == HeaderKey(CustomerFieldLabel(alias.field, true)) ||
+                                  key == HeaderKey(CustomerFieldLabel(alias.field, false))))) {
                 field = alias.field;
                 break;
             }

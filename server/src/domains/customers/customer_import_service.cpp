@@ -36,10 +36,11 @@ Error BadParam(const std::string& name, const std::string& message) {
     return Error{ErrorCode::kBadRequest, message, {{"parameter", name}}, {}};
 }
 
-// A file error (unreadable, no header, ...) in the form the upload answers with.
-Error FileError(std::string message) {
+// A file error (unreadable, no header, ...) in the form the upload answers with: `message` for
+// the log and the import's record, the field message `key` for the person (details.field_codes).
+Error FileError(std::string message, std::string_view key) {
     Error e{ErrorCode::kValidationFailed, std::move(message), json::object(), {}};
-    return e.Field("file", e.message);
+    return e.FieldCode("file", key);
 }
 
 Result<std::unique_ptr<io::TableReader>> OpenTable(const std::string& format,
@@ -56,7 +57,7 @@ constexpr std::uint64_t kMaxBatchBytes = 16ull << 20;
 Result<ColumnMap> ReadHeader(io::TableReader& reader, std::vector<std::string>& header,
                              const custom_fields::Catalog* custom) {
     GX_TRY_ASSIGN(bool any, reader.Next(header));
-    if (!any) return FileError("The file is empty.");
+    if (!any) return FileError("The file is empty.", "empty_file");
     if (custom == nullptr) return MapColumns(header);
     return MapColumns(header, custom->Current()->Of("customers"));
 }
@@ -151,33 +152,6 @@ constexpr ImportReason kImportReasons[] = {
      "需要“转移客户”权限才能为他人导入客户"},
 };
 
-// The labels of the fields a report names, by language.
-struct FieldLabel {
-    std::string_view field, en, zh_cn;
-};
-constexpr FieldLabel kFieldLabels[] = {
-    {"name", "Name", "名称"},
-    {"category", "Category", "客户类别"},
-    {"phone", "Phone", "电话"},
-    {"email", "E-mail", "邮箱"},
-    {"industry", "Industry", "行业"},
-    {"region", "Region", "地区"},
-    {"source", "Source", "来源"},
-    {"address", "Address", "地址"},
-    {"tags", "Tags", "标签"},
-    {"owner", "Owner", "负责人"},
-    {"owner_id", "Owner", "负责人"},
-    {"next_contact_at", "Next contact", "下次联系"},
-    {"custom", "Custom fields", "自定义字段"},
-};
-
-std::string LabelOf(std::string_view field, bool english) {
-    for (const FieldLabel& l : kFieldLabels) {
-        if (l.field == field) return std::string(english ? l.en : l.zh_cn);
-    }
-    return std::string(field);  // a custom field's key ("custom.size"), as its column is named
-}
-
 }  // namespace
 
 std::string ImportReasonText(const std::string& stored, bool english) {
@@ -195,14 +169,14 @@ std::string ImportReasonText(const std::string& stored, bool english) {
                                     [&](const ImportReason& r) { return r.code == code; });
                    reason != std::end(kImportReasons)) {
             if (params.contains("what"))
-                params["what"] = LabelOf(params.value("what", ""), english);
+                params["what"] = CustomerFieldLabel(params.value("what", ""), english);
             text = FillPlaceholders(english ? reason->en : reason->zh_cn, params);
         } else {
             text = FieldMessageText(code, params, english ? "en" : "zh-CN");
         }
         if (!out.empty()) out += english ? "; " : "；";
         if (part.contains("field")) {
-            out += LabelOf(part.value("field", ""), english) + (english ? ": " : "：");
+            out += CustomerFieldLabel(part.value("field", ""), english) + (english ? ": " : "：");
         }
         out += text;
     }
@@ -773,7 +747,7 @@ Result<nlohmann::json> CustomerImportService::Start(
             {{"max_bytes", settings_.max_bytes}},
             {}};
     }
-    if (bytes == 0) return FileError("The file is empty.");
+    if (bytes == 0) return FileError("The file is empty.", "empty_file");
     if (text::AsciiLower(upload.content_type).rfind("multipart/", 0) == 0) {
         return Error{ErrorCode::kBadRequest,
                      "Send the file itself as the request body (Content-Type text/csv or the XLSX "
@@ -796,7 +770,7 @@ Result<nlohmann::json> CustomerImportService::Start(
     // find out (and refuse, with the limit named), never an HTTP thread's. Its first bytes cost
     // nothing to check.
     if (format == "xlsx" && !LooksLikeZip(first_bytes)) {
-        return FileError("The XLSX file cannot be read: it is not a zip archive.");
+        return FileError("The XLSX file cannot be read: it is not a zip archive.", "not_a_zip");
     }
 
     // The file waits for its job under the upload folder.
@@ -844,7 +818,7 @@ Result<nlohmann::json> CustomerImportService::Start(
     json column_map = json::object();
     if (format == "csv") {
         auto reader = OpenTable(format, path.string());
-        if (!reader) return discard(FileError(reader.error().message));
+        if (!reader) return discard(std::move(reader).error());  // cannot open: internal
         std::vector<std::string> header;
         auto columns = ReadHeader(**reader, header, custom_);
         if (!columns) return discard(std::move(columns).error());

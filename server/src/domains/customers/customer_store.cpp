@@ -22,7 +22,8 @@ constexpr std::string_view kUpdate =
     "last_contact_at = ?, next_contact_at = ?, phone_norm = ?, email_norm = ?, name_norm = ?, "
     "updated_at = ?, version = version + 1 WHERE id = ? AND version = ?";
 constexpr std::string_view kSetDeleted =
-    "UPDATE customers SET deleted_at = ?, updated_at = ?, version = version + 1 WHERE id = ?";
+    "UPDATE customers SET deleted_at = ?, deleted_by = ?, updated_at = ?, version = version + 1 "
+    "WHERE id = ?";
 constexpr std::string_view kClaim =
     "UPDATE customers SET owner_id = ?, department_id = ?, updated_at = ?, version = version + 1 "
     "WHERE id = ? AND owner_id IS NULL AND deleted_at IS NULL";
@@ -170,8 +171,9 @@ Result<bool> Update(db::Connection& conn, std::int64_t id, const CustomerRecord&
 }
 
 Status SetDeleted(db::Connection& conn, std::int64_t id, std::optional<std::int64_t> deleted_at,
-                  std::int64_t now) {
-    GX_TRY(conn.Execute(kSetDeleted, {db::Nullable(deleted_at), now, id}));
+                  std::optional<std::int64_t> deleted_by, std::int64_t now) {
+    GX_TRY(
+        conn.Execute(kSetDeleted, {db::Nullable(deleted_at), db::Nullable(deleted_by), now, id}));
     return {};
 }
 

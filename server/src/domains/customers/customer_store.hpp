@@ -38,8 +38,9 @@ Result<std::int64_t> Insert(db::Connection& conn, const CustomerRecord& record,
 // False when `expected_version` is no longer current.
 Result<bool> Update(db::Connection& conn, std::int64_t id, const CustomerRecord& record,
                     std::int64_t expected_version, std::int64_t now);
+// Moves customer `id` to the recycle bin at `deleted_at` by `deleted_by` (both null: restores it).
 Status SetDeleted(db::Connection& conn, std::int64_t id, std::optional<std::int64_t> deleted_at,
-                  std::int64_t now);
+                  std::optional<std::int64_t> deleted_by, std::int64_t now);
 
 // Ownership
 Result<bool> ClaimIfInPool(db::Connection& conn, std::int64_t id, std::int64_t user_id,

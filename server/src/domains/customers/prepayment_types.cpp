@@ -20,9 +20,8 @@ constexpr std::string_view kBalance =
 Status BalanceCoversDraws(db::Connection& conn, std::int64_t customer_id) {
     GX_TRY_ASSIGN(std::int64_t balance, PrepaymentBalance(conn, customer_id));
     if (balance >= 0) return {};
-    return Error::Validation(
-        "prepayment_draw",
-        "is more than the customer's prepayment balance (short by " + FormatMoney(-balance) + ")");
+    return Error::ValidationCode("prepayment_draw", "more_than_prepayment",
+                                 {{"short_by", FormatMoney(-balance)}});
 }
 
 // After a prepayment changes: what deals drew already must stay covered (409).

@@ -114,10 +114,6 @@ Source KitSource(const kit::CompiledType& type) {
     return source;
 }
 
-Error BadValue(std::string_view parameter, std::string message) {
-    return Error::Validation(parameter, std::move(message));
-}
-
 Error BadParameter(const std::string& name, std::string message) {
     return Error{ErrorCode::kBadRequest, std::move(message), {{"parameter", name}}, {}};
 }
@@ -147,8 +143,8 @@ Result<Query> ParseQuery(const std::vector<std::pair<std::string, std::string>>&
         if (key == "limit") {
             const auto limit = ParseInt(value);
             if (!limit || *limit < 1 || *limit > kTimelineMaxLimit) {
-                return BadValue(
-                    "limit", "must be an integer from 1 to " + std::to_string(kTimelineMaxLimit));
+                return Error::ValidationCode("limit", "not_in_range",
+                                             {{"min", 1}, {"max", kTimelineMaxLimit}});
             }
             query.limit = *limit;
         } else if (key == "cursor") {
@@ -157,7 +153,7 @@ Result<Query> ParseQuery(const std::vector<std::pair<std::string, std::string>>&
                 query.after && std::any_of(sources.begin(), sources.end(), [&](const Source& s) {
                     return s.kind == query.after->kind;
                 });
-            if (!known) return BadValue("cursor", "is not a cursor this timeline gave");
+            if (!known) return Error::ValidationCode("cursor", "not_a_cursor");
         } else if (key == "kinds") {
             query.kinds.emplace();
             for (std::size_t start = 0; start <= value.size();) {
@@ -170,8 +166,8 @@ Result<Query> ParseQuery(const std::vector<std::pair<std::string, std::string>>&
                 if (!known) {
                     std::string names;
                     for (const Source& s : sources) names += (names.empty() ? "" : ", ") + s.kind;
-                    return BadValue("kinds", "has an unknown kind '" + kind.substr(0, 40) +
-                                                 "' (known: " + names + ")");
+                    return Error::ValidationCode("kinds", "unknown_kind",
+                                                 {{"kind", kind.substr(0, 40)}, {"known", names}});
                 }
                 query.kinds->insert(kind);
             }

@@ -158,6 +158,7 @@ const en: Messages<typeof zhCN> = {
     deleteConfirm: 'Delete customer “{name}”? You can restore it from the recycle bin.',
     recycleBin: 'Recycle bin',
     deletedAt: 'Deleted at',
+    deletedBy: 'Deleted by',
     duplicatesTitle: 'Possible duplicates found',
     duplicatesHint: 'These customers look like the one you are entering:',
     duplicateHidden: '(a customer you may not see)',
@@ -443,6 +444,10 @@ const en: Messages<typeof zhCN> = {
       changes: 'Changes',
       password: 'Password',
       secretChanged: 'changed (not recorded)',
+      permissionsAdded: 'added {list}',
+      permissionsRemoved: 'removed {list}',
+      listSeparator: ', ',
+      partSeparator: '; ',
       special: {
         loginUnknown: 'Failed login: unknown user name, from {ip}',
         loginDeactivated: 'Failed login: user name {username} (deactivated), from {ip}',
@@ -770,6 +775,19 @@ const en: Messages<typeof zhCN> = {
     repeat_fixed: 'Cannot be changed once the series exists (delete it and create a new one)',
     minutes_range: 'Must be 0 to {max} minutes',
     bad_apply_to: 'Must be this or following',
+    password_too_short: 'Must be at least {min} characters',
+    password_too_short_admin: 'Must be at least {min} characters for an administrator',
+    password_repeated: 'Must not be one character repeated',
+    password_common:
+      'Is one of the most common passwords; choose another (a passphrase of a few words works well)',
+    password_is_username: 'Must not be the user name or a variant of it',
+    more_than_prepayment: "Is more than the customer's prepayment balance (short by {short_by})",
+    not_in_range: 'Must be an integer from {min} to {max}',
+    not_a_cursor: 'Is not a cursor this timeline gave',
+    unknown_kind: 'Has an unknown kind “{kind}” (known: {known})',
+    not_a_zip: 'Cannot be read as XLSX: it is not a zip archive',
+    not_utf8_or_gb18030: 'Is not UTF-8 or GB18030 text',
+    ends_mid_character: 'Ends in the middle of a character',
   },
 }
 

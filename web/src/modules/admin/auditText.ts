@@ -107,32 +107,50 @@ export function auditChanges(entry: AuditEntry, tr: Translate = translator()): A
     const own = `admin.audit.fields.${field}`
     return te(own) ? t(own) : field
   }
-  const changes = details.changes
-  if (changes && typeof changes === 'object') {
-    return Object.entries(changes as Record<string, Record<string, unknown>>).map(
-      ([field, change]) => ({
-        field,
-        label: label(field),
-        before: show(change?.before_name ?? change?.before, tr),
-        after:
-          field === 'password'
-            ? t('admin.audit.secretChanged')
-            : show(change?.after_name ?? change?.after, tr),
-      }),
-    )
-  }
-  if (verb !== 'update' && verb !== 'create') return []
   // A role's values in words: its data scope and its permissions' labels.
+  const permissions = (list: unknown[]): string =>
+    list.map((p) => permissionLabel(String(p))).join(t('admin.audit.listSeparator'))
   const value = (field: string, v: unknown): string => {
+    if (v === null || v === undefined) return show(v, tr)
     if (field === 'password') return t('admin.audit.secretChanged')
     if (field === 'data_scope' && te(`roles.options.data_scope.${String(v)}`))
       return t(`roles.options.data_scope.${String(v)}`)
-    if (field === 'permissions' && Array.isArray(v))
-      return v.map((p) => permissionLabel(String(p))).join(', ')
+    if (field === 'permissions' && Array.isArray(v)) return permissions(v)
     // An id the body set (owner_id: 5) is shown as one.
     if (field.endsWith('_id') && typeof v === 'number') return `#${v}`
     return show(v, tr)
   }
+  const changes = details.changes
+  if (changes && typeof changes === 'object') {
+    return Object.entries(changes as Record<string, Record<string, unknown>>).map(
+      ([field, change]) => {
+        // A role's permissions: the ones added and removed ("added A, B; removed C").
+        if (Array.isArray(change?.added) || Array.isArray(change?.removed)) {
+          const parts = [
+            ['permissionsAdded', change.added],
+            ['permissionsRemoved', change.removed],
+          ]
+            .filter(([, list]) => Array.isArray(list) && list.length)
+            .map(([key, list]) =>
+              t(`admin.audit.${key as string}`, { list: permissions(list as unknown[]) }),
+            )
+          return {
+            field,
+            label: label(field),
+            before: null,
+            after: parts.join(t('admin.audit.partSeparator')),
+          }
+        }
+        return {
+          field,
+          label: label(field),
+          before: value(field, change?.before_name ?? change?.before),
+          after: value(field, change?.after_name ?? change?.after),
+        }
+      },
+    )
+  }
+  if (verb !== 'update' && verb !== 'create') return []
   return Object.entries(details)
     .filter(([field]) => !NOT_CHANGES.has(field))
     .map(([field, v]) => ({
