@@ -6,10 +6,12 @@ import {
   type Router,
 } from 'vue-router'
 import { onUnauthorized } from '@/api/client'
+import { i18n } from '@/i18n'
 import { elementReady } from '@/plugins/elementLazy'
 import { useMetadataStore } from '@/stores/metadata'
 import { useSessionStore } from '@/stores/session'
 import { firstAllowedPath } from '@/modules/shell/menu'
+import { prepareFormatters } from '@/utils/format'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -185,6 +187,8 @@ export function installGuards(router: Router): void {
       typeof redirect === 'string' && redirect.startsWith('/') ? redirect : '/customers',
     )
     preloadRoute(router, target.fullPath)
+    // The list's date formatters too, once the login request is on its way.
+    setTimeout(() => prepareFormatters(i18n.global.locale.value), 0)
     // ...and, once signed in, the field definitions the customer list renders with.
     after(() => {
       if (target.name === 'customers' && session.can('customers.view')) {
