@@ -10,6 +10,7 @@ import { i18n } from '@/i18n'
 import { elementReady } from '@/plugins/elementLazy'
 import { useMetadataStore } from '@/stores/metadata'
 import { useSessionStore } from '@/stores/session'
+import { fetchFirstPageAhead } from '@/modules/customers/useCustomers'
 import { firstAllowedPath } from '@/modules/shell/menu'
 import { prepareFormatters } from '@/utils/format'
 
@@ -189,12 +190,14 @@ export function installGuards(router: Router): void {
     preloadRoute(router, target.fullPath)
     // The list's date formatters too, once the login request is on its way.
     setTimeout(() => prepareFormatters(i18n.global.locale.value), 0)
-    // ...and, once signed in, the field definitions the customer list renders with.
+    // ...and, once signed in, the field definitions the customer list renders with and its
+    // first rows (the page takes them if it asks for the same).
     after(() => {
       if (target.name === 'customers' && session.can('customers.view')) {
         void useMetadataStore()
           .load('customers')
           .catch(() => undefined)
+        if (!Object.keys(target.query).length) void fetchFirstPageAhead()
       }
     })
   })
