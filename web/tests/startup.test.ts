@@ -129,4 +129,63 @@ describe('first load', () => {
     // ...and, once signed in, the list's field definitions.
     expect(net.sent).toContain('GET /api/v1/meta/customers')
   })
+
+  async function signInThenOpenList(net: ReturnType<typeof heldFetch>, as = SALES) {
+    vi.stubGlobal('fetch', net.fn)
+    const router = createRouter({ history: createMemoryHistory(), routes })
+    installGuards(router)
+    const login = useSessionStore().login('zhang.wei', 'demo1234')
+    await net.release() // the login
+    await net.release() // /me and the settings
+    await login
+    await flush()
+    const signedIn = [...net.sent]
+    await net.release() // the fields and, asked ahead, the list's first page
+    useSessionStore().user = as
+    let list!: ReturnType<typeof useCustomers>
+    const Page = defineComponent({
+      setup() {
+        list = useCustomers()
+        void list.start()
+        return () => h('div')
+      },
+    })
+    const pageRouter = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/customers', name: 'customers', component: Page }],
+    })
+    await pageRouter.push('/customers')
+    mount({ render: () => h(RouterView) }, { global: { plugins: [pageRouter, i18n] } })
+    const rowsAtOnce = list.items.value.map((c) => c.id)
+    await net.release()
+    return { signedIn, rowsAtOnce, list }
+  }
+  const firstPage = { items: [{ id: 7, name: '杭州星辰科技' }], total: 1, page: 1, page_size: 20 }
+  const answers = {
+    'POST /api/v1/auth/login': { token: 't', user: SALES },
+    'GET /api/v1/me': SALES,
+    'GET /api/v1/me/settings': {},
+    'GET /api/v1/meta/customers': { entity: 'customers', fields: CUSTOMER_FIELDS },
+    'GET /api/v1/customers': firstPage,
+  }
+  const listRequests = (sent: string[]) => sent.filter((s) => s === 'GET /api/v1/customers')
+
+  it('asks for the list’s first rows once signed in; the list page shows them at once', async () => {
+    const net = heldFetch(answers)
+    const { signedIn, rowsAtOnce, list } = await signInThenOpenList(net)
+    // Beside the fields, before the page exists...
+    expect(listRequests(signedIn)).toHaveLength(1)
+    expect(signedIn).toContain('GET /api/v1/meta/customers')
+    // ...and the page is built with them, without asking again.
+    expect(rowsAtOnce).toEqual([7])
+    expect(listRequests(net.sent)).toHaveLength(1)
+    expect(list.loading.value).toBe(false)
+  })
+
+  it('never shows one user the rows fetched for another', async () => {
+    const net = heldFetch(answers)
+    const { rowsAtOnce } = await signInThenOpenList(net, { ...SALES, id: 6 })
+    expect(rowsAtOnce).toEqual([])
+    expect(listRequests(net.sent)).toHaveLength(2) // the page asked for its own
+  })
 })

@@ -64,6 +64,8 @@ export function contactDue(value: string | null | undefined, now: Date = new Dat
  * asks for the same rows: the page is built with its rows rather than empty and then again.
  */
 interface Ahead {
+  /** Whose page it is: never another user's, signed in after on the same browser. */
+  user: Id | undefined
   query: string
   at: number
   page: Promise<Page<Customer>>
@@ -74,7 +76,7 @@ const AHEAD_KEPT_MS = 10_000
 
 /**
  * Asks for the page a signed-in user's list opens on (no address parameters: page 1, the
- * remembered sort); resolves once it is answered, never rejects.
+ * remembered sort) — when the settings are at hand; resolves once answered, never rejects.
  */
 export async function fetchFirstPageAhead(): Promise<void> {
   const settings = useSettingsStore()
@@ -85,6 +87,7 @@ export async function fetchFirstPageAhead(): Promise<void> {
     sort: settings.get<string>(SORT_KEY, DEFAULT_SORT) || DEFAULT_SORT,
   }
   const entry: Ahead = {
+    user: useSessionStore().user?.id,
     query: toQuery(serverParams(params)),
     at: Date.now(),
     page: customersApi.list(serverParams(params)),
@@ -97,10 +100,14 @@ export async function fetchFirstPageAhead(): Promise<void> {
   }
 }
 
-/** The page fetched ahead for these parameters, if any (once). */
+/** The page fetched ahead for these parameters, if any (once; dropped when old or not yours). */
 function takeAhead(params: ListParams): Ahead | null {
   const entry = ahead
-  if (!entry || Date.now() - entry.at > AHEAD_KEPT_MS) return null
+  if (!entry) return null
+  if (Date.now() - entry.at > AHEAD_KEPT_MS || entry.user !== useSessionStore().user?.id) {
+    ahead = null
+    return null
+  }
   if (entry.query !== toQuery(serverParams(params))) return null
   ahead = null
   return entry
