@@ -10,7 +10,7 @@ import { i18n } from '@/i18n'
 import { elementReady } from '@/plugins/elementLazy'
 import { useMetadataStore } from '@/stores/metadata'
 import { useSessionStore } from '@/stores/session'
-import { fetchFirstPageAhead } from '@/modules/customers/useCustomers'
+import { fetchFirstPageAhead, firstPageAhead } from '@/modules/customers/useCustomers'
 import { firstAllowedPath } from '@/modules/shell/menu'
 import { prepareFormatters } from '@/utils/format'
 
@@ -47,6 +47,7 @@ export const routes: RouteRecordRaw[] = [
         name: 'customers',
         component: () => import('@/modules/customers/CustomerListPage.vue'),
         meta: { permission: 'customers.view', title: 'nav.customers' },
+        beforeEnter: () => firstPageAhead(),
       },
       {
         path: 'customers/new',

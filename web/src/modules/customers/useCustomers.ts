@@ -70,6 +70,8 @@ interface Ahead {
   at: number
   page: Promise<Page<Customer>>
   value?: Page<Customer>
+  /** Resolved once answered (or failed). */
+  settled: Promise<void>
 }
 let ahead: Ahead | null = null
 const AHEAD_KEPT_MS = 10_000
@@ -78,26 +80,39 @@ const AHEAD_KEPT_MS = 10_000
  * Asks for the page a signed-in user's list opens on (no address parameters: page 1, the
  * remembered sort) — when the settings are at hand; resolves once answered, never rejects.
  */
-export async function fetchFirstPageAhead(): Promise<void> {
+export function fetchFirstPageAhead(): Promise<void> {
   const settings = useSettingsStore()
-  if (!settings.loaded) return // (asked for beside /me at sign-in; the sort may be another)
+  if (!settings.loaded) return Promise.resolve() // (asked for beside /me; the sort may differ)
   const params = {
     page: 1,
     page_size: DEFAULT_PAGE_SIZE,
     sort: settings.get<string>(SORT_KEY, DEFAULT_SORT) || DEFAULT_SORT,
   }
+  const page = customersApi.list(serverParams(params))
   const entry: Ahead = {
     user: useSessionStore().user?.id,
     query: toQuery(serverParams(params)),
     at: Date.now(),
-    page: customersApi.list(serverParams(params)),
+    page,
+    settled: page.then(
+      (value) => {
+        entry.value = value
+      },
+      () => {
+        if (ahead === entry) ahead = null // the page asks again and shows the error
+      },
+    ),
   }
   ahead = entry
-  try {
-    entry.value = await entry.page
-  } catch {
-    if (ahead === entry) ahead = null // the page asks again and shows the error
-  }
+  return entry.settled
+}
+
+/**
+ * Waits for a first page fetched ahead, if one is on its way (the route waits, so the page is
+ * built once, with its rows, rather than empty and again when they come: a few ms at sign-in).
+ */
+export function firstPageAhead(): Promise<void> | undefined {
+  return ahead?.settled
 }
 
 /** The page fetched ahead for these parameters, if any (once; dropped when old or not yours). */
