@@ -398,7 +398,12 @@ describe('the first paint', () => {
     // Hidden again, kept: the second opening is at once.
     expect(document.querySelector('.meta-filters')).toBe(form)
     expect(byTestId('filter-panel')[0]!.style.display).toBe('none')
+  })
 
+  it('builds a dialog when it is first asked for, and opens it', async () => {
+    fakeServer()
+    await open()
+    expect(document.querySelector('.el-overlay')).toBeNull()
     const followup = [...document.querySelectorAll<HTMLElement>('.el-table__body button')].find(
       (b) => b.textContent?.includes('添加跟进'),
     )
