@@ -37,11 +37,17 @@ async function waitHealthy(base, child, log, timeoutMs = 20000) {
   throw new Error(`server did not become healthy in ${timeoutMs} ms:\n${log()}`)
 }
 
-/** Starts the server; returns { base, stop, log }. `customers` demo customers are generated first. */
-export async function startServer({ bin = DEFAULT_BIN, customers = 120 } = {}) {
+/**
+ * Starts the server; returns { base, stop, log }. `customers` demo customers are generated first;
+ * `webRoot` is the built web UI it serves (default web/dist).
+ */
+export async function startServer({
+  bin = DEFAULT_BIN,
+  customers = 120,
+  webRoot = join(WEB_DIR, 'dist'),
+} = {}) {
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'guanxi-e2e-'))
-  const webRoot = join(WEB_DIR, 'dist')
   const env = { ...process.env, GUANXI_ADMIN_PASSWORD: ADMIN_PASSWORD }
   if (!existsSync(bin)) throw new Error(`server binary not found: ${bin}`)
   if (customers > 0) {

@@ -6,6 +6,7 @@ import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { RouterView, createMemoryHistory, createRouter } from 'vue-router'
 import { setToken } from '@/api/client'
+import type { Me } from '@/api/types'
 import { i18n } from '@/i18n'
 import { useCustomers } from '@/modules/customers/useCustomers'
 import { installGuards, routes } from '@/router'
@@ -50,6 +51,17 @@ function heldFetch(answers: Record<string, unknown>) {
   return { fn: fn as unknown as typeof fetch, sent, release }
 }
 
+/** The list page's own part: its list, started as the page starts it. */
+let pageList!: ReturnType<typeof useCustomers>
+let pageStarted!: Promise<void>
+const ListPage = defineComponent({
+  setup() {
+    pageList = useCustomers()
+    pageStarted = pageList.start()
+    return () => h('div')
+  },
+})
+
 beforeEach(() => setActivePinia(createPinia()))
 afterEach(() => {
   vi.unstubAllGlobals()
@@ -82,16 +94,9 @@ describe('first load', () => {
       'GET /api/v1/customers': { items: [], total: 0, page: 1, page_size: 20 },
     })
     vi.stubGlobal('fetch', net.fn)
-    let started!: Promise<void>
-    const Page = defineComponent({
-      setup() {
-        started = useCustomers().start()
-        return () => h('div')
-      },
-    })
     const router = createRouter({
       history: createMemoryHistory(),
-      routes: [{ path: '/customers', name: 'customers', component: Page }],
+      routes: [{ path: '/customers', name: 'customers', component: ListPage }],
     })
     await router.push('/customers')
     mount({ render: () => h(RouterView) }, { global: { plugins: [router, i18n] } })
@@ -102,7 +107,7 @@ describe('first load', () => {
       'GET /api/v1/meta/customers',
     ])
     await net.release()
-    await started
+    await pageStarted
   })
 
   it('starts fetching the page a login leads to while the password is checked', async () => {
@@ -128,5 +133,56 @@ describe('first load', () => {
     await flush()
     // ...and, once signed in, the list's field definitions.
     expect(net.sent).toContain('GET /api/v1/meta/customers')
+  })
+
+  async function signInThenOpenList(net: ReturnType<typeof heldFetch>, as = SALES) {
+    vi.stubGlobal('fetch', net.fn)
+    const router = createRouter({ history: createMemoryHistory(), routes })
+    installGuards(router)
+    const login = useSessionStore().login('zhang.wei', 'demo1234')
+    await net.release() // the login
+    await net.release() // /me and the settings
+    await login
+    await flush()
+    const signedIn = [...net.sent]
+    await net.release() // the fields and, asked ahead, the list's first page
+    useSessionStore().user = as as unknown as Me
+    const pageRouter = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/customers', name: 'customers', component: ListPage }],
+    })
+    await pageRouter.push('/customers')
+    mount({ render: () => h(RouterView) }, { global: { plugins: [pageRouter, i18n] } })
+    const rowsAtOnce = pageList.items.value.map((c) => c.id)
+    await net.release()
+    return { signedIn, rowsAtOnce, list: pageList }
+  }
+  const firstPage = { items: [{ id: 7, name: '杭州星辰科技' }], total: 1, page: 1, page_size: 20 }
+  const answers = {
+    'POST /api/v1/auth/login': { token: 't', user: SALES },
+    'GET /api/v1/me': SALES,
+    'GET /api/v1/me/settings': {},
+    'GET /api/v1/meta/customers': { entity: 'customers', fields: CUSTOMER_FIELDS },
+    'GET /api/v1/customers': firstPage,
+  }
+  const listRequests = (sent: string[]) => sent.filter((s) => s === 'GET /api/v1/customers')
+
+  it('asks for the list’s first rows once signed in; the list page shows them at once', async () => {
+    const net = heldFetch(answers)
+    const { signedIn, rowsAtOnce, list } = await signInThenOpenList(net)
+    // Beside the fields, before the page exists...
+    expect(listRequests(signedIn)).toHaveLength(1)
+    expect(signedIn).toContain('GET /api/v1/meta/customers')
+    // ...and the page is built with them, without asking again.
+    expect(rowsAtOnce).toEqual([7])
+    expect(listRequests(net.sent)).toHaveLength(1)
+    expect(list.loading.value).toBe(false)
+  })
+
+  it('never shows one user the rows fetched for another', async () => {
+    const net = heldFetch(answers)
+    const { rowsAtOnce } = await signInThenOpenList(net, { ...SALES, id: 6 })
+    expect(rowsAtOnce).toEqual([])
+    expect(listRequests(net.sent)).toHaveLength(2) // the page asked for its own
   })
 })

@@ -21,6 +21,8 @@ export interface UseListOptions {
 }
 
 const RESERVED = new Set(['page', 'page_size', 'sort', 'q'])
+/** Rows per page unless the list says otherwise. */
+export const DEFAULT_PAGE_SIZE = 20
 
 /** Paging, sorting, search and filters of one server list, and its loading state. */
 export function useList<T>(
@@ -31,7 +33,7 @@ export function useList<T>(
   const router = options.syncRoute ? useRouter() : null
   const defaults: ListState = {
     page: 1,
-    page_size: options.defaultPageSize ?? 20,
+    page_size: options.defaultPageSize ?? DEFAULT_PAGE_SIZE,
     sort: options.defaultSort ?? '',
     q: '',
     filters: {},
@@ -75,12 +77,18 @@ export function useList<T>(
     ...options.fixed,
   }))
 
-  async function load(): Promise<void> {
+  /** Loads the page the state selects. */
+  function load(): Promise<void> {
+    return loadFrom(() => fetch(params.value))
+  }
+
+  /** Shows what `ask` answers for the state's page (e.g. a request sent already, fetched ahead). */
+  async function loadFrom(ask: () => Promise<Page<T>>): Promise<void> {
     const mine = ++sequence
     loading.value = true
     error.value = null
     try {
-      const page = await fetch(params.value)
+      const page = await ask()
       if (mine !== sequence) return
       items.value = page.items
       total.value = page.total
@@ -92,6 +100,15 @@ export function useList<T>(
     } finally {
       if (mine === sequence) loading.value = false
     }
+  }
+
+  /** Shows a page already at hand (fetched ahead for this state) without asking again. */
+  function show(page: Page<T>): void {
+    ++sequence
+    loading.value = false
+    error.value = null
+    items.value = page.items
+    total.value = page.total
   }
 
   /** Apply a change of state: back to page 1 unless only the page changed. */
@@ -124,5 +141,5 @@ export function useList<T>(
     )
   }
 
-  return { state, items, total, loading, error, params, load, update, setFilters }
+  return { state, items, total, loading, error, params, load, loadFrom, show, update, setFilters }
 }

@@ -6,10 +6,12 @@ import {
   type Router,
 } from 'vue-router'
 import { onUnauthorized } from '@/api/client'
+import { i18n } from '@/i18n'
 import { elementReady } from '@/plugins/elementLazy'
 import { useMetadataStore } from '@/stores/metadata'
 import { useSessionStore } from '@/stores/session'
 import { firstAllowedPath } from '@/modules/shell/menu'
+import { prepareFormatters } from '@/utils/format'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -44,6 +46,10 @@ export const routes: RouteRecordRaw[] = [
         name: 'customers',
         component: () => import('@/modules/customers/CustomerListPage.vue'),
         meta: { permission: 'customers.view', title: 'nav.customers' },
+        // Right after sign-in, its first rows are on their way (below): the page waits a few ms
+        // for them and is built once, with its rows.
+        beforeEnter: async () =>
+          (await import('@/modules/customers/useCustomers')).firstPageAhead(),
       },
       {
         path: 'customers/new',
@@ -197,12 +203,20 @@ export function installGuards(router: Router): void {
       typeof redirect === 'string' && redirect.startsWith('/') ? redirect : '/customers',
     )
     preloadRoute(router, target.fullPath)
-    // ...and, once signed in, the field definitions the customer list renders with.
+    // (The list's module too, for its first rows below; not in the login page's bundle.)
+    const list = target.name === 'customers' ? import('@/modules/customers/useCustomers') : null
+    // The list's date formatters too, once the login request is on its way.
+    setTimeout(() => prepareFormatters(i18n.global.locale.value), 0)
+    // ...and, once signed in, the field definitions the customer list renders with and its
+    // first rows (the page takes them if it asks for the same).
     after(() => {
       if (target.name === 'customers' && session.can('customers.view')) {
         void useMetadataStore()
           .load('customers')
           .catch(() => undefined)
+        if (list && !Object.keys(target.query).length) {
+          void list.then((module) => module.fetchFirstPageAhead()).catch(() => undefined)
+        }
       }
     })
   })

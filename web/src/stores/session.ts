@@ -25,9 +25,11 @@ export const useSessionStore = defineStore('session', () => {
   async function login(username: string, password: string): Promise<void> {
     const answer = await authApi.login(username, password)
     setToken(answer.token)
-    // Every signed-in page reads the user's settings: asked for beside /me rather than after it.
-    void useSettingsStore().load()
+    // Every signed-in page reads the user's settings: asked for beside /me rather than after it,
+    // and at hand when signed in (the first page's rows are asked for in the remembered order).
+    const settings = useSettingsStore().load()
     user.value = await authApi.me()
+    await settings
     checked.value = true
   }
 

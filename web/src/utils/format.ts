@@ -36,6 +36,40 @@ export function formatDateTime(value: string | null | undefined, locale: string)
   ).format(date)
 }
 
+/** A time of this year without the year (a narrow list column reads at a glance); else in full. */
+export function formatDateTimeShort(
+  value: string | null | undefined,
+  locale: string,
+  now: Date = new Date(),
+): string {
+  const date = value ? new Date(value) : null
+  if (!date || Number.isNaN(date.getTime()) || date.getFullYear() !== now.getFullYear())
+    return formatDateTime(value, locale)
+  return formatter(
+    'datetime-short',
+    locale,
+    (l) =>
+      new Intl.DateTimeFormat(l, {
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+      }),
+  ).format(date)
+}
+
+/**
+ * Makes the formatters of a list's times and dates ahead of their first use: the first costs tens
+ * of ms (the locale's data), better spent while the password is checked than before the first row.
+ */
+export function prepareFormatters(locale: string): void {
+  const now = new Date().toISOString()
+  formatDateTimeShort(now, locale)
+  formatDateTime(now, locale)
+  formatDate(now, locale)
+}
+
 export function formatDate(value: string | null | undefined, locale: string): string {
   if (!value) return ''
   // A calendar date (YYYY-MM-DD) has no time zone: don't shift it.

@@ -1,3 +1,4 @@
+import { inject, provide, type InjectionKey } from 'vue'
 import { useI18n } from 'vue-i18n'
 import type { FieldDef } from '@/api/types'
 import { useDepartments, useRoles } from '@/composables/useLookups'
@@ -68,4 +69,23 @@ export function useFieldText(entity: string) {
   }
 
   return { label, option, text }
+}
+
+type FieldText = ReturnType<typeof useFieldText>
+const SHARED: InjectionKey<{ entity: string; fieldText: FieldText }> = Symbol('fieldText')
+
+/**
+ * useFieldText for a list, shared with every value below it (MetaValue takes it): one per list
+ * rather than one per cell, which a table of 20 rows pays for 100+ times on first paint.
+ */
+export function provideFieldText(entity: string): FieldText {
+  const fieldText = useFieldText(entity)
+  provide(SHARED, { entity, fieldText })
+  return fieldText
+}
+
+/** The field text a list above provides for this entity, else one of its own. */
+export function sharedFieldText(entity: string): FieldText {
+  const shared = inject(SHARED, null)
+  return shared?.entity === entity ? shared.fieldText : useFieldText(entity)
 }

@@ -1,9 +1,10 @@
 import { computed, ref, shallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { customersApi } from '@/api/customers'
-import type { Customer, ExportFormat, Id, ListParams } from '@/api/types'
+import { toQuery } from '@/api/client'
+import type { Customer, ExportFormat, Id, ListParams, Page } from '@/api/types'
 import { useEntityMeta } from '@/composables/useEntityMeta'
-import { useList, type UseListOptions } from '@/composables/useList'
+import { DEFAULT_PAGE_SIZE, useList, type UseListOptions } from '@/composables/useList'
 import { useSessionStore } from '@/stores/session'
 import { useSettingsStore } from '@/stores/settings'
 import { saveBlob } from '@/utils/download'
@@ -58,6 +59,76 @@ export function contactDue(value: string | null | undefined, now: Date = new Dat
 }
 
 /**
+ * The first page of the list asked for before its page exists — at sign-in, beside the fields,
+ * while the page's code and the shell are set up — and taken (once, soon after) by the page that
+ * asks for the same rows: the page is built with its rows rather than empty and then again.
+ */
+interface Ahead {
+  /** Whose page it is: never another user's, signed in after on the same browser. */
+  user: Id | undefined
+  query: string
+  at: number
+  page: Promise<Page<Customer>>
+  value?: Page<Customer>
+  /** Resolved once answered (or failed). */
+  settled: Promise<void>
+}
+let ahead: Ahead | null = null
+const AHEAD_KEPT_MS = 10_000
+
+/**
+ * Asks for the page a signed-in user's list opens on (no address parameters: page 1, the
+ * remembered sort) — when the settings are at hand; resolves once answered, never rejects.
+ */
+export function fetchFirstPageAhead(): Promise<void> {
+  const settings = useSettingsStore()
+  if (!settings.loaded) return Promise.resolve() // (asked for beside /me; the sort may differ)
+  const params = {
+    page: 1,
+    page_size: DEFAULT_PAGE_SIZE,
+    sort: settings.get<string>(SORT_KEY, DEFAULT_SORT) || DEFAULT_SORT,
+  }
+  const page = customersApi.list(serverParams(params))
+  const entry: Ahead = {
+    user: useSessionStore().user?.id,
+    query: toQuery(serverParams(params)),
+    at: Date.now(),
+    page,
+    settled: page.then(
+      (value) => {
+        entry.value = value
+      },
+      () => {
+        if (ahead === entry) ahead = null // the page asks again and shows the error
+      },
+    ),
+  }
+  ahead = entry
+  return entry.settled
+}
+
+/**
+ * Waits for a first page fetched ahead, if one is on its way (the route waits, so the page is
+ * built once, with its rows, rather than empty and again when they come: a few ms at sign-in).
+ */
+export function firstPageAhead(): Promise<void> | undefined {
+  return ahead?.settled
+}
+
+/** The page fetched ahead for these parameters, if any (once; dropped when old or not yours). */
+function takeAhead(params: ListParams): Ahead | null {
+  const entry = ahead
+  if (!entry) return null
+  if (Date.now() - entry.at > AHEAD_KEPT_MS || entry.user !== useSessionStore().user?.id) {
+    ahead = null
+    return null
+  }
+  if (entry.query !== toQuery(serverParams(params))) return null
+  ahead = null
+  return entry
+}
+
+/**
  * The customer list: paging, search, filters (with "due today"), a remembered sort and columns,
  * selection and the export of what it shows.
  */
@@ -66,11 +137,14 @@ export function useCustomers(options: UseListOptions = {}) {
   const meta = useEntityMeta('customers')
   const settings = useSettingsStore()
   const session = useSessionStore()
-  const list = useList<Customer>((params: ListParams) => customersApi.list(serverParams(params)), {
-    syncRoute: true,
-    defaultSort: DEFAULT_SORT,
-    ...options,
-  })
+  const list = useList<Customer>(
+    (params: ListParams) => takeAhead(params)?.page ?? customersApi.list(serverParams(params)),
+    {
+      syncRoute: true,
+      defaultSort: DEFAULT_SORT,
+      ...options,
+    },
+  )
   const selected = shallowRef<Customer[]>([])
 
   /** Columns shown: the user's remembered choice, else the day's-work defaults the metadata has. */
@@ -138,7 +212,13 @@ export function useCustomers(options: UseListOptions = {}) {
     // another sort.
     const known = settings.loaded ? rememberedSort() : null
     if (known) list.update({ sort: known }) // loads the page itself
-    await Promise.all([meta.load(), settings.load(), known ? Promise.resolve() : list.load()])
+    // A page fetched ahead and answered already is shown at once, in the page's first render.
+    const early = known ? null : takeAhead(list.params.value)
+    let rows = Promise.resolve()
+    if (early?.value) list.show(early.value)
+    else if (early) rows = list.loadFrom(() => early.page)
+    else if (!known) rows = list.load()
+    await Promise.all([meta.load(), settings.load(), rows])
     const later = known ? null : rememberedSort()
     if (later) list.update({ sort: later })
   }
