@@ -34,7 +34,8 @@ ROLES = [("sales", "zhang.wei"), ("manager", "sun.li")]
 ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "mailing_create",
           "mailing_list", "timeline", "deal_create", "prepayment_create", "document_upload",
           "document_download", "kit_export", "record_history", "custom_field_list", "contact_create",
-          "contact_list", "followup_list", "department_list", "me_get", "me_patch"]
+          "contact_list", "followup_list", "department_list", "me_get", "me_patch",
+          "notification_list", "notification_unread"]
 # Routes only some roles may use: the default sales role has no mailings.export.
 ROUTE_ROLES = {"kit_export": {"manager"}}
 # Routes that read records_customer's fixtures.

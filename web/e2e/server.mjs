@@ -89,5 +89,5 @@ export async function startServer({ bin = DEFAULT_BIN, customers = 120 } = {}) {
     }
     rmSync(dataDir, { recursive: true, force: true })
   }
-  return { base, stop, log: () => output }
+  return { base, stop, dataDir, log: () => output }
 }

@@ -10,6 +10,7 @@
 #include "domains/customers/customer_routes.hpp"
 #include "domains/customers/timeline_routes.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
+#include "domains/notifications/notification_routes.hpp"
 #include "domains/record_types.hpp"
 #include "http/static_files.hpp"
 #include "jobs/job_routes.hpp"
@@ -40,6 +41,9 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     app->audit_ = std::make_unique<audit::AuditService>(*app->db_);
     app->job_store_ = std::make_unique<jobs::JobStore>(*app->db_);
     app->job_runner_ = std::make_unique<jobs::JobRunner>(*app->job_store_, options.jobs);
+    app->notifications_ = std::make_unique<notifications::NotificationStore>(*app->db_);
+    app->notification_hub_ = std::make_unique<notifications::NotificationHub>(
+        *app->notifications_, options.notifications);
     customers::ImportSettings imports = options.imports;
     if (imports.upload_dir.empty()) {
         imports.upload_dir = (std::filesystem::temp_directory_path() / "guanxi-uploads").string();
@@ -141,6 +145,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     openapi_ = OpenApiJson();
     audit::RegisterAuditRoutes(router_, *audit_);
     jobs::RegisterJobRoutes(router_, *job_store_);
+    notifications::RegisterNotificationRoutes(router_, *notifications_, *notification_hub_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
     router_.metrics().AddGauge(

@@ -14,6 +14,7 @@
 #include "domains/customers/document_routes.hpp"
 #include "domains/customers/timeline_service.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
+#include "domains/notifications/notification_hub.hpp"
 #include "http/router.hpp"
 #include "jobs/job_runner.hpp"
 #include "jobs/job_store.hpp"
@@ -33,6 +34,7 @@ struct AppOptions {
     accounts::CookieOptions cookies;
     accounts::AccountOptions accounts;
     jobs::RunnerOptions jobs;
+    notifications::HubOptions notifications;
     // Uploads wait here for their import job; empty: a folder under the system's temp folder.
     customers::ImportSettings imports;
     // Where documents' files are kept and how large one may be.
@@ -64,6 +66,8 @@ class App {
     jobs::JobStore& job_store() { return *job_store_; }
     customers::DocumentFiles& documents() { return *documents_; }
     jobs::JobRunner& job_runner() { return *job_runner_; }
+    notifications::NotificationStore& notifications() { return *notifications_; }
+    notifications::NotificationHub& notification_hub() { return *notification_hub_; }
 
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
     // type's generated ones.
@@ -97,6 +101,8 @@ class App {
     std::string openapi_;
     std::unique_ptr<jobs::JobStore> job_store_;
     std::unique_ptr<jobs::JobRunner> job_runner_;
+    std::unique_ptr<notifications::NotificationStore> notifications_;
+    std::unique_ptr<notifications::NotificationHub> notification_hub_;
     std::optional<std::string> generated_admin_password_;
     // Last: its threads run routes that use everything above; it finishes them first.
     std::unique_ptr<core::WorkerPool> write_workers_;

@@ -280,6 +280,7 @@ int main(int argc, char** argv) {
         PrintGeneratedPassword(**app);
         guanxi::http::Server server((*app)->router(), server_options);
         if (job_workers > 0) (*app)->job_runner().Start();
+        (*app)->notification_hub().Start();
         auto status = server.Run([&](unsigned short port) {
             const double ms = std::chrono::duration<double, std::milli>(
                                   std::chrono::steady_clock::now() - started)
@@ -290,6 +291,7 @@ int main(int argc, char** argv) {
                       << "/\n"
                       << std::flush;
         });
+        (*app)->notification_hub().Stop();
         (*app)->job_runner().Stop();
         if (!status) return Fail(status.error());
         return 0;

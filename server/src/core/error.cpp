@@ -132,6 +132,9 @@ constexpr FieldMessageInfo kFieldMessages[] = {
     {"too_many_custom_fields", "has as many custom fields as it may ({max})",
      "自定义字段已达上限（{max} 个）"},
     {"two_columns", "has two {column} columns", "有两列都是 {column}"},
+    {"snooze_minutes", "must be 1 to {max} minutes", "必须是 1 到 {max} 分钟"},
+    {"snooze_until", "must be in the future, at most 30 days ahead",
+     "必须是将来的时间，最多 30 天后"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.

@@ -701,6 +701,23 @@ const en: Messages<typeof zhCN> = {
     choices_required: 'A choice or multi-choice field needs choices',
     too_many_custom_fields: 'Has as many custom fields as it may ({max})',
     two_columns: 'Has two {column} columns',
+    snooze_minutes: 'Must be 1 to {max} minutes',
+    snooze_until: 'Must be in the future, at most 30 days ahead',
+  },
+  notifications: {
+    bell: 'Notifications',
+    bellUnread: 'Notifications: {count} unread',
+    title: 'Notifications',
+    readAll: 'Mark all read',
+    empty: 'No notifications',
+    open: 'Open',
+    snooze: 'Remind me later',
+    snooze15: 'In 15 minutes',
+    snooze60: 'In 1 hour',
+    snoozeDay: 'This time tomorrow',
+    dismiss: 'Dismiss',
+    unread: 'Unread',
+    offline: 'Live notifications disconnected; reconnecting…',
   },
 }
 
