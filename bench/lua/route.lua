@@ -174,6 +174,14 @@ local builders = {
     return wrk.format("GET", "/api/v1/customers/" .. next_id() .. "/followups?page_size=50", headers)
   end,
   department_list = function() return wrk.format("GET", "/api/v1/departments", headers) end,
+  -- The bell: the caller's newest notifications (a page of 20, with the unread count) and the
+  -- count alone (asked when the live stream is down).
+  notification_list = function()
+    return wrk.format("GET", "/api/v1/notifications?page_size=20", headers)
+  end,
+  notification_unread = function()
+    return wrk.format("GET", "/api/v1/notifications/unread-count", headers)
+  end,
   -- The caller's own account: read it (every page load does) and change its phone (audited,
   -- before → after). (The duplicate check is limited to 60 a minute per user, so not here.)
   me_get = function() return wrk.format("GET", "/api/v1/me", headers) end,

@@ -36,7 +36,8 @@ ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "m
           "document_download", "kit_export", "record_history", "custom_field_list", "contact_create",
           "contact_list", "followup_list", "department_list", "me_get", "me_patch",
           "activity_create", "activity_calendar", "time_zones", "company_settings", "jobs_list",
-          "job_schedules"]
+          "job_schedules",
+          "notification_list", "notification_unread"]
 # Routes only some roles may use: the default sales role has no mailings.export.
 ROUTE_ROLES = {"kit_export": {"manager"}}
 # Administrators' routes (users.manage): run once, with the admin's session.

@@ -2,7 +2,7 @@
 // server binary on a temporary SQLite database. Prints one line per test and "e2e: N passed, N failed";
 // writes test-results/e2e.json and screenshots under test-results/screenshots/.
 //   GUANXI_BIN=/path/to/guanxi node e2e/run.mjs      (default ../build/release/server/guanxi)
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -1541,6 +1541,33 @@ test('the recycle bin says who deleted a customer and when, in both languages', 
     await shot(page, `recycle-bin-deleted-by-${locale}`)
     await closeBrowser(session)
   }
+
+// #15 notifications
+test('a reminder written by another process rings the bell live; read all clears it', async () => {
+  const { page } = ctx.admin
+  await page.setViewportSize(DESKTOP)
+  await page.goto(`${ctx.server.base}/customers`)
+  const bell = page.getByTestId('notification-bell')
+  await bell.waitFor()
+  const badge = bell.locator('.el-badge__content')
+  // As a reminder rule in another server process would leave it (the live scan reads the
+  // database every 2 s, so it shows within seconds, without a reload).
+  const now = Math.floor(Date.now() / 1000)
+  const title = `回访提醒${unique}`
+  execFileSync('sqlite3', [
+    join(ctx.server.dataDir, 'guanxi.db'),
+    `INSERT INTO notifications (user_id, unique_key, kind, title, body, link, due_at, visible_at, created_at) SELECT id, 'e2e:${unique}', 'system', '${title}', '计划今天联系', '/pool', ${now}, ${now}, ${now} FROM users WHERE username = 'admin'`,
+  ])
+  await badge.filter({ hasText: /^1$/ }).waitFor({ timeout: 15000 })
+  await bell.click()
+  const item = page.getByTestId('notification-item').filter({ hasText: title })
+  await item.waitFor()
+  await shot(page, 'notifications-desktop')
+  await page.getByTestId('notifications-read-all').click()
+  await badge.waitFor({ state: 'hidden' })
+  // Opening it goes to its page.
+  await item.locator('.item-main').click()
+  await page.waitForURL(/\/pool/)
 })
 
 async function main() {

@@ -11,6 +11,7 @@
 #include "domains/customers/customer_routes.hpp"
 #include "domains/customers/timeline_routes.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
+#include "domains/notifications/notification_routes.hpp"
 #include "domains/record_types.hpp"
 #include "domains/settings/settings_routes.hpp"
 #include "http/static_files.hpp"
@@ -45,6 +46,9 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     app->scheduler_ = std::make_unique<jobs::Scheduler>(*app->db_, *app->job_store_);
     app->scheduler_->SetDefaultZone(settings::CompanyTimeZone);
     app->company_settings_ = std::make_unique<settings::CompanySettingsService>(*app->db_);
+    app->notifications_ = std::make_unique<notifications::NotificationStore>(*app->db_);
+    app->notification_hub_ = std::make_unique<notifications::NotificationHub>(
+        *app->notifications_, options.notifications);
     customers::ImportSettings imports = options.imports;
     if (imports.upload_dir.empty()) {
         imports.upload_dir = (std::filesystem::temp_directory_path() / "guanxi-uploads").string();
@@ -148,6 +152,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     audit::RegisterAuditRoutes(router_, *audit_);
     jobs::RegisterJobRoutes(router_, *job_store_, *scheduler_);
     settings::RegisterSettingsRoutes(router_, *company_settings_);
+    notifications::RegisterNotificationRoutes(router_, *notifications_, *notification_hub_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
     router_.metrics().AddGauge(

@@ -15,6 +15,7 @@
 #include "domains/customers/timeline_service.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/settings/company_settings.hpp"
+#include "domains/notifications/notification_hub.hpp"
 #include "http/router.hpp"
 #include "jobs/job_runner.hpp"
 #include "jobs/job_store.hpp"
@@ -35,6 +36,7 @@ struct AppOptions {
     accounts::CookieOptions cookies;
     accounts::AccountOptions accounts;
     jobs::RunnerOptions jobs;
+    notifications::HubOptions notifications;
     // Uploads wait here for their import job; empty: a folder under the system's temp folder.
     customers::ImportSettings imports;
     // Where documents' files are kept and how large one may be.
@@ -69,6 +71,8 @@ class App {
     // Recurring schedules: domains register theirs in RegisterJobs; `serve` starts its thread.
     jobs::Scheduler& scheduler() { return *scheduler_; }
     settings::CompanySettingsService& company_settings() { return *company_settings_; }
+    notifications::NotificationStore& notifications() { return *notifications_; }
+    notifications::NotificationHub& notification_hub() { return *notification_hub_; }
 
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
     // type's generated ones.
@@ -104,6 +108,8 @@ class App {
     std::unique_ptr<jobs::JobRunner> job_runner_;
     std::unique_ptr<jobs::Scheduler> scheduler_;
     std::unique_ptr<settings::CompanySettingsService> company_settings_;
+    std::unique_ptr<notifications::NotificationStore> notifications_;
+    std::unique_ptr<notifications::NotificationHub> notification_hub_;
     std::optional<std::string> generated_admin_password_;
     // Last: its threads run routes that use everything above; it finishes them first.
     std::unique_ptr<core::WorkerPool> write_workers_;

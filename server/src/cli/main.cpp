@@ -283,6 +283,7 @@ int main(int argc, char** argv) {
             (*app)->job_runner().Start();
             (*app)->scheduler().Start();
         }
+        (*app)->notification_hub().Start();
         auto status = server.Run([&](unsigned short port) {
             const double ms = std::chrono::duration<double, std::milli>(
                                   std::chrono::steady_clock::now() - started)
@@ -294,6 +295,7 @@ int main(int argc, char** argv) {
                       << std::flush;
         });
         (*app)->scheduler().Stop();
+        (*app)->notification_hub().Stop();
         (*app)->job_runner().Stop();
         if (!status) return Fail(status.error());
         return 0;

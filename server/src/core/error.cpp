@@ -168,6 +168,9 @@ constexpr FieldMessageInfo kFieldMessages[] = {
      "无法作为 XLSX 读取：不是 zip 压缩文件"},
     {"not_utf8_or_gb18030", "is not UTF-8 or GB18030 text", "不是 UTF-8 或 GB18030 编码的文本"},
     {"ends_mid_character", "ends in the middle of a character", "在一个字符的中间结束"},
+    {"snooze_minutes", "must be 1 to {max} minutes", "必须是 1 到 {max} 分钟"},
+    {"snooze_until", "must be in the future, at most 30 days ahead",
+     "必须是将来的时间，最多 30 天后"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,8 @@
 #include <vector>
 
 namespace guanxi::http {
+
+class EventStream;  // http/event_stream.hpp
 
 struct Request {
     std::string method;  // "GET", "POST", ...
@@ -43,6 +46,10 @@ struct Response {
     // When set, the body is this file, sent from disk in pieces (body stays empty), and the file
     // is removed once opened for sending: large downloads (exports) never sit in memory whole.
     std::string file;
+    // When set, the answer is a stream of Server-Sent Events (http/event_stream.hpp): the server
+    // writes a 200 text/event-stream head (with `headers`) and then what the stream is sent, until
+    // it closes or the client goes away. status, body and file are not used.
+    std::shared_ptr<EventStream> events;
 
     static Response Json(int status, const nlohmann::json& value);
     // A body that is JSON text already (JsonWriter).

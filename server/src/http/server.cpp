@@ -6,6 +6,7 @@
 #include "core/text.hpp"
 #include "core/threads.hpp"
 #include "http/compression.hpp"
+#include "http/event_stream.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -449,6 +450,10 @@ struct Server::Impl {
             RemoveBodyFile(request);
             request.body = std::string();  // the memory goes back with the reservation
             reservation.Release();
+            if (response.events) {
+                co_await StreamEvents(stream, std::move(response));
+                break;
+            }
             stream.expires_after(options.read_timeout);
             std::optional<bhttp::response<bhttp::file_body>> file_out;
             if (!response.file.empty()) {
@@ -471,6 +476,47 @@ struct Server::Impl {
             if (ec || !keep_alive) break;
         }
         stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+
+    // An event stream's answer (Response::events): the head, then the frames producers send,
+    // woken through the connection's strand; a comment line when nothing was sent for a
+    // heartbeat. The body ends with the connection (no length, Connection: close), when the
+    // stream is closed, the client goes away (a write fails) or the server stops.
+    asio::awaitable<void> StreamEvents(beast::tcp_stream& stream, Response response) {
+        const std::shared_ptr<EventStream> events = std::move(response.events);
+        std::string head =
+            "HTTP/1.1 200 OK\r\nServer: guanxi\r\nContent-Type: text/event-stream; "
+            "charset=utf-8\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\n"
+            "Connection: close\r\n";
+        for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
+        head += "\r\n";
+        stream.expires_never();
+        auto executor = stream.get_executor();
+        auto timer = std::make_shared<asio::steady_timer>(executor);
+        events->OnReady([timer, executor] { asio::post(executor, [timer] { timer->cancel(); }); });
+        beast::error_code ec;
+        co_await asio::async_write(stream, asio::buffer(head),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        while (!ec && !stopping.load()) {
+            bool closed = false;
+            std::string out = events->Take(closed);
+            if (out.empty() && !closed) {
+                // Take and the wait run with no suspension between them on the strand, so a wake
+                // posted meanwhile cancels this wait rather than being lost.
+                timer->expires_after(options.event_heartbeat);
+                beast::error_code woken;
+                co_await timer->async_wait(asio::redirect_error(asio::use_awaitable, woken));
+                if (woken == asio::error::operation_aborted) continue;
+                out = ": keep-alive\n\n";
+            }
+            if (!out.empty()) {
+                co_await asio::async_write(stream, asio::buffer(out),
+                                           asio::redirect_error(asio::use_awaitable, ec));
+            }
+            if (closed) break;
+        }
+        events->OnReady({});
+        events->Close();
     }
 
     // Answers a connection past a cap with a fixed 503 (best effort, never waiting) and closes it.

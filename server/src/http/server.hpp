@@ -37,6 +37,9 @@ struct ServerOptions {
     // Time a connection may wait for a request's first byte.
     std::chrono::seconds idle_timeout{60};
     std::chrono::seconds shutdown_grace{20};
+    // An event stream (Response::events) with nothing to send writes a comment line this often,
+    // so a client that went away is noticed and proxies keep the connection open.
+    std::chrono::milliseconds event_heartbeat{20000};
     // Connections open at once, in all and from one address (a trusted proxy has no per-address
     // cap); a connection past either is answered 503 and closed. The total is lowered to fit the
     // process's descriptor limit.

@@ -82,6 +82,14 @@ class Connection {
         return reply;
     }
 
+    // Reads on until `needle` has come (a stream's body, which has no length) or the server
+    // stops sending for the socket's receive timeout; everything read so far, unconsumed.
+    std::string ReadUntil(const std::string& needle) {
+        while (buffer_.find(needle) == std::string::npos && Fill()) {
+        }
+        return buffer_;
+    }
+
     // True when an answer (or the end) is waiting to be read.
     bool HasData() {
         char c;

@@ -788,6 +788,23 @@ const en: Messages<typeof zhCN> = {
     not_a_zip: 'Cannot be read as XLSX: it is not a zip archive',
     not_utf8_or_gb18030: 'Is not UTF-8 or GB18030 text',
     ends_mid_character: 'Ends in the middle of a character',
+    snooze_minutes: 'Must be 1 to {max} minutes',
+    snooze_until: 'Must be in the future, at most 30 days ahead',
+  },
+  notifications: {
+    bell: 'Notifications',
+    bellUnread: 'Notifications: {count} unread',
+    title: 'Notifications',
+    readAll: 'Mark all read',
+    empty: 'No notifications',
+    open: 'Open',
+    snooze: 'Remind me later',
+    snooze15: 'In 15 minutes',
+    snooze60: 'In 1 hour',
+    snoozeDay: 'This time tomorrow',
+    dismiss: 'Dismiss',
+    unread: 'Unread',
+    offline: 'Live notifications disconnected; reconnecting…',
   },
 }
 
