@@ -1513,6 +1513,7 @@ test('jobs page: an administrator sees a dead job with its last error and retrie
   await table.locator('tbody tr').first().waitFor()
   await shot(page, 'jobs-done-en')
   await closeBrowser(session)
+})
 
 // #14 rest
 test('the recycle bin says who deleted a customer and when, in both languages', async () => {
@@ -1541,6 +1542,7 @@ test('the recycle bin says who deleted a customer and when, in both languages', 
     await shot(page, `recycle-bin-deleted-by-${locale}`)
     await closeBrowser(session)
   }
+})
 
 // #15 notifications
 test('a reminder written by another process rings the bell live; read all clears it', async () => {

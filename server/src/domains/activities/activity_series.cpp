@@ -2,7 +2,7 @@
 
 #include "core/time.hpp"
 #include "domains/access/access_gate.hpp"
-#include "domains/accounts/time_zone.hpp"
+#include "domains/accounts/account_store.hpp"
 #include "domains/activities/ical_zone.hpp"
 #include "domains/audit/audit_service.hpp"
 #include "kit/record_store.hpp"
@@ -226,9 +226,7 @@ Status SeriesAfterChange(const kit::Change& change) {
 }
 
 Result<std::string> UserZone(db::Connection& conn, std::int64_t user_id) {
-    GX_TRY_ASSIGN(auto row, conn.QueryOne("SELECT time_zone FROM users WHERE id = ?", {user_id}));
-    if (row && !row->IsNull(0) && accounts::IsTimeZoneName(row->Text(0))) return row->Text(0);
-    return std::string(accounts::kDefaultTimeZone);
+    return accounts::store::TimeZoneOf(conn, user_id);
 }
 
 }  // namespace guanxi::activities

@@ -29,7 +29,7 @@ Result<std::vector<UnixSeconds>> Occurrences(const nlohmann::json& repeat, UnixS
 // "apply_to": "following", and its rule, which stays as created.
 Status SeriesAfterChange(const kit::Change& change);
 
-// An IANA zone the user chose, or the default one (accounts/time_zone.hpp).
+// The user's IANA zone: their own, else the company's (accounts::store::TimeZoneOf).
 Result<std::string> UserZone(db::Connection& conn, std::int64_t user_id);
 
 }  // namespace guanxi::activities

@@ -15,7 +15,7 @@ namespace guanxi::activities {
 // it here holds this lock (the feed and series creation are not hot paths).
 std::unique_lock<std::mutex> IcalLock();
 
-// The zone named `name` (an IANA name checked by accounts::IsTimeZoneName), or UTC when libical
+// The zone named `name` (an IANA name checked by tz::IsTimeZoneName), or UTC when libical
 // can't load it. Loaded zones are kept by libical for the process's life.
 icaltimezone* ZoneOf(std::string_view name);
 
