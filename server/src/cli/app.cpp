@@ -15,6 +15,7 @@
 #include "jobs/job_routes.hpp"
 #include "kit/record_openapi.hpp"
 #include "kit/record_routes.hpp"
+#include "mail/mail_routes.hpp"
 
 #include <sodium.h>
 
@@ -40,6 +41,7 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     app->audit_ = std::make_unique<audit::AuditService>(*app->db_);
     app->job_store_ = std::make_unique<jobs::JobStore>(*app->db_);
     app->job_runner_ = std::make_unique<jobs::JobRunner>(*app->job_store_, options.jobs);
+    app->outbox_ = std::make_unique<mail::Outbox>(*app->db_, options.mail);
     customers::ImportSettings imports = options.imports;
     if (imports.upload_dir.empty()) {
         imports.upload_dir = (std::filesystem::temp_directory_path() / "guanxi-uploads").string();
@@ -141,6 +143,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     openapi_ = OpenApiJson();
     audit::RegisterAuditRoutes(router_, *audit_);
     jobs::RegisterJobRoutes(router_, *job_store_);
+    mail::RegisterMailRoutes(router_, *db_, *outbox_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
     router_.metrics().AddGauge(
@@ -208,6 +211,8 @@ void App::RegisterJobs() {
     });
     job_runner_->Register(std::string(customers::CustomerImportService::kJobName),
                           [this](const jobs::Job& job) { return customer_imports_->Run(job); });
+    job_runner_->Register(std::string(mail::kSendJob),
+                          [this](const jobs::Job& job) { return outbox_->RunSendJob(job); });
 }
 
 }  // namespace guanxi

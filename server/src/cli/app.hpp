@@ -18,6 +18,7 @@
 #include "jobs/job_runner.hpp"
 #include "jobs/job_store.hpp"
 #include "kit/record_service.hpp"
+#include "mail/outbox.hpp"
 
 #include <memory>
 #include <optional>
@@ -48,6 +49,8 @@ struct AppOptions {
     // a commit's fsync overwrites instead of growing the file. `serve` sets it; tests' databases
     // are many and short-lived.
     bool presize_wal = false;
+    // The e-mail outbox's retry backoff and send lease (mail/outbox.hpp).
+    mail::OutboxOptions mail;
 };
 
 class App {
@@ -64,6 +67,7 @@ class App {
     jobs::JobStore& job_store() { return *job_store_; }
     customers::DocumentFiles& documents() { return *documents_; }
     jobs::JobRunner& job_runner() { return *job_runner_; }
+    mail::Outbox& outbox() { return *outbox_; }
 
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
     // type's generated ones.
@@ -97,6 +101,7 @@ class App {
     std::string openapi_;
     std::unique_ptr<jobs::JobStore> job_store_;
     std::unique_ptr<jobs::JobRunner> job_runner_;
+    std::unique_ptr<mail::Outbox> outbox_;
     std::optional<std::string> generated_admin_password_;
     // Last: its threads run routes that use everything above; it finishes them first.
     std::unique_ptr<core::WorkerPool> write_workers_;

@@ -132,6 +132,11 @@ constexpr FieldMessageInfo kFieldMessages[] = {
     {"too_many_custom_fields", "has as many custom fields as it may ({max})",
      "自定义字段已达上限（{max} 个）"},
     {"two_columns", "has two {column} columns", "有两列都是 {column}"},
+    {"not_a_uri", "must be an https:, http: or mailto: address without spaces",
+     "必须是不含空格的 https:、http: 或 mailto: 地址"},
+    {"not_a_host", "must be a host name or IPv4 address (letters, digits, dots and dashes)",
+     "必须是主机名或 IPv4 地址（字母、数字、点和短横线）"},
+    {"port_range", "must be a port from 1 to 65535", "必须是 1 到 65535 之间的端口"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.

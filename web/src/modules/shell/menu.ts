@@ -9,6 +9,7 @@ import {
   Files,
   Operation,
   Sunny,
+  Message,
 } from '@element-plus/icons-vue'
 
 export interface MenuItem {
@@ -63,6 +64,7 @@ export const MENU: (MenuItem | MenuGroup)[] = [
         icon: Document,
         permission: ['audit.view', 'users.manage'],
       },
+      { path: '/admin/mail', label_key: 'nav.mail', icon: Message, permission: 'users.manage' },
     ],
   },
 ]
