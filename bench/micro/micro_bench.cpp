@@ -296,7 +296,8 @@ void BM_MailEnqueue(benchmark::State& state) {
         const int batch = static_cast<int>(state.range(0));
         for (auto _ : state) {
             auto done = guanxi::db::InTransaction(
-                **db, guanxi::db::TxMode::kWrite, [&](guanxi::db::Connection& conn) {
+                **db, guanxi::db::TxMode::kWrite,
+                [&](guanxi::db::Connection& conn) -> guanxi::Status {
                     for (int i = 0; i < batch; ++i, ++n) {
                         GX_TRY(guanxi::mail::Enqueue(conn, Reminder(static_cast<int>(n)),
                                                      "bench:" + std::to_string(n)));
