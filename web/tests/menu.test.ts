@@ -28,6 +28,7 @@ describe('visibleMenu', () => {
       '/admin/users',
       '/admin/custom-fields',
       '/admin/audit',
+      '/admin/mail',
     ])
   })
 

@@ -31,10 +31,10 @@ const EntityMeta& Meta() {
           .type = FieldType::kEnum,
           .required = true,
           .options = {"none", "starttls", "tls"}},
-         {.name = "username", .max_length = 200},
+         {.name = "username", .max_length = 200, .nullable = false},
          {.name = "password", .type = FieldType::kPassword, .max_length = 200},
          {.name = "from_address", .type = FieldType::kEmail, .required = true, .nullable = false},
-         {.name = "from_name", .max_length = 100},
+         {.name = "from_name", .max_length = 100, .nullable = false},
          {.name = "verify_certificate", .type = FieldType::kBoolean}}};
     return kMeta;
 }
