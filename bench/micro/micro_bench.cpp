@@ -1,6 +1,7 @@
 // Google Benchmark micro-benchmarks for the hot pieces of a request (issue 4): JSON of a customer
 // page, the access gate's owner set and predicate, phone/e-mail/name normalisation, the bigram
-// tokenizer and the search predicate. Run: build/bench-tools/guanxi_micro --benchmark_format=json
+// tokenizer and the search predicate, an e-mail's MIME and its enqueue. Run:
+// build/bench-tools/guanxi_micro --benchmark_format=json
 
 #include "core/text.hpp"
 #include "core/time.hpp"
@@ -10,6 +11,8 @@
 #include "domains/customers/customer.hpp"
 #include "domains/customers/search_index.hpp"
 #include "http/list_query.hpp"
+#include "mail/mime.hpp"
+#include "mail/outbox.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -261,5 +264,52 @@ void BM_SearchPredicate(benchmark::State& state) {
 BENCHMARK(BM_SearchPredicate)->Arg(2)->Arg(4);
 
 }  // namespace
+
+guanxi::mail::Message Reminder(int i) {
+    guanxi::mail::Message m;
+    m.to = {"customer" + std::to_string(i) + "@example.com", "李雷"};
+    m.subject = "提醒：明天 09:00 拜访深圳华强科技有限公司";
+    m.text_body = "您好，\n明天 09:00 拜访深圳华强科技有限公司，请提前准备报价单和样品清单。\n";
+    m.html_body = "<p>您好，</p><p>明天 <b>09:00</b> 拜访深圳华强科技有限公司。</p>";
+    return m;
+}
+
+// The message as it goes out over SMTP: encoded words, two quoted-printable parts.
+void BM_MailBuild(benchmark::State& state) {
+    const guanxi::mail::Message m = Reminder(1);
+    const guanxi::mail::Envelope e{
+        {"crm@example.com", "Guanxi 客户管理"}, 1796616475, "0123456789abcdef@example.com"};
+    for (auto _ : state) benchmark::DoNotOptimize(guanxi::mail::Build(m, e));
+}
+BENCHMARK(BM_MailBuild);
+
+// mail::Enqueue (a delivery row and its job) on SQLite, `range(0)` messages per transaction (one
+// reminder alone; a batch of #17): the time per message.
+void BM_MailEnqueue(benchmark::State& state) {
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("guanxi-micro-mail-" + std::to_string(getpid()) + ".db"))
+                                 .string();
+    {
+        auto db = guanxi::db::Database::Open("sqlite:" + path, {1});
+        if (!db || !guanxi::db::Migrate(**db)) std::abort();
+        std::int64_t n = 0;
+        const int batch = static_cast<int>(state.range(0));
+        for (auto _ : state) {
+            auto done = guanxi::db::InTransaction(
+                **db, guanxi::db::TxMode::kWrite,
+                [&](guanxi::db::Connection& conn) -> guanxi::Status {
+                    for (int i = 0; i < batch; ++i, ++n) {
+                        GX_TRY(guanxi::mail::Enqueue(conn, Reminder(static_cast<int>(n)),
+                                                     "bench:" + std::to_string(n)));
+                    }
+                    return guanxi::Status{};
+                });
+            if (!done) std::abort();
+        }
+        state.SetItemsProcessed(n);
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+}
+BENCHMARK(BM_MailEnqueue)->Arg(1)->Arg(100)->UseRealTime();
 
 BENCHMARK_MAIN();

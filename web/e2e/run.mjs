@@ -1475,6 +1475,107 @@ test('no clipped labels, buttons or headers at 1440×900 and 375×812 in both la
   expect(!problems.length, `${problems.length} clipped texts (listed above)`)
 })
 
+// #15 mail
+/** A minimal SMTP server on 127.0.0.1 that accepts every message; `messages` holds their DATA. */
+async function fakeSmtp() {
+  const { createServer } = await import('node:net')
+  const messages = []
+  const server = createServer((socket) => {
+    let buffer = ''
+    let inData = false
+    socket.write('220 fake ESMTP\r\n')
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1')
+      while (true) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n')
+          if (end < 0) return
+          messages.push(buffer.slice(0, end))
+          buffer = buffer.slice(end + 5)
+          inData = false
+          socket.write('250 queued\r\n')
+          continue
+        }
+        const eol = buffer.indexOf('\r\n')
+        if (eol < 0) return
+        const line = buffer.slice(0, eol).toUpperCase()
+        buffer = buffer.slice(eol + 2)
+        if (line.startsWith('EHLO')) socket.write('250-fake\r\n250 8BITMIME\r\n')
+        else if (line.startsWith('DATA')) {
+          inData = true
+          socket.write('354 go on\r\n')
+        } else if (line.startsWith('QUIT')) socket.end('221 bye\r\n')
+        else socket.write('250 ok\r\n')
+      }
+    })
+  })
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok))
+  return { port: server.address().port, messages, close: () => server.close() }
+}
+
+test('SMTP settings: save them, send a test e-mail, see the result (and the error when down)', async () => {
+  const smtp = await fakeSmtp()
+  const session = await adminIn({ width: 1440, height: 900 }, 'zh-CN')
+  const { page } = session
+  try {
+    await page.goto(`${ctx.server.base}/admin/mail`)
+    // The administration menu has the page, marked as the one shown.
+    const item = page.locator('.side-menu .el-menu-item.is-active')
+    await item.waitFor()
+    const label = await item.innerText()
+    expect(label.includes('邮件发送（SMTP）'), `the active menu item: ${label}`)
+    await page.getByTestId('smtp-host').fill('127.0.0.1')
+    await page.getByTestId('smtp-security').getByText('不加密').click()
+    await page.getByTestId('smtp-port').locator('input').fill(String(smtp.port))
+    await page.getByTestId('smtp-from-address').fill('crm@example.com')
+    await page.getByTestId('smtp-from-name').fill('关系客户管理')
+    await page.getByTestId('smtp-password').fill('s3cret')
+    await page.getByTestId('smtp-save').click()
+    await page.getByText('邮件设置已保存').waitFor()
+    // The password is never shown again; the field says one is kept.
+    const placeholder = await page.getByTestId('smtp-password').getAttribute('placeholder')
+    expect(placeholder === '已设置，留空则保持不变', `password placeholder: ${placeholder}`)
+    await page.getByTestId('smtp-test-to').fill('admin@example.com')
+    await page.getByTestId('smtp-test-send').click()
+    const result = page.getByTestId('smtp-test-result')
+    await result.waitFor()
+    const text = await result.innerText()
+    expect(text.includes('已发送') && text.includes('admin@example.com'), `result: ${text}`)
+    expect(smtp.messages.length === 1, `${smtp.messages.length} messages arrived`)
+    expect(/^Subject: =\?UTF-8\?B\?/m.test(smtp.messages[0]), 'the subject is an encoded word')
+    for (const [size, viewport] of [
+      ['desktop', { width: 1440, height: 900 }],
+      ['phone', PHONE],
+    ]) {
+      await page.setViewportSize(viewport)
+      await shot(page, `mail-settings-${size}-zh-CN`)
+    }
+    await page.setViewportSize({ width: 1440, height: 900 })
+    // The server down: the result says so in the server's words.
+    smtp.close()
+    await page.getByTestId('smtp-port').locator('input').fill('1')
+    await page.getByTestId('smtp-save').click()
+    await page.getByText('邮件设置已保存').first().waitFor()
+    await page.getByTestId('smtp-test-send').click()
+    await page.getByText('未发送。邮件服务器返回：').waitFor()
+    const failed = await page.getByTestId('smtp-test-result').innerText()
+    expect(/connect/i.test(failed), `the failure says why: ${failed}`)
+  } finally {
+    smtp.close()
+    await closeBrowser(session)
+  }
+  for (const [size, viewport] of [
+    ['desktop', { width: 1440, height: 900 }],
+    ['phone', PHONE],
+  ]) {
+    const en = await adminIn(viewport, 'en')
+    await en.page.goto(`${ctx.server.base}/admin/mail`)
+    await en.page.getByText('Outgoing mail server').waitFor()
+    await shot(en.page, `mail-settings-${size}-en`)
+    await closeBrowser(en)
+  }
+})
+
 // ---------------------------------------------------------------------------------------------
 
 // #15 jobs

@@ -30,6 +30,7 @@ describe('visibleMenu', () => {
       '/admin/audit',
       '/admin/jobs',
       '/admin/company',
+      '/admin/mail',
     ])
   })
 

@@ -18,6 +18,7 @@
 #include "jobs/job_routes.hpp"
 #include "kit/record_openapi.hpp"
 #include "kit/record_routes.hpp"
+#include "mail/mail_routes.hpp"
 
 #include <sodium.h>
 
@@ -49,6 +50,7 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     app->notifications_ = std::make_unique<notifications::NotificationStore>(*app->db_);
     app->notification_hub_ = std::make_unique<notifications::NotificationHub>(
         *app->notifications_, options.notifications);
+    app->outbox_ = std::make_unique<mail::Outbox>(*app->db_, options.mail);
     customers::ImportSettings imports = options.imports;
     if (imports.upload_dir.empty()) {
         imports.upload_dir = (std::filesystem::temp_directory_path() / "guanxi-uploads").string();
@@ -153,6 +155,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     jobs::RegisterJobRoutes(router_, *job_store_, *scheduler_);
     settings::RegisterSettingsRoutes(router_, *company_settings_);
     notifications::RegisterNotificationRoutes(router_, *notifications_, *notification_hub_);
+    mail::RegisterMailRoutes(router_, *db_, *outbox_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
     router_.metrics().AddGauge(
@@ -220,6 +223,8 @@ void App::RegisterJobs() {
     });
     job_runner_->Register(std::string(customers::CustomerImportService::kJobName),
                           [this](const jobs::Job& job) { return customer_imports_->Run(job); });
+    job_runner_->Register(std::string(mail::kSendJob),
+                          [this](const jobs::Job& job) { return outbox_->RunSendJob(job); });
 }
 
 }  // namespace guanxi

@@ -21,6 +21,7 @@
 #include "jobs/job_store.hpp"
 #include "jobs/scheduler.hpp"
 #include "kit/record_service.hpp"
+#include "mail/outbox.hpp"
 
 #include <memory>
 #include <optional>
@@ -52,6 +53,8 @@ struct AppOptions {
     // a commit's fsync overwrites instead of growing the file. `serve` sets it; tests' databases
     // are many and short-lived.
     bool presize_wal = false;
+    // The e-mail outbox's retry backoff and send lease (mail/outbox.hpp).
+    mail::OutboxOptions mail;
 };
 
 class App {
@@ -73,6 +76,7 @@ class App {
     settings::CompanySettingsService& company_settings() { return *company_settings_; }
     notifications::NotificationStore& notifications() { return *notifications_; }
     notifications::NotificationHub& notification_hub() { return *notification_hub_; }
+    mail::Outbox& outbox() { return *outbox_; }
 
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
     // type's generated ones.
@@ -110,6 +114,7 @@ class App {
     std::unique_ptr<settings::CompanySettingsService> company_settings_;
     std::unique_ptr<notifications::NotificationStore> notifications_;
     std::unique_ptr<notifications::NotificationHub> notification_hub_;
+    std::unique_ptr<mail::Outbox> outbox_;
     std::optional<std::string> generated_admin_password_;
     // Last: its threads run routes that use everything above; it finishes them first.
     std::unique_ptr<core::WorkerPool> write_workers_;

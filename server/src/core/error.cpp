@@ -171,6 +171,11 @@ constexpr FieldMessageInfo kFieldMessages[] = {
     {"snooze_minutes", "must be 1 to {max} minutes", "必须是 1 到 {max} 分钟"},
     {"snooze_until", "must be in the future, at most 30 days ahead",
      "必须是将来的时间，最多 30 天后"},
+    {"not_a_uri", "must be an https:, http: or mailto: address without spaces",
+     "必须是不含空格的 https:、http: 或 mailto: 地址"},
+    {"not_a_host", "must be a host name or IPv4 address (letters, digits, dots and dashes)",
+     "必须是主机名或 IPv4 地址（字母、数字、点和短横线）"},
+    {"port_range", "must be a port from 1 to 65535", "必须是 1 到 65535 之间的端口"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.

@@ -40,9 +40,9 @@ class JobStore {
     Result<std::optional<std::int64_t>> Enqueue(std::string_view name,
                                                 const nlohmann::json& payload,
                                                 const EnqueueOptions& options = {});
-    Result<std::optional<std::int64_t>> Enqueue(db::Connection& conn, std::string_view name,
-                                                const nlohmann::json& payload,
-                                                const EnqueueOptions& options);
+    static Result<std::optional<std::int64_t>> Enqueue(db::Connection& conn, std::string_view name,
+                                                       const nlohmann::json& payload,
+                                                       const EnqueueOptions& options);
     // Claims the most overdue job (queued and due, or running with an expired lease).
     Result<std::optional<Job>> ClaimNext(std::string_view worker, std::int64_t lease_seconds);
     // Extends the lease of a long job by its lease_seconds from now, inside the caller's

@@ -104,6 +104,16 @@ class BodyFieldsTest : public ApiTest {
         f["PATCH /api/v1/me"] = {"/api/v1/me", {}, get("/api/v1/me")};
         f["PATCH /api/v1/settings/company"] = {
             "/api/v1/settings/company", {}, get("/api/v1/settings/company")};
+        f["PUT /api/v1/settings/smtp"] = {"/api/v1/settings/smtp",
+                                          [] {
+                                              return json{{"host", "smtp.example.com"},
+                                                          {"port", 587},
+                                                          {"security", "starttls"},
+                                                          {"from_address", "crm@example.com"}};
+                                          },
+                                          get("/api/v1/settings/smtp")};
+        // Every bad "to" is refused before anything is sent.
+        f["POST /api/v1/settings/smtp/test"] = {"/api/v1/settings/smtp/test", {}, {}, {}, false};
         // The right current password with a valid new one, the field under test replacing one.
         f["POST /api/v1/me/password"] = {"/api/v1/me/password",
                                          [] {

@@ -126,6 +126,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'users.manage', title: 'nav.company' },
       },
       {
+        path: 'admin/mail',
+        name: 'mail-settings',
+        component: () => import('@/modules/admin/MailSettingsPage.vue'),
+        meta: { permission: 'users.manage', title: 'nav.mail' },
+      },
+      {
         // A record kit type not under a customer (modules/records/types.ts, place 'page'); the
         // page itself answers "not found" for any other name or a type the user may not view.
         path: 'records/:type([a-z][a-z0-9_]*)',

@@ -66,6 +66,7 @@ const en: Messages<typeof zhCN> = {
     customFields: 'Custom fields',
     jobs: 'Background jobs',
     company: 'Company settings',
+    mail: 'E-mail (SMTP)',
     menu: 'Main menu',
     openMenu: 'Open menu',
     closeMenu: 'Close menu',
@@ -695,6 +696,38 @@ const en: Messages<typeof zhCN> = {
     },
   },
   /** The server's field messages by key (details.field_codes; `guanxi codes` lists them). */
+  mail: {
+    title: 'E-mail (SMTP)',
+    server: 'Outgoing mail server',
+    intro:
+      'Reminders and messages are sent through this SMTP server. Ask your mail provider or IT for the values.',
+    host: 'SMTP server',
+    port: 'Port',
+    security: 'Encryption',
+    securities: { starttls: 'STARTTLS', tls: 'SSL/TLS', none: 'None' },
+    securityHints: {
+      starttls:
+        'Connects unencrypted, then switches to TLS (usually port 587); refused if the server cannot.',
+      tls: 'Encrypted from the first byte (usually port 465).',
+      none: 'Not encrypted: only for a relay inside your own network (usually port 25).',
+    },
+    verifyCertificate: "Check the server's certificate",
+    verifyHint: 'Turn off only for a server with a self-signed certificate.',
+    username: 'User name',
+    password: 'Password',
+    passwordKept: 'Set — leave blank to keep it',
+    clearPassword: 'Remove the saved password',
+    fromAddress: 'Sender address',
+    fromName: 'Sender name',
+    saved: 'E-mail settings saved',
+    test: 'Send a test e-mail',
+    testIntro: 'Sends one e-mail now with the saved settings (save your changes first).',
+    testTo: 'To',
+    sendTest: 'Send test e-mail',
+    testToRequired: 'Enter the address to send the test e-mail to',
+    testSent: 'Sent: the server accepted the test e-mail to {to}.',
+    testFailed: 'Not sent. The mail server said:',
+  },
   fieldErrors: {
     required: 'Required',
     read_only: 'Read-only',
@@ -805,6 +838,9 @@ const en: Messages<typeof zhCN> = {
     dismiss: 'Dismiss',
     unread: 'Unread',
     offline: 'Live notifications disconnected; reconnecting…',
+    not_a_uri: 'Must be an https:, http: or mailto: address without spaces',
+    not_a_host: 'Must be a host name or IPv4 address (letters, digits, dots and dashes)',
+    port_range: 'Must be a port from 1 to 65535',
   },
 }
 

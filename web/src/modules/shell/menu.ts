@@ -11,6 +11,7 @@ import {
   Sunny,
   Timer,
   Setting,
+  Message,
 } from '@element-plus/icons-vue'
 
 export interface MenuItem {
@@ -72,6 +73,7 @@ export const MENU: (MenuItem | MenuGroup)[] = [
         icon: Setting,
         permission: 'users.manage',
       },
+      { path: '/admin/mail', label_key: 'nav.mail', icon: Message, permission: 'users.manage' },
     ],
   },
 ]
