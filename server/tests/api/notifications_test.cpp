@@ -30,18 +30,17 @@ class NotificationsTest : public ApiTest {
         EXPECT_TRUE(conn);
         auto tx = db::Transaction::Begin(**conn, db::TxMode::kWrite);
         EXPECT_TRUE(tx);
-        auto made = notifications::Notify(
-            **conn,
-            NewNotification{.user_id = user,
-                            .unique_key = key,
-                            .kind = "next_contact",
-                            .title = title,
-                            .body = "计划今天联系",
-                            .link = "/customers/1",
-                            .entity = "customer",
-                            .entity_id = 1,
-                            .due_at = due},
-            NowSeconds());
+        auto made = notifications::Notify(**conn,
+                                          NewNotification{.user_id = user,
+                                                          .unique_key = key,
+                                                          .kind = "next_contact",
+                                                          .title = title,
+                                                          .body = "计划今天联系",
+                                                          .link = "/customers/1",
+                                                          .entity = "customer",
+                                                          .entity_id = 1,
+                                                          .due_at = due},
+                                          NowSeconds());
         EXPECT_TRUE(made) << (made ? "" : made.error().message);
         EXPECT_TRUE(tx->Commit());
         return made && *made;
@@ -102,7 +101,8 @@ TEST_P(NotificationsTest, OnlyTheRecipientSeesOrTouchesIt) {
     for (const std::string& token : {bob_.token, admin()}) {
         EXPECT_EQ(List(token)["total"], 0);
         EXPECT_EQ(Unread(token), 0);
-        EXPECT_EQ(Call("POST", "/api/v1/notifications/" + id + "/read", nullptr, token).status, 404);
+        EXPECT_EQ(Call("POST", "/api/v1/notifications/" + id + "/read", nullptr, token).status,
+                  404);
         EXPECT_EQ(Call("POST", "/api/v1/notifications/" + id + "/dismiss", nullptr, token).status,
                   404);
         EXPECT_EQ(Call("POST", "/api/v1/notifications/" + id + "/snooze", {{"minutes", 10}}, token)
@@ -140,9 +140,9 @@ TEST_P(NotificationsTest, ShowsFromItsDueTimeAndIsReadSnoozedAndDismissed) {
     EXPECT_EQ(List(alice_.token)["total"], 0);
 
     // Bad snoozes are refused, naming the field, and change nothing.
-    for (const json& bad : {json{{"minutes", 0}}, json{{"minutes", 60 * 24 * 31}},
-                            json{{"minutes", "10"}}, json{{"until", "2020-01-01T00:00:00Z"}},
-                            json{{"until", "tomorrow"}}, json::object()}) {
+    for (const json& bad :
+         {json{{"minutes", 0}}, json{{"minutes", 60 * 24 * 31}}, json{{"minutes", "10"}},
+          json{{"until", "2020-01-01T00:00:00Z"}}, json{{"until", "tomorrow"}}, json::object()}) {
         Reply r = Call("POST", path + "/snooze", bad, alice_.token);
         EXPECT_EQ(r.status, 422) << bad.dump();
         EXPECT_EQ(r.code(), "validation_failed");

@@ -136,8 +136,8 @@ Status NotificationHub::ScanOnce(UnixSeconds now) {
     }
     if (caught_up) {
         // A second look behind the cursor for what committed after the scan passed it.
-        GX_TRY_ASSIGN(db::Rows late, store_.VisibleBetween(cursor_at_ - options_.slack_seconds,
-                                                           cursor_at_));
+        GX_TRY_ASSIGN(db::Rows late,
+                      store_.VisibleBetween(cursor_at_ - options_.slack_seconds, cursor_at_));
         for (const db::Row& brief : late) {
             if (!users.contains(brief.Int(2)) || sent_.contains({brief.Int(1), brief.Int(0)})) {
                 continue;
@@ -152,8 +152,8 @@ Status NotificationHub::ScanOnce(UnixSeconds now) {
             cursor_id_ = 0;
         }
     }
-    for (auto it = sent_.begin(); it != sent_.end() && it->first <= cursor_at_ -
-                                                            options_.slack_seconds;) {
+    for (auto it = sent_.begin();
+         it != sent_.end() && it->first <= cursor_at_ - options_.slack_seconds;) {
         it = sent_.erase(it);
     }
     for (auto& [user, text] : frames) {

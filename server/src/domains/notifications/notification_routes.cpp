@@ -9,18 +9,17 @@ using nlohmann::json;
 void RegisterNotificationRoutes(http::Router& router, NotificationStore& store,
                                 NotificationHub& hub) {
     router.Add("GET", "/api/v1/notifications", [&store](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(http::ListQuery query,
-                      http::ParseListQuery(ctx.request().query,
-                                           NotificationStore::ListSpecification()));
+        GX_TRY_ASSIGN(
+            http::ListQuery query,
+            http::ParseListQuery(ctx.request().query, NotificationStore::ListSpecification()));
         GX_TRY_ASSIGN(json page, store.List(ctx.user(), query, NowSeconds()));
         return Response::Json(200, page);
     });
-    router.Add("GET", "/api/v1/notifications/unread-count",
-               [&store](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t unread,
-                                 store.UnreadCount(ctx.user().user_id, NowSeconds()));
-                   return Response::Json(200, {{"unread", unread}});
-               });
+    router.Add(
+        "GET", "/api/v1/notifications/unread-count", [&store](Context& ctx) -> Result<Response> {
+            GX_TRY_ASSIGN(std::int64_t unread, store.UnreadCount(ctx.user().user_id, NowSeconds()));
+            return Response::Json(200, {{"unread", unread}});
+        });
     router.Add("POST", "/api/v1/notifications/{id}/read",
                [&store, &hub](Context& ctx) -> Result<Response> {
                    GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
@@ -56,9 +55,9 @@ void RegisterNotificationRoutes(http::Router& router, NotificationStore& store,
     // EventSource reconnects by itself and sends the last event's id; the stream then starts
     // with what came after it.
     router.Add("GET", "/api/v1/notifications/stream", [&hub](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(auto stream, hub.Subscribe(ctx.user().user_id,
-                                                 ctx.request().Header("last-event-id"),
-                                                 NowSeconds()));
+        GX_TRY_ASSIGN(
+            auto stream,
+            hub.Subscribe(ctx.user().user_id, ctx.request().Header("last-event-id"), NowSeconds()));
         Response response;
         response.events = std::move(stream);
         return response;

@@ -88,11 +88,11 @@ Result<json> NotificationStore::List(const Principal& caller, const http::ListQu
     db::Params params = where.params();
     params.emplace_back(query.page_size);
     params.emplace_back(query.Offset());
-    GX_TRY_ASSIGN(db::Rows rows,
-                  conn->Query(std::string("SELECT ") + kColumns + " FROM notifications n" +
-                                  where.Sql() +
-                                  " ORDER BY n.visible_at DESC, n.id DESC LIMIT ? OFFSET ?",
-                              params));
+    GX_TRY_ASSIGN(
+        db::Rows rows,
+        conn->Query(std::string("SELECT ") + kColumns + " FROM notifications n" + where.Sql() +
+                        " ORDER BY n.visible_at DESC, n.id DESC LIMIT ? OFFSET ?",
+                    params));
     json items = json::array();
     for (const db::Row& row : rows) items.push_back(ToJson(row));
     GX_TRY_ASSIGN(std::int64_t unread, UnreadCount(caller.user_id, now));
@@ -174,7 +174,7 @@ Status NotificationStore::Dismiss(const Principal& caller, std::int64_t id, Unix
 }
 
 Result<db::Rows> NotificationStore::BecameVisible(UnixSeconds after_at, std::int64_t after_id,
-                                                 UnixSeconds to, std::int64_t limit) {
+                                                  UnixSeconds to, std::int64_t limit) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     return conn->Query(std::string("SELECT ") + kColumns +
                            " FROM notifications n WHERE (n.visible_at > ? OR (n.visible_at = ? "
@@ -193,20 +193,19 @@ Result<db::Rows> NotificationStore::VisibleBetween(UnixSeconds from, UnixSeconds
 
 Result<std::optional<db::Row>> NotificationStore::Get(std::int64_t id) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-    return conn->QueryOne(std::string("SELECT ") + kColumns + " FROM notifications n WHERE n.id = ?",
-                          {id});
+    return conn->QueryOne(
+        std::string("SELECT ") + kColumns + " FROM notifications n WHERE n.id = ?", {id});
 }
 
-Result<db::Rows> NotificationStore::UnreadAfter(std::int64_t user_id,
-                                                            UnixSeconds after_at,
-                                                            std::int64_t after_id, UnixSeconds now,
-                                                            std::int64_t limit) {
+Result<db::Rows> NotificationStore::UnreadAfter(std::int64_t user_id, UnixSeconds after_at,
+                                                std::int64_t after_id, UnixSeconds now,
+                                                std::int64_t limit) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     return conn->Query(std::string("SELECT ") + kColumns +
-                                  " FROM notifications n WHERE n.user_id = ? AND " + kShows +
-                                  " AND n.read_at IS NULL AND (n.visible_at > ? OR (n.visible_at "
-                                  "= ? AND n.id > ?)) ORDER BY n.visible_at, n.id LIMIT ?",
-                              {user_id, now, after_at, after_at, after_id, limit});
+                           " FROM notifications n WHERE n.user_id = ? AND " + kShows +
+                           " AND n.read_at IS NULL AND (n.visible_at > ? OR (n.visible_at "
+                           "= ? AND n.id > ?)) ORDER BY n.visible_at, n.id LIMIT ?",
+                       {user_id, now, after_at, after_at, after_id, limit});
 }
 
 }  // namespace guanxi::notifications

@@ -71,9 +71,8 @@ class NotificationStore {
     Result<std::optional<db::Row>> Get(std::int64_t id);
     // The user's unread ones that show at `now` and come after the event id `after`
     // ("<visible_at>.<id>", the live channel's Last-Event-ID), oldest first, at most `limit`.
-    Result<db::Rows> UnreadAfter(std::int64_t user_id, UnixSeconds after_at,
-                                             std::int64_t after_id, UnixSeconds now,
-                                             std::int64_t limit);
+    Result<db::Rows> UnreadAfter(std::int64_t user_id, UnixSeconds after_at, std::int64_t after_id,
+                                 UnixSeconds now, std::int64_t limit);
 
   private:
     db::Database& db_;
