@@ -10,6 +10,7 @@
 // fails the test, so new routes are covered as they come.
 
 #include "api_test_support.hpp"
+#include "domains/notifications/notification_store.hpp"
 #include "record_examples.hpp"
 
 #include "cli/openapi.hpp"
@@ -68,6 +69,20 @@ class BodyFieldsTest : public ApiTest {
                            admin());
         EXPECT_EQ(field.status, 201) << field.raw.body;
         custom_field_ = field.body["id"].get<std::int64_t>();
+        // A notification of the admin's, as a reminder rule leaves one.
+        auto conn = app().db().Acquire();
+        ASSERT_TRUE(conn);
+        ASSERT_TRUE(notifications::Notify(**conn,
+                                          {.user_id = 1,
+                                           .unique_key = "body-fields:1",
+                                           .kind = "system",
+                                           .title = "类测试提醒",
+                                           .due_at = NowSeconds()},
+                                          NowSeconds()));
+        auto row = (*conn)->QueryOne("SELECT id FROM notifications WHERE unique_key = ?",
+                                     {std::string("body-fields:1")});
+        ASSERT_TRUE(row && *row);
+        notification_ = (**row).Int(0);
     }
 
     static std::string CustomerPath(std::int64_t id) {
@@ -114,6 +129,10 @@ class BodyFieldsTest : public ApiTest {
                                           get("/api/v1/settings/smtp")};
         // Every bad "to" is refused before anything is sent.
         f["POST /api/v1/settings/smtp/test"] = {"/api/v1/settings/smtp/test", {}, {}, {}, false};
+        f["POST /api/v1/notifications/{id}/snooze"] = {
+            "/api/v1/notifications/" + std::to_string(notification_) + "/snooze",
+            {},
+            get("/api/v1/notifications")};
         // The right current password with a valid new one, the field under test replacing one.
         f["POST /api/v1/me/password"] = {"/api/v1/me/password",
                                          [] {
@@ -288,6 +307,7 @@ class BodyFieldsTest : public ApiTest {
     json doc_;
     std::int64_t dept_ = 0, role_ = 0, user_ = 0, heir_ = 0;
     std::int64_t customer_ = 0, moved_ = 0, released_ = 0, contact_ = 0, followup_ = 0;
+    std::int64_t notification_ = 0;
     std::int64_t custom_field_ = 0;  // a long_text custom field of customers: "note"
     int serial_ = 0;
 };

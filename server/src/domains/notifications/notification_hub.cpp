@@ -1,6 +1,7 @@
 #include "domains/notifications/notification_hub.hpp"
 
 #include "core/log.hpp"
+#include "core/threads.hpp"
 
 #include <charconv>
 
@@ -170,6 +171,9 @@ void NotificationHub::Start() {
         stopping_ = false;
     }
     thread_ = std::thread([this] {
+        // A scan is background work: it never preempts the group-commit writer when it wakes.
+        core::NameThisThread("gx-notify");
+        core::WaitYourTurnOnWakeUp();
         std::unique_lock lock(wake_mutex_);
         while (!stopping_) {
             lock.unlock();
