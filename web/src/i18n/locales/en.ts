@@ -821,6 +821,9 @@ const en: Messages<typeof zhCN> = {
     not_a_zip: 'Cannot be read as XLSX: it is not a zip archive',
     not_utf8_or_gb18030: 'Is not UTF-8 or GB18030 text',
     ends_mid_character: 'Ends in the middle of a character',
+    not_a_uri: 'Must be an https:, http: or mailto: address without spaces',
+    not_a_host: 'Must be a host name or IPv4 address (letters, digits, dots and dashes)',
+    port_range: 'Must be a port from 1 to 65535',
     snooze_minutes: 'Must be 1 to {max} minutes',
     snooze_until: 'Must be in the future, at most 30 days ahead',
   },
@@ -838,9 +841,6 @@ const en: Messages<typeof zhCN> = {
     dismiss: 'Dismiss',
     unread: 'Unread',
     offline: 'Live notifications disconnected; reconnecting…',
-    not_a_uri: 'Must be an https:, http: or mailto: address without spaces',
-    not_a_host: 'Must be a host name or IPv4 address (letters, digits, dots and dashes)',
-    port_range: 'Must be a port from 1 to 65535',
   },
 }
 

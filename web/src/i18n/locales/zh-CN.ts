@@ -808,6 +808,9 @@ export default {
     not_a_zip: '无法作为 XLSX 读取：不是 zip 压缩文件',
     not_utf8_or_gb18030: '不是 UTF-8 或 GB18030 编码的文本',
     ends_mid_character: '在一个字符的中间结束',
+    not_a_uri: '必须是不含空格的 https:、http: 或 mailto: 地址',
+    not_a_host: '必须是主机名或 IPv4 地址（字母、数字、点和短横线）',
+    port_range: '必须是 1 到 65535 之间的端口',
     snooze_minutes: '必须是 1 到 {max} 分钟',
     snooze_until: '必须是将来的时间，最多 30 天后',
   },
@@ -825,8 +828,5 @@ export default {
     dismiss: '不再提醒',
     unread: '未读',
     offline: '实时提醒已断开，正在重连…',
-    not_a_uri: '必须是不含空格的 https:、http: 或 mailto: 地址',
-    not_a_host: '必须是主机名或 IPv4 地址（字母、数字、点和短横线）',
-    port_range: '必须是 1 到 65535 之间的端口',
   },
 }
