@@ -2,6 +2,7 @@ import type { App } from 'vue'
 // The Element Plus components of the signed-in pages, beside ./elementFirst.ts.
 import {
   ElAside,
+  ElBadge,
   ElCard,
   ElCheckbox,
   ElCheckboxGroup,
@@ -46,6 +47,7 @@ import {
 
 const components = [
   ElAside,
+  ElBadge,
   ElCard,
   ElCheckbox,
   ElCheckboxGroup,
