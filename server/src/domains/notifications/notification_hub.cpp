@@ -157,9 +157,17 @@ Status NotificationHub::ScanOnce(UnixSeconds now) {
          it != sent_.end() && it->first <= cursor_at_ - options_.slack_seconds;) {
         it = sent_.erase(it);
     }
+    std::vector<std::int64_t> reached;
+    reached.reserve(frames.size());
+    for (const auto& [user, text] : frames) reached.push_back(user);
+    // The frames go out even if the counts can't be read (they are marked sent already); the
+    // count then comes with the next change.
+    const auto unread = store_.UnreadCounts(reached, now);
     for (auto& [user, text] : frames) {
-        auto unread = store_.UnreadCount(user, now);
-        if (unread) text += UnreadFrame(*unread);
+        if (unread) {
+            const auto count = unread->find(user);
+            text += UnreadFrame(count == unread->end() ? 0 : count->second);
+        }
         Send(user, text);
     }
     return {};

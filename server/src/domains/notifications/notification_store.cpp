@@ -110,6 +110,27 @@ Result<std::int64_t> NotificationStore::UnreadCount(std::int64_t user_id, UnixSe
     return row ? row->Int(0) : 0;
 }
 
+Result<std::map<std::int64_t, std::int64_t>> NotificationStore::UnreadCounts(
+    const std::vector<std::int64_t>& user_ids, UnixSeconds now) {
+    constexpr std::size_t kChunk = 500;
+    std::map<std::int64_t, std::int64_t> counts;
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    for (std::size_t at = 0; at < user_ids.size(); at += kChunk) {
+        const std::size_t n = std::min(kChunk, user_ids.size() - at);
+        db::Params params{now};
+        params.insert(params.end(), user_ids.begin() + static_cast<std::ptrdiff_t>(at),
+                      user_ids.begin() + static_cast<std::ptrdiff_t>(at + n));
+        GX_TRY_ASSIGN(db::Rows rows,
+                      conn->Query(std::string("SELECT n.user_id, COUNT(*) FROM notifications n "
+                                              "WHERE n.dismissed_at IS NULL AND n.visible_at "
+                                              "<= ? AND n.read_at IS NULL AND n.user_id IN (") +
+                                      db::Placeholders(n) + ") GROUP BY n.user_id",
+                                  params));
+        for (const db::Row& row : rows) counts[row.Int(0)] = row.Int(1);
+    }
+    return counts;
+}
+
 Status NotificationStore::MarkRead(const Principal& caller, std::int64_t id, UnixSeconds now) {
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(auto row, conn->QueryOne("SELECT read_at FROM notifications WHERE id = ? AND "
