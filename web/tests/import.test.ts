@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import CustomerImportDialog from '@/modules/customers/CustomerImportDialog.vue'
-import { IMPORT_POLL_MS, templateCsv } from '@/modules/customers/useCustomerImport'
+import { IMPORT_POLL_MS, failureText, templateCsv } from '@/modules/customers/useCustomerImport'
+import { i18n } from '@/i18n'
 import type { CustomerImport } from '@/api/types'
 import { fakeFetch, mountApp } from './helpers'
 
@@ -196,6 +197,35 @@ describe('CustomerImportDialog', () => {
     expect(document.querySelector('[data-testid="import-again"]')).not.toBeNull()
     wrapper.unmount()
   })
+})
+
+describe('a failed import', () => {
+  // The job stops on a malformed file; the server stores its reason as a key with parameters
+  // besides the English text, and the dialog says it in the reader's language.
+  const failed = importOf({
+    status: 'failed',
+    rows_read: 2,
+    error: 'The file has a quoted cell that is never closed in row 3, or a cell longer than 1 MiB.',
+    error_code: 'unclosed_quote',
+    error_params: { row: 3 },
+  })
+
+  for (const [locale, expected, english] of [
+    ['zh-CN', '文件有问题：第 3 行有未闭合的引号', false],
+    ['en', 'Problem with the file: Has a quoted cell that is never closed in row 3', true],
+  ] as const) {
+    it(`says why in ${locale}`, async () => {
+      i18n.global.locale.value = locale
+      try {
+        expect(failureText(failed)).toContain(expected)
+        // A failure without a key (an older row) shows the server's text as it is.
+        expect(failureText(importOf({ status: 'failed', error: 'Disk full' }))).toBe('Disk full')
+        expect(failureText(failed).includes('quoted cell')).toBe(english)
+      } finally {
+        i18n.global.locale.value = 'zh-CN'
+      }
+    })
+  }
 })
 
 describe('templateCsv', () => {

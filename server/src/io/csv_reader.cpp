@@ -82,11 +82,12 @@ class CsvReader final : public TableReader {
     }
 
     Error TooLong() const {
-        return Error{ErrorCode::kValidationFailed,
-                     "Row " + std::to_string(row_ + 1) +
-                         ": a quoted cell is never closed, or a cell is longer than 1 MiB.",
-                     {{"row", row_ + 1}},
-                     {}};
+        Error error = Unreadable("Row " + std::to_string(row_ + 1) +
+                                     ": a quoted cell is never closed, or a cell is longer than "
+                                     "1 MiB.",
+                                 "unclosed_quote", {{"row", row_ + 1}});
+        error.details["row"] = row_ + 1;
+        return error;
     }
 
     // Reads one record into `cells`; true when the line was blank.
@@ -115,11 +116,12 @@ class CsvReader final : public TableReader {
                 }
             } else if (c == ',') {
                 if (cells.size() >= kMaxColumns) {
-                    return Error{ErrorCode::kValidationFailed,
-                                 "Row " + std::to_string(row_ + 1) + " has more than " +
-                                     std::to_string(kMaxColumns) + " columns.",
-                                 {{"row", row_ + 1}},
-                                 {}};
+                    Error error =
+                        Unreadable("Row " + std::to_string(row_ + 1) + " has more than " +
+                                       std::to_string(kMaxColumns) + " columns.",
+                                   "too_many_columns", {{"row", row_ + 1}, {"max", kMaxColumns}});
+                    error.details["row"] = row_ + 1;
+                    return error;
                 }
                 cells.emplace_back();
                 cell_started = false;

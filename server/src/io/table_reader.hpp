@@ -42,6 +42,17 @@ inline constexpr std::size_t kMaxCellBytes = 1 << 20;
 // Columns beyond this are an error too.
 inline constexpr std::size_t kMaxColumns = 1000;
 
+// A file that cannot be read on: a 422 whose English `message` is the whole sentence (the "file"
+// complaint too), with the key of a field message (core/error.cpp) and its `params` as the "file"
+// complaint's code, so a failed import says why in its reader's language.
+inline Error Unreadable(std::string message, std::string_view key,
+                        nlohmann::json params = nlohmann::json::object()) {
+    Error error{ErrorCode::kValidationFailed, message, nlohmann::json::object(), {}};
+    error.details["fields"]["file"] = std::move(message);
+    error.details["field_codes"]["file"] = {{"code", key}, {"params", std::move(params)}};
+    return error;
+}
+
 // Opens a CSV file (UTF-8, an optional byte-order mark; comma-separated; RFC 4180 quoting; CRLF,
 // LF or CR line ends).
 Result<std::unique_ptr<TableReader>> OpenCsv(const std::string& path);

@@ -34,14 +34,19 @@ constexpr std::size_t kMaxQueuedRows = 4096;
 // is 22 bytes, followed by a comment of up to 64 KiB).
 constexpr std::uint64_t kZipTailBytes = 128 * 1024;
 
-Error Broken(const std::string& why) {
-    return Error{
-        ErrorCode::kValidationFailed, "The XLSX file cannot be read: " + why + ".", {}, {}};
+// "The XLSX file cannot be read: <why>.", with the field message that says it in either language.
+Error Broken(const std::string& why, std::string_view key,
+             nlohmann::json params = nlohmann::json::object()) {
+    return Unreadable("The XLSX file cannot be read: " + why + ".", key, std::move(params));
+}
+// A part of the workbook that cannot be opened, decompressed or parsed.
+Error Damaged(const std::string& part, const std::string& why) {
+    return Broken(why, "xlsx_damaged", {{"part", part}});
 }
 
 std::string Mib(std::uint64_t bytes) {
     if (bytes >= (1u << 20)) return std::to_string(bytes >> 20) + " MiB";
-    return std::to_string(bytes) + " bytes";
+    return std::to_string(bytes) + " B";
 }
 
 // Strips a namespace prefix: "x:row" → "row".
@@ -147,7 +152,7 @@ class Part {
             GX_TRY(part->Check(st.size, budget.inflated + st.size));
         }
         part->file_ = zip_fopen(archive, name.c_str(), 0);
-        if (part->file_ == nullptr) return Broken("cannot open " + name);
+        if (part->file_ == nullptr) return Damaged(name, "cannot open " + name);
         return part;
     }
     ~Part() {
@@ -159,7 +164,7 @@ class Part {
     // Up to `size` bytes; 0 at the end of the part.
     Result<std::size_t> Read(char* into, std::size_t size) {
         const zip_int64_t n = zip_fread(file_, into, size);
-        if (n < 0) return Broken("cannot decompress " + name_);
+        if (n < 0) return Damaged(name_, "cannot decompress " + name_);
         read_ += static_cast<std::uint64_t>(n);
         budget_.inflated += static_cast<std::uint64_t>(n);
         GX_TRY(Check(read_, budget_.inflated));
@@ -178,13 +183,15 @@ class Part {
         const XlsxLimits& limits = budget_.limits;
         if (total_bytes > limits.max_uncompressed_bytes) {
             return Broken("it expands to more than " + Mib(limits.max_uncompressed_bytes) +
-                          " (the limit on the uncompressed size of a workbook)");
+                              " (the limit on the uncompressed size of a workbook)",
+                          "xlsx_too_large", {{"limit", Mib(limits.max_uncompressed_bytes)}});
         }
         if (part_bytes > limits.ratio_grace_bytes && limits.max_ratio > 0 &&
             part_bytes / limits.max_ratio >= compressed_) {
             return Broken(name_ + " expands to more than " + std::to_string(limits.max_ratio) +
-                          " times its compressed size (the limit on the compression ratio, "
-                          "against zip bombs)");
+                              " times its compressed size (the limit on the compression ratio, "
+                              "against zip bombs)",
+                          "xlsx_ratio", {{"part", name_}, {"ratio", limits.max_ratio}});
         }
         return {};
     }
@@ -229,7 +236,7 @@ class Xml {
         // Office never writes a DTD; refusing one rules out entity expansion altogether.
         XML_SetStartDoctypeDeclHandler(
             parser_, [](void* self, const XML_Char*, const XML_Char*, const XML_Char*, int) {
-                static_cast<Xml*>(self)->Fail("its XML declares a DTD");
+                static_cast<Xml*>(self)->Fail(Broken("its XML declares a DTD", "xlsx_dtd"));
             });
     }
     ~Xml() { XML_ParserFree(parser_); }
@@ -244,22 +251,23 @@ class Xml {
             status = XML_ResumeParser(parser_);
         } else {
             void* buffer = XML_GetBuffer(parser_, static_cast<int>(kChunkBytes));
-            if (buffer == nullptr) return Broken(part.name() + " cannot be parsed");
+            if (buffer == nullptr) return Damaged(part.name(), part.name() + " cannot be parsed");
             GX_TRY_ASSIGN(std::size_t n, part.Read(static_cast<char*>(buffer), kChunkBytes));
             fed_ += n;
             final_ = n == 0;
             status = XML_ParseBuffer(parser_, static_cast<int>(n), final_ ? 1 : 0);
         }
         if (status == XML_STATUS_ERROR) {
-            if (!error_.empty()) return Broken(error_);
-            return Broken(part.name() +
-                          ": XML error: " + XML_ErrorString(XML_GetErrorCode(parser_)));
+            if (error_) return *error_;
+            return Damaged(part.name(), part.name() + ": XML error: " +
+                                            XML_ErrorString(XML_GetErrorCode(parser_)));
         }
         // Expat holds the tag it is in whole: a tag that never ends would grow its buffer with the
         // part.
         if (fed_ - last_event_ > max_tag_bytes_) {
             return Broken(part.name() + " has an XML tag longer than " + Mib(max_tag_bytes_) +
-                          " (the limit per tag)");
+                              " (the limit per tag)",
+                          "xlsx_long_tag", {{"part", part.name()}, {"limit", Mib(max_tag_bytes_)}});
         }
         if (status == XML_STATUS_SUSPENDED) {
             suspended_ = true;
@@ -268,9 +276,9 @@ class Xml {
         return final_ ? Parsed::kEnded : Parsed::kMore;
     }
 
-    // From a handler: ends the parse; Step returns "The XLSX file cannot be read: <why>."
-    void Fail(std::string why) {
-        if (error_.empty()) error_ = std::move(why);
+    // From a handler: ends the parse; Step returns `error` (a Broken one).
+    void Fail(Error error) {
+        if (!error_) error_ = std::move(error);
         XML_StopParser(parser_, XML_FALSE);
     }
     // From a handler: pauses the parse after this event; the next Step resumes it.
@@ -289,7 +297,7 @@ class Xml {
     Text text_;
     std::uint64_t fed_ = 0, last_event_ = 0;
     bool suspended_ = false, final_ = false;
-    std::string error_;
+    std::optional<Error> error_;
 };
 
 // Reads a whole (small) part; false when it is absent.
@@ -361,7 +369,7 @@ class XlsxReader final : public TableReader {
         zip_error_fini(&error);
         if (archive == nullptr) {
             zip_source_free(source);
-            return Broken("it is not a zip archive");
+            return Broken("it is not a zip archive", "not_a_zip");
         }
         std::unique_ptr<XlsxReader> reader(new XlsxReader(archive, std::move(bytes), limits));
         GX_TRY(reader->Start());
@@ -425,7 +433,7 @@ class XlsxReader final : public TableReader {
         GX_TRY_ASSIGN(std::string sheet, FirstSheetPart());
         GX_TRY(LoadSharedStrings());
         GX_TRY_ASSIGN(sheet_, Part::Open(archive_, sheet, budget_));
-        if (sheet_ == nullptr) return Broken("no worksheet " + sheet);
+        if (sheet_ == nullptr) return Damaged(sheet, "no worksheet " + sheet);
         sheet_xml_ = std::make_unique<Xml>(
             limits().max_tag_bytes,
             [this](std::string_view name, const XML_Char** attributes) {
@@ -439,7 +447,8 @@ class XlsxReader final : public TableReader {
   public:
     static Error TooManyEntries(const XlsxLimits& limits) {
         return Broken("its zip holds more than " + std::to_string(limits.max_entries) +
-                      " entries (the limit per workbook)");
+                          " entries (the limit per workbook)",
+                      "xlsx_too_many_entries", {{"max", limits.max_entries}});
     }
 
   private:
@@ -498,9 +507,11 @@ class XlsxReader final : public TableReader {
                     current.clear();
                     in_si = false;
                     if (shared_.bytes() > limits().max_shared_strings_bytes) {
-                        xml_ptr->Fail("its shared strings take more than " +
-                                      Mib(limits().max_shared_strings_bytes) +
-                                      " (the limit on the shared-string table)");
+                        xml_ptr->Fail(Broken("its shared strings take more than " +
+                                                 Mib(limits().max_shared_strings_bytes) +
+                                                 " (the limit on the shared-string table)",
+                                             "xlsx_shared_strings",
+                                             {{"limit", Mib(limits().max_shared_strings_bytes)}}));
                     }
                 } else if (name == "rPh") {
                     in_phonetic = false;
@@ -511,7 +522,8 @@ class XlsxReader final : public TableReader {
             [&](std::string_view text) {
                 if (!in_si || !in_t || in_phonetic) return;
                 if (current.size() + text.size() > kMaxCellBytes) {
-                    xml_ptr->Fail("a shared string is longer than " + Mib(kMaxCellBytes));
+                    xml_ptr->Fail(Broken("a shared string is longer than " + Mib(kMaxCellBytes),
+                                         "xlsx_long_text", {{"limit", Mib(kMaxCellBytes)}}));
                     return;
                 }
                 current.append(text);
@@ -554,7 +566,9 @@ class XlsxReader final : public TableReader {
     void SheetText(std::string_view text) {
         if (!in_value_) return;
         if (value_.size() + text.size() > kMaxCellBytes) {
-            sheet_xml_->Fail("a cell of row " + std::to_string(row_in_sheet_) + " is too long");
+            sheet_xml_->Fail(
+                Broken("a cell of row " + std::to_string(row_in_sheet_) + " is too long",
+                       "cell_too_long", {{"row", row_in_sheet_}, {"limit", Mib(kMaxCellBytes)}}));
             return;
         }
         value_.append(text);
@@ -565,15 +579,20 @@ class XlsxReader final : public TableReader {
             in_value_ = false;
         } else if (name == "c" && in_row_) {
             if (column_ >= static_cast<std::int64_t>(kMaxColumns)) {
-                sheet_xml_->Fail("row " + std::to_string(row_in_sheet_) + " has more than " +
-                                 std::to_string(kMaxColumns) + " columns");
+                sheet_xml_->Fail(Broken("row " + std::to_string(row_in_sheet_) + " has more than " +
+                                            std::to_string(kMaxColumns) + " columns",
+                                        "too_many_columns",
+                                        {{"row", row_in_sheet_}, {"max", kMaxColumns}}));
                 return;
             }
             std::string text = CellText();
             row_bytes_ += text.size();
             if (row_bytes_ > limits().max_row_bytes) {
-                sheet_xml_->Fail("row " + std::to_string(row_in_sheet_) + " holds more than " +
-                                 Mib(limits().max_row_bytes) + " of text (the limit per row)");
+                sheet_xml_->Fail(
+                    Broken("row " + std::to_string(row_in_sheet_) + " holds more than " +
+                               Mib(limits().max_row_bytes) + " of text (the limit per row)",
+                           "row_too_large",
+                           {{"row", row_in_sheet_}, {"limit", Mib(limits().max_row_bytes)}}));
                 return;
             }
             if (cells_.size() <= static_cast<size_t>(column_)) cells_.resize(column_ + 1);
@@ -586,8 +605,10 @@ class XlsxReader final : public TableReader {
             if (!blank) {
                 text_bytes_ += row_bytes_;
                 if (text_bytes_ > limits().max_text_bytes) {
-                    sheet_xml_->Fail("its cells hold more than " + Mib(limits().max_text_bytes) +
-                                     " of text (the limit per workbook)");
+                    sheet_xml_->Fail(
+                        Broken("its cells hold more than " + Mib(limits().max_text_bytes) +
+                                   " of text (the limit per workbook)",
+                               "xlsx_too_much_text", {{"limit", Mib(limits().max_text_bytes)}}));
                     return;
                 }
                 queued_bytes_ += row_bytes_;
@@ -639,7 +660,7 @@ class XlsxReader final : public TableReader {
 
 Result<std::unique_ptr<TableReader>> OpenXlsx(const std::string& path, const XlsxLimits& limits) {
     std::ifstream file(path, std::ios::binary | std::ios::ate);
-    if (!file) return Broken("it cannot be opened");
+    if (!file) return Broken("it cannot be opened", "not_a_zip");
     const auto size = static_cast<std::uint64_t>(file.tellg());
     const std::uint64_t entries =
         ClaimedEntries(size, [&](std::uint64_t offset, std::size_t length) {
@@ -655,7 +676,7 @@ Result<std::unique_ptr<TableReader>> OpenXlsx(const std::string& path, const Xls
     zip_error_init(&error);
     zip_source_t* source = zip_source_file_create(path.c_str(), 0, -1, &error);  // -1: to the end
     zip_error_fini(&error);
-    if (source == nullptr) return Broken("it cannot be opened");
+    if (source == nullptr) return Broken("it cannot be opened", "not_a_zip");
     return XlsxReader::Open(source, nullptr, limits);
 }
 
@@ -672,7 +693,7 @@ Result<std::unique_ptr<TableReader>> XlsxFromString(std::string bytes, const Xls
     zip_error_init(&error);
     zip_source_t* source = zip_source_buffer_create(owned->data(), owned->size(), 0, &error);
     zip_error_fini(&error);
-    if (source == nullptr) return Broken("it cannot be opened");
+    if (source == nullptr) return Broken("it cannot be opened", "not_a_zip");
     return XlsxReader::Open(source, std::move(owned), limits);
 }
 

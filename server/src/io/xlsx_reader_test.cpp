@@ -273,7 +273,7 @@ TEST_F(XlsxLimitsTest, TheSharedStringTableIsBoundedInMemory) {
     XlsxLimits limits;
     limits.max_shared_strings_bytes = 64 * 1024;  // 20,000 strings take more
     const std::string refusal = Refusal(limits);
-    EXPECT_NE(refusal.find("shared strings take more than 65536 bytes (the limit on the "
+    EXPECT_NE(refusal.find("shared strings take more than 65536 B (the limit on the "
                            "shared-string table)"),
               std::string::npos)
         << refusal;
@@ -305,7 +305,7 @@ TEST_F(XlsxLimitsTest, ATagThatNeverEndsAndADtdAreRefused) {
     Write(Row(1, "<c r=\"A1\" x=\"" + std::string(200 * 1024, 'a') + "\"/>"));
     XlsxLimits limits;
     limits.max_tag_bytes = 64 * 1024;
-    EXPECT_NE(Refusal(limits).find("XML tag longer than 65536 bytes (the limit per tag)"),
+    EXPECT_NE(Refusal(limits).find("XML tag longer than 65536 B (the limit per tag)"),
               std::string::npos)
         << Refusal(limits);
 

@@ -696,6 +696,9 @@ TEST_P(ImportTest, XlsxZipBombsFailTheirJobAndNeverHoldTheUpload) {
                              "the compression ratio"),
                   std::string::npos)
             << error;
+        // The dialog says it in the reader's language: the reason's key and parameters.
+        EXPECT_EQ(import["error_code"], "xlsx_ratio") << import.dump();
+        EXPECT_EQ(import["error_params"], json({{"part", part}, {"ratio", 100}}));
         EXPECT_EQ(import["rows_read"], 0);
         EXPECT_EQ(import["created"], 0);
     }
@@ -704,6 +707,31 @@ TEST_P(ImportTest, XlsxZipBombsFailTheirJobAndNeverHoldTheUpload) {
     Reply jobs = Call("GET", "/api/v1/jobs?status=queued", nullptr, admin());
     ASSERT_EQ(jobs.status, 200) << jobs.body.dump();
     EXPECT_EQ(jobs.body["total"], 0);
+}
+
+TEST_P(ImportTest, AMalformedCsvFailsWithItsReasonAsAKeyAndTheRowsBeforeItStay) {
+    // Row 3 opens a quote that is never closed: the rows before it are imported, and the failure
+    // carries a field message key with the row, which the import dialog shows in Chinese or
+    // English (the English text stays in "error").
+    json unclosed = Import(boss_.token, "名称,电话\n甲公司,13800138000\n\"乙公司,13900139000\n");
+    EXPECT_EQ(unclosed["status"], "failed") << unclosed.dump();
+    EXPECT_EQ(unclosed["error_code"], "unclosed_quote");
+    EXPECT_EQ(unclosed["error_params"], json({{"row", 3}}));
+    EXPECT_NE(unclosed["error"].get<std::string>().find("Row 3: a quoted cell is never closed"),
+              std::string::npos)
+        << unclosed.dump();
+    EXPECT_EQ(unclosed["created"], 1);
+
+    // Too many columns in row 2: the same, with the limit.
+    json wide = Import(boss_.token, "名称\n" + std::string(1500, ',') + "\n");
+    EXPECT_EQ(wide["status"], "failed") << wide.dump();
+    EXPECT_EQ(wide["error_code"], "too_many_columns");
+    EXPECT_EQ(wide["error_params"], json({{"row", 2}, {"max", 1000}}));
+
+    // A finished import has no reason.
+    json done = Import(boss_.token, "名称\n丙公司\n");
+    EXPECT_EQ(done["status"], "done");
+    EXPECT_TRUE(done["error_code"].is_null()) << done.dump();
 }
 
 TEST_P(ImportTest, AnXlsxHeaderIsCheckedByTheJob) {
@@ -718,6 +746,7 @@ TEST_P(ImportTest, AnXlsxHeaderIsCheckedByTheJob) {
     EXPECT_NE(failed["error"].get<std::string>().find("has no name column (name or 名称)"),
               std::string::npos)
         << failed.dump();
+    EXPECT_EQ(failed["error_code"], "no_name_column");
     EXPECT_EQ(Customers(boss_.token)["total"], 0);
 
     // A good one imports, and the import shows the header the job read.

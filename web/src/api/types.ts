@@ -302,6 +302,9 @@ export interface CustomerImport {
   percent: number
   columns: { fields?: (string | null)[]; ignored?: string[]; header?: string[] }
   error: string | null
+  /** A failure's field message key and parameters (fieldErrors.<code>), when it has one. */
+  error_code?: string | null
+  error_params?: Record<string, unknown> | null
   error_report: string | null
   created_at: string
   updated_at: string

@@ -71,16 +71,24 @@ json ColumnsJson(const ColumnMap& columns, const std::vector<std::string>& heade
     return out;
 }
 
-// A failed import's message: the error's, with what it says of the file ("has no name column").
-std::string FailureText(const Error& error) {
+// A failed import's message: the error's, with what it says of the file ("has no name column"),
+// and the key that says it in the reader's language ({"code", "params"}; null when it has none).
+std::pair<std::string, json> FailureText(const Error& error) {
+    json reason;
+    const json* codes =
+        error.details.contains("field_codes") ? &error.details["field_codes"] : nullptr;
+    if (codes != nullptr && codes->contains("file") && (*codes)["file"].contains("code")) {
+        reason = {{"code", (*codes)["file"]["code"]},
+                  {"params", (*codes)["file"].value("params", json::object())}};
+    }
     const json* fields = error.details.contains("fields") ? &error.details["fields"] : nullptr;
     if (fields == nullptr || !fields->contains("file") || !(*fields)["file"].is_string() ||
         (*fields)["file"] == error.message) {
-        return error.message;
+        return {error.message, reason};
     }
     std::string message = error.message;
     if (!message.empty() && message.back() == '.') message.pop_back();
-    return message + ": the file " + (*fields)["file"].get<std::string>() + ".";
+    return {message + ": the file " + (*fields)["file"].get<std::string>() + ".", reason};
 }
 
 bool LooksLikeZip(std::string_view first_bytes) { return first_bytes.rfind("PK\x03\x04", 0) == 0; }
@@ -236,15 +244,18 @@ class CustomerImportService::Importer {
             return import_store::SetRunning(conn, import_id_, NowSeconds());
         }));
         GX_TRY_ASSIGN(auto principal, s_.accounts_.ActingAs(uploader_id_));
-        if (!principal) return Fail("The user who uploaded the file is deactivated.");
+        if (!principal) {
+            return Fail(io::Unreadable("The user who uploaded the file is deactivated.",
+                                       "uploader_inactive"));
+        }
         caller_ = std::move(*principal);
         // The file is opened (and an XLSX file decompressed) here only, off the HTTP threads: a
         // file past the reader's limits fails the import with the limit named.
         auto reader = OpenTable(format_, path_);
-        if (!reader) return Fail(reader.error().message);
+        if (!reader) return Fail(reader.error());
         reader_ = std::move(*reader);
         auto columns = ReadHeader(*reader_, header_, s_.custom_);
-        if (!columns) return Fail(FailureText(columns.error()));
+        if (!columns) return Fail(columns.error());
         columns_ = std::move(*columns);
         if (progress_.resume_position == 0) {
             // The upload did not read an XLSX file's header: the import shows it from now on.
@@ -270,7 +281,7 @@ class CustomerImportService::Importer {
                              {}};
             }
             std::vector<PendingRow> rows;
-            std::optional<std::string> read_error;
+            std::optional<Error> read_error;
             bool ended = false;
             std::uint64_t batch_bytes = 0;
             while (static_cast<std::int64_t>(rows.size()) < s_.settings_.batch_rows &&
@@ -278,7 +289,7 @@ class CustomerImportService::Importer {
                 std::vector<std::string> cells;
                 auto more = reader_->Next(cells);
                 if (!more) {
-                    read_error = more.error().message;
+                    read_error = more.error();
                     break;
                 }
                 if (!*more) {
@@ -292,12 +303,15 @@ class CustomerImportService::Importer {
             if (read_error) return Fail(*read_error);
             if (ended) break;
         }
-        return Finish("done", std::nullopt);
+        return Finish("done", std::nullopt, nullptr);
     }
 
     // Ends the import as failed (a file that cannot be read on, an uploader who left): the job
     // itself is done — running it again would not help.
-    Result<json> Fail(const std::string& message) { return Finish("failed", message); }
+    Result<json> Fail(const Error& error) {
+        auto [message, reason] = FailureText(error);
+        return Finish("failed", message, reason);
+    }
 
   private:
     PendingRow Prepare(std::vector<std::string> cells) {
@@ -652,9 +666,10 @@ class CustomerImportService::Importer {
         return {};
     }
 
-    Result<json> Finish(std::string_view status, const std::optional<std::string>& error) {
+    Result<json> Finish(std::string_view status, const std::optional<std::string>& error,
+                        const json& reason) {
         GX_TRY(s_.writes_.Transact([&](db::Connection& conn) -> Status {
-            GX_TRY(import_store::Finish(conn, import_id_, status, error, NowSeconds()));
+            GX_TRY(import_store::Finish(conn, import_id_, status, error, reason, NowSeconds()));
             if (caller_.user_id == 0) return {};
             return audit::Record(conn, caller_,
                                  {"customer.import_finished",
@@ -897,7 +912,7 @@ Result<nlohmann::json> CustomerImportService::Run(const jobs::Job& job) {
         job.attempts >= job.max_attempts) {
         // The last attempt: the job goes dead, and the import with it.
         log::Warn("import_gave_up", {{"import_id", *id}, {"error", result.error().message}});
-        (void)importer.Fail(result.error().message);
+        (void)importer.Fail(result.error());
     }
     return result;
 }

@@ -17,8 +17,8 @@ constexpr std::string_view kGet =
     "SELECT i.id, i.job_id, i.created_by, i.filename, i.format, i.path, i.bytes, i.duplicates, "
     "i.dry_run, i.status, i.rows_read, i.created, i.updated, i.skipped, i.failed, i.percent, "
     "i.resume_position, i.last_row, i.column_map, i.error, i.created_at, i.updated_at, "
-    "i.finished_at, j.status, j.last_error FROM customer_imports i LEFT JOIN jobs j ON j.id = "
-    "i.job_id WHERE i.id = ?";
+    "i.finished_at, j.status, j.last_error, i.error_code, i.error_params FROM customer_imports i "
+    "LEFT JOIN jobs j ON j.id = i.job_id WHERE i.id = ?";
 constexpr std::string_view kSaveProgress =
     "UPDATE customer_imports SET rows_read = ?, created = ?, updated = ?, skipped = ?, failed = ?, "
     "percent = ?, resume_position = ?, last_row = ?, updated_at = ? WHERE id = ?";
@@ -26,8 +26,9 @@ constexpr std::string_view kSetRunning =
     "UPDATE customer_imports SET status = 'running', updated_at = ? WHERE id = ? AND status = "
     "'queued'";
 constexpr std::string_view kFinish =
-    "UPDATE customer_imports SET status = ?, error = ?, percent = CASE WHEN ? = 'done' THEN 100 "
-    "ELSE percent END, finished_at = ?, updated_at = ? WHERE id = ?";
+    "UPDATE customer_imports SET status = ?, error = ?, error_code = ?, error_params = ?, percent "
+    "= "
+    "CASE WHEN ? = 'done' THEN 100 ELSE percent END, finished_at = ?, updated_at = ? WHERE id = ?";
 constexpr std::string_view kInsertErrorsHead =
     "INSERT INTO customer_import_errors (import_id, row_number, kind, field, reason, cells)";
 constexpr std::string_view kErrors =
@@ -88,10 +89,14 @@ Result<std::optional<db::Row>> Get(db::Connection& conn, std::int64_t id) {
 nlohmann::json ImportJson(const db::Row& r) {
     std::string status = r.Text(9);
     nlohmann::json error = db::JsonText(r, 19);
+    nlohmann::json error_code = db::JsonText(r, 25);
+    nlohmann::json error_params =
+        error_code.is_null() ? nlohmann::json() : db::JsonDoc(r, 26, nlohmann::json::object());
     // A job that used up its attempts leaves the import unfinished: it failed.
     if ((status == "queued" || status == "running") && r.Text(23) == "dead") {
         status = "failed";
         error = db::JsonText(r, 24);
+        error_code = error_params = nullptr;
     }
     const std::int64_t id = r.Int(0);
     const bool has_report = r.Int(13) + r.Int(14) > 0;
@@ -112,6 +117,8 @@ nlohmann::json ImportJson(const db::Row& r) {
             {"percent", r.Int(15)},
             {"columns", db::JsonDoc(r, 18, nlohmann::json::object())},
             {"error", error},
+            {"error_code", error_code},
+            {"error_params", error_params},
             {"error_report", has_report ? nlohmann::json("/api/v1/customers/imports/" +
                                                          std::to_string(id) + "/errors")
                                         : nlohmann::json()},
@@ -137,9 +144,15 @@ Status SetRunning(db::Connection& conn, std::int64_t id, std::int64_t now) {
 }
 
 Status Finish(db::Connection& conn, std::int64_t id, std::string_view status,
-              const std::optional<std::string>& error, std::int64_t now) {
-    GX_TRY(conn.Execute(
-        kFinish, {std::string(status), db::Nullable(error), std::string(status), now, now, id}));
+              const std::optional<std::string>& error, const nlohmann::json& reason,
+              std::int64_t now) {
+    std::optional<std::string> code, params;
+    if (reason.is_object() && reason.contains("code")) {
+        code = reason["code"].get<std::string>();
+        params = reason.value("params", nlohmann::json::object()).dump();
+    }
+    GX_TRY(conn.Execute(kFinish, {std::string(status), db::Nullable(error), db::Nullable(code),
+                                  db::Nullable(params), std::string(status), now, now, id}));
     return {};
 }
 

@@ -46,9 +46,11 @@ Progress ProgressFromRow(const db::Row& row);
 Status SaveProgress(db::Connection& conn, std::int64_t id, const Progress& progress,
                     std::int64_t now);
 Status SetRunning(db::Connection& conn, std::int64_t id, std::int64_t now);
-// Ends the import: status done or failed, with a message for failed.
+// Ends the import: status done or failed, with a message for failed and, when the failure has
+// one, its field message's key and parameters (`reason`: {"code", "params"}, else null).
 Status Finish(db::Connection& conn, std::int64_t id, std::string_view status,
-              const std::optional<std::string>& error, std::int64_t now);
+              const std::optional<std::string>& error, const nlohmann::json& reason,
+              std::int64_t now);
 
 // A row that was not imported.
 struct RowError {

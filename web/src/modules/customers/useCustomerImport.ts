@@ -7,6 +7,7 @@ import { importsApi, type ImportOptions } from '@/api/customers'
 import type { CustomerImport } from '@/api/types'
 import { saveBlob } from '@/utils/download'
 import { errorText } from '@/utils/errors'
+import { i18n } from '@/i18n'
 
 export type ImportPhase = 'choose' | 'uploading' | 'running' | 'done' | 'failed'
 
@@ -39,6 +40,16 @@ export function templateCsv(labels: string[], example: string[]): Blob {
 
 export { saveBlob }
 
+/** A failed import's reason in the UI's language: its key's text, else the server's English. */
+export function failureText(job: CustomerImport): string {
+  const { t, te } = i18n.global
+  const key = `fieldErrors.${job.error_code}`
+  if (job.error_code && te(key)) {
+    return t('customers.import.fileFailed', { reason: t(key, job.error_params ?? {}) })
+  }
+  return job.error ?? ''
+}
+
 export function useCustomerImport() {
   const phase = ref<ImportPhase>('choose')
   const uploaded = ref(0) // percent of the file sent
@@ -59,7 +70,7 @@ export function useCustomerImport() {
     if (next.status === 'done') phase.value = 'done'
     else if (next.status === 'failed') {
       phase.value = 'failed'
-      failure.value = next.error ?? ''
+      failure.value = failureText(next)
     } else phase.value = 'running'
   }
 
