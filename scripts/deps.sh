@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config clang clang-format clang-tidy
   libboost1.74-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev
   libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
-  libxlsxwriter-dev libzip-dev libexpat1-dev libmagic-dev libical-dev libicu-dev
+  libxlsxwriter-dev libzip-dev libexpat1-dev libmagic-dev libical-dev libhowardhinnant-date-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-contrib wrk curl python3 python3-aiosmtpd python3-icalendar
   chromium fonts-noto-cjk nodejs npm

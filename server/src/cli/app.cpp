@@ -154,7 +154,8 @@ void App::RegisterRoutes(const AppOptions& options) {
     audit::RegisterAuditRoutes(router_, *audit_);
     jobs::RegisterJobRoutes(router_, *job_store_, *scheduler_);
     settings::RegisterSettingsRoutes(router_, *company_settings_);
-    notifications::RegisterNotificationRoutes(router_, *notifications_, *notification_hub_);
+    notifications::RegisterNotificationRoutes(router_, *notifications_, *notification_hub_,
+                                              accounts::MakeAuthenticator(*accounts_));
     mail::RegisterMailRoutes(router_, *db_, *outbox_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 

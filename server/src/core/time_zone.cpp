@@ -1,55 +1,45 @@
 #include "core/time_zone.hpp"
 
-#include <unicode/basictz.h>
-#include <unicode/strenum.h>
-#include <unicode/timezone.h>
-#include <unicode/unistr.h>
+#include <date/tz.h>
 
 #include <algorithm>
-#include <map>
-#include <memory>
-#include <mutex>
+#include <chrono>
+#include <fstream>
+#include <sstream>
 
 namespace guanxi::tz {
 
 namespace {
 
 constexpr std::size_t kMaxNameLength = 64;
-constexpr double kMillis = 1000.0;
+// The tz database's list of location zones (one per place that has its own clock history).
+constexpr const char* kZoneTab = "/usr/share/zoneinfo/zone.tab";
 
-icu::UnicodeString Ustr(std::string_view s) {
-    return icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+// The zone of the tz database named `name` (a zone or a link), or nullptr. date-tz reads the
+// system's zoneinfo (Debian's tzdata, updated with the system) once, on first use; its lookups are
+// safe from many threads. Names without a slash ("CST", "PRC", "GMT+8") are abbreviations or
+// legacy names a person should not pick.
+const date::time_zone* Find(std::string_view name) {
+    if (name == "UTC") return date::locate_zone("UTC");
+    if (name.empty() || name.size() > kMaxNameLength || name.find('/') == std::string_view::npos ||
+        name.front() == '/' || name.find("..") != std::string_view::npos ||
+        name.find(' ') != std::string_view::npos || name.rfind("posix/", 0) == 0 ||
+        name.rfind("right/", 0) == 0) {
+        return nullptr;
+    }
+    try {
+        return date::locate_zone(name);
+    } catch (const std::exception&) {
+        return nullptr;
+    }
 }
 
-// ICU knows the name as a zone of the tz database (or an alias of one). Its own IDs without a
-// slash ("CST", "PRC", "GMT+8") are abbreviations or legacy names a person should not pick.
-bool KnownToIcu(std::string_view name) {
-    if (name == "UTC") return true;
-    if (name.empty() || name.size() > kMaxNameLength || name.find('/') == std::string_view::npos)
-        return false;
-    UErrorCode status = U_ZERO_ERROR;
-    icu::UnicodeString canonical;
-    UBool system = false;
-    icu::TimeZone::getCanonicalID(Ustr(name), canonical, system, status);
-    return U_SUCCESS(status) && system && canonical != icu::UnicodeString(u"Etc/Unknown");
-}
-
-// A zone object per name, made once: ICU reads its data on the first use of each zone. The const
-// methods of an ICU time zone are safe to call from many threads. Only known names are kept, so
-// the map is bounded by the tz database.
-const icu::BasicTimeZone& Zone(std::string_view name) {
-    static std::mutex mutex;
-    static std::map<std::string, std::unique_ptr<icu::BasicTimeZone>, std::less<>> zones;
-    const std::string_view key = KnownToIcu(name) ? name : kDefaultTimeZone;
-    std::lock_guard lock(mutex);
-    if (auto it = zones.find(key); it != zones.end()) return *it->second;
-    std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(Ustr(key)));
-    // Every zone ICU builds from its tz data is an OlsonTimeZone, a BasicTimeZone.
-    auto* basic = dynamic_cast<icu::BasicTimeZone*>(zone.get());
-    if (basic == nullptr) std::abort();
-    zone.release();
-    return *zones.emplace(std::string(key), std::unique_ptr<icu::BasicTimeZone>(basic))
-                .first->second;
+// The zone to compute with: `name`'s, else the default's.
+const date::time_zone& Zone(std::string_view name) {
+    const date::time_zone* zone = Find(name);
+    if (zone == nullptr) zone = Find(kDefaultTimeZone);
+    if (zone == nullptr) zone = date::locate_zone("UTC");
+    return *zone;
 }
 
 std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
@@ -58,34 +48,34 @@ std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
 
 }  // namespace
 
-bool IsTimeZoneName(std::string_view name) { return KnownToIcu(name); }
+bool IsTimeZoneName(std::string_view name) { return Find(name) != nullptr; }
 
 const std::vector<std::string>& TimeZoneNames() {
     static const std::vector<std::string> names = [] {
-        std::vector<std::string> out{"UTC"};
-        UErrorCode status = U_ZERO_ERROR;
-        std::unique_ptr<icu::StringEnumeration> ids(icu::TimeZone::createTimeZoneIDEnumeration(
-            UCAL_ZONE_TYPE_CANONICAL_LOCATION, nullptr, nullptr, status));
-        if (U_FAILURE(status) || !ids) return out;
-        while (const icu::UnicodeString* id = ids->snext(status)) {
-            if (U_FAILURE(status)) break;
-            std::string name;
-            id->toUTF8String(name);
-            out.push_back(std::move(name));
+        std::vector<std::string> out;
+        std::ifstream tab(kZoneTab);
+        std::string line;
+        while (std::getline(tab, line)) {
+            if (line.empty() || line.front() == '#') continue;
+            // country code, coordinates, zone, comments: tab-separated
+            std::istringstream fields(line);
+            std::string country, coordinates, zone;
+            if (std::getline(fields, country, '\t') && std::getline(fields, coordinates, '\t') &&
+                std::getline(fields, zone, '\t') && Find(zone) != nullptr) {
+                out.push_back(zone);
+            }
         }
-        std::sort(out.begin() + 1, out.end());
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        out.insert(out.begin(), "UTC");
         return out;
     }();
     return names;
 }
 
 std::int64_t UtcOffsetAt(std::string_view zone, UnixSeconds t) {
-    int32_t raw = 0;
-    int32_t dst = 0;
-    UErrorCode status = U_ZERO_ERROR;
-    Zone(zone).getOffset(static_cast<double>(t) * kMillis, false, raw, dst, status);
-    if (U_FAILURE(status)) return 0;
-    return (std::int64_t{raw} + dst) / 1000;
+    const date::sys_seconds at{std::chrono::seconds(t)};
+    return Zone(zone).get_info(at).offset.count();
 }
 
 LocalTime ToLocal(std::string_view zone, UnixSeconds t) {
@@ -109,16 +99,11 @@ UnixSeconds FromLocal(std::string_view zone, const LocalTime& local) {
     const std::int64_t wall = (DaysFromCivil(year, month, 1) + local.day - 1) * 86400 +
                               std::int64_t{local.hour} * 3600 + std::int64_t{local.minute} * 60 +
                               local.second;
-    // FORMER for both: a skipped time is read with the offset before the change (so it lands
-    // after it, shifted forward by the gap), a repeated time with the offset before the change
-    // too (its first occurrence).
-    int32_t raw = 0;
-    int32_t dst = 0;
-    UErrorCode status = U_ZERO_ERROR;
-    Zone(zone).getOffsetFromLocal(static_cast<double>(wall) * kMillis, UCAL_TZ_LOCAL_FORMER,
-                                  UCAL_TZ_LOCAL_FORMER, raw, dst, status);
-    if (U_FAILURE(status)) return wall;
-    return wall - (std::int64_t{raw} + dst) / 1000;
+    // The offset in force before the change, for both: a skipped time read with it lands after
+    // the change, shifted forward by the gap; a repeated time read with it is its first occurrence.
+    const date::local_seconds at{std::chrono::seconds(wall)};
+    const date::local_info info = Zone(zone).get_info(at);
+    return wall - info.first.offset.count();
 }
 
 UnixSeconds StartOfDay(std::string_view zone, UnixSeconds t) {

@@ -1,7 +1,8 @@
 #pragma once
-// IANA time zones through ICU (docs/adr/0007-time-zones.md): which names are zones, a zone's offset
-// at an instant, and the instants of local calendar boundaries (a day's, a month's start, a
-// wall-clock time), daylight-saving changes included. All functions are thread-safe.
+// IANA time zones from the system's tz database (date-tz; docs/adr/0007-time-zones.md): which names
+// are zones, a zone's offset at an instant, and the instants of local calendar boundaries (a day's,
+// a month's start, a wall-clock time), daylight-saving changes included. All functions are
+// thread-safe.
 //
 // An unknown or empty zone name is never an error here: it is treated as kDefaultTimeZone, so a
 // stale name in the database cannot stop a page or a job. Names are checked where they come in
@@ -19,8 +20,8 @@ namespace guanxi::tz {
 // CRM's home market's.
 inline constexpr std::string_view kDefaultTimeZone = "Asia/Shanghai";
 
-// "UTC" or an IANA Area/Location name ICU knows (including links such as "Asia/Calcutta");
-// abbreviations ("CST"), bare offsets ("+08:00") and unknown names are not zones.
+// "UTC" or an IANA Area/Location name the tz database knows (including links such as
+// "Asia/Calcutta"); abbreviations ("CST"), bare offsets ("+08:00") and unknown names are not zones.
 bool IsTimeZoneName(std::string_view name);
 
 // The canonical IANA names (one per location, no links), sorted, plus "UTC": what a zone picker

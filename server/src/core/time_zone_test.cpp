@@ -21,6 +21,19 @@ TEST(TimeZone, NamesAreTheTzDatabasesZones) {
     }
 }
 
+TEST(TimeZone, TheRulesAreTheCurrentTzDatabases) {
+    // Rules changed since 2022 (ICU 72's own copy of the tz data is 2022e and has each of these
+    // an hour off in 2026; the system's tzdata is current): Mexico City keeps standard time all
+    // year since 2022f, Egypt has summer time again since 2023, Kazakhstan is +05 since 2024,
+    // Paraguay is -03 all year since 2024.
+    EXPECT_EQ(UtcOffsetAt("America/Mexico_City", At("2026-07-01T12:00:00Z")), -6 * 3600);
+    EXPECT_EQ(UtcOffsetAt("Africa/Cairo", At("2026-07-01T12:00:00Z")), 3 * 3600);
+    EXPECT_EQ(UtcOffsetAt("Asia/Almaty", At("2026-07-01T12:00:00Z")), 5 * 3600);
+    EXPECT_EQ(UtcOffsetAt("America/Asuncion", At("2026-07-01T12:00:00Z")), -3 * 3600);
+    EXPECT_EQ(StartOfDay("America/Mexico_City", At("2026-07-01T12:00:00Z")),
+              At("2026-07-01T00:00:00-06:00"));
+}
+
 TEST(TimeZone, ThePickersListIsSortedCanonicalZones) {
     const auto& names = TimeZoneNames();
     ASSERT_GT(names.size(), 300u);

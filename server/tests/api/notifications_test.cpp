@@ -171,6 +171,46 @@ TEST_P(NotificationsTest, ShowsFromItsDueTimeAndIsReadSnoozedAndDismissed) {
     EXPECT_EQ(List(alice_.token, "?kind=next_contact")["total"], 2);
 }
 
+TEST_P(NotificationsTest, AStreamEndsWhenItsSessionDoes) {
+    // Alice has two sessions with a stream each; Bob one. Nothing has ended: nothing is closed.
+    notifications::NotificationHub& hub = app().notification_hub();
+    const std::string second = Login("alice", kPassword);
+    auto open = [&](const std::string& token) {
+        Reply r = Call("GET", "/api/v1/notifications/stream", nullptr, token);
+        EXPECT_EQ(r.status, 200) << r.raw.body;
+        return r.raw.events;
+    };
+    auto first_stream = open(alice_.token);
+    auto second_stream = open(second);
+    auto bobs = open(bob_.token);
+    ASSERT_TRUE(first_stream && second_stream && bobs);
+    EXPECT_EQ(hub.CheckSessions(), 0u);
+    EXPECT_FALSE(first_stream->closed());
+
+    // Alice logs out of the first session: its stream is told and closed, the other stays, so a
+    // signed-out browser no longer receives her reminders (titles name customers).
+    ASSERT_EQ(Call("POST", "/api/v1/auth/logout", nullptr, alice_.token).status, 204);
+    EXPECT_EQ(hub.CheckSessions(), 1u);
+    bool closed = false;
+    const std::string told = first_stream->Take(closed);
+    EXPECT_NE(told.find("event: signed_out"), std::string::npos) << told;
+    EXPECT_TRUE(closed);
+    EXPECT_FALSE(second_stream->closed());
+    ASSERT_TRUE(Notify(alice_.id, "after:logout", NowSeconds(), "登出后的提醒"));
+    ASSERT_TRUE(hub.ScanOnce(NowSeconds()));
+    ASSERT_TRUE(hub.ScanOnce(NowSeconds() + 1));
+    EXPECT_NE(Drain(second_stream).find("登出后的提醒"), std::string::npos);
+
+    // An administrator deactivates Bob: his stream ends too.
+    ASSERT_EQ(
+        Call("PATCH", "/api/v1/users/" + std::to_string(bob_.id), {{"active", false}}, admin())
+            .status,
+        200);
+    EXPECT_EQ(hub.CheckSessions(), 1u);
+    EXPECT_TRUE(bobs->closed());
+    EXPECT_FALSE(second_stream->closed());
+}
+
 TEST_P(NotificationsTest, TheStreamSendsEachOnceAndCatchesUpAReconnect) {
     notifications::NotificationHub& hub = app().notification_hub();
     ASSERT_TRUE(Notify(alice_.id, "old:1", NowSeconds(), "连接前的提醒"));

@@ -51,6 +51,12 @@ export const useNotificationsStore = defineStore('notifications', () => {
     source.addEventListener('notification', (event) => {
       add(JSON.parse((event as MessageEvent).data) as AppNotification)
     })
+    // The session ended (logged out elsewhere, password changed, deactivated): the stream is
+    // closed by the server; one more request lets the 401 handler take the user to sign in.
+    source.addEventListener('signed_out', () => {
+      stop()
+      void refresh()
+    })
     source.addEventListener('error', () => {
       live.value = false
       // EventSource retries by itself; meanwhile (or if it gave up) the count is polled.

@@ -50,7 +50,8 @@ NotificationHub::NotificationHub(NotificationStore& store, HubOptions options)
 NotificationHub::~NotificationHub() { Stop(); }
 
 Result<std::shared_ptr<http::EventStream>> NotificationHub::Subscribe(
-    std::int64_t user_id, std::optional<std::string> last_event_id, UnixSeconds now) {
+    std::int64_t user_id, std::optional<std::string> last_event_id, UnixSeconds now,
+    SessionCheck signed_in) {
     auto stream = std::make_shared<http::EventStream>();
     std::string frames;
     if (last_event_id) {
@@ -65,7 +66,31 @@ Result<std::shared_ptr<http::EventStream>> NotificationHub::Subscribe(
     stream->Send(std::move(frames));
     std::lock_guard lock(mutex_);
     streams_[user_id].push_back(stream);
+    if (signed_in) checks_.emplace_back(stream, std::move(signed_in));
     return stream;
+}
+
+std::size_t NotificationHub::CheckSessions() {
+    std::vector<std::pair<std::weak_ptr<http::EventStream>, SessionCheck>> checks;
+    {
+        std::lock_guard lock(mutex_);
+        std::erase_if(checks_, [](const auto& check) {
+            auto stream = check.first.lock();
+            return !stream || stream->closed();
+        });
+        checks = checks_;
+    }
+    // The checks read sessions (a database read when the session cache has no answer): outside
+    // the lock, so subscribing and sending never wait for them.
+    std::size_t closed = 0;
+    for (const auto& [weak, signed_in] : checks) {
+        auto stream = weak.lock();
+        if (!stream || stream->closed() || signed_in()) continue;
+        stream->Send(http::EventStream::Frame("signed_out", "{}"));
+        stream->Close();
+        ++closed;
+    }
+    return closed;
 }
 
 std::vector<std::shared_ptr<http::EventStream>> NotificationHub::StreamsOfLocked(
@@ -183,10 +208,18 @@ void NotificationHub::Start() {
         core::NameThisThread("gx-notify");
         core::WaitYourTurnOnWakeUp();
         std::unique_lock lock(wake_mutex_);
+        auto sessions_checked = std::chrono::steady_clock::now();
         while (!stopping_) {
             lock.unlock();
             if (Status scanned = ScanOnce(NowSeconds()); !scanned) {
                 log::Warn("notification_scan_failed", {{"error", scanned.error().message}});
+            }
+            if (std::chrono::steady_clock::now() - sessions_checked >=
+                options_.session_check_interval) {
+                sessions_checked = std::chrono::steady_clock::now();
+                if (const std::size_t ended = CheckSessions(); ended > 0) {
+                    log::Info("notification_streams_signed_out", {{"streams", ended}});
+                }
             }
             lock.lock();
             wake_.wait_for(lock, options_.scan_interval, [this] { return stopping_; });

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,7 +26,13 @@ struct HubOptions {
     std::chrono::milliseconds scan_interval{2000};
     std::int64_t slack_seconds = 10;
     std::int64_t scan_limit = 20000;  // rows read per scan; the next scan goes on from there
+    // How often each stream's session is checked again: a stream ends at most this long after
+    // its session did (logout, a password change ending other sessions, a deactivated user).
+    std::chrono::milliseconds session_check_interval{30000};
 };
+
+// Whether the session a stream was opened with is still signed in (false: end the stream).
+using SessionCheck = std::function<bool()>;
 
 class NotificationHub {
   public:
@@ -35,9 +42,11 @@ class NotificationHub {
     // A new stream for the user: it starts with the unread count and the unread notifications
     // that came after `last_event_id` (the EventSource's Last-Event-ID on a reconnect: what the
     // client missed meanwhile); without one, with the count alone.
+    // `signed_in`, when given, is asked every session_check_interval.
     Result<std::shared_ptr<http::EventStream>> Subscribe(std::int64_t user_id,
                                                          std::optional<std::string> last_event_id,
-                                                         UnixSeconds now);
+                                                         UnixSeconds now,
+                                                         SessionCheck signed_in = {});
     // Sends the user's streams in this process their unread count now (after a read or dismiss
     // here; other processes' streams get it with their next notification).
     void SendUnread(std::int64_t user_id, UnixSeconds now);
@@ -47,6 +56,10 @@ class NotificationHub {
     void Stop();
     // One scan up to `now` (the thread's work; tests call it with their own clock).
     Status ScanOnce(UnixSeconds now);
+
+    // Asks every open stream's SessionCheck; a stream whose session ended gets a "signed_out"
+    // event and is closed. Returns how many were closed. (The thread's work; tests call it.)
+    std::size_t CheckSessions();
 
     std::size_t subscribers() const;
 
@@ -59,6 +72,7 @@ class NotificationHub {
     HubOptions options_;
     mutable std::mutex mutex_;
     std::map<std::int64_t, std::vector<std::weak_ptr<http::EventStream>>> streams_;
+    std::vector<std::pair<std::weak_ptr<http::EventStream>, SessionCheck>> checks_;
     // The scan's place: the last (visible_at, id) it read.
     UnixSeconds cursor_at_ = 0;
     std::int64_t cursor_id_ = 0;

@@ -7,7 +7,7 @@ using http::Response;
 using nlohmann::json;
 
 void RegisterNotificationRoutes(http::Router& router, NotificationStore& store,
-                                NotificationHub& hub) {
+                                NotificationHub& hub, http::Authenticator authenticate) {
     router.Add("GET", "/api/v1/notifications", [&store](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(
             http::ListQuery query,
@@ -54,14 +54,31 @@ void RegisterNotificationRoutes(http::Router& router, NotificationStore& store,
                });
     // EventSource reconnects by itself and sends the last event's id; the stream then starts
     // with what came after it.
-    router.Add("GET", "/api/v1/notifications/stream", [&hub](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(
-            auto stream,
-            hub.Subscribe(ctx.user().user_id, ctx.request().Header("last-event-id"), NowSeconds()));
-        Response response;
-        response.events = std::move(stream);
-        return response;
-    });
+    router.Add("GET", "/api/v1/notifications/stream",
+               [&hub, authenticate](Context& ctx) -> Result<Response> {
+                   // The stream outlives the request: it keeps the credentials (cookie or bearer
+                   // token, no body) to ask again whether its session holds, and as whom.
+                   SessionCheck signed_in;
+                   if (authenticate) {
+                       http::Request credentials;
+                       credentials.method = "GET";
+                       for (const char* name : {"cookie", "authorization"}) {
+                           if (auto value = ctx.request().Header(name))
+                               credentials.headers[name] = *value;
+                       }
+                       signed_in = [authenticate, credentials = std::move(credentials),
+                                    user_id = ctx.user().user_id] {
+                           auto principal = authenticate(credentials);
+                           return principal.ok() && principal->user_id == user_id;
+                       };
+                   }
+                   GX_TRY_ASSIGN(auto stream, hub.Subscribe(ctx.user().user_id,
+                                                            ctx.request().Header("last-event-id"),
+                                                            NowSeconds(), std::move(signed_in)));
+                   Response response;
+                   response.events = std::move(stream);
+                   return response;
+               });
 }
 
 }  // namespace guanxi::notifications

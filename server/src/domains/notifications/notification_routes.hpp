@@ -8,7 +8,9 @@
 
 namespace guanxi::notifications {
 
+// `authenticate` is the router's: a stream asks it again, with the request's credentials, whether
+// its session still holds (NotificationHub::CheckSessions).
 void RegisterNotificationRoutes(http::Router& router, NotificationStore& store,
-                                NotificationHub& hub);
+                                NotificationHub& hub, http::Authenticator authenticate);
 
 }  // namespace guanxi::notifications
