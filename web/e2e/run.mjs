@@ -1675,8 +1675,8 @@ test('a reminder written by another process rings the bell live; read all clears
 
 // #15 calendar
 test('an activity made on the calendar is dragged to another day and stays there after a reload', async () => {
-  const { page } = ctx.admin
-  await page.setViewportSize(DESKTOP)
+  const session = await adminIn(DESKTOP, 'zh-CN')
+  const { page } = session
   await page.goto(`${ctx.server.base}/calendar`)
   await page.getByTestId('calendar-view-timeGridWeek').click()
   const columns = page.locator('.fc-timegrid-col[data-date]')
@@ -1696,7 +1696,7 @@ test('an activity made on the calendar is dragged to another day and stays there
   const slot = await point(1)
   await page.mouse.click(slot.x, slot.y)
   const subject = `日历拖动${unique}`
-  await page.getByTestId('activity-subject').locator('input').fill(subject)
+  await page.getByTestId('activity-subject').fill(subject)
   const created = page.waitForResponse(
     (r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/activities'),
   )
@@ -1741,9 +1741,13 @@ test('an activity made on the calendar is dragged to another day and stays there
       .count()) === 0,
     `still on ${from}`,
   )
-  const stored = await ctx.api.call('GET', `/activities/${activity.id}`)
+  const stored = await page.evaluate(async (id) => {
+    const response = await fetch(`/api/v1/activities/${id}`)
+    return response.json()
+  }, activity.id)
   expect(Date.parse(stored.start_at) === shifted, `stored start ${stored.start_at}`)
   await shot(page, 'calendar-week-desktop')
+  await closeBrowser(session)
 })
 
 async function main() {
