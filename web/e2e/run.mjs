@@ -1673,6 +1673,83 @@ test('a reminder written by another process rings the bell live; read all clears
   await page.waitForURL(/\/pool/)
 })
 
+// #15 calendar
+test('an activity made on the calendar is dragged to another day and stays there after a reload', async () => {
+  const session = await adminIn(DESKTOP, 'zh-CN')
+  const { page } = session
+  await page.goto(`${ctx.server.base}/calendar`)
+  await page.getByTestId('calendar-view-timeGridWeek').click()
+  const columns = page.locator('.fc-timegrid-col[data-date]')
+  await columns.nth(6).waitFor()
+  const [from, to] = [
+    await columns.nth(1).getAttribute('data-date'),
+    await columns.nth(3).getAttribute('data-date'),
+  ]
+  const lane = page.locator('.fc-timegrid-slot-lane[data-time="10:00:00"]')
+  await lane.scrollIntoViewIfNeeded()
+  const point = async (day) => {
+    const column = await columns.nth(day).boundingBox()
+    const row = await lane.boundingBox()
+    return { x: column.x + column.width / 2, y: row.y + row.height / 2 }
+  }
+  // A click on an empty slot (Tuesday 10:00) opens the form there.
+  const slot = await point(1)
+  await page.mouse.click(slot.x, slot.y)
+  const subject = `日历拖动${unique}`
+  await page.getByTestId('activity-subject').fill(subject)
+  const created = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/activities'),
+  )
+  await page.getByTestId('activity-save').click()
+  const activity = await (await created).json()
+  expect(activity.start_at, `no start: ${JSON.stringify(activity)}`)
+  const event = page.locator('.fc-timegrid-event', { hasText: subject })
+  await event.waitFor()
+  expect(
+    (await page
+      .locator(`.fc-timegrid-col[data-date="${from}"] .fc-timegrid-event`, { hasText: subject })
+      .count()) === 1,
+    `not on ${from}`,
+  )
+  // Dragged two days on (Thursday), same time.
+  const box = await event.boundingBox()
+  const target = await point(3)
+  const moved = page.waitForResponse(
+    (r) =>
+      r.request().method() === 'PATCH' && r.url().endsWith(`/api/v1/activities/${activity.id}`),
+  )
+  await page.mouse.move(box.x + box.width / 2, box.y + 8)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width / 2 + 20, box.y + 10, { steps: 4 })
+  await page.mouse.move(target.x, box.y + 8, { steps: 8 })
+  await page.mouse.up()
+  const answer = await moved
+  expect(answer.status() === 200, `PATCH answered ${answer.status()}`)
+  const body = answer.request().postDataJSON()
+  expect(body.version === activity.version, `sent version ${body.version}`)
+  const shifted = Date.parse(activity.start_at) + 2 * 86400000
+  expect(Date.parse(body.start_at) === shifted, `moved to ${body.start_at}, not 2 days on`)
+  // After a reload it is on Thursday, as the server keeps it.
+  await page.reload()
+  await page.getByTestId('calendar-view-timeGridWeek').click()
+  await page
+    .locator(`.fc-timegrid-col[data-date="${to}"] .fc-timegrid-event`, { hasText: subject })
+    .waitFor()
+  expect(
+    (await page
+      .locator(`.fc-timegrid-col[data-date="${from}"] .fc-event`, { hasText: subject })
+      .count()) === 0,
+    `still on ${from}`,
+  )
+  const stored = await page.evaluate(async (id) => {
+    const response = await fetch(`/api/v1/activities/${id}`)
+    return response.json()
+  }, activity.id)
+  expect(Date.parse(stored.start_at) === shifted, `stored start ${stored.start_at}`)
+  await shot(page, 'calendar-week-desktop')
+  await closeBrowser(session)
+})
+
 async function main() {
   mkdirSync(SHOTS, { recursive: true })
   const bin = process.env.GUANXI_BIN || DEFAULT_BIN

@@ -148,7 +148,9 @@ std::function<std::optional<Response>(const Request&)> MakeStaticFiles(fs::path 
         if (is_index || resolved.file.extension() == ".html") {
             response.SetHeader(
                 "Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                // data: fonts: the calendar's FullCalendar carries its icon font inline.
+                "default-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+                "style-src 'self' 'unsafe-inline'; "
                 "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
             response.SetHeader("X-Frame-Options", "DENY");
             response.SetHeader("Referrer-Policy", "same-origin");

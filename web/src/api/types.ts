@@ -168,6 +168,8 @@ export type FieldType =
   | 'phone'
   | 'email'
   | 'user'
+  /** A set of users: their ids (a kit `users` field, e.g. participants). */
+  | 'users'
   | 'department'
   | 'tags'
   | 'datetime'

@@ -78,6 +78,13 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'customers.edit', title: 'customers.edit' },
       },
       {
+        // Its own chunk with FullCalendar: nothing of it in the first load.
+        path: 'calendar',
+        name: 'calendar',
+        component: () => import('@/modules/calendar/CalendarPage.vue'),
+        meta: { permission: 'activities.view', title: 'nav.calendar' },
+      },
+      {
         path: 'pool',
         name: 'pool',
         component: () => import('@/modules/pool/PoolListPage.vue'),

@@ -1,6 +1,7 @@
 import { inject, provide, type InjectionKey } from 'vue'
 import { useI18n } from 'vue-i18n'
 import type { FieldDef } from '@/api/types'
+import { userName } from '@/components/common/userNames'
 import { useDepartments, useRoles } from '@/composables/useLookups'
 import { formatDate, formatDateTime, formatMoney } from '@/utils/format'
 import { valueAt } from './customValues'
@@ -48,6 +49,8 @@ export function useFieldText(entity: string) {
         if (field.type === 'role') return roles.nameOf(value as number)
         return `#${String(value)}`
       }
+      case 'users':
+        return Array.isArray(value) ? value.map((id) => userName(Number(id))).join(', ') : ''
       case 'tags':
       case 'string_list':
         return Array.isArray(value) ? value.join(', ') : ''

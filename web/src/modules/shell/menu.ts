@@ -12,6 +12,7 @@ import {
   Timer,
   Setting,
   Message,
+  Calendar,
 } from '@element-plus/icons-vue'
 
 export interface MenuItem {
@@ -36,6 +37,12 @@ export const MENU: (MenuItem | MenuGroup)[] = [
     permission: 'customers.view',
   },
   { path: '/pool', label_key: 'nav.pool', icon: Sunny, permission: 'customers.view' },
+  {
+    path: '/calendar',
+    label_key: 'nav.calendar',
+    icon: Calendar,
+    permission: 'activities.view',
+  },
   {
     path: '/customers/recycle-bin',
     label_key: 'nav.recycleBin',
