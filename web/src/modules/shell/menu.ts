@@ -12,6 +12,7 @@ import {
   Timer,
   Setting,
   Message,
+  List,
 } from '@element-plus/icons-vue'
 
 export interface MenuItem {
@@ -29,6 +30,12 @@ export interface MenuGroup {
 }
 
 export const MENU: (MenuItem | MenuGroup)[] = [
+  {
+    path: '/todo',
+    label_key: 'nav.todo',
+    icon: List,
+    permission: ['customers.view', 'activities.view'],
+  },
   {
     path: '/customers',
     label_key: 'nav.customers',
