@@ -23,12 +23,14 @@ constexpr std::string_view kContactsDueWhere =
     "c.last_contact_at < ?))";
 
 // Activities the caller owns or takes part in that start in [from, to): each half by its own index
-// (activities_owner; activities_participants_user then the row by id), as one OR would not be.
+// (activities_owner; activities_participants_user, then the row by id), as one OR would not be.
+// The unary + keeps SQLite from ranging over everyone's activities of the month by
+// activities_start and probing each for the caller (it takes that range for selective).
 constexpr std::string_view kMyActivityIds =
     "SELECT id FROM activities WHERE owner_id = ? AND deleted_at IS NULL AND start_at >= ? AND "
     "start_at < ? UNION SELECT p.record_id FROM activities_participants p JOIN activities b ON "
-    "b.id = p.record_id WHERE p.user_id = ? AND b.deleted_at IS NULL AND b.start_at >= ? AND "
-    "b.start_at < ?";
+    "b.id = p.record_id WHERE p.user_id = ? AND +b.deleted_at IS NULL AND +b.start_at >= ? AND "
+    "+b.start_at < ?";
 // ...that are not cancelled and start today or run into it.
 constexpr std::string_view kActivitiesTodayWhere =
     "a.status <> 'cancelled' AND (a.start_at >= ? OR a.end_at > ?)";
