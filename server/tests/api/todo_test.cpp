@@ -168,7 +168,9 @@ TEST_P(TodoTest, OnlyTheCallersOwnRecordsAppearWhateverTheirScope) {
     EXPECT_EQ(Titles(c, "contacts_due"), Names{"卡罗尔的客户"});
     EXPECT_EQ(Titles(c, "activities_today"), Names{});
     // The administrator (scope all) has none of theirs either.
-    for (const json& section : Todo(admin())["sections"]) {
+    const json mine = Todo(admin());
+    EXPECT_EQ(mine["sections"].size(), 3u);
+    for (const json& section : mine["sections"]) {
         EXPECT_EQ(section["count"], 0) << section.dump();
     }
     // Bob's customer given to Alice: hers now (new to her), no longer his.
@@ -255,16 +257,19 @@ TEST_P(TodoTest, CountsBesideTheFirstItemsSectionsByPermissionAndBadParameters) 
     EXPECT_EQ(activities["items"][0]["status"], "done");
 
     // Without activities.view there is no activities section; without customers.view only it.
-    const std::int64_t no_activities = CreateRole("todo-no-act", "self", {"customers.view"});
-    const std::int64_t no_customers = CreateRole("todo-no-cust", "self", {"activities.view"});
-    std::set<std::string> keys;
-    for (const json& s : Todo(CreateUser("dora", no_activities, dept_).token)["sections"])
-        keys.insert(s["key"]);
-    EXPECT_EQ(keys, (std::set<std::string>{"contacts_due", "newly_assigned"}));
-    keys.clear();
-    for (const json& s : Todo(CreateUser("erin", no_customers, dept_).token)["sections"])
-        keys.insert(s["key"]);
-    EXPECT_EQ(keys, (std::set<std::string>{"activities_today"}));
+    const std::int64_t no_activities =
+        CreateRole("todo-no-act", "self", json::array({"customers.view"}));
+    const std::int64_t no_customers =
+        CreateRole("todo-no-cust", "self", json::array({"activities.view"}));
+    const auto keys_of = [](const json& todo) {
+        std::set<std::string> keys;
+        for (const json& s : todo["sections"]) keys.insert(s["key"]);
+        return keys;
+    };
+    EXPECT_EQ(keys_of(Todo(CreateUser("dora", no_activities, dept_).token)),
+              (std::set<std::string>{"contacts_due", "newly_assigned"}));
+    EXPECT_EQ(keys_of(Todo(CreateUser("erin", no_customers, dept_).token)),
+              (std::set<std::string>{"activities_today"}));
 
     for (const std::string bad : {"?limit=0", "?limit=51", "?limit=abc",
                                   "?limit=", "?sections=pool", "?sections=contacts_due,"}) {
