@@ -1706,7 +1706,7 @@ test('a salesperson lands on the to-do page, and a follow-up there clears the cu
   await fresh.getByTestId(`todo-item-customer-${customer.id}`).waitFor()
   await shot(page, 'todo-phone')
   await item.getByTestId('todo-followup').click()
-  await page.getByTestId('followup-content').locator('textarea').fill('电话已联系，约下周拜访')
+  await page.getByTestId('followup-content').fill('电话已联系，约下周拜访')
   await page.getByTestId('followup-submit').click()
   // Contacted now: gone from both sections.
   await item.waitFor({ state: 'detached' })
