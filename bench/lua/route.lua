@@ -7,7 +7,7 @@
 -- mailing_list | timeline | deal_create | prepayment_create | document_upload | document_download |
 -- kit_export | record_history | custom_field_list | contact_create | contact_list | followup_list |
 -- department_list | me_get | me_patch | activity_create | activity_calendar | time_zones |
--- company_settings | jobs_list | job_schedules | mix
+-- company_settings | jobs_list | job_schedules | todo | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
@@ -182,6 +182,8 @@ local builders = {
   notification_unread = function()
     return wrk.format("GET", "/api/v1/notifications/unread-count", headers)
   end,
+  -- The to-do home page (issue 15 item 6): every section with its count and first five items.
+  todo = function() return wrk.format("GET", "/api/v1/todo", headers) end,
   -- The caller's own account: read it (every page load does) and change its phone (audited,
   -- before → after). (The duplicate check is limited to 60 a minute per user, so not here.)
   me_get = function() return wrk.format("GET", "/api/v1/me", headers) end,

@@ -37,7 +37,7 @@ ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "m
           "contact_list", "followup_list", "department_list", "me_get", "me_patch",
           "activity_create", "activity_calendar", "time_zones", "company_settings", "jobs_list",
           "job_schedules",
-          "notification_list", "notification_unread"]
+          "notification_list", "notification_unread", "todo"]
 # Routes only some roles may use: the default sales role has no mailings.export.
 ROUTE_ROLES = {"kit_export": {"manager"}}
 # Administrators' routes (users.manage): run once, with the admin's session.

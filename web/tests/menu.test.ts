@@ -8,7 +8,11 @@ describe('visibleMenu', () => {
   it('shows a salesperson no administration', () => {
     const menu = visibleMenu(canWith(['customers.view', 'customers.create']))
     expect(menu.some(isGroup)).toBe(false)
-    expect(menu.map((e) => (isGroup(e) ? e.label_key : e.path))).toEqual(['/customers', '/pool'])
+    expect(menu.map((e) => (isGroup(e) ? e.label_key : e.path))).toEqual([
+      '/todo',
+      '/customers',
+      '/pool',
+    ])
   })
 
   it('shows an administrator everything', () => {
@@ -46,7 +50,8 @@ describe('visibleMenu', () => {
   })
 
   it('sends a user to the first page they may use', () => {
-    expect(firstAllowedPath(canWith(['customers.view']))).toBe('/customers')
+    expect(firstAllowedPath(canWith(['customers.view']))).toBe('/todo')
+    expect(firstAllowedPath(canWith(['activities.view']))).toBe('/todo')
     expect(firstAllowedPath(canWith(['audit.view']))).toBe('/admin/audit')
     expect(firstAllowedPath(canWith([]))).toBe('/profile')
   })

@@ -80,7 +80,7 @@ describe('route guards', () => {
     vi.stubGlobal('fetch', fakeFetch({ 'GET /api/v1/me': () => [200, SALES] }).fn)
     const router = makeRouter()
     await router.push('/')
-    expect(router.currentRoute.value.path).toBe('/customers')
+    expect(router.currentRoute.value.path).toBe('/todo')
   })
 
   it('returns to login when the session expires, then back to where the user was', async () => {

@@ -14,6 +14,7 @@
 #include "domains/notifications/notification_routes.hpp"
 #include "domains/record_types.hpp"
 #include "domains/settings/settings_routes.hpp"
+#include "domains/todo/todo_routes.hpp"
 #include "http/static_files.hpp"
 #include "jobs/job_routes.hpp"
 #include "kit/record_openapi.hpp"
@@ -157,6 +158,8 @@ void App::RegisterRoutes(const AppOptions& options) {
     notifications::RegisterNotificationRoutes(router_, *notifications_, *notification_hub_,
                                               accounts::MakeAuthenticator(*accounts_));
     mail::RegisterMailRoutes(router_, *db_, *outbox_);
+    todo_ = std::make_unique<todo::TodoService>(*db_);
+    todo::RegisterTodoRoutes(router_, *todo_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
     router_.metrics().AddGauge(

@@ -16,6 +16,7 @@
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/notifications/notification_hub.hpp"
 #include "domains/settings/company_settings.hpp"
+#include "domains/todo/todo_service.hpp"
 #include "http/router.hpp"
 #include "jobs/job_runner.hpp"
 #include "jobs/job_store.hpp"
@@ -77,6 +78,7 @@ class App {
     notifications::NotificationStore& notifications() { return *notifications_; }
     notifications::NotificationHub& notification_hub() { return *notification_hub_; }
     mail::Outbox& outbox() { return *outbox_; }
+    todo::TodoService& todo() { return *todo_; }
 
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
     // type's generated ones.
@@ -115,6 +117,7 @@ class App {
     std::unique_ptr<notifications::NotificationStore> notifications_;
     std::unique_ptr<notifications::NotificationHub> notification_hub_;
     std::unique_ptr<mail::Outbox> outbox_;
+    std::unique_ptr<todo::TodoService> todo_;
     std::optional<std::string> generated_admin_password_;
     // Last: its threads run routes that use everything above; it finishes them first.
     std::unique_ptr<core::WorkerPool> write_workers_;

@@ -42,6 +42,13 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/modules/shell/ProfilePage.vue'),
       },
       {
+        // The salesperson's landing page (the first menu entry, so where login leads).
+        path: 'todo',
+        name: 'todo',
+        component: () => import('@/modules/todo/TodoPage.vue'),
+        meta: { permission: ['customers.view', 'activities.view'], title: 'todo.title' },
+      },
+      {
         path: 'customers',
         name: 'customers',
         component: () => import('@/modules/customers/CustomerListPage.vue'),
@@ -206,14 +213,14 @@ export function installGuards(router: Router): void {
   })
 
   // Signing in checks the password on the server (tens to hundreds of ms): meanwhile, fetch the
-  // code of the page the login leads to — the one asked for, else the customer list, the first
-  // page of every role that sees customers.
+  // code of the page the login leads to — the one asked for, else the to-do page, the first page
+  // of every role that sees customers or activities.
   const session = useSessionStore()
   session.$onAction(({ name, after }) => {
     if (name !== 'login') return
     const redirect = router.currentRoute.value.query.redirect
     const target = router.resolve(
-      typeof redirect === 'string' && redirect.startsWith('/') ? redirect : '/customers',
+      typeof redirect === 'string' && redirect.startsWith('/') ? redirect : '/todo',
     )
     preloadRoute(router, target.fullPath)
     // (The list's module too, for its first rows below; not in the login page's bundle.)

@@ -13,6 +13,7 @@ import {
   Setting,
   Message,
   Calendar,
+  List,
 } from '@element-plus/icons-vue'
 
 export interface MenuItem {
@@ -30,6 +31,12 @@ export interface MenuGroup {
 }
 
 export const MENU: (MenuItem | MenuGroup)[] = [
+  {
+    path: '/todo',
+    label_key: 'nav.todo',
+    icon: List,
+    permission: ['customers.view', 'activities.view'],
+  },
   {
     path: '/customers',
     label_key: 'nav.customers',
