@@ -176,6 +176,8 @@ constexpr FieldMessageInfo kFieldMessages[] = {
     {"not_a_host", "must be a host name or IPv4 address (letters, digits, dots and dashes)",
      "必须是主机名或 IPv4 地址（字母、数字、点和短横线）"},
     {"port_range", "must be a port from 1 to 65535", "必须是 1 到 65535 之间的端口"},
+    {"not_a_clock_time", "must be a time of day as HH:MM (00:00 to 23:59)",
+     "必须是 HH:MM 格式的时间（00:00 到 23:59）"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.
