@@ -325,7 +325,10 @@ TEST_P(RemindersTest, TheDailyDigestIsMailedOncePerUserAndDayAtTheirTimeInTheirZ
 }
 
 TEST_P(RemindersTest, AReminderDueWhileTheServerWasDownIsDeliveredOnceAfterItStarts) {
-    // Due 10 and 70 minutes after the last scan; no server runs until now (2 hours after it).
+    // The last server ticked its schedules and scanned two hours ago, then stopped.
+    ASSERT_TRUE(app().scheduler().Tick().ok());
+    Sql("UPDATE job_schedules SET next_due_at = ? WHERE name = 'reminders.scan'", {base_ + 5});
+    // Due 10 and 70 minutes after that scan; no server runs until now.
     Customer("华强科技", alice_.id, "core", base_ + 600, std::nullopt, base_ - kDay);
     Customer("深圳电子", alice_.id, "core", base_ + 4200, std::nullopt, base_ - kDay);
     // A server starts on the database: its scheduler's first tick queues the scan, its runner
