@@ -1675,6 +1675,51 @@ test('a reminder written by another process rings the bell live; read all clears
   await page.waitForURL(/\/pool/)
 })
 
+// #15 reminders
+test('reminders: rules and my channels are saved; a next contact rings the bell by itself', async () => {
+  const session = await adminIn(DESKTOP, 'en')
+  const { page } = session
+  // The administrator chases closed deals after 3 days too.
+  await page.goto(`${ctx.server.base}/admin/reminders`)
+  const closed = page.getByTestId('rule-days-closed').locator('input')
+  await closed.waitFor()
+  await closed.fill('3')
+  await page.getByTestId('rules-save').click()
+  await page.getByText('Reminder rules saved').waitFor()
+  const rules = await ctx.api.call('GET', '/settings/reminders')
+  expect(rules.no_followup.days.closed === 3, `closed: ${rules.no_followup.days.closed}`)
+  await shot(page, 'reminder-rules-en')
+  // My channels: activities by e-mail too, the digest at 07:30.
+  await page.goto(`${ctx.server.base}/profile`)
+  await page.getByTestId('notify-email-activity_start').click()
+  await page.getByTestId('notify-digest').click()
+  await page.getByTestId('notify-digest-time').click()
+  await page.locator('.el-select-dropdown__item', { hasText: /^07:30$/ }).click()
+  await page.getByTestId('notify-save').click()
+  await page.getByText('Notification settings saved').waitFor()
+  await page.getByTestId('notify-next-digest').waitFor()
+  const mine = await ctx.api.call('GET', '/me/notification-settings')
+  expect(
+    mine.email.activity_start && mine.digest.enabled && mine.digest.time === '07:30',
+    `saved: ${JSON.stringify(mine)}`,
+  )
+  await shot(page, 'notification-settings-en')
+  // A customer of mine due in 2 s, written as an import would: the server's own rule job
+  // (every 5 s) notifies me and the bell rings within 15 s, without a reload.
+  const name = `定时联系测试${unique}`
+  const due = Math.floor(Date.now() / 1000) + 2
+  execFileSync('sqlite3', [
+    '-cmd',
+    '.timeout 5000',
+    join(ctx.server.dataDir, 'guanxi.db'),
+    `INSERT INTO customers (name, category, owner_id, next_contact_at, created_at, updated_at) SELECT '${name}', 'core', id, ${due}, ${due}, ${due} FROM users WHERE username = 'admin'`,
+  ])
+  await page.getByTestId('notification-bell').click()
+  await page.getByTestId('notification-item').filter({ hasText: name }).waitFor({ timeout: 17000 })
+  expect(Date.now() / 1000 - due < 15, 'the reminder took more than 15 s')
+  await closeBrowser(session)
+})
+
 // #15 calendar
 test('an activity made on the calendar is dragged to another day and stays there after a reload', async () => {
   const session = await adminIn(DESKTOP, 'zh-CN')

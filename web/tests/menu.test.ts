@@ -35,6 +35,7 @@ describe('visibleMenu', () => {
       '/admin/jobs',
       '/admin/company',
       '/admin/mail',
+      '/admin/reminders',
     ])
   })
 

@@ -13,6 +13,7 @@
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/notifications/notification_routes.hpp"
 #include "domains/record_types.hpp"
+#include "domains/reminders/reminder_routes.hpp"
 #include "domains/settings/settings_routes.hpp"
 #include "domains/todo/todo_routes.hpp"
 #include "http/static_files.hpp"
@@ -52,6 +53,8 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     app->notification_hub_ = std::make_unique<notifications::NotificationHub>(
         *app->notifications_, options.notifications);
     app->outbox_ = std::make_unique<mail::Outbox>(*app->db_, options.mail);
+    app->reminders_ = std::make_unique<reminders::ReminderService>(*app->db_);
+    reminders::AddBuiltInSources(*app->reminders_);
     customers::ImportSettings imports = options.imports;
     if (imports.upload_dir.empty()) {
         imports.upload_dir = (std::filesystem::temp_directory_path() / "guanxi-uploads").string();
@@ -160,6 +163,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     mail::RegisterMailRoutes(router_, *db_, *outbox_);
     todo_ = std::make_unique<todo::TodoService>(*db_);
     todo::RegisterTodoRoutes(router_, *todo_);
+    reminders::RegisterReminderRoutes(router_, *reminders_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
     router_.metrics().AddGauge(
@@ -229,6 +233,10 @@ void App::RegisterJobs() {
                           [this](const jobs::Job& job) { return customer_imports_->Run(job); });
     job_runner_->Register(std::string(mail::kSendJob),
                           [this](const jobs::Job& job) { return outbox_->RunSendJob(job); });
+    job_runner_->Register(std::string(reminders::kScanJob),
+                          [this](const jobs::Job&) { return reminders_->RunScanJob(); });
+    scheduler_->Every(std::string(reminders::kScanJob),
+                      std::chrono::seconds(reminders::kScanEverySeconds));
 }
 
 }  // namespace guanxi

@@ -15,6 +15,7 @@
 #include "domains/customers/timeline_service.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/notifications/notification_hub.hpp"
+#include "domains/reminders/reminder_service.hpp"
 #include "domains/settings/company_settings.hpp"
 #include "domains/todo/todo_service.hpp"
 #include "http/router.hpp"
@@ -79,6 +80,8 @@ class App {
     notifications::NotificationHub& notification_hub() { return *notification_hub_; }
     mail::Outbox& outbox() { return *outbox_; }
     todo::TodoService& todo() { return *todo_; }
+    // Reminder rules: other domains add their reminder sources here (reminder_service.hpp).
+    reminders::ReminderService& reminders() { return *reminders_; }
 
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
     // type's generated ones.
@@ -118,6 +121,7 @@ class App {
     std::unique_ptr<notifications::NotificationHub> notification_hub_;
     std::unique_ptr<mail::Outbox> outbox_;
     std::unique_ptr<todo::TodoService> todo_;
+    std::unique_ptr<reminders::ReminderService> reminders_;
     std::optional<std::string> generated_admin_password_;
     // Last: its threads run routes that use everything above; it finishes them first.
     std::unique_ptr<core::WorkerPool> write_workers_;

@@ -205,6 +205,8 @@ constexpr FieldMessageInfo kFieldMessages[] = {
      "单元格文字总量超过 {limit}（每个工作簿的上限）"},
     {"uploader_inactive", "cannot be imported any more: the user who uploaded it is deactivated",
      "无法继续导入：上传它的用户已停用"},
+    {"not_a_clock_time", "must be a time of day as HH:MM (00:00 to 23:59)",
+     "必须是 HH:MM 格式的时间（00:00 到 23:59）"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.

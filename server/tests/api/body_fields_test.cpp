@@ -127,6 +127,10 @@ class BodyFieldsTest : public ApiTest {
                                                           {"from_address", "crm@example.com"}};
                                           },
                                           get("/api/v1/settings/smtp")};
+        f["PUT /api/v1/me/notification-settings"] = {
+            "/api/v1/me/notification-settings", {}, get("/api/v1/me/notification-settings")};
+        f["PUT /api/v1/settings/reminders"] = {
+            "/api/v1/settings/reminders", {}, get("/api/v1/settings/reminders")};
         // Every bad "to" is refused before anything is sent.
         f["POST /api/v1/settings/smtp/test"] = {"/api/v1/settings/smtp/test", {}, {}, {}, false};
         f["POST /api/v1/notifications/{id}/snooze"] = {

@@ -146,6 +146,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'users.manage', title: 'nav.mail' },
       },
       {
+        path: 'admin/reminders',
+        name: 'reminder-rules',
+        component: () => import('@/modules/admin/ReminderRulesPage.vue'),
+        meta: { permission: 'users.manage', title: 'nav.reminders' },
+      },
+      {
         // A record kit type not under a customer (modules/records/types.ts, place 'page'); the
         // page itself answers "not found" for any other name or a type the user may not view.
         path: 'records/:type([a-z][a-z0-9_]*)',

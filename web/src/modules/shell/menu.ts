@@ -14,6 +14,7 @@ import {
   Message,
   Calendar,
   List,
+  Bell,
 } from '@element-plus/icons-vue'
 
 export interface MenuItem {
@@ -88,6 +89,12 @@ export const MENU: (MenuItem | MenuGroup)[] = [
         permission: 'users.manage',
       },
       { path: '/admin/mail', label_key: 'nav.mail', icon: Message, permission: 'users.manage' },
+      {
+        path: '/admin/reminders',
+        label_key: 'nav.reminders',
+        icon: Bell,
+        permission: 'users.manage',
+      },
     ],
   },
 ]
