@@ -9,6 +9,8 @@
 #include "domains/custom_fields/custom_field_routes.hpp"
 #include "domains/customers/customer_import_routes.hpp"
 #include "domains/customers/customer_routes.hpp"
+#include "domains/customers/pool_recycle.hpp"
+#include "domains/customers/pool_rules_routes.hpp"
 #include "domains/customers/timeline_routes.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/notifications/notification_routes.hpp"
@@ -51,6 +53,7 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     app->notification_hub_ = std::make_unique<notifications::NotificationHub>(
         *app->notifications_, options.notifications);
     app->outbox_ = std::make_unique<mail::Outbox>(*app->db_, options.mail);
+    app->pool_rules_ = std::make_unique<customers::PoolRulesService>(*app->db_);
     customers::ImportSettings imports = options.imports;
     if (imports.upload_dir.empty()) {
         imports.upload_dir = (std::filesystem::temp_directory_path() / "guanxi-uploads").string();
@@ -156,6 +159,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     settings::RegisterSettingsRoutes(router_, *company_settings_);
     notifications::RegisterNotificationRoutes(router_, *notifications_, *notification_hub_);
     mail::RegisterMailRoutes(router_, *db_, *outbox_);
+    customers::RegisterPoolRulesRoutes(router_, *pool_rules_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
     router_.metrics().AddGauge(
@@ -225,6 +229,11 @@ void App::RegisterJobs() {
                           [this](const jobs::Job& job) { return customer_imports_->Run(job); });
     job_runner_->Register(std::string(mail::kSendJob),
                           [this](const jobs::Job& job) { return outbox_->RunSendJob(job); });
+    // Public-pool rules: nightly, in the company's time zone (pool_recycle.hpp).
+    job_runner_->Register(std::string(customers::kPoolRecycleJob), [this](const jobs::Job&) {
+        return customers::RunPoolRecycle(*db_, NowSeconds());
+    });
+    scheduler_->DailyAt(std::string(customers::kPoolRecycleJob), customers::kPoolRecycleTime);
 }
 
 }  // namespace guanxi

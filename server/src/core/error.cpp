@@ -36,6 +36,8 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::kIdempotencyKeyInUse, "idempotency_key_in_use", 409},
     {ErrorCode::kUnsupportedMediaType, "unsupported_media_type", 415},
     {ErrorCode::kBeyondOwnRights, "beyond_own_rights", 403},
+    {ErrorCode::kClaimLimitReached, "claim_limit_reached", 429},
+    {ErrorCode::kReclaimTooSoon, "reclaim_too_soon", 403},
 };
 
 const CodeInfo& Info(ErrorCode code) { return kCodes[static_cast<int>(code)]; }
@@ -176,6 +178,16 @@ constexpr FieldMessageInfo kFieldMessages[] = {
     {"not_a_host", "must be a host name or IPv4 address (letters, digits, dots and dashes)",
      "必须是主机名或 IPv4 地址（字母、数字、点和短横线）"},
     {"port_range", "must be a port from 1 to 65535", "必须是 1 到 65535 之间的端口"},
+    {"not_a_list", "must be a list", "必须是列表"},
+    {"owned_limit_reached",
+     "you own {used} customers and your role allows {max}: {left} more can be claimed",
+     "您已拥有 {used} 个客户，您的角色最多可拥有 {max} 个：还可领取 {left} 个"},
+    {"daily_claims_reached",
+     "you have claimed {used} customers today and your role allows {max} a day: {left} left today",
+     "您今天已领取 {used} 个客户，您的角色每天最多领取 {max} 个：今天还可领取 {left} 个"},
+    {"reclaim_too_soon",
+     "went back to the pool from you lately: you may claim it again from {until}",
+     "该客户刚从您名下退回公海，{until} 起才能再次领取"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.

@@ -67,6 +67,7 @@ const en: Messages<typeof zhCN> = {
     jobs: 'Background jobs',
     company: 'Company settings',
     mail: 'E-mail (SMTP)',
+    poolRules: 'Public-pool rules',
     menu: 'Main menu',
     openMenu: 'Open menu',
     closeMenu: 'Close menu',
@@ -117,6 +118,8 @@ const en: Messages<typeof zhCN> = {
       'The same request is still being processed. Check before sending it again.',
     unsupported_media_type: 'The request was sent in a format the server does not take',
     beyond_own_rights: 'You cannot grant or change rights you do not hold yourself',
+    claim_limit_reached: 'You have reached the claim limit of your role',
+    reclaim_too_soon: 'This customer went back to the pool from you recently: claim it again later',
     internal: 'Server error. Please try again later.',
     network_error: 'Cannot reach the server. Check your connection.',
     unknown: 'Something went wrong',
@@ -296,6 +299,34 @@ const en: Messages<typeof zhCN> = {
     claim: 'Claim',
     claimed: 'You claimed “{name}”',
     searchLabel: 'Search the public pool',
+    quotaLeft: 'Your role allows you {left} more claims now.',
+    reclaimTooSoon:
+      'This customer went back to the pool from you recently: you may claim it again from {when}.',
+  },
+  poolRules: {
+    title: 'Public-pool rules',
+    enabled: 'Apply the rules',
+    enabledHint:
+      'Off: nothing goes back to the pool by itself and claims are not limited. On: every night at {time} (company time zone) customers that meet a rule go back to the public pool.',
+    warnDays: 'Warn the owner (days before)',
+    warnDaysHint: 'The owner gets a notification this many days before; 0: no warning.',
+    reclaimDays: 'No claiming back for (days)',
+    reclaimDaysHint:
+      'Whoever a customer went back to the pool from (by the rules or released) may not claim it again for this many days.',
+    categories: 'Per customer category',
+    categoriesHint:
+      'Days count from the last follow-up or deal, or from when the owner got the customer if later. Empty: never for that reason.',
+    noFollowupDays: 'Days without a follow-up',
+    noDealDays: 'Days without a deal',
+    exempt: 'Exempt',
+    never: 'Never',
+    caps: 'Limits per role',
+    capsHint: 'Empty: no limit. A claim over a limit is refused with how many are left.',
+    maxOwned: 'Customers owned at most',
+    maxClaims: 'Claims per day at most',
+    noCap: 'No limit',
+    saved: 'Public-pool rules saved',
+    updatedAt: 'Last changed {time}',
   },
   admin: {
     jobs: {
@@ -460,6 +491,8 @@ const en: Messages<typeof zhCN> = {
         auth_logout: '{user} logged out',
         customer_claim: '{user} claimed customer “{name}” from the public pool',
         customer_release: '{user} released customer “{name}” to the public pool',
+        customer_recycle: 'Customer “{name}” went back to the public pool by the pool rules',
+        pool_rules_update: '{user} changed the public-pool rules',
         customer_transfer: '{user} transferred customer “{name}”',
         customer_export: '{user} exported customers ({rows} rows)',
         customer_import: '{user} started a customer import (file “{name}”)',
@@ -824,6 +857,13 @@ const en: Messages<typeof zhCN> = {
     not_a_uri: 'Must be an https:, http: or mailto: address without spaces',
     not_a_host: 'Must be a host name or IPv4 address (letters, digits, dots and dashes)',
     port_range: 'Must be a port from 1 to 65535',
+    not_a_list: 'Must be a list',
+    owned_limit_reached:
+      'You own {used} customers and your role allows {max}: {left} more can be claimed. Release or hand over some first.',
+    daily_claims_reached:
+      'You have claimed {used} customers today and your role allows {max} a day: {left} left today.',
+    reclaim_too_soon:
+      'Went back to the pool from you recently: you may claim it again from {until}',
     snooze_minutes: 'Must be 1 to {max} minutes',
     snooze_until: 'Must be in the future, at most 30 days ahead',
   },

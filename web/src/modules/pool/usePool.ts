@@ -1,10 +1,12 @@
 import { ref } from 'vue'
 import { poolApi } from '@/api/pool'
+import { poolRulesApi, type PoolQuota } from '@/api/poolRules'
 import type { Customer, ListParams } from '@/api/types'
 import { useEntityMeta } from '@/composables/useEntityMeta'
 import { useList } from '@/composables/useList'
 import { i18n } from '@/i18n'
 import { errorText, isApiError } from '@/utils/errors'
+import { formatDateTime } from '@/utils/format'
 
 export type ClaimResult = { ok: true } | { ok: false; conflict: boolean; message: string }
 
@@ -16,6 +18,16 @@ export function usePool() {
     defaultSort: '-updated_at',
   })
   const claiming = ref<number | null>(null)
+  // What the pool rules still let this user claim (null: no cap, or not known).
+  const quota = ref<PoolQuota | null>(null)
+
+  async function loadQuota(): Promise<void> {
+    try {
+      quota.value = await poolRulesApi.quota()
+    } catch {
+      quota.value = null // the hint is a courtesy; the claim itself says what is wrong
+    }
+  }
 
   async function claim(customer: Customer): Promise<ClaimResult> {
     claiming.value = customer.id
@@ -28,18 +40,32 @@ export function usePool() {
       if (isApiError(error, 'already_claimed') || isApiError(error, 'not_found')) {
         return { ok: false, conflict: true, message: i18n.global.t('errors.already_claimed') }
       }
+      // Refused by the pool rules: say which rule, with how many are left or from when.
+      if (isApiError(error, 'reclaim_too_soon')) {
+        const until = String(error.details.until ?? '')
+        const when = until ? formatDateTime(until, i18n.global.locale.value) : ''
+        return {
+          ok: false,
+          conflict: true,
+          message: i18n.global.t('pool.reclaimTooSoon', { when }),
+        }
+      }
+      if (isApiError(error, 'claim_limit_reached')) {
+        const message = Object.values(error.fieldErrors)[0] ?? errorText(error)
+        return { ok: false, conflict: true, message }
+      }
       return { ok: false, conflict: isApiError(error, 'conflict'), message: errorText(error) }
     } finally {
       claiming.value = null
       // Claimed by us or by someone else: either way it leaves the pool.
-      await list.load()
+      await Promise.all([list.load(), loadQuota()])
     }
   }
 
   async function start(): Promise<void> {
     await meta.load()
-    await list.load()
+    await Promise.all([list.load(), loadQuota()])
   }
 
-  return { meta, ...list, claiming, claim, start }
+  return { meta, ...list, claiming, quota, claim, start }
 }

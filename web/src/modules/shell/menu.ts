@@ -12,6 +12,7 @@ import {
   Timer,
   Setting,
   Message,
+  Finished,
 } from '@element-plus/icons-vue'
 
 export interface MenuItem {
@@ -74,6 +75,12 @@ export const MENU: (MenuItem | MenuGroup)[] = [
         permission: 'users.manage',
       },
       { path: '/admin/mail', label_key: 'nav.mail', icon: Message, permission: 'users.manage' },
+      {
+        path: '/admin/pool-rules',
+        label_key: 'nav.poolRules',
+        icon: Finished,
+        permission: 'users.manage',
+      },
     ],
   },
 ]
