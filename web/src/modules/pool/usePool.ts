@@ -10,6 +10,27 @@ import { formatDateTime } from '@/utils/format'
 
 export type ClaimResult = { ok: true } | { ok: false; conflict: boolean; message: string }
 
+/** What to tell a person whose claim failed. */
+export function claimFailure(error: unknown): ClaimResult & { ok: false } {
+  const { t, locale } = i18n.global
+  // A customer that was in the pool a moment ago and is now invisible (404) was taken by someone
+  // whose customers this user may not see: for the person it is the same conflict.
+  if (isApiError(error, 'already_claimed') || isApiError(error, 'not_found')) {
+    return { ok: false, conflict: true, message: t('errors.already_claimed') }
+  }
+  // Refused by the pool rules: which rule, with how many are left or from when.
+  if (isApiError(error, 'reclaim_too_soon')) {
+    const until = String(error.details.until ?? '')
+    const when = until ? formatDateTime(until, locale.value) : ''
+    return { ok: false, conflict: true, message: t('pool.reclaimTooSoon', { when }) }
+  }
+  if (isApiError(error, 'claim_limit_reached')) {
+    const message = Object.values(error.fieldErrors)[0] ?? errorText(error)
+    return { ok: false, conflict: true, message }
+  }
+  return { ok: false, conflict: isApiError(error, 'conflict'), message: errorText(error) }
+}
+
 /** The public pool: customers without an owner, and claiming one (first come, first served). */
 export function usePool() {
   const meta = useEntityMeta('customers')
@@ -35,26 +56,7 @@ export function usePool() {
       await poolApi.claim(customer.id)
       return { ok: true }
     } catch (error) {
-      // A customer that was in the pool a moment ago and is now invisible (404) was taken by someone
-      // whose customers this user may not see: for the person it is the same conflict.
-      if (isApiError(error, 'already_claimed') || isApiError(error, 'not_found')) {
-        return { ok: false, conflict: true, message: i18n.global.t('errors.already_claimed') }
-      }
-      // Refused by the pool rules: say which rule, with how many are left or from when.
-      if (isApiError(error, 'reclaim_too_soon')) {
-        const until = String(error.details.until ?? '')
-        const when = until ? formatDateTime(until, i18n.global.locale.value) : ''
-        return {
-          ok: false,
-          conflict: true,
-          message: i18n.global.t('pool.reclaimTooSoon', { when }),
-        }
-      }
-      if (isApiError(error, 'claim_limit_reached')) {
-        const message = Object.values(error.fieldErrors)[0] ?? errorText(error)
-        return { ok: false, conflict: true, message }
-      }
-      return { ok: false, conflict: isApiError(error, 'conflict'), message: errorText(error) }
+      return claimFailure(error)
     } finally {
       claiming.value = null
       // Claimed by us or by someone else: either way it leaves the pool.

@@ -22,8 +22,9 @@ export function usePoolRules() {
 
   async function load(): Promise<void> {
     try {
-      saved.value = await poolRulesApi.get()
-      draft.value = structuredClone(saved.value)
+      const rules = await poolRulesApi.get()
+      saved.value = rules
+      draft.value = structuredClone(rules) // the plain answer: a reactive copy cannot be cloned
     } catch (error) {
       loadFailure.value = errorText(error)
     }
@@ -33,7 +34,7 @@ export function usePoolRules() {
     const rules = draft.value
     if (!rules) return false
     return form.run(async () => {
-      saved.value = await poolRulesApi.update({
+      const answer = await poolRulesApi.update({
         enabled: rules.enabled,
         warn_days: rules.warn_days,
         reclaim_after_days: rules.reclaim_after_days,
@@ -46,7 +47,8 @@ export function usePoolRules() {
             max_claims_per_day,
           })),
       })
-      draft.value = structuredClone(saved.value)
+      saved.value = answer
+      draft.value = structuredClone(answer)
     })
   }
 
