@@ -31,6 +31,7 @@ describe('visibleMenu', () => {
       '/admin/jobs',
       '/admin/company',
       '/admin/mail',
+      '/admin/pool-rules',
     ])
   })
 

@@ -13,7 +13,7 @@ const settle = async () => {
 }
 
 const dailyCap = () =>
-  new ApiError(429, 'claim_limit_reached', 'You have made as many claims today', {
+  new ApiError(429, 'rate_limited', 'You have made as many claims today', {
     limit: 'max_claims_per_day',
     max: 5,
     used: 5,
@@ -71,7 +71,8 @@ describe('a claim the pool rules refuse', () => {
   })
 
   it('says from when the previous owner may claim it back', () => {
-    const error = new ApiError(403, 'reclaim_too_soon', 'recently', {
+    const error = new ApiError(403, 'forbidden', 'recently', {
+      reason: 'reclaim_too_soon',
       until: '2026-12-14T02:00:00Z',
       days: 7,
     })

@@ -36,8 +36,6 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::kIdempotencyKeyInUse, "idempotency_key_in_use", 409},
     {ErrorCode::kUnsupportedMediaType, "unsupported_media_type", 415},
     {ErrorCode::kBeyondOwnRights, "beyond_own_rights", 403},
-    {ErrorCode::kClaimLimitReached, "claim_limit_reached", 429},
-    {ErrorCode::kReclaimTooSoon, "reclaim_too_soon", 403},
 };
 
 const CodeInfo& Info(ErrorCode code) { return kCodes[static_cast<int>(code)]; }

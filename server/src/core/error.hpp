@@ -41,8 +41,6 @@ enum class ErrorCode {
     kIdempotencyKeyInUse,   // 409: the first request with this Idempotency-Key has no answer yet
     kUnsupportedMediaType,  // 415: a body in a content type the route does not take
     kBeyondOwnRights,       // 403: granting, or changing a user with, rights the caller lacks
-    kClaimLimitReached,     // 429: a claim over the role's cap (customers owned, claims a day)
-    kReclaimTooSoon,        // 403: claiming back a customer that left one's hands lately
 };
 
 std::string_view ErrorCodeName(ErrorCode code);

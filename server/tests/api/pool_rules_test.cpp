@@ -243,7 +243,8 @@ TEST_P(PoolRulesTest, ThePreviousOwnerMayNotClaimBackForPDays) {
     ASSERT_EQ(Run()["recycled"], 1);
     Reply refused = Claim(id, alice_);
     EXPECT_EQ(refused.status, 403) << refused.raw.body;
-    EXPECT_EQ(refused.code(), "reclaim_too_soon");
+    EXPECT_EQ(refused.code(), "forbidden");
+    EXPECT_EQ(refused.body["error"]["details"]["reason"], "reclaim_too_soon");
     EXPECT_TRUE(refused.body["error"]["details"]["until"].is_string());
     EXPECT_EQ(refused.body["error"]["details"]["field_codes"]["customer"]["code"],
               "reclaim_too_soon");
@@ -254,7 +255,7 @@ TEST_P(PoolRulesTest, ThePreviousOwnerMayNotClaimBackForPDays) {
                    bob_.token)
                   .status,
               200);
-    EXPECT_EQ(Claim(id, bob_).code(), "reclaim_too_soon");
+    EXPECT_EQ(Claim(id, bob_).body["error"]["details"]["reason"], "reclaim_too_soon");
     // Eight days later alice may.
     Sql("UPDATE ownership_changes SET at = at - ? WHERE customer_id = ?", {8 * kDay, id});
     EXPECT_EQ(Claim(id, alice_).status, 200);
@@ -277,8 +278,10 @@ TEST_P(PoolRulesTest, AClaimOverARoleCapIsRefusedSayingHowManyAreLeft) {
     EXPECT_EQ(Claim(pool[1], alice_).status, 200);
     Reply refused = Claim(pool[2], alice_);
     EXPECT_EQ(refused.status, 429) << refused.raw.body;
-    EXPECT_EQ(refused.code(), "claim_limit_reached");
+    EXPECT_EQ(refused.code(), "rate_limited");
     const json& details = refused.body["error"]["details"];
+    EXPECT_GT(details["retry_after_seconds"].get<std::int64_t>(), 0);  // tomorrow
+    EXPECT_LE(details["retry_after_seconds"].get<std::int64_t>(), kDay + 3600);
     EXPECT_EQ(details["limit"], "max_claims_per_day");
     EXPECT_EQ(details["left"], 0);
     EXPECT_EQ(details["max"], 2);

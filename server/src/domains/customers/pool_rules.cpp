@@ -221,16 +221,19 @@ Result<json> Read(db::Connection& conn) {
     return out;
 }
 
-Error LimitReached(std::string_view field, std::int64_t max, std::int64_t used) {
+// 429 rate_limited (a quota: API.md) saying which cap, its maximum, what is used and what is left.
+Error LimitReached(std::string_view field, std::int64_t max, std::int64_t used,
+                   std::optional<std::int64_t> retry_after) {
     const std::int64_t left = std::max<std::int64_t>(0, max - used);
     const bool owned = field == "max_owned";
-    Error error{ErrorCode::kClaimLimitReached,
+    Error error{ErrorCode::kRateLimited,
                 owned ? "You own as many customers as your role allows (" + std::to_string(max) +
                             "): release or hand over some before claiming more."
                       : "You have made as many claims today as your role allows (" +
                             std::to_string(max) + "): claim again tomorrow.",
                 {{"limit", field}, {"max", max}, {"used", used}, {"left", left}},
                 {}};
+    if (retry_after) error.details["retry_after_seconds"] = *retry_after;
     error.FieldCode(field, owned ? "owned_limit_reached" : "daily_claims_reached",
                     {{"max", max}, {"used", used}, {"left", left}});
     return error;
@@ -375,11 +378,14 @@ Status CheckClaim(db::Connection& conn, const Principal& caller, std::int64_t cu
         if (left) {
             const UnixSeconds until = left->Int(0) + rules.reclaim_after_days * kDay;
             if (until > now) {
-                Error error{ErrorCode::kReclaimTooSoon,
+                // 403: not allowed now; details.reason tells it from a missing permission.
+                Error error{ErrorCode::kForbidden,
                             "This customer went back to the pool from you recently: you may "
                             "claim it again from " +
                                 FormatRfc3339(until) + ".",
-                            {{"until", FormatRfc3339(until)}, {"days", rules.reclaim_after_days}},
+                            {{"reason", "reclaim_too_soon"},
+                             {"until", FormatRfc3339(until)},
+                             {"days", rules.reclaim_after_days}},
                             {}};
                 error.FieldCode("customer", "reclaim_too_soon", {{"until", FormatRfc3339(until)}});
                 return error;
@@ -392,12 +398,17 @@ Status CheckClaim(db::Connection& conn, const Principal& caller, std::int64_t cu
     if (cap->second.max_owned) {
         GX_TRY_ASSIGN(std::int64_t owned, OwnedBy(conn, caller.user_id));
         if (owned >= *cap->second.max_owned)
-            return LimitReached("max_owned", *cap->second.max_owned, owned);
+            return LimitReached("max_owned", *cap->second.max_owned, owned, std::nullopt);
     }
     if (cap->second.max_claims_per_day) {
         GX_TRY_ASSIGN(std::int64_t claims, ClaimsToday(conn, caller.user_id, now));
-        if (claims >= *cap->second.max_claims_per_day)
-            return LimitReached("max_claims_per_day", *cap->second.max_claims_per_day, claims);
+        if (claims >= *cap->second.max_claims_per_day) {
+            GX_TRY_ASSIGN(std::string zone, accounts::store::TimeZoneOf(conn, caller.user_id));
+            const UnixSeconds tomorrow =
+                tz::StartOfDay(zone, tz::StartOfDay(zone, now) + 36 * 3600);
+            return LimitReached("max_claims_per_day", *cap->second.max_claims_per_day, claims,
+                                tomorrow - now);
+        }
     }
     return {};
 }

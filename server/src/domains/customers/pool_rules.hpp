@@ -101,10 +101,12 @@ Result<std::vector<UpcomingRecycle>> UpcomingRecycles(db::Connection& conn, std:
                                                       std::int64_t limit = 100);
 
 // In the claim's write transaction, before the customer changes hands: {} when the rules allow
-// `caller` to claim customer `customer_id` at `now`; otherwise 403 reclaim_too_soon (details
-// "until") when it went back to the pool from the caller less than P days ago, or 429
-// claim_limit_reached naming the cap (details.field_codes.max_owned | max_claims_per_day with
-// max, used, left) when the caller's role caps them and they reached it.
+// `caller` to claim customer `customer_id` at `now`; otherwise 403 forbidden with
+// details.reason "reclaim_too_soon" and "until" when it went back to the pool from the caller less
+// than P days ago, or 429 rate_limited (a quota) with details.limit naming the cap (max_owned |
+// max_claims_per_day), max, used, left, a field code for it, and for the daily cap
+// retry_after_seconds (the start of the caller's tomorrow), when the caller's role caps them and
+// they reached it.
 Status CheckClaim(db::Connection& conn, const Principal& caller, std::int64_t customer_id,
                   UnixSeconds now);
 

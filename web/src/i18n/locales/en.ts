@@ -118,8 +118,6 @@ const en: Messages<typeof zhCN> = {
       'The same request is still being processed. Check before sending it again.',
     unsupported_media_type: 'The request was sent in a format the server does not take',
     beyond_own_rights: 'You cannot grant or change rights you do not hold yourself',
-    claim_limit_reached: 'You have reached the claim limit of your role',
-    reclaim_too_soon: 'This customer went back to the pool from you recently: claim it again later',
     internal: 'Server error. Please try again later.',
     network_error: 'Cannot reach the server. Check your connection.',
     unknown: 'Something went wrong',

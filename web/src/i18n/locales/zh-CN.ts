@@ -114,8 +114,6 @@ export default {
     idempotency_key_in_use: '相同的请求仍在处理中，请确认后再重新提交',
     unsupported_media_type: '请求的格式不受支持',
     beyond_own_rights: '不能授予或修改超出您自身权限的权限',
-    claim_limit_reached: '已达到您角色的领取上限',
-    reclaim_too_soon: '该客户刚从您名下退回公海，请稍后再领取',
     internal: '服务器出错，请稍后再试',
     network_error: '无法连接服务器，请检查网络',
     unknown: '出现错误',

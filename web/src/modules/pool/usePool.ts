@@ -19,12 +19,12 @@ export function claimFailure(error: unknown): ClaimResult & { ok: false } {
     return { ok: false, conflict: true, message: t('errors.already_claimed') }
   }
   // Refused by the pool rules: which rule, with how many are left or from when.
-  if (isApiError(error, 'reclaim_too_soon')) {
+  if (isApiError(error, 'forbidden') && error.details.reason === 'reclaim_too_soon') {
     const until = String(error.details.until ?? '')
     const when = until ? formatDateTime(until, locale.value) : ''
     return { ok: false, conflict: true, message: t('pool.reclaimTooSoon', { when }) }
   }
-  if (isApiError(error, 'claim_limit_reached')) {
+  if (isApiError(error, 'rate_limited') && typeof error.details.limit === 'string') {
     const message = Object.values(error.fieldErrors)[0] ?? errorText(error)
     return { ok: false, conflict: true, message }
   }
