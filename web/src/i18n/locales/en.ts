@@ -857,9 +857,9 @@ const en: Messages<typeof zhCN> = {
     port_range: 'Must be a port from 1 to 65535',
     not_a_list: 'Must be a list',
     owned_limit_reached:
-      'You own {used} customers and your role allows {max}: {left} more can be claimed. Release or hand over some first.',
+      'Customers owned: {used} of the {max} your role allows: {left} more can be claimed. Release or hand over some first.',
     daily_claims_reached:
-      'You have claimed {used} customers today and your role allows {max} a day: {left} left today.',
+      'Claims today: {used} of the {max} a day your role allows: {left} left today.',
     reclaim_too_soon:
       'Went back to the pool from you recently: you may claim it again from {until}',
     snooze_minutes: 'Must be 1 to {max} minutes',
