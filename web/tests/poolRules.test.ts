@@ -6,11 +6,7 @@ import { ApiError } from '@/api/client'
 import { i18n } from '@/i18n'
 import PoolRulesPage from '@/modules/pool/PoolRulesPage.vue'
 import { claimFailure } from '@/modules/pool/usePool'
-import { fakeFetch, flush, mountApp } from './helpers'
-
-const settle = async () => {
-  for (let i = 0; i < 10; i++) await flush()
-}
+import { fakeFetch, mountApp, waitFor } from './helpers'
 
 const dailyCap = () =>
   new ApiError(429, 'rate_limited', 'You have made as many claims today', {
@@ -113,20 +109,21 @@ describe('the pool rules page', () => {
     })
     vi.stubGlobal('fetch', fake.fn)
     const wrapper = mountApp(PoolRulesPage)
-    await settle()
+    await waitFor(() => wrapper.find('[data-testid="pool-rule-potential"]').exists())
     expect(wrapper.find('[data-testid="pool-rule-potential"]').text()).toContain('潜在')
     expect(wrapper.find('[data-testid="pool-cap-sales"]').exists()).toBe(true)
     await wrapper.find('[data-testid="pool-rules-enabled"]').trigger('click')
     await wrapper.find('form').trigger('submit')
-    await settle()
+    const potential = () => wrapper.find('[data-testid="pool-rule-potential"]').text()
+    await waitFor(() => potential().includes('必须是整数'), 10000)
     expect(saved?.enabled).toBe(true)
     // Only roles with a cap are sent.
     expect(saved?.role_caps).toEqual([{ role_id: 3, max_owned: null, max_claims_per_day: 20 }])
-    expect(wrapper.find('[data-testid="pool-rule-potential"]').text()).toContain('必须是整数')
+    expect(potential()).toContain('必须是整数')
 
     reject = false
     await wrapper.find('form').trigger('submit')
-    await settle()
-    expect(wrapper.find('[data-testid="pool-rule-potential"]').text()).not.toContain('必须是整数')
+    await waitFor(() => !potential().includes('必须是整数'), 10000)
+    expect(potential()).not.toContain('必须是整数')
   })
 })
