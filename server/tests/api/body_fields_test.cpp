@@ -127,6 +127,8 @@ class BodyFieldsTest : public ApiTest {
                                                           {"from_address", "crm@example.com"}};
                                           },
                                           get("/api/v1/settings/smtp")};
+        f["PUT /api/v1/settings/pool-rules"] = {
+            "/api/v1/settings/pool-rules", {}, get("/api/v1/settings/pool-rules")};
         // Every bad "to" is refused before anything is sent.
         f["POST /api/v1/settings/smtp/test"] = {"/api/v1/settings/smtp/test", {}, {}, {}, false};
         f["POST /api/v1/notifications/{id}/snooze"] = {

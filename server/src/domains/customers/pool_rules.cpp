@@ -189,7 +189,7 @@ Status Validate(db::Connection& conn, const json& body) {
                 }
                 if (!cap.contains("role_id")) error.FieldCode(prefix + ".role_id", "required");
             }
-        } else if (key != "updated_at" && key != "updated_by") {
+        } else {
             error.FieldCode(key, "unknown_field");
         }
     }
@@ -462,7 +462,7 @@ Result<json> PoolRulesService::Put(const Principal& caller, const json& body) {
                 for (const auto& [name, rule] : value.items()) {
                     for (const auto& [member, v] : rule.items()) merged[key][name][member] = v;
                 }
-            } else if (key != "updated_at" && key != "updated_by") {
+            } else {
                 merged[key] = value;
             }
         }
