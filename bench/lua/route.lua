@@ -219,6 +219,9 @@ local builders = {
   company_settings = function() return wrk.format("GET", "/api/v1/settings/company", headers) end,
   jobs_list = function() return wrk.format("GET", "/api/v1/jobs?status=dead&page_size=50", headers) end,
   job_schedules = function() return wrk.format("GET", "/api/v1/job-schedules", headers) end,
+  -- Issue 15, public-pool rules: a salesperson's claims left (the pool page), the rules (admin).
+  pool_quota = function() return wrk.format("GET", "/api/v1/pool/quota", headers) end,
+  pool_rules = function() return wrk.format("GET", "/api/v1/settings/pool-rules", headers) end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'
     return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/followups", post_headers, body)

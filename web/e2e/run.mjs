@@ -1675,6 +1675,44 @@ test('a reminder written by another process rings the bell live; read all clears
   await page.waitForURL(/\/pool/)
 })
 
+// #15 pool
+test('an administrator caps claims in the pool rules; a salesperson over the cap is told so', async () => {
+  const { page } = ctx.admin
+  await page.setViewportSize(DESKTOP)
+  await page.goto(`${ctx.server.base}/admin/pool-rules`)
+  await page.getByTestId('pool-rules').waitFor()
+  await page.getByTestId('pool-rules-enabled').click()
+  const cap = page.getByTestId(`pool-cap-e2e-sales-${unique}`)
+  await cap.locator('input').nth(1).fill('0')
+  await cap.locator('input').nth(1).blur()
+  await page.getByTestId('pool-rules-save').click()
+  await page.locator('.el-message--success').waitFor()
+  const rules = await ctx.api.call('GET', '/settings/pool-rules')
+  const line = rules.role_caps.find((c) => c.role_name === `e2e-sales-${unique}`)
+  expect(
+    rules.enabled && line?.max_claims_per_day === 0,
+    `rules not saved: ${JSON.stringify(line)}`,
+  )
+
+  const name = `公海规则${unique}有限公司`
+  const created = await ctx.api.call('POST', '/customers', { name })
+  await ctx.api.call('POST', `/customers/${created.id}/release`, {})
+  const a = ctx.a.page
+  await a.setViewportSize(DESKTOP)
+  await a.goto(`${ctx.server.base}/pool?q=${encodeURIComponent(name)}`)
+  allowProblem({ status: 429, path: /\/claim$/ })
+  await a.getByTestId(`claim-${created.id}`).click()
+  const alert = a.getByTestId('claim-conflict')
+  await alert.waitFor()
+  const text = await alert.textContent()
+  expect(
+    text.includes('每天最多领取 0 个') && text.includes('今天还可领取 0 个'),
+    `refusal: ${text}`,
+  )
+  expect((await a.getByTestId('pool-quota').textContent()).includes('0'), 'quota not shown')
+  await ctx.api.call('PUT', '/settings/pool-rules', { enabled: false, role_caps: [] })
+})
+
 // #15 reminders
 test('reminders: rules and my channels are saved; a next contact rings the bell by itself', async () => {
   const session = await adminIn(DESKTOP, 'en')

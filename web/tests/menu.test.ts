@@ -36,6 +36,7 @@ describe('visibleMenu', () => {
       '/admin/company',
       '/admin/mail',
       '/admin/reminders',
+      '/admin/pool-rules',
     ])
   })
 

@@ -9,6 +9,8 @@
 #include "domains/custom_fields/custom_field_routes.hpp"
 #include "domains/customers/customer_import_routes.hpp"
 #include "domains/customers/customer_routes.hpp"
+#include "domains/customers/pool_recycle.hpp"
+#include "domains/customers/pool_rules_routes.hpp"
 #include "domains/customers/timeline_routes.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/notifications/notification_routes.hpp"
@@ -55,6 +57,7 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     app->outbox_ = std::make_unique<mail::Outbox>(*app->db_, options.mail);
     app->reminders_ = std::make_unique<reminders::ReminderService>(*app->db_);
     reminders::AddBuiltInSources(*app->reminders_);
+    app->pool_rules_ = std::make_unique<customers::PoolRulesService>(*app->db_);
     customers::ImportSettings imports = options.imports;
     if (imports.upload_dir.empty()) {
         imports.upload_dir = (std::filesystem::temp_directory_path() / "guanxi-uploads").string();
@@ -164,6 +167,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     todo_ = std::make_unique<todo::TodoService>(*db_);
     todo::RegisterTodoRoutes(router_, *todo_);
     reminders::RegisterReminderRoutes(router_, *reminders_);
+    customers::RegisterPoolRulesRoutes(router_, *pool_rules_);
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
     router_.metrics().AddGauge(
@@ -237,6 +241,11 @@ void App::RegisterJobs() {
                           [this](const jobs::Job&) { return reminders_->RunScanJob(); });
     scheduler_->Every(std::string(reminders::kScanJob),
                       std::chrono::seconds(reminders::kScanEverySeconds));
+    // Public-pool rules: nightly, in the company's time zone (pool_recycle.hpp).
+    job_runner_->Register(std::string(customers::kPoolRecycleJob), [this](const jobs::Job&) {
+        return customers::RunPoolRecycle(*db_, NowSeconds());
+    });
+    scheduler_->DailyAt(std::string(customers::kPoolRecycleJob), customers::kPoolRecycleTime);
 }
 
 }  // namespace guanxi

@@ -12,6 +12,7 @@
 #include "domains/customers/customer_import_service.hpp"
 #include "domains/customers/customer_service.hpp"
 #include "domains/customers/document_routes.hpp"
+#include "domains/customers/pool_rules.hpp"
 #include "domains/customers/timeline_service.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/notifications/notification_hub.hpp"
@@ -82,6 +83,7 @@ class App {
     todo::TodoService& todo() { return *todo_; }
     // Reminder rules: other domains add their reminder sources here (reminder_service.hpp).
     reminders::ReminderService& reminders() { return *reminders_; }
+    customers::PoolRulesService& pool_rules() { return *pool_rules_; }
 
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
     // type's generated ones.
@@ -122,6 +124,7 @@ class App {
     std::unique_ptr<mail::Outbox> outbox_;
     std::unique_ptr<todo::TodoService> todo_;
     std::unique_ptr<reminders::ReminderService> reminders_;
+    std::unique_ptr<customers::PoolRulesService> pool_rules_;
     std::optional<std::string> generated_admin_password_;
     // Last: its threads run routes that use everything above; it finishes them first.
     std::unique_ptr<core::WorkerPool> write_workers_;

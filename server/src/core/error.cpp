@@ -207,6 +207,16 @@ constexpr FieldMessageInfo kFieldMessages[] = {
      "无法继续导入：上传它的用户已停用"},
     {"not_a_clock_time", "must be a time of day as HH:MM (00:00 to 23:59)",
      "必须是 HH:MM 格式的时间（00:00 到 23:59）"},
+    {"not_a_list", "must be a list", "必须是列表"},
+    {"owned_limit_reached",
+     "customers owned: {used} of the {max} your role allows: {left} more can be claimed",
+     "您已拥有 {used} 个客户，您的角色最多可拥有 {max} 个：还可领取 {left} 个"},
+    {"daily_claims_reached",
+     "claims today: {used} of the {max} a day your role allows: {left} left today",
+     "您今天已领取 {used} 个客户，您的角色每天最多领取 {max} 个：今天还可领取 {left} 个"},
+    {"reclaim_too_soon",
+     "went back to the pool from you lately: you may claim it again from {until}",
+     "该客户刚从您名下退回公海，{until} 起才能再次领取"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.

@@ -131,6 +131,8 @@ class BodyFieldsTest : public ApiTest {
             "/api/v1/me/notification-settings", {}, get("/api/v1/me/notification-settings")};
         f["PUT /api/v1/settings/reminders"] = {
             "/api/v1/settings/reminders", {}, get("/api/v1/settings/reminders")};
+        f["PUT /api/v1/settings/pool-rules"] = {
+            "/api/v1/settings/pool-rules", {}, get("/api/v1/settings/pool-rules")};
         // Every bad "to" is refused before anything is sent.
         f["POST /api/v1/settings/smtp/test"] = {"/api/v1/settings/smtp/test", {}, {}, {}, false};
         f["POST /api/v1/notifications/{id}/snooze"] = {

@@ -140,6 +140,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'users.manage', title: 'nav.company' },
       },
       {
+        path: 'admin/pool-rules',
+        name: 'pool-rules',
+        component: () => import('@/modules/pool/PoolRulesPage.vue'),
+        meta: { permission: 'users.manage', title: 'nav.poolRules' },
+      },
+      {
         path: 'admin/mail',
         name: 'mail-settings',
         component: () => import('@/modules/admin/MailSettingsPage.vue'),

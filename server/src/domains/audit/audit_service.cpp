@@ -94,6 +94,8 @@ const std::vector<std::string_view>& FixedActions() {
         "custom_field.delete",
         "calendar_feed.rotate",
         "settings.update",
+        "customer.recycle",
+        "pool_rules.update",
     };
     return kActions;
 }

@@ -16,6 +16,7 @@
 #include "domains/customers/customer_export.hpp"
 #include "domains/customers/customer_store.hpp"
 #include "domains/customers/owner_page.hpp"
+#include "domains/customers/pool_rules.hpp"
 #include "domains/customers/search_document.hpp"
 #include "domains/customers/search_index.hpp"
 
@@ -858,6 +859,7 @@ Result<nlohmann::json> CustomerService::Claim(const Principal& caller, std::int6
         bool won = false;
         if (row->IsNull(kColOwnerId)) {
             GX_TRY(MayTake(gate, CustomerAction::kClaim, OwnershipOf(*row)));
+            GX_TRY(CheckClaim(conn, caller, id, now));  // the pool rules' caps and reclaim block
             // The conditional UPDATE is the arbiter: only one claimer finds owner_id still NULL.
             GX_TRY_ASSIGN(
                 won, store::ClaimIfInPool(conn, id, caller.user_id, caller.department_id, now));
@@ -1006,7 +1008,9 @@ void CustomerService::CreateFollowup(const Principal& caller, std::int64_t custo
             const Principal& caller = pending->caller;
             const Input& in = pending->in;
             GX_TRY_ASSIGN(Gate gate, Gate::For(conn, caller));
-            GX_TRY_ASSIGN(auto owners, store::LiveOwners(conn, customer_id));
+            // Locked (PostgreSQL): the pool's recycle job cannot take the customer between this
+            // check and the write (pool_recycle.hpp).
+            GX_TRY_ASSIGN(auto owners, store::LiveOwners(conn, customer_id, true));
             if (!owners) return Error::NotFound("Customer");
             // As every record of a customer (the kit's rule): a pool customer is claimed first.
             GX_TRY(MayTake(gate, CustomerAction::kAddFollowup,

@@ -137,9 +137,13 @@ Result<std::optional<db::Row>> Get(db::Connection& conn, std::int64_t id) {
         {id});
 }
 
-Result<std::optional<db::Row>> LiveOwners(db::Connection& conn, std::int64_t id) {
+Result<std::optional<db::Row>> LiveOwners(db::Connection& conn, std::int64_t id, bool lock) {
+    const bool for_update = lock && conn.backend() == db::Backend::kPostgres;
     return conn.QueryOne(
-        "SELECT owner_id, last_owner_id FROM customers WHERE id = ? AND deleted_at IS NULL", {id});
+        std::string("SELECT owner_id, last_owner_id FROM customers WHERE id = ? AND deleted_at IS "
+                    "NULL") +
+            (for_update ? " FOR NO KEY UPDATE" : ""),
+        {id});
 }
 
 Status GetWithContacts(db::Connection& conn, std::int64_t id, const db::RowCallback& callback) {

@@ -28,8 +28,9 @@ CustomerRecord RecordFromRow(const db::Row& row);
 db::Params RecordParams(const CustomerRecord& record);
 
 Result<std::optional<db::Row>> Get(db::Connection& conn, std::int64_t id);
-// owner_id, last_owner_id of a live customer (what the gate needs), or nullopt.
-Result<std::optional<db::Row>> LiveOwners(db::Connection& conn, std::int64_t id);
+// owner_id, last_owner_id of a live customer (what the gate needs), or nullopt. `lock`: on
+// PostgreSQL the row stays locked (FOR NO KEY UPDATE) until the caller's transaction ends.
+Result<std::optional<db::Row>> LiveOwners(db::Connection& conn, std::int64_t id, bool lock = false);
 // The customer (kCustomerColumns) and its live contacts (kContactColumns after them), one row
 // per contact in the order of Contacts — or one row with NULL contact columns — in one read.
 Status GetWithContacts(db::Connection& conn, std::int64_t id, const db::RowCallback& callback);

@@ -69,6 +69,7 @@ const en: Messages<typeof zhCN> = {
     jobs: 'Background jobs',
     company: 'Company settings',
     mail: 'E-mail (SMTP)',
+    poolRules: 'Public-pool rules',
     reminders: 'Reminder rules',
     menu: 'Main menu',
     openMenu: 'Open menu',
@@ -300,6 +301,34 @@ const en: Messages<typeof zhCN> = {
     claim: 'Claim',
     claimed: 'You claimed “{name}”',
     searchLabel: 'Search the public pool',
+    quotaLeft: 'Your role allows you {left} more claims now.',
+    reclaimTooSoon:
+      'This customer went back to the pool from you recently: you may claim it again from {when}.',
+  },
+  poolRules: {
+    title: 'Public-pool rules',
+    enabled: 'Apply the rules',
+    enabledHint:
+      'Off: nothing goes back to the pool by itself and claims are not limited. On: every night at {time} (company time zone) customers that meet a rule go back to the public pool.',
+    warnDays: 'Warn the owner (days before)',
+    warnDaysHint: 'The owner gets a notification this many days before; 0: no warning.',
+    reclaimDays: 'No claiming back for (days)',
+    reclaimDaysHint:
+      'Whoever a customer went back to the pool from (by the rules or released) may not claim it again for this many days.',
+    categories: 'Per customer category',
+    categoriesHint:
+      'Days count from the last follow-up or deal, or from when the owner got the customer if later. Empty: never for that reason.',
+    noFollowupDays: 'Days without a follow-up',
+    noDealDays: 'Days without a deal',
+    exempt: 'Exempt',
+    never: 'Never',
+    caps: 'Limits per role',
+    capsHint: 'Empty: no limit. A claim over a limit is refused with how many are left.',
+    maxOwned: 'Customers owned at most',
+    maxClaims: 'Claims per day at most',
+    noCap: 'No limit',
+    saved: 'Public-pool rules saved',
+    updatedAt: 'Last changed {time}',
   },
   admin: {
     jobs: {
@@ -464,6 +493,8 @@ const en: Messages<typeof zhCN> = {
         auth_logout: '{user} logged out',
         customer_claim: '{user} claimed customer “{name}” from the public pool',
         customer_release: '{user} released customer “{name}” to the public pool',
+        customer_recycle: 'Customer “{name}” went back to the public pool by the pool rules',
+        pool_rules_update: '{user} changed the public-pool rules',
         customer_transfer: '{user} transferred customer “{name}”',
         customer_export: '{user} exported customers ({rows} rows)',
         customer_import: '{user} started a customer import (file “{name}”)',
@@ -829,6 +860,13 @@ const en: Messages<typeof zhCN> = {
     not_a_uri: 'Must be an https:, http: or mailto: address without spaces',
     not_a_host: 'Must be a host name or IPv4 address (letters, digits, dots and dashes)',
     port_range: 'Must be a port from 1 to 65535',
+    not_a_list: 'Must be a list',
+    owned_limit_reached:
+      'Customers owned: {used} of the {max} your role allows: {left} more can be claimed. Release or hand over some first.',
+    daily_claims_reached:
+      'Claims today: {used} of the {max} a day your role allows: {left} left today.',
+    reclaim_too_soon:
+      'Went back to the pool from you recently: you may claim it again from {until}',
     not_a_clock_time: 'Must be a time of day as HH:MM (00:00 to 23:59)',
     unclosed_quote:
       'Has a quoted cell that is never closed in row {row}, or a cell longer than 1 MiB',

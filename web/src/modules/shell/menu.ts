@@ -15,6 +15,7 @@ import {
   Calendar,
   List,
   Bell,
+  Finished,
 } from '@element-plus/icons-vue'
 
 export interface MenuItem {
@@ -93,6 +94,12 @@ export const MENU: (MenuItem | MenuGroup)[] = [
         path: '/admin/reminders',
         label_key: 'nav.reminders',
         icon: Bell,
+        permission: 'users.manage',
+      },
+      {
+        path: '/admin/pool-rules',
+        label_key: 'nav.poolRules',
+        icon: Finished,
         permission: 'users.manage',
       },
     ],
