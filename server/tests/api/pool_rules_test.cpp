@@ -237,6 +237,36 @@ TEST_P(PoolRulesTest, UpcomingRecyclesListsAUsersCustomersDueWithinDaysSoonestFi
     EXPECT_TRUE(off->empty());
 }
 
+TEST_P(PoolRulesTest, TheToDoPageListsTheCallersCustomersAboutToReturnToThePool) {
+    const std::int64_t soon = Aged(alice_, "快要掉入公海", "potential", 27);
+    Aged(alice_, "还早", "potential", 5);
+    Aged(bob_, "别人的", "potential", 27);
+    const auto section = [&](const TestUser& user) {
+        Reply r = Call("GET", "/api/v1/todo?sections=pool_soon", nullptr, user.token);
+        EXPECT_EQ(r.status, 200) << r.raw.body;
+        for (const json& s : r.body["sections"]) {
+            if (s["key"] == "pool_soon") return s;
+        }
+        return json();
+    };
+    // Rules off: nothing is about to go.
+    EXPECT_EQ(section(alice_)["count"], 0);
+    Enable({{"potential", {{"no_followup_days", 30}, {"no_deal_days", nullptr}}}});
+    const json mine = section(alice_);
+    ASSERT_EQ(mine["count"], 1) << mine.dump();
+    EXPECT_EQ(mine["items"][0]["customer_id"], soon);
+    EXPECT_EQ(mine["items"][0]["title"], "快要掉入公海");
+    EXPECT_EQ(mine["items"][0]["reason"], "no_followup");
+    EXPECT_TRUE(mine["items"][0]["due_at"].is_string());
+    // Bob sees his own only; a follow-up takes Alice's off the list.
+    EXPECT_EQ(section(bob_)["items"][0]["title"], "别人的");
+    ASSERT_EQ(Call("POST", "/api/v1/customers/" + std::to_string(soon) + "/followups",
+                   {{"kind", "call"}, {"content", "联系上了"}}, alice_.token)
+                  .status,
+              201);
+    EXPECT_EQ(section(alice_)["count"], 0);
+}
+
 TEST_P(PoolRulesTest, ThePreviousOwnerMayNotClaimBackForPDays) {
     Enable({{"potential", {{"no_followup_days", 30}}}}, {{"reclaim_after_days", 7}});
     const std::int64_t id = Aged(alice_, "被回收客户", "potential", 31);

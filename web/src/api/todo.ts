@@ -28,6 +28,8 @@ export interface TodoItem {
   // Newly assigned
   assigned_at?: string
   assigned_by_name?: string | null
+  /** pool_soon: why the pool rules would take it back (no_followup | no_deal). */
+  reason?: string
 }
 
 /** A section: its key (contacts_due, activities_today, newly_assigned, …), count, first items. */

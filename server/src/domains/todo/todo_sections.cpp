@@ -1,5 +1,8 @@
 #include "domains/todo/todo_sections.hpp"
 
+#include "domains/customers/pool_rules.hpp"
+
+#include <algorithm>
 #include <string>
 
 namespace guanxi::todo {
@@ -191,10 +194,40 @@ Result<json> NewlyAssigned(const SectionContext& s) {
                 {"items", std::move(items)}};
 }
 
+// Customers of the caller the public-pool rules would take back soon: those the recycle job takes
+// within the warning period (at least a week ahead), soonest first. Nothing while the rules are
+// off.
+Result<json> PoolSoon(const SectionContext& s) {
+    constexpr std::int64_t kCountUpTo = 500;
+    GX_TRY_ASSIGN(customers::PoolRules rules, customers::LoadPoolRules(s.conn));
+    const int days = std::max(rules.warn_days, 7);
+    GX_TRY_ASSIGN(auto soon,
+                  customers::UpcomingRecycles(s.conn, s.caller.user_id, days, s.now, kCountUpTo));
+    json items = json::array();
+    for (const auto& c : soon) {
+        if (static_cast<std::int64_t>(items.size()) >= s.limit) break;
+        items.push_back({{"entity", "customer"},
+                         {"id", c.id},
+                         {"title", c.name},
+                         {"customer_id", c.id},
+                         {"customer_name", c.name},
+                         {"category", nullptr},
+                         {"phone", nullptr},
+                         {"due_at", FormatRfc3339(c.recycle_at)},
+                         {"overdue", false},
+                         {"link", CustomerLink(c.id)},
+                         {"reason", c.reason}});
+    }
+    return json{{"count", static_cast<std::int64_t>(soon.size())},
+                {"days", days},
+                {"items", std::move(items)}};
+}
+
 constexpr Section kSections[] = {
     {"contacts_due", "customers.view", ContactsDue},
     {"activities_today", "activities.view", ActivitiesToday},
     {"newly_assigned", "customers.view", NewlyAssigned},
+    {"pool_soon", "customers.view", PoolSoon},
 };
 
 }  // namespace

@@ -1024,11 +1024,13 @@ const en: Messages<typeof zhCN> = {
       contacts_due: 'Contacts due',
       activities_today: "Today's activities",
       newly_assigned: 'Newly assigned to me',
+      pool_soon: 'About to return to the public pool',
     },
     empty: {
       contacts_due: 'No customer to contact today.',
       activities_today: 'No activities today.',
       newly_assigned: 'No new customers assigned to you.',
+      pool_soon: 'No customer of yours is about to return to the pool.',
       other: 'Nothing here.',
     },
     overdue: 'Overdue',
@@ -1037,6 +1039,8 @@ const en: Messages<typeof zhCN> = {
     lastDays: 'last {days} days',
     allDay: 'All day',
     done: 'Done',
+    poolAt: 'back to the pool {at}',
+    poolReason: { no_followup: 'no follow-up', no_deal: 'no deal' },
     assignedBy: 'from {name}, {at}',
     assignedAt: 'assigned {at}',
     kinds: {

@@ -1000,11 +1000,13 @@ export default {
       contacts_due: '今日待联系',
       activities_today: '今日日程',
       newly_assigned: '新分配给我',
+      pool_soon: '即将掉入公海',
     },
     empty: {
       contacts_due: '今天没有需要联系的客户。',
       activities_today: '今天没有日程。',
       newly_assigned: '没有新分配给您的客户。',
+      pool_soon: '没有即将掉入公海的客户。',
       other: '暂无内容。',
     },
     overdue: '逾期',
@@ -1013,6 +1015,8 @@ export default {
     lastDays: '近 {days} 天',
     allDay: '全天',
     done: '已完成',
+    poolAt: '{at} 掉入公海',
+    poolReason: { no_followup: '长期未跟进', no_deal: '长期未成交' },
     assignedBy: '来自 {name}，{at}',
     assignedAt: '分配于 {at}',
     kinds: {
