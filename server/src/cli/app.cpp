@@ -246,6 +246,16 @@ void App::RegisterJobs() {
         return customers::RunPoolRecycle(*db_, NowSeconds());
     });
     scheduler_->DailyAt(std::string(customers::kPoolRecycleJob), customers::kPoolRecycleTime);
+    // Finished runs of the schedules above (the reminder scan's every 5 s among them) older than
+    // a week: deleted nightly.
+    job_runner_->Register(
+        std::string(jobs::kPurgeJob), [this](const jobs::Job&) -> Result<nlohmann::json> {
+            GX_TRY_ASSIGN(
+                std::int64_t deleted,
+                jobs::PurgeFinishedRuns(*db_, NowSeconds() - jobs::kKeepFinishedRunsDays * 86400));
+            return nlohmann::json{{"deleted", deleted}};
+        });
+    scheduler_->DailyAt(std::string(jobs::kPurgeJob), "03:30");
 }
 
 }  // namespace guanxi

@@ -205,4 +205,22 @@ Result<nlohmann::json> Scheduler::List() {
     return nlohmann::json{{"items", items}, {"total", items.size()}};
 }
 
+Result<std::int64_t> PurgeFinishedRuns(db::Database& db, UnixSeconds before, std::int64_t batch) {
+    // By id in batches: each delete is a short write, so other writers wait for none of them long.
+    constexpr std::string_view kPurge =
+        "DELETE FROM jobs WHERE id IN (SELECT j.id FROM jobs j WHERE j.status = 'done' AND "
+        "j.finished_at < ? AND j.name IN (SELECT name FROM job_schedules) AND NOT EXISTS (SELECT "
+        "1 FROM job_schedules s WHERE s.last_job_id = j.id) ORDER BY j.id LIMIT ?)";
+    std::int64_t total = 0;
+    while (true) {
+        std::int64_t deleted = 0;
+        GX_TRY(db::InTransaction(db, db::TxMode::kWrite, [&](db::Connection& conn) -> Status {
+            GX_TRY_ASSIGN(deleted, conn.Execute(kPurge, {before, batch}));
+            return {};
+        }));
+        total += deleted;
+        if (deleted < batch) return total;
+    }
+}
+
 }  // namespace guanxi::jobs

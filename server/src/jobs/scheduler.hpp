@@ -85,4 +85,13 @@ class Scheduler {
     bool stopping_ = false;
 };
 
+// The daily clean-up of scheduled runs: a schedule every few seconds leaves thousands of finished
+// jobs a day. Deletes the finished (done) runs of schedules that ended before `before`, except
+// each schedule's last one (the jobs page shows it), in batches of `batch`; failed (dead) runs
+// stay for the jobs page. Returns how many were deleted.
+inline constexpr std::string_view kPurgeJob = "jobs.purge";
+inline constexpr std::int64_t kKeepFinishedRunsDays = 7;
+Result<std::int64_t> PurgeFinishedRuns(db::Database& db, UnixSeconds before,
+                                       std::int64_t batch = 5000);
+
 }  // namespace guanxi::jobs

@@ -81,6 +81,41 @@ TEST_P(SchedulerTest, EveryNMinutesEnqueuesEachDueTimeOnceAndAMissedStretchOnce)
     EXPECT_EQ(DueTimes("test.every").back(), At("2026-06-01T13:35:00Z"));
 }
 
+TEST_P(SchedulerTest, FinishedRunsOlderThanAWeekArePurgedButNotFailuresOrOtherJobs) {
+    auto scheduler = MakeScheduler();
+    scheduler->Every("test.purge", std::chrono::minutes(5));
+    const UnixSeconds t0 = At("2026-06-01T10:02:00Z");
+    now_ = t0;
+    Walk(*scheduler, t0, t0 + 3600, 60);  // twelve runs
+    ASSERT_EQ(DueTimes("test.purge").size(), 12u);
+    auto conn = app().db().Acquire();
+    ASSERT_TRUE(conn.ok());
+    // All finished ten days ago, one of them failed; an import's job too (not a schedule's).
+    const UnixSeconds old = t0 - 10 * 86400;
+    ASSERT_TRUE((*conn)->Execute("UPDATE jobs SET status = 'done', finished_at = ? WHERE name = ?",
+                                 {old, std::string("test.purge")}));
+    ASSERT_TRUE(
+        (*conn)->Execute("UPDATE jobs SET status = 'dead' WHERE id = (SELECT MIN(id) FROM "
+                         "jobs WHERE name = 'test.purge')"));
+    ASSERT_TRUE(store().Enqueue("customer.import", {{"import_id", 1}}).ok());
+    ASSERT_TRUE((*conn)->Execute(
+        "UPDATE jobs SET status = 'done', finished_at = ? WHERE name = 'customer.import'", {old}));
+
+    auto purged = jobs::PurgeFinishedRuns(app().db(), t0 - 7 * 86400, 4);  // batches of 4
+    ASSERT_TRUE(purged.ok()) << purged.error().log_detail;
+    // Ten go: not the failed one, not the schedule's last run (the jobs page shows it).
+    EXPECT_EQ(*purged, 10);
+    EXPECT_EQ(DueTimes("test.purge").size(), 2u);
+    auto left = (*conn)->Query("SELECT status FROM jobs WHERE name = 'test.purge' ORDER BY id");
+    ASSERT_TRUE(left.ok());
+    EXPECT_EQ((*left)[0].Text(0), "dead");
+    auto import = (*conn)->QueryOne("SELECT COUNT(*) FROM jobs WHERE name = 'customer.import'");
+    ASSERT_TRUE(import.ok() && *import);
+    EXPECT_EQ((*import)->Int(0), 1);
+    // Runs finished within the week stay.
+    EXPECT_EQ(*jobs::PurgeFinishedRuns(app().db(), old - 1), 0);
+}
+
 TEST_P(SchedulerTest, DailyAtNineInBerlinFollowsBothDaylightSavingChangesAndShanghaiNone) {
     auto scheduler = MakeScheduler();
     scheduler->DailyAt("test.berlin", "09:00", "Europe/Berlin");
