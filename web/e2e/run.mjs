@@ -1796,6 +1796,10 @@ test('an activity made on the calendar is dragged to another day and stays there
       .count()) === 1,
     `not on ${from}`,
   )
+  // The form's dialog fades out: its mask would take the mouse press, and the drag would select
+  // text instead.
+  await page.getByTestId('activity-subject').waitFor({ state: 'hidden' })
+  await page.locator('.el-overlay').first().waitFor({ state: 'hidden' })
   // Dragged two days on (Thursday), same time.
   const box = await event.boundingBox()
   const target = await point(3)
