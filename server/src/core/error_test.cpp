@@ -1,5 +1,6 @@
 #include "core/error.hpp"
 #include "core/fields.hpp"
+#include "test_paths.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,6 +2,7 @@
 // once), `user create`, `demo-data`, `job run` — each checked through the API afterwards.
 
 #include "api_test_support.hpp"
+#include "test_paths.hpp"
 
 #include "domains/accounts/rights.hpp"
 

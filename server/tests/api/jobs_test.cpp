@@ -2,6 +2,7 @@
 // unique keys, worker threads, and two processes sharing one database (each job runs once).
 
 #include "api_test_support.hpp"
+#include "test_paths.hpp"
 
 #include "core/time.hpp"
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include "test_paths.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "test_paths.hpp"
 
 #include <algorithm>
 #include <filesystem>

@@ -3,6 +3,7 @@
 // instead of showing up raw.
 #include "domains/audit/audit_service.hpp"
 #include "domains/record_types.hpp"
+#include "test_paths.hpp"
 
 #include <gtest/gtest.h>
 

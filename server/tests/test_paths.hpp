@@ -1,0 +1,13 @@
+#pragma once
+// Paths the tests need (the server binary they start, the local SMTP server the e-mail tests send
+// to), defined in one generated source (server/CMakeLists.txt). Not compile definitions: an
+// absolute path in every test's command line would differ in each checkout, and ccache could never
+// reuse a test object in CI's fresh clone.
+
+namespace guanxi::testing {
+extern const char* const kGuanxiBinary;
+extern const char* const kSmtpSink;
+}  // namespace guanxi::testing
+
+#define GUANXI_BINARY (::guanxi::testing::kGuanxiBinary)
+#define GUANXI_SMTP_SINK (::guanxi::testing::kSmtpSink)
