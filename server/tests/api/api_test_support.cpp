@@ -214,7 +214,8 @@ void ApiTest::RunInAnotherProcess(const std::string& sql) {
     const std::string& url = database_url();
     const std::string command =
         postgres() ? "psql -q -v ON_ERROR_STOP=1 '" + url + "' -c \"" + sql + "\""
-                   : "sqlite3 '" + url.substr(std::string("sqlite:").size()) + "' \"" + sql + "\"";
+                   : "sqlite3 -cmd '.timeout 10000' '" + url.substr(std::string("sqlite:").size()) +
+                         "' \"" + sql + "\"";
     ASSERT_EQ(std::system(command.c_str()), 0) << command;
 }
 
