@@ -1660,6 +1660,8 @@ test('a reminder written by another process rings the bell live; read all clears
   const now = Math.floor(Date.now() / 1000)
   const title = `回访提醒${unique}`
   execFileSync('sqlite3', [
+    '-cmd',
+    '.timeout 5000',
     join(ctx.server.dataDir, 'guanxi.db'),
     `INSERT INTO notifications (user_id, unique_key, kind, title, body, link, due_at, visible_at, created_at) SELECT id, 'e2e:${unique}', 'system', '${title}', '计划今天联系', '/pool', ${now}, ${now}, ${now} FROM users WHERE username = 'admin'`,
   ])
@@ -1851,6 +1853,8 @@ test('a salesperson lands on the to-do page, and a follow-up there clears the cu
   })
   const hourAgo = Math.floor(Date.now() / 1000) - 3600
   execFileSync('sqlite3', [
+    '-cmd',
+    '.timeout 5000',
     join(ctx.server.dataDir, 'guanxi.db'),
     `UPDATE customers SET next_contact_at = ${hourAgo} WHERE id = ${customer.id}`,
   ])
