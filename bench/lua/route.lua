@@ -222,6 +222,9 @@ local builders = {
   -- Issue 15, public-pool rules: a salesperson's claims left (the pool page), the rules (admin).
   pool_quota = function() return wrk.format("GET", "/api/v1/pool/quota", headers) end,
   pool_rules = function() return wrk.format("GET", "/api/v1/settings/pool-rules", headers) end,
+  -- Issue 15, reminders: a user's own channels (My account), the reminder rules (admin).
+  notification_settings = function() return wrk.format("GET", "/api/v1/me/notification-settings", headers) end,
+  reminder_rules = function() return wrk.format("GET", "/api/v1/settings/reminders", headers) end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'
     return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/followups", post_headers, body)
