@@ -157,6 +157,10 @@ const en: Messages<typeof zhCN> = {
     noHistory: 'No ownership changes',
     historyLine: '{from} → {to}',
     historyBy: 'by {by}',
+    recycleReason: {
+      no_followup: 'pool rule: no follow-up in time',
+      no_deal: 'pool rule: no deal in time',
+    },
     release: 'Release to pool',
     releaseTitle: 'Release the customer to the public pool',
     released: 'Released to the public pool',

@@ -153,6 +153,10 @@ export default {
     noHistory: '没有归属变更记录',
     historyLine: '{from} → {to}',
     historyBy: '操作人：{by}',
+    recycleReason: {
+      no_followup: '公海规则：超期未跟进',
+      no_deal: '公海规则：超期未成交',
+    },
     release: '放入公海',
     releaseTitle: '将客户放入公海',
     released: '已放入公海',
