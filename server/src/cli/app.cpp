@@ -26,7 +26,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 namespace guanxi {
 
@@ -227,8 +230,15 @@ void App::RegisterRoutes(const AppOptions& options) {
 }
 
 void App::RegisterJobs() {
-    // "noop" proves the runner end to end (CLI, tests, operators checking a deployment).
+    // "noop" proves the runner end to end (CLI, tests, operators checking a deployment); its
+    // payload's "sleep_ms" (up to a minute) makes it a long job, to watch a lease run out when
+    // its process dies.
     job_runner_->Register("noop", [this](const jobs::Job& job) -> Result<nlohmann::json> {
+        const auto sleep = job.payload.find("sleep_ms");
+        if (sleep != job.payload.end() && sleep->is_number_integer()) {
+            const std::int64_t ms = std::clamp<std::int64_t>(sleep->get<std::int64_t>(), 0, 60000);
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        }
         return nlohmann::json{{"worker", job_runner_->worker_id()},
                               {"at", FormatRfc3339(NowSeconds())},
                               {"payload", job.payload}};

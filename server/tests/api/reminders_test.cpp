@@ -4,8 +4,9 @@
 // the owner; the settings routes; the daily digest once per user and day; and the reliability
 // cases — a reminder due while the server was down delivered once after it starts, two scanners
 // on separate connections and two real server processes delivering each of 1,000 reminders
-// once, and the SMTP server down for a while losing no reminder e-mail and sending none twice. Times are given to Scan() directly
-// (an injected clock), in the past, so that what a scan notifies is already visible.
+// once, and the SMTP server down for a while losing no reminder e-mail and sending none twice.
+// Times are given to Scan() directly (an injected clock), in the past, so that what a scan notifies
+// is already visible.
 
 #include "api_test_support.hpp"
 #include "smtp_sink.hpp"
