@@ -7,7 +7,8 @@
 -- mailing_list | timeline | deal_create | prepayment_create | document_upload | document_download |
 -- kit_export | record_history | custom_field_list | contact_create | contact_list | followup_list |
 -- department_list | me_get | me_patch | activity_create | activity_calendar | time_zones |
--- company_settings | jobs_list | job_schedules | todo | mix
+-- company_settings | jobs_list | job_schedules | todo | pool_quota | pool_rules | notification_settings |
+-- reminder_rules | notification_settings_put | reminder_rules_put | pool_rules_put | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
@@ -225,6 +226,26 @@ local builders = {
   -- Issue 15, reminders: a user's own channels (My account), the reminder rules (admin).
   notification_settings = function() return wrk.format("GET", "/api/v1/me/notification-settings", headers) end,
   reminder_rules = function() return wrk.format("GET", "/api/v1/settings/reminders", headers) end,
+  -- ... and their writes: a user's e-mail choice and digest time (alternating), the no-follow-up
+  -- days of one category and the pool rules' warning days (admin; the rules stay as enabled as
+  -- they were).
+  notification_settings_put = function()
+    counter = counter + 1
+    local on = (counter % 2 == 0) and "true" or "false"
+    local body = '{"email":{"next_contact":' .. on .. '},"digest":{"enabled":true,"time":"08:' ..
+      string.format("%02d", counter % 60) .. '"}}'
+    return wrk.format("PUT", "/api/v1/me/notification-settings", post_headers, body)
+  end,
+  reminder_rules_put = function()
+    counter = counter + 1
+    local body = '{"no_followup":{"days":{"core":' .. (7 + counter % 20) .. '}}}'
+    return wrk.format("PUT", "/api/v1/settings/reminders", post_headers, body)
+  end,
+  pool_rules_put = function()
+    counter = counter + 1
+    return wrk.format("PUT", "/api/v1/settings/pool-rules", post_headers,
+      '{"warn_days":' .. (3 + counter % 4) .. '}')
+  end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'
     return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/followups", post_headers, body)

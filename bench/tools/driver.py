@@ -38,11 +38,13 @@ ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "m
           "activity_create", "activity_calendar", "time_zones", "company_settings", "jobs_list",
           "job_schedules",
           "notification_list", "notification_unread", "todo", "pool_quota", "pool_rules",
-          "notification_settings", "reminder_rules"]
+          "notification_settings", "reminder_rules", "notification_settings_put",
+          "reminder_rules_put", "pool_rules_put"]
 # Routes only some roles may use: the default sales role has no mailings.export.
 ROUTE_ROLES = {"kit_export": {"manager"}}
 # Administrators' routes (users.manage): run once, with the admin's session.
-ADMIN_ROUTES = {"jobs_list", "job_schedules", "pool_rules", "reminder_rules"}
+ADMIN_ROUTES = {"jobs_list", "job_schedules", "pool_rules", "reminder_rules", "reminder_rules_put",
+                "pool_rules_put"}
 # Routes that read records_customer's fixtures.
 RECORDS_ROUTES = {"document_download", "kit_export", "record_history"}
 # Routes the storage-ceiling tool (sql_ceiling.cpp) mirrors; kit routes have no mirror yet.
