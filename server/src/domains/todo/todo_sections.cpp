@@ -196,13 +196,11 @@ Result<json> NewlyAssigned(const SectionContext& s) {
 
 // Customers of the caller the public-pool rules would take back soon: those the recycle job takes
 // within the warning period (at least a week ahead), soonest first. Nothing while the rules are
-// off.
+// off. The count is all of them (one owner's rows, read whole: the rule is judged per row).
 Result<json> PoolSoon(const SectionContext& s) {
-    constexpr std::int64_t kCountUpTo = 500;
     GX_TRY_ASSIGN(customers::PoolRules rules, customers::LoadPoolRules(s.conn));
     const int days = std::max(rules.warn_days, 7);
-    GX_TRY_ASSIGN(auto soon,
-                  customers::UpcomingRecycles(s.conn, s.caller.user_id, days, s.now, kCountUpTo));
+    GX_TRY_ASSIGN(auto soon, customers::UpcomingRecycles(s.conn, s.caller.user_id, days, s.now));
     json items = json::array();
     for (const auto& c : soon) {
         if (static_cast<std::int64_t>(items.size()) >= s.limit) break;
