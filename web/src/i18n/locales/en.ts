@@ -8,6 +8,7 @@ const en: Messages<typeof zhCN> = {
     short: 'Guanxi',
   },
   common: {
+    updatedAt: 'Last changed {time}',
     save: 'Save',
     cancel: 'Cancel',
     create: 'New',
@@ -332,7 +333,6 @@ const en: Messages<typeof zhCN> = {
     maxClaims: 'Claims per day at most',
     noCap: 'No limit',
     saved: 'Public-pool rules saved',
-    updatedAt: 'Last changed {time}',
   },
   admin: {
     jobs: {
@@ -375,7 +375,6 @@ const en: Messages<typeof zhCN> = {
       timeZoneHint:
         "The time zone of users who chose none of their own (their 'today', e.g. for next-contact dates) and of scheduled jobs",
       clock: 'Now in this zone: {time}',
-      updatedAt: 'Last changed {time}',
       saved: 'Company settings saved',
     },
     customFields: {
@@ -933,7 +932,6 @@ const en: Messages<typeof zhCN> = {
     days: 'days',
     off: 'Off',
     rulesSaved: 'Reminder rules saved',
-    updatedAt: 'Last changed {time}',
   },
   calendar: {
     month: 'Month',

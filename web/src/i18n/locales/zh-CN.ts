@@ -5,6 +5,7 @@ export default {
     short: '关系',
   },
   common: {
+    updatedAt: '最近修改于 {time}',
     save: '保存',
     cancel: '取消',
     create: '新建',
@@ -326,7 +327,6 @@ export default {
     maxClaims: '每天最多领取数',
     noCap: '不限制',
     saved: '公海规则已保存',
-    updatedAt: '最后修改于 {time}',
   },
   admin: {
     jobs: {
@@ -368,7 +368,6 @@ export default {
       time_zone: '公司时区',
       timeZoneHint: '未自选时区的用户（其“今天”，例如下次联系日期）以及定时任务所用的时区',
       clock: '该时区现在：{time}',
-      updatedAt: '最近修改于 {time}',
       saved: '公司设置已保存',
     },
     customFields: {
@@ -912,7 +911,6 @@ export default {
     days: '天',
     off: '关闭',
     rulesSaved: '提醒规则已保存',
-    updatedAt: '最近修改于 {time}',
   },
   calendar: {
     month: '月',
