@@ -1127,6 +1127,8 @@ const en: Messages<typeof zhCN> = {
     anyInstalment: 'Oldest open first',
     fromPrepayment: 'Draw from the prepayment balance',
     effect: 'Effect',
+    kind: 'Kind',
+    entryAmount: 'Amount',
     by: 'Entered by',
     fields: {
       title: 'Title',

@@ -1099,6 +1099,8 @@ export default {
     anyInstalment: '按最早未收的分期',
     fromPrepayment: '从预收款余额中抵扣',
     effect: '影响',
+    kind: '类型',
+    entryAmount: '金额',
     by: '登记人',
     fields: {
       title: '合同名称',
