@@ -21,6 +21,7 @@ local timeline_id = os.getenv("BENCH_TIMELINE_ID") or "1"
 local records_id = os.getenv("BENCH_RECORDS_ID") or "1"
 local document_id = os.getenv("BENCH_DOCUMENT_ID") or "1"
 local mailing_id = os.getenv("BENCH_MAILING_ID") or "1"
+local contract_id = os.getenv("BENCH_CONTRACT_ID") or "1"
 
 local ids = {}
 local counter = 0
@@ -225,6 +226,13 @@ local builders = {
   -- Issue 15, reminders: a user's own channels (My account), the reminder rules (admin).
   notification_settings = function() return wrk.format("GET", "/api/v1/me/notification-settings", headers) end,
   reminder_rules = function() return wrk.format("GET", "/api/v1/settings/reminders", headers) end,
+  -- Issue 16, contracts: the records customer's contracts (with its totals), and a payment of
+  -- 0.01 against its contract of 10^12 (checked, allocated, audited; never exhausted).
+  contract_list = function() return wrk.format("GET", records_base .. "/contracts", headers) end,
+  payment_create = function()
+    return wrk.format("POST", "/api/v1/payments", post_headers,
+      '{"contract_id":' .. contract_id .. ',"received_on":"2026-12-05","amount":"0.01"}')
+  end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'
     return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/followups", post_headers, body)
