@@ -176,8 +176,8 @@ TEST_P(ContractsTest, RefundsAndCorrectionsAreEntriesOfTheirOwnAndNothingIsEdite
     EXPECT_EQ(ContractJson(contract)["outstanding"], "600.00");
     // A correction names the entry and why; its effect is the difference (negative here).
     const std::int64_t payment = paid.body["id"];
-    Reply no_reason = Pay(contract, {{"kind", "correction"}, {"amount", "450.00"},
-                                     {"corrects_id", payment}});
+    Reply no_reason =
+        Pay(contract, {{"kind", "correction"}, {"amount", "450.00"}, {"corrects_id", payment}});
     EXPECT_EQ(no_reason.status, 422);
     EXPECT_TRUE(no_reason.body["error"]["details"]["fields"].contains("note"));
     EXPECT_EQ(Pay(contract, {{"kind", "correction"}, {"amount", "450.00"}, {"note", "x"}}).status,
@@ -198,8 +198,8 @@ TEST_P(ContractsTest, RefundsAndCorrectionsAreEntriesOfTheirOwnAndNothingIsEdite
                   .status,
               422);
     // The ledger keeps every entry; no route edits or deletes one.
-    Reply ledger = Call("GET", "/api/v1/payments?contract_id=" + std::to_string(contract),
-                        nullptr, admin());
+    Reply ledger =
+        Call("GET", "/api/v1/payments?contract_id=" + std::to_string(contract), nullptr, admin());
     ASSERT_EQ(ledger.status, 200);
     ASSERT_EQ(ledger.body["items"].size(), 3u);
     EXPECT_EQ(ledger.body["items"][0]["amount"], "500.00");
@@ -207,9 +207,9 @@ TEST_P(ContractsTest, RefundsAndCorrectionsAreEntriesOfTheirOwnAndNothingIsEdite
     EXPECT_EQ(Call("PATCH", item, {{"amount", "1.00"}}, admin()).status, 404);
     EXPECT_EQ(Call("DELETE", item, nullptr, admin()).status, 404);
     // A contract with payments is not deleted either (terminated instead).
-    EXPECT_EQ(Call("DELETE", base_ + "/contracts/" + std::to_string(contract), nullptr, admin())
-                  .status,
-              409);
+    EXPECT_EQ(
+        Call("DELETE", base_ + "/contracts/" + std::to_string(contract), nullptr, admin()).status,
+        409);
     // Every entry is audited.
     EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'payment.create'"), 3);
 }
@@ -294,9 +294,8 @@ TEST_P(ContractsTest, AnOverdueInstalmentMarksTheCustomerAndRemindsOnceUntilPaid
     EXPECT_EQ(Totals()["payment_due"], true);
     // The reminder, once per instalment however often the job and the scan run. The marking
     // time is in the future here, so move it to the past for the scan.
-    Reply plan_before =
-        Call("GET", "/api/v1/contracts/" + std::to_string(contract) + "/instalments", nullptr,
-             admin());
+    Reply plan_before = Call(
+        "GET", "/api/v1/contracts/" + std::to_string(contract) + "/instalments", nullptr, admin());
     {
         auto conn = app().db().Acquire();
         ASSERT_TRUE(conn.ok());
@@ -360,6 +359,40 @@ TEST_P(ContractsTest, ContractsAndPaymentsReachTheTimeline) {
     for (const json& entry : timeline.body["items"]) kinds.insert(entry["kind"]);
     EXPECT_TRUE(kinds.count("contract")) << timeline.raw.body;
     EXPECT_TRUE(kinds.count("payment")) << timeline.raw.body;
+}
+
+// The plan and payment routes read the contract's customer through the gate: a salesperson who
+// can't see the customer gets 404 for its contract's plan and payments, as for the contract.
+TEST_P(ContractsTest, ThePlanAndPaymentsFollowTheCustomersVisibility) {
+    const std::int64_t contract = Contract("1000.00");
+    const std::int64_t role = CreateRole(
+        "r_contracts", "self",
+        json::array({"customers.view", "contracts.view", "contracts.create", "contracts.edit"}));
+    const TestUser stranger = CreateUser("stranger", role, std::nullopt);
+    const std::string plan = "/api/v1/contracts/" + std::to_string(contract) + "/instalments";
+    EXPECT_EQ(Call("GET", plan, nullptr, stranger.token).status, 404);
+    EXPECT_EQ(Call("PUT", plan, {{"instalments", json::array()}}, stranger.token).status, 404);
+    EXPECT_EQ(Call("GET", "/api/v1/payments?contract_id=" + std::to_string(contract), nullptr,
+                   stranger.token)
+                  .status,
+              404);
+    EXPECT_EQ(Call("POST", "/api/v1/payments",
+                   {{"contract_id", contract}, {"received_on", "2026-12-05"}, {"amount", "1.00"}},
+                   stranger.token)
+                  .status,
+              404);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), 0);
+    // Without contracts.edit, a viewer of the customer may read but not record.
+    const std::int64_t viewer_role =
+        CreateRole("r_viewer", "all", json::array({"customers.view", "contracts.view"}));
+    const TestUser viewer = CreateUser("viewer", viewer_role, std::nullopt);
+    EXPECT_EQ(Call("GET", plan, nullptr, viewer.token).status, 200);
+    EXPECT_EQ(Call("POST", "/api/v1/payments",
+                   {{"contract_id", contract}, {"received_on", "2026-12-05"}, {"amount", "1.00"}},
+                   viewer.token)
+                  .status,
+              403);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), 0);
 }
 
 GUANXI_API_TEST_SUITE(ContractsTest);

@@ -28,15 +28,17 @@ Status Exec(db::Connection& conn, std::string_view sql, const db::Params& params
 
 Status Audit(db::Connection& conn, std::string_view action, std::int64_t customer_id,
              const json& details, UnixSeconds now) {
-    return Exec(conn, "INSERT INTO audit_log (at, user_id, action, entity, entity_id, ip, request_id, "
-                 "details) VALUES (?, NULL, ?, 'customer', ?, '', '', ?)",
+    return Exec(conn,
+                "INSERT INTO audit_log (at, user_id, action, entity, entity_id, ip, request_id, "
+                "details) VALUES (?, NULL, ?, 'customer', ?, '', '', ?)",
                 {now, std::string(action), customer_id, details.dump()});
 }
 
 Status SetCategory(db::Connection& conn, std::int64_t customer_id, const std::string& category,
                    UnixSeconds now) {
-    return Exec(conn, "UPDATE customers SET category = ?, updated_at = ?, version = version + 1 "
-                 "WHERE id = ?",
+    return Exec(conn,
+                "UPDATE customers SET category = ?, updated_at = ?, version = version + 1 "
+                "WHERE id = ?",
                 {category, now, customer_id});
 }
 
@@ -82,10 +84,9 @@ std::vector<Allocation> Allocate(const std::vector<Allocation>& instalments,
 }
 
 Result<std::int64_t> PaidOf(db::Connection& conn, std::int64_t contract_id) {
-    GX_TRY_ASSIGN(auto row,
-                  conn.QueryOne("SELECT COALESCE(SUM(effect), 0) FROM payments WHERE "
-                                "contract_id = ?",
-                                {contract_id}));
+    GX_TRY_ASSIGN(auto row, conn.QueryOne("SELECT COALESCE(SUM(effect), 0) FROM payments WHERE "
+                                          "contract_id = ?",
+                                          {contract_id}));
     return row->Int(0);
 }
 
@@ -117,8 +118,9 @@ Status Reallocate(db::Connection& conn, std::int64_t contract_id) {
 
 Status MarkOverdueOf(db::Connection& conn, std::int64_t contract_id, std::string_view today,
                      UnixSeconds now) {
-    return Exec(conn, "UPDATE contract_instalments SET overdue_at = ? WHERE contract_id = ? AND "
-                 "overdue_at IS NULL AND due_on < ? AND paid < amount",
+    return Exec(conn,
+                "UPDATE contract_instalments SET overdue_at = ? WHERE contract_id = ? AND "
+                "overdue_at IS NULL AND due_on < ? AND paid < amount",
                 {now, contract_id, std::string(today)});
 }
 
@@ -128,18 +130,19 @@ Status RefreshMark(db::Connection& conn, std::int64_t customer_id, UnixSeconds n
                                            "WHERE customer_id = ?",
                                            {customer_id}));
     if (overdue.has_value() == mark.has_value()) return {};
-    GX_TRY_ASSIGN(auto customer, conn.QueryOne("SELECT category FROM customers WHERE id = ?",
-                                               {customer_id}));
+    GX_TRY_ASSIGN(auto customer,
+                  conn.QueryOne("SELECT category FROM customers WHERE id = ?", {customer_id}));
     if (!customer) return {};
     const std::string category = customer->Text(0);
     if (overdue) {
-        GX_TRY(conn.Execute("INSERT INTO payment_due_marks (customer_id, previous_category, "
-                            "marked_at) VALUES (?, ?, ?)",
-                            {customer_id, category, now}));
+        GX_TRY(
+            conn.Execute("INSERT INTO payment_due_marks (customer_id, previous_category, "
+                         "marked_at) VALUES (?, ?, ?)",
+                         {customer_id, category, now}));
         if (category != "payment_due") GX_TRY(SetCategory(conn, customer_id, "payment_due", now));
-        return Audit(conn, "customer.payment_due_mark", customer_id,
-                     {{"changes", {{"category", {{"before", category}, {"after", "payment_due"}}}}}},
-                     now);
+        return Audit(
+            conn, "customer.payment_due_mark", customer_id,
+            {{"changes", {{"category", {{"before", category}, {"after", "payment_due"}}}}}}, now);
     }
     GX_TRY(conn.Execute("DELETE FROM payment_due_marks WHERE customer_id = ?", {customer_id}));
     // Someone set another category meanwhile: theirs stands.
@@ -172,8 +175,8 @@ Status AssignNumber(db::Connection& conn, std::int64_t id, std::string_view sign
     std::string number = base;
     // Someone may have typed the generated form by hand: the next free suffix.
     for (int n = 2;; ++n) {
-        GX_TRY_ASSIGN(auto taken, conn.QueryOne("SELECT 1 FROM contracts WHERE number = ?",
-                                                {number}));
+        GX_TRY_ASSIGN(auto taken,
+                      conn.QueryOne("SELECT 1 FROM contracts WHERE number = ?", {number}));
         if (!taken) break;
         number = base + "-" + std::to_string(n);
     }
@@ -205,9 +208,9 @@ Result<json> CustomerTotals(db::Connection& conn, std::int64_t customer_id) {
 }
 
 Result<json> PlanJson(db::Connection& conn, std::int64_t contract_id, std::string_view today) {
-    GX_TRY_ASSIGN(auto contract,
-                  conn.QueryOne("SELECT customer_id, amount FROM contracts WHERE id = ?",
-                                {contract_id}));
+    GX_TRY_ASSIGN(
+        auto contract,
+        conn.QueryOne("SELECT customer_id, amount FROM contracts WHERE id = ?", {contract_id}));
     if (!contract) return Error::NotFound("Contract");
     GX_TRY_ASSIGN(db::Rows rows,
                   conn.Query("SELECT seq, amount, due_on, note, paid, overdue_at FROM "

@@ -27,9 +27,7 @@ const EntityMeta& PaymentMeta() {
         "payments",
         {{.name = "contract_id", .type = FieldType::kInteger, .required = true, .nullable = false},
          {.name = "instalment_no", .type = FieldType::kInteger},
-         {.name = "kind",
-          .type = FieldType::kEnum,
-          .options = {"payment", "refund", "correction"}},
+         {.name = "kind", .type = FieldType::kEnum, .options = {"payment", "refund", "correction"}},
          {.name = "received_on", .type = FieldType::kDate, .required = true, .nullable = false},
          {.name = "amount", .type = FieldType::kMoney, .required = true, .nullable = false},
          {.name = "method",
@@ -85,12 +83,13 @@ Result<ContractRow> LockContract(db::Connection& conn, std::int64_t contract_id)
     if (!row) return Error::NotFound("Contract");
     const std::int64_t customer_id = row->Int(0);
     if (conn.backend() == db::Backend::kPostgres) {
-        GX_TRY(conn.Execute("SELECT id FROM customers WHERE id = ? FOR NO KEY UPDATE",
-                            {customer_id}));
+        GX_TRY(
+            conn.Execute("SELECT id FROM customers WHERE id = ? FOR NO KEY UPDATE", {customer_id}));
     }
-    GX_TRY_ASSIGN(auto again, conn.QueryOne("SELECT customer_id, amount FROM contracts WHERE id = ? "
-                                            "AND deleted_at IS NULL",
-                                            {contract_id}));
+    GX_TRY_ASSIGN(auto again,
+                  conn.QueryOne("SELECT customer_id, amount FROM contracts WHERE id = ? "
+                                "AND deleted_at IS NULL",
+                                {contract_id}));
     if (!again) return Error::NotFound("Contract");
     return ContractRow{again->Int(0), again->Int(1)};
 }
@@ -196,8 +195,8 @@ Result<json> ContractService::SetPlan(const Principal& caller, std::int64_t cont
         GX_TRY_ASSIGN(db::Rows old, conn.Query("SELECT seq, due_on, overdue_at FROM "
                                                "contract_instalments WHERE contract_id = ?",
                                                {contract_id}));
-        GX_TRY(conn.Execute("DELETE FROM contract_instalments WHERE contract_id = ?",
-                            {contract_id}));
+        GX_TRY(
+            conn.Execute("DELETE FROM contract_instalments WHERE contract_id = ?", {contract_id}));
         for (const InstalmentPlan& item : plan) {
             db::Value overdue_at = nullptr;
             for (const db::Row& row : old) {
@@ -206,10 +205,10 @@ Result<json> ContractService::SetPlan(const Principal& caller, std::int64_t cont
             }
             db::Value note = nullptr;
             if (item.note) note = *item.note;
-            GX_TRY(conn.Execute("INSERT INTO contract_instalments (contract_id, seq, amount, "
-                                "due_on, note, paid, overdue_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
-                                {contract_id, item.seq, item.amount, item.due_on, note,
-                                 overdue_at}));
+            GX_TRY(
+                conn.Execute("INSERT INTO contract_instalments (contract_id, seq, amount, "
+                             "due_on, note, paid, overdue_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                             {contract_id, item.seq, item.amount, item.due_on, note, overdue_at}));
         }
         GX_TRY(Reallocate(conn, contract_id));
         GX_TRY_ASSIGN(std::string today, CompanyToday(conn, now));

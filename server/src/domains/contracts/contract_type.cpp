@@ -135,9 +135,8 @@ kit::RecordType ContractType() {
         return {};
     };
     type.list_extra = CustomerTotals;
-    type.timeline = kit::TimelineSource{.at = "signed_on",
-                                        .summary = {"number", "title", "amount", "status"},
-                                        .actor = "owner_id"};
+    type.timeline = kit::TimelineSource{
+        .at = "signed_on", .summary = {"number", "title", "amount", "status"}, .actor = "owner_id"};
     return type;
 }
 

@@ -34,8 +34,8 @@ Result<std::vector<reminders::Reminder>> FindPaymentsDue(db::Connection& conn,
         const std::string owed = FormatMoney(row.Int(3));
         out.push_back(reminders::Reminder{
             .user_id = user,
-            .key = "payment_due:" + std::to_string(contract) + ":" + seq + ":" + row.Text(2) +
-                   ":" + std::to_string(user),
+            .key = "payment_due:" + std::to_string(contract) + ":" + seq + ":" + row.Text(2) + ":" +
+                   std::to_string(user),
             .kind = "payment_due",
             .title = {"Payment overdue: " + customer + " (" + number + ", instalment " + seq + ")",
                       "催款：" + customer + "（" + number + " 第 " + seq + " 期）"},
