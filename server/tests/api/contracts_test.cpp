@@ -313,6 +313,31 @@ TEST_P(ContractsTest, AnOverdueInstalmentMarksTheCustomerAndRemindsOnceUntilPaid
     EXPECT_EQ(Count("SELECT COUNT(*) FROM notifications WHERE unique_key LIKE 'payment_due:" +
                     std::to_string(contract) + ":1:%'"),
               1);
+    // The rules switch it off (the administrator's reminder settings).
+    Reply off =
+        Call("PUT", "/api/v1/settings/reminders", {{"payment_due", {{"enabled", false}}}}, admin());
+    ASSERT_EQ(off.status, 200) << off.raw.body;
+    EXPECT_EQ(off.body["payment_due"]["enabled"], false);
+    {
+        const std::int64_t other = CreateCustomer(admin(), {{"name", "另一家公司"}})["id"];
+        Reply made =
+            Call("POST", "/api/v1/customers/" + std::to_string(other) + "/contracts",
+                 {{"title", "小合同"}, {"amount", "10.00"}, {"signed_on", "2026-12-01"}}, admin());
+        ASSERT_EQ(made.status, 201) << made.raw.body;
+        ASSERT_EQ(
+            Plan(made.body["id"], {{{"amount", "10.00"}, {"due_on", Day(now - 2 * kDay)}}}).status,
+            200);
+        auto conn = app().db().Acquire();
+        ASSERT_TRUE(conn.ok());
+        ASSERT_TRUE((*conn)
+                        ->Execute("UPDATE contract_instalments SET overdue_at = ? WHERE "
+                                  "contract_id = ?",
+                                  {now - 1500, made.body["id"].get<std::int64_t>()})
+                        .ok());
+    }
+    ASSERT_TRUE(reminders.Scan(now - 1400).ok());
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM notifications WHERE kind = 'payment_due'"), 1)
+        << "switched off: the second customer's overdue instalment reminds no one";
     // A partial payment leaves it marked; paying the rest of the overdue one clears it and
     // gives the category back.
     ASSERT_EQ(Pay(contract, {{"amount", "399.99"}}).status, 201);
@@ -328,7 +353,8 @@ TEST_P(ContractsTest, AnOverdueInstalmentMarksTheCustomerAndRemindsOnceUntilPaid
     ASSERT_EQ(Call("PATCH", base_, {{"category", "interested"}}, admin()).status, 200);
     ASSERT_EQ(Pay(contract, {{"amount", "10.00"}}).status, 201);
     EXPECT_EQ(Category(), "interested");
-    EXPECT_EQ(Count("SELECT COUNT(*) FROM payment_due_marks"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM payment_due_marks WHERE customer_id = ?", {customer_}),
+              0);
 }
 
 TEST_P(ContractsTest, APlanWithAnInstalmentAlreadyPastDueMarksAtOnceAndTheTodoListsIt) {
