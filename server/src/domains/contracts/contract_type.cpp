@@ -48,7 +48,13 @@ kit::RecordType ContractType() {
     type.label = {"合同", "Contract"};
     type.fields = {
         kit::RequiredName("title", {"合同名称", "Title"}, 200),
-        {{.name = "number", .max_length = 40, .list = true, .filter = true, .sort = true},
+        // Never null: left out, it is generated (after_record_write).
+        {{.name = "number",
+          .max_length = 40,
+          .list = true,
+          .filter = true,
+          .sort = true,
+          .nullable = false},
          {"合同编号", "Number"},
          true},
         kit::RequiredMoney("amount", {"合同金额", "Amount"}),
@@ -113,8 +119,8 @@ kit::RecordType ContractType() {
         if (auto amount = Money(record, "amount")) GX_TRY(CheckAmountKeepsPlan(conn, id, *amount));
         return {};
     };
-    // Left out: a generated number. Every write re-judges the customer's 催款 mark (a deleted
-    // contract's overdue instalments no longer count; a restored one's count again).
+    // Left out on a create: a generated number. Every write re-judges the customer's 催款 mark (a
+    // deleted contract's overdue instalments no longer count; a restored one's count again).
     type.after_record_write = [](db::Connection& conn, std::int64_t customer_id, std::int64_t id,
                                  const json& record) -> Status {
         if (record.value("number", json()).is_null()) {
