@@ -22,6 +22,7 @@ local timeline_id = os.getenv("BENCH_TIMELINE_ID") or "1"
 local records_id = os.getenv("BENCH_RECORDS_ID") or "1"
 local document_id = os.getenv("BENCH_DOCUMENT_ID") or "1"
 local mailing_id = os.getenv("BENCH_MAILING_ID") or "1"
+local contract_id = os.getenv("BENCH_CONTRACT_ID") or "1"
 
 local ids = {}
 local counter = 0
@@ -245,6 +246,13 @@ local builders = {
     counter = counter + 1
     return wrk.format("PUT", "/api/v1/settings/pool-rules", post_headers,
       '{"warn_days":' .. (3 + counter % 4) .. '}')
+  end,
+  -- Issue 16, contracts: the records customer's contracts (with its totals), and a payment of
+  -- 0.01 against its contract of 10^12 (checked, allocated, audited; never exhausted).
+  contract_list = function() return wrk.format("GET", records_base .. "/contracts", headers) end,
+  payment_create = function()
+    return wrk.format("POST", "/api/v1/payments", post_headers,
+      '{"contract_id":' .. contract_id .. ',"received_on":"2026-12-05","amount":"0.01"}')
   end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'

@@ -39,14 +39,15 @@ ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "m
           "job_schedules",
           "notification_list", "notification_unread", "todo", "pool_quota", "pool_rules",
           "notification_settings", "reminder_rules", "notification_settings_put",
-          "reminder_rules_put", "pool_rules_put"]
+          "reminder_rules_put", "pool_rules_put", "contract_list", "payment_create"]
 # Routes only some roles may use: the default sales role has no mailings.export.
 ROUTE_ROLES = {"kit_export": {"manager"}}
 # Administrators' routes (users.manage): run once, with the admin's session.
 ADMIN_ROUTES = {"jobs_list", "job_schedules", "pool_rules", "reminder_rules", "reminder_rules_put",
                 "pool_rules_put"}
 # Routes that read records_customer's fixtures.
-RECORDS_ROUTES = {"document_download", "kit_export", "record_history"}
+RECORDS_ROUTES = {"document_download", "kit_export", "record_history", "contract_list",
+                  "payment_create"}
 # Routes the storage-ceiling tool (sql_ceiling.cpp) mirrors; kit routes have no mirror yet.
 CEILING_ROUTES = {"list", "search2", "search4", "get", "followup"}
 
@@ -376,6 +377,20 @@ def upload(url, token, filename, content, content_type):
         return json.loads(resp.read())
 
 
+def bench_contract(server, owner_token, cid):
+    """The contract of the payment route: 10^12 on the records customer, so that payments of 0.01
+    never use it up. Made once per data set. Returns its id."""
+    base = server.base + "/api/v1/customers/%d/contracts" % cid
+    _, body, _ = http("GET", base + "?number=BENCH-1", token=owner_token)
+    found = json.loads(body)["items"]
+    if found:
+        return found[0]["id"]
+    _, body, _ = http("POST", base, {"title": "基准合同", "number": "BENCH-1",
+                                     "amount": "1000000000000.00", "signed_on": "2026-12-01"},
+                      token=owner_token)
+    return json.loads(body)["id"]
+
+
 def records_customer(server, owner_token):
     """The customer of the record-read routes (document_download, kit_export, record_history):
     owned by the salesperson (the manager sees it too), with one uploaded image, RECORDS_MAILINGS
@@ -541,6 +556,9 @@ def run_backend(kind, args, out_dir):
                               BENCH_MAILING_ID=str(mailing))
             res["records_customer"] = {"id": cid, "document": document, "mailing": mailing,
                                        "mailings": RECORDS_MAILINGS}
+            if {"contract_list", "payment_create"} & set(args.routes):
+                os.environ["BENCH_CONTRACT_ID"] = str(
+                    bench_contract(server, tokens[ROLES[0][0]], cid))
         runs = []
         for conns in args.conns:
             r = run_wrk(server, "healthz", conns, args.duration, None, None, out_dir, kind + "-ceiling", args.q2, args.q4)

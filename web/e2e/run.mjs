@@ -1886,6 +1886,70 @@ test('a salesperson lands on the to-do page, and a follow-up there clears the cu
   await closeBrowser(session)
 })
 
+// #16 contracts
+test('a contract with an overdue first instalment: a partial payment, the outstanding amount and the 催款 mark', async () => {
+  const api = ctx.api
+  const customer = await api.call('POST', '/customers', {
+    name: `合同客户${unique}`,
+    category: 'core',
+  })
+  const contract = await api.call('POST', `/customers/${customer.id}/contracts`, {
+    title: '年度维保合同',
+    amount: '1000.00',
+    signed_on: '2026-01-05',
+    status: 'active',
+  })
+  // Element Plus puts a test id on the input itself, or on a wrapper around it.
+  const inputOf = async (loc) =>
+    (await loc.evaluate((e) => e.tagName)) === 'INPUT' ? loc : loc.locator('input')
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10)
+  const session = await adminIn(PHONE, 'zh-CN')
+  const { page } = session
+  await page.goto(`${ctx.server.base}/contracts/${contract.id}`)
+  await page.getByTestId('contract-page').waitFor()
+  // Two instalments: the editor says what is left to allocate as amounts are typed.
+  await page.getByTestId('instalment-add').click()
+  await (await inputOf(page.getByTestId('instalment-amount').first())).fill('400.00')
+  await page.getByTestId('instalment-add').click()
+  const left = page.getByTestId('plan-left')
+  expect(
+    (await left.innerText()).includes('计划合计与合同金额一致'),
+    'the second row takes the rest',
+  )
+  await (await inputOf(page.getByTestId('instalment-amount').nth(1))).fill('500.00')
+  expect(
+    (await left.innerText()).includes('100.00'),
+    'the editor does not show 100.00 still to allocate',
+  )
+  await (await inputOf(page.getByTestId('instalment-amount').nth(1))).fill('600.00')
+  for (const [i, date] of [day(-10), day(20)].entries()) {
+    // (the row's second input: the date picker's)
+    const input = page.getByTestId('instalment-row').nth(i).locator('input').nth(1)
+    await input.fill(date)
+    await input.press('Enter')
+  }
+  await page.getByTestId('plan-save').click()
+  await page.getByTestId('contract-payment-due').waitFor()
+  // A partial payment of the overdue instalment.
+  await (await inputOf(page.getByTestId('payment-amount'))).fill('150.00')
+  await page.getByTestId('payment-save').click()
+  await page.locator('.el-table', { hasText: '150.00' }).waitFor()
+  expect(
+    (await page.getByTestId('contract-outstanding').innerText()).includes('850.00'),
+    'the contract does not show 850.00 outstanding',
+  )
+  await shot(page, 'contract-phone')
+  // The customer: marked 催款, its contracts tab shows the outstanding amount.
+  await page.goto(`${ctx.server.base}/customers/${customer.id}`)
+  await page.locator('.title-row', { hasText: '催款' }).waitFor()
+  await page.locator('.el-tabs__item', { hasText: '合同' }).click()
+  const summary = page.getByTestId('record-summary')
+  await summary.waitFor()
+  const text = await summary.innerText()
+  expect(text.includes('催款') && text.includes('850.00'), `the summary reads “${text}”`)
+  await closeBrowser(session)
+})
+
 async function main() {
   mkdirSync(SHOTS, { recursive: true })
   const bin = process.env.GUANXI_BIN || DEFAULT_BIN

@@ -20,12 +20,13 @@ describe('record types', () => {
     expect(pageRecordType('nope')).toBeUndefined()
   })
 
-  it('lists deals, prepayments, mailings and documents, each with a title in both languages', () => {
+  it('lists deals, prepayments, mailings, documents and contracts, each with a title in both languages', () => {
     expect(RECORD_TYPES.map((type) => type.name)).toEqual([
       'deals',
       'prepayments',
       'mailings',
       'documents',
+      'contracts',
     ])
     for (const type of RECORD_TYPES) {
       for (const locale of ['zh-CN', 'en'] as const) {

@@ -6,6 +6,9 @@
 #include "db/sqlite/sqlite_connection.hpp"
 #include "domains/activities/calendar_feed.hpp"
 #include "domains/audit/audit_routes.hpp"
+#include "domains/contracts/contract_ledger.hpp"
+#include "domains/contracts/contract_routes.hpp"
+#include "domains/contracts/payment_due.hpp"
 #include "domains/custom_fields/custom_field_routes.hpp"
 #include "domains/customers/customer_import_routes.hpp"
 #include "domains/customers/customer_routes.hpp"
@@ -60,6 +63,7 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     app->outbox_ = std::make_unique<mail::Outbox>(*app->db_, options.mail);
     app->reminders_ = std::make_unique<reminders::ReminderService>(*app->db_);
     reminders::AddBuiltInSources(*app->reminders_);
+    app->reminders_->AddSource(contracts::PaymentDueSource());
     app->pool_rules_ = std::make_unique<customers::PoolRulesService>(*app->db_);
     customers::ImportSettings imports = options.imports;
     if (imports.upload_dir.empty()) {
@@ -145,6 +149,9 @@ void App::RegisterRoutes(const AppOptions& options) {
     kit::RegisterRecordRoutes(router_, *records_, RecordTypes());
     timeline_ = std::make_unique<customers::TimelineService>(*db_, RecordTypes());
     customers::RegisterTimelineRoutes(router_, *timeline_);
+    contracts_ = std::make_unique<contracts::ContractService>(*db_, *writes_, *records_,
+                                                              *RecordTypes().Find("contracts"));
+    contracts::RegisterContractRoutes(router_, *contracts_);
     activities::RegisterCalendarFeedRoutes(router_, *db_, *accounts_, *records_, RecordTypes());
     std::string documents_dir = options.documents.dir;
     if (documents_dir.empty()) {
@@ -266,6 +273,12 @@ void App::RegisterJobs() {
             return nlohmann::json{{"deleted", deleted}};
         });
     scheduler_->DailyAt(std::string(jobs::kPurgeJob), "03:30");
+    // 催款: instalments that fell overdue mark their customers (contract_ledger.hpp); hourly, so
+    // a new day's overdue ones are marked within the hour after midnight, company time.
+    job_runner_->Register(std::string(contracts::kOverdueJob), [this](const jobs::Job&) {
+        return contracts::RunOverdueJob(*db_, NowSeconds());
+    });
+    scheduler_->Every(std::string(contracts::kOverdueJob), std::chrono::hours(1));
 }
 
 }  // namespace guanxi

@@ -2,6 +2,7 @@
 
 #include "domains/accounts/department_type.hpp"
 #include "domains/activities/activity_type.hpp"
+#include "domains/contracts/contract_type.hpp"
 #include "domains/customers/contact_type.hpp"
 #include "domains/customers/document_type.hpp"
 #include "domains/customers/followup_type.hpp"
@@ -21,6 +22,7 @@ const kit::Registry& RecordTypes() {
         registry.Add(customers::FollowupType());
         registry.Add(accounts::DepartmentType());
         registry.Add(activities::ActivityType());
+        registry.Add(contracts::ContractType());
         return registry;
     }();
     return kRegistry;

@@ -472,6 +472,15 @@ Status RecordService::CheckCreate(const Principal& caller, const CompiledType& t
     return {};
 }
 
+Status RecordService::CheckWrite(const Principal& caller, const CompiledType& type, Parent parent,
+                                 std::string_view action) {
+    GX_TRY(RequirePermission(caller, type.type.Permission(action)));
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
+    GX_TRY(ParentFor(*conn, gate, caller, type, parent, Access::kWrite));
+    return {};
+}
+
 Result<json> RecordService::Update(const Principal& caller, const CompiledType& type, Parent parent,
                                    std::int64_t id, const json& body) {
     GX_TRY(RequirePermission(caller, type.type.Permission("edit")));

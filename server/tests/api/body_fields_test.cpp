@@ -131,6 +131,24 @@ class BodyFieldsTest : public ApiTest {
             "/api/v1/me/notification-settings", {}, get("/api/v1/me/notification-settings")};
         f["PUT /api/v1/settings/reminders"] = {
             "/api/v1/settings/reminders", {}, get("/api/v1/settings/reminders")};
+        // A contract's plan and its payments (the contract: 10^6, so successes never fill it).
+        const std::string contract = std::to_string(
+            Call("POST", customer + "/contracts",
+                 {{"title", "类测试合同"}, {"amount", "1000000.00"}, {"signed_on", "2026-12-01"}},
+                 admin())
+                .body["id"]
+                .get<std::int64_t>());
+        f["PUT /api/v1/contracts/{id}/instalments"] = {
+            "/api/v1/contracts/" + contract + "/instalments",
+            {},
+            get("/api/v1/contracts/" + contract + "/instalments")};
+        f["POST /api/v1/payments"] = {"/api/v1/payments",
+                                      [contract] {
+                                          return json{{"contract_id", std::stoll(contract)},
+                                                      {"received_on", "2026-12-05"},
+                                                      {"amount", "1.00"}};
+                                      },
+                                      get("/api/v1/payments?contract_id=" + contract)};
         f["PUT /api/v1/settings/pool-rules"] = {
             "/api/v1/settings/pool-rules", {}, get("/api/v1/settings/pool-rules")};
         // Every bad "to" is refused before anything is sent.

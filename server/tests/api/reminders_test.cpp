@@ -224,7 +224,7 @@ TEST_P(RemindersTest, SettingsRoutesValidateEveryFieldAndRulesAreForAdministrato
     EXPECT_EQ(mine.body["email"]["activity_start"], false) << "e-mail is off until chosen";
     EXPECT_EQ(mine.body["digest"]["enabled"], false);
     EXPECT_EQ(mine.body["digest"]["time"], "08:00");
-    ASSERT_EQ(mine.body["kinds"].size(), 3u);
+    ASSERT_EQ(mine.body["kinds"].size(), 4u);  // and payment_due (contracts)
     EXPECT_EQ(mine.body["kinds"][0]["label"]["zh-CN"], "日程即将开始");
 
     Reply bad = Call("PUT", "/api/v1/me/notification-settings",

@@ -129,7 +129,7 @@ TEST_P(TimelineTest, MergesEveryKindNewestFirst) {
         kinds.insert(kind["kind"].get<std::string>());
         EXPECT_FALSE(kind["label"]["zh-CN"].get<std::string>().empty());
     }
-    std::set<std::string> expected = {"followup", "ownership"};
+    std::set<std::string> expected = {"followup", "ownership", "payment"};
     for (const auto& type : RecordTypes().types()) {
         if (type->type.timeline) expected.insert(type->type.singular);
     }
@@ -146,6 +146,7 @@ TEST_P(TimelineTest, EveryKitTypeThatDeclaresATimelineJoinsIt) {
         if (type->type.timeline) expected.push_back(type->type.singular);
     }
     expected.push_back("ownership");
+    expected.push_back("payment");  // a contract's ledger (domains/contracts/payment_timeline)
     std::vector<std::string> sources;
     for (const auto& source : customers::TimelineSources(RecordTypes()))
         sources.push_back(source.kind);

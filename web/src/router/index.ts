@@ -172,6 +172,14 @@ export const routes: RouteRecordRaw[] = [
         },
       },
       {
+        // A contract's payment plan and payments (modules/contracts).
+        path: 'contracts/:id(\\d+)',
+        name: 'contract',
+        component: () => import('@/modules/contracts/ContractPage.vue'),
+        props: (route) => ({ id: Number(route.params.id) }),
+        meta: { permission: 'contracts.view', title: 'contracts.page' },
+      },
+      {
         path: 'profile',
         name: 'profile',
         component: () => import('@/modules/shell/ProfilePage.vue'),

@@ -1,5 +1,6 @@
 #include "domains/todo/todo_sections.hpp"
 
+#include "domains/contracts/payment_due.hpp"
 #include "domains/customers/pool_rules.hpp"
 
 #include <algorithm>
@@ -226,6 +227,7 @@ constexpr Section kSections[] = {
     {"activities_today", "activities.view", ActivitiesToday},
     {"newly_assigned", "customers.view", NewlyAssigned},
     {"pool_soon", "customers.view", PoolSoon},
+    {"payments_due", "contracts.view", contracts::PaymentsDueSection},
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 // /records/<name> (modules/shell/menu.ts).
 import type { RouteLocationNormalized } from 'vue-router'
 import type { RecordHooks } from './hooks'
+import { contracts } from './contracts'
 import { deals } from './deals'
 import { documents } from './documents'
 import { mailings } from './mailings'
@@ -32,7 +33,13 @@ export interface RecordTypeView extends RecordHooks {
 }
 
 /** Every type the web shows; those placed on the customer page are its tabs, in this order. */
-export const RECORD_TYPES: readonly RecordTypeView[] = [deals, prepayments, mailings, documents]
+export const RECORD_TYPES: readonly RecordTypeView[] = [
+  deals,
+  prepayments,
+  mailings,
+  documents,
+  contracts,
+]
 
 export function recordType(name: string): RecordTypeView | undefined {
   return RECORD_TYPES.find((type) => type.name === name)
