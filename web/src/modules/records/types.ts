@@ -9,6 +9,16 @@ import { deals } from './deals'
 import { documents } from './documents'
 import { mailings } from './mailings'
 import { prepayments } from './prepayments'
+import {
+  competitors,
+  opportunities,
+  opportunityCompetitors,
+  opportunityContacts,
+  opportunityNeeds,
+  opportunitySolutions,
+  pipelineStages,
+  pipelines,
+} from './pipeline'
 
 export interface RecordTypeView extends RecordHooks {
   /**
@@ -32,7 +42,20 @@ export interface RecordTypeView extends RecordHooks {
 }
 
 /** Every type the web shows; those placed on the customer page are its tabs, in this order. */
-export const RECORD_TYPES: readonly RecordTypeView[] = [deals, prepayments, mailings, documents]
+export const RECORD_TYPES: readonly RecordTypeView[] = [
+  deals,
+  prepayments,
+  mailings,
+  documents,
+  opportunities,
+  opportunityContacts,
+  opportunityNeeds,
+  opportunitySolutions,
+  opportunityCompetitors,
+  pipelines,
+  pipelineStages,
+  competitors,
+]
 
 export function recordType(name: string): RecordTypeView | undefined {
   return RECORD_TYPES.find((type) => type.name === name)
