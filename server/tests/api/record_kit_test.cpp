@@ -55,7 +55,8 @@ TEST_P(RecordKitTest, EveryTypeLivesThroughCreateReadListPatchDeleteAndRestore) 
             Call("GET", collection, nullptr, admin()).body["total"].get<std::int64_t>();
         Reply created = Send(ExampleCreate(*type, collection, admin()));
         ASSERT_EQ(created.status, 201) << created.raw.body;
-        for (const auto& [key, value] : FilledExample(*type, collection).items()) {
+        const json sent = FilledExample(*type, collection);
+        for (const auto& [key, value] : sent.items()) {
             EXPECT_EQ(created.body[key], value) << key;
         }
         if (type->type.UnderCustomer()) {

@@ -34,7 +34,8 @@ Result<std::optional<Stage>> LiveStage(db::Connection& conn, std::int64_t id) {
                                           "pipeline_stages WHERE id = ? AND deleted_at IS NULL",
                                           {id}));
     if (!row) return std::optional<Stage>();
-    return std::optional<Stage>(Stage{row->Int(0), row->Int(1), row->Int(2) != 0, row->Int(3) != 0});
+    return std::optional<Stage>(
+        Stage{row->Int(0), row->Int(1), row->Int(2) != 0, row->Int(3) != 0});
 }
 
 Status CheckOpportunity(const json& record) {
@@ -89,18 +90,22 @@ Status EnterStage(const kit::Change& change, std::int64_t stage_id, UnixSeconds 
     GX_TRY_ASSIGN(auto stage, LiveStage(change.conn, stage_id));
     if (!stage) return Error::ValidationCode("stage_id", "not_a_stage_of_pipeline");
     const bool closes = stage->won || stage->lost;
-    GX_TRY(change.conn.Execute("UPDATE opportunity_stage_history SET left_at = ? WHERE "
-                               "opportunity_id = ? AND left_at IS NULL",
-                               {now, change.id}));
+    GX_TRY(
+        change.conn.Execute("UPDATE opportunity_stage_history SET left_at = ? WHERE "
+                            "opportunity_id = ? AND left_at IS NULL",
+                            {now, change.id}));
     GX_TRY(change.conn.Execute(
         "INSERT INTO opportunity_stage_history (opportunity_id, stage_id, entered_at, left_at, "
         "moved_by) VALUES (?, ?, ?, ?, ?)",
         {change.id, stage_id, now, closes ? db::Value(now) : db::Value(nullptr),
          change.caller.user_id}));
-    const bool probability_sent = change.request.contains("probability") &&
-                                  !change.request["probability"].is_null();
-    db::Value probability = probability_sent ? db::Value(change.after["probability"].get<std::int64_t>())
-                                             : db::Value(stage->probability);
+    // Sent with the write (null included: no probability): kept; else the stage's default.
+    const json sent = change.request.value("probability", json());
+    db::Value probability = stage->probability;
+    if (change.request.contains("probability")) {
+        probability =
+            sent.is_number_integer() ? db::Value(sent.get<std::int64_t>()) : db::Value(nullptr);
+    }
     const bool first = change.before.is_null();
     GX_TRY(change.conn.Execute(
         "UPDATE opportunities SET stage_entered_at = ?, probability = ?, status = ?, "
@@ -137,9 +142,9 @@ kit::Field OpportunityRef() {
 }  // namespace
 
 const std::vector<std::string>& LostReasons() {
-    static const std::vector<std::string> kReasons = {
-        "price", "product_fit", "competitor", "timing", "no_budget", "no_decision", "relationship",
-        "other"};
+    static const std::vector<std::string> kReasons = {"price",        "product_fit", "competitor",
+                                                      "timing",       "no_budget",   "no_decision",
+                                                      "relationship", "other"};
     return kReasons;
 }
 
@@ -203,7 +208,10 @@ kit::RecordType OpportunityType() {
           .filter = true,
           .readonly = true},
          {"状态", "Status"}},
-        {{.name = "lost_reason", .type = FieldType::kEnum, .options = LostReasons(), .filter = true},
+        {{.name = "lost_reason",
+          .type = FieldType::kEnum,
+          .options = LostReasons(),
+          .filter = true},
          {"输单原因", "Lost reason"}},
         {{.name = "won_competitor_id", .type = FieldType::kInteger, .filter = true},
          {"赢单的竞争对手", "Competitor who won"}},
@@ -229,7 +237,7 @@ kit::RecordType OpportunityType() {
     };
     type.default_sort = {{"created_at", true}};
     type.example = {{"name", "2027 年度 CRM 采购"},
-                    {"customer_id", 0},  // the tests put a customer of theirs here
+                    {"customer_id", 0},  // (0: the tests' customer)
                     {"amount", "250000.00"},
                     {"expected_close_on", "2027-03-31"},
                     {"pipeline_id", 1},
@@ -257,8 +265,8 @@ kit::RecordType OpportunityContactType() {
         {{.name = "role",
           .type = FieldType::kEnum,
           .required = true,
-          .options = {"decision_maker", "influencer", "user", "champion", "gatekeeper",
-                      "evaluator", "other"},
+          .options = {"decision_maker", "influencer", "user", "champion", "gatekeeper", "evaluator",
+                      "other"},
           .list = true,
           .filter = true,
           .nullable = false},
@@ -277,7 +285,7 @@ kit::RecordType OpportunityContactType() {
          "contacts"},
         {{.name = "notes", .type = FieldType::kText, .max_length = 2000}, {"备注", "Notes"}, true},
     };
-    type.example = {{"role", "decision_maker"}};  // the tests add a contact of their customer
+    type.example = {{"role", "decision_maker"}, {"contact_id", 0}};  // (0: the tests' contact)
     return type;
 }
 
@@ -326,7 +334,8 @@ kit::RecordType SolutionType() {
          {"方案说明", "Description"},
          true},
         // The needs it answers: ids of needs of the same opportunity (as text items).
-        {{.name = "need_ids", .type = FieldType::kTags, .list = true}, {"满足的需求", "Answers needs"}},
+        {{.name = "need_ids", .type = FieldType::kTags, .list = true},
+         {"满足的需求", "Answers needs"}},
         // Products by name and notes until products are a record type of their own (the lead
         // links them when the product catalogue is merged).
         {{.name = "products", .type = FieldType::kText, .max_length = 5000},
@@ -353,7 +362,9 @@ kit::RecordType SolutionType() {
                           conn.QueryOne("SELECT customer_id, opportunity_id FROM opportunity_needs "
                                         "WHERE id = ? AND deleted_at IS NULL",
                                         {id}));
-            if (!need || need->Int(0) != IntOf(record, "customer_id") ||
+            const json customer = record.value("customer_id", json());  // (absent on a create)
+            if (!need ||
+                (customer.is_number_integer() && need->Int(0) != customer.get<std::int64_t>()) ||
                 (record.value("opportunity_id", json()).is_number_integer() &&
                  need->OptInt(1) != std::optional(IntOf(record, "opportunity_id")))) {
                 return Error::ValidationCode("need_ids", "not_a_need_of_opportunity");
@@ -383,7 +394,7 @@ kit::RecordType OpportunityCompetitorType() {
          {"竞争对手", "Competitor"}},
         {{.name = "notes", .type = FieldType::kText, .max_length = 2000}, {"备注", "Notes"}, true},
     };
-    type.example = {{"price", "230000.00"}, {"competitor_id", 0}};  // the tests name one
+    type.example = {{"price", "230000.00"}, {"competitor_id", 0}};  // (0: the tests' competitor)
     type.check_record = [](const json& record) { return CheckAmount(record, "price"); };
     type.check_stored = [](db::Connection& conn, std::int64_t, const json& record) -> Status {
         GX_TRY_ASSIGN(auto live, conn.QueryOne("SELECT 1 FROM competitors WHERE id = ? AND "

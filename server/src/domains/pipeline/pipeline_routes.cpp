@@ -5,9 +5,8 @@ namespace guanxi::pipeline {
 
 void RegisterPipelineRoutes(http::Router& router, db::Database& db, kit::RecordService& records,
                             const kit::Registry& registry) {
-    auto service = std::make_shared<PipelineService>(db, records, registry, [] {
-        return NowSeconds();
-    });
+    auto service =
+        std::make_shared<PipelineService>(db, records, registry, [] { return NowSeconds(); });
     router.Add("GET", "/api/v1/pipelines/{id}/board",
                [service](http::Context& ctx) -> Result<http::Response> {
                    GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));

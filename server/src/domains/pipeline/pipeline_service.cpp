@@ -74,8 +74,7 @@ Result<BoardQuery> ParseBoardQuery(const http::Request& request) {
 }
 
 PipelineService::PipelineService(db::Database& db, kit::RecordService& records,
-                                 const kit::Registry& registry,
-                                 std::function<UnixSeconds()> clock)
+                                 const kit::Registry& registry, std::function<UnixSeconds()> clock)
     : db_(db), records_(records), registry_(registry), clock_(std::move(clock)) {}
 
 Result<json> PipelineService::Board(const Principal& caller, std::int64_t pipeline_id,
@@ -144,17 +143,17 @@ Result<json> PipelineService::Board(const Principal& caller, std::int64_t pipeli
         const std::string status = closing ? (won ? "won" : "lost") : "open";
         const std::string recent = closing ? " AND o.stage_entered_at >= ?" : "";
         if (closing) {
-            GX_TRY_ASSIGN(auto sum, conn->QueryOne("SELECT COUNT(*), COALESCE(SUM(o.amount), 0) "
-                                                   "FROM opportunities o WHERE o.pipeline_id = ? "
-                                                   "AND o.stage_id = ? AND o.status = ? AND "
-                                                   "o.deleted_at IS NULL" +
-                                                       where + recent,
-                                                   [&] {
-                                                       db::Params p = with({pipeline_id, s.Int(0),
-                                                                            status});
-                                                       p.emplace_back(closed_since);
-                                                       return p;
-                                                   }()));
+            GX_TRY_ASSIGN(auto sum,
+                          conn->QueryOne("SELECT COUNT(*), COALESCE(SUM(o.amount), 0) "
+                                         "FROM opportunities o WHERE o.pipeline_id = ? "
+                                         "AND o.stage_id = ? AND o.status = ? AND "
+                                         "o.deleted_at IS NULL" +
+                                             where + recent,
+                                         [&] {
+                                             db::Params p = with({pipeline_id, s.Int(0), status});
+                                             p.emplace_back(closed_since);
+                                             return p;
+                                         }()));
             count = sum->Int(0);
             amount = sum->Int(1);
         } else if (auto it = open.find(s.Int(0)); it != open.end()) {
@@ -316,7 +315,7 @@ Result<json> PipelineService::Timeline(const Principal& caller, std::int64_t id)
             json summary = json::object();
             for (std::size_t i = 0; i < child.names.size(); ++i) {
                 const std::string name = child.names[i];
-                summary[name] = name == "price" ? Money(r, 4 + i)
+                summary[name] = name == "price"   ? Money(r, 4 + i)
                                 : r.IsNull(4 + i) ? json()
                                                   : json(r.Text(4 + i));
             }
@@ -346,7 +345,8 @@ Result<std::int64_t> MoveOpenOpportunities(db::Connection& conn, const Principal
     if (from == to) return std::int64_t{0};
     db::Params params = {from};
     std::string sql =
-        "SELECT id FROM opportunities WHERE owner_id = ? AND status = 'open' AND deleted_at IS NULL";
+        "SELECT id FROM opportunities WHERE owner_id = ? AND status = 'open' AND deleted_at IS "
+        "NULL";
     if (customer_id) {
         sql += " AND customer_id = ?";
         params.emplace_back(*customer_id);
@@ -360,21 +360,21 @@ Result<std::int64_t> MoveOpenOpportunities(db::Connection& conn, const Principal
     for (const db::Row& r : names) (r.Int(0) == from ? from_name : to_name) = r.Text(1);
     for (const db::Row& r : rows) {
         const std::int64_t id = r.Int(0);
-        GX_TRY(conn.Execute("UPDATE opportunities SET owner_id = ?, version = version + 1, "
-                            "updated_at = ? WHERE id = ?",
-                            {to, now, id}));
+        GX_TRY(
+            conn.Execute("UPDATE opportunities SET owner_id = ?, version = version + 1, "
+                         "updated_at = ? WHERE id = ?",
+                         {to, now, id}));
         json changes = {{"owner_id",
                          {{"before", from},
                           {"after", to},
                           {"before_name", from_name},
                           {"after_name", to_name}}}};
-        GX_TRY(audit::Record(conn, caller,
-                             {"opportunity.update",
-                              "opportunity",
-                              id,
-                              {{"opportunity_id", id},
-                               {"changes", std::move(changes)},
-                               {"reason", reason}}}));
+        GX_TRY(audit::Record(
+            conn, caller,
+            {"opportunity.update",
+             "opportunity",
+             id,
+             {{"opportunity_id", id}, {"changes", std::move(changes)}, {"reason", reason}}}));
     }
     return static_cast<std::int64_t>(rows.size());
 }

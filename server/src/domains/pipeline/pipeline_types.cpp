@@ -30,8 +30,8 @@ Status CheckRange(const json& record, const std::string& field, std::int64_t min
 // Only one pipeline is the default (the one a new opportunity and the board start with).
 Status OneDefault(db::Connection& conn, std::int64_t, std::int64_t id, const json& record) {
     if (!record.value("is_default", false) || !record["deleted_at"].is_null()) return {};
-    GX_TRY(conn.Execute("UPDATE pipelines SET is_default = 0 WHERE id <> ? AND is_default = 1",
-                        {id}));
+    GX_TRY(
+        conn.Execute("UPDATE pipelines SET is_default = 0 WHERE id <> ? AND is_default = 1", {id}));
     return {};
 }
 
@@ -81,11 +81,11 @@ Status RefuseStageInUse(db::Connection& conn, std::int64_t id) {
                                            "AND status = 'open' AND deleted_at IS NULL",
                                            {id}));
     if (open->Int(0) == 0) return {};
-    return Error{ErrorCode::kConflict,
-                 std::to_string(open->Int(0)) +
-                     " open opportunity(ies) are in this stage; move them first.",
-                 {{"opportunities", open->Int(0)}},
-                 {}};
+    return Error{
+        ErrorCode::kConflict,
+        std::to_string(open->Int(0)) + " open opportunity(ies) are in this stage; move them first.",
+        {{"opportunities", open->Int(0)}},
+        {}};
 }
 
 }  // namespace
@@ -109,8 +109,8 @@ kit::RecordType PipelineType() {
     type.visibility = kit::Visibility::kAdminOnly;
     type.staff_read = true;
     type.fields = Names(100);
-    type.fields.push_back(
-        {{.name = "description", .type = FieldType::kText, .max_length = 2000}, {"说明", "Description"}});
+    type.fields.push_back({{.name = "description", .type = FieldType::kText, .max_length = 2000},
+                           {"说明", "Description"}});
     type.fields.push_back({{.name = "is_default", .type = FieldType::kBoolean, .list = true},
                            {"默认流程", "Default"}});
     type.fields.push_back(
@@ -137,14 +137,13 @@ kit::RecordType StageType() {
     type.visibility = kit::Visibility::kAdminOnly;
     type.staff_read = true;
     type.fields = Names(60);
-    type.fields.insert(type.fields.begin(),
-                       {{.name = "pipeline_id",
-                         .type = FieldType::kInteger,
-                         .required = true,
-                         .list = true,
-                         .filter = true,
-                         .nullable = false},
-                        {"销售流程", "Pipeline"}});
+    type.fields.insert(type.fields.begin(), {{.name = "pipeline_id",
+                                              .type = FieldType::kInteger,
+                                              .required = true,
+                                              .list = true,
+                                              .filter = true,
+                                              .nullable = false},
+                                             {"销售流程", "Pipeline"}});
     // The first field is the one the generic tests patch: keep the name first.
     std::swap(type.fields[0], type.fields[1]);
     type.fields.push_back({{.name = "position",
@@ -160,19 +159,16 @@ kit::RecordType StageType() {
                             .list = true,
                             .nullable = false},
                            {"默认赢率（%）", "Default probability (%)"}});
-    type.fields.push_back({{.name = "is_won", .type = FieldType::kBoolean, .list = true},
-                           {"赢单阶段", "Won stage"}});
+    type.fields.push_back(
+        {{.name = "is_won", .type = FieldType::kBoolean, .list = true}, {"赢单阶段", "Won stage"}});
     type.fields.push_back({{.name = "is_lost", .type = FieldType::kBoolean, .list = true},
                            {"输单阶段", "Lost stage"}});
     type.fields.push_back({{.name = "days_limit", .type = FieldType::kInteger, .list = true},
                            {"停留时限（天）", "Time limit (days)"}});
     type.default_sort = {{"pipeline_id", false}, {"position", false}};
-    type.example = {{"name", "技术评估"},
-                    {"name_en", "Technical evaluation"},
-                    {"pipeline_id", 1},
-                    {"position", 7},
-                    {"probability", 40},
-                    {"days_limit", 10}};
+    type.example = {{"name", "技术评估"}, {"name_en", "Technical evaluation"},
+                    {"pipeline_id", 1},   {"position", 7},
+                    {"probability", 40},  {"days_limit", 10}};
     type.fill_defaults = [](const Principal&, json& record) {
         if (!record.contains("is_won")) record["is_won"] = false;
         if (!record.contains("is_lost")) record["is_lost"] = false;
