@@ -225,6 +225,8 @@ local builders = {
   -- Issue 15, reminders: a user's own channels (My account), the reminder rules (admin).
   notification_settings = function() return wrk.format("GET", "/api/v1/me/notification-settings", headers) end,
   reminder_rules = function() return wrk.format("GET", "/api/v1/settings/reminders", headers) end,
+  -- Issue 16, pipeline: the default pipeline's board through the caller's scope.
+  pipeline_board = function() return wrk.format("GET", "/api/v1/pipelines/1/board", headers) end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'
     return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/followups", post_headers, body)

@@ -38,7 +38,8 @@ ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "m
           "activity_create", "activity_calendar", "time_zones", "company_settings", "jobs_list",
           "job_schedules",
           "notification_list", "notification_unread", "todo", "pool_quota", "pool_rules",
-          "notification_settings", "reminder_rules"]
+          "notification_settings", "reminder_rules",
+          "pipeline_board"]
 # Routes only some roles may use: the default sales role has no mailings.export.
 ROUTE_ROLES = {"kit_export": {"manager"}}
 # Administrators' routes (users.manage): run once, with the admin's session.
