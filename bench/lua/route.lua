@@ -254,6 +254,9 @@ local builders = {
     return wrk.format("POST", "/api/v1/payments", post_headers,
       '{"contract_id":' .. contract_id .. ',"received_on":"2026-12-05","amount":"0.01"}')
   end,
+
+  -- Issue 16, pipeline: the default pipeline's board through the caller's scope.
+  pipeline_board = function() return wrk.format("GET", "/api/v1/pipelines/1/board", headers) end,
   followup = function()
     local body = '{"kind":"call","content":"基准测试：电话回访，客户确认下周报价。"}'
     return wrk.format("POST", "/api/v1/customers/" .. next_id() .. "/followups", post_headers, body)

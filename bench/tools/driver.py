@@ -39,7 +39,8 @@ ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "m
           "job_schedules",
           "notification_list", "notification_unread", "todo", "pool_quota", "pool_rules",
           "notification_settings", "reminder_rules", "notification_settings_put",
-          "reminder_rules_put", "pool_rules_put", "contract_list", "payment_create"]
+          "reminder_rules_put", "pool_rules_put", "contract_list", "payment_create",
+          "pipeline_board"]
 # Routes only some roles may use: the default sales role has no mailings.export.
 ROUTE_ROLES = {"kit_export": {"manager"}}
 # Administrators' routes (users.manage): run once, with the admin's session.

@@ -1950,6 +1950,55 @@ test('a contract with an overdue first instalment: a partial payment, the outsta
   await closeBrowser(session)
 })
 
+// #16 pipeline
+test('an opportunity dragged to the next stage on the board moves, and the column counts follow', async () => {
+  const session = await adminIn(DESKTOP, 'zh-CN')
+  const { page } = session
+  await page.goto(`${ctx.server.base}/pipeline-board`)
+  const name = `看板机会${unique}`
+  // A customer and an opportunity in the first stage, made through the API as the page would.
+  const opportunity = await page.evaluate(async (name) => {
+    const post = async (path, body) => {
+      const response = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+        body: JSON.stringify(body),
+      })
+      return response.json()
+    }
+    const customer = await post('/api/v1/customers', { name: `${name}客户` })
+    const stages = await (await fetch('/api/v1/pipeline_stages?pipeline_id=1&sort=position')).json()
+    return post('/api/v1/opportunities', {
+      name,
+      customer_id: customer.id,
+      pipeline_id: 1,
+      stage_id: stages.items[0].id,
+      amount: '1200.00',
+    })
+  }, name)
+  expect(opportunity.id, `no opportunity: ${JSON.stringify(opportunity)}`)
+  await page.getByTestId('board-reload').click()
+  const card = page.getByTestId(`board-card-${opportunity.id}`)
+  await card.waitFor()
+  const columns = page.locator('.board-column')
+  const count = async (i) => Number(await columns.nth(i).getByTestId('column-count').innerText())
+  const [first, second] = [await count(0), await count(1)]
+  const moved = page.waitForResponse(
+    (r) =>
+      r.request().method() === 'PATCH' &&
+      r.url().endsWith(`/api/v1/opportunities/${opportunity.id}`),
+  )
+  await card.dragTo(columns.nth(1))
+  const answer = await moved
+  expect(answer.status() === 200, `PATCH answered ${answer.status()}`)
+  expect(answer.request().postDataJSON().version === opportunity.version, 'sent no version')
+  await columns.nth(1).getByTestId(`board-card-${opportunity.id}`).waitFor()
+  expect((await count(0)) === first - 1, `first column ${await count(0)}, was ${first}`)
+  expect((await count(1)) === second + 1, `second column ${await count(1)}, was ${second}`)
+  await shot(page, 'pipeline-board-desktop')
+  await closeBrowser(session)
+})
+
 async function main() {
   mkdirSync(SHOTS, { recursive: true })
   const bin = process.env.GUANXI_BIN || DEFAULT_BIN

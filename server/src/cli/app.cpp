@@ -17,6 +17,7 @@
 #include "domains/customers/timeline_routes.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/notifications/notification_routes.hpp"
+#include "domains/pipeline/pipeline_service.hpp"
 #include "domains/record_types.hpp"
 #include "domains/reminders/reminder_routes.hpp"
 #include "domains/settings/settings_routes.hpp"
@@ -178,6 +179,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     todo::RegisterTodoRoutes(router_, *todo_);
     reminders::RegisterReminderRoutes(router_, *reminders_);
     customers::RegisterPoolRulesRoutes(router_, *pool_rules_);
+    pipeline::RegisterPipelineRoutes(router_, *db_, *records_, RecordTypes());
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
     router_.metrics().AddGauge(

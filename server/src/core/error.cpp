@@ -36,6 +36,7 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::kIdempotencyKeyInUse, "idempotency_key_in_use", 409},
     {ErrorCode::kUnsupportedMediaType, "unsupported_media_type", 415},
     {ErrorCode::kBeyondOwnRights, "beyond_own_rights", 403},
+    {ErrorCode::kOpportunityClosed, "opportunity_closed", 409},
 };
 
 const CodeInfo& Info(ErrorCode code) { return kCodes[static_cast<int>(code)]; }
@@ -238,6 +239,14 @@ constexpr FieldMessageInfo kFieldMessages[] = {
      "由所更正的记录决定"},
     {"only_for_refund_or_correction", "is only for a refund or a correction", "仅用于退款或更正"},
     {"correction_changes_nothing", "is what the entry already has", "与该记录现有金额相同"},
+    {"money_max", "must be at most {max}", "不能超过 {max}"},
+    {"won_and_lost", "a stage cannot be both won and lost", "阶段不能同时是赢单和输单"},
+    {"stage_in_use", "cannot change while opportunities in other pipelines are in this stage",
+     "仍有其他流程的销售机会处于此阶段，不能更改"},
+    {"not_a_stage_of_pipeline", "is not a stage of the opportunity's pipeline (pipeline_id)",
+     "不是该销售机会所属流程的阶段"},
+    {"not_a_need_of_opportunity", "names a need that is not one of this opportunity's",
+     "包含不属于此销售机会的需求"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.

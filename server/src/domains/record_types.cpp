@@ -8,6 +8,8 @@
 #include "domains/customers/followup_type.hpp"
 #include "domains/customers/mailing_type.hpp"
 #include "domains/customers/prepayment_types.hpp"
+#include "domains/pipeline/opportunity_types.hpp"
+#include "domains/pipeline/pipeline_types.hpp"
 
 namespace guanxi {
 
@@ -23,6 +25,14 @@ const kit::Registry& RecordTypes() {
         registry.Add(accounts::DepartmentType());
         registry.Add(activities::ActivityType());
         registry.Add(contracts::ContractType());
+        registry.Add(pipeline::PipelineType());
+        registry.Add(pipeline::StageType());
+        registry.Add(pipeline::CompetitorType());
+        registry.Add(pipeline::OpportunityType());
+        registry.Add(pipeline::OpportunityContactType());
+        registry.Add(pipeline::NeedType());
+        registry.Add(pipeline::SolutionType());
+        registry.Add(pipeline::OpportunityCompetitorType());
         return registry;
     }();
     return kRegistry;

@@ -243,7 +243,7 @@ class BodyFieldsTest : public ApiTest {
             const std::string collection =
                 nested ? customer + "/" + type->type.name : "/api/v1/" + type->type.name;
             const std::string pattern = kit::CollectionPattern(type->type);
-            json example = type->type.example;
+            json example = FilledExample(*type, collection);
             for (const std::string& option : type->type.create_options) example[option] = true;
             Reply record = Send(ExampleCreate(*type, collection, admin()));
             EXPECT_EQ(record.status, 201) << record.raw.body;

@@ -205,7 +205,7 @@ TEST_P(CustomFieldsTest, EveryRecordTypeTakesValidatesFiltersAndPatchesCustomFie
             EXPECT_EQ(filtered.body["total"], 1);
             continue;
         }
-        json body = type->type.example;
+        json body = FilledExample(*type, collection);
         for (const std::string& option : type->type.create_options) body[option] = true;
         body["custom"] = {{"priority", "high"}};
         Reply wrong = Call("POST", collection, body, admin());

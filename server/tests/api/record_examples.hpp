@@ -7,6 +7,7 @@
 #include "http/message.hpp"
 #include "kit/record_type.hpp"
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,10 +50,28 @@ inline http::Request FormRequest(const std::string& target, const std::vector<Fo
     return request;
 }
 
+// Fills the members of an example that name records of the test's own — an integer member given
+// as 0: a customer, or a record of another type (an opportunity's customer, a decision maker's
+// contact, a competitor) — for a create in `collection` as `token`. Set by the test fixture
+// (ApiTest); unset, examples are sent as declared.
+using ExampleFiller = std::function<void(const kit::CompiledType& type,
+                                         const std::string& collection, nlohmann::json& example)>;
+inline ExampleFiller& CurrentExampleFiller() {
+    static ExampleFiller filler;
+    return filler;
+}
+
+// `type`'s example as a create in `collection` sends it (its records of the test's own filled).
+inline nlohmann::json FilledExample(const kit::CompiledType& type, const std::string& collection) {
+    nlohmann::json example = type.type.example;
+    if (CurrentExampleFiller()) CurrentExampleFiller()(type, collection, example);
+    return example;
+}
+
 // The request creating `type`'s example record (create options set to true) in `collection`.
 inline http::Request ExampleCreate(const kit::CompiledType& type, const std::string& collection,
                                    const std::string& token) {
-    nlohmann::json example = type.type.example;
+    nlohmann::json example = FilledExample(type, collection);
     for (const std::string& option : type.type.create_options) example[option] = true;
     if (type.type.create_by_upload) {
         std::vector<FormField> fields = {

@@ -24,8 +24,11 @@ class TimelineTest : public ApiTest {
         const std::int64_t dept = CreateDepartment("时间线销售部");
         json everything = {"customers.view", "customers.create", "customers.edit"};
         for (const auto& type : RecordTypes().types()) {
-            for (std::string_view action : kit::kActions)
-                everything.push_back(type->type.Permission(action));
+            for (std::string_view action : kit::kActions) {
+                const std::string permission = type->type.Permission(action);
+                if (std::find(everything.begin(), everything.end(), permission) == everything.end())
+                    everything.push_back(permission);
+            }
         }
         const std::int64_t self = CreateRole("timeline-self", "self", everything);
         alice_ = CreateUser("tl.alice", self, dept);

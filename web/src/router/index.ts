@@ -92,6 +92,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'activities.view', title: 'nav.calendar' },
       },
       {
+        path: 'pipeline-board',
+        name: 'pipeline-board',
+        component: () => import('@/modules/pipeline/PipelineBoardPage.vue'),
+        meta: { permission: 'opportunities.view', title: 'pipeline.nav.board' },
+      },
+      {
         path: 'pool',
         name: 'pool',
         component: () => import('@/modules/pool/PoolListPage.vue'),

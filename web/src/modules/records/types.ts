@@ -10,6 +10,16 @@ import { deals } from './deals'
 import { documents } from './documents'
 import { mailings } from './mailings'
 import { prepayments } from './prepayments'
+import {
+  competitors,
+  opportunities,
+  opportunityCompetitors,
+  opportunityContacts,
+  opportunityNeeds,
+  opportunitySolutions,
+  pipelineStages,
+  pipelines,
+} from './pipeline'
 
 export interface RecordTypeView extends RecordHooks {
   /**
@@ -39,6 +49,14 @@ export const RECORD_TYPES: readonly RecordTypeView[] = [
   mailings,
   documents,
   contracts,
+  opportunities,
+  opportunityContacts,
+  opportunityNeeds,
+  opportunitySolutions,
+  opportunityCompetitors,
+  pipelines,
+  pipelineStages,
+  competitors,
 ]
 
 export function recordType(name: string): RecordTypeView | undefined {
