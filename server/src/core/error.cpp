@@ -239,7 +239,6 @@ constexpr FieldMessageInfo kFieldMessages[] = {
      "由所更正的记录决定"},
     {"only_for_refund_or_correction", "is only for a refund or a correction", "仅用于退款或更正"},
     {"correction_changes_nothing", "is what the entry already has", "与该记录现有金额相同"},
-    {"money_max", "must be at most {max}", "不能超过 {max}"},
     {"won_and_lost", "a stage cannot be both won and lost", "阶段不能同时是赢单和输单"},
     {"stage_in_use", "cannot change while opportunities in other pipelines are in this stage",
      "仍有其他流程的销售机会处于此阶段，不能更改"},

@@ -142,11 +142,15 @@ Complaint Check(const FieldDef& field, const nlohmann::json& value) {
             return {};
         case FieldType::kBoolean:
             return value.is_boolean() ? "" : "not_a_boolean";
-        case FieldType::kMoney:
-            if (!value.is_string() || !ParseMoney(value.get_ref<const std::string&>())) {
-                return "not_money";
+        case FieldType::kMoney: {
+            if (!value.is_string()) return "not_money";
+            const auto cents = ParseMoney(value.get_ref<const std::string&>());
+            if (!cents) return "not_money";
+            if (*cents > kMaxAmountCents) {
+                return {"money_too_large", {{"max", FormatMoney(kMaxAmountCents)}}};
             }
             return {};
+        }
         case FieldType::kUsers: {
             if (!value.is_array()) return "not_an_id_list";
             if (value.size() > 50) return {"too_many_items", {{"max", 50}}};

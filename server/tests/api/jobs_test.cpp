@@ -229,7 +229,7 @@ TEST_P(JobsTest, TwoProcessesOnOneDatabaseRunEachOfAThousandJobsOnce) {
     ASSERT_TRUE(conn.ok());
     auto done = (*conn)->QueryOne(
         "SELECT COUNT(*), SUM(attempts), COUNT(DISTINCT lease_owner) FROM jobs WHERE status = "
-        "'done'");
+        "'done' AND name = 'noop'");  // (the workers also run what their schedules queue)
     ASSERT_TRUE(done.ok());
     EXPECT_EQ((*done)->Int(0), kJobs);
     EXPECT_EQ((*done)->Int(1), kJobs);  // one attempt each: no job was claimed twice

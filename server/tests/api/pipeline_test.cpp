@@ -124,7 +124,7 @@ TEST_P(PipelineTest, ProbabilityAndAmountsFollowTheRules) {
     Reply past = Call("PATCH", "/api/v1/opportunities/" + o["id"].dump(),
                       {{"amount", "1000000000000.01"}}, admin());
     EXPECT_EQ(past.status, 422);
-    EXPECT_EQ(past.body["error"]["details"]["field_codes"]["amount"]["code"], "money_max");
+    EXPECT_EQ(past.body["error"]["details"]["field_codes"]["amount"]["code"], "money_too_large");
     Reply range =
         Call("PATCH", "/api/v1/opportunities/" + o["id"].dump(), {{"probability", 101}}, admin());
     EXPECT_EQ(range.status, 422);

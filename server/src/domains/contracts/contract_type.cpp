@@ -94,10 +94,6 @@ kit::RecordType ContractType() {
     type.check_record = [](const json& record) -> Status {
         if (auto amount = Money(record, "amount")) {
             if (*amount == 0) return Error::Validation("amount", "must be more than 0.00");
-            if (*amount > kMaxAmountCents) {
-                return Error::ValidationCode("amount", "money_too_large",
-                                             {{"max", FormatMoney(kMaxAmountCents)}});
-            }
         }
         const json start = record.value("start_on", json());
         const json end = record.value("end_on", json());

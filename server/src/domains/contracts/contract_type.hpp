@@ -8,9 +8,6 @@
 
 namespace guanxi::contracts {
 
-// The largest amount a contract, an instalment or a payment may hold: 10^12 yuan, in cents.
-inline constexpr std::int64_t kMaxAmountCents = 100'000'000'000'000;
-
 kit::RecordType ContractType();
 
 // "HT-<year>-<id, six digits at least>", the number a contract created without one is given.

@@ -39,7 +39,6 @@ Result<std::optional<Stage>> LiveStage(db::Connection& conn, std::int64_t id) {
 }
 
 Status CheckOpportunity(const json& record) {
-    GX_TRY(CheckAmount(record, "amount"));
     const json probability = record.value("probability", json());
     if (probability.is_number_integer() &&
         (probability.get<std::int64_t>() < 0 || probability.get<std::int64_t>() > 100)) {
@@ -395,7 +394,6 @@ kit::RecordType OpportunityCompetitorType() {
         {{.name = "notes", .type = FieldType::kText, .max_length = 2000}, {"备注", "Notes"}, true},
     };
     type.example = {{"price", "230000.00"}, {"competitor_id", 0}};  // (0: the tests' competitor)
-    type.check_record = [](const json& record) { return CheckAmount(record, "price"); };
     type.check_stored = [](db::Connection& conn, std::int64_t, const json& record) -> Status {
         GX_TRY_ASSIGN(auto live, conn.QueryOne("SELECT 1 FROM competitors WHERE id = ? AND "
                                                "deleted_at IS NULL",

@@ -90,16 +90,6 @@ Status RefuseStageInUse(db::Connection& conn, std::int64_t id) {
 
 }  // namespace
 
-Status CheckAmount(const json& record, const std::string& field) {
-    const json value = record.value(field, json());
-    if (!value.is_string()) return {};
-    const auto cents = ParseMoney(value.get<std::string>());
-    if (cents && *cents > kMaxAmountCents) {
-        return Error::ValidationCode(field, "money_max", {{"max", FormatMoney(kMaxAmountCents)}});
-    }
-    return {};
-}
-
 kit::RecordType PipelineType() {
     kit::RecordType type;
     type.name = "pipelines";

@@ -7,14 +7,8 @@
 
 namespace guanxi::pipeline {
 
-// The largest amount an opportunity or a competitor's price may have: 10^12 with cents.
-inline constexpr std::int64_t kMaxAmountCents = 100'000'000'000'000;
-
 kit::RecordType PipelineType();
 kit::RecordType StageType();
 kit::RecordType CompetitorType();
-
-// 422 naming `field` when a money value in `record` is above kMaxAmountCents.
-Status CheckAmount(const nlohmann::json& record, const std::string& field);
 
 }  // namespace guanxi::pipeline

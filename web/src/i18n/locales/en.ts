@@ -921,7 +921,6 @@ const en: Messages<typeof zhCN> = {
     uploader_inactive: 'Cannot be imported any more: the user who uploaded it is deactivated',
     snooze_minutes: 'Must be 1 to {max} minutes',
     snooze_until: 'Must be in the future, at most 30 days ahead',
-    money_max: 'Must be at most {max}',
     won_and_lost: 'A stage cannot be both won and lost',
     stage_in_use: 'Cannot change while opportunities in other pipelines are in this stage',
     not_a_stage_of_pipeline: "Is not a stage of the opportunity's pipeline",

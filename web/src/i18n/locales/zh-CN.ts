@@ -900,7 +900,6 @@ export default {
     uploader_inactive: '无法继续导入：上传它的用户已停用',
     snooze_minutes: '必须是 1 到 {max} 分钟',
     snooze_until: '必须是将来的时间，最多 30 天后',
-    money_max: '不能超过 {max}',
     won_and_lost: '阶段不能同时是赢单和输单',
     stage_in_use: '仍有其他流程的销售机会处于此阶段，不能更改',
     not_a_stage_of_pipeline: '不是该销售机会所属流程的阶段',
