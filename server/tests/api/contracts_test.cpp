@@ -389,6 +389,42 @@ TEST_P(ContractsTest, ContractsAndPaymentsReachTheTimeline) {
 
 // The plan and payment routes read the contract's customer through the gate: a salesperson who
 // can't see the customer gets 404 for its contract's plan and payments, as for the contract.
+TEST_P(ContractsTest, AContractNamesTheOpportunityItClosesOfItsOwnCustomerOnly) {
+    Reply stages =
+        Call("GET", "/api/v1/pipeline_stages?pipeline_id=1&sort=position", nullptr, admin());
+    ASSERT_EQ(stages.status, 200) << stages.raw.body;
+    const auto opportunity = [&](std::int64_t customer) {
+        Reply r = Call("POST", "/api/v1/opportunities",
+                       {{"name", "年度采购"},
+                        {"customer_id", customer},
+                        {"pipeline_id", 1},
+                        {"stage_id", stages.body["items"][0]["id"]},
+                        {"amount", "1000.00"}},
+                       admin());
+        EXPECT_EQ(r.status, 201) << r.raw.body;
+        return r.body.value("id", std::int64_t{0});
+    };
+    const std::int64_t ours = opportunity(customer_);
+    const std::int64_t other_customer =
+        CreateCustomer(admin(), {{"name", "别家公司"}, {"category", "core"}})["id"];
+    const std::int64_t theirs = opportunity(other_customer);
+    Reply made = NewContract("1000.00", {{"opportunity_id", ours}});
+    ASSERT_EQ(made.status, 201) << made.raw.body;
+    EXPECT_EQ(made.body["opportunity_id"], ours);
+    // Another customer's opportunity: refused naming the field, nothing written.
+    const std::int64_t before = Count("SELECT COUNT(*) FROM contracts");
+    Reply wrong = NewContract("1000.00", {{"opportunity_id", theirs}});
+    EXPECT_EQ(wrong.status, 422) << wrong.raw.body;
+    EXPECT_TRUE(wrong.body["error"]["details"]["field_codes"].contains("opportunity_id"))
+        << wrong.raw.body;
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM contracts"), before);
+    // The customer's contracts filter by it.
+    Reply listed =
+        Call("GET", base_ + "/contracts?opportunity_id=" + std::to_string(ours), nullptr, admin());
+    ASSERT_EQ(listed.status, 200) << listed.raw.body;
+    EXPECT_EQ(listed.body["total"], 1);
+}
+
 TEST_P(ContractsTest, ThePlanAndPaymentsFollowTheCustomersVisibility) {
     const std::int64_t contract = Contract("1000.00");
     const std::int64_t role = CreateRole(

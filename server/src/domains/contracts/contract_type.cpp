@@ -2,6 +2,7 @@
 
 #include "core/money.hpp"
 #include "domains/contracts/contract_ledger.hpp"
+#include "domains/pipeline/opportunity_types.hpp"
 
 #include <cstdio>
 
@@ -75,6 +76,7 @@ kit::RecordType ContractType() {
           .nullable = false},
          {"负责人", "Owner"}},
         {{.name = "notes", .type = FieldType::kText, .max_length = 2000}, {"备注", "Notes"}, true},
+        pipeline::OpportunityRef(),
         Derived("paid", {"已收金额", "Paid"}, kPaidSql),
         Derived("outstanding", {"未收金额", "Outstanding"},
                 std::string("t.amount - (") + kPaidSql + ")"),

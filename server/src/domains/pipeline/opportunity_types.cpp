@@ -129,6 +129,8 @@ Status AfterChange(const kit::Change& change) {
     return {};
 }
 
+}  // namespace
+
 kit::Field OpportunityRef() {
     return {{.name = "opportunity_id", .type = FieldType::kInteger, .list = true, .filter = true},
             {"销售机会", "Opportunity"},
@@ -137,8 +139,6 @@ kit::Field OpportunityRef() {
             {},
             "opportunities"};
 }
-
-}  // namespace
 
 const std::vector<std::string>& LostReasons() {
     static const std::vector<std::string> kReasons = {"price",        "product_fit", "competitor",

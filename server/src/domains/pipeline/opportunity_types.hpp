@@ -15,6 +15,10 @@ kit::RecordType NeedType();
 kit::RecordType SolutionType();
 kit::RecordType OpportunityCompetitorType();
 
+// An optional `opportunity_id` field naming an opportunity of the record's customer (a contract's,
+// a quote's, a need's): a live opportunity whose customer the caller can see (422 naming it).
+kit::Field OpportunityRef();
+
 // The reasons an opportunity is lost (a fixed list; the web names them in both languages).
 const std::vector<std::string>& LostReasons();
 
