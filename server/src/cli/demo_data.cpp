@@ -91,6 +91,19 @@ struct DemoDepartment {
     int parent;  // index into the plan, -1 for 总部
 };
 
+constexpr std::array kProjects = {"ERP 升级项目", "年度维保续约", "门店收银系统", "数据中台一期",
+                                  "呼叫中心扩容", "仓储管理系统", "培训服务包",   "安全审计",
+                                  "移动审批",     "云迁移咨询",   "年度采购框架", "设备更新"};
+constexpr std::array kLostReasons = {"price", "competitor", "timing", "no_budget", "no_decision"};
+// The default pipeline's stages (migration 051), open ones with the days a demo opportunity has
+// been in them at most (past the stage's limit: a stale card).
+struct DemoStage {
+    std::int64_t id;
+    std::int64_t probability;
+    bool won, lost;
+    std::int64_t days_limit;
+};
+
 constexpr std::array kUsers = {DemoUser{"sun.li", "孙丽", 0, "manager", -1, 9},
                                DemoUser{"zhang.wei", "张伟", 0, "sales", 0, 14},
                                DemoUser{"li.na", "李娜", 0, "sales", 0, 12},
@@ -392,6 +405,28 @@ Result<DemoSummary> Generate(App& app, const DemoOptions& options) {
                          7, 1000, &customers);
     BulkInsert grams_out(*conn, "INSERT INTO customer_search (gram, owner_key, customer_id)", 3,
                          3000);
+    // Opportunities on the default pipeline, each with its open stay in the stage history.
+    std::vector<DemoStage> stages;
+    GX_TRY(conn->ForEach(
+        "SELECT id, probability, is_won, is_lost, COALESCE(days_limit, 30) FROM pipeline_stages "
+        "WHERE pipeline_id = 1 AND deleted_at IS NULL ORDER BY position",
+        {}, [&](const db::Row& r) {
+            stages.push_back({r.Int(0), r.Int(1), r.Int(2) != 0, r.Int(3) != 0, r.Int(4)});
+            return true;
+        }));
+    GX_TRY_ASSIGN(auto max_opportunity,
+                  conn->QueryOne("SELECT COALESCE(MAX(id), 0) FROM opportunities"));
+    std::int64_t next_opportunity = max_opportunity->Int(0) + 1;
+    BulkInsert opportunities(
+        *conn,
+        "INSERT INTO opportunities (id, name, customer_id, owner_id, amount, expected_close_on, "
+        "pipeline_id, stage_id, probability, source, status, lost_reason, stage_entered_at, "
+        "closed_at, milestone_at, created_by, created_at, updated_at)",
+        18, 500, &customers);
+    BulkInsert stage_history(*conn,
+                             "INSERT INTO opportunity_stage_history (opportunity_id, stage_id, "
+                             "entered_at, left_at, moved_by)",
+                             5, 1000, &opportunities);
 
     // Transactions of 2,000 customers with everything hanging off them.
     constexpr std::int64_t kCustomersPerTransaction = 2000;
@@ -514,11 +549,49 @@ Result<DemoSummary> Generate(App& app, const DemoOptions& options) {
             }
             const std::int64_t owner_key = pool ? 0 : owner.user_id;
             for (auto& g : document.grams) GX_TRY(grams_out.Row(std::move(g), owner_key, id));
+            if (!pool && !stages.empty() && category_view != "not_interested" &&
+                unit(rng) < options.opportunity_share) {
+                // Most open, spread over the stages; a fifth won, a tenth lost.
+                const double roll = unit(rng);
+                std::vector<const DemoStage*> pick;
+                for (const auto& s : stages) {
+                    if (roll < 0.2 ? s.won : roll < 0.3 ? s.lost : !s.won && !s.lost) {
+                        pick.push_back(&s);
+                    }
+                }
+                if (pick.empty()) pick.push_back(&stages.front());
+                const DemoStage& stage = *pick[rng() % pick.size()];
+                const bool closed = stage.won || stage.lost;
+                const std::int64_t opened =
+                    std::max(created, now - static_cast<std::int64_t>(unit(rng) * 180) * 86400);
+                const std::int64_t entered = std::max(
+                    opened,
+                    now - static_cast<std::int64_t>(
+                              unit(rng) * static_cast<double>(stage.days_limit) * 1.3 * 86400));
+                const std::int64_t amount = (10 + static_cast<std::int64_t>(rng() % 490)) * 100000 +
+                                            static_cast<std::int64_t>(rng() % 100) * 1000;
+                const std::int64_t opportunity = next_opportunity++;
+                GX_TRY(opportunities.Row(
+                    opportunity, std::string(Pick(rng, kProjects)), id, owner.user_id, amount,
+                    FormatDate((now + static_cast<std::int64_t>(unit(rng) * 90) * 86400) / 86400),
+                    std::int64_t{1}, stage.id, stage.probability, source,
+                    std::string(stage.won    ? "won"
+                                : stage.lost ? "lost"
+                                             : "open"),
+                    stage.lost ? db::Value(std::string(Pick(rng, kLostReasons)))
+                               : db::Value(nullptr),
+                    entered, closed ? db::Value(entered) : db::Value(nullptr),
+                    closed ? entered : opened, owner.user_id, opened, entered));
+                GX_TRY(stage_history.Row(opportunity, stage.id, entered, nullptr, owner.user_id));
+                ++summary.opportunities;
+            }
         }
         GX_TRY(customers.Flush());
         GX_TRY(contacts.Flush());
         GX_TRY(followups.Flush());
         GX_TRY(grams_out.Flush());
+        GX_TRY(opportunities.Flush());
+        GX_TRY(stage_history.Flush());
         GX_TRY(tx.Commit());
         if (options.customers >= 100000 && (end % 100000 == 0 || end == options.customers)) {
             const double s =
@@ -533,6 +606,9 @@ Result<DemoSummary> Generate(App& app, const DemoOptions& options) {
         GX_TRY(
             conn->Query("SELECT setval(pg_get_serial_sequence('customers', 'id'), (SELECT "
                         "COALESCE(MAX(id), 1) FROM customers))"));
+        GX_TRY(
+            conn->Query("SELECT setval(pg_get_serial_sequence('opportunities', 'id'), (SELECT "
+                        "COALESCE(MAX(id), 1) FROM opportunities))"));
         // Statistics for the planner and the visibility map for index-only scans now, rather
         // than whenever autovacuum gets to millions of new rows (until then PostgreSQL plans
         // with guesses and reads the table behind every index entry).

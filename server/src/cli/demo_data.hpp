@@ -9,6 +9,9 @@ namespace guanxi::demo {
 struct DemoOptions {
     std::int64_t customers = 1000;
     std::int64_t followups_per_customer = 3;  // average
+    // The share of owned customers (not "not interested") with an opportunity on the default
+    // pipeline: 0.35 gives about 0.3 per customer (300k at 1M, the board's benchmark size).
+    double opportunity_share = 0.35;
     std::uint64_t seed = 42;
     // Organisation size, 总部 included / the 13 named demo users included. Smaller values (the
     // default) give the demo's five departments and 13 users.
@@ -23,6 +26,7 @@ struct DemoSummary {
     std::int64_t customers = 0;
     std::int64_t contacts = 0;
     std::int64_t followups = 0;
+    std::int64_t opportunities = 0;
 };
 
 // Adds the data set to the App's database (which may already hold the admin).

@@ -349,7 +349,8 @@ int main(int argc, char** argv) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         std::cout << "Demo data: " << summary->departments << " departments, " << summary->users
                   << " users, " << summary->customers << " customers, " << summary->contacts
-                  << " contacts, " << summary->followups << " follow-ups in " << seconds
+                  << " contacts, " << summary->followups << " follow-ups, "
+                  << summary->opportunities << " opportunities in " << seconds
                   << " s. Users' password: " << demo_options.password << "\n";
         return 0;
     }

@@ -118,6 +118,17 @@ TEST_F(CliTest, DemoDataFillsTheDatabaseWithUsersWhoCanLogIn) {
     EXPECT_GT((*counts)->Int(1), 0);    // some in the public pool
     EXPECT_GE((*counts)->Int(2), 300);  // every customer has a contact
     EXPECT_EQ((*counts)->Int(3), 300);  // and is searchable
+    // Opportunities on the default pipeline's board, each in its stage's history; some closed.
+    auto sales = (*conn)->QueryOne(
+        "SELECT COUNT(*), SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), (SELECT COUNT(*) "
+        "FROM opportunity_stage_history h JOIN opportunities o ON o.id = h.opportunity_id AND "
+        "o.stage_id = h.stage_id AND h.left_at IS NULL) FROM opportunities WHERE pipeline_id = 1");
+    ASSERT_TRUE(sales.ok());
+    EXPECT_GT((*sales)->Int(0), 30);
+    EXPECT_GT((*sales)->Int(1), 0);
+    EXPECT_LT((*sales)->Int(1), (*sales)->Int(0));
+    EXPECT_EQ((*sales)->Int(2), (*sales)->Int(0));
+    EXPECT_NE(demo.output.find("opportunities"), std::string::npos) << demo.output;
 }
 
 TEST_F(CliTest, JobRunRunsAJobNowAndRefusesUnknownOnes) {
