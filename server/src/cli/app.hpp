@@ -16,6 +16,7 @@
 #include "domains/customers/timeline_service.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/notifications/notification_hub.hpp"
+#include "domains/quotes/quote_service.hpp"
 #include "domains/reminders/reminder_service.hpp"
 #include "domains/settings/company_settings.hpp"
 #include "domains/todo/todo_service.hpp"
@@ -84,6 +85,7 @@ class App {
     // Reminder rules: other domains add their reminder sources here (reminder_service.hpp).
     reminders::ReminderService& reminders() { return *reminders_; }
     customers::PoolRulesService& pool_rules() { return *pool_rules_; }
+    quotes::QuoteService& quotes() { return *quotes_; }
 
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
     // type's generated ones.
@@ -125,6 +127,7 @@ class App {
     std::unique_ptr<todo::TodoService> todo_;
     std::unique_ptr<reminders::ReminderService> reminders_;
     std::unique_ptr<customers::PoolRulesService> pool_rules_;
+    std::unique_ptr<quotes::QuoteService> quotes_;
     std::optional<std::string> generated_admin_password_;
     // Last: its threads run routes that use everything above; it finishes them first.
     std::unique_ptr<core::WorkerPool> write_workers_;

@@ -7,6 +7,8 @@
 #include "domains/customers/followup_type.hpp"
 #include "domains/customers/mailing_type.hpp"
 #include "domains/customers/prepayment_types.hpp"
+#include "domains/quotes/product_types.hpp"
+#include "domains/quotes/quote_type.hpp"
 
 namespace guanxi {
 
@@ -21,6 +23,9 @@ const kit::Registry& RecordTypes() {
         registry.Add(customers::FollowupType());
         registry.Add(accounts::DepartmentType());
         registry.Add(activities::ActivityType());
+        registry.Add(quotes::ProductType());
+        registry.Add(quotes::PriceListType());
+        registry.Add(quotes::QuoteType());
         return registry;
     }();
     return kRegistry;

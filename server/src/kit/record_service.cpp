@@ -201,6 +201,25 @@ Status CheckReferences(db::Connection& conn, const access::Gate& gate, const Com
     return {};
 }
 
+// No other live record holds the value of a unique field (Field::unique) that `record` holds: 422
+// naming the field otherwise. `id`: the record's own (0 on a create).
+Status CheckUnique(db::Connection& conn, const CompiledType& type, std::int64_t id,
+                   const json& record) {
+    for (const Field& field : type.type.fields) {
+        if (!field.unique) continue;
+        const json value = record.value(field.def.name, json());
+        if (value.is_null()) continue;
+        GX_TRY_ASSIGN(auto other,
+                      conn.QueryOne("SELECT id FROM " + type.type.table + " WHERE " +
+                                        field.Column() + " = ? AND deleted_at IS NULL AND id <> ?",
+                                    {store::Bind(field.def, value), id}));
+        if (other) {
+            return Error::ValidationCode(field.def.name, "not_unique", {{"id", other->Int(0)}});
+        }
+    }
+    return {};
+}
+
 // The type's rule over the customer's records, after a write.
 Status AfterWrite(db::Connection& conn, const CompiledType& type, Parent customer_id) {
     return type.type.after_write ? type.type.after_write(conn, customer_id.value_or(0)) : Status();
@@ -442,6 +461,7 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
         GX_TRY(OwnerInScope(gate, type, record));
         GX_TRY(CheckReferences(conn, gate, type, record, record));
         if (type.type.check_record) GX_TRY(type.type.check_record(record));
+        GX_TRY(CheckUnique(conn, type, 0, record));
         if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, 0, record));
         if (type.type.before_create)
             GX_TRY(type.type.before_create(conn, parent.value_or(0), record));
@@ -507,6 +527,7 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
         for (const auto& [key, value] : patch.items()) merged[key] = value;
         if (patch.contains("owner_id")) GX_TRY(OwnerInScope(gate, type, merged));
         if (type.type.check_record) GX_TRY(type.type.check_record(merged));
+        GX_TRY(CheckUnique(conn, type, id, merged));
         if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, id, merged));
         GX_TRY(CheckReferences(conn, gate, type, patch, merged));
         const json before = store::FieldsJson(type, *row, patch);  // what the patch may change
@@ -558,9 +579,11 @@ Result<json> RecordService::Restore(const Principal& caller, const CompiledType&
         if (!restored) return NotFound(type);  // not in the recycle bin
         // What the type checks of every write holds for the record coming back too (e.g. a
         // department whose parent was deleted meanwhile).
-        if (type.type.check_stored) {
+        {
             GX_TRY_ASSIGN(db::Row back, Reread(conn, type, parent, id));
-            GX_TRY(type.type.check_stored(conn, id, store::ToJson(type, back)));
+            const json restored_record = store::ToJson(type, back);
+            GX_TRY(CheckUnique(conn, type, id, restored_record));
+            if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, id, restored_record));
         }
         GX_TRY(AfterRecordWrite(conn, type, parent, id));
         GX_TRY(AfterWrite(conn, type, parent));

@@ -9,6 +9,9 @@ import { deals } from './deals'
 import { documents } from './documents'
 import { mailings } from './mailings'
 import { prepayments } from './prepayments'
+import { priceLists } from './priceLists'
+import { products } from './products'
+import { quotes } from './quotes'
 
 export interface RecordTypeView extends RecordHooks {
   /**
@@ -32,7 +35,15 @@ export interface RecordTypeView extends RecordHooks {
 }
 
 /** Every type the web shows; those placed on the customer page are its tabs, in this order. */
-export const RECORD_TYPES: readonly RecordTypeView[] = [deals, prepayments, mailings, documents]
+export const RECORD_TYPES: readonly RecordTypeView[] = [
+  deals,
+  prepayments,
+  mailings,
+  documents,
+  quotes,
+  products,
+  priceLists,
+]
 
 export function recordType(name: string): RecordTypeView | undefined {
   return RECORD_TYPES.find((type) => type.name === name)

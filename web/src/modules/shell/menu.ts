@@ -16,6 +16,8 @@ import {
   List,
   Bell,
   Finished,
+  Goods,
+  PriceTag,
 } from '@element-plus/icons-vue'
 
 export interface MenuItem {
@@ -51,6 +53,18 @@ export const MENU: (MenuItem | MenuGroup)[] = [
     label_key: 'nav.calendar',
     icon: Calendar,
     permission: 'activities.view',
+  },
+  {
+    path: '/records/products',
+    label_key: 'quotes.products',
+    icon: Goods,
+    permission: 'products.view',
+  },
+  {
+    path: '/records/price_lists',
+    label_key: 'quotes.priceLists',
+    icon: PriceTag,
+    permission: 'price_lists.view',
   },
   {
     path: '/customers/recycle-bin',
