@@ -14,18 +14,29 @@ describe('record types', () => {
     expect(prepayments.summaryOf?.({ items: [], total: 0 }, 'en')).toBeNull()
   })
 
-  it('shows every type it has today on the customer page, none as a page of its own', () => {
-    expect(customerRecordTypes()).toEqual(RECORD_TYPES)
-    for (const type of RECORD_TYPES) expect(pageRecordType(type.name)).toBeUndefined()
+  it('shows the types under a customer on its page, and products and price lists on their own', () => {
+    expect(customerRecordTypes().map((type) => type.name)).toEqual([
+      'deals',
+      'prepayments',
+      'mailings',
+      'documents',
+      'quotes',
+    ])
+    for (const type of customerRecordTypes()) expect(pageRecordType(type.name)).toBeUndefined()
+    expect(pageRecordType('products')?.name).toBe('products')
+    expect(pageRecordType('price_lists')?.name).toBe('price_lists')
     expect(pageRecordType('nope')).toBeUndefined()
   })
 
-  it('lists deals, prepayments, mailings and documents, each with a title in both languages', () => {
+  it('lists every type it shows, each with a title in both languages', () => {
     expect(RECORD_TYPES.map((type) => type.name)).toEqual([
       'deals',
       'prepayments',
       'mailings',
       'documents',
+      'quotes',
+      'products',
+      'price_lists',
     ])
     for (const type of RECORD_TYPES) {
       for (const locale of ['zh-CN', 'en'] as const) {

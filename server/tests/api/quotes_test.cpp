@@ -49,8 +49,9 @@ class QuotesTest : public ApiTest {
     static std::string Path(std::int64_t id, const std::string& tail = "") {
         return "/api/v1/quotes/" + std::to_string(id) + tail;
     }
-    Reply Lines(std::int64_t id, const json& lines, const std::string& token) {
-        return Call("PUT", Path(id, "/lines"), {{"lines", lines}}, token);
+    // (A vector, not a json: a braced list of one line would be that line, not an array.)
+    Reply Lines(std::int64_t id, const std::vector<json>& lines, const std::string& token) {
+        return Call("PUT", Path(id, "/lines"), {{"lines", json(lines)}}, token);
     }
     json Line(std::int64_t product, const std::string& qty, const std::string& price,
               const std::string& discount = "0", const std::string& tax = "13") {
@@ -105,7 +106,7 @@ TEST_P(QuotesTest, TotalsAreIntegerCentsRoundedPerLineAsTheSharedTableSays) {
     const json table = json::parse(file);
     const std::int64_t id = NewQuote(admin());
     for (const json& c : table["cases"]) {
-        json lines = json::array();
+        std::vector<json> lines;
         for (const json& l : c["lines"]) {
             lines.push_back(
                 Line(sensor_, l["quantity"], l["unit_price"], l["discount"], l["tax_rate"]));
@@ -136,7 +137,7 @@ TEST_P(QuotesTest, BadLinesAreRefusedNamingTheFieldAndNothingChanges) {
     const json before = Call("GET", Path(id), nullptr, sales_.token).body;
     const std::string big = "1000000000000.00";
     struct Case {
-        json lines;
+        std::vector<json> lines;
         std::string field;
     };
     const std::vector<Case> cases = {
@@ -172,8 +173,9 @@ TEST_P(QuotesTest, BadLinesAreRefusedNamingTheFieldAndNothingChanges) {
     ASSERT_EQ(at_limit.status, 200) << at_limit.raw.body;
     EXPECT_EQ(at_limit.body["total"], big);
     // A stale version is a 409.
-    Reply stale = Call("PUT", Path(id, "/lines"),
-                       {{"lines", {Line(sensor_, "1", "1.00")}}, {"version", 1}}, sales_.token);
+    Reply stale =
+        Call("PUT", Path(id, "/lines"),
+             {{"lines", json::array({Line(sensor_, "1", "1.00")})}, {"version", 1}}, sales_.token);
     EXPECT_EQ(stale.status, 409);
     EXPECT_EQ(stale.code(), "stale_version");
 }
@@ -297,13 +299,14 @@ TEST_P(QuotesTest, ThePricesQuotedAndPaidBeforeAreShownBesideEachProduct) {
              admin());
     ASSERT_EQ(list.status, 201) << list.raw.body;
     const std::string lines_path = "/api/v1/price-lists/" + list.body["id"].dump() + "/lines";
-    EXPECT_TRUE(
-        NamesField(Call("PUT", lines_path,
-                        {{"items", {{{"product_id", 424242}, {"price", "1.00"}}}}}, admin()),
-                   "items[0].product_id"));
+    EXPECT_TRUE(NamesField(
+        Call("PUT", lines_path,
+             {{"items", json::array({{{"product_id", 424242}, {"price", "1.00"}}})}}, admin()),
+        "items[0].product_id"));
     EXPECT_EQ(Call("PUT", lines_path, {{"items", json::array()}}, sales_.token).status, 403);
-    Reply put = Call("PUT", lines_path,
-                     {{"items", {{{"product_id", gateway_}, {"price", "2200.00"}}}}}, admin());
+    Reply put =
+        Call("PUT", lines_path,
+             {{"items", json::array({{{"product_id", gateway_}, {"price", "2200.00"}}})}}, admin());
     ASSERT_EQ(put.status, 200) << put.raw.body;
     EXPECT_EQ(put.body["items"][0]["product_name"], "数据网关");
 
@@ -340,10 +343,12 @@ TEST_P(QuotesTest, DiscountLimitsAreAnAdministratorsSetting) {
     const std::string path = "/api/v1/settings/quote-discount-limits";
     Reply read = Call("GET", path, nullptr, sales_.token);
     ASSERT_EQ(read.status, 200);
-    const json body = {{"items", {{{"role_id", RoleId("sales")}, {"max_discount", "20"}}}}};
+    const json body = {
+        {"items", json::array({{{"role_id", RoleId("sales")}, {"max_discount", "20"}}})}};
     EXPECT_EQ(Call("PUT", path, body, sales_.token).status, 403);
     EXPECT_TRUE(NamesField(
-        Call("PUT", path, {{"items", {{{"role_id", RoleId("sales")}, {"max_discount", "101"}}}}},
+        Call("PUT", path,
+             {{"items", json::array({{{"role_id", RoleId("sales")}, {"max_discount", "101"}}})}},
              admin()),
         "items[0].max_discount"));
     Reply set = Call("PUT", path, body, admin());

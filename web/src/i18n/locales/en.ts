@@ -531,6 +531,9 @@ const en: Messages<typeof zhCN> = {
         mailing: 'mailing',
         document: 'document',
         activity: 'activity',
+        product: 'product',
+        price_list: 'price list',
+        quote: 'quote',
       },
       fields: {
         time_zone: 'Time zone',

@@ -522,6 +522,9 @@ export default {
         mailing: '寄送记录',
         document: '文档',
         activity: '日程活动',
+        product: '产品',
+        price_list: '价格表',
+        quote: '报价',
       },
       fields: {
         time_zone: '时区',
