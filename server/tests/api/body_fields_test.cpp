@@ -223,7 +223,7 @@ class BodyFieldsTest : public ApiTest {
         for (const auto& type : RecordTypes().types()) {
             const bool nested = type->type.UnderCustomer();
             const std::string collection =
-                nested ? customer + "/" + type->type.name : "/api/v1/" + type->type.name;
+                nested ? customer + "/" + type->type.Segment() : "/api/v1/" + type->type.Segment();
             const std::string pattern = kit::CollectionPattern(type->type);
             json example = type->type.example;
             for (const std::string& option : type->type.create_options) example[option] = true;

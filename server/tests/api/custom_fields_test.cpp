@@ -176,8 +176,9 @@ TEST_P(CustomFieldsTest, EveryRecordTypeTakesValidatesFiltersAndPatchesCustomFie
     const std::string base = "/api/v1/customers/" + customer["id"].dump() + "/";
     for (const auto& type : RecordTypes().types()) {
         SCOPED_TRACE(type->type.name);
-        const std::string collection =
-            type->type.UnderCustomer() ? base + type->type.name : "/api/v1/" + type->type.name;
+        const std::string collection = type->type.UnderCustomer()
+                                           ? base + type->type.Segment()
+                                           : "/api/v1/" + type->type.Segment();
         // A type of its own may have records already (a new installation's department).
         const json before = Call("GET", collection, nullptr, admin()).body["total"];
         Define({{"entity", type->type.name},

@@ -24,8 +24,8 @@ class RecordExportTest : public ApiTest {
   protected:
     // The collection of a type: under the customer, or its own (/api/v1/<name>).
     static std::string Path(std::int64_t customer, const kit::CompiledType& type) {
-        if (!type.type.UnderCustomer()) return "/api/v1/" + type.type.name;
-        return "/api/v1/customers/" + std::to_string(customer) + "/" + type.type.name;
+        if (!type.type.UnderCustomer()) return "/api/v1/" + type.type.Segment();
+        return "/api/v1/customers/" + std::to_string(customer) + "/" + type.type.Segment();
     }
     // The row of a table whose first cell is `id` (the header's index when there is none).
     static std::size_t RowOf(const Table& table, const json& id) {

@@ -17,8 +17,8 @@ class RecordKitTest : public ApiTest {
   protected:
     // The collection of a type: under the customer, or its own (/api/v1/<name>).
     static std::string Path(std::int64_t customer, const kit::CompiledType& type) {
-        if (!type.type.UnderCustomer()) return "/api/v1/" + type.type.name;
-        return "/api/v1/customers/" + std::to_string(customer) + "/" + type.type.name;
+        if (!type.type.UnderCustomer()) return "/api/v1/" + type.type.Segment();
+        return "/api/v1/customers/" + std::to_string(customer) + "/" + type.type.Segment();
     }
     // Whether a list page holds the record `id`.
     static bool Lists(const Reply& page, const json& id) {
