@@ -325,6 +325,11 @@ TEST_P(QuotesTest, ThePricesQuotedAndPaidBeforeAreShownBesideEachProduct) {
     EXPECT_TRUE(gateway["last_quoted"].is_null());
     EXPECT_EQ(gateway["price_list_price"], "2200.00");
     EXPECT_EQ(gateway["default_price"], "2200.00");
+    // The quote being edited leaves itself out.
+    Reply except =
+        Call("GET", prices + "&except_quote=" + std::to_string(second), nullptr, sales_.token);
+    ASSERT_EQ(except.status, 200) << except.raw.body;
+    EXPECT_EQ(except.body["items"][0]["last_quoted"]["unit_price"], "95.00");
     // A line without a price takes the price list's.
     Reply defaulted = Lines(second, {{{"product_id", gateway_}, {"quantity", 1}}}, sales_.token);
     EXPECT_EQ(defaulted.body["lines"][0]["unit_price"], "2200.00");

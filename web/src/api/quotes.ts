@@ -85,9 +85,10 @@ export const quotesApi = {
     }),
   revise: (id: Id) => request<Quote>(`/quotes/${id}/revise`, { method: 'POST' }),
   versions: (id: Id) => request<{ items: Quote[] }>(`/quotes/${id}/versions`),
-  productPrices: (customerId: Id, productIds: Id[]) =>
+  /** `exceptQuote`: the quote being edited, whose own versions are not "quoted before". */
+  productPrices: (customerId: Id, productIds: Id[], exceptQuote?: Id) =>
     request<{ items: ProductPrice[] }>(`/customers/${customerId}/product-prices`, {
-      params: { product_ids: productIds.join(',') },
+      params: { product_ids: productIds.join(','), except_quote: exceptQuote },
     }),
 }
 

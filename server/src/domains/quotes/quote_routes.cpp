@@ -94,10 +94,20 @@ void RegisterQuoteRoutes(http::Router& router, QuoteService& service) {
     router.Add("GET", "/api/v1/customers/{id}/product-prices",
                [&service](Context& ctx) -> Result<Response> {
                    GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(
-                       json prices,
-                       service.ProductPrices(ctx.user(), id,
-                                             ctx.request().QueryValue("product_ids").value_or("")));
+                   std::int64_t except = 0;
+                   if (auto text = ctx.request().QueryValue("except_quote")) {
+                       except = std::atoll(text->c_str());
+                       if (except <= 0) {
+                           return Error{ErrorCode::kBadRequest,
+                                        "except_quote must be a quote id.",
+                                        {{"parameter", "except_quote"}},
+                                        {}};
+                       }
+                   }
+                   GX_TRY_ASSIGN(json prices,
+                                 service.ProductPrices(
+                                     ctx.user(), id,
+                                     ctx.request().QueryValue("product_ids").value_or(""), except));
                    return Response::Json(200, prices);
                });
     router.Add("GET", "/api/v1/settings/quote-discount-limits",

@@ -585,7 +585,7 @@ Result<json> QuoteService::Versions(const Principal& caller, std::int64_t id) {
 }
 
 Result<json> QuoteService::ProductPrices(const Principal& caller, std::int64_t customer_id,
-                                         std::string_view product_ids) {
+                                         std::string_view product_ids, std::int64_t except_quote) {
     GX_TRY(RequirePermission(caller, quotes_.type.Permission("view")));
     std::vector<std::int64_t> ids;
     std::size_t start = 0;
@@ -613,6 +613,13 @@ Result<json> QuoteService::ProductPrices(const Principal& caller, std::int64_t c
                                                 {customer_id}));
     if (!customer || !gate.SeesFollowups(customer->OptInt(0), customer->OptInt(1)))
         return Error::NotFound("Customer");
+    std::string except_number = "\x01";  // no quote's number
+    if (except_quote > 0) {
+        GX_TRY_ASSIGN(auto own, conn->QueryOne("SELECT number FROM quotes WHERE id = ? AND "
+                                               "customer_id = ?",
+                                               {except_quote, customer_id}));
+        if (own && !own->IsNull(0)) except_number = own->Text(0);
+    }
     GX_TRY_ASSIGN(auto products, ProductsById(*conn, ids, true));
     GX_TRY_ASSIGN(std::string today, Today(*conn));
     GX_TRY_ASSIGN(auto listed, store::PriceListPrices(*conn, customer_id, ids, today));
@@ -629,8 +636,10 @@ Result<json> QuoteService::ProductPrices(const Principal& caller, std::int64_t c
     for (std::int64_t product_id : ids) {
         auto product = products.find(product_id);
         if (product == products.end()) continue;
-        GX_TRY_ASSIGN(auto quoted, store::LastQuoted(*conn, customer_id, product_id, false));
-        GX_TRY_ASSIGN(auto paid, store::LastQuoted(*conn, customer_id, product_id, true));
+        GX_TRY_ASSIGN(auto quoted,
+                      store::LastQuoted(*conn, customer_id, product_id, false, except_number));
+        GX_TRY_ASSIGN(auto paid,
+                      store::LastQuoted(*conn, customer_id, product_id, true, except_number));
         auto list = listed_by.find(product_id);
         const std::int64_t fallback = product->second.list_price;
         items.push_back(

@@ -74,9 +74,12 @@ class QuoteService {
     // For each product: its list_price, the price list's price for this customer today
     // ("price_list_price", null when none), "default_price", and "last_quoted" / "last_paid"
     // ({"unit_price","discount","quote_id","number","at"} or null). 404 for a customer the
-    // caller can't see (the kit's quotes rule); 422 naming product_ids (1 to 200 ids).
+    // caller can't see (the kit's quotes rule); 400 naming product_ids (1 to 200 ids).
+    // `except_quote`: a quote (of this customer) whose versions are left out — the one being
+    // edited, so its own lines are not "quoted before"; 0 for none.
     Result<nlohmann::json> ProductPrices(const Principal& caller, std::int64_t customer_id,
-                                         std::string_view product_ids);
+                                         std::string_view product_ids,
+                                         std::int64_t except_quote = 0);
 
     // {"items": [{"role_id","role_name","max_discount","default"}]}: any signed-in user reads
     // them (the editor shows when approval will be needed); users.manage changes them with

@@ -310,17 +310,18 @@ Status ReplacePriceListLines(db::Connection& conn, std::int64_t list_id,
 }
 
 Result<std::optional<PricePoint>> LastQuoted(db::Connection& conn, std::int64_t customer_id,
-                                             std::int64_t product_id, bool accepted_only) {
+                                             std::int64_t product_id, bool accepted_only,
+                                             const std::string& except_number) {
     const std::string order = accepted_only ? "q.accepted_at DESC, q.id DESC" : "q.id DESC";
     GX_TRY_ASSIGN(auto row,
                   conn.QueryOne("SELECT l.unit_price, l.discount_bp, q.id, q.number, " +
                                     std::string(accepted_only ? "q.accepted_at" : "q.created_at") +
                                     " FROM quote_lines l JOIN quotes q ON q.id = l.quote_id "
                                     "WHERE l.product_id = ? AND q.customer_id = ? AND "
-                                    "q.deleted_at IS NULL" +
+                                    "q.deleted_at IS NULL AND COALESCE(q.number, '') <> ?" +
                                     (accepted_only ? " AND q.status = 'accepted'" : "") +
                                     " ORDER BY " + order + ", l.position LIMIT 1",
-                                {product_id, customer_id}));
+                                {product_id, customer_id, except_number}));
     if (!row) return std::optional<PricePoint>();
     return std::optional<PricePoint>(
         PricePoint{row->Int(0), row->Int(1), row->Int(2), row->Text(3), row->Int(4)});

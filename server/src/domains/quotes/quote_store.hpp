@@ -110,7 +110,9 @@ struct PricePoint {
     std::string number;
     std::int64_t at = 0;
 };
+// `except_number`: a quote number whose versions are left out (the quote being edited).
 Result<std::optional<PricePoint>> LastQuoted(db::Connection& conn, std::int64_t customer_id,
-                                             std::int64_t product_id, bool accepted_only);
+                                             std::int64_t product_id, bool accepted_only,
+                                             const std::string& except_number);
 
 }  // namespace guanxi::quotes::store

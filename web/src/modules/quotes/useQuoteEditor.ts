@@ -54,7 +54,7 @@ export function useQuoteEditor(id: () => Id) {
     const ids = [...new Set(lines.value.map((l) => l.product_id).filter((p) => p > 0))]
     if (!q || !ids.length || q.customer_id == null) return
     try {
-      const answer = await quotesApi.productPrices(q.customer_id, ids)
+      const answer = await quotesApi.productPrices(q.customer_id, ids, q.id)
       const byId: Record<number, ProductPrice> = { ...prices.value }
       for (const item of answer.items) byId[item.product_id] = item
       prices.value = byId
