@@ -214,10 +214,14 @@ TEST_P(CustomFieldsTest, EveryRecordTypeTakesValidatesFiltersAndPatchesCustomFie
         EXPECT_EQ(Named(wrong), std::set<std::string>{"custom.priority"}) << wrong.raw.body;
         EXPECT_EQ(Call("GET", collection, nullptr, admin()).body["total"], before);
         body["custom"] = {{"priority", 2}, {"labels", {"急", "重要", "急"}}};
+        const json plain = body;
+        VaryUniqueFields(*type, body);
         Reply first = Call("POST", collection, body, admin());
         ASSERT_EQ(first.status, 201) << first.raw.body;
         EXPECT_EQ(first.body["custom"], json({{"priority", 2}, {"labels", {"急", "重要"}}}));
+        body = plain;
         body["custom"] = {{"priority", 7}};
+        VaryUniqueFields(*type, body);
         Reply second = Call("POST", collection, body, admin());
         ASSERT_EQ(second.status, 201) << second.raw.body;
         Reply filtered = Call("GET", collection + "?custom.priority=7", nullptr, admin());

@@ -7,6 +7,7 @@
 #include "http/message.hpp"
 #include "kit/record_type.hpp"
 
+#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,11 +50,23 @@ inline http::Request FormRequest(const std::string& target, const std::vector<Fo
     return request;
 }
 
+// Gives each unique field of `body` (Field::unique, e.g. a product's code) a value no earlier
+// call gave, so that a test may create the example more than once.
+inline void VaryUniqueFields(const kit::CompiledType& type, nlohmann::json& body) {
+    static std::atomic<int> serial{0};
+    for (const kit::Field& field : type.type.fields) {
+        if (field.unique && body.contains(field.def.name) && body[field.def.name].is_string())
+            body[field.def.name] =
+                body[field.def.name].get<std::string>() + "-" + std::to_string(++serial);
+    }
+}
+
 // The request creating `type`'s example record (create options set to true) in `collection`.
 inline http::Request ExampleCreate(const kit::CompiledType& type, const std::string& collection,
                                    const std::string& token) {
     nlohmann::json example = type.type.example;
     for (const std::string& option : type.type.create_options) example[option] = true;
+    VaryUniqueFields(type, example);
     if (type.type.create_by_upload) {
         std::vector<FormField> fields = {
             {"file", "示例文件的内容\n", example.value("file_name", "example.txt"), "text/plain"}};

@@ -21,6 +21,7 @@ kit::RecordType ProductType() {
     type.visibility = kit::Visibility::kAdminOnly;
     type.staff_read = true;
     type.fields = {
+        kit::RequiredName("name", {"产品名称", "Name"}, 200),
         {{.name = "code",
           .required = true,
           .max_length = 40,
@@ -34,7 +35,6 @@ kit::RecordType ProductType() {
          {},
          {},
          /*unique=*/true},
-        kit::RequiredName("name", {"产品名称", "Name"}, 200),
         {{.name = "category", .max_length = 100, .list = true, .filter = true, .sort = true},
          {"产品类别", "Category"}},
         {{.name = "unit", .max_length = 20, .list = true}, {"单位", "Unit"}},

@@ -8,8 +8,13 @@ namespace {
 
 using nlohmann::json;
 
-kit::Field ReadOnly(std::string name, FieldType type, kit::Labels label, bool list = false) {
-    return {{.name = std::move(name), .type = type, .list = list, .readonly = true},
+kit::Field ReadOnly(std::string name, FieldType type, kit::Labels label, bool list = false,
+                    bool nullable = true) {
+    return {{.name = std::move(name),
+             .type = type,
+             .list = list,
+             .readonly = true,
+             .nullable = nullable},
             std::move(label)};
 }
 
@@ -40,7 +45,7 @@ kit::RecordType QuoteType() {
         {{.name = "number", .max_length = 40, .list = true, .sort = true, .readonly = true},
          {"报价单号", "Number"},
          /*search=*/true},
-        ReadOnly("revision", FieldType::kInteger, {"版本", "Revision"}, true),
+        ReadOnly("revision", FieldType::kInteger, {"版本", "Revision"}, true, false),
         {{.name = "title", .max_length = 200, .list = true}, {"标题", "Title"}, true},
         {{.name = "contact_id", .type = FieldType::kInteger},
          {"联系人", "Contact"},
@@ -68,10 +73,15 @@ kit::RecordType QuoteType() {
           .readonly = true},
          {"状态", "Status"}},
         ReadOnly("needs_approval", FieldType::kBoolean, {"需审批", "Needs approval"}),
-        ReadOnly("line_count", FieldType::kInteger, {"行数", "Lines"}),
-        ReadOnly("subtotal", FieldType::kMoney, {"未税金额", "Subtotal"}),
-        ReadOnly("tax_total", FieldType::kMoney, {"税额", "Tax"}),
-        {{.name = "total", .type = FieldType::kMoney, .list = true, .sort = true, .readonly = true},
+        ReadOnly("line_count", FieldType::kInteger, {"行数", "Lines"}, false, false),
+        ReadOnly("subtotal", FieldType::kMoney, {"未税金额", "Subtotal"}, false, false),
+        ReadOnly("tax_total", FieldType::kMoney, {"税额", "Tax"}, false, false),
+        {{.name = "total",
+          .type = FieldType::kMoney,
+          .list = true,
+          .sort = true,
+          .readonly = true,
+          .nullable = false},
          {"含税总额", "Total"}},
         {{.name = "notes", .type = FieldType::kText, .max_length = 2000}, {"备注", "Notes"}, true},
         ReadOnly("decided_by", FieldType::kUser, {"审批人", "Decided by"}),
