@@ -1886,6 +1886,117 @@ test('a salesperson lands on the to-do page, and a follow-up there clears the cu
   await closeBrowser(session)
 })
 
+// #16 contracts
+test('a contract with an overdue first instalment: a partial payment, the outstanding amount and the 催款 mark', async () => {
+  const api = ctx.api
+  const customer = await api.call('POST', '/customers', {
+    name: `合同客户${unique}`,
+    category: 'core',
+  })
+  const contract = await api.call('POST', `/customers/${customer.id}/contracts`, {
+    title: '年度维保合同',
+    amount: '1000.00',
+    signed_on: '2026-01-05',
+    status: 'active',
+  })
+  // Element Plus puts a test id on the input itself, or on a wrapper around it.
+  const inputOf = async (loc) =>
+    (await loc.evaluate((e) => e.tagName)) === 'INPUT' ? loc : loc.locator('input')
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10)
+  const session = await adminIn(PHONE, 'zh-CN')
+  const { page } = session
+  await page.goto(`${ctx.server.base}/contracts/${contract.id}`)
+  await page.getByTestId('contract-page').waitFor()
+  // Two instalments: the editor says what is left to allocate as amounts are typed.
+  await page.getByTestId('instalment-add').click()
+  await (await inputOf(page.getByTestId('instalment-amount').first())).fill('400.00')
+  await page.getByTestId('instalment-add').click()
+  const left = page.getByTestId('plan-left')
+  expect(
+    (await left.innerText()).includes('计划合计与合同金额一致'),
+    'the second row takes the rest',
+  )
+  await (await inputOf(page.getByTestId('instalment-amount').nth(1))).fill('500.00')
+  expect(
+    (await left.innerText()).includes('100.00'),
+    'the editor does not show 100.00 still to allocate',
+  )
+  await (await inputOf(page.getByTestId('instalment-amount').nth(1))).fill('600.00')
+  for (const [i, date] of [day(-10), day(20)].entries()) {
+    // (the row's second input: the date picker's)
+    const input = page.getByTestId('instalment-row').nth(i).locator('input').nth(1)
+    await input.fill(date)
+    await input.press('Enter')
+  }
+  await page.getByTestId('plan-save').click()
+  await page.getByTestId('contract-payment-due').waitFor()
+  // A partial payment of the overdue instalment.
+  await (await inputOf(page.getByTestId('payment-amount'))).fill('150.00')
+  await page.getByTestId('payment-save').click()
+  await page.locator('.el-table', { hasText: '150.00' }).waitFor()
+  expect(
+    (await page.getByTestId('contract-outstanding').innerText()).includes('850.00'),
+    'the contract does not show 850.00 outstanding',
+  )
+  await shot(page, 'contract-phone')
+  // The customer: marked 催款, its contracts tab shows the outstanding amount.
+  await page.goto(`${ctx.server.base}/customers/${customer.id}`)
+  await page.locator('.title-row', { hasText: '催款' }).waitFor()
+  await page.locator('.el-tabs__item', { hasText: '合同' }).click()
+  const summary = page.getByTestId('record-summary')
+  await summary.waitFor()
+  const text = await summary.innerText()
+  expect(text.includes('催款') && text.includes('850.00'), `the summary reads “${text}”`)
+  await closeBrowser(session)
+})
+
+// #16 pipeline
+test('an opportunity dragged to the next stage on the board moves, and the column counts follow', async () => {
+  const session = await adminIn(DESKTOP, 'zh-CN')
+  const { page } = session
+  await page.goto(`${ctx.server.base}/pipeline-board`)
+  const name = `看板机会${unique}`
+  // A customer and an opportunity in the first stage, made through the API as the page would.
+  const opportunity = await page.evaluate(async (name) => {
+    const post = async (path, body) => {
+      const response = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+        body: JSON.stringify(body),
+      })
+      return response.json()
+    }
+    const customer = await post('/api/v1/customers', { name: `${name}客户` })
+    const stages = await (await fetch('/api/v1/pipeline_stages?pipeline_id=1&sort=position')).json()
+    return post('/api/v1/opportunities', {
+      name,
+      customer_id: customer.id,
+      pipeline_id: 1,
+      stage_id: stages.items[0].id,
+      amount: '1200.00',
+    })
+  }, name)
+  expect(opportunity.id, `no opportunity: ${JSON.stringify(opportunity)}`)
+  await page.getByTestId('board-reload').click()
+  const card = page.getByTestId(`board-card-${opportunity.id}`)
+  await card.waitFor()
+  const columns = page.locator('.board-column')
+  const count = async (i) => Number(await columns.nth(i).getByTestId('column-count').innerText())
+  const [first, second] = [await count(0), await count(1)]
+  const moved = page.waitForResponse(
+    (r) =>
+      r.request().method() === 'PATCH' &&
+      r.url().endsWith(`/api/v1/opportunities/${opportunity.id}`),
+  )
+  await card.dragTo(columns.nth(1))
+  const answer = await moved
+  expect(answer.status() === 200, `PATCH answered ${answer.status()}`)
+  expect(answer.request().postDataJSON().version === opportunity.version, 'sent no version')
+  await columns.nth(1).getByTestId(`board-card-${opportunity.id}`).waitFor()
+  expect((await count(0)) === first - 1, `first column ${await count(0)}, was ${first}`)
+  expect((await count(1)) === second + 1, `second column ${await count(1)}, was ${second}`)
+  await shot(page, 'pipeline-board-desktop')
+  await closeBrowser(session)
 // #16 quotes
 test('a quote with a discount past the limit is submitted, approved by the manager, and its PDF downloads', async () => {
   const api = ctx.api

@@ -79,7 +79,7 @@ function todo(): Todo {
       },
       { key: 'newly_assigned', count: 0, days: 7, items: [] },
       // A section a later server adds: shown by its key, with a generic empty state.
-      { key: 'payments_due', count: 0, items: [] },
+      { key: 'invoices_due', count: 0, items: [] },
     ],
   }
 }
@@ -119,7 +119,7 @@ describe('TodoPage', () => {
       const wrapper = mountApp(TodoPage)
       await settle()
       const keys = wrapper.findAll('[data-section]').map((s) => s.attributes('data-section'))
-      expect(keys).toEqual(['contacts_due', 'activities_today', 'newly_assigned', 'payments_due'])
+      expect(keys).toEqual(['contacts_due', 'activities_today', 'newly_assigned', 'invoices_due'])
       const due = section(wrapper, 'contacts_due')
       expect(due.find('h2').text()).toBe(title)
       expect(due.find('[data-testid="todo-count"]').text()).toBe('7')
@@ -130,7 +130,7 @@ describe('TodoPage', () => {
       expect(section(wrapper, 'activities_today').find('h2').text()).toBe(activities)
       expect(section(wrapper, 'newly_assigned').text()).toContain(empty)
       // The unknown section: its key as title, a generic empty text.
-      expect(section(wrapper, 'payments_due').find('h2').text()).toBe('payments_due')
+      expect(section(wrapper, 'invoices_due').find('h2').text()).toBe('invoices_due')
       wrapper.unmount()
     }
   })

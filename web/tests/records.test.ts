@@ -14,26 +14,31 @@ describe('record types', () => {
     expect(prepayments.summaryOf?.({ items: [], total: 0 }, 'en')).toBeNull()
   })
 
-  it('shows the types under a customer on its page, and products and price lists on their own', () => {
-    expect(customerRecordTypes().map((type) => type.name)).toEqual([
-      'deals',
-      'prepayments',
-      'mailings',
-      'documents',
-      'quotes',
-    ])
-    for (const type of customerRecordTypes()) expect(pageRecordType(type.name)).toBeUndefined()
-    expect(pageRecordType('products')?.name).toBe('products')
-    expect(pageRecordType('price_lists')?.name).toBe('price_lists')
+  it('shows the types under a customer on the customer page, the others as pages of their own', () => {
+    expect(customerRecordTypes()).toEqual(RECORD_TYPES.filter((type) => type.place === 'customer'))
+    for (const type of RECORD_TYPES) {
+      if (type.place === 'customer') expect(pageRecordType(type.name)).toBeUndefined()
+      else expect(pageRecordType(type.name)).toBe(type)
+    }
+    expect(customerRecordTypes().map((type) => type.name)).not.toContain('opportunities')
     expect(pageRecordType('nope')).toBeUndefined()
   })
 
-  it('lists every type it shows, each with a title in both languages', () => {
+  it('lists deals, prepayments, mailings, documents contracts and the sales types, each with a title in both languages', () => {
     expect(RECORD_TYPES.map((type) => type.name)).toEqual([
       'deals',
       'prepayments',
       'mailings',
       'documents',
+      'contracts',
+      'opportunities',
+      'opportunity_contacts',
+      'opportunity_needs',
+      'opportunity_solutions',
+      'opportunity_competitors',
+      'pipelines',
+      'pipeline_stages',
+      'competitors',
       'quotes',
       'products',
       'price_lists',

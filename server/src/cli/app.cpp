@@ -6,6 +6,9 @@
 #include "db/sqlite/sqlite_connection.hpp"
 #include "domains/activities/calendar_feed.hpp"
 #include "domains/audit/audit_routes.hpp"
+#include "domains/contracts/contract_ledger.hpp"
+#include "domains/contracts/contract_routes.hpp"
+#include "domains/contracts/payment_due.hpp"
 #include "domains/custom_fields/custom_field_routes.hpp"
 #include "domains/customers/customer_import_routes.hpp"
 #include "domains/customers/customer_routes.hpp"
@@ -14,6 +17,7 @@
 #include "domains/customers/timeline_routes.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/notifications/notification_routes.hpp"
+#include "domains/pipeline/pipeline_service.hpp"
 #include "domains/quotes/quote_routes.hpp"
 #include "domains/record_types.hpp"
 #include "domains/reminders/reminder_routes.hpp"
@@ -27,7 +31,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 namespace guanxi {
 
@@ -58,6 +65,7 @@ Result<std::unique_ptr<App>> App::Create(const AppOptions& options) {
     app->outbox_ = std::make_unique<mail::Outbox>(*app->db_, options.mail);
     app->reminders_ = std::make_unique<reminders::ReminderService>(*app->db_);
     reminders::AddBuiltInSources(*app->reminders_);
+    app->reminders_->AddSource(contracts::PaymentDueSource());
     app->pool_rules_ = std::make_unique<customers::PoolRulesService>(*app->db_);
     customers::ImportSettings imports = options.imports;
     if (imports.upload_dir.empty()) {
@@ -143,6 +151,9 @@ void App::RegisterRoutes(const AppOptions& options) {
     kit::RegisterRecordRoutes(router_, *records_, RecordTypes());
     timeline_ = std::make_unique<customers::TimelineService>(*db_, RecordTypes());
     customers::RegisterTimelineRoutes(router_, *timeline_);
+    contracts_ = std::make_unique<contracts::ContractService>(*db_, *writes_, *records_,
+                                                              *RecordTypes().Find("contracts"));
+    contracts::RegisterContractRoutes(router_, *contracts_);
     activities::RegisterCalendarFeedRoutes(router_, *db_, *accounts_, *records_, RecordTypes());
     std::string documents_dir = options.documents.dir;
     if (documents_dir.empty()) {
@@ -171,6 +182,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     quotes_ = std::make_unique<quotes::QuoteService>(*db_, *writes_, *records_, RecordTypes());
     quotes::RegisterQuoteRoutes(router_, *quotes_);
     customers::RegisterPoolRulesRoutes(router_, *pool_rules_);
+    pipeline::RegisterPipelineRoutes(router_, *db_, *records_, RecordTypes());
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
     router_.metrics().AddGauge(
@@ -230,8 +242,15 @@ void App::RegisterRoutes(const AppOptions& options) {
 }
 
 void App::RegisterJobs() {
-    // "noop" proves the runner end to end (CLI, tests, operators checking a deployment).
+    // "noop" proves the runner end to end (CLI, tests, operators checking a deployment); its
+    // payload's "sleep_ms" (up to a minute) makes it a long job, to watch a lease run out when
+    // its process dies.
     job_runner_->Register("noop", [this](const jobs::Job& job) -> Result<nlohmann::json> {
+        const auto sleep = job.payload.find("sleep_ms");
+        if (sleep != job.payload.end() && sleep->is_number_integer()) {
+            const std::int64_t ms = std::clamp<std::int64_t>(sleep->get<std::int64_t>(), 0, 60000);
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+        }
         return nlohmann::json{{"worker", job_runner_->worker_id()},
                               {"at", FormatRfc3339(NowSeconds())},
                               {"payload", job.payload}};
@@ -259,6 +278,12 @@ void App::RegisterJobs() {
             return nlohmann::json{{"deleted", deleted}};
         });
     scheduler_->DailyAt(std::string(jobs::kPurgeJob), "03:30");
+    // 催款: instalments that fell overdue mark their customers (contract_ledger.hpp); hourly, so
+    // a new day's overdue ones are marked within the hour after midnight, company time.
+    job_runner_->Register(std::string(contracts::kOverdueJob), [this](const jobs::Job&) {
+        return contracts::RunOverdueJob(*db_, NowSeconds());
+    });
+    scheduler_->Every(std::string(contracts::kOverdueJob), std::chrono::hours(1));
 }
 
 }  // namespace guanxi

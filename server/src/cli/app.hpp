@@ -8,6 +8,7 @@
 #include "domains/accounts/account_routes.hpp"
 #include "domains/accounts/account_service.hpp"
 #include "domains/audit/audit_service.hpp"
+#include "domains/contracts/contract_service.hpp"
 #include "domains/custom_fields/custom_field_service.hpp"
 #include "domains/customers/customer_import_service.hpp"
 #include "domains/customers/customer_service.hpp"
@@ -85,6 +86,7 @@ class App {
     // Reminder rules: other domains add their reminder sources here (reminder_service.hpp).
     reminders::ReminderService& reminders() { return *reminders_; }
     customers::PoolRulesService& pool_rules() { return *pool_rules_; }
+    contracts::ContractService& contracts() { return *contracts_; }
     quotes::QuoteService& quotes() { return *quotes_; }
 
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
@@ -127,6 +129,7 @@ class App {
     std::unique_ptr<todo::TodoService> todo_;
     std::unique_ptr<reminders::ReminderService> reminders_;
     std::unique_ptr<customers::PoolRulesService> pool_rules_;
+    std::unique_ptr<contracts::ContractService> contracts_;
     std::unique_ptr<quotes::QuoteService> quotes_;
     std::optional<std::string> generated_admin_password_;
     // Last: its threads run routes that use everything above; it finishes them first.

@@ -41,6 +41,7 @@ enum class ErrorCode {
     kIdempotencyKeyInUse,   // 409: the first request with this Idempotency-Key has no answer yet
     kUnsupportedMediaType,  // 415: a body in a content type the route does not take
     kBeyondOwnRights,       // 403: granting, or changing a user with, rights the caller lacks
+    kOpportunityClosed,     // 409: a won or lost opportunity's stage is changed (closed twice)
     kOwnQuoteApproval,      // 403: approving or rejecting a quote one owns or submitted
 };
 

@@ -113,7 +113,10 @@ Complaint Check(const FieldDef& field, const nlohmann::json& value) {
         case FieldType::kTags:
         case FieldType::kStringList: {
             if (!value.is_array()) return "not_a_string_list";
-            if (value.size() > 50) return {"too_many_items", {{"max", 50}}};
+            // A list of choices may hold every choice (a role's permissions grow with the record
+            // types); any other list at most 50 items.
+            const std::size_t max = std::max<std::size_t>(50, field.options.size());
+            if (value.size() > max) return {"too_many_items", {{"max", max}}};
             for (const auto& item : value) {
                 if (!item.is_string()) return "not_a_string_list";
                 const auto& s = item.get_ref<const std::string&>();

@@ -459,7 +459,11 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
         GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
         GX_TRY(ParentFor(conn, gate, caller, type, parent, Access::kWrite));
         GX_TRY(OwnerInScope(gate, type, record));
-        GX_TRY(CheckReferences(conn, gate, type, record, record));
+        // A record under a customer is that customer's: its references are checked against it
+        // (a contact or an opportunity of another customer is refused, not_of_customer).
+        json placed = record;
+        if (parent) placed["customer_id"] = *parent;
+        GX_TRY(CheckReferences(conn, gate, type, record, placed));
         if (type.type.check_record) GX_TRY(type.type.check_record(record));
         GX_TRY(CheckUnique(conn, type, 0, record));
         if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, 0, record));
@@ -486,6 +490,15 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
 Status RecordService::CheckCreate(const Principal& caller, const CompiledType& type,
                                   Parent parent) {
     GX_TRY(RequirePermission(caller, type.type.Permission("create")));
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
+    GX_TRY(ParentFor(*conn, gate, caller, type, parent, Access::kWrite));
+    return {};
+}
+
+Status RecordService::CheckWrite(const Principal& caller, const CompiledType& type, Parent parent,
+                                 std::string_view action) {
+    GX_TRY(RequirePermission(caller, type.type.Permission(action)));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
     GX_TRY(ParentFor(*conn, gate, caller, type, parent, Access::kWrite));

@@ -55,6 +55,10 @@ class RecordService {
     // Whether Create would get past the permission and the gate for this customer now (Ok, or
     // its 403 / 404): for a route with work to do before it creates, e.g. storing a file.
     Status CheckCreate(const Principal& caller, const CompiledType& type, store::Parent parent);
+    // The same for a change by a route of the type's domain (a contract's payment plan): the
+    // permission <name>.<action> and the gate's write rule for this customer (Ok, 403 or 404).
+    Status CheckWrite(const Principal& caller, const CompiledType& type, store::Parent parent,
+                      std::string_view action);
     // A partial update; `version`, when sent, must be the current one (409 stale_version).
     Result<nlohmann::json> Update(const Principal& caller, const CompiledType& type,
                                   store::Parent parent, std::int64_t id,

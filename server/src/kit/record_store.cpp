@@ -35,6 +35,16 @@ const Field* UsersField(const CompiledType& type, std::string_view name) {
     return nullptr;
 }
 
+// A derived field's SQL with {now} as the current Unix seconds (a flag that compares a stored time
+// with the clock, such as an opportunity past its stage's limit, reads the same on both backends).
+std::string DerivedSql(const Field& field) {
+    std::string sql = field.derived_sql;
+    for (std::size_t at = sql.find("{now}"); at != std::string::npos; at = sql.find("{now}")) {
+        sql.replace(at, 5, std::to_string(NowSeconds()));
+    }
+    return sql;
+}
+
 std::string SelectList(const CompiledType& type, db::Backend backend) {
     std::string out;
     for (const std::string& column : type.columns) {
@@ -48,7 +58,7 @@ std::string SelectList(const CompiledType& type, db::Backend backend) {
                    " FROM " + SideTable(type, *users) + " s WHERE s.record_id = t.id)";
             continue;
         }
-        out += derived ? "(" + derived->derived_sql + ")" : "t." + ColumnOf(type, column);
+        out += derived ? "(" + DerivedSql(*derived) + ")" : "t." + ColumnOf(type, column);
     }
     for (const auto& [field, member] : type.user_names) {
         out +=

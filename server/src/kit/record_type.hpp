@@ -44,7 +44,8 @@ struct Field {
     Labels label;
     bool search = false;
     // Set: a derived value, read as this SQL expression over the record's row (aliased `t`) and
-    // never written — e.g. a department's user count. Its FieldDef is readonly.
+    // never written — e.g. a department's user count. Its FieldDef is readonly. "{now}" in it is
+    // the current Unix seconds (an opportunity's stale flag compares a stored time with it).
     std::string derived_sql = {};
     // The column, when it differs from the JSON key (a contact's "primary" is is_primary: PRIMARY
     // is an SQL keyword). Empty: the field's name.

@@ -1,7 +1,9 @@
 #include "api_test_support.hpp"
 
 #include "domains/accounts/password.hpp"
+#include "domains/record_types.hpp"
 #include "http/router.hpp"
+#include "record_examples.hpp"
 
 #include <sodium.h>
 
@@ -104,9 +106,52 @@ void ApiTest::SetUp() {
     ASSERT_TRUE(app.ok()) << app.error().message << " " << app.error().log_detail;
     app_ = std::move(app).value();
     admin_token_ = Login("admin", "admin-password");
+    CurrentExampleFiller() = [this](const kit::CompiledType& type, const std::string& collection,
+                                    nlohmann::json& example) {
+        FillExample(type, collection, example);
+    };
+}
+
+void ApiTest::FillExample(const kit::CompiledType& type, const std::string& collection,
+                          nlohmann::json& example) {
+    // The customer of the collection (/api/v1/customers/{id}/...), else the last one made.
+    std::int64_t customer = last_customer_;
+    const std::string prefix = "/api/v1/customers/";
+    if (collection.rfind(prefix, 0) == 0) customer = std::stoll(collection.substr(prefix.size()));
+    for (const kit::Field& field : type.type.fields) {
+        auto it = example.find(field.def.name);
+        if (it == example.end() || !it->is_number_integer() || it->get<std::int64_t>() != 0) {
+            continue;
+        }
+        if (field.references == "customers") {
+            if (customer == 0) customer = CreateCustomer(admin(), {{"name", "示例客户"}})["id"];
+            *it = customer;
+            continue;
+        }
+        // A record of another type: its table (a reference) or its singular (competitor_id).
+        const kit::CompiledType* of = nullptr;
+        for (const auto& candidate : RecordTypes().types()) {
+            if ((!field.references.empty() && candidate->type.table == field.references) ||
+                candidate->type.singular + "_id" == field.def.name) {
+                of = candidate.get();
+            }
+        }
+        ASSERT_NE(of, nullptr) << field.def.name;
+        const std::string in = of->type.UnderCustomer()
+                                   ? prefix + std::to_string(customer) + "/" + of->type.name
+                                   : "/api/v1/" + of->type.name;
+        auto [made, added] = made_.emplace(in, 0);
+        if (added) {
+            Reply created = Send(ExampleCreate(*of, in, admin()));
+            ASSERT_EQ(created.status, 201) << in << " " << created.raw.body;
+            made->second = created.body["id"];
+        }
+        *it = made->second;
+    }
 }
 
 void ApiTest::TearDown() {
+    CurrentExampleFiller() = nullptr;
     app_.reset();
     database_.reset();
 }
@@ -207,6 +252,7 @@ ApiTest::TestUser ApiTest::CreateUser(const std::string& username, std::int64_t 
 nlohmann::json ApiTest::CreateCustomer(const std::string& token, nlohmann::json body) {
     Reply r = Call("POST", "/api/v1/customers", body, token);
     EXPECT_EQ(r.status, 201) << r.body.dump();
+    if (r.status == 201) last_customer_ = r.body["id"];
     return r.body;
 }
 

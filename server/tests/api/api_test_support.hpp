@@ -8,10 +8,12 @@
 //                     GUANXI_API_TEST_SUITE(FooTest);
 
 #include "cli/app.hpp"
+#include "kit/record_type.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -95,9 +97,15 @@ class ApiTest : public ::testing::TestWithParam<TestBackend> {
     static constexpr const char* kPassword = "password-123";
 
   private:
+    // Fills an example's records of the test's own (record_examples.hpp, ExampleFiller).
+    void FillExample(const kit::CompiledType& type, const std::string& collection,
+                     nlohmann::json& example);
+
     std::unique_ptr<TestDatabase> database_;
     std::unique_ptr<App> app_;
     std::string admin_token_;
+    std::int64_t last_customer_ = 0;            // the customer CreateCustomer made last
+    std::map<std::string, std::int64_t> made_;  // records FillExample made, by type and customer
 };
 
 }  // namespace guanxi::testing

@@ -131,6 +131,24 @@ class BodyFieldsTest : public ApiTest {
             "/api/v1/me/notification-settings", {}, get("/api/v1/me/notification-settings")};
         f["PUT /api/v1/settings/reminders"] = {
             "/api/v1/settings/reminders", {}, get("/api/v1/settings/reminders")};
+        // A contract's plan and its payments (the contract: 10^6, so successes never fill it).
+        const std::string contract = std::to_string(
+            Call("POST", customer + "/contracts",
+                 {{"title", "类测试合同"}, {"amount", "1000000.00"}, {"signed_on", "2026-12-01"}},
+                 admin())
+                .body["id"]
+                .get<std::int64_t>());
+        f["PUT /api/v1/contracts/{id}/instalments"] = {
+            "/api/v1/contracts/" + contract + "/instalments",
+            {},
+            get("/api/v1/contracts/" + contract + "/instalments")};
+        f["POST /api/v1/payments"] = {"/api/v1/payments",
+                                      [contract] {
+                                          return json{{"contract_id", std::stoll(contract)},
+                                                      {"received_on", "2026-12-05"},
+                                                      {"amount", "1.00"}};
+                                      },
+                                      get("/api/v1/payments?contract_id=" + contract)};
         f["PUT /api/v1/settings/pool-rules"] = {
             "/api/v1/settings/pool-rules", {}, get("/api/v1/settings/pool-rules")};
         // Every bad "to" is refused before anything is sent.
@@ -225,13 +243,20 @@ class BodyFieldsTest : public ApiTest {
             const std::string collection =
                 nested ? customer + "/" + type->type.Segment() : "/api/v1/" + type->type.Segment();
             const std::string pattern = kit::CollectionPattern(type->type);
-            json example = type->type.example;
-            for (const std::string& option : type->type.create_options) example[option] = true;
             Reply record = Send(ExampleCreate(*type, collection, admin()));
             EXPECT_EQ(record.status, 201) << record.raw.body;
             const std::string item = collection + "/" + record.body["id"].dump();
-            f["POST " + pattern] = {collection, [example] { return example; },
-                                    get(collection + "?page_size=500")};
+            // Each probe's create is a record of its own (fresh values of unique fields).
+            const kit::CompiledType* compiled = type.get();
+            f["POST " + pattern] = {
+                collection,
+                [compiled, collection] {
+                    json example = FilledExample(*compiled, collection);
+                    for (const std::string& option : compiled->type.create_options)
+                        example[option] = true;
+                    return example;
+                },
+                get(collection + "?page_size=500")};
             f["PATCH " + kit::ItemPattern(type->type)] = {item, {}, get(item)};
         }
         return f;

@@ -1,11 +1,13 @@
 // The job runner: claims, results, retries with backoff into a visible dead state, lease takeover,
-// unique keys, worker threads, and two processes sharing one database (each job runs once).
+// unique keys, worker threads, two processes sharing one database (each job runs once), and a
+// worker process killed mid-job (another finishes the job once its lease has run out).
 
 #include "api_test_support.hpp"
 #include "test_paths.hpp"
 
 #include "core/time.hpp"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,6 +113,49 @@ TEST_P(JobsTest, AnExpiredLeaseIsTakenOverAndTheOldWorkerCannotFinishIt) {
     EXPECT_FALSE(*store().Complete(**claimed, "crashed-worker", json::object()));
     EXPECT_TRUE(*store().Complete(**taken, "rescuer", json::object()));
     EXPECT_EQ(JobJson(**id)["lease_owner"], "rescuer");
+}
+
+TEST_P(JobsTest, AJobWhoseProcessIsKilledMidRunIsFinishedByAnotherAfterItsLease) {
+    auto id = store().Enqueue("noop", {{"sleep_ms", 1500}});
+    ASSERT_TRUE(id.ok());
+    const std::string url = app().db().url();
+    const pid_t worker = fork();
+    ASSERT_GE(worker, 0);
+    if (worker == 0) {
+        execl(GUANXI_BINARY, GUANXI_BINARY, "job", "work", "--database", url.c_str(), "--log-level",
+              "error", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    // The worker process has the job (running, its lease) — then it is killed mid-run.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (JobJson(**id)["status"] != "running" && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_EQ(JobJson(**id)["status"], "running");
+    const std::string dead_worker = JobJson(**id)["lease_owner"];
+    ASSERT_EQ(kill(worker, SIGKILL), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(worker, &status, 0), worker);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the worker finished before it was killed";
+    // Nobody takes it while the dead worker's lease holds ...
+    ASSERT_TRUE(runner().Drain("rescuer").ok());
+    EXPECT_EQ(JobJson(**id)["status"], "running");
+    // ... and once it has run out (the clock moved on), another runner finishes it, once.
+    {
+        auto conn = app().db().Acquire();
+        ASSERT_TRUE(conn.ok());
+        ASSERT_TRUE(
+            (*conn)
+                ->Execute("UPDATE jobs SET lease_until = ? WHERE id = ?", {NowSeconds() - 1, **id})
+                .ok());
+    }
+    auto ran = runner().Drain("rescuer");
+    ASSERT_TRUE(ran.ok());
+    EXPECT_EQ(*ran, 1);
+    const json job = JobJson(**id);
+    EXPECT_EQ(job["status"], "done");
+    EXPECT_EQ(job["attempts"], 2);
+    EXPECT_NE(job["lease_owner"], dead_worker);
+    EXPECT_EQ(job["result"]["payload"]["sleep_ms"], 1500);
 }
 
 TEST_P(JobsTest, AUniqueKeyQueuesOnlyOnce) {

@@ -265,6 +265,14 @@ TEST_P(PoolRulesTest, TheToDoPageListsTheCallersCustomersAboutToReturnToThePool)
                   .status,
               201);
     EXPECT_EQ(section(alice_)["count"], 0);
+    // A large neglected book: the count is all of them, the items the first few.
+    Sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600) "
+        "INSERT INTO customers (name, category, owner_id, last_contact_at, created_at, "
+        "updated_at) SELECT 'customer ' || i, 'potential', ?, ?, ?, ? FROM n",
+        {alice_.id, NowSeconds() - 27 * kDay, NowSeconds() - 27 * kDay, NowSeconds()});
+    const json many = section(alice_);
+    EXPECT_EQ(many["count"], 600);
+    EXPECT_EQ(many["items"].size(), 5u);
 }
 
 TEST_P(PoolRulesTest, ThePreviousOwnerMayNotClaimBackForPDays) {

@@ -8,6 +8,7 @@
 #include "kit/record_type.hpp"
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,23 +51,38 @@ inline http::Request FormRequest(const std::string& target, const std::vector<Fo
     return request;
 }
 
-// Gives each unique field of `body` (Field::unique, e.g. a product's code) a value no earlier
-// call gave, so that a test may create the example more than once.
-inline void VaryUniqueFields(const kit::CompiledType& type, nlohmann::json& body) {
+// Fills the members of an example that name records of the test's own — an integer member given
+// as 0: a customer, or a record of another type (an opportunity's customer, a decision maker's
+// contact, a competitor) — for a create in `collection` as `token`. Set by the test fixture
+// (ApiTest); unset, examples are sent as declared.
+using ExampleFiller = std::function<void(const kit::CompiledType& type,
+                                         const std::string& collection, nlohmann::json& example)>;
+inline ExampleFiller& CurrentExampleFiller() {
+    static ExampleFiller filler;
+    return filler;
+}
+
+// The body of one create of `type`'s example in `collection`: its records of the test's own
+// filled, and each unique field (Field::unique, e.g. a product's code) given a value no earlier
+// call gave — so a test may create the example many times. One call is one record: a test that
+// sends the same create twice (a retry) builds the body once and sends it twice.
+inline nlohmann::json FilledExample(const kit::CompiledType& type, const std::string& collection) {
     static std::atomic<int> serial{0};
+    nlohmann::json example = type.type.example;
+    if (CurrentExampleFiller()) CurrentExampleFiller()(type, collection, example);
     for (const kit::Field& field : type.type.fields) {
-        if (field.unique && body.contains(field.def.name) && body[field.def.name].is_string())
-            body[field.def.name] =
-                body[field.def.name].get<std::string>() + "-" + std::to_string(++serial);
+        if (field.unique && example.contains(field.def.name) && example[field.def.name].is_string())
+            example[field.def.name] =
+                example[field.def.name].get<std::string>() + "-" + std::to_string(++serial);
     }
+    return example;
 }
 
 // The request creating `type`'s example record (create options set to true) in `collection`.
+// `example` is the body (FilledExample) when the test needs to know what it sent.
 inline http::Request ExampleCreate(const kit::CompiledType& type, const std::string& collection,
-                                   const std::string& token) {
-    nlohmann::json example = type.type.example;
+                                   const std::string& token, nlohmann::json example) {
     for (const std::string& option : type.type.create_options) example[option] = true;
-    VaryUniqueFields(type, example);
     if (type.type.create_by_upload) {
         std::vector<FormField> fields = {
             {"file", "示例文件的内容\n", example.value("file_name", "example.txt"), "text/plain"}};
@@ -83,6 +99,11 @@ inline http::Request ExampleCreate(const kit::CompiledType& type, const std::str
     if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
     request.body = example.dump();
     return request;
+}
+
+inline http::Request ExampleCreate(const kit::CompiledType& type, const std::string& collection,
+                                   const std::string& token) {
+    return ExampleCreate(type, collection, token, FilledExample(type, collection));
 }
 
 }  // namespace guanxi::testing

@@ -3,19 +3,26 @@
 // cancelled or deleted; a customer's next contact and "no follow-up for N days" per category to
 // the owner; the settings routes; the daily digest once per user and day; and the reliability
 // cases — a reminder due while the server was down delivered once after it starts, two scanners
-// on separate connections delivering each of 1,000 reminders once, and the SMTP server down for
-// a while losing no reminder e-mail and sending none twice. Times are given to Scan() directly
-// (an injected clock), in the past, so that what a scan notifies is already visible.
+// on separate connections and two real server processes delivering each of 1,000 reminders
+// once, and the SMTP server down for a while losing no reminder e-mail and sending none twice.
+// Times are given to Scan() directly (an injected clock), in the past, so that what a scan notifies
+// is already visible.
 
 #include "api_test_support.hpp"
 #include "smtp_sink.hpp"
+#include "test_paths.hpp"
 
 #include "core/time.hpp"
 #include "core/time_zone.hpp"
 #include "domains/reminders/reminder_service.hpp"
 #include "mail/outbox.hpp"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -217,7 +224,7 @@ TEST_P(RemindersTest, SettingsRoutesValidateEveryFieldAndRulesAreForAdministrato
     EXPECT_EQ(mine.body["email"]["activity_start"], false) << "e-mail is off until chosen";
     EXPECT_EQ(mine.body["digest"]["enabled"], false);
     EXPECT_EQ(mine.body["digest"]["time"], "08:00");
-    ASSERT_EQ(mine.body["kinds"].size(), 3u);
+    ASSERT_EQ(mine.body["kinds"].size(), 4u);  // and payment_due (contracts)
     EXPECT_EQ(mine.body["kinds"][0]["label"]["zh-CN"], "日程即将开始");
 
     Reply bad = Call("PUT", "/api/v1/me/notification-settings",
@@ -388,6 +395,68 @@ TEST_P(RemindersTest, TwoScannersOnSeparateConnectionsDeliverEachOf1000Reminders
         << "count per reminder = 1";
     EXPECT_EQ(Count("SELECT COUNT(*) FROM deliveries WHERE unique_key LIKE 'next_contact:%'"),
               1000);
+}
+
+TEST_P(RemindersTest, TwoServerProcessesOnOneDatabaseDeliverEachOf1000RemindersOnce) {
+    // 1,000 customers of alice's, their next contacts due one a second after the last scan.
+    Sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+        "INSERT INTO customers (name, category, owner_id, next_contact_at, created_at, updated_at) "
+        "SELECT 'customer ' || i, 'potential', ?, ? + i, ?, ? FROM n",
+        {alice_.id, base_, base_ - kDay, base_ - kDay});
+    Sql("UPDATE job_schedules SET next_due_at = ? WHERE name = 'reminders.scan'", {NowSeconds()});
+    // Two real `guanxi serve` processes on the database, each with its scheduler and job runner.
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("guanxi_two_servers_" + std::to_string(getpid()));
+    const std::string url = database_url();
+    std::vector<pid_t> servers;
+    for (int p = 0; p < 2; ++p) {
+        const std::string data = (dir / std::to_string(p)).string();
+        std::filesystem::create_directories(data);
+        const pid_t pid = fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            freopen("/dev/null", "w", stdout);
+            execl(GUANXI_BINARY, GUANXI_BINARY, "serve", "--listen", "127.0.0.1:0", "--database",
+                  url.c_str(), "--data", data.c_str(), "--threads", "1", "--log-level", "error",
+                  static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        servers.push_back(pid);
+    }
+    const auto scans = [&] {
+        return Count("SELECT COUNT(*) FROM jobs WHERE name = 'reminders.scan' AND status = 'done'");
+    };
+    const auto delivered = [&] {
+        return Count("SELECT COUNT(*) FROM notifications WHERE kind = 'next_contact'");
+    };
+    // Every reminder arrives (the scan runs every 5 s; 60 s is the bound of a stuck test) ...
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (delivered() < 1000 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    // ... and the next scan by either server after that adds none.
+    const std::int64_t scanned = scans();
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (scans() < scanned + 1 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_GE(scans(), scanned + 1);
+    for (pid_t pid : servers) {
+        kill(pid, SIGTERM);
+        int status = 0;
+        EXPECT_EQ(waitpid(pid, &status, 0), pid);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "server exit " << status;
+    }
+    std::filesystem::remove_all(dir);
+    EXPECT_EQ(delivered(), 1000);
+    EXPECT_EQ(Count("SELECT COUNT(DISTINCT entity_id) FROM notifications"), 1000);
+    EXPECT_EQ(Count("SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM notifications "
+                    "GROUP BY user_id, entity_id) x"),
+              1)
+        << "count per reminder = 1";
+    std::cout << "[ info ] the scans were run by "
+              << Count(
+                     "SELECT COUNT(DISTINCT lease_owner) FROM jobs WHERE name = "
+                     "'reminders.scan' AND status = 'done'")
+              << " process(es)\n";
 }
 
 TEST_P(RemindersTest, WithTheSmtpServerDownReminderEmailsArriveOnceWhenItIsBack) {

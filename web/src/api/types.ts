@@ -123,6 +123,7 @@ export interface Followup extends Timestamps {
 
 export interface OwnershipChange {
   id: Id
+  kind?: 'create' | 'transfer' | 'handover' | 'claim' | 'release' | 'recycle'
   at: string
   from_user_id: Id | null
   from_user_name: string | null

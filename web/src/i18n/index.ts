@@ -3,8 +3,8 @@ import zhCN from './locales/zh-CN'
 import en from './locales/en'
 
 export const LOCALES = [
-  { code: 'zh-CN', label: '简体中文' },
-  { code: 'en', label: 'English' },
+  { code: 'zh-CN', label: '简体中文', short: '中文' },
+  { code: 'en', label: 'English', short: 'EN' },
 ] as const
 export type Locale = (typeof LOCALES)[number]['code']
 

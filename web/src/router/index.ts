@@ -92,6 +92,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'activities.view', title: 'nav.calendar' },
       },
       {
+        path: 'pipeline-board',
+        name: 'pipeline-board',
+        component: () => import('@/modules/pipeline/PipelineBoardPage.vue'),
+        meta: { permission: 'opportunities.view', title: 'pipeline.nav.board' },
+      },
+      {
         path: 'pool',
         name: 'pool',
         component: () => import('@/modules/pool/PoolListPage.vue'),
@@ -170,6 +176,14 @@ export const routes: RouteRecordRaw[] = [
           const { nameRecordRoute } = await import('@/modules/records/types')
           nameRecordRoute(to)
         },
+      },
+      {
+        // A contract's payment plan and payments (modules/contracts).
+        path: 'contracts/:id(\\d+)',
+        name: 'contract',
+        component: () => import('@/modules/contracts/ContractPage.vue'),
+        props: (route) => ({ id: Number(route.params.id) }),
+        meta: { permission: 'contracts.view', title: 'contracts.page' },
       },
       {
         path: 'quotes/:id(\\d+)',

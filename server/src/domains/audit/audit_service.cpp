@@ -96,6 +96,10 @@ const std::vector<std::string_view>& FixedActions() {
         "settings.update",
         "customer.recycle",
         "pool_rules.update",
+        "contract.plan",
+        "payment.create",
+        "customer.payment_due_mark",
+        "customer.payment_due_clear",
     };
     return kActions;
 }

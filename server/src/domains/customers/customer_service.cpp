@@ -19,6 +19,7 @@
 #include "domains/customers/pool_rules.hpp"
 #include "domains/customers/search_document.hpp"
 #include "domains/customers/search_index.hpp"
+#include "domains/pipeline/pipeline_service.hpp"
 
 #include <algorithm>
 #include <map>
@@ -757,7 +758,7 @@ Result<nlohmann::json> CustomerService::Transfer(const Principal& caller,
     Error invalid{ErrorCode::kValidationFailed, "Some fields are invalid.", json::object(), {}};
     bool bad = false;
     for (const auto& [key, value] : body.items()) {
-        if (key != "ids" && key != "owner_id" && key != "reason") {
+        if (key != "ids" && key != "owner_id" && key != "reason" && key != "move_opportunities") {
             invalid.Field(key, "is not a known field");
             bad = true;
         }
@@ -783,11 +784,19 @@ Result<nlohmann::json> CustomerService::Transfer(const Principal& caller,
     }
     // The reason is checked as every text field is (unknown keys are named by both, alike); its
     // complaint keeps its key, so it reaches the person in their language.
-    if (auto checked = ValidateBody(ReasonMeta(), body, false, {"ids", "owner_id"}); !checked) {
+    if (auto checked =
+            ValidateBody(ReasonMeta(), body, false, {"ids", "owner_id", "move_opportunities"});
+        !checked) {
         invalid.FieldsOf(checked.error());
         bad = true;
     }
+    // The previous owner's open opportunities of each customer go with it unless asked not to.
+    if (body.contains("move_opportunities") && !body["move_opportunities"].is_boolean()) {
+        invalid.Field("move_opportunities", "must be true or false");
+        bad = true;
+    }
     if (bad) return invalid;
+    const bool move_opportunities = body.value("move_opportunities", true);
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     const std::int64_t to = body["owner_id"].get<std::int64_t>();
@@ -810,6 +819,10 @@ Result<nlohmann::json> CustomerService::Transfer(const Principal& caller,
             GX_TRY(store::SetOwner(conn, id, to, owner.department_id, from, now));
             GX_TRY(
                 store::LogOwnership(conn, id, "transfer", from, to, caller.user_id, reason, now));
+            if (move_opportunities && from) {
+                GX_TRY(pipeline::MoveOpenOpportunities(conn, caller, id, *from, to,
+                                                       "customer_transfer", now));
+            }
             ++moved;
         }
         GX_TRY(audit::Record(
@@ -826,8 +839,15 @@ Result<nlohmann::json> CustomerService::HandOver(const Principal& caller, std::i
                                                  const nlohmann::json& body) {
     if (!caller.Can("users.manage")) return Error::Forbidden();
     for (const auto& [key, value] : body.items()) {
-        if (key != "to_user_id") return Error::Validation(key, "is not a known field");
+        if (key != "to_user_id" && key != "move_opportunities") {
+            return Error::Validation(key, "is not a known field");
+        }
     }
+    if (body.contains("move_opportunities") && !body["move_opportunities"].is_boolean()) {
+        return Error::Validation("move_opportunities", "must be true or false");
+    }
+    // The user's open opportunities (of any customer) go with the customers unless asked not to.
+    const bool move_opportunities = body.value("move_opportunities", true);
     if (!body.contains("to_user_id") || !body["to_user_id"].is_number_integer()) {
         return Error::Validation("to_user_id", "must be a user id");
     }
@@ -840,10 +860,19 @@ Result<nlohmann::json> CustomerService::HandOver(const Principal& caller, std::i
         GX_TRY_ASSIGN(std::int64_t moved,
                       store::HandOver(conn, from_user_id, to, owner.department_id, caller.user_id,
                                       NowSeconds()));
+        std::int64_t opportunities = 0;
+        if (move_opportunities) {
+            GX_TRY_ASSIGN(opportunities,
+                          pipeline::MoveOpenOpportunities(conn, caller, std::nullopt, from_user_id,
+                                                          to, "user_handover", NowSeconds()));
+        }
         GX_TRY(audit::Record(
             conn, caller,
-            {"user.handover", "user", from_user_id, {{"to_user_id", to}, {"customers", moved}}}));
-        return json{{"transferred", moved}};
+            {"user.handover",
+             "user",
+             from_user_id,
+             {{"to_user_id", to}, {"customers", moved}, {"opportunities", opportunities}}}));
+        return json{{"transferred", moved}, {"opportunities", opportunities}};
     });
 }
 

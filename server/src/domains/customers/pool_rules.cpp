@@ -341,8 +341,7 @@ std::string RecyclePredicate(const PoolRules& rules, UnixSeconds at, std::string
 }
 
 Result<std::vector<UpcomingRecycle>> UpcomingRecycles(db::Connection& conn, std::int64_t user_id,
-                                                      int days, UnixSeconds now,
-                                                      std::int64_t limit) {
+                                                      int days, UnixSeconds now) {
     GX_TRY_ASSIGN(PoolRules rules, LoadPoolRules(conn));
     std::vector<UpcomingRecycle> out;
     if (!rules.enabled) return out;
@@ -365,7 +364,6 @@ Result<std::vector<UpcomingRecycle>> UpcomingRecycles(db::Connection& conn, std:
     std::sort(out.begin(), out.end(), [](const UpcomingRecycle& a, const UpcomingRecycle& b) {
         return a.recycle_at != b.recycle_at ? a.recycle_at < b.recycle_at : a.id < b.id;
     });
-    if (static_cast<std::int64_t>(out.size()) > limit) out.resize(limit);
     return out;
 }
 

@@ -93,12 +93,11 @@ struct UpcomingRecycle {
 };
 
 // The customers `user_id` owns that the recycle job would return to the pool within `days` days
-// of `now` unless followed up (or, for no_deal, a deal is closed), soonest first, at most `limit`.
+// of `now` unless followed up (or, for no_deal, a deal is closed), all of them, soonest first.
 // Empty when the rules are off. Reads in the caller's connection; checks no permission (the
 // caller asks for its own user's).
 Result<std::vector<UpcomingRecycle>> UpcomingRecycles(db::Connection& conn, std::int64_t user_id,
-                                                      int days, UnixSeconds now,
-                                                      std::int64_t limit = 100);
+                                                      int days, UnixSeconds now);
 
 // In the claim's write transaction, before the customer changes hands: {} when the rules allow
 // `caller` to claim customer `customer_id` at `now`; otherwise 403 forbidden with

@@ -12,7 +12,8 @@ constexpr std::string_view kBalance =
     "SELECT (SELECT COALESCE(SUM(amount), 0) FROM prepayments "
     "        WHERE customer_id = ? AND deleted_at IS NULL), "
     "       (SELECT COALESCE(SUM(prepayment_draw), 0) FROM deals "
-    "        WHERE customer_id = ? AND deleted_at IS NULL)";
+    "        WHERE customer_id = ? AND deleted_at IS NULL) + "
+    "       (SELECT COALESCE(SUM(prepayment_draw), 0) FROM payments WHERE customer_id = ?)";
 
 // After a deal's draw: the balance must cover it (422 naming prepayment_draw). The kit runs a
 // type's after_write with the customer's writes taking turns (record_type.hpp), so two draws at
@@ -43,7 +44,7 @@ Result<json> BalanceMember(db::Connection& conn, std::int64_t customer_id) {
 }  // namespace
 
 Result<std::int64_t> PrepaymentBalance(db::Connection& conn, std::int64_t customer_id) {
-    GX_TRY_ASSIGN(auto row, conn.QueryOne(kBalance, {customer_id, customer_id}));
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(kBalance, {customer_id, customer_id, customer_id}));
     return row->Int(0) - row->Int(1);
 }
 

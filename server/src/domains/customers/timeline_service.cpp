@@ -1,5 +1,7 @@
 #include "domains/customers/timeline_service.hpp"
 
+#include "domains/contracts/payment_timeline.hpp"
+
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "domains/access/access_gate.hpp"
@@ -220,6 +222,7 @@ std::vector<Source> TimelineSources(const kit::Registry& registry) {
         if (type->type.timeline) sources.push_back(KitSource(*type));
     }
     sources.push_back(OwnershipSource());
+    sources.push_back(contracts::PaymentTimelineSource());
     return sources;
 }
 

@@ -131,8 +131,7 @@ std::vector<SentLine> ParseLines(const json& lines, Error& error) {
             if (!cents) {
                 error.FieldCode(at + ".unit_price", "not_money");
             } else if (*cents > kMaxQuoteCents) {
-                error.FieldCode(at + ".unit_price", "more_than_max_amount",
-                                {{"max", MaxAmountText()}});
+                error.FieldCode(at + ".unit_price", "money_too_large", {{"max", MaxAmountText()}});
             } else {
                 sent.unit_price = *cents;
             }
@@ -371,11 +370,10 @@ Result<json> QuoteService::PutLines(const Principal& caller, std::int64_t id, co
         const Totals totals = ComputeTotals(inputs);
         if (totals.line_too_large >= 0) {
             return Error::ValidationCode("lines[" + std::to_string(totals.line_too_large) + "]",
-                                         "more_than_max_amount", {{"max", MaxAmountText()}});
+                                         "money_too_large", {{"max", MaxAmountText()}});
         }
         if (totals.total_too_large)
-            return Error::ValidationCode("total", "more_than_max_amount",
-                                         {{"max", MaxAmountText()}});
+            return Error::ValidationCode("total", "money_too_large", {{"max", MaxAmountText()}});
         GX_TRY_ASSIGN(auto before,
                       conn.QueryOne("SELECT line_count, total FROM quotes WHERE id = ?", {id}));
         GX_TRY(store::ReplaceLines(conn, id, stored, totals, NowSeconds()));
@@ -747,7 +745,7 @@ Result<json> QuoteService::PutPriceListLines(const Principal& caller, std::int64
         if (price < 0) {
             invalid.FieldCode(at + ".price", "not_money");
         } else if (price > kMaxQuoteCents) {
-            invalid.FieldCode(at + ".price", "more_than_max_amount", {{"max", MaxAmountText()}});
+            invalid.FieldCode(at + ".price", "money_too_large", {{"max", MaxAmountText()}});
         }
         if (product && price >= 0) lines.push_back({*product, price});
     }

@@ -378,7 +378,8 @@ json ReminderService::DefaultRules() {
     days["payment_due"] = 3;
     return {{"activity_start", {{"enabled", true}}},
             {"next_contact", {{"enabled", true}}},
-            {"no_followup", {{"enabled", true}, {"days", days}}}};
+            {"no_followup", {{"enabled", true}, {"days", days}}},
+            {"payment_due", {{"enabled", true}}}};  // domains/contracts' source
 }
 
 Result<json> ReminderService::ReadRules(db::Connection& conn) {
@@ -406,7 +407,8 @@ Status ValidateRules(const json& body) {
     Error error{ErrorCode::kValidationFailed, "Some fields are invalid.", json::object(), {}};
     bool bad = false;
     for (const auto& [key, value] : body.items()) {
-        if (key != "activity_start" && key != "next_contact" && key != "no_followup") {
+        if (key != "activity_start" && key != "next_contact" && key != "no_followup" &&
+            key != "payment_due") {
             error.FieldCode(key, "unknown_field");
             bad = true;
             continue;

@@ -1,5 +1,6 @@
 #include "domains/todo/todo_sections.hpp"
 
+#include "domains/contracts/payment_due.hpp"
 #include "domains/customers/pool_rules.hpp"
 
 #include <algorithm>
@@ -196,13 +197,11 @@ Result<json> NewlyAssigned(const SectionContext& s) {
 
 // Customers of the caller the public-pool rules would take back soon: those the recycle job takes
 // within the warning period (at least a week ahead), soonest first. Nothing while the rules are
-// off.
+// off. The count is all of them (one owner's rows, read whole: the rule is judged per row).
 Result<json> PoolSoon(const SectionContext& s) {
-    constexpr std::int64_t kCountUpTo = 500;
     GX_TRY_ASSIGN(customers::PoolRules rules, customers::LoadPoolRules(s.conn));
     const int days = std::max(rules.warn_days, 7);
-    GX_TRY_ASSIGN(auto soon,
-                  customers::UpcomingRecycles(s.conn, s.caller.user_id, days, s.now, kCountUpTo));
+    GX_TRY_ASSIGN(auto soon, customers::UpcomingRecycles(s.conn, s.caller.user_id, days, s.now));
     json items = json::array();
     for (const auto& c : soon) {
         if (static_cast<std::int64_t>(items.size()) >= s.limit) break;
@@ -228,6 +227,7 @@ constexpr Section kSections[] = {
     {"activities_today", "activities.view", ActivitiesToday},
     {"newly_assigned", "customers.view", NewlyAssigned},
     {"pool_soon", "customers.view", PoolSoon},
+    {"payments_due", "contracts.view", contracts::PaymentsDueSection},
 };
 
 }  // namespace

@@ -55,7 +55,8 @@ Result<TodoQuery> ParseTodoQuery(const http::Request& request) {
             if (!KnownSection(key)) {
                 return BadParameter("sections",
                                     "sections takes a comma-separated list of: "
-                                    "contacts_due, activities_today, newly_assigned.");
+                                    "contacts_due, activities_today, newly_assigned, pool_soon, "
+                                    "payments_due.");
             }
             query.sections.push_back(key);
             from = comma + 1;

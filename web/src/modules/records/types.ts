@@ -5,10 +5,21 @@
 // /records/<name> (modules/shell/menu.ts).
 import type { RouteLocationNormalized } from 'vue-router'
 import type { RecordHooks } from './hooks'
+import { contracts } from './contracts'
 import { deals } from './deals'
 import { documents } from './documents'
 import { mailings } from './mailings'
 import { prepayments } from './prepayments'
+import {
+  competitors,
+  opportunities,
+  opportunityCompetitors,
+  opportunityContacts,
+  opportunityNeeds,
+  opportunitySolutions,
+  pipelineStages,
+  pipelines,
+} from './pipeline'
 import { priceLists } from './priceLists'
 import { products } from './products'
 import { quotes } from './quotes'
@@ -40,6 +51,15 @@ export const RECORD_TYPES: readonly RecordTypeView[] = [
   prepayments,
   mailings,
   documents,
+  contracts,
+  opportunities,
+  opportunityContacts,
+  opportunityNeeds,
+  opportunitySolutions,
+  opportunityCompetitors,
+  pipelines,
+  pipelineStages,
+  competitors,
   quotes,
   products,
   priceLists,

@@ -19,6 +19,7 @@ import {
   Goods,
   PriceTag,
 } from '@element-plus/icons-vue'
+import { Coin, DataBoard, Flag, Guide } from '@element-plus/icons-vue'
 
 export interface MenuItem {
   path: string
@@ -53,6 +54,30 @@ export const MENU: (MenuItem | MenuGroup)[] = [
     label_key: 'nav.calendar',
     icon: Calendar,
     permission: 'activities.view',
+  },
+  {
+    label_key: 'pipeline.nav.sales',
+    icon: Coin,
+    items: [
+      {
+        path: '/pipeline-board',
+        label_key: 'pipeline.nav.board',
+        icon: DataBoard,
+        permission: 'opportunities.view',
+      },
+      {
+        path: '/records/opportunities',
+        label_key: 'pipeline.nav.opportunities',
+        icon: Coin,
+        permission: 'opportunities.view',
+      },
+      {
+        path: '/records/competitors',
+        label_key: 'pipeline.nav.competitors',
+        icon: Flag,
+        permission: 'competitors.view',
+      },
+    ],
   },
   {
     path: '/records/products',
@@ -109,6 +134,18 @@ export const MENU: (MenuItem | MenuGroup)[] = [
         label_key: 'nav.reminders',
         icon: Bell,
         permission: 'users.manage',
+      },
+      {
+        path: '/records/pipelines',
+        label_key: 'pipeline.nav.pipelines',
+        icon: Guide,
+        permission: 'pipelines.edit',
+      },
+      {
+        path: '/records/pipeline_stages',
+        label_key: 'pipeline.nav.stages',
+        icon: Guide,
+        permission: 'pipeline_stages.edit',
       },
       {
         path: '/admin/pool-rules',

@@ -1,0 +1,58 @@
+#pragma once
+// The contract routes of the domain besides the kit's (contract_ledger.hpp has the rules):
+//   GET/PUT /api/v1/contracts/{id}/instalments — the payment plan, replaced whole;
+//   GET /api/v1/payments?contract_id= and POST /api/v1/payments — the ledger, only added to.
+// Each reads the contract's customer through the access gate as the kit's contract routes do
+// (contracts.view to read; contracts.edit and the gate's write rule to change: a contract of a
+// customer the caller can't see is 404, of a pool customer 403 claim_first). Writes are pieces
+// of the group commit; the writes of one customer take turns (its row is locked on PostgreSQL),
+// so two draws on its prepayment balance at once are judged one after the other.
+
+#include "core/principal.hpp"
+#include "core/time.hpp"
+#include "db/database.hpp"
+#include "db/group_commit.hpp"
+#include "kit/record_service.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+
+namespace guanxi::contracts {
+
+// At most this many instalments in a plan.
+inline constexpr std::size_t kMaxInstalments = 120;
+
+class ContractService {
+  public:
+    using Clock = std::function<UnixSeconds()>;
+    ContractService(db::Database& db, db::GroupCommit& writes, kit::RecordService& records,
+                    const kit::CompiledType& contracts, Clock clock = NowSeconds)
+        : db_(db), writes_(writes), records_(records), contracts_(contracts), clock_(clock) {}
+
+    // {"contract_id", "total", "items": [{"instalment_no","amount","due_on","note","paid",
+    // "outstanding","overdue","overdue_since"}]}.
+    Result<nlohmann::json> Plan(const Principal& caller, std::int64_t contract_id);
+    // Body {"instalments": [{"amount","due_on","note"}]}: 422 naming instalments when they don't
+    // add up to the contract's amount (details: total, amount, difference), nothing changed.
+    Result<nlohmann::json> SetPlan(const Principal& caller, std::int64_t contract_id,
+                                   const nlohmann::json& body);
+    // The contract's ledger, oldest first: {"items": [...], "total"}.
+    Result<nlohmann::json> Payments(const Principal& caller, std::int64_t contract_id);
+    // A payment, refund or correction (201's object).
+    Result<nlohmann::json> AddPayment(const Principal& caller, const nlohmann::json& body);
+
+    void SetClock(Clock clock) { clock_ = std::move(clock); }
+
+  private:
+    // The live contract's customer, when the caller may read it (404 otherwise).
+    Result<std::int64_t> ReadableCustomer(const Principal& caller, std::int64_t contract_id);
+
+    db::Database& db_;
+    db::GroupCommit& writes_;
+    kit::RecordService& records_;
+    const kit::CompiledType& contracts_;
+    Clock clock_;
+};
+
+}  // namespace guanxi::contracts

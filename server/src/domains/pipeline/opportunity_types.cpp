@@ -1,0 +1,409 @@
+#include "domains/pipeline/opportunity_types.hpp"
+
+#include "core/time.hpp"
+#include "domains/pipeline/pipeline_types.hpp"
+
+namespace guanxi::pipeline {
+
+namespace {
+
+using nlohmann::json;
+
+Error Closed(const std::string& status) {
+    return Error{ErrorCode::kOpportunityClosed,
+                 "This opportunity is closed (" + status + "); its stage can't change any more.",
+                 {{"status", status}},
+                 {}};
+}
+
+std::int64_t IntOf(const json& record, const char* field) {
+    const json value = record.value(field, json());
+    return value.is_number_integer() ? value.get<std::int64_t>() : 0;
+}
+
+struct Stage {
+    std::int64_t pipeline_id = 0;
+    std::int64_t probability = 0;
+    bool won = false;
+    bool lost = false;
+    std::string Status() const { return won ? "won" : lost ? "lost" : "open"; }
+};
+
+Result<std::optional<Stage>> LiveStage(db::Connection& conn, std::int64_t id) {
+    GX_TRY_ASSIGN(auto row, conn.QueryOne("SELECT pipeline_id, probability, is_won, is_lost FROM "
+                                          "pipeline_stages WHERE id = ? AND deleted_at IS NULL",
+                                          {id}));
+    if (!row) return std::optional<Stage>();
+    return std::optional<Stage>(
+        Stage{row->Int(0), row->Int(1), row->Int(2) != 0, row->Int(3) != 0});
+}
+
+Status CheckOpportunity(const json& record) {
+    GX_TRY(CheckAmount(record, "amount"));
+    const json probability = record.value("probability", json());
+    if (probability.is_number_integer() &&
+        (probability.get<std::int64_t>() < 0 || probability.get<std::int64_t>() > 100)) {
+        return Error::ValidationCode("probability", "not_in_range", {{"min", 0}, {"max", 100}});
+    }
+    return {};
+}
+
+// The stage is one of the pipeline's (422 stage_id), a lost stage has a reason, the competitor
+// who won is a live one; a closed opportunity's stage and pipeline stay (409).
+Status CheckStored(db::Connection& conn, std::int64_t id, const json& record) {
+    const std::int64_t pipeline_id = IntOf(record, "pipeline_id");
+    GX_TRY_ASSIGN(auto pipeline, conn.QueryOne("SELECT 1 FROM pipelines WHERE id = ? AND "
+                                               "deleted_at IS NULL",
+                                               {pipeline_id}));
+    if (!pipeline) return Error::ValidationCode("pipeline_id", "not_a_visible_record");
+    if (id != 0) {
+        GX_TRY_ASSIGN(auto stored, conn.QueryOne("SELECT status, stage_id, pipeline_id FROM "
+                                                 "opportunities WHERE id = ?",
+                                                 {id}));
+        if (stored && stored->Text(0) != "open" &&
+            (stored->Int(1) != IntOf(record, "stage_id") || stored->Int(2) != pipeline_id)) {
+            return Closed(stored->Text(0));
+        }
+    }
+    GX_TRY_ASSIGN(auto stage, LiveStage(conn, IntOf(record, "stage_id")));
+    if (!stage || stage->pipeline_id != pipeline_id) {
+        return Error::ValidationCode("stage_id", "not_a_stage_of_pipeline");
+    }
+    if (stage->lost && record.value("lost_reason", json()).is_null()) {
+        return Error::ValidationCode("lost_reason", "required");
+    }
+    const json competitor = record.value("won_competitor_id", json());
+    if (competitor.is_number_integer()) {
+        GX_TRY_ASSIGN(auto live, conn.QueryOne("SELECT 1 FROM competitors WHERE id = ? AND "
+                                               "deleted_at IS NULL",
+                                               {competitor.get<std::int64_t>()}));
+        if (!live) return Error::ValidationCode("won_competitor_id", "not_a_visible_record");
+    }
+    return {};
+}
+
+// A new stage: the stage history's row for the one left is closed and one opened for the new
+// (a won or lost stage's row is closed at once: time is counted in open stages only), the
+// probability follows the stage unless the write sent one, and a won or lost stage closes the
+// opportunity (its milestone on the customer's timeline moves to the close).
+Status EnterStage(const kit::Change& change, std::int64_t stage_id, UnixSeconds now) {
+    GX_TRY_ASSIGN(auto stage, LiveStage(change.conn, stage_id));
+    if (!stage) return Error::ValidationCode("stage_id", "not_a_stage_of_pipeline");
+    const bool closes = stage->won || stage->lost;
+    GX_TRY(
+        change.conn.Execute("UPDATE opportunity_stage_history SET left_at = ? WHERE "
+                            "opportunity_id = ? AND left_at IS NULL",
+                            {now, change.id}));
+    GX_TRY(change.conn.Execute(
+        "INSERT INTO opportunity_stage_history (opportunity_id, stage_id, entered_at, left_at, "
+        "moved_by) VALUES (?, ?, ?, ?, ?)",
+        {change.id, stage_id, now, closes ? db::Value(now) : db::Value(nullptr),
+         change.caller.user_id}));
+    // Sent with the write (null included: no probability): kept; else the stage's default.
+    const json sent = change.request.value("probability", json());
+    db::Value probability = stage->probability;
+    if (change.request.contains("probability")) {
+        probability =
+            sent.is_number_integer() ? db::Value(sent.get<std::int64_t>()) : db::Value(nullptr);
+    }
+    const bool first = change.before.is_null();
+    GX_TRY(change.conn.Execute(
+        "UPDATE opportunities SET stage_entered_at = ?, probability = ?, status = ?, "
+        "closed_at = ?, milestone_at = CASE WHEN ? = 1 THEN ? ELSE milestone_at END WHERE id = ?",
+        {now, probability, stage->Status(), closes ? db::Value(now) : db::Value(nullptr),
+         std::int64_t{first || closes ? 1 : 0}, now, change.id}));
+    return {};
+}
+
+Status AfterChange(const kit::Change& change) {
+    const UnixSeconds now = NowSeconds();
+    if (change.before.is_null()) return EnterStage(change, IntOf(change.after, "stage_id"), now);
+    const std::string status = change.before.value("status", "open");
+    // Closing twice (or moving a closed one, even to where it is): refused, nothing changed.
+    if (status != "open" &&
+        (change.request.contains("stage_id") || change.request.contains("pipeline_id"))) {
+        return Closed(status);
+    }
+    if (IntOf(change.before, "stage_id") != IntOf(change.after, "stage_id")) {
+        return EnterStage(change, IntOf(change.after, "stage_id"), now);
+    }
+    return {};
+}
+
+kit::Field OpportunityRef() {
+    return {{.name = "opportunity_id", .type = FieldType::kInteger, .list = true, .filter = true},
+            {"销售机会", "Opportunity"},
+            false,
+            {},
+            {},
+            "opportunities"};
+}
+
+}  // namespace
+
+const std::vector<std::string>& LostReasons() {
+    static const std::vector<std::string> kReasons = {"price",        "product_fit", "competitor",
+                                                      "timing",       "no_budget",   "no_decision",
+                                                      "relationship", "other"};
+    return kReasons;
+}
+
+kit::RecordType OpportunityType() {
+    kit::RecordType type;
+    type.name = "opportunities";
+    type.singular = "opportunity";
+    type.table = "opportunities";
+    type.label = {"销售机会", "Opportunity"};
+    type.visibility = kit::Visibility::kOwnScope;
+    type.fields = {
+        kit::RequiredName("name", {"机会名称", "Name"}, 200),
+        {{.name = "customer_id",
+          .type = FieldType::kInteger,
+          .required = true,
+          .list = true,
+          .filter = true,
+          .nullable = false},
+         {"客户", "Customer"},
+         false,
+         {},
+         {},
+         "customers"},
+        {{.name = "owner_id",
+          .type = FieldType::kUser,
+          .list = true,
+          .filter = true,
+          .nullable = false},
+         {"负责人", "Owner"}},
+        {{.name = "amount", .type = FieldType::kMoney, .list = true, .sort = true},
+         {"预计金额", "Amount"}},
+        {{.name = "expected_close_on",
+          .type = FieldType::kDate,
+          .list = true,
+          .filter = true,
+          .sort = true},
+         {"预计成交日期", "Expected close"}},
+        {{.name = "pipeline_id",
+          .type = FieldType::kInteger,
+          .required = true,
+          .filter = true,
+          .nullable = false},
+         {"销售流程", "Pipeline"}},
+        {{.name = "stage_id",
+          .type = FieldType::kInteger,
+          .required = true,
+          .list = true,
+          .filter = true,
+          .nullable = false},
+         {"阶段", "Stage"}},
+        {{.name = "probability", .type = FieldType::kInteger, .list = true, .sort = true},
+         {"赢率（%）", "Probability (%)"}},
+        {{.name = "source", .max_length = 100, .filter = true}, {"来源", "Source"}, true},
+        {{.name = "next_step", .type = FieldType::kText, .max_length = 1000},
+         {"下一步", "Next step"},
+         true},
+        {{.name = "status",
+          .type = FieldType::kEnum,
+          .options = {"open", "won", "lost"},
+          .list = true,
+          .filter = true,
+          .readonly = true},
+         {"状态", "Status"}},
+        {{.name = "lost_reason",
+          .type = FieldType::kEnum,
+          .options = LostReasons(),
+          .filter = true},
+         {"输单原因", "Lost reason"}},
+        {{.name = "won_competitor_id", .type = FieldType::kInteger, .filter = true},
+         {"赢单的竞争对手", "Competitor who won"}},
+        {{.name = "close_note", .type = FieldType::kText, .max_length = 2000},
+         {"赢输说明", "Close note"}},
+        {{.name = "stage_entered_at", .type = FieldType::kDatetime, .sort = true, .readonly = true},
+         {"进入阶段时间", "In stage since"}},
+        {{.name = "closed_at",
+          .type = FieldType::kDatetime,
+          .filter = true,
+          .sort = true,
+          .readonly = true},
+         {"关闭时间", "Closed at"}},
+        {{.name = "milestone_at", .type = FieldType::kDatetime, .readonly = true},
+         {"里程碑时间", "Milestone at"}},
+        // Past the stage's time limit while open; the limit is the stage's as it is now.
+        {{.name = "stale", .type = FieldType::kBoolean, .list = true, .readonly = true},
+         {"停滞", "Stale"},
+         false,
+         "CAST(CASE WHEN t.status = 'open' AND t.stage_entered_at + 86400 * (SELECT "
+         "s.days_limit FROM pipeline_stages s WHERE s.id = t.stage_id) < {now} THEN 1 ELSE 0 "
+         "END AS BIGINT)"},
+    };
+    type.default_sort = {{"created_at", true}};
+    type.example = {{"name", "2027 年度 CRM 采购"},
+                    {"customer_id", 0},  // (0: the tests' customer)
+                    {"amount", "250000.00"},
+                    {"expected_close_on", "2027-03-31"},
+                    {"pipeline_id", 1},
+                    {"stage_id", 1},
+                    {"source", "展会"}};
+    type.fill_defaults = [](const Principal&, json& record) { record.erase("status"); };
+    type.check_record = CheckOpportunity;
+    type.check_stored = CheckStored;
+    type.after_change = AfterChange;
+    // Its milestones on the customer's timeline: created, then won or lost (one entry, at the
+    // latest; its status says which).
+    type.timeline = kit::TimelineSource{.at = "milestone_at",
+                                        .summary = {"name", "status", "amount", "stage_id"},
+                                        .actor = "owner_id"};
+    return type;
+}
+
+kit::RecordType OpportunityContactType() {
+    kit::RecordType type;
+    type.name = "opportunity_contacts";
+    type.singular = "opportunity_contact";
+    type.table = "opportunity_contacts";
+    type.label = {"决策人", "Decision maker"};
+    type.fields = {
+        {{.name = "role",
+          .type = FieldType::kEnum,
+          .required = true,
+          .options = {"decision_maker", "influencer", "user", "champion", "gatekeeper", "evaluator",
+                      "other"},
+          .list = true,
+          .filter = true,
+          .nullable = false},
+         {"决策角色", "Role"}},
+        OpportunityRef(),
+        {{.name = "contact_id",
+          .type = FieldType::kInteger,
+          .required = true,
+          .list = true,
+          .filter = true,
+          .nullable = false},
+         {"联系人", "Contact"},
+         false,
+         {},
+         {},
+         "contacts"},
+        {{.name = "notes", .type = FieldType::kText, .max_length = 2000}, {"备注", "Notes"}, true},
+    };
+    type.example = {{"role", "decision_maker"}, {"contact_id", 0}};  // (0: the tests' contact)
+    return type;
+}
+
+kit::RecordType NeedType() {
+    kit::RecordType type;
+    type.name = "opportunity_needs";
+    type.singular = "opportunity_need";
+    type.table = "opportunity_needs";
+    type.label = {"客户需求", "Need"};
+    type.fields = {
+        kit::RequiredName("title", {"需求", "Need"}, 200),
+        OpportunityRef(),
+        {{.name = "details", .type = FieldType::kText, .max_length = 5000},
+         {"详细说明", "Details"},
+         true},
+        {{.name = "priority",
+          .type = FieldType::kEnum,
+          .required = true,
+          .options = {"high", "medium", "low"},
+          .list = true,
+          .filter = true,
+          .sort = true,
+          .nullable = false},
+         {"优先级", "Priority"}},
+        {{.name = "raised_by_contact_id", .type = FieldType::kInteger, .list = true},
+         {"提出人", "Raised by"},
+         false,
+         {},
+         {},
+         "contacts"},
+    };
+    type.example = {{"title", "移动端审批"}, {"priority", "high"}};
+    return type;
+}
+
+kit::RecordType SolutionType() {
+    kit::RecordType type;
+    type.name = "opportunity_solutions";
+    type.singular = "opportunity_solution";
+    type.table = "opportunity_solutions";
+    type.label = {"解决方案", "Solution"};
+    type.fields = {
+        kit::RequiredName("title", {"方案", "Solution"}, 200),
+        OpportunityRef(),
+        {{.name = "description", .type = FieldType::kText, .max_length = 10000},
+         {"方案说明", "Description"},
+         true},
+        // The needs it answers: ids of needs of the same opportunity (as text items).
+        {{.name = "need_ids", .type = FieldType::kTags, .list = true},
+         {"满足的需求", "Answers needs"}},
+        // Products by name and notes until products are a record type of their own (the lead
+        // links them when the product catalogue is merged).
+        {{.name = "products", .type = FieldType::kText, .max_length = 5000},
+         {"产品", "Products"},
+         true},
+        {{.name = "document_id", .type = FieldType::kInteger, .list = true},
+         {"方案文档", "Document"},
+         false,
+         {},
+         {},
+         "documents"},
+    };
+    type.example = {{"title", "移动审批模块"}, {"products", "审批中心 ×1，移动端 ×50"}};
+    type.check_stored = [](db::Connection& conn, std::int64_t, const json& record) -> Status {
+        const json ids = record.value("need_ids", json());
+        if (!ids.is_array()) return {};
+        for (const json& item : ids) {
+            const std::string text = item.get<std::string>();
+            std::int64_t id = 0;
+            const bool digits = !text.empty() && text.size() < 19 &&
+                                text.find_first_not_of("0123456789") == std::string::npos;
+            if (digits) id = std::stoll(text);
+            GX_TRY_ASSIGN(auto need,
+                          conn.QueryOne("SELECT customer_id, opportunity_id FROM opportunity_needs "
+                                        "WHERE id = ? AND deleted_at IS NULL",
+                                        {id}));
+            const json customer = record.value("customer_id", json());  // (absent on a create)
+            if (!need ||
+                (customer.is_number_integer() && need->Int(0) != customer.get<std::int64_t>()) ||
+                (record.value("opportunity_id", json()).is_number_integer() &&
+                 need->OptInt(1) != std::optional(IntOf(record, "opportunity_id")))) {
+                return Error::ValidationCode("need_ids", "not_a_need_of_opportunity");
+            }
+        }
+        return {};
+    };
+    return type;
+}
+
+kit::RecordType OpportunityCompetitorType() {
+    kit::RecordType type;
+    type.name = "opportunity_competitors";
+    type.singular = "opportunity_competitor";
+    type.table = "opportunity_competitors";
+    type.label = {"竞争情况", "Competitor presence"};
+    type.fields = {
+        {{.name = "price", .type = FieldType::kMoney, .list = true, .sort = true},
+         {"对手报价", "Their price"}},
+        OpportunityRef(),
+        {{.name = "competitor_id",
+          .type = FieldType::kInteger,
+          .required = true,
+          .list = true,
+          .filter = true,
+          .nullable = false},
+         {"竞争对手", "Competitor"}},
+        {{.name = "notes", .type = FieldType::kText, .max_length = 2000}, {"备注", "Notes"}, true},
+    };
+    type.example = {{"price", "230000.00"}, {"competitor_id", 0}};  // (0: the tests' competitor)
+    type.check_record = [](const json& record) { return CheckAmount(record, "price"); };
+    type.check_stored = [](db::Connection& conn, std::int64_t, const json& record) -> Status {
+        GX_TRY_ASSIGN(auto live, conn.QueryOne("SELECT 1 FROM competitors WHERE id = ? AND "
+                                               "deleted_at IS NULL",
+                                               {IntOf(record, "competitor_id")}));
+        if (!live) return Error::ValidationCode("competitor_id", "not_a_visible_record");
+        return {};
+    };
+    return type;
+}
+
+}  // namespace guanxi::pipeline

@@ -1,0 +1,21 @@
+#pragma once
+// Opportunities (销售机会, issue 16 items 2-4): a kit record type of its own owner (kOwnScope),
+// always of a customer the caller can see, on a pipeline's stage. Moving it to another stage is a
+// PATCH of stage_id with `version`; the move is written to its stage history, and a stage that is
+// won or lost closes it. Its decision makers (contacts with a role), needs, solutions and
+// competitors' presence are records under its customer that name it (opportunity_id).
+
+#include "kit/record_type.hpp"
+
+namespace guanxi::pipeline {
+
+kit::RecordType OpportunityType();
+kit::RecordType OpportunityContactType();
+kit::RecordType NeedType();
+kit::RecordType SolutionType();
+kit::RecordType OpportunityCompetitorType();
+
+// The reasons an opportunity is lost (a fixed list; the web names them in both languages).
+const std::vector<std::string>& LostReasons();
+
+}  // namespace guanxi::pipeline
