@@ -1,6 +1,7 @@
 #include "domains/quotes/quote_service.hpp"
 
 #include "core/money.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "db/sql_builder.hpp"
 #include "domains/access/access_gate.hpp"
@@ -114,8 +115,10 @@ std::vector<SentLine> ParseLines(const json& lines, Error& error) {
         if (auto it = line.find("description"); it != line.end() && !it->is_null()) {
             if (!it->is_string()) {
                 error.FieldCode(at + ".description", "not_a_string");
-            } else if (it->get<std::string>().size() > 2000) {
+            } else if (text::CodePointCount(it->get<std::string>()) > 500) {
                 error.FieldCode(at + ".description", "too_long", {{"max", 500}});
+            } else if (text::HasControlCharacters(it->get<std::string>(), false)) {
+                error.FieldCode(at + ".description", "control_characters");
             } else {
                 sent.description = it->get<std::string>();
             }
@@ -440,8 +443,10 @@ Result<json> QuoteService::Decide(const Principal& caller, std::int64_t id, bool
         }
         if (auto it = body.find("note"); it != body.end() && !it->is_null()) {
             if (!it->is_string()) return Error::ValidationCode("note", "not_a_string");
-            if (it->get<std::string>().size() > 2000)
+            if (text::CodePointCount(it->get<std::string>()) > 500)
                 return Error::ValidationCode("note", "too_long", {{"max", 500}});
+            if (text::HasControlCharacters(it->get<std::string>(), false))
+                return Error::ValidationCode("note", "control_characters");
             note = it->get<std::string>();
         }
     }

@@ -42,11 +42,12 @@ kit::RecordType QuoteType() {
     type.table = "quotes";
     type.label = {"报价", "Quote"};
     type.fields = {
+        // The title first: the generic kit tests patch a type's first field (number is read-only).
+        {{.name = "title", .max_length = 200, .list = true}, {"标题", "Title"}, true},
         {{.name = "number", .max_length = 40, .list = true, .sort = true, .readonly = true},
          {"报价单号", "Number"},
          /*search=*/true},
         ReadOnly("revision", FieldType::kInteger, {"版本", "Revision"}, true, false),
-        {{.name = "title", .max_length = 200, .list = true}, {"标题", "Title"}, true},
         {{.name = "contact_id", .type = FieldType::kInteger},
          {"联系人", "Contact"},
          false,
