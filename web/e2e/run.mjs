@@ -1997,6 +1997,8 @@ test('an opportunity dragged to the next stage on the board moves, and the colum
   expect((await count(1)) === second + 1, `second column ${await count(1)}, was ${second}`)
   await shot(page, 'pipeline-board-desktop')
   await closeBrowser(session)
+})
+
 // #16 quotes
 test('a quote with a discount past the limit is submitted, approved by the manager, and its PDF downloads', async () => {
   const api = ctx.api
