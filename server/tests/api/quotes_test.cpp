@@ -100,6 +100,25 @@ TEST_P(QuotesTest, AProductCodeIsUniqueAmongLiveProducts) {
     EXPECT_EQ(custom.body["custom"]["warranty_months"], 24);
 }
 
+TEST_P(QuotesTest, AProductsPricePastTenToTheTwelveIsRefusedNamingIt) {
+    for (const char* field : {"list_price", "cost"}) {
+        json body = {
+            {"code", std::string("BIG-") + field}, {"name", "大额产品"}, {"list_price", "1.00"}};
+        body[field] = "1000000000000.01";
+        Reply r = Call("POST", "/api/v1/products", body, admin());
+        EXPECT_EQ(r.status, 422) << r.raw.body;
+        EXPECT_EQ(r.body["error"]["details"]["field_codes"][field]["code"], "money_too_large")
+            << r.raw.body;
+        body[field] = "1000000000000.00";
+        EXPECT_EQ(Call("POST", "/api/v1/products", body, admin()).status, 201);
+    }
+    Reply line =
+        Lines(NewQuote(sales_.token), {Line(sensor_, "1", "1000000000000.01")}, sales_.token);
+    EXPECT_EQ(line.body["error"]["details"]["field_codes"]["lines[0].unit_price"]["code"],
+              "money_too_large")
+        << line.raw.body;
+}
+
 TEST_P(QuotesTest, TotalsAreIntegerCentsRoundedPerLineAsTheSharedTableSays) {
     std::ifstream file(kQuoteTotalsCases);
     ASSERT_TRUE(file) << kQuoteTotalsCases;
