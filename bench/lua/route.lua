@@ -8,7 +8,8 @@
 -- kit_export | record_history | custom_field_list | contact_create | contact_list | followup_list |
 -- department_list | me_get | me_patch | activity_create | activity_calendar | time_zones |
 -- company_settings | jobs_list | job_schedules | todo | pool_quota | pool_rules | notification_settings |
--- reminder_rules | notification_settings_put | reminder_rules_put | pool_rules_put | mix
+-- reminder_rules | notification_settings_put | reminder_rules_put | pool_rules_put | contract_list |
+-- payment_create | pipeline_board | quote_lines_put | quote_pdf | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
@@ -23,6 +24,11 @@ local records_id = os.getenv("BENCH_RECORDS_ID") or "1"
 local document_id = os.getenv("BENCH_DOCUMENT_ID") or "1"
 local mailing_id = os.getenv("BENCH_MAILING_ID") or "1"
 local contract_id = os.getenv("BENCH_CONTRACT_ID") or "1"
+-- The quotes bench/tools/driver.py makes (bench_quotes): a draft whose 200 lines are replaced,
+-- a quote of 50 lines to print, and the ids of the 50 products the lines name (comma-separated).
+local quote_put_id = os.getenv("BENCH_QUOTE_PUT_ID") or "1"
+local quote_pdf_id = os.getenv("BENCH_QUOTE_PDF_ID") or "1"
+local quote_products = os.getenv("BENCH_QUOTE_PRODUCTS") or "1"
 
 local ids = {}
 local counter = 0
@@ -84,6 +90,19 @@ local upload_headers = {
   ["Accept"] = "application/json",
 }
 local records_base = "/api/v1/customers/" .. records_id
+
+-- quote_lines_put's body: 200 lines over the products, built once.
+local quote_lines_body
+do
+  local products = {}
+  for id in quote_products:gmatch("%d+") do products[#products + 1] = id end
+  local lines = {}
+  for i = 1, 200 do
+    lines[i] = '{"product_id":' .. products[((i - 1) % #products) + 1] .. ',"quantity":"' ..
+      (1 + i % 7) .. '","unit_price":"' .. (100 + i) .. '.50","discount":"0","tax_rate":"13"}'
+  end
+  quote_lines_body = '{"lines":[' .. table.concat(lines, ",") .. ']}'
+end
 
 local function next_id()
   counter = counter + 1
@@ -253,6 +272,17 @@ local builders = {
   payment_create = function()
     return wrk.format("POST", "/api/v1/payments", post_headers,
       '{"contract_id":' .. contract_id .. ',"received_on":"2026-12-05","amount":"0.01"}')
+  end,
+
+  -- Issue 16, quotes: a draft's 200 lines replaced (checked, priced, totalled, audited), and the
+  -- PDF of a 50-line quote (Pango/Cairo, three A4 pages).
+  quote_lines_put = function()
+    return wrk.format("PUT", "/api/v1/quotes/" .. quote_put_id .. "/lines", post_headers,
+      quote_lines_body)
+  end,
+  quote_pdf = function()
+    return wrk.format("GET", "/api/v1/quotes/" .. quote_pdf_id .. "/pdf",
+      { ["Authorization"] = "Bearer " .. token })
   end,
 
   -- Issue 16, pipeline: the default pipeline's board through the caller's scope.

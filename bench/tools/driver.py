@@ -40,7 +40,7 @@ ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "m
           "notification_list", "notification_unread", "todo", "pool_quota", "pool_rules",
           "notification_settings", "reminder_rules", "notification_settings_put",
           "reminder_rules_put", "pool_rules_put", "contract_list", "payment_create",
-          "pipeline_board"]
+          "pipeline_board", "quote_lines_put", "quote_pdf"]
 # Routes only some roles may use: the default sales role has no mailings.export.
 ROUTE_ROLES = {"kit_export": {"manager"}}
 # Administrators' routes (users.manage): run once, with the admin's session.
@@ -48,7 +48,7 @@ ADMIN_ROUTES = {"jobs_list", "job_schedules", "pool_rules", "reminder_rules", "r
                 "pool_rules_put"}
 # Routes that read records_customer's fixtures.
 RECORDS_ROUTES = {"document_download", "kit_export", "record_history", "contract_list",
-                  "payment_create"}
+                  "payment_create", "quote_lines_put", "quote_pdf"}
 # Routes the storage-ceiling tool (sql_ceiling.cpp) mirrors; kit routes have no mirror yet.
 CEILING_ROUTES = {"list", "search2", "search4", "get", "followup"}
 
@@ -392,6 +392,39 @@ def bench_contract(server, owner_token, cid):
     return json.loads(body)["id"]
 
 
+def bench_quotes(server, owner_token, admin_token, cid):
+    """The quotes of quote_lines_put and quote_pdf on the records customer: 50 products (made by
+    the admin, codes BENCH-P-01..50), a draft whose lines the route replaces, and a quote of 50
+    lines (one per product) to print. Made once per data set. Returns (put quote, pdf quote,
+    product ids)."""
+    products = {}
+    _, body, _ = http("GET", server.base + "/api/v1/products?page_size=500", token=admin_token)
+    for item in json.loads(body)["items"]:
+        if item["code"].startswith("BENCH-P-"):
+            products[item["code"]] = item["id"]
+    for i in range(1, 51):
+        code = "BENCH-P-%02d" % i
+        if code not in products:
+            _, body, _ = http("POST", server.base + "/api/v1/products",
+                              {"code": code, "name": "基准产品 %02d" % i, "unit": "台",
+                               "list_price": "%d.00" % (100 * i)}, token=admin_token)
+            products[code] = json.loads(body)["id"]
+    ids = [products["BENCH-P-%02d" % i] for i in range(1, 51)]
+    base = server.base + "/api/v1/customers/%d/quotes" % cid
+    _, body, _ = http("GET", base + "?page_size=500", token=owner_token)
+    quotes = {q["title"]: q["id"] for q in json.loads(body)["items"]}
+    for title in ("基准报价（修改明细）", "基准报价（打印）"):
+        if title not in quotes:
+            _, body, _ = http("POST", base, {"title": title}, token=owner_token)
+            quotes[title] = json.loads(body)["id"]
+    printed = quotes["基准报价（打印）"]
+    lines = [{"product_id": pid, "quantity": "2", "discount": "0",
+              "description": "基准测试明细：含安装调试与一年维保服务"} for pid in ids]
+    http("PUT", server.base + "/api/v1/quotes/%d/lines" % printed, {"lines": lines},
+         token=owner_token)
+    return quotes["基准报价（修改明细）"], printed, ids
+
+
 def records_customer(server, owner_token):
     """The customer of the record-read routes (document_download, kit_export, record_history):
     owned by the salesperson (the manager sees it too), with one uploaded image, RECORDS_MAILINGS
@@ -560,6 +593,12 @@ def run_backend(kind, args, out_dir):
             if {"contract_list", "payment_create"} & set(args.routes):
                 os.environ["BENCH_CONTRACT_ID"] = str(
                     bench_contract(server, tokens[ROLES[0][0]], cid))
+            if {"quote_lines_put", "quote_pdf"} & set(args.routes):
+                put, printed, products = bench_quotes(
+                    server, tokens[ROLES[0][0]], login(server, "admin", ADMIN_PASSWORD), cid)
+                os.environ.update(BENCH_QUOTE_PUT_ID=str(put), BENCH_QUOTE_PDF_ID=str(printed),
+                                  BENCH_QUOTE_PRODUCTS=",".join(str(p) for p in products))
+                res["quotes"] = {"put": put, "pdf": printed, "products": len(products)}
         runs = []
         for conns in args.conns:
             r = run_wrk(server, "healthz", conns, args.duration, None, None, out_dir, kind + "-ceiling", args.q2, args.q4)

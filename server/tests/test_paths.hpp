@@ -7,6 +7,8 @@
 namespace guanxi::testing {
 extern const char* const kGuanxiBinary;
 extern const char* const kSmtpSink;
+// The table of quote totals the server and the web both compute (docs/QUOTES.md).
+extern const char* const kQuoteTotalsCases;
 }  // namespace guanxi::testing
 
 #define GUANXI_BINARY (::guanxi::testing::kGuanxiBinary)

@@ -1999,6 +1999,89 @@ test('an opportunity dragged to the next stage on the board moves, and the colum
   await closeBrowser(session)
 })
 
+// #16 quotes
+test('a quote with a discount past the limit is submitted, approved by the manager, and its PDF downloads', async () => {
+  const api = ctx.api
+  const roles = (await api.call('GET', '/roles')).items
+  const roleId = (name) => roles.find((r) => r.name === name).id
+  const dept = await api.call('POST', '/departments', { name: `E2E报价${unique}`, parent_id: null })
+  const mk = (username, display_name, role, manager_id = null) =>
+    api.call('POST', '/users', {
+      username,
+      display_name,
+      department_id: dept.id,
+      role_id: roleId(role),
+      manager_id,
+      password: SALES_PASSWORD,
+      active: true,
+    })
+  const boss = await mk(`e2e.boss.${unique}`, `王经理${unique}`, 'manager')
+  const seller = await mk(`e2e.seller.${unique}`, `李销售${unique}`, 'sales', boss.id)
+  const p1 = await api.call('POST', '/products', {
+    code: `E2E-A-${unique}`,
+    name: `工业传感器${unique}`,
+    unit: '台',
+    list_price: '100.00',
+  })
+  const p2 = await api.call('POST', '/products', {
+    code: `E2E-B-${unique}`,
+    name: `数据网关${unique}`,
+    unit: '套',
+    list_price: '2500.00',
+  })
+  const sellerApi = new Api(ctx.server.base)
+  await sellerApi.login(seller.username, SALES_PASSWORD)
+  const customer = await sellerApi.call('POST', '/customers', { name: `报价客户${unique}有限公司` })
+  const quote = await sellerApi.call('POST', `/customers/${customer.id}/quotes`, {
+    title: '年度采购',
+  })
+
+  // The salesperson adds two lines in the editor; the totals follow as they type.
+  const sales = await openBrowser()
+  await login(sales.page, ctx.server.base, seller.username, SALES_PASSWORD)
+  const { page } = sales
+  await page.goto(`${ctx.server.base}/quotes/${quote.id}`)
+  const pick = async (index, label) => {
+    await page.getByTestId('line-add').click()
+    const line = page.getByTestId('quote-line').nth(index)
+    await line.getByTestId('line-product').click()
+    await page
+      .locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: label })
+      .click()
+    await line.getByTestId('line-price').waitFor()
+    return line
+  }
+  const first = await pick(0, p1.name)
+  await first.getByTestId('line-quantity').fill('3')
+  await first.getByTestId('line-discount').fill('15')
+  await pick(1, p2.name)
+  await page.getByTestId('quote-total').filter({ hasText: '3113.15' }).waitFor()
+  await page.getByTestId('quote-needs-approval').waitFor()
+  await page.getByTestId('lines-save').click()
+  await page.locator('.el-message--success').first().waitFor()
+  await page.getByTestId('quote-submit').click()
+  await page.getByTestId('quote-status').filter({ hasText: '待审批' }).waitFor()
+  await shot(page, 'quote-editor-desktop')
+
+  // The manager approves.
+  const manager = await openBrowser()
+  await login(manager.page, ctx.server.base, boss.username, SALES_PASSWORD)
+  await manager.page.goto(`${ctx.server.base}/quotes/${quote.id}`)
+  await manager.page.getByTestId('quote-approve').click()
+  await manager.page.getByTestId('quote-status').filter({ hasText: '已批准' }).waitFor()
+
+  // The PDF link downloads the PDF with the session.
+  await page.reload()
+  await page.getByTestId('quote-status').filter({ hasText: '已批准' }).waitFor()
+  const href = await page.getByTestId('quote-pdf').getAttribute('href')
+  const pdf = await page.request.get(`${ctx.server.base}${href}`)
+  expect(pdf.status() === 200, `the PDF answered ${pdf.status()}`)
+  expect(pdf.headers()['content-type'] === 'application/pdf', 'not a PDF')
+  expect((await pdf.body()).subarray(0, 5).toString() === '%PDF-', 'the body is not a PDF')
+  await closeBrowser(manager)
+  await closeBrowser(sales)
+})
+
 async function main() {
   mkdirSync(SHOTS, { recursive: true })
   const bin = process.env.GUANXI_BIN || DEFAULT_BIN

@@ -39,6 +39,9 @@ describe('record types', () => {
       'pipelines',
       'pipeline_stages',
       'competitors',
+      'quotes',
+      'products',
+      'price_lists',
     ])
     for (const type of RECORD_TYPES) {
       for (const locale of ['zh-CN', 'en'] as const) {

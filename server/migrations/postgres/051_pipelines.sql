@@ -172,11 +172,11 @@ CREATE INDEX opportunity_competitors_competitor
 -- The default pipeline. Labels are data: `name` is shown in Chinese, `name_en` (when set) in
 -- English. Limits in days: how long an opportunity may sit in a stage before it is stale.
 INSERT INTO pipelines (name, name_en, description, is_default, active, created_at, updated_at)
-VALUES ('标准销售流程', 'Standard sales process', NULL, 1, 1, CAST(EXTRACT(EPOCH FROM now()) AS BIGINT), CAST(EXTRACT(EPOCH FROM now()) AS BIGINT));
+VALUES ('标准销售流程', 'Standard sales process', NULL, 1, 1, CAST(FLOOR(EXTRACT(EPOCH FROM now())) AS BIGINT), CAST(FLOOR(EXTRACT(EPOCH FROM now())) AS BIGINT));
 INSERT INTO pipeline_stages (pipeline_id, name, name_en, position, probability, is_won, is_lost,
                              days_limit, created_at, updated_at)
 SELECT p.id, s.name, s.name_en, s.position, s.probability, s.is_won, s.is_lost, s.days_limit,
-       CAST(EXTRACT(EPOCH FROM now()) AS BIGINT), CAST(EXTRACT(EPOCH FROM now()) AS BIGINT)
+       CAST(FLOOR(EXTRACT(EPOCH FROM now())) AS BIGINT), CAST(FLOOR(EXTRACT(EPOCH FROM now())) AS BIGINT)
 FROM pipelines p,
      (SELECT '初步接洽' AS name, 'Initial contact' AS name_en, 1 AS position, 10 AS probability,
              0 AS is_won, 0 AS is_lost, 14 AS days_limit

@@ -18,6 +18,7 @@
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/notifications/notification_routes.hpp"
 #include "domains/pipeline/pipeline_service.hpp"
+#include "domains/quotes/quote_routes.hpp"
 #include "domains/record_types.hpp"
 #include "domains/reminders/reminder_routes.hpp"
 #include "domains/settings/settings_routes.hpp"
@@ -178,6 +179,8 @@ void App::RegisterRoutes(const AppOptions& options) {
     todo_ = std::make_unique<todo::TodoService>(*db_);
     todo::RegisterTodoRoutes(router_, *todo_);
     reminders::RegisterReminderRoutes(router_, *reminders_);
+    quotes_ = std::make_unique<quotes::QuoteService>(*db_, *writes_, *records_, RecordTypes());
+    quotes::RegisterQuoteRoutes(router_, *quotes_);
     customers::RegisterPoolRulesRoutes(router_, *pool_rules_);
     pipeline::RegisterPipelineRoutes(router_, *db_, *records_, RecordTypes());
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));

@@ -17,6 +17,7 @@
 #include "domains/customers/timeline_service.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
 #include "domains/notifications/notification_hub.hpp"
+#include "domains/quotes/quote_service.hpp"
 #include "domains/reminders/reminder_service.hpp"
 #include "domains/settings/company_settings.hpp"
 #include "domains/todo/todo_service.hpp"
@@ -86,6 +87,7 @@ class App {
     reminders::ReminderService& reminders() { return *reminders_; }
     customers::PoolRulesService& pool_rules() { return *pool_rules_; }
     contracts::ContractService& contracts() { return *contracts_; }
+    quotes::QuoteService& quotes() { return *quotes_; }
 
     // The OpenAPI document served at /api/openapi.json: the hand-written routes and every record
     // type's generated ones.
@@ -128,6 +130,7 @@ class App {
     std::unique_ptr<reminders::ReminderService> reminders_;
     std::unique_ptr<customers::PoolRulesService> pool_rules_;
     std::unique_ptr<contracts::ContractService> contracts_;
+    std::unique_ptr<quotes::QuoteService> quotes_;
     std::optional<std::string> generated_admin_password_;
     // Last: its threads run routes that use everything above; it finishes them first.
     std::unique_ptr<core::WorkerPool> write_workers_;

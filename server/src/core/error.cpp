@@ -37,6 +37,7 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::kUnsupportedMediaType, "unsupported_media_type", 415},
     {ErrorCode::kBeyondOwnRights, "beyond_own_rights", 403},
     {ErrorCode::kOpportunityClosed, "opportunity_closed", 409},
+    {ErrorCode::kOwnQuoteApproval, "own_quote_approval", 403},
 };
 
 const CodeInfo& Info(ErrorCode code) { return kCodes[static_cast<int>(code)]; }
@@ -246,6 +247,15 @@ constexpr FieldMessageInfo kFieldMessages[] = {
      "不是该销售机会所属流程的阶段"},
     {"not_a_need_of_opportunity", "names a need that is not one of this opportunity's",
      "包含不属于此销售机会的需求"},
+    {"not_unique", "is already used by another record", "已被其他记录使用"},
+    {"not_a_quantity", "must be a quantity more than 0 with at most 3 decimals, such as \"2.5\"",
+     "必须是大于 0、最多三位小数的数量，例如 2.5"},
+    {"not_a_percent",
+     "must be a percentage from 0 to 100 with at most 2 decimals, such as \"12.5\"",
+     "必须是 0 到 100 之间、最多两位小数的百分比，例如 12.5"},
+    {"no_lines", "must have at least one line", "至少需要一行"},
+    {"not_a_product", "is not a product", "不是产品"},
+    {"before_valid_from", "must not be before valid_from", "不能早于生效日期"},
 };
 
 // The registered message whose English text is `text` and has no parameters, if any.

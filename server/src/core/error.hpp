@@ -42,6 +42,7 @@ enum class ErrorCode {
     kUnsupportedMediaType,  // 415: a body in a content type the route does not take
     kBeyondOwnRights,       // 403: granting, or changing a user with, rights the caller lacks
     kOpportunityClosed,     // 409: a won or lost opportunity's stage is changed (closed twice)
+    kOwnQuoteApproval,      // 403: approving or rejecting a quote one owns or submitted
 };
 
 std::string_view ErrorCodeName(ErrorCode code);

@@ -10,6 +10,8 @@
 #include "domains/customers/prepayment_types.hpp"
 #include "domains/pipeline/opportunity_types.hpp"
 #include "domains/pipeline/pipeline_types.hpp"
+#include "domains/quotes/product_types.hpp"
+#include "domains/quotes/quote_type.hpp"
 
 namespace guanxi {
 
@@ -33,6 +35,9 @@ const kit::Registry& RecordTypes() {
         registry.Add(pipeline::NeedType());
         registry.Add(pipeline::SolutionType());
         registry.Add(pipeline::OpportunityCompetitorType());
+        registry.Add(quotes::ProductType());
+        registry.Add(quotes::PriceListType());
+        registry.Add(quotes::QuoteType());
         return registry;
     }();
     return kRegistry;

@@ -64,7 +64,8 @@ Result<Language> ExportLanguage(const http::Request& request) {
 }
 
 std::string CollectionPattern(const RecordType& type) {
-    return type.UnderCustomer() ? "/api/v1/customers/{id}/" + type.name : "/api/v1/" + type.name;
+    return type.UnderCustomer() ? "/api/v1/customers/{id}/" + type.Segment()
+                                : "/api/v1/" + type.Segment();
 }
 
 std::string ItemPattern(const RecordType& type) {

@@ -201,6 +201,25 @@ Status CheckReferences(db::Connection& conn, const access::Gate& gate, const Com
     return {};
 }
 
+// No other live record holds the value of a unique field (Field::unique) that `record` holds: 422
+// naming the field otherwise. `id`: the record's own (0 on a create).
+Status CheckUnique(db::Connection& conn, const CompiledType& type, std::int64_t id,
+                   const json& record) {
+    for (const Field& field : type.type.fields) {
+        if (!field.unique) continue;
+        const json value = record.value(field.def.name, json());
+        if (value.is_null()) continue;
+        GX_TRY_ASSIGN(auto other,
+                      conn.QueryOne("SELECT id FROM " + type.type.table + " WHERE " +
+                                        field.Column() + " = ? AND deleted_at IS NULL AND id <> ?",
+                                    {store::Bind(field.def, value), id}));
+        if (other) {
+            return Error::ValidationCode(field.def.name, "not_unique", {{"id", other->Int(0)}});
+        }
+    }
+    return {};
+}
+
 // The type's rule over the customer's records, after a write.
 Status AfterWrite(db::Connection& conn, const CompiledType& type, Parent customer_id) {
     return type.type.after_write ? type.type.after_write(conn, customer_id.value_or(0)) : Status();
@@ -446,6 +465,7 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
         if (parent) placed["customer_id"] = *parent;
         GX_TRY(CheckReferences(conn, gate, type, record, placed));
         if (type.type.check_record) GX_TRY(type.type.check_record(record));
+        GX_TRY(CheckUnique(conn, type, 0, record));
         if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, 0, record));
         if (type.type.before_create)
             GX_TRY(type.type.before_create(conn, parent.value_or(0), record));
@@ -520,6 +540,7 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
         for (const auto& [key, value] : patch.items()) merged[key] = value;
         if (patch.contains("owner_id")) GX_TRY(OwnerInScope(gate, type, merged));
         if (type.type.check_record) GX_TRY(type.type.check_record(merged));
+        GX_TRY(CheckUnique(conn, type, id, merged));
         if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, id, merged));
         GX_TRY(CheckReferences(conn, gate, type, patch, merged));
         const json before = store::FieldsJson(type, *row, patch);  // what the patch may change
@@ -567,6 +588,9 @@ Result<json> RecordService::Restore(const Principal& caller, const CompiledType&
         GX_TRY(ParentFor(conn, gate, caller, type, parent, Access::kWrite));
         GX_TRY_ASSIGN(auto row, store::Get(conn, type, parent, id));
         if (!row || !RowVisible(gate, type, *row)) return NotFound(type);
+        // Before it is live again: a unique index over live rows would refuse it as a 500.
+        if (!row->IsNull(store::Column(type, "deleted_at")))
+            GX_TRY(CheckUnique(conn, type, id, store::ToJson(type, *row)));
         GX_TRY_ASSIGN(bool restored, store::SetDeleted(conn, type, id, false, NowSeconds()));
         if (!restored) return NotFound(type);  // not in the recycle bin
         // What the type checks of every write holds for the record coming back too (e.g. a

@@ -96,7 +96,8 @@ Status WriteUsers(db::Connection& conn, const CompiledType& type, std::int64_t i
     return {};
 }
 
-// A validated JSON value as the column's value.
+}  // namespace
+
 db::Value Bind(const FieldDef& field, const nlohmann::json& value) {
     if (value.is_null()) return nullptr;
     switch (field.type) {
@@ -119,6 +120,8 @@ db::Value Bind(const FieldDef& field, const nlohmann::json& value) {
             return text::Trim(value.get<std::string>());
     }
 }
+
+namespace {
 
 nlohmann::json Read(const FieldDef& field, const db::Row& row, std::size_t i) {
     if (field.type == FieldType::kUsers) {

@@ -19,6 +19,9 @@ namespace guanxi::kit::store {
 // others it is nullopt (their records are judged by the service, row by row or by a scope).
 using Parent = std::optional<std::int64_t>;
 
+// A validated JSON value of `field` as its column's value (money as cents, a date as its text).
+db::Value Bind(const FieldDef& field, const nlohmann::json& value);
+
 // Inserts a record (of `customer_id`, when under a customer) from a validated create body;
 // returns its id. Derived fields are not written.
 Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type, Parent customer_id,

@@ -56,6 +56,10 @@ struct Field {
     // live record whose customer the caller can see, and — when the record has a customer_id
     // field — that customer's). Checked on every write that sends it (422 naming the field).
     std::string references = {};
+    // Set: no two live records of the type hold the same value (a product's code). Checked on
+    // create, patch and restore in the write transaction: 422 naming the field (not_unique). The
+    // migration backs it with a unique index over live rows.
+    bool unique = false;
 
     const std::string& Column() const { return column.empty() ? def.name : column; }
 };
@@ -229,7 +233,11 @@ struct RecordType {
     // With generic_create false: whether that route takes a multipart upload (documents) rather
     // than a JSON body (follow-ups' tuned create).
     bool create_by_upload = false;
+    // The route segment when it differs from `name` (price lists: name price_lists, permissions
+    // price_lists.view, routes /api/v1/price-lists). Empty: the name.
+    std::string route = {};
 
+    const std::string& Segment() const { return route.empty() ? name : route; }
     // Whether its records live under a customer (routes /api/v1/customers/{id}/<name>).
     bool UnderCustomer() const { return visibility == Visibility::kThroughCustomer; }
 

@@ -149,6 +149,61 @@ class BodyFieldsTest : public ApiTest {
                                                       {"amount", "1.00"}};
                                       },
                                       get("/api/v1/payments?contract_id=" + contract)};
+        // Quotes: a product, a draft quote of it, a price list; the decisions on a quote another
+        // user owns, put back to awaiting approval before each probe (admin decides any).
+        const std::string product = std::to_string(
+            Call("POST", "/api/v1/products",
+                 {{"code", "BODY-1"}, {"name", "类测试产品"}, {"list_price", "100.00"}}, admin())
+                .body["id"]
+                .get<std::int64_t>());
+        const auto quote_of = [&] {
+            return std::to_string(
+                Call("POST", customer + "/quotes", {{"title", "类测试报价"}}, admin())
+                    .body["id"]
+                    .get<std::int64_t>());
+        };
+        const std::string quote = quote_of();
+        f["PUT /api/v1/quotes/{id}/lines"] = {
+            "/api/v1/quotes/" + quote + "/lines",
+            [product] {
+                return json{{"lines", {{{"product_id", std::stoll(product)}, {"quantity", "1"}}}}};
+            },
+            get("/api/v1/quotes/" + quote)};
+        const std::string decided = quote_of();
+        for (const char* decision : {"approve", "reject"}) {
+            f[std::string("POST /api/v1/quotes/{id}/") + decision] = {
+                "/api/v1/quotes/" + decided + "/" + decision,
+                {},
+                get("/api/v1/quotes/" + decided),
+                [this, decided] {
+                    auto conn = app().db().Acquire();
+                    ASSERT_TRUE(conn.ok());
+                    ASSERT_TRUE((*conn)
+                                    ->Execute("UPDATE quotes SET status = 'pending_approval', "
+                                              "owner_id = ?, created_by = ? WHERE id = ?",
+                                              {user_, user_, std::stoll(decided)})
+                                    .ok());
+                }};
+        }
+        f["PUT /api/v1/settings/quote-discount-limits"] = {
+            "/api/v1/settings/quote-discount-limits",
+            [this] {
+                return json{{"items", {{{"role_id", role_}, {"max_discount", "10"}}}}};
+            },
+            get("/api/v1/settings/quote-discount-limits")};
+        const std::string price_list = std::to_string(Call("POST", "/api/v1/price-lists",
+                                                           {{"name", "类测试价目表"},
+                                                            {"customer_category", "core"},
+                                                            {"valid_from", "2027-01-01"}},
+                                                           admin())
+                                                          .body["id"]
+                                                          .get<std::int64_t>());
+        f["PUT /api/v1/price-lists/{id}/lines"] = {
+            "/api/v1/price-lists/" + price_list + "/lines",
+            [product] {
+                return json{{"items", {{{"product_id", std::stoll(product)}, {"price", "90.00"}}}}};
+            },
+            get("/api/v1/price-lists/" + price_list + "/lines")};
         f["PUT /api/v1/settings/pool-rules"] = {
             "/api/v1/settings/pool-rules", {}, get("/api/v1/settings/pool-rules")};
         // Every bad "to" is refused before anything is sent.
@@ -241,15 +296,22 @@ class BodyFieldsTest : public ApiTest {
         for (const auto& type : RecordTypes().types()) {
             const bool nested = type->type.UnderCustomer();
             const std::string collection =
-                nested ? customer + "/" + type->type.name : "/api/v1/" + type->type.name;
+                nested ? customer + "/" + type->type.Segment() : "/api/v1/" + type->type.Segment();
             const std::string pattern = kit::CollectionPattern(type->type);
-            json example = FilledExample(*type, collection);
-            for (const std::string& option : type->type.create_options) example[option] = true;
             Reply record = Send(ExampleCreate(*type, collection, admin()));
             EXPECT_EQ(record.status, 201) << record.raw.body;
             const std::string item = collection + "/" + record.body["id"].dump();
-            f["POST " + pattern] = {collection, [example] { return example; },
-                                    get(collection + "?page_size=500")};
+            // Each probe's create is a record of its own (fresh values of unique fields).
+            const kit::CompiledType* compiled = type.get();
+            f["POST " + pattern] = {
+                collection,
+                [compiled, collection] {
+                    json example = FilledExample(*compiled, collection);
+                    for (const std::string& option : compiled->type.create_options)
+                        example[option] = true;
+                    return example;
+                },
+                get(collection + "?page_size=500")};
             f["PATCH " + kit::ItemPattern(type->type)] = {item, {}, get(item)};
         }
         return f;

@@ -76,8 +76,8 @@ TEST_P(LikeWildcardsTest, EveryQParameterFindsPercentUnderscoreAndBackslashLiter
         if (searched == nullptr) continue;
         const std::string collection =
             type->type.UnderCustomer()
-                ? "/api/v1/customers/" + holder["id"].dump() + "/" + type->type.name
-                : "/api/v1/" + type->type.name;
+                ? "/api/v1/customers/" + holder["id"].dump() + "/" + type->type.Segment()
+                : "/api/v1/" + type->type.Segment();
         for (const Marker& marker : kMarkers) {
             Reply created = Send(ExampleCreate(*type, collection, admin()));
             ASSERT_EQ(created.status, 201) << type->type.name << " " << created.raw.body;

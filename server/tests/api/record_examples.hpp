@@ -7,6 +7,7 @@
 #include "http/message.hpp"
 #include "kit/record_type.hpp"
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <utility>
@@ -61,17 +62,26 @@ inline ExampleFiller& CurrentExampleFiller() {
     return filler;
 }
 
-// `type`'s example as a create in `collection` sends it (its records of the test's own filled).
+// The body of one create of `type`'s example in `collection`: its records of the test's own
+// filled, and each unique field (Field::unique, e.g. a product's code) given a value no earlier
+// call gave — so a test may create the example many times. One call is one record: a test that
+// sends the same create twice (a retry) builds the body once and sends it twice.
 inline nlohmann::json FilledExample(const kit::CompiledType& type, const std::string& collection) {
+    static std::atomic<int> serial{0};
     nlohmann::json example = type.type.example;
     if (CurrentExampleFiller()) CurrentExampleFiller()(type, collection, example);
+    for (const kit::Field& field : type.type.fields) {
+        if (field.unique && example.contains(field.def.name) && example[field.def.name].is_string())
+            example[field.def.name] =
+                example[field.def.name].get<std::string>() + "-" + std::to_string(++serial);
+    }
     return example;
 }
 
 // The request creating `type`'s example record (create options set to true) in `collection`.
+// `example` is the body (FilledExample) when the test needs to know what it sent.
 inline http::Request ExampleCreate(const kit::CompiledType& type, const std::string& collection,
-                                   const std::string& token) {
-    nlohmann::json example = FilledExample(type, collection);
+                                   const std::string& token, nlohmann::json example) {
     for (const std::string& option : type.type.create_options) example[option] = true;
     if (type.type.create_by_upload) {
         std::vector<FormField> fields = {
@@ -89,6 +99,11 @@ inline http::Request ExampleCreate(const kit::CompiledType& type, const std::str
     if (!token.empty()) request.headers["authorization"] = "Bearer " + token;
     request.body = example.dump();
     return request;
+}
+
+inline http::Request ExampleCreate(const kit::CompiledType& type, const std::string& collection,
+                                   const std::string& token) {
+    return ExampleCreate(type, collection, token, FilledExample(type, collection));
 }
 
 }  // namespace guanxi::testing

@@ -17,8 +17,8 @@ class RecordKitTest : public ApiTest {
   protected:
     // The collection of a type: under the customer, or its own (/api/v1/<name>).
     static std::string Path(std::int64_t customer, const kit::CompiledType& type) {
-        if (!type.type.UnderCustomer()) return "/api/v1/" + type.type.name;
-        return "/api/v1/customers/" + std::to_string(customer) + "/" + type.type.name;
+        if (!type.type.UnderCustomer()) return "/api/v1/" + type.type.Segment();
+        return "/api/v1/customers/" + std::to_string(customer) + "/" + type.type.Segment();
     }
     // Whether a list page holds the record `id`.
     static bool Lists(const Reply& page, const json& id) {
@@ -53,9 +53,9 @@ TEST_P(RecordKitTest, EveryTypeLivesThroughCreateReadListPatchDeleteAndRestore) 
         // A type of its own may have records already (a new installation's department).
         const std::int64_t before =
             Call("GET", collection, nullptr, admin()).body["total"].get<std::int64_t>();
-        Reply created = Send(ExampleCreate(*type, collection, admin()));
-        ASSERT_EQ(created.status, 201) << created.raw.body;
         const json sent = FilledExample(*type, collection);
+        Reply created = Send(ExampleCreate(*type, collection, admin(), sent));
+        ASSERT_EQ(created.status, 201) << created.raw.body;
         for (const auto& [key, value] : sent.items()) {
             EXPECT_EQ(created.body[key], value) << key;
         }

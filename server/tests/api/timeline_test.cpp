@@ -161,9 +161,9 @@ TEST_P(TimelineTest, EveryKitTypeThatDeclaresATimelineJoinsIt) {
         // The example record, created as the type is (a JSON create, or a document's upload).
         // A type of its own (activities) names the customer in its body.
         const bool nested = type->type.UnderCustomer();
-        http::Request create =
-            ExampleCreate(*type, (nested ? Base() : std::string("/api/v1")) + "/" + type->type.name,
-                          alice_.token);
+        http::Request create = ExampleCreate(
+            *type, (nested ? Base() : std::string("/api/v1")) + "/" + type->type.Segment(),
+            alice_.token);
         if (!nested) {
             json body = json::parse(create.body);
             body["customer_id"] = customer_;

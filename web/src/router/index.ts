@@ -186,6 +186,20 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'contracts.view', title: 'contracts.page' },
       },
       {
+        path: 'quotes/:id(\\d+)',
+        name: 'quote',
+        component: () => import('@/modules/quotes/QuoteEditorPage.vue'),
+        props: (route) => ({ id: Number(route.params.id) }),
+        meta: { permission: 'quotes.view', title: 'quotes.editorTitle' },
+      },
+      {
+        path: 'price-lists/:id(\\d+)',
+        name: 'price-list-lines',
+        component: () => import('@/modules/quotes/PriceListLinesPage.vue'),
+        props: (route) => ({ id: Number(route.params.id) }),
+        meta: { permission: 'price_lists.view', title: 'quotes.priceListLines' },
+      },
+      {
         path: 'profile',
         name: 'profile',
         component: () => import('@/modules/shell/ProfilePage.vue'),

@@ -20,6 +20,9 @@ import {
   pipelineStages,
   pipelines,
 } from './pipeline'
+import { priceLists } from './priceLists'
+import { products } from './products'
+import { quotes } from './quotes'
 
 export interface RecordTypeView extends RecordHooks {
   /**
@@ -57,6 +60,9 @@ export const RECORD_TYPES: readonly RecordTypeView[] = [
   pipelines,
   pipelineStages,
   competitors,
+  quotes,
+  products,
+  priceLists,
 ]
 
 export function recordType(name: string): RecordTypeView | undefined {

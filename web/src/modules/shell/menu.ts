@@ -16,6 +16,8 @@ import {
   List,
   Bell,
   Finished,
+  Goods,
+  PriceTag,
 } from '@element-plus/icons-vue'
 import { Coin, DataBoard, Flag, Guide } from '@element-plus/icons-vue'
 
@@ -76,6 +78,18 @@ export const MENU: (MenuItem | MenuGroup)[] = [
         permission: 'competitors.view',
       },
     ],
+  },
+  {
+    path: '/records/products',
+    label_key: 'quotes.products',
+    icon: Goods,
+    permission: 'products.view',
+  },
+  {
+    path: '/records/price_lists',
+    label_key: 'quotes.priceLists',
+    icon: PriceTag,
+    permission: 'price_lists.view',
   },
   {
     path: '/customers/recycle-bin',
