@@ -6,6 +6,7 @@
 #include "db/sqlite/sqlite_connection.hpp"
 #include "domains/activities/calendar_feed.hpp"
 #include "domains/audit/audit_routes.hpp"
+#include "domains/contracts/contract_from_quote.hpp"
 #include "domains/contracts/contract_ledger.hpp"
 #include "domains/contracts/contract_routes.hpp"
 #include "domains/contracts/payment_due.hpp"
@@ -181,6 +182,11 @@ void App::RegisterRoutes(const AppOptions& options) {
     reminders::RegisterReminderRoutes(router_, *reminders_);
     quotes_ = std::make_unique<quotes::QuoteService>(*db_, *writes_, *records_, RecordTypes());
     quotes::RegisterQuoteRoutes(router_, *quotes_);
+    // An accepted quote becomes a draft contract in the same transaction.
+    quotes_->OnAccepted([this](db::Connection& conn, const Principal& caller, std::int64_t id) {
+        return contracts::ContractFromQuote(conn, caller, *records_,
+                                            *RecordTypes().Find("contracts"), id);
+    });
     customers::RegisterPoolRulesRoutes(router_, *pool_rules_);
     pipeline::RegisterPipelineRoutes(router_, *db_, *records_, RecordTypes());
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));

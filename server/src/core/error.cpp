@@ -243,6 +243,7 @@ constexpr FieldMessageInfo kFieldMessages[] = {
     {"won_and_lost", "a stage cannot be both won and lost", "阶段不能同时是赢单和输单"},
     {"stage_in_use", "cannot change while opportunities in other pipelines are in this stage",
      "仍有其他流程的销售机会处于此阶段，不能更改"},
+    {"quote_has_contract", "has a contract already", "该报价已生成合同"},
     {"not_a_stage_of_pipeline", "is not a stage of the opportunity's pipeline (pipeline_id)",
      "不是该销售机会所属流程的阶段"},
     {"not_a_need_of_opportunity", "names a need that is not one of this opportunity's",

@@ -436,8 +436,8 @@ Result<json> RecordService::Get(const Principal& caller, const CompiledType& typ
     return store::ToJson(type, row);
 }
 
-Result<json> RecordService::Create(const Principal& caller, const CompiledType& type, Parent parent,
-                                   const json& body, const json& computed) {
+Result<json> RecordService::NewRecord(const Principal& caller, const CompiledType& type,
+                                      const json& body, const json& computed) {
     GX_TRY(RequirePermission(caller, type.type.Permission("create")));
     GX_TRY(custom_fields::ValidateBody(type.meta, custom_, type.type.name, body, true,
                                        type.type.create_options));
@@ -455,35 +455,53 @@ Result<json> RecordService::Create(const Principal& caller, const CompiledType& 
     if (type.type.fill_defaults) type.type.fill_defaults(caller, record);
     if (type.type.visibility == Visibility::kOwnScope && record.value("owner_id", json()).is_null())
         record["owner_id"] = caller.user_id;
-    GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) -> Result<db::Row> {
-        GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
-        GX_TRY(ParentFor(conn, gate, caller, type, parent, Access::kWrite));
-        GX_TRY(OwnerInScope(gate, type, record));
-        // A record under a customer is that customer's: its references are checked against it
-        // (a contact or an opportunity of another customer is refused, not_of_customer).
-        json placed = record;
-        if (parent) placed["customer_id"] = *parent;
-        GX_TRY(CheckReferences(conn, gate, type, record, placed));
-        if (type.type.check_record) GX_TRY(type.type.check_record(record));
-        GX_TRY(CheckUnique(conn, type, 0, record));
-        if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, 0, record));
-        if (type.type.before_create)
-            GX_TRY(type.type.before_create(conn, parent.value_or(0), record));
-        GX_TRY_ASSIGN(std::int64_t id,
-                      store::Insert(conn, type, parent, record, caller.user_id, NowSeconds()));
-        GX_TRY(AfterRecordWrite(conn, type, parent, id));
-        GX_TRY(AfterWrite(conn, type, parent));
-        GX_TRY_ASSIGN(db::Row created, Reread(conn, type, parent, id));
-        if (type.type.after_change) {
-            const json none;
-            GX_TRY(type.type.after_change(
-                {conn, caller, type, id, none, store::ToJson(type, created), body}));
-            GX_TRY_ASSIGN(created, Reread(conn, type, parent, id));  // the hook may have changed it
-        }
-        GX_TRY(Audit(conn, caller, type, "create", parent, id,
-                     Changes(type, json::object(), store::FieldsJson(type, created, record))));
-        return created;
+    return record;
+}
+
+Result<db::Row> RecordService::InsertRecord(db::Connection& conn, const Principal& caller,
+                                            const CompiledType& type, Parent parent,
+                                            const json& record, const json& body) {
+    GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
+    GX_TRY(ParentFor(conn, gate, caller, type, parent, Access::kWrite));
+    GX_TRY(OwnerInScope(gate, type, record));
+    // A record under a customer is that customer's: its references are checked against it
+    // (a contact or an opportunity of another customer is refused, not_of_customer).
+    json placed = record;
+    if (parent) placed["customer_id"] = *parent;
+    GX_TRY(CheckReferences(conn, gate, type, record, placed));
+    if (type.type.check_record) GX_TRY(type.type.check_record(record));
+    GX_TRY(CheckUnique(conn, type, 0, record));
+    if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, 0, record));
+    if (type.type.before_create) GX_TRY(type.type.before_create(conn, parent.value_or(0), record));
+    GX_TRY_ASSIGN(std::int64_t id,
+                  store::Insert(conn, type, parent, record, caller.user_id, NowSeconds()));
+    GX_TRY(AfterRecordWrite(conn, type, parent, id));
+    GX_TRY(AfterWrite(conn, type, parent));
+    GX_TRY_ASSIGN(db::Row created, Reread(conn, type, parent, id));
+    if (type.type.after_change) {
+        const json none;
+        GX_TRY(type.type.after_change(
+            {conn, caller, type, id, none, store::ToJson(type, created), body}));
+        GX_TRY_ASSIGN(created, Reread(conn, type, parent, id));  // the hook may have changed it
+    }
+    GX_TRY(Audit(conn, caller, type, "create", parent, id,
+                 Changes(type, json::object(), store::FieldsJson(type, created, record))));
+    return created;
+}
+
+Result<json> RecordService::Create(const Principal& caller, const CompiledType& type, Parent parent,
+                                   const json& body, const json& computed) {
+    GX_TRY_ASSIGN(json record, NewRecord(caller, type, body, computed));
+    GX_TRY_ASSIGN(db::Row row, writes_.Transact([&](db::Connection& conn) {
+        return InsertRecord(conn, caller, type, parent, record, body);
     }));
+    return store::ToJson(type, row);
+}
+
+Result<json> RecordService::CreateIn(db::Connection& conn, const Principal& caller,
+                                     const CompiledType& type, Parent parent, const json& body) {
+    GX_TRY_ASSIGN(json record, NewRecord(caller, type, body, nullptr));
+    GX_TRY_ASSIGN(db::Row row, InsertRecord(conn, caller, type, parent, record, body));
     return store::ToJson(type, row);
 }
 

@@ -52,6 +52,12 @@ class RecordService {
     Result<nlohmann::json> Create(const Principal& caller, const CompiledType& type,
                                   store::Parent parent, const nlohmann::json& body,
                                   const nlohmann::json& computed = nullptr);
+    // Create inside the caller's write transaction, all its rules and audit row included: for a
+    // domain's write that makes a record in the same step (an accepted quote's contract). An
+    // error is for the caller to undo with its transaction.
+    Result<nlohmann::json> CreateIn(db::Connection& conn, const Principal& caller,
+                                    const CompiledType& type, store::Parent parent,
+                                    const nlohmann::json& body);
     // Whether Create would get past the permission and the gate for this customer now (Ok, or
     // its 403 / 404): for a route with work to do before it creates, e.g. storing a file.
     Status CheckCreate(const Principal& caller, const CompiledType& type, store::Parent parent);
@@ -85,6 +91,14 @@ class RecordService {
                                    const http::ListQuery& page);
 
   private:
+    // Create's two halves: the body checked and completed into the record to store (permission,
+    // fields, custom fields, defaults), then written in a transaction.
+    Result<nlohmann::json> NewRecord(const Principal& caller, const CompiledType& type,
+                                     const nlohmann::json& body, const nlohmann::json& computed);
+    Result<db::Row> InsertRecord(db::Connection& conn, const Principal& caller,
+                                 const CompiledType& type, store::Parent parent,
+                                 const nlohmann::json& record, const nlohmann::json& body);
+
     db::Database& db_;
     db::GroupCommit& writes_;
     const custom_fields::Catalog* custom_ = nullptr;

@@ -305,6 +305,67 @@ TEST_P(QuotesTest, ARevisionIsANewVersionAndTheEarlierOneStaysReadable) {
     EXPECT_EQ(versions.body["items"][1]["id"], new_id);
 }
 
+TEST_P(QuotesTest, AnAcceptedQuoteBecomesADraftContractForItsTotalNamingItAndItsOpportunity) {
+    Reply stages =
+        Call("GET", "/api/v1/pipeline_stages?pipeline_id=1&sort=position", nullptr, admin());
+    ASSERT_EQ(stages.status, 200) << stages.raw.body;
+    Reply opportunity = Call("POST", "/api/v1/opportunities",
+                             {{"name", "产线改造"},
+                              {"customer_id", customer_},
+                              {"pipeline_id", 1},
+                              {"stage_id", stages.body["items"][0]["id"]},
+                              {"amount", "3000.00"}},
+                             sales_.token);
+    ASSERT_EQ(opportunity.status, 201) << opportunity.raw.body;
+    const std::string quotes = "/api/v1/customers/" + std::to_string(customer_) + "/quotes";
+    Reply made =
+        Call("POST", quotes,
+             {{"title", "产线改造报价"}, {"opportunity_id", opportunity.body["id"]}}, sales_.token);
+    ASSERT_EQ(made.status, 201) << made.raw.body;
+    const std::int64_t id = made.body["id"];
+    ASSERT_EQ(
+        Lines(id, {Line(sensor_, "3", "100.00"), Line(gateway_, "1", "2400.00")}, sales_.token)
+            .status,
+        200);
+    const std::string contracts = "/api/v1/customers/" + std::to_string(customer_) + "/contracts";
+    EXPECT_EQ(Call("GET", contracts, nullptr, sales_.token).body["total"], 0);
+    Reply accepted = Call("POST", Path(id, "/accept"), nullptr, sales_.token);
+    ASSERT_EQ(accepted.status, 200) << accepted.raw.body;
+    Reply listed = Call("GET", contracts, nullptr, sales_.token);
+    ASSERT_EQ(listed.body["total"], 1) << listed.raw.body;
+    const json contract = listed.body["items"][0];
+    EXPECT_EQ(contract["amount"], accepted.body["total"]);
+    EXPECT_EQ(contract["title"], "产线改造报价");
+    EXPECT_EQ(contract["status"], "draft");
+    EXPECT_EQ(contract["owner_id"], sales_.id);
+    EXPECT_EQ(contract["quote_id"], id);
+    EXPECT_EQ(contract["opportunity_id"], opportunity.body["id"]);
+    EXPECT_TRUE(contract["number"].is_string());
+    // One contract per quote: another naming it is refused.
+    Reply again =
+        Call("POST", contracts,
+             {{"title", "重复"}, {"amount", "1.00"}, {"signed_on", "2026-12-01"}, {"quote_id", id}},
+             sales_.token);
+    EXPECT_EQ(again.status, 422) << again.raw.body;
+    EXPECT_EQ(again.body["error"]["details"]["field_codes"]["quote_id"]["code"],
+              "quote_has_contract");
+    // A user who may not create contracts cannot accept (nothing changes).
+    const std::int64_t no_contracts =
+        CreateRole("r_quotes_only", "self",
+                   json::array({"customers.view", "customers.create", "quotes.view",
+                                "quotes.create", "quotes.edit"}));
+    const TestUser quoter = CreateUser("qian.quotes", no_contracts, std::nullopt);
+    const std::int64_t own_customer =
+        CreateCustomer(quoter.token, {{"name", "钱氏贸易"}, {"category", "core"}})["id"];
+    Reply theirs = Call("POST", "/api/v1/customers/" + std::to_string(own_customer) + "/quotes",
+                        {{"title", "小额报价"}}, quoter.token);
+    ASSERT_EQ(theirs.status, 201) << theirs.raw.body;
+    const std::int64_t their_id = theirs.body["id"];
+    ASSERT_EQ(Lines(their_id, {Line(sensor_, "1", "100.00")}, quoter.token).status, 200);
+    EXPECT_EQ(Call("POST", Path(their_id, "/accept"), nullptr, quoter.token).status, 403);
+    EXPECT_EQ(Call("GET", Path(their_id), nullptr, quoter.token).body["status"], "draft");
+}
+
 TEST_P(QuotesTest, ThePricesQuotedAndPaidBeforeAreShownBesideEachProduct) {
     const std::int64_t first = NewQuote(sales_.token);
     ASSERT_EQ(Lines(first, {Line(sensor_, "1", "95.00", "5")}, sales_.token).status, 200);

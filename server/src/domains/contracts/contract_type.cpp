@@ -77,6 +77,12 @@ kit::RecordType ContractType() {
          {"负责人", "Owner"}},
         {{.name = "notes", .type = FieldType::kText, .max_length = 2000}, {"备注", "Notes"}, true},
         pipeline::OpportunityRef(),
+        {{.name = "quote_id", .type = FieldType::kInteger, .filter = true},
+         {"报价单", "Quote"},
+         false,
+         {},
+         {},
+         "quotes"},
         Derived("paid", {"已收金额", "Paid"}, kPaidSql),
         Derived("outstanding", {"未收金额", "Outstanding"},
                 std::string("t.amount - (") + kPaidSql + ")"),
@@ -112,6 +118,14 @@ kit::RecordType ContractType() {
                           conn.QueryOne("SELECT id FROM contracts WHERE number = ? AND id <> ?",
                                         {number.get<std::string>(), id}));
             if (taken) return Error::ValidationCode("number", "number_taken");
+        }
+        // A quote becomes one contract (contract_from_quote.hpp).
+        const json quote = record.value("quote_id", json());
+        if (quote.is_number_integer()) {
+            GX_TRY_ASSIGN(auto made, conn.QueryOne("SELECT id FROM contracts WHERE quote_id = ? "
+                                                   "AND deleted_at IS NULL AND id <> ?",
+                                                   {quote.get<std::int64_t>(), id}));
+            if (made) return Error::ValidationCode("quote_id", "quote_has_contract");
         }
         if (id == 0) return {};
         if (auto amount = Money(record, "amount")) GX_TRY(CheckAmountKeepsPlan(conn, id, *amount));

@@ -60,20 +60,6 @@ kit::RecordType ProductType() {
     type.fill_defaults = [](const Principal&, json& body) {
         if (!body.contains("active")) body["active"] = true;
     };
-    // Amounts past 10^12 are refused, as on a quote's lines (the kit's money takes 13 digits).
-    type.check_record = [](const json& record) -> Status {
-        for (const char* name : {"list_price", "cost"}) {
-            const auto it = record.find(name);
-            if (it == record.end()) continue;
-            std::optional<std::int64_t> cents;
-            if (it->is_string()) cents = ParseMoney(it->get<std::string>());
-            if (it->is_number_integer()) cents = it->get<std::int64_t>();
-            if (cents && *cents > kMaxQuoteCents)
-                return Error::ValidationCode(name, "money_too_large",
-                                             {{"max", FormatMoney(kMaxQuoteCents)}});
-        }
-        return {};
-    };
     return type;
 }
 

@@ -7,6 +7,8 @@
 // (web/src/modules/quotes/quoteMath.ts) and both are tested against one table of cases
 // (server/tests/api/quote_totals_cases.json).
 
+#include "core/money.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,8 +17,9 @@
 
 namespace guanxi::quotes {
 
-// The largest amount a quote holds anywhere (a unit price, a line, a total): 1,000,000,000,000.00.
-inline constexpr std::int64_t kMaxQuoteCents = 100'000'000'000'000;
+// The largest amount a quote holds anywhere (a unit price, a line, a total): every money field's
+// limit, 1,000,000,000,000.00 (core/money.hpp).
+inline constexpr std::int64_t kMaxQuoteCents = kMaxAmountCents;
 // The largest quantity: 1,000,000,000 units (in thousandths).
 inline constexpr std::int64_t kMaxQuantityMilli = 1'000'000'000'000;
 // 100 % in hundredths of a percent.

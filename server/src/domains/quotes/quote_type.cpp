@@ -1,5 +1,6 @@
 #include "domains/quotes/quote_type.hpp"
 
+#include "domains/pipeline/opportunity_types.hpp"
 #include "domains/quotes/quote_store.hpp"
 
 namespace guanxi::quotes {
@@ -90,9 +91,7 @@ kit::RecordType QuoteType() {
         ReadOnly("accepted_at", FieldType::kDatetime, {"接受时间", "Accepted at"}),
         ReadOnly("previous_id", FieldType::kInteger, {"上一版本", "Previous version"}),
         ReadOnly("superseded_by", FieldType::kInteger, {"新版本", "Superseded by"}),
-        // A reference to another type is one line, e.g. (the lead adds it with opportunities):
-        // {{.name = "opportunity_id", .type = FieldType::kInteger}, {"商机", "Opportunity"},
-        //  false, {}, {}, "opportunities"},
+        pipeline::OpportunityRef(),
     };
     type.default_sort = {{"number", true}};
     type.example = {

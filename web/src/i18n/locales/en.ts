@@ -929,6 +929,7 @@ const en: Messages<typeof zhCN> = {
     won_and_lost: 'A stage cannot be both won and lost',
     stage_in_use: 'Cannot change while opportunities in other pipelines are in this stage',
     not_a_stage_of_pipeline: "Is not a stage of the opportunity's pipeline",
+    quote_has_contract: 'Has a contract already',
     not_a_need_of_opportunity: "Names a need that is not one of this opportunity's",
     not_unique: 'Is already used by another record',
     not_a_quantity: 'Must be a quantity more than 0 with at most 3 decimals, such as 2.5',

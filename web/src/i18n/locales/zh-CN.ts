@@ -907,6 +907,7 @@ export default {
     won_and_lost: '阶段不能同时是赢单和输单',
     stage_in_use: '仍有其他流程的销售机会处于此阶段，不能更改',
     not_a_stage_of_pipeline: '不是该销售机会所属流程的阶段',
+    quote_has_contract: '该报价已生成合同',
     not_a_need_of_opportunity: '包含不属于此销售机会的需求',
     not_unique: '已被其他记录使用',
     not_a_quantity: '必须是大于 0、最多三位小数的数量，例如 2.5',
