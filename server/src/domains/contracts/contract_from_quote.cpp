@@ -19,9 +19,8 @@ constexpr std::string_view kContractOfQuote =
 
 }  // namespace
 
-Status ContractFromQuote(db::Connection& conn, const Principal& caller,
-                         kit::RecordService& records, const kit::CompiledType& contracts,
-                         std::int64_t quote_id) {
+Status ContractFromQuote(db::Connection& conn, const Principal& caller, kit::RecordService& records,
+                         const kit::CompiledType& contracts, std::int64_t quote_id) {
     GX_TRY_ASSIGN(auto quote, conn.QueryOne(kQuote, {quote_id}));
     if (!quote) return Error::NotFound("Quote");
     GX_TRY_ASSIGN(auto made, conn.QueryOne(kContractOfQuote, {quote_id}));
@@ -35,15 +34,15 @@ Status ContractFromQuote(db::Connection& conn, const Principal& caller,
     const tz::LocalTime today = tz::ToLocal(zone, NowSeconds());
     const std::string number = quote->OptText(1).value_or("#" + std::to_string(quote_id));
     const std::string title = quote->OptText(3).value_or("");
-    json body = {{"title", title.empty() ? "报价 " + number : title},
-                 {"amount", FormatMoney(quote->Int(5))},
-                 {"signed_on", FormatDate(DaysFromCivil(today.year, today.month, today.day))},
-                 {"status", "draft"},
-                 {"owner_id", quote->Int(4)},
-                 {"quote_id", quote_id},
-                 {"notes", "由报价 " + number + " 第 " + std::to_string(quote->Int(2)) +
-                               " 版生成 / From quote " + number + " v" +
-                               std::to_string(quote->Int(2))}};
+    json body = {
+        {"title", title.empty() ? "报价 " + number : title},
+        {"amount", FormatMoney(quote->Int(5))},
+        {"signed_on", FormatDate(DaysFromCivil(today.year, today.month, today.day))},
+        {"status", "draft"},
+        {"owner_id", quote->Int(4)},
+        {"quote_id", quote_id},
+        {"notes", "由报价 " + number + " 第 " + std::to_string(quote->Int(2)) +
+                      " 版生成 / From quote " + number + " v" + std::to_string(quote->Int(2))}};
     if (!quote->IsNull(6)) body["opportunity_id"] = quote->Int(6);
     GX_TRY(records.CreateIn(conn, caller, contracts, quote->Int(0), body));
     return {};

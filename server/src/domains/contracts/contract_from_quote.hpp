@@ -15,8 +15,7 @@ namespace guanxi::contracts {
 // The contract made from quote `quote_id` (through the kit: its rules, the gate and an audit row
 // as the accepting user's); 403 when that user may not create contracts, 409 when the quote has
 // a contract already.
-Status ContractFromQuote(db::Connection& conn, const Principal& caller,
-                         kit::RecordService& records, const kit::CompiledType& contracts,
-                         std::int64_t quote_id);
+Status ContractFromQuote(db::Connection& conn, const Principal& caller, kit::RecordService& records,
+                         const kit::CompiledType& contracts, std::int64_t quote_id);
 
 }  // namespace guanxi::contracts
