@@ -2048,6 +2048,8 @@ test('a quote with a discount past the limit is submitted, approved by the manag
     await page
       .locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: label })
       .click()
+    // The list fades out; the next line's list must not be mistaken for it.
+    await page.locator('.el-select-dropdown:visible').waitFor({ state: 'detached' })
     await line.getByTestId('line-price').waitFor()
     return line
   }
@@ -2117,11 +2119,11 @@ async function main() {
       console.log(
         `✘ ${name} (${Date.now() - t0} ms)\n    ${String(error?.stack ?? error)
           .split('\n')
-          .slice(0, 4)
+          .slice(0, Number(process.env.GUANXI_E2E_STACK ?? 4))
           .join('\n    ')}`,
       )
-      for (const [who, session] of Object.entries({ admin: ctx.admin, a: ctx.a, b: ctx.b })) {
-        if (!session) continue
+      // Every browser still open: the shared sessions and the test's own.
+      for (const [who, session] of profiles.entries()) {
         const file = join(SHOTS, `FAILED-${name.replace(/\W+/g, '-')}-${who}.png`)
         await session.page.screenshot({ path: file }).catch(() => {})
       }

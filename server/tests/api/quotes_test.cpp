@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <latch>
 #include <sstream>
+#include <thread>
 
 namespace guanxi::testing {
 namespace {
@@ -148,6 +150,54 @@ TEST_P(QuotesTest, TotalsAreIntegerCentsRoundedPerLineAsTheSharedTableSays) {
     EXPECT_EQ(plain.body["lines"][0]["unit_price"], "2500.00");
     EXPECT_EQ(plain.body["lines"][0]["description"], "数据网关");
     EXPECT_EQ(plain.body["total"], "5650.00");
+}
+
+// Eight people saving one quote's lines (and one price list's) at the same moment: each save is
+// whole — every answer 200, and what stays is one save's lines, numbered 1..n, never a mix or a
+// duplicate. (On PostgreSQL the second save waits for the first's row lock.)
+TEST_P(QuotesTest, LinesSavedAtOnceByManyAreEachWholeAndNoneFails) {
+    const std::int64_t id = NewQuote(sales_.token);
+    Reply list = Call("POST", "/api/v1/price-lists",
+                      {{"name", "并发价目表"}, {"valid_from", "2020-01-01"}}, admin());
+    ASSERT_EQ(list.status, 201) << list.raw.body;
+    const std::string list_lines = "/api/v1/price-lists/" + list.body["id"].dump() + "/lines";
+    constexpr int kWriters = 8;
+    std::vector<Reply> quote_replies(kWriters), list_replies(kWriters);
+    std::latch start(kWriters);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kWriters; ++i) {
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            // Writer i saves i + 1 lines (so the lines that stay tell whose save it was).
+            std::vector<json> lines(i + 1, Line(sensor_, "1", std::to_string(10 + i) + ".00"));
+            quote_replies[i] = Lines(id, lines, sales_.token);
+            list_replies[i] =
+                Call("PUT", list_lines,
+                     {{"items", json::array({{{"product_id", i % 2 ? sensor_ : gateway_},
+                                              {"price", std::to_string(100 + i) + ".00"}}})}},
+                     admin());
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (int i = 0; i < kWriters; ++i) {
+        EXPECT_EQ(quote_replies[i].status, 200) << quote_replies[i].raw.body;
+        EXPECT_EQ(list_replies[i].status, 200) << list_replies[i].raw.body;
+    }
+    Reply quote = Call("GET", Path(id), nullptr, sales_.token);
+    ASSERT_EQ(quote.status, 200);
+    const json& lines = quote.body["lines"];
+    ASSERT_GE(lines.size(), 1u);
+    const std::string price = lines[0]["unit_price"];
+    EXPECT_EQ(price, std::to_string(10 + lines.size() - 1) + ".00") << "a mix of saves";
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        EXPECT_EQ(lines[i]["position"], i + 1);
+        EXPECT_EQ(lines[i]["unit_price"], price);
+    }
+    EXPECT_EQ(quote.body["line_count"], lines.size());
+    EXPECT_EQ(quote.body["version"], 1 + kWriters);
+    Reply kept = Call("GET", list_lines, nullptr, admin());
+    ASSERT_EQ(kept.status, 200) << kept.raw.body;
+    EXPECT_EQ(kept.body["items"].size(), 1u);
 }
 
 TEST_P(QuotesTest, BadLinesAreRefusedNamingTheFieldAndNothingChanges) {

@@ -210,7 +210,7 @@ json StatusChangeJson(std::string_view before, std::string_view after) {
 // The live quote `id` for a write by `caller`: its customer visible (404 otherwise) and claimed
 // (403 claim_first for a public-pool one, as the kit's writes).
 Result<store::QuoteFacts> Writable(db::Connection& conn, const Principal& caller, std::int64_t id) {
-    GX_TRY_ASSIGN(auto facts, store::Facts(conn, id));
+    GX_TRY_ASSIGN(auto facts, store::Facts(conn, id, /*lock=*/true));
     if (!facts) return NotFound();
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(conn, caller));
     GX_TRY_ASSIGN(auto customer, conn.QueryOne("SELECT owner_id FROM customers WHERE id = ? AND "
@@ -452,7 +452,7 @@ Result<json> QuoteService::Decide(const Principal& caller, std::int64_t id, bool
     }
     GX_TRY(Get(caller, id));  // seen with its customer, or 404
     GX_TRY(writes_.Transact([&](db::Connection& conn) -> Status {
-        GX_TRY_ASSIGN(auto quote, store::Facts(conn, id));
+        GX_TRY_ASSIGN(auto quote, store::Facts(conn, id, /*lock=*/true));
         if (!quote) return NotFound();
         if (quote->owner_id == caller.user_id || quote->created_by == caller.user_id) {
             return Error{ErrorCode::kOwnQuoteApproval,

@@ -43,8 +43,10 @@ Status Conflict(std::string message, std::string_view status) {
 
 }  // namespace
 
-Result<std::optional<QuoteFacts>> Facts(db::Connection& conn, std::int64_t quote_id) {
-    GX_TRY_ASSIGN(auto row, conn.QueryOne(kFacts, {quote_id}));
+Result<std::optional<QuoteFacts>> Facts(db::Connection& conn, std::int64_t quote_id, bool lock) {
+    std::string sql(kFacts);
+    if (lock && conn.backend() == db::Backend::kPostgres) sql += " FOR NO KEY UPDATE";
+    GX_TRY_ASSIGN(auto row, conn.QueryOne(sql, {quote_id}));
     if (!row) return std::optional<QuoteFacts>();
     return std::optional<QuoteFacts>(QuoteFacts{.id = row->Int(0),
                                                 .customer_id = row->Int(1),
@@ -298,6 +300,12 @@ Result<std::vector<PriceListLine>> PriceListLines(db::Connection& conn, std::int
 
 Status ReplacePriceListLines(db::Connection& conn, std::int64_t list_id,
                              const std::vector<PriceListLine>& lines, std::int64_t now) {
+    // Two replacements of one list at once take turns on PostgreSQL (else both delete, then the
+    // second's rows collide with the first's).
+    if (conn.backend() == db::Backend::kPostgres) {
+        GX_TRY(
+            conn.Execute("SELECT id FROM price_lists WHERE id = ? FOR NO KEY UPDATE", {list_id}));
+    }
     GX_TRY(conn.Execute("DELETE FROM price_list_lines WHERE price_list_id = ?", {list_id}));
     for (const PriceListLine& line : lines) {
         GX_TRY(

@@ -37,7 +37,10 @@ struct QuoteFacts {
     bool needs_approval = false;
     std::int64_t created_by = 0;
 };
-Result<std::optional<QuoteFacts>> Facts(db::Connection& conn, std::int64_t quote_id);
+// `lock`: on PostgreSQL the row stays locked (FOR NO KEY UPDATE) until the transaction ends, so
+// two writes of one quote (its lines replaced twice at once) take turns; SQLite's writer is one.
+Result<std::optional<QuoteFacts>> Facts(db::Connection& conn, std::int64_t quote_id,
+                                        bool lock = false);
 
 Status SetNumber(db::Connection& conn, std::int64_t quote_id);
 // 409 for a quote that is accepted, declined or an earlier version (as the API answers it).

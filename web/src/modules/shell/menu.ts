@@ -77,19 +77,19 @@ export const MENU: (MenuItem | MenuGroup)[] = [
         icon: Flag,
         permission: 'competitors.view',
       },
+      {
+        path: '/records/products',
+        label_key: 'quotes.products',
+        icon: Goods,
+        permission: 'products.view',
+      },
+      {
+        path: '/records/price_lists',
+        label_key: 'quotes.priceLists',
+        icon: PriceTag,
+        permission: 'price_lists.view',
+      },
     ],
-  },
-  {
-    path: '/records/products',
-    label_key: 'quotes.products',
-    icon: Goods,
-    permission: 'products.view',
-  },
-  {
-    path: '/records/price_lists',
-    label_key: 'quotes.priceLists',
-    icon: PriceTag,
-    permission: 'price_lists.view',
   },
   {
     path: '/customers/recycle-bin',
