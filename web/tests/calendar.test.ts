@@ -272,6 +272,24 @@ describe('the form', () => {
     })
   })
 
+  it('sends the opportunity an activity is for, and drops it with the customer', () => {
+    const before = activity({ opportunity_id: 42 })
+    const draft = draftOf(before, SHANGHAI)
+    expect(draftBody(draft, SHANGHAI, before)).toEqual({ version: 3 })
+    draft.opportunity_id = 43
+    expect(draftBody(draft, SHANGHAI, before)).toEqual({ opportunity_id: 43, version: 3 })
+    draft.customer_id = null
+    expect(draftBody(draft, SHANGHAI, before)).toEqual({
+      customer_id: null,
+      opportunity_id: null,
+      version: 3,
+    })
+    const fresh = draftOf({ start_at: '2026-12-09T06:00:00Z', customer_id: 11 }, SHANGHAI)
+    fresh.subject = '方案演示'
+    fresh.opportunity_id = 42
+    expect(draftBody(fresh, SHANGHAI, null)).toMatchObject({ customer_id: 11, opportunity_id: 42 })
+  })
+
   it("takes an all-day activity's days in the user's zone", () => {
     const draft = draftOf({}, SHANGHAI)
     draft.all_day = true

@@ -400,6 +400,62 @@ TEST_P(PipelineTest, TheTimelineShowsChangesNeedsAndSolutionsNewestFirst) {
               404);
 }
 
+// Issue 16 item 7: the activities and quotes for an opportunity are on its timeline, as far as
+// the reader may see them (another's private activity is not); an activity may name only an
+// opportunity of its own customer.
+TEST_P(PipelineTest, ItsActivitiesAndQuotesJoinTheTimelineAsTheReaderMaySeeThem) {
+    const std::int64_t dept = CreateDepartment("商机部");
+    TestUser sales = CreateUser("tl.sales", RoleId("sales"), dept);
+    const json customer = CreateCustomer(sales.token, {{"name", "活动商机客户"}});
+    const std::string cid = customer["id"].dump();
+    const json o = Opportunity(sales.token, customer["id"]);
+    const std::string path = "/api/v1/opportunities/" + o["id"].dump() + "/timeline";
+    json call = {{"kind", "call"},
+                 {"subject", "需求澄清电话"},
+                 {"customer_id", customer["id"]},
+                 {"opportunity_id", o["id"]},
+                 {"start_at", "2026-12-10T02:00:00Z"}};
+    Reply own = Call("POST", "/api/v1/activities", call, sales.token);
+    ASSERT_EQ(own.status, 201) << own.raw.body;
+    EXPECT_EQ(own.body["opportunity_id"], o["id"]);
+    // The administrator's own meeting on it (the salesperson is no participant).
+    call["subject"] = "内部评审";
+    call["kind"] = "meeting";
+    Reply admins = Call("POST", "/api/v1/activities", call, admin());
+    ASSERT_EQ(admins.status, 201) << admins.raw.body;
+    Reply quote = Call("POST", "/api/v1/customers/" + cid + "/quotes",
+                       {{"title", "首版报价"}, {"opportunity_id", o["id"]}}, sales.token);
+    ASSERT_EQ(quote.status, 201) << quote.raw.body;
+    // An opportunity of another customer is refused, naming the field; nothing is made.
+    call["customer_id"] = CreateCustomer(sales.token, {{"name", "别家客户"}})["id"];
+    Reply wrong = Call("POST", "/api/v1/activities", call, sales.token);
+    EXPECT_EQ(wrong.status, 422);
+    EXPECT_EQ(wrong.body["error"]["details"]["field_codes"]["opportunity_id"]["code"],
+              "not_of_customer")
+        << wrong.raw.body;
+
+    auto entries = [&](const std::string& token, const std::string& kind) {
+        Reply r = Call("GET", path, nullptr, token);
+        EXPECT_EQ(r.status, 200) << r.raw.body;
+        std::vector<json> out;
+        for (const json& item : r.body["items"]) {
+            if (item["kind"] == kind) out.push_back(item);
+        }
+        return out;
+    };
+    const auto seen_by_sales = entries(sales.token, "activity");
+    ASSERT_EQ(seen_by_sales.size(), 1u);
+    EXPECT_EQ(seen_by_sales[0]["summary"]["subject"], "需求澄清电话");
+    EXPECT_EQ(seen_by_sales[0]["record_id"], own.body["id"]);
+    EXPECT_EQ(seen_by_sales[0]["at"], "2026-12-10T02:00:00Z");
+    EXPECT_EQ(seen_by_sales[0]["user_name"], "tl.sales");
+    EXPECT_EQ(entries(admin(), "activity").size(), 2u);
+    const auto quotes = entries(sales.token, "quote");
+    ASSERT_EQ(quotes.size(), 1u);
+    EXPECT_EQ(quotes[0]["summary"]["title"], "首版报价");
+    EXPECT_EQ(quotes[0]["summary"]["status"], "draft");
+}
+
 }  // namespace
 
 GUANXI_API_TEST_SUITE(PipelineTest);

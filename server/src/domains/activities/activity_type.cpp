@@ -5,6 +5,7 @@
 #include "domains/activities/activity_series.hpp"
 #include "domains/audit/audit_service.hpp"
 #include "domains/customers/customer_store.hpp"
+#include "domains/pipeline/opportunity_types.hpp"
 
 namespace guanxi::activities {
 
@@ -134,6 +135,8 @@ kit::RecordType ActivityType() {
          {},
          {},
          "contacts"},
+        // The opportunity it is for (of its customer): it joins the opportunity's timeline.
+        pipeline::OpportunityRef(),
         // Never cleared: an activity without an owner would be nobody's to see.
         {{.name = "owner_id",
           .type = FieldType::kUser,

@@ -252,7 +252,8 @@ Result<json> PipelineService::StageHistory(const Principal& caller, std::int64_t
 
 Result<json> PipelineService::Timeline(const Principal& caller, std::int64_t id) {
     const kit::CompiledType* type = registry_.Find("opportunities");
-    GX_TRY(records_.Get(caller, *type, std::nullopt, id));  // the gate: 404 when not visible
+    // The gate: 404 when not visible.
+    GX_TRY_ASSIGN(json opportunity, records_.Get(caller, *type, std::nullopt, id));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     struct Entry {
         std::int64_t at;
@@ -327,6 +328,55 @@ Result<json> PipelineService::Timeline(const Principal& caller, std::int64_t id)
                                 {"user_id", r.OptInt(2) ? json(*r.OptInt(2)) : json()},
                                 {"user_name", r.OptText(3) ? json(*r.OptText(3)) : json()},
                                 {"summary", std::move(summary)}}});
+        }
+    }
+    // The activities, quotes and contracts for it the caller may read, through the kit's list (the
+    // gate's scope for activities; the customer's for quotes and contracts: a customer since
+    // passed to someone else shows none).
+    struct Linked {
+        const char* type;
+        const char* kind;
+        const char* at;  // the record's time on the timeline
+        std::vector<const char*> names;
+    };
+    const Linked linked[] = {
+        {"activities", "activity", "start_at", {"kind", "subject", "status", "start_at"}},
+        {"quotes", "quote", "created_at", {"number", "title", "status", "total"}},
+        {"contracts", "contract", "created_at", {"number", "title", "status", "amount"}},
+    };
+    std::map<std::int64_t, json> names;  // user id -> name
+    for (const Linked& link : linked) {
+        const kit::CompiledType* of = registry_.Find(link.type);
+        if (!of || !caller.Can(of->type.Permission("view"))) continue;
+        http::ListQuery query;
+        query.page_size = kTimelineLimit;
+        query.filters = {{"opportunity_id", std::to_string(id)}};
+        const kit::store::Parent parent =
+            of->type.UnderCustomer() ? kit::store::Parent(opportunity.value("customer_id", 0))
+                                     : std::nullopt;
+        auto page = records_.List(caller, *of, parent, query);
+        if (!page && page.error().code == ErrorCode::kNotFound) continue;
+        if (!page) return page.error();
+        for (const json& record : (*page)["items"]) {
+            json summary = json::object();
+            for (const char* name : link.names) summary[name] = record.value(name, json());
+            const json by = record.value("created_by", json());
+            if (by.is_number_integer() && !names.contains(by.get<std::int64_t>())) {
+                GX_TRY_ASSIGN(auto user, conn->QueryOne("SELECT " + std::string(kUserName) +
+                                                            " FROM users u WHERE u.id = ?",
+                                                        {by.get<std::int64_t>()}));
+                names[by.get<std::int64_t>()] = user ? json(user->Text(0)) : json();
+            }
+            const std::string at = record.value(link.at, std::string());
+            entries.push_back(
+                {ParseRfc3339(at).value_or(0),
+                 record.value("id", std::int64_t{0}),
+                 {{"kind", link.kind},
+                  {"record_id", record.value("id", std::int64_t{0})},
+                  {"at", at},
+                  {"user_id", by},
+                  {"user_name", by.is_number_integer() ? names[by.get<std::int64_t>()] : json()},
+                  {"summary", std::move(summary)}}});
         }
     }
     std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {

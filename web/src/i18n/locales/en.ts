@@ -1014,6 +1014,7 @@ const en: Messages<typeof zhCN> = {
     customerSearch: 'Type a customer name to search',
     contact: 'Contact',
     contactFirst: 'Choose a customer first',
+    opportunity: 'Opportunity',
     participants: 'Participants',
     allDay: 'All day',
     start: 'Starts',

@@ -987,6 +987,7 @@ export default {
     customerSearch: '输入客户名称搜索',
     contact: '联系人',
     contactFirst: '请先选择客户',
+    opportunity: '销售机会',
     participants: '参与人',
     allDay: '全天',
     start: '开始时间',

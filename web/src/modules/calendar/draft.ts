@@ -12,6 +12,7 @@ export interface Draft {
   subject: string
   customer_id: Id | null
   contact_id: Id | null
+  opportunity_id: Id | null
   participants: Id[]
   all_day: boolean
   /** The zone's wall clock as browser-local Dates (toPicker); for an all-day one, its days. */
@@ -40,6 +41,7 @@ export function draftOf(activity: Partial<Activity>, zone: string): Draft {
     subject: activity.subject ?? '',
     customer_id: activity.customer_id ?? null,
     contact_id: activity.contact_id ?? null,
+    opportunity_id: activity.opportunity_id ?? null,
     participants: [...(activity.participants ?? [])],
     all_day: activity.all_day ?? false,
     start: start == null ? null : toPicker(start, zone),
@@ -95,6 +97,7 @@ function fieldsOf(draft: Draft, zone: string): Record<string, unknown> {
     subject: draft.subject.trim(),
     customer_id: draft.customer_id,
     contact_id: draft.customer_id == null ? null : draft.contact_id,
+    opportunity_id: draft.customer_id == null ? null : draft.opportunity_id,
     participants: [...draft.participants].sort((a, b) => a - b),
     all_day: draft.all_day,
     ...draftTimes(draft, zone),

@@ -25,6 +25,8 @@ export interface Activity extends Timestamps {
   subject: string
   customer_id: Id | null
   contact_id: Id | null
+  /** The opportunity it is for (one of its customer's); absent from older answers. */
+  opportunity_id?: Id | null
   owner_id: Id
   owner_name?: string | null
   participants: Id[]
