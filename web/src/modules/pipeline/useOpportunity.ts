@@ -140,6 +140,7 @@ export function useOpportunity(id: () => Id) {
     error,
     stageName,
     load,
+    loadTracks,
     update,
     move,
     markWon,
