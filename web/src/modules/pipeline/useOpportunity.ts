@@ -37,6 +37,7 @@ export function useOpportunity(id: () => Id) {
   const opportunity = shallowRef<KitRecord | null>(null)
   const customerName = ref<string | null>(null)
   const stages = shallowRef<Stage[]>([])
+  const pipeline = shallowRef<{ name: string; name_en: string | null } | null>(null)
   const timeline = shallowRef<OpportunityTimelineItem[]>([])
   const stageHistory = shallowRef<StageStay[]>([])
   const loading = ref(false)
@@ -54,6 +55,20 @@ export function useOpportunity(id: () => Id) {
     const found = stages.value.find((s) => s.id === stageId)
     return found ? labelOf(found, locale) : stageId == null ? '' : `#${String(stageId)}`
   }
+  /**
+   * The name of what a reference field's value points to, as far as the page knows it (the
+   * stages and pipeline of the opportunity, its customer); null: not a reference it names.
+   */
+  function refName(field: string, value: unknown, locale: string): string | null {
+    if (value === null || value === undefined) return null
+    if (field === 'stage_id') return stageName(value, locale)
+    const current = opportunity.value
+    if (field === 'customer_id' && value === current?.customer_id && customerName.value)
+      return customerName.value
+    if (field === 'pipeline_id' && value === current?.pipeline_id && pipeline.value)
+      return labelOf(pipeline.value, locale)
+    return null
+  }
 
   async function loadStages(pipelineId: unknown): Promise<void> {
     if (pipelineId == null) return
@@ -63,6 +78,15 @@ export function useOpportunity(id: () => Id) {
       page_size: 200,
     })
     stages.value = page.items.map(stageOf).sort((a, b) => a.position - b.position)
+    try {
+      const found = await recordsApi.get('/pipelines', Number(pipelineId))
+      pipeline.value = {
+        name: String(found.name ?? ''),
+        name_en: typeof found.name_en === 'string' && found.name_en ? found.name_en : null,
+      }
+    } catch {
+      pipeline.value = null // (named by its number)
+    }
   }
   async function loadCustomer(customerId: unknown): Promise<void> {
     if (typeof customerId !== 'number') return
@@ -139,6 +163,7 @@ export function useOpportunity(id: () => Id) {
     loading,
     error,
     stageName,
+    refName,
     load,
     loadTracks,
     update,
