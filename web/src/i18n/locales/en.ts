@@ -1162,7 +1162,6 @@ const en: Messages<typeof zhCN> = {
       notFound: 'This opportunity does not exist, or you may not see it.',
       stale: 'Someone else changed this opportunity; the page was reloaded, please try again',
       staleTag: 'Stalled',
-      status: { open: 'Open', won: 'Won', lost: 'Lost' },
       moveTo: 'Move to stage',
       moved: 'Moved to “{stage}”',
       markWon: 'Mark as won',
@@ -1178,16 +1177,6 @@ const en: Messages<typeof zhCN> = {
       stay: 'Days',
       days: '{n} d',
       noStages: 'No stage history yet',
-      priority: { high: 'High', medium: 'Medium', low: 'Low' },
-      role: {
-        decision_maker: 'Decision maker',
-        influencer: 'Influencer',
-        user: 'User',
-        champion: 'Champion',
-        gatekeeper: 'Gatekeeper',
-        evaluator: 'Evaluator',
-        other: 'Other',
-      },
     },
   },
   contracts: {
@@ -1342,6 +1331,38 @@ const en: Messages<typeof zhCN> = {
     listPrice: 'List price',
     savePrices: 'Save prices',
     noLines: 'No lines yet',
+  },
+  /** The kit's sales types' option texts (the lists, the forms, the opportunity page). */
+  opportunities: {
+    options: {
+      status: { open: 'Open', won: 'Won', lost: 'Lost' },
+      lost_reason: {
+        price: 'Price',
+        product_fit: 'Product fit',
+        competitor: 'Competitor',
+        timing: 'Timing',
+        no_budget: 'No budget',
+        no_decision: 'No decision',
+        relationship: 'Relationship',
+        other: 'Other',
+      },
+    },
+  },
+  opportunity_needs: {
+    options: { priority: { high: 'High', medium: 'Medium', low: 'Low' } },
+  },
+  opportunity_contacts: {
+    options: {
+      role: {
+        decision_maker: 'Decision maker',
+        influencer: 'Influencer',
+        user: 'User',
+        champion: 'Champion',
+        gatekeeper: 'Gatekeeper',
+        evaluator: 'Evaluator',
+        other: 'Other',
+      },
+    },
   },
 }
 
