@@ -3,6 +3,7 @@ import { collectionOf, contentUrl, underCustomer } from '@/api/records'
 import { i18n } from '@/i18n'
 import { prepayments } from '@/modules/records/prepayments'
 import {
+  customerNamingTypes,
   customerRecordTypes,
   opportunityRecordTypes,
   pageRecordType,
@@ -38,6 +39,8 @@ describe('record types', () => {
     expect(opportunityRecordTypes().map((type) => type.name)).toEqual(onOpportunity)
     const onCustomer = customerRecordTypes().map((type) => type.name)
     for (const name of onOpportunity) expect(onCustomer).not.toContain(name)
+    // The customer page lists its opportunities too (a page type naming its customer).
+    expect(customerNamingTypes().map((type) => type.name)).toEqual(['opportunities'])
     // Each opportunity in a list opens its page.
     const opportunities = RECORD_TYPES.find((type) => type.name === 'opportunities')!
     expect(opportunities.rowLinks?.({ id: 42 } as never, '/opportunities')).toEqual([

@@ -11,6 +11,7 @@ export const opportunities: RecordTypeView = {
   titleKey: 'pipeline.types.opportunities',
   titleField: 'name',
   defaultSort: '-created_at',
+  onCustomerPage: true,
   rowLinks: (row) => [
     {
       key: 'pipeline.opportunity.open',

@@ -45,6 +45,11 @@ export interface RecordTypeView extends RecordHooks {
    * opportunity in `opportunity_id`).
    */
   place: 'customer' | 'page' | 'opportunity'
+  /**
+   * A 'page' type that names its customer in `customer_id`: also a tab of the customer page,
+   * listing (and making) that customer's records.
+   */
+  onCustomerPage?: boolean
 }
 
 /** Every type the web shows; those placed on the customer page are its tabs, in this order. */
@@ -74,6 +79,14 @@ export function recordType(name: string): RecordTypeView | undefined {
 /** The tabs of the customer page: the types under a customer. */
 export function customerRecordTypes(): RecordTypeView[] {
   return RECORD_TYPES.filter((type) => type.place === 'customer')
+}
+
+/**
+ * The tabs of the customer page for types of their own pages that name a customer (their records
+ * there are fixed to it: `{ customer_id }`).
+ */
+export function customerNamingTypes(): RecordTypeView[] {
+  return RECORD_TYPES.filter((type) => type.place === 'page' && type.onCustomerPage)
 }
 
 /** The tabs of the opportunity page: the types that name an opportunity (opportunity_id). */
