@@ -10,7 +10,8 @@ export const opportunities: RecordTypeView = {
   place: 'page',
   titleKey: 'pipeline.types.opportunities',
   titleField: 'name',
-  defaultSort: '-created_at',
+  // (no defaultSort: the server's own, newest first — created_at is no sort a person picks, so the
+  // phone's sort select would show its code)
   onCustomerPage: true,
   rowLinks: (row) => [
     {
