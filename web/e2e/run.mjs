@@ -2084,6 +2084,76 @@ test('a quote with a discount past the limit is submitted, approved by the manag
   await closeBrowser(sales)
 })
 
+// #16 opportunity page
+test('the opportunity page: a need added in its tab shows in the list and the timeline; a stage move adds a stage-history row', async () => {
+  const api = ctx.api
+  const customer = await api.call('POST', '/customers', { name: `机会页客户${unique}` })
+  const stages = await api.call('GET', '/pipeline_stages?pipeline_id=1&sort=position')
+  const open = stages.items.filter((s) => !s.is_won && !s.is_lost)
+  const opportunity = await api.call('POST', '/opportunities', {
+    name: `机会页${unique}`,
+    customer_id: customer.id,
+    pipeline_id: 1,
+    stage_id: open[0].id,
+    amount: '86000.00',
+  })
+  const session = await adminIn(DESKTOP, 'zh-CN')
+  const { page } = session
+  await page.goto(`${ctx.server.base}/opportunities/${opportunity.id}`)
+  await page.getByTestId('opportunity-name').filter({ hasText: opportunity.name }).waitFor()
+  await page.getByTestId('opportunity-customer').filter({ hasText: customer.name }).waitFor()
+
+  // A need, through its tab's form: the list shows it, and so does the timeline.
+  await page.locator('#tab-opportunity_needs').click()
+  const panel = page.getByTestId('records-opportunity_needs')
+  await panel.locator('.meta-list[aria-busy="false"]').waitFor()
+  const need = `数据要在国内机房${unique}`
+  await panel.getByTestId('record-new').click()
+  const dialog = page.locator('.el-dialog:visible')
+  await dialog.locator('[data-field="title"] input').fill(need)
+  // (a click while the dialog still opens may not open the list: try again)
+  const priority = page.locator('.el-select-dropdown:visible .el-select-dropdown__item').first()
+  for (let attempt = 0; attempt < 3 && !(await priority.isVisible()); attempt++) {
+    await dialog.locator('[data-field="priority"] .el-select__wrapper').click()
+    await priority.waitFor({ timeout: 2000 }).catch(() => {})
+  }
+  await priority.click()
+  await dialog.getByTestId('record-save').click()
+  await panel.locator('.el-table__body-wrapper tr', { hasText: need }).waitFor()
+  await dialog.waitFor({ state: 'hidden' })
+  await page.locator('#tab-timeline').click()
+  await page.getByTestId('opportunity-timeline-entry').filter({ hasText: need }).first().waitFor()
+
+  // The next stage, with the select: the stage history gains a row.
+  const moved = page.waitForResponse(
+    (r) =>
+      r.request().method() === 'PATCH' &&
+      r.url().endsWith(`/api/v1/opportunities/${opportunity.id}`),
+  )
+  await page.getByTestId('opportunity-stage').click()
+  await page
+    .locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: open[1].name })
+    .click()
+  const answer = await moved
+  expect(answer.status() === 200, `PATCH answered ${answer.status()}`)
+  expect(answer.request().postDataJSON().version === opportunity.version, 'sent no version')
+  await page.getByTestId('opportunity-stage-name').filter({ hasText: open[1].name }).waitFor()
+  await page.locator('#tab-stages').click()
+  const rows = page.getByTestId('opportunity-stage-history').locator('.el-table__body tr')
+  await rows.nth(1).waitFor()
+  expect((await rows.count()) === 2, `${await rows.count()} stage-history rows, not 2`)
+  await page.locator('#tab-timeline').click()
+  await page.getByTestId('opportunity-change').filter({ hasText: open[1].name }).first().waitFor()
+  await shot(page, 'opportunity-desktop')
+  await closeBrowser(session)
+
+  const phone = await adminIn(PHONE, 'en')
+  await phone.page.goto(`${ctx.server.base}/opportunities/${opportunity.id}`)
+  await phone.page.getByTestId('opportunity-timeline-entry').first().waitFor()
+  await shot(phone.page, 'opportunity-phone')
+  await closeBrowser(phone)
+})
+
 async function main() {
   mkdirSync(SHOTS, { recursive: true })
   const bin = process.env.GUANXI_BIN || DEFAULT_BIN

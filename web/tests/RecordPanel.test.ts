@@ -83,12 +83,15 @@ function mailing(id: number, item: string, sent_on: string): KitRecord {
 }
 
 /** A small stand-in of the kit's routes for one customer's mailings. */
-function fakeServer(initial: KitRecord[] = [mailing(1, '产品目录', '2026-11-20')]) {
+function fakeServer(
+  initial: KitRecord[] = [mailing(1, '产品目录', '2026-11-20')],
+  meta: EntityMeta = META,
+) {
   let rows = [...initial]
   const deleted: KitRecord[] = []
   let next = 100
   const fake = fakeFetch({
-    'GET /api/v1/meta/mailings': () => [200, META],
+    'GET /api/v1/meta/mailings': () => [200, meta],
     [`GET ${PATH}`]: (_body, url) => {
       const items = url.searchParams.get('deleted') === 'true' ? deleted : rows
       return [200, { items, total: items.length, page: 1, page_size: 10 }]
@@ -167,9 +170,9 @@ const ALL = [
   'mailings.export',
 ]
 
-async function mountPanel(permissions: string[] = ALL) {
+async function mountPanel(permissions: string[] = ALL, fixed?: Record<string, number>) {
   const wrapper = mountApp(RecordPanel, {
-    props: { type: mailings, customerId: CUSTOMER },
+    props: { type: mailings, customerId: CUSTOMER, fixed },
     attachTo: document.body,
   })
   useSessionStore().user = { id: 1, username: 'u', permissions } as unknown as Me
@@ -496,5 +499,78 @@ describe('RecordPanel', () => {
       expect(i18n.global.te(type.titleKey, 'zh-CN')).toBe(true)
       expect(i18n.global.te(type.titleKey, 'en')).toBe(true)
     }
+  })
+
+  describe('with a fixed filter (the records of one parent, e.g. an opportunity)', () => {
+    // A listed, filterable reference every record of the panel shares.
+    const WITH_BATCH: EntityMeta = {
+      ...META,
+      fields: [
+        ...META.fields,
+        {
+          name: 'batch_id',
+          type: 'integer',
+          label_key: 'mailings.fields.batch_id',
+          label: { 'zh-CN': '批次', en: 'Batch' },
+          list: true,
+          filter: true,
+        },
+      ],
+    }
+    const lists = (fake: ReturnType<typeof fakeServer>) =>
+      fake.calls.filter((c) => c.method === 'GET' && c.url.pathname === PATH)
+
+    it('asks the list, the recycle bin and the export only for those records', async () => {
+      const fake = fakeServer(
+        [{ ...mailing(1, '产品目录', '2026-11-20'), batch_id: 42 }],
+        WITH_BATCH,
+      )
+      const { createObjectURL, revokeObjectURL } = URL
+      URL.createObjectURL = () => 'blob:export'
+      URL.revokeObjectURL = () => undefined
+      const anchor = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+      onTestFinished(() => {
+        Object.assign(URL, { createObjectURL, revokeObjectURL })
+        anchor.mockRestore()
+      })
+      mounted = await mountPanel(ALL, { batch_id: 42 })
+      expect(lists(fake)[0]!.url.searchParams.get('batch_id')).toBe('42')
+      // The shared value is no column: every row has it.
+      expect(headers(mounted)).toEqual(['寄送物品', '承运方', '寄出日', '签收日', '操作'])
+
+      await click(byTestId('record-bin')[0])
+      const bin = lists(fake).at(-1)!
+      expect(bin.url.searchParams.get('deleted')).toBe('true')
+      expect(bin.url.searchParams.get('batch_id')).toBe('42')
+
+      document.querySelector<HTMLElement>('[data-testid="record-export"] .el-button')!.click()
+      await settle()
+      await click(byTestId('record-export-csv')[0])
+      const exported = fake.calls.find((c) => c.url.pathname === `${PATH}/export`)!
+      expect(exported.url.searchParams.get('batch_id')).toBe('42')
+      expect(exported.url.searchParams.get('deleted')).toBe('true')
+    })
+
+    it('makes a new record with them, without asking for them in the form', async () => {
+      const fake = fakeServer([], WITH_BATCH)
+      mounted = await mountPanel(ALL, { batch_id: 42 })
+      await click(byTestId('record-new')[0])
+      expect(document.querySelector('[data-field="item"]'), 'the form is open').toBeTruthy()
+      expect(document.querySelector('[data-field="batch_id"]')).toBeNull()
+      expect(mounted.findComponent(MetaForm).props('modelValue')).toEqual({ batch_id: 42 })
+      // Even a form that lost the value (a field cleared) sends it.
+      await fill(mounted, { item: '新年贺卡', sent_on: '2026-12-03' })
+      await click(byTestId('record-save')[0])
+      const post = fake.calls.find((c) => c.method === 'POST')!
+      expect(post.body).toEqual({ item: '新年贺卡', sent_on: '2026-12-03', batch_id: 42 })
+    })
+
+    it('without one, shows the field as a column and in the form', async () => {
+      fakeServer([{ ...mailing(1, '产品目录', '2026-11-20'), batch_id: 42 }], WITH_BATCH)
+      mounted = await mountPanel()
+      expect(headers(mounted)).toContain('批次')
+      await click(byTestId('record-new')[0])
+      expect(document.querySelector('[data-field="batch_id"]')).toBeTruthy()
+    })
   })
 })

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { collectionOf, contentUrl, underCustomer } from '@/api/records'
 import { i18n } from '@/i18n'
 import { prepayments } from '@/modules/records/prepayments'
-import { customerRecordTypes, pageRecordType, RECORD_TYPES } from '@/modules/records/types'
+import {
+  customerNamingTypes,
+  customerRecordTypes,
+  opportunityRecordTypes,
+  pageRecordType,
+  RECORD_TYPES,
+} from '@/modules/records/types'
 
 describe('record types', () => {
   it('shows the prepayment balance the server sends with the list, in the current language', () => {
@@ -17,10 +23,29 @@ describe('record types', () => {
   it('shows the types under a customer on the customer page, the others as pages of their own', () => {
     expect(customerRecordTypes()).toEqual(RECORD_TYPES.filter((type) => type.place === 'customer'))
     for (const type of RECORD_TYPES) {
-      if (type.place === 'customer') expect(pageRecordType(type.name)).toBeUndefined()
-      else expect(pageRecordType(type.name)).toBe(type)
+      if (type.place === 'page') expect(pageRecordType(type.name)).toBe(type)
+      else expect(pageRecordType(type.name)).toBeUndefined()
     }
     expect(customerRecordTypes().map((type) => type.name)).not.toContain('opportunities')
+  })
+
+  it('puts the records that name an opportunity on its page, not on the customer page', () => {
+    const onOpportunity = [
+      'opportunity_contacts',
+      'opportunity_needs',
+      'opportunity_solutions',
+      'opportunity_competitors',
+    ]
+    expect(opportunityRecordTypes().map((type) => type.name)).toEqual(onOpportunity)
+    const onCustomer = customerRecordTypes().map((type) => type.name)
+    for (const name of onOpportunity) expect(onCustomer).not.toContain(name)
+    // The customer page lists its opportunities too (a page type naming its customer).
+    expect(customerNamingTypes().map((type) => type.name)).toEqual(['opportunities'])
+    // Each opportunity in a list opens its page.
+    const opportunities = RECORD_TYPES.find((type) => type.name === 'opportunities')!
+    expect(opportunities.rowLinks?.({ id: 42 } as never, '/opportunities')).toEqual([
+      expect.objectContaining({ href: '/opportunities/42', key: 'pipeline.opportunity.open' }),
+    ])
     expect(pageRecordType('nope')).toBeUndefined()
   })
 

@@ -2,7 +2,7 @@
 // history and its timeline. Opportunities, pipelines, stages and competitors themselves are kit
 // records (api/records.ts).
 import { request } from './client'
-import type { Id } from './types'
+import type { Id, RecordChange } from './types'
 
 export interface BoardStage {
   id: Id
@@ -78,9 +78,36 @@ export const pipelineApi = {
       body: { stage_id: stageId, version: card.version, ...extra },
     }),
   stageHistory: (id: Id) => request<{ items: StageStay[] }>(`/opportunities/${id}/stage-history`),
+  /** An opportunity's timeline, newest first (at most the server's limit). */
+  timeline: (id: Id) =>
+    request<{ items: OpportunityTimelineItem[] }>(`/opportunities/${id}/timeline`),
 }
 
 /** A stage's or pipeline's name in the UI's language: name_en in English when it is set. */
 export function labelOf(item: { name: string; name_en: string | null }, locale: string): string {
   return locale.startsWith('en') && item.name_en ? item.name_en : item.name
+}
+
+/**
+ * An entry of an opportunity's timeline: its own changes (created, update, delete, restore, from
+ * its audit rows) and the records made on it (need, solution, competitor, contact) with a summary.
+ */
+export interface OpportunityTimelineItem {
+  kind:
+    | 'created'
+    | 'update'
+    | 'delete'
+    | 'restore'
+    | 'need'
+    | 'solution'
+    | 'competitor'
+    | 'contact'
+    | (string & {})
+  at: string
+  user_id: Id | null
+  user_name: string | null
+  changes?: Record<string, RecordChange>
+  reason?: string
+  record_id?: Id
+  summary?: Record<string, unknown>
 }

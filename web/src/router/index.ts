@@ -186,6 +186,14 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'contracts.view', title: 'contracts.page' },
       },
       {
+        // An opportunity's page: its head, timeline, stage history and the records on it.
+        path: 'opportunities/:id(\\d+)',
+        name: 'opportunity',
+        component: () => import('@/modules/pipeline/OpportunityPage.vue'),
+        props: (route) => ({ id: Number(route.params.id) }),
+        meta: { permission: 'opportunities.view', title: 'pipeline.opportunity.title' },
+      },
+      {
         path: 'quotes/:id(\\d+)',
         name: 'quote',
         component: () => import('@/modules/quotes/QuoteEditorPage.vue'),

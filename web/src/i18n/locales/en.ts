@@ -1157,6 +1157,28 @@ const en: Messages<typeof zhCN> = {
       relationship: 'Relationship',
       other: 'Other',
     },
+    opportunity: {
+      title: 'Opportunity',
+      open: 'Open',
+      notFound: 'This opportunity does not exist, or you may not see it.',
+      stale: 'Someone else changed this opportunity; the page was reloaded, please try again',
+      staleTag: 'Stalled',
+      moveTo: 'Move to stage',
+      moved: 'Moved to “{stage}”',
+      markWon: 'Mark as won',
+      wonDone: 'Marked as won',
+      lostDone: 'Marked as lost',
+      edit: 'Edit opportunity',
+      timeline: 'Activity',
+      stages: 'Stage history',
+      stage: 'Stage',
+      current: 'current',
+      entered: 'Entered',
+      left: 'Left',
+      stay: 'Days',
+      days: '{n} d',
+      noStages: 'No stage history yet',
+    },
   },
   contracts: {
     title: 'Contracts',
@@ -1310,6 +1332,38 @@ const en: Messages<typeof zhCN> = {
     listPrice: 'List price',
     savePrices: 'Save prices',
     noLines: 'No lines yet',
+  },
+  /** The kit's sales types' option texts (the lists, the forms, the opportunity page). */
+  opportunities: {
+    options: {
+      status: { open: 'Open', won: 'Won', lost: 'Lost' },
+      lost_reason: {
+        price: 'Price',
+        product_fit: 'Product fit',
+        competitor: 'Competitor',
+        timing: 'Timing',
+        no_budget: 'No budget',
+        no_decision: 'No decision',
+        relationship: 'Relationship',
+        other: 'Other',
+      },
+    },
+  },
+  opportunity_needs: {
+    options: { priority: { high: 'High', medium: 'Medium', low: 'Low' } },
+  },
+  opportunity_contacts: {
+    options: {
+      role: {
+        decision_maker: 'Decision maker',
+        influencer: 'Influencer',
+        user: 'User',
+        champion: 'Champion',
+        gatekeeper: 'Gatekeeper',
+        evaluator: 'Evaluator',
+        other: 'Other',
+      },
+    },
   },
 }
 

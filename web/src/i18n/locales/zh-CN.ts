@@ -1129,6 +1129,28 @@ export default {
       relationship: '关系',
       other: '其他',
     },
+    opportunity: {
+      title: '销售机会',
+      open: '打开',
+      notFound: '该销售机会不存在，或您无权查看。',
+      stale: '该销售机会已被他人修改，页面已刷新，请重试',
+      staleTag: '停滞',
+      moveTo: '移到阶段',
+      moved: '已移到「{stage}」',
+      markWon: '标记赢单',
+      wonDone: '已标记为赢单',
+      lostDone: '已标记为输单',
+      edit: '编辑销售机会',
+      timeline: '动态',
+      stages: '阶段历史',
+      stage: '阶段',
+      current: '当前',
+      entered: '进入时间',
+      left: '离开时间',
+      stay: '停留',
+      days: '{n} 天',
+      noStages: '还没有阶段记录',
+    },
   },
   contracts: {
     title: '合同',
@@ -1281,5 +1303,37 @@ export default {
     listPrice: '标准价格',
     savePrices: '保存价格',
     noLines: '还没有明细',
+  },
+  /** The kit's sales types' option texts (the lists, the forms, the opportunity page). */
+  opportunities: {
+    options: {
+      status: { open: '进行中', won: '赢单', lost: '输单' },
+      lost_reason: {
+        price: '价格',
+        product_fit: '产品不符合',
+        competitor: '竞争对手',
+        timing: '时机不对',
+        no_budget: '没有预算',
+        no_decision: '未做决定',
+        relationship: '关系',
+        other: '其他',
+      },
+    },
+  },
+  opportunity_needs: {
+    options: { priority: { high: '高', medium: '中', low: '低' } },
+  },
+  opportunity_contacts: {
+    options: {
+      role: {
+        decision_maker: '决策者',
+        influencer: '影响者',
+        user: '使用者',
+        champion: '支持者',
+        gatekeeper: '把关者',
+        evaluator: '评估者',
+        other: '其他',
+      },
+    },
   },
 }

@@ -1,15 +1,25 @@
 import type { RecordTypeView } from './types'
 
 // Sales process (issue 16): opportunities (their own owner's), pipelines, stages and competitors
-// (an administrator's, staff read them) as pages of their own; an opportunity's decision makers,
-// needs, solutions and competitors' presence as tabs of its customer (each names its
-// opportunity).
+// (an administrator's, staff read them) as pages of their own, each opportunity opening its page
+// (modules/pipeline/OpportunityPage); an opportunity's decision makers, needs, solutions and
+// competitors' presence as tabs of that page (each names its opportunity; the records live under
+// its customer).
 export const opportunities: RecordTypeView = {
   name: 'opportunities',
   place: 'page',
   titleKey: 'pipeline.types.opportunities',
   titleField: 'name',
-  defaultSort: '-created_at',
+  // (no defaultSort: the server's own, newest first — created_at is no sort a person picks, so the
+  // phone's sort select would show its code)
+  onCustomerPage: true,
+  rowLinks: (row) => [
+    {
+      key: 'pipeline.opportunity.open',
+      href: `/opportunities/${row.id}`,
+      testid: 'opportunity-open',
+    },
+  ],
 }
 export const pipelines: RecordTypeView = {
   name: 'pipelines',
@@ -32,25 +42,25 @@ export const competitors: RecordTypeView = {
 }
 export const opportunityContacts: RecordTypeView = {
   name: 'opportunity_contacts',
-  place: 'customer',
+  place: 'opportunity',
   titleKey: 'pipeline.types.opportunity_contacts',
   titleField: 'role',
 }
 export const opportunityNeeds: RecordTypeView = {
   name: 'opportunity_needs',
-  place: 'customer',
+  place: 'opportunity',
   titleKey: 'pipeline.types.opportunity_needs',
   titleField: 'title',
 }
 export const opportunitySolutions: RecordTypeView = {
   name: 'opportunity_solutions',
-  place: 'customer',
+  place: 'opportunity',
   titleKey: 'pipeline.types.opportunity_solutions',
   titleField: 'title',
 }
 export const opportunityCompetitors: RecordTypeView = {
   name: 'opportunity_competitors',
-  place: 'customer',
+  place: 'opportunity',
   titleKey: 'pipeline.types.opportunity_competitors',
   titleField: 'competitor_id',
 }

@@ -40,9 +40,16 @@ export interface RecordTypeView extends RecordHooks {
   pageSize?: number
   /**
    * Where it is shown: 'customer', a tab of the customer page (a type under a customer);
-   * 'page', a page of its own at /records/<name> (a type that is not: own_scope, admin_only).
+   * 'page', a page of its own at /records/<name> (a type that is not: own_scope, admin_only);
+   * 'opportunity', a tab of the opportunity page (a type under a customer that names its
+   * opportunity in `opportunity_id`).
    */
-  place: 'customer' | 'page'
+  place: 'customer' | 'page' | 'opportunity'
+  /**
+   * A 'page' type that names its customer in `customer_id`: also a tab of the customer page,
+   * listing (and making) that customer's records.
+   */
+  onCustomerPage?: boolean
 }
 
 /** Every type the web shows; those placed on the customer page are its tabs, in this order. */
@@ -72,6 +79,19 @@ export function recordType(name: string): RecordTypeView | undefined {
 /** The tabs of the customer page: the types under a customer. */
 export function customerRecordTypes(): RecordTypeView[] {
   return RECORD_TYPES.filter((type) => type.place === 'customer')
+}
+
+/**
+ * The tabs of the customer page for types of their own pages that name a customer (their records
+ * there are fixed to it: `{ customer_id }`).
+ */
+export function customerNamingTypes(): RecordTypeView[] {
+  return RECORD_TYPES.filter((type) => type.place === 'page' && type.onCustomerPage)
+}
+
+/** The tabs of the opportunity page: the types that name an opportunity (opportunity_id). */
+export function opportunityRecordTypes(): RecordTypeView[] {
+  return RECORD_TYPES.filter((type) => type.place === 'opportunity')
 }
 
 /** A type shown on a page of its own (/records/<name>); undefined for any other name. */

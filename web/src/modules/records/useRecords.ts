@@ -19,8 +19,14 @@ export type RecordAction = 'view' | 'create' | 'edit' | 'delete' | 'export'
  * user may see —: the list and its recycle bin, the shared create/edit form, delete and restore,
  * and what the signed-in user may do. Everything about the fields and where the records live
  * comes from the type's metadata; `customerId` is ignored for a type not under a customer.
+ * `fixed` narrows everything to the records with those values (e.g. `{ opportunity_id: 42 }`):
+ * the list, the recycle bin and the export ask only for them, and a new record is made with them.
  */
-export function useRecords(type: RecordTypeView, customerId: () => Id | null | undefined) {
+export function useRecords(
+  type: RecordTypeView,
+  customerId: () => Id | null | undefined,
+  fixed: Readonly<Record<string, Id>> = {},
+) {
   const { t, te, locale } = useI18n()
   const session = useSessionStore()
   const meta = useEntityMeta(type.name)
@@ -60,6 +66,11 @@ export function useRecords(type: RecordTypeView, customerId: () => Id | null | u
   })
   const searchable = computed(() => meta.fields.value.some((f) => f.search))
 
+  /** The fixed values as list filters (query values are strings). */
+  const fixedFilters = Object.fromEntries(
+    Object.entries(fixed).map(([name, value]) => [name, String(value)]),
+  )
+
   const pageSize = type.pageSize ?? 10
   /** The last list page as the server sent it: items and whatever the type adds (summaryOf). */
   const lastPage = ref<Record<string, unknown>>({})
@@ -72,13 +83,14 @@ export function useRecords(type: RecordTypeView, customerId: () => Id | null | u
     {
       defaultSort: type.defaultSort,
       defaultPageSize: pageSize,
+      fixed: fixedFilters,
     },
   )
   const summary = computed(() => type.summaryOf?.(lastPage.value, locale.value) ?? null)
   const bin = useList<KitRecord>((params) => recordsApi.list(path(), params), {
     defaultSort: type.defaultSort,
     defaultPageSize: pageSize,
-    fixed: { deleted: 'true' },
+    fixed: { ...fixedFilters, deleted: 'true' },
   })
   /** Showing the recycle bin instead of the list. */
   const inBin = ref(false)
@@ -114,7 +126,7 @@ export function useRecords(type: RecordTypeView, customerId: () => Id | null | u
   }
   function openCreate(): void {
     editing.value = null
-    model.value = {}
+    model.value = { ...fixed }
     resetForm()
     formOpen.value = true
   }
@@ -139,6 +151,8 @@ export function useRecords(type: RecordTypeView, customerId: () => Id | null | u
       before,
     )
     if (before) result.version = before.version
+    // A new record always carries the fixed values (the form does not show them).
+    else Object.assign(result, fixed)
     return result
   }
 
