@@ -501,6 +501,44 @@ describe('RecordPanel', () => {
     }
   })
 
+  it('without a customer, lists a type the server lists across customers, each row its customer', async () => {
+    const across: EntityMeta = { ...META, across: '/api/v1/mailings' }
+    const row = (id: number, customer: number, name: string, item: string) => ({
+      ...mailing(id, item, '2026-11-20'),
+      customer_id: customer,
+      customer_name: name,
+    })
+    let rows = [row(5, 9, '华东精密', '产品目录'), row(6, 11, '深圳创新', '样品')]
+    const fake = fakeFetch({
+      'GET /api/v1/meta/mailings': () => [200, across],
+      'GET /api/v1/mailings': () => [
+        200,
+        { items: rows, total: rows.length, page: 1, page_size: 10 },
+      ],
+      'DELETE /api/v1/customers/9/mailings/5': () => {
+        rows = rows.filter((r) => r.id !== 5)
+        return [204]
+      },
+    })
+    vi.stubGlobal('fetch', fake.fn)
+    mounted = mountApp(RecordPanel, { props: { type: mailings }, attachTo: document.body })
+    useSessionStore().user = { id: 1, username: 'u', permissions: ALL } as unknown as Me
+    await settle()
+    // The customer is the second column, each a link to the customer's page.
+    expect(headers(mounted).slice(0, 2)).toEqual(['寄送物品', '客户'])
+    const links = byTestId('record-customer')
+    expect(links.map((a) => a.textContent?.trim())).toEqual(['华东精密', '深圳创新'])
+    expect(links[0]!.getAttribute('to')).toBe('/customers/9') // (a stub of router-link)
+    // Nothing is made here (a record needs its customer), nor exported.
+    expect(byTestId('record-new')).toHaveLength(0)
+    expect(byTestId('record-export')).toHaveLength(0)
+    // A row is changed where it lives: under its own customer.
+    await click(byTestId('record-delete')[0])
+    const removed = fake.calls.find((c) => c.method === 'DELETE')!
+    expect(removed.url.pathname).toBe('/api/v1/customers/9/mailings/5')
+    expect(byTestId('record-customer').map((a) => a.textContent?.trim())).toEqual(['深圳创新'])
+  })
+
   describe('with a fixed filter (the records of one parent, e.g. an opportunity)', () => {
     // A listed, filterable reference every record of the panel shares.
     const WITH_BATCH: EntityMeta = {

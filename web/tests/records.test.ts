@@ -23,9 +23,14 @@ describe('record types', () => {
   it('shows the types under a customer on the customer page, the others as pages of their own', () => {
     expect(customerRecordTypes()).toEqual(RECORD_TYPES.filter((type) => type.place === 'customer'))
     for (const type of RECORD_TYPES) {
-      if (type.place === 'page') expect(pageRecordType(type.name)).toBe(type)
+      // A type under a customer listed across customers has a page too.
+      if (type.place === 'page' || type.across) expect(pageRecordType(type.name)).toBe(type)
       else expect(pageRecordType(type.name)).toBeUndefined()
     }
+    expect(RECORD_TYPES.filter((type) => type.across).map((type) => type.name)).toEqual([
+      'contracts',
+      'quotes',
+    ])
     expect(customerRecordTypes().map((type) => type.name)).not.toContain('opportunities')
   })
 
@@ -91,6 +96,11 @@ describe('where records live (collectionOf, from the metadata)', () => {
     // Without a customer there is no such list: an error, not a request to "/customers/undefined".
     expect(() => collectionOf(mailings, null)).toThrow(/customer/)
     expect(() => collectionOf(mailings)).toThrow(/customer/)
+    // ... unless the server lists them across customers: that list.
+    expect(collectionOf({ ...mailings, across: '/api/v1/mailings' }, null)).toBe('/mailings')
+    expect(collectionOf({ ...mailings, across: '/api/v1/mailings' }, 7)).toBe(
+      '/customers/7/mailings',
+    )
   })
 
   it('uses the collection as it is for own_scope and admin_only types, with or without a customer', () => {

@@ -270,6 +270,20 @@ json WithRecordTypes(json document, const Registry& registry) {
             {"responses", Responses({"400", "401", "403", "404", "409", "413", "422", "503"})}};
         create_op["responses"]["201"] = {{"description", "Created"}, {"content", one}};
         paths[collection]["get"] = list_op;
+        if (type.listed_across && nested) {
+            // The same list across every customer whose records the caller may read.
+            json across = list_op;
+            across["operationId"] = "list" + plural + "AcrossCustomers";
+            across["summary"] = type.label.en + " of every customer the caller may read";
+            across["parameters"].erase(0);  // (no customer in the path)
+            json row = json{{"allOf",
+                             {Ref("schemas", name),
+                              {{"type", "object"},
+                               {"properties", {{"customer_name", {{"type", "string"}}}}}}}}};
+            across["responses"]["200"]["content"]["application/json"]["schema"]["properties"]
+                  ["items"]["items"] = row;
+            paths["/api/v1/" + type.Segment()]["get"] = across;
+        }
         // A type with its own create route has it in the hand-written document.
         if (type.generic_create) paths[collection]["post"] = create_op;
 

@@ -20,6 +20,8 @@ json MetaJson(const CompiledType& type) {
     static constexpr const char* kVisibility[] = {"through_customer", "own_scope", "admin_only"};
     meta["collection"] = CollectionPattern(type.type);
     meta["visibility"] = kVisibility[static_cast<int>(type.type.visibility)];
+    // A type under a customer that is also listed across customers: that list's path.
+    meta["across"] = type.type.listed_across ? json("/api/v1/" + type.type.Segment()) : json();
     for (auto& field : meta["fields"]) {
         for (const Field& f : type.type.fields) {
             if (f.def.name != field["name"]) continue;
@@ -92,6 +94,15 @@ void RegisterRecordRoutes(http::Router& router, RecordService& service, const Re
         const CompiledType* type = compiled.get();
         const std::string collection = CollectionPattern(type->type);
         const std::string item = ItemPattern(type->type);
+        if (type->type.listed_across && type->type.UnderCustomer()) {
+            router.Add("GET", "/api/v1/" + type->type.Segment(),
+                       [&service, type](Context& ctx) -> Result<Response> {
+                           GX_TRY_ASSIGN(http::ListQuery query,
+                                         http::ParseListQuery(ctx.request().query, type->list));
+                           GX_TRY_ASSIGN(json page, service.ListAcross(ctx.user(), *type, query));
+                           return Response::Json(200, page);
+                       });
+        }
         router.Add("GET", collection, [&service, type](Context& ctx) -> Result<Response> {
             GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
             GX_TRY_ASSIGN(http::ListQuery query,

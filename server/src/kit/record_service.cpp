@@ -6,6 +6,7 @@
 #include "kit/record_store.hpp"
 
 #include <cstdio>
+#include <map>
 
 namespace guanxi::kit {
 
@@ -414,6 +415,49 @@ Result<json> RecordService::List(const Principal& caller, const CompiledType& ty
         out.update(extra);
     }
     return out;
+}
+
+Result<json> RecordService::ListAcross(const Principal& caller, const CompiledType& type,
+                                       const http::ListQuery& query) {
+    if (!type.type.listed_across) return Error::NotFound(type.type.label.en);
+    GX_TRY(RequirePermission(caller, type.type.Permission("view")));
+    GX_TRY_ASSIGN(const bool deleted, InBin(caller, type, query));
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
+    // CustomerFor's reading rule, as SQL over the record's customer: a live customer the caller
+    // sees, whose history the caller may read (unless the type is read with the customer).
+    access::Predicate visible = gate.CustomerVisible("c");
+    std::string sql = "EXISTS (SELECT 1 FROM customers c WHERE c.id = t.customer_id AND "
+                      "c.deleted_at IS NULL AND (" +
+                      visible.sql + ")";
+    db::Params params = visible.params;
+    if (!type.type.read_with_customer) {
+        access::Predicate history = gate.FollowupsVisible("c");
+        sql += " AND (" + history.sql + ")";
+        params.insert(params.end(), history.params.begin(), history.params.end());
+    }
+    db::Where scope;
+    scope.Add(sql + ")", params);
+    std::optional<custom_fields::ListSql> custom;
+    if (custom_ != nullptr) {
+        custom = custom_fields::ListSql{custom_->Current(), type.type.name, "t", conn->backend()};
+    }
+    GX_TRY_ASSIGN(store::Page page,
+                  store::List(*conn, type, scope, query, deleted, custom ? &*custom : nullptr));
+    json items = json::array();
+    std::map<std::int64_t, json> names;  // customer id -> name, once per customer of the page
+    for (const db::Row& row : page.rows) {
+        json item = store::ToJson(type, row);
+        const std::int64_t customer_id = item.value("customer_id", std::int64_t{0});
+        if (!names.contains(customer_id)) {
+            GX_TRY_ASSIGN(auto name, conn->QueryOne("SELECT name FROM customers WHERE id = ?",
+                                                    {customer_id}));
+            names[customer_id] = name ? json(name->Text(0)) : json();
+        }
+        item["customer_name"] = names[customer_id];
+        items.push_back(std::move(item));
+    }
+    return http::ListPage(std::move(items), page.total, query);
 }
 
 Status RecordService::Each(const Principal& caller, const CompiledType& type, Parent parent,

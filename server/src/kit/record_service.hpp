@@ -37,6 +37,11 @@ class RecordService {
     // <name>.delete).
     Result<nlohmann::json> List(const Principal& caller, const CompiledType& type,
                                 store::Parent parent, const http::ListQuery& query);
+    // A type listed across customers (RecordType::listed_across): the page of the records of every
+    // customer whose records the caller may read (what List shows customer by customer), each with
+    // "customer_name".
+    Result<nlohmann::json> ListAcross(const Principal& caller, const CompiledType& type,
+                                      const http::ListQuery& query);
     // Every record the caller may read that `query` selects (all its pages), as the list answers
     // them, in the list's order, to `callback` until it returns false: for a reader that is not a
     // page (the calendar feed). Needs <name>.view.

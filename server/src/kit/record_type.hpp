@@ -219,6 +219,10 @@ struct RecordType {
     // included (a customer's contact persons, part of its card), instead of by those who may read
     // the customer's history.
     bool read_with_customer = false;
+    // kThroughCustomer: also listed across customers at /api/v1/<segment> — the records of every
+    // customer the caller may read them of (the same rule as the customer's own list), each with
+    // its customer's name (customer_name): "all my contracts", not one customer's.
+    bool listed_across = false;
     // Actions guarded by another permission than <name>.<action> (a contact, part of its
     // customer's card, is read with customers.view and written with customers.edit, as before the
     // kit): no permission of the type's own is made for them.

@@ -20,6 +20,10 @@ class RecordKitTest : public ApiTest {
         if (!type.type.UnderCustomer()) return "/api/v1/" + type.type.Segment();
         return "/api/v1/customers/" + std::to_string(customer) + "/" + type.type.Segment();
     }
+    // The list across customers of a type listed so (RecordType::listed_across).
+    static std::string Across(const kit::CompiledType& type) {
+        return "/api/v1/" + type.type.Segment();
+    }
     // Whether a list page holds the record `id`.
     static bool Lists(const Reply& page, const json& id) {
         for (const auto& item : page.body["items"]) {
@@ -71,6 +75,15 @@ TEST_P(RecordKitTest, EveryTypeLivesThroughCreateReadListPatchDeleteAndRestore) 
         ASSERT_EQ(list.status, 200);
         EXPECT_EQ(list.body["total"], before + 1);
         EXPECT_EQ(list.body["items"][0], created.body);
+        if (type->type.listed_across) {
+            // Across customers: the same record, with its customer's name.
+            Reply across = Call("GET", Across(*type) + "?sort=-created_at", nullptr, admin());
+            ASSERT_EQ(across.status, 200) << across.raw.body;
+            json row = across.body["items"][0];
+            EXPECT_EQ(row["customer_name"], "记录测试公司");
+            row.erase("customer_name");
+            EXPECT_EQ(row, created.body);
+        }
         // Unknown filters and sorts are refused, as on every list.
         EXPECT_EQ(Call("GET", collection + "?nonsense=1", nullptr, admin()).status, 400);
         EXPECT_EQ(Call("GET", collection + "?sort=nonsense", nullptr, admin()).status, 400);
@@ -181,6 +194,11 @@ TEST_P(RecordKitTest, WhoSeesAndChangesRecordsFollowsTheGate) {
                 EXPECT_EQ(Lists(list, created.body["id"]), c.sees);
             }
             EXPECT_EQ(Call("GET", item, nullptr, c.user->token).status, want);
+            if (type->type.listed_across) {
+                Reply across = Call("GET", Across(*type), nullptr, c.user->token);
+                EXPECT_EQ(across.status, 200);
+                EXPECT_EQ(Lists(across, created.body["id"]), c.sees);
+            }
             // Under a customer, only those who see it add to it; of one's own, anyone may —
             // but one that names a customer (an opportunity's) only a customer they see.
             const int refused = type->type.UnderCustomer() ? 404 : 422;
@@ -198,6 +216,9 @@ TEST_P(RecordKitTest, WhoSeesAndChangesRecordsFollowsTheGate) {
         const int blind_reads = type->type.Permission("view") == "customers.view" ? 200 : 403;
         EXPECT_EQ(Call("GET", collection, nullptr, blind.token).status, blind_reads);
         EXPECT_EQ(Call("GET", item, nullptr, blind.token).status, blind_reads);
+        if (type->type.listed_across) {
+            EXPECT_EQ(Call("GET", Across(*type), nullptr, blind.token).status, blind_reads);
+        }
         EXPECT_EQ(Send(ExampleCreate(*type, collection, blind.token)).status, 403);
         if (!scoped) continue;
         // An invisible caller can't delete either; the owner can.
@@ -228,6 +249,13 @@ TEST_P(RecordKitTest, WhoSeesAndChangesRecordsFollowsTheGate) {
         EXPECT_EQ(Lists(hidden, created.body["id"]), type->type.read_with_customer);
         EXPECT_EQ(Call("GET", item, nullptr, other_dept.token).status,
                   type->type.read_with_customer ? 200 : 404);
+        if (type->type.listed_across) {
+            EXPECT_TRUE(Lists(Call("GET", Across(*type), nullptr, dept_head.token),
+                              created.body["id"]));
+            EXPECT_EQ(Lists(Call("GET", Across(*type), nullptr, other_dept.token),
+                            created.body["id"]),
+                      type->type.read_with_customer);
+        }
         Reply unclaimed = Send(ExampleCreate(*type, collection, dept_head.token));
         EXPECT_EQ(unclaimed.status, 403);
         EXPECT_EQ(unclaimed.code(), "claim_first");

@@ -90,7 +90,8 @@ export function labelOf(item: { name: string; name_en: string | null }, locale: 
 
 /**
  * An entry of an opportunity's timeline: its own changes (created, update, delete, restore, from
- * its audit rows) and the records made on it (need, solution, competitor, contact) with a summary.
+ * its audit rows), the records made on it (need, solution, competitor, contact) and the activities,
+ * quotes and contracts for it, each with a summary.
  */
 export interface OpportunityTimelineItem {
   kind:
@@ -102,6 +103,9 @@ export interface OpportunityTimelineItem {
     | 'solution'
     | 'competitor'
     | 'contact'
+    | 'activity'
+    | 'quote'
+    | 'contract'
     | (string & {})
   at: string
   user_id: Id | null

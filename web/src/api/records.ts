@@ -17,18 +17,24 @@ export type RecordInput = Record<string, unknown>
 /**
  * Where a type's records live, relative to API_BASE: the metadata's `collection` with the customer
  * put in for a type under a customer ("/customers/7/mailings"), as it is for a type that is not
- * ("/departments"; a customer given then is ignored). Throws when the metadata names no
- * collection, or a type under a customer is asked for without one.
+ * ("/departments"; a customer given then is ignored); without a customer, a type under one that
+ * the server also lists across customers gives that list ("/contracts", `meta.across`). Throws when
+ * the metadata names no collection, or a type under a customer is asked for without one and has no
+ * such list.
  */
 export function collectionOf(
-  meta: Pick<EntityMeta, 'entity' | 'collection' | 'visibility'>,
+  meta: Pick<EntityMeta, 'entity' | 'collection' | 'visibility' | 'across'>,
   customerId?: Id | null,
 ): string {
   const pattern = meta.collection
   if (!pattern) throw new Error(`the metadata of ${meta.entity} names no collection`)
-  const path = pattern.startsWith(API_BASE) ? pattern.slice(API_BASE.length) : pattern
+  const local = (p: string) => (p.startsWith(API_BASE) ? p.slice(API_BASE.length) : p)
+  const path = local(pattern)
   if (meta.visibility !== 'through_customer') return path
-  if (customerId == null) throw new Error(`${meta.entity} are records of a customer: none given`)
+  if (customerId == null) {
+    if (meta.across) return local(meta.across)
+    throw new Error(`${meta.entity} are records of a customer: none given`)
+  }
   return path.replace('{id}', encodeURIComponent(String(customerId)))
 }
 

@@ -250,6 +250,11 @@ export interface EntityMeta {
   collection?: string
   /** Record kit types: how visibility is decided; `through_customer`: they live under a customer. */
   visibility?: RecordVisibility
+  /**
+   * A type under a customer also listed across customers (every customer whose records the user
+   * may read; each row with `customer_name`): that list's path ("/api/v1/contracts"); else null.
+   */
+  across?: string | null
 }
 
 /**

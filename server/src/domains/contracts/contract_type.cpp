@@ -47,6 +47,7 @@ kit::RecordType ContractType() {
     type.singular = "contract";
     type.table = "contracts";
     type.label = {"合同", "Contract"};
+    type.listed_across = true;  // GET /api/v1/contracts: every contract the caller may read
     type.fields = {
         kit::RequiredName("title", {"合同名称", "Title"}, 200),
         // Never null: left out, it is generated (after_record_write).

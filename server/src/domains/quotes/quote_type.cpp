@@ -42,6 +42,7 @@ kit::RecordType QuoteType() {
     type.singular = "quote";
     type.table = "quotes";
     type.label = {"报价", "Quote"};
+    type.listed_across = true;  // GET /api/v1/quotes: e.g. every quote awaiting approval
     type.fields = {
         // The title first: the generic kit tests patch a type's first field (number is read-only).
         {{.name = "title", .max_length = 200, .list = true}, {"标题", "Title"}, true},

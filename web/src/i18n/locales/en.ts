@@ -643,6 +643,7 @@ const en: Messages<typeof zhCN> = {
     select: 'Choose',
   },
   records: {
+    customer: 'Customer',
     newOf: 'New {type}',
     editOf: 'Edit {type}',
     empty: 'No records yet',

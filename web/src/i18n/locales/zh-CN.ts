@@ -631,6 +631,7 @@ export default {
     select: '请选择',
   },
   records: {
+    customer: '客户',
     newOf: '新建{type}',
     editOf: '编辑{type}',
     empty: '暂无{type}',

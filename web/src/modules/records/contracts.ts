@@ -8,6 +8,7 @@ import type { RecordTypeView } from './types'
 export const contracts: RecordTypeView = {
   name: 'contracts',
   place: 'customer',
+  across: true,
   titleKey: 'contracts.title',
   titleField: 'title',
   defaultSort: '-signed_on',

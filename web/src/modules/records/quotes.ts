@@ -4,6 +4,7 @@ import type { RecordTypeView } from './types'
 export const quotes: RecordTypeView = {
   name: 'quotes',
   place: 'customer',
+  across: true,
   titleKey: 'quotes.title',
   titleField: 'number',
   defaultSort: '-number',

@@ -50,6 +50,12 @@ export interface RecordTypeView extends RecordHooks {
    * listing (and making) that customer's records.
    */
   onCustomerPage?: boolean
+  /**
+   * A 'customer' type the server also lists across customers (its metadata's `across`): a page of
+   * its own at /records/<name> too — every customer's records the user may read, each row naming
+   * its customer (read, edit and delete there; new ones are made on the customer's page).
+   */
+  across?: boolean
 }
 
 /** Every type the web shows; those placed on the customer page are its tabs, in this order. */
@@ -94,10 +100,13 @@ export function opportunityRecordTypes(): RecordTypeView[] {
   return RECORD_TYPES.filter((type) => type.place === 'opportunity')
 }
 
-/** A type shown on a page of its own (/records/<name>); undefined for any other name. */
+/**
+ * A type shown on a page of its own (/records/<name>): a 'page' type, or one under a customer listed
+ * across customers; undefined for any other name.
+ */
 export function pageRecordType(name: string): RecordTypeView | undefined {
   const type = recordType(name)
-  return type?.place === 'page' ? type : undefined
+  return type?.place === 'page' || type?.across ? type : undefined
 }
 
 /** Titles a /records/<name> route after its type (the route meta's title, which the shell shows). */

@@ -51,12 +51,27 @@ export function useRecords(
     if (!known) throw new Error(`the metadata of ${type.name} is not loaded`)
     return collectionOf(known, customerId())
   }
+  /**
+   * Listing a type under a customer across customers (no customer given, the server's
+   * meta.across): rows then carry their customer's name, and nothing is made here (a new record
+   * needs its customer).
+   */
+  const across = computed(
+    () => !!meta.meta.value && underCustomer(meta.meta.value) && customerId() == null,
+  )
+  /** Where one record lives: under its own customer (a row of a list across customers), else path(). */
+  function rowAt(row: KitRecord): string {
+    const known = meta.meta.value
+    if (!known || !underCustomer(known)) return path()
+    const customer = (row as Record<string, unknown>).customer_id
+    return collectionOf(known, typeof customer === 'number' ? customer : customerId())
+  }
 
   const can = (action: RecordAction) => session.can(`${type.name}.${action}`)
-  const canCreate = computed(() => can('create'))
+  const canCreate = computed(() => can('create') && !across.value)
   const canEdit = computed(() => can('edit'))
   const canDelete = computed(() => can('delete'))
-  const canExport = computed(() => can('export'))
+  const canExport = computed(() => can('export') && !across.value)
 
   /** The type's name in the current language (metadata), e.g. "邮寄记录" / "Mailing". */
   const typeLabel = computed(() => {
@@ -163,7 +178,7 @@ export function useRecords(
     const saved = await form.run(
       () =>
         before
-          ? recordsApi.update(path(), before.id, body(), extra)
+          ? recordsApi.update(rowAt(before), before.id, body(), extra)
           : recordsApi.create(path(), body(), extra),
       {
         handle: (error) => {
@@ -219,11 +234,11 @@ export function useRecords(
 
   /** Moves a record to the recycle bin; the caller offers the undo. */
   async function remove(row: KitRecord): Promise<void> {
-    await recordsApi.remove(path(), row.id)
+    await recordsApi.remove(rowAt(row), row.id)
     await list.load()
   }
   async function restore(row: KitRecord): Promise<void> {
-    await recordsApi.restore(path(), row.id)
+    await recordsApi.restore(rowAt(row), row.id)
     await (inBin.value ? bin.load() : list.load())
   }
 
@@ -251,6 +266,8 @@ export function useRecords(
   return {
     meta,
     at,
+    across,
+    rowAt,
     typeLabel,
     searchable,
     can,

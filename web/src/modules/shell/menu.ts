@@ -18,6 +18,7 @@ import {
   Finished,
   Goods,
   PriceTag,
+  Tickets,
 } from '@element-plus/icons-vue'
 import { Coin, DataBoard, Flag, Guide } from '@element-plus/icons-vue'
 
@@ -76,6 +77,18 @@ export const MENU: (MenuItem | MenuGroup)[] = [
         label_key: 'pipeline.nav.competitors',
         icon: Flag,
         permission: 'competitors.view',
+      },
+      {
+        path: '/records/quotes',
+        label_key: 'quotes.title',
+        icon: Tickets,
+        permission: 'quotes.view',
+      },
+      {
+        path: '/records/contracts',
+        label_key: 'contracts.title',
+        icon: Document,
+        permission: 'contracts.view',
       },
       {
         path: '/records/products',
