@@ -9,7 +9,8 @@
 -- department_list | me_get | me_patch | activity_create | activity_calendar | time_zones |
 -- company_settings | jobs_list | job_schedules | todo | pool_quota | pool_rules | notification_settings |
 -- reminder_rules | notification_settings_put | reminder_rules_put | pool_rules_put | contract_list |
--- payment_create | pipeline_board | quote_lines_put | quote_pdf | mix
+-- payment_create | pipeline_board | quote_lines_put | quote_pdf | contract_across | quote_across |
+-- opportunity_timeline | stage_history | product_prices | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
@@ -29,6 +30,9 @@ local contract_id = os.getenv("BENCH_CONTRACT_ID") or "1"
 local quote_put_id = os.getenv("BENCH_QUOTE_PUT_ID") or "1"
 local quote_pdf_id = os.getenv("BENCH_QUOTE_PDF_ID") or "1"
 local quote_products = os.getenv("BENCH_QUOTE_PRODUCTS") or "1"
+-- The opportunity bench/tools/driver.py makes (bench_opportunity): three stages, needs, a solution
+-- and an activity.
+local opportunity_id = os.getenv("BENCH_OPPORTUNITY_ID") or "1"
 
 local ids = {}
 local counter = 0
@@ -285,6 +289,26 @@ local builders = {
       { ["Authorization"] = "Bearer " .. token })
   end,
 
+  -- Issue 16: every contract and quote the caller may read, across customers (the kit's
+  -- listed_across: the customer list's rule as SQL), first page.
+  contract_across = function() return wrk.format("GET", "/api/v1/contracts?page_size=50", headers) end,
+  quote_across = function() return wrk.format("GET", "/api/v1/quotes?page_size=50", headers) end,
+  -- An opportunity's timeline (its audit rows, needs, solutions, activities, quotes) and stage
+  -- history; the prices quoted and paid before for 20 products (the quote editor's hints).
+  opportunity_timeline = function()
+    return wrk.format("GET", "/api/v1/opportunities/" .. opportunity_id .. "/timeline", headers)
+  end,
+  stage_history = function()
+    return wrk.format("GET", "/api/v1/opportunities/" .. opportunity_id .. "/stage-history", headers)
+  end,
+  product_prices = function()
+    local first = {}
+    for id in quote_products:gmatch("%d+") do
+      if #first < 20 then first[#first + 1] = id end
+    end
+    return wrk.format("GET", records_base .. "/product-prices?product_ids=" ..
+      table.concat(first, ","), headers)
+  end,
   -- Issue 16, pipeline: the default pipeline's board through the caller's scope.
   pipeline_board = function() return wrk.format("GET", "/api/v1/pipelines/1/board", headers) end,
   followup = function()

@@ -40,7 +40,8 @@ ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "m
           "notification_list", "notification_unread", "todo", "pool_quota", "pool_rules",
           "notification_settings", "reminder_rules", "notification_settings_put",
           "reminder_rules_put", "pool_rules_put", "contract_list", "payment_create",
-          "pipeline_board", "quote_lines_put", "quote_pdf"]
+          "pipeline_board", "quote_lines_put", "quote_pdf", "contract_across", "quote_across",
+          "opportunity_timeline", "stage_history", "product_prices"]
 # Routes only some roles may use: the default sales role has no mailings.export.
 ROUTE_ROLES = {"kit_export": {"manager"}}
 # Administrators' routes (users.manage): run once, with the admin's session.
@@ -48,7 +49,8 @@ ADMIN_ROUTES = {"jobs_list", "job_schedules", "pool_rules", "reminder_rules", "r
                 "pool_rules_put"}
 # Routes that read records_customer's fixtures.
 RECORDS_ROUTES = {"document_download", "kit_export", "record_history", "contract_list",
-                  "payment_create", "quote_lines_put", "quote_pdf"}
+                  "payment_create", "quote_lines_put", "quote_pdf", "opportunity_timeline",
+                  "stage_history", "product_prices"}
 # Routes the storage-ceiling tool (sql_ceiling.cpp) mirrors; kit routes have no mirror yet.
 CEILING_ROUTES = {"list", "search2", "search4", "get", "followup"}
 
@@ -392,6 +394,44 @@ def bench_contract(server, owner_token, cid):
     return json.loads(body)["id"]
 
 
+def bench_opportunity(server, owner_token, cid):
+    """The opportunity of opportunity_timeline and stage_history on the records customer: moved
+    through three stages, with two needs, a solution and an activity (its timeline has what each
+    kind adds). Made once per data set. Returns its id."""
+    base = server.base + "/api/v1"
+    _, body, _ = http("GET", base + "/opportunities?customer_id=%d&page_size=100" % cid,
+                      token=owner_token)
+    for item in json.loads(body)["items"]:
+        if item["name"] == "基准商机":
+            return item["id"]
+    _, body, _ = http("GET", base + "/pipeline_stages?pipeline_id=1&sort=position",
+                      token=owner_token)
+    stages = [s["id"] for s in json.loads(body)["items"]]
+    _, body, _ = http("POST", base + "/opportunities",
+                      {"name": "基准商机", "customer_id": cid, "pipeline_id": 1,
+                       "stage_id": stages[0], "amount": "250000.00"}, token=owner_token)
+    opportunity = json.loads(body)
+    for stage in stages[1:3]:
+        _, body, _ = http("PATCH", base + "/opportunities/%d" % opportunity["id"],
+                          {"stage_id": stage, "version": opportunity["version"]},
+                          token=owner_token)
+        opportunity = json.loads(body)
+    need_ids = []
+    for title in ("移动审批", "数据对接"):
+        _, body, _ = http("POST", base + "/customers/%d/opportunity_needs" % cid,
+                          {"title": title, "priority": "high",
+                           "opportunity_id": opportunity["id"]}, token=owner_token)
+        need_ids.append(str(json.loads(body)["id"]))
+    http("POST", base + "/customers/%d/opportunity_solutions" % cid,
+         {"title": "审批中心", "opportunity_id": opportunity["id"], "need_ids": need_ids},
+         token=owner_token)
+    http("POST", base + "/activities",
+         {"kind": "visit", "subject": "方案演示", "customer_id": cid,
+          "opportunity_id": opportunity["id"], "start_at": "2026-12-10T02:00:00Z"},
+         token=owner_token)
+    return opportunity["id"]
+
+
 def bench_quotes(server, owner_token, admin_token, cid):
     """The quotes of quote_lines_put and quote_pdf on the records customer: 50 products (made by
     the admin, codes BENCH-P-01..50), a draft whose lines the route replaces, and a quote of 50
@@ -593,7 +633,10 @@ def run_backend(kind, args, out_dir):
             if {"contract_list", "payment_create"} & set(args.routes):
                 os.environ["BENCH_CONTRACT_ID"] = str(
                     bench_contract(server, tokens[ROLES[0][0]], cid))
-            if {"quote_lines_put", "quote_pdf"} & set(args.routes):
+            if {"opportunity_timeline", "stage_history"} & set(args.routes):
+                os.environ["BENCH_OPPORTUNITY_ID"] = str(
+                    bench_opportunity(server, tokens[ROLES[0][0]], cid))
+            if {"quote_lines_put", "quote_pdf", "product_prices"} & set(args.routes):
                 put, printed, products = bench_quotes(
                     server, tokens[ROLES[0][0]], login(server, "admin", ADMIN_PASSWORD), cid)
                 os.environ.update(BENCH_QUOTE_PUT_ID=str(put), BENCH_QUOTE_PDF_ID=str(printed),

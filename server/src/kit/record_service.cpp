@@ -427,9 +427,10 @@ Result<json> RecordService::ListAcross(const Principal& caller, const CompiledTy
     // CustomerFor's reading rule, as SQL over the record's customer: a live customer the caller
     // sees, whose history the caller may read (unless the type is read with the customer).
     access::Predicate visible = gate.CustomerVisible("c");
-    std::string sql = "EXISTS (SELECT 1 FROM customers c WHERE c.id = t.customer_id AND "
-                      "c.deleted_at IS NULL AND (" +
-                      visible.sql + ")";
+    std::string sql =
+        "EXISTS (SELECT 1 FROM customers c WHERE c.id = t.customer_id AND "
+        "c.deleted_at IS NULL AND (" +
+        visible.sql + ")";
     db::Params params = visible.params;
     if (!type.type.read_with_customer) {
         access::Predicate history = gate.FollowupsVisible("c");
@@ -450,8 +451,8 @@ Result<json> RecordService::ListAcross(const Principal& caller, const CompiledTy
         json item = store::ToJson(type, row);
         const std::int64_t customer_id = item.value("customer_id", std::int64_t{0});
         if (!names.contains(customer_id)) {
-            GX_TRY_ASSIGN(auto name, conn->QueryOne("SELECT name FROM customers WHERE id = ?",
-                                                    {customer_id}));
+            GX_TRY_ASSIGN(auto name,
+                          conn->QueryOne("SELECT name FROM customers WHERE id = ?", {customer_id}));
             names[customer_id] = name ? json(name->Text(0)) : json();
         }
         item["customer_name"] = names[customer_id];

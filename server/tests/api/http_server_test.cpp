@@ -206,7 +206,9 @@ TEST_F(HttpServerTest, StreamsImportUploadsToDiskAfterCheckingTheCaller) {
     const std::string path =
         "/api/v1/customers/imports/" + nlohmann::json::parse(accepted.body)["import"]["id"].dump();
     nlohmann::json import;
-    for (int i = 0; i < 600; ++i) {  // the server's job worker runs it
+    // The server's job worker runs it (a minute at most when quiet; up to five on a loaded machine
+    // under ASan).
+    for (int i = 0; i < 3000; ++i) {
         conn.Send("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n");
         RawReply polled = conn.Read();
         ASSERT_EQ(polled.status, 200) << polled.headers << polled.body;  // e.g. the server died

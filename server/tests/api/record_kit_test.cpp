@@ -250,11 +250,11 @@ TEST_P(RecordKitTest, WhoSeesAndChangesRecordsFollowsTheGate) {
         EXPECT_EQ(Call("GET", item, nullptr, other_dept.token).status,
                   type->type.read_with_customer ? 200 : 404);
         if (type->type.listed_across) {
-            EXPECT_TRUE(Lists(Call("GET", Across(*type), nullptr, dept_head.token),
-                              created.body["id"]));
-            EXPECT_EQ(Lists(Call("GET", Across(*type), nullptr, other_dept.token),
-                            created.body["id"]),
-                      type->type.read_with_customer);
+            EXPECT_TRUE(
+                Lists(Call("GET", Across(*type), nullptr, dept_head.token), created.body["id"]));
+            EXPECT_EQ(
+                Lists(Call("GET", Across(*type), nullptr, other_dept.token), created.body["id"]),
+                type->type.read_with_customer);
         }
         Reply unclaimed = Send(ExampleCreate(*type, collection, dept_head.token));
         EXPECT_EQ(unclaimed.status, 403);
