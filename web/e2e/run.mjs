@@ -1724,10 +1724,14 @@ test('reminders: rules and my channels are saved; a next contact rings the bell 
   const closed = page.getByTestId('rule-days-closed').locator('input')
   await closed.waitFor()
   await closed.fill('3')
+  // ... and turns the payment-due (催款) reminders off (back on below, for the contract flow).
+  await page.getByTestId('rule-payment-due').click()
   await page.getByTestId('rules-save').click()
   await page.getByText('Reminder rules saved').waitFor()
   const rules = await ctx.api.call('GET', '/settings/reminders')
   expect(rules.no_followup.days.closed === 3, `closed: ${rules.no_followup.days.closed}`)
+  expect(rules.payment_due.enabled === false, `payment due: ${rules.payment_due.enabled}`)
+  await ctx.api.call('PUT', '/settings/reminders', { payment_due: { enabled: true } })
   await shot(page, 'reminder-rules-en')
   // My channels: activities by e-mail too, the digest at 07:30.
   await page.goto(`${ctx.server.base}/profile`)

@@ -26,13 +26,15 @@ export interface ReminderRules {
   activity_start: { enabled: boolean }
   next_contact: { enabled: boolean }
   no_followup: { enabled: boolean; days: Record<string, number | null> }
+  /** 催款: an overdue instalment reminds the contract's owner (contracts). */
+  payment_due: { enabled: boolean }
   categories: string[]
   updated_at: string | null
   updated_by: number | null
 }
 
 export type ReminderRulesChange = Partial<
-  Pick<ReminderRules, 'activity_start' | 'next_contact' | 'no_followup'>
+  Pick<ReminderRules, 'activity_start' | 'next_contact' | 'no_followup' | 'payment_due'>
 >
 
 export const remindersApi = {

@@ -975,6 +975,9 @@ const en: Messages<typeof zhCN> = {
     activityStartHint: "At each activity's own lead time, to its owner and participants",
     nextContact: 'Planned contact (定时联系)',
     nextContactHint: "At a customer's next-contact time, to its owner",
+    paymentDue: 'Payment due (催款)',
+    paymentDueHint:
+      "When a contract's instalment falls overdue, to the contract's owner, until it is paid",
     noFollowup: 'No follow-up for N days',
     noFollowupHint:
       'Per category: remind the owner once a customer has had no follow-up for this many days. Empty = off.',

@@ -951,6 +951,8 @@ export default {
     activityStartHint: '按每个日程自己的提前时间，提醒负责人和参与人',
     nextContact: '定时联系',
     nextContactHint: '到客户的下次联系时间时，提醒负责人',
+    paymentDue: '催款提醒',
+    paymentDueHint: '合同的分期款逾期未付时，提醒合同负责人，直至付清',
     noFollowup: '超过 N 天未跟进',
     noFollowupHint: '按客户类别：客户超过此天数未跟进时提醒负责人一次。留空表示关闭。',
     days: '天',
