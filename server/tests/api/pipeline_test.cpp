@@ -3,6 +3,9 @@
 // their customer, the board's filters and gate, and the opportunity's timeline.
 
 #include "api_test_support.hpp"
+#include "core/money.hpp"
+
+#include <map>
 
 namespace guanxi::testing {
 namespace {
@@ -283,6 +286,91 @@ TEST_P(PipelineTest, ATransferMovesTheCustomersOpenOpportunitiesUnlessAskedNotTo
     ASSERT_EQ(handover.status, 200) << handover.raw.body;
     EXPECT_EQ(handover.body["opportunities"], 1);
     EXPECT_EQ(Get(kept)["owner_id"], b.id);
+}
+
+// The board's counts and amounts come from totals kept by triggers (migration 057): after every
+// kind of write — create, move, a new amount, won, delete, restore, a transfer, a handover, and a
+// row written straight into the table as an import would — each salesperson's board and the
+// administrator's say what counting the opportunities themselves says.
+TEST_P(PipelineTest, TheBoardsCountsStayExactThroughEveryKindOfWrite) {
+    TestUser a = CreateUser("tot.a", RoleId("sales"), std::nullopt);
+    TestUser b = CreateUser("tot.b", RoleId("sales"), std::nullopt);
+    const auto stages = Stages();
+    const json one = CreateCustomer(a.token, {{"name", "合计客户一"}});
+    const json two = CreateCustomer(a.token, {{"name", "合计客户二"}});
+    const json mine = CreateCustomer(b.token, {{"name", "合计客户三"}});
+    // What the board should say for `owner` (0: everyone), counted from the opportunities.
+    auto counted = [&](std::int64_t owner) {
+        auto conn = app().db().Acquire();
+        EXPECT_TRUE(conn.ok());
+        std::string sql =
+            "SELECT stage_id, COUNT(*), COALESCE(SUM(amount), 0) FROM opportunities WHERE "
+            "pipeline_id = 1 AND status = 'open' AND deleted_at IS NULL";
+        db::Params params;
+        if (owner) {
+            sql += " AND owner_id = ?";
+            params.emplace_back(owner);
+        }
+        auto rows = (*conn)->Query(sql + " GROUP BY stage_id", params);
+        EXPECT_TRUE(rows.ok());
+        std::map<std::int64_t, std::pair<std::int64_t, std::string>> out;
+        for (const db::Row& r : *rows) out[r.Int(0)] = {r.Int(1), FormatMoney(r.Int(2))};
+        return out;
+    };
+    auto check = [&](const std::string& step) {
+        SCOPED_TRACE(step);
+        for (const auto& [token, owner] : {std::pair{a.token, a.id}, std::pair{b.token, b.id},
+                                           std::pair{admin(), std::int64_t{0}}}) {
+            Reply board = Call("GET", "/api/v1/pipelines/1/board", nullptr, token);
+            ASSERT_EQ(board.status, 200) << board.raw.body;
+            const auto want = counted(owner);
+            for (const json& column : board.body["columns"]) {
+                if (column["stage"]["is_won"] == true || column["stage"]["is_lost"] == true)
+                    continue;
+                const auto it = want.find(column["stage"]["id"]);
+                const std::int64_t count = it == want.end() ? 0 : it->second.first;
+                const std::string amount = it == want.end() ? "0.00" : it->second.second;
+                EXPECT_EQ(column["count"], count) << column["stage"]["name"] << " owner " << owner;
+                EXPECT_EQ(column["amount"], amount)
+                    << column["stage"]["name"] << " owner " << owner;
+            }
+        }
+    };
+    json first = Opportunity(a.token, one["id"], {{"amount", "1000.50"}});
+    json second = Opportunity(a.token, two["id"], {{"amount", "250.00"}});
+    json third = Opportunity(b.token, mine["id"], {{"amount", "99.99"}});
+    check("created");
+    first = Move(first, stages[1]["id"], a.token).body;
+    check("moved");
+    Reply amount = Call("PATCH", "/api/v1/opportunities/" + second["id"].dump(),
+                        {{"amount", "300.25"}, {"version", second["version"]}}, a.token);
+    ASSERT_EQ(amount.status, 200) << amount.raw.body;
+    check("a new amount");
+    ASSERT_EQ(Move(third, stages[4]["id"], b.token).status, 200);
+    check("won");
+    ASSERT_EQ(
+        Call("DELETE", "/api/v1/opportunities/" + second["id"].dump(), nullptr, admin()).status,
+        204);
+    check("deleted");
+    ASSERT_EQ(
+        Call("POST", "/api/v1/opportunities/" + second["id"].dump() + "/restore", nullptr, admin())
+            .status,
+        200);
+    check("restored");
+    ASSERT_EQ(Call("POST", "/api/v1/customers/transfer", {{"ids", {one["id"]}}, {"owner_id", b.id}},
+                   admin())
+                  .status,
+              200);
+    check("transferred with its customer");
+    ASSERT_EQ(Call("POST", "/api/v1/users/" + std::to_string(a.id) + "/handover",
+                   {{"to_user_id", b.id}}, admin())
+                  .status,
+              200);
+    check("handed over");
+    Sql("INSERT INTO opportunities (name, customer_id, owner_id, amount, pipeline_id, stage_id, "
+        "status, created_at, updated_at) VALUES ('导入的机会', ?, ?, 4200, 1, ?, 'open', 1, 1)",
+        {mine["id"].get<std::int64_t>(), a.id, stages[2]["id"].get<std::int64_t>()});
+    check("written straight into the table");
 }
 
 TEST_P(PipelineTest, TheBoardShowsTheCallersScopeWithFilters) {
