@@ -1890,70 +1890,6 @@ test('a salesperson lands on the to-do page, and a follow-up there clears the cu
   await closeBrowser(session)
 })
 
-// #16 contracts
-test('a contract with an overdue first instalment: a partial payment, the outstanding amount and the 催款 mark', async () => {
-  const api = ctx.api
-  const customer = await api.call('POST', '/customers', {
-    name: `合同客户${unique}`,
-    category: 'core',
-  })
-  const contract = await api.call('POST', `/customers/${customer.id}/contracts`, {
-    title: '年度维保合同',
-    amount: '1000.00',
-    signed_on: '2026-01-05',
-    status: 'active',
-  })
-  // Element Plus puts a test id on the input itself, or on a wrapper around it.
-  const inputOf = async (loc) =>
-    (await loc.evaluate((e) => e.tagName)) === 'INPUT' ? loc : loc.locator('input')
-  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10)
-  const session = await adminIn(PHONE, 'zh-CN')
-  const { page } = session
-  await page.goto(`${ctx.server.base}/contracts/${contract.id}`)
-  await page.getByTestId('contract-page').waitFor()
-  // Two instalments: the editor says what is left to allocate as amounts are typed.
-  await page.getByTestId('instalment-add').click()
-  await (await inputOf(page.getByTestId('instalment-amount').first())).fill('400.00')
-  await page.getByTestId('instalment-add').click()
-  const left = page.getByTestId('plan-left')
-  expect(
-    (await left.innerText()).includes('计划合计与合同金额一致'),
-    'the second row takes the rest',
-  )
-  await (await inputOf(page.getByTestId('instalment-amount').nth(1))).fill('500.00')
-  expect(
-    (await left.innerText()).includes('100.00'),
-    'the editor does not show 100.00 still to allocate',
-  )
-  await (await inputOf(page.getByTestId('instalment-amount').nth(1))).fill('600.00')
-  for (const [i, date] of [day(-10), day(20)].entries()) {
-    // (the row's second input: the date picker's)
-    const input = page.getByTestId('instalment-row').nth(i).locator('input').nth(1)
-    await input.fill(date)
-    await input.press('Enter')
-  }
-  await page.getByTestId('plan-save').click()
-  await page.getByTestId('contract-payment-due').waitFor()
-  // A partial payment of the overdue instalment.
-  await (await inputOf(page.getByTestId('payment-amount'))).fill('150.00')
-  await page.getByTestId('payment-save').click()
-  await page.locator('.el-table', { hasText: '150.00' }).waitFor()
-  expect(
-    (await page.getByTestId('contract-outstanding').innerText()).includes('850.00'),
-    'the contract does not show 850.00 outstanding',
-  )
-  await shot(page, 'contract-phone')
-  // The customer: marked 催款, its contracts tab shows the outstanding amount.
-  await page.goto(`${ctx.server.base}/customers/${customer.id}`)
-  await page.locator('.title-row', { hasText: '催款' }).waitFor()
-  await page.locator('.el-tabs__item', { hasText: '合同' }).click()
-  const summary = page.getByTestId('record-summary')
-  await summary.waitFor()
-  const text = await summary.innerText()
-  expect(text.includes('催款') && text.includes('850.00'), `the summary reads “${text}”`)
-  await closeBrowser(session)
-})
-
 // #16 pipeline
 test('an opportunity dragged to the next stage on the board moves, and the column counts follow', async () => {
   const session = await adminIn(DESKTOP, 'zh-CN')
@@ -2004,7 +1940,7 @@ test('an opportunity dragged to the next stage on the board moves, and the colum
 })
 
 // #16 quotes
-test('a quote with a discount past the limit is submitted, approved by the manager, and its PDF downloads', async () => {
+test('a quote for an opportunity past the discount limit: approved by the manager, PDF, accepted, its contract planned, part paid, 催款', async () => {
   const api = ctx.api
   const roles = (await api.call('GET', '/roles')).items
   const roleId = (name) => roles.find((r) => r.name === name).id
@@ -2036,8 +1972,17 @@ test('a quote with a discount past the limit is submitted, approved by the manag
   const sellerApi = new Api(ctx.server.base)
   await sellerApi.login(seller.username, SALES_PASSWORD)
   const customer = await sellerApi.call('POST', '/customers', { name: `报价客户${unique}有限公司` })
+  const stages = await sellerApi.call('GET', '/pipeline_stages?pipeline_id=1&sort=position')
+  const opportunity = await sellerApi.call('POST', '/opportunities', {
+    name: `年度采购商机${unique}`,
+    customer_id: customer.id,
+    pipeline_id: 1,
+    stage_id: stages.items[2].id,
+    amount: '3000.00',
+  })
   const quote = await sellerApi.call('POST', `/customers/${customer.id}/quotes`, {
     title: '年度采购',
+    opportunity_id: opportunity.id,
   })
 
   // The salesperson adds two lines in the editor; the totals follow as they type.
@@ -2084,8 +2029,68 @@ test('a quote with a discount past the limit is submitted, approved by the manag
   expect(pdf.status() === 200, `the PDF answered ${pdf.status()}`)
   expect(pdf.headers()['content-type'] === 'application/pdf', 'not a PDF')
   expect((await pdf.body()).subarray(0, 5).toString() === '%PDF-', 'the body is not a PDF')
-  await closeBrowser(manager)
   await closeBrowser(sales)
+
+  // The customer accepts; the manager records it, and the quote becomes a draft contract for its
+  // total, linked from the quote, on the opportunity's timeline.
+  const mp = manager.page
+  await mp.reload()
+  await mp.getByTestId('quote-accept').click()
+  await mp.getByTestId('quote-status').filter({ hasText: '已接受' }).waitFor()
+  await mp.getByTestId('quote-opportunity').waitFor()
+  const timeline = await sellerApi.call('GET', `/opportunities/${opportunity.id}/timeline`)
+  expect(
+    timeline.items.some((e) => e.kind === 'quote' && e.summary.status === 'accepted'),
+    'the accepted quote is not on the opportunity timeline',
+  )
+  await mp.getByTestId('quote-contract').click()
+  await mp.getByTestId('contract-page').waitFor()
+
+  // Its payment plan: the editor says what is left to allocate as amounts are typed.
+  // (Element Plus puts a test id on the input itself, or on a wrapper around it.)
+  const inputOf = async (loc) =>
+    (await loc.evaluate((e) => e.tagName)) === 'INPUT' ? loc : loc.locator('input')
+  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10)
+  await mp.getByTestId('instalment-add').click()
+  await (await inputOf(mp.getByTestId('instalment-amount').first())).fill('1000.00')
+  await mp.getByTestId('instalment-add').click()
+  const left = mp.getByTestId('plan-left')
+  expect(
+    (await left.innerText()).includes('计划合计与合同金额一致'),
+    'the second row takes the rest',
+  )
+  await (await inputOf(mp.getByTestId('instalment-amount').nth(1))).fill('2000.00')
+  expect(
+    (await left.innerText()).includes('113.15'),
+    'the editor does not show 113.15 still to allocate',
+  )
+  await (await inputOf(mp.getByTestId('instalment-amount').nth(1))).fill('2113.15')
+  for (const [i, date] of [day(-10), day(20)].entries()) {
+    // (the row's second input: the date picker's)
+    const input = mp.getByTestId('instalment-row').nth(i).locator('input').nth(1)
+    await input.fill(date)
+    await input.press('Enter')
+  }
+  await mp.getByTestId('plan-save').click()
+  // The first instalment is overdue: 催款. A partial payment of it.
+  await mp.getByTestId('contract-payment-due').waitFor()
+  await (await inputOf(mp.getByTestId('payment-amount'))).fill('150.00')
+  await mp.getByTestId('payment-save').click()
+  await mp.locator('.el-table', { hasText: '150.00' }).waitFor()
+  expect(
+    (await mp.getByTestId('contract-outstanding').innerText()).includes('2,963.15'),
+    `the contract shows ${await mp.getByTestId('contract-outstanding').innerText()} outstanding`,
+  )
+  await shot(mp, 'contract-desktop')
+  // The customer: marked 催款, its contracts tab shows the outstanding amount.
+  await mp.goto(`${ctx.server.base}/customers/${customer.id}`)
+  await mp.locator('.title-row', { hasText: '催款' }).waitFor()
+  await mp.locator('.el-tabs__item', { hasText: '合同' }).click()
+  const summary = mp.getByTestId('record-summary')
+  await summary.waitFor()
+  const text = await summary.innerText()
+  expect(text.includes('催款') && text.includes('2,963.15'), `the summary reads “${text}”`)
+  await closeBrowser(manager)
 })
 
 // #16 opportunity page

@@ -1151,16 +1151,6 @@ const en: Messages<typeof zhCN> = {
       lostReason: 'Choose why it was lost',
       markLost: 'Mark lost',
     },
-    lostReasons: {
-      price: 'Price',
-      product_fit: 'Product fit',
-      competitor: 'Competitor',
-      timing: 'Timing',
-      no_budget: 'No budget',
-      no_decision: 'No decision',
-      relationship: 'Relationship',
-      other: 'Other',
-    },
     opportunity: {
       title: 'Opportunity',
       open: 'Open',
@@ -1264,6 +1254,8 @@ const en: Messages<typeof zhCN> = {
   },
   quotes: {
     title: 'Quotes',
+    opportunity: 'Opportunity',
+    contractOf: 'Contract {number}',
     products: 'Products',
     priceLists: 'Price lists',
     priceListLines: 'Price list prices',

@@ -1122,16 +1122,6 @@ export default {
       lostReason: '选择输单原因',
       markLost: '标记输单',
     },
-    lostReasons: {
-      price: '价格',
-      product_fit: '产品不符合',
-      competitor: '竞争对手',
-      timing: '时机不对',
-      no_budget: '没有预算',
-      no_decision: '未做决定',
-      relationship: '关系',
-      other: '其他',
-    },
     opportunity: {
       title: '销售机会',
       open: '打开',
@@ -1234,6 +1224,8 @@ export default {
   },
   quotes: {
     title: '报价',
+    opportunity: '销售机会',
+    contractOf: '合同 {number}',
     products: '产品',
     priceLists: '价格表',
     priceListLines: '价格表价格',
