@@ -445,20 +445,25 @@ Result<json> RecordService::ListAcross(const Principal& caller, const CompiledTy
     }
     GX_TRY_ASSIGN(store::Page page,
                   store::List(*conn, type, scope, query, deleted, custom ? &*custom : nullptr));
-    json items = json::array();
-    std::map<std::int64_t, json> names;  // customer id -> name, once per customer of the page
+    // The page's customers' names, in one query.
+    std::vector<json> items;
+    db::Params ids;
     for (const db::Row& row : page.rows) {
-        json item = store::ToJson(type, row);
-        const std::int64_t customer_id = item.value("customer_id", std::int64_t{0});
-        if (!names.contains(customer_id)) {
-            GX_TRY_ASSIGN(auto name,
-                          conn->QueryOne("SELECT name FROM customers WHERE id = ?", {customer_id}));
-            names[customer_id] = name ? json(name->Text(0)) : json();
-        }
-        item["customer_name"] = names[customer_id];
-        items.push_back(std::move(item));
+        items.push_back(store::ToJson(type, row));
+        ids.emplace_back(items.back().value("customer_id", std::int64_t{0}));
     }
-    return http::ListPage(std::move(items), page.total, query);
+    std::map<std::int64_t, std::string> names;
+    if (!ids.empty()) {
+        GX_TRY_ASSIGN(db::Rows rows, conn->Query("SELECT id, name FROM customers WHERE id IN (" +
+                                                     db::Placeholders(ids.size()) + ")",
+                                                 ids));
+        for (const db::Row& r : rows) names[r.Int(0)] = r.Text(1);
+    }
+    for (json& item : items) {
+        auto it = names.find(item.value("customer_id", std::int64_t{0}));
+        item["customer_name"] = it == names.end() ? json() : json(it->second);
+    }
+    return http::ListPage(json(std::move(items)), page.total, query);
 }
 
 Status RecordService::Each(const Principal& caller, const CompiledType& type, Parent parent,

@@ -95,38 +95,35 @@ Result<json> PipelineService::Board(const Principal& caller, std::int64_t pipeli
     const UnixSeconds now = clock_();
     const UnixSeconds closed_since = now - kClosedDays * 86400;
 
-    // The caller's owner set (the gate's rule for an own-scope type), then the filters.
-    const access::Predicate scope = gate.OwnerIn("o.owner_id");
-    std::string where = " AND (" + scope.sql + ")";
-    db::Params filter = scope.params;
-    if (query.owner_id) {
-        where += " AND o.owner_id = ?";
-        filter.emplace_back(*query.owner_id);
-    }
-    if (query.department_id) {
-        where += " AND o.owner_id IN (SELECT id FROM users WHERE department_id = ?)";
-        filter.emplace_back(*query.department_id);
-    }
+    // The caller's owner set (the gate's rule for an own-scope type), then the filters, over an
+    // owner column: the opportunities' (o.owner_id) or the totals' (t.owner_key).
+    auto owned_by = [&](const std::string& column) {
+        access::Predicate p = gate.OwnerIn(column);
+        p.sql = " AND (" + p.sql + ")";
+        if (query.owner_id) {
+            p.sql += " AND " + column + " = ?";
+            p.params.emplace_back(*query.owner_id);
+        }
+        if (query.department_id) {
+            p.sql += " AND " + column + " IN (SELECT id FROM users WHERE department_id = ?)";
+            p.params.emplace_back(*query.department_id);
+        }
+        return p;
+    };
+    const access::Predicate scope = owned_by("o.owner_id");
+    const std::string& where = scope.sql;
     auto with = [&](db::Params head) {
-        head.insert(head.end(), filter.begin(), filter.end());
+        head.insert(head.end(), scope.params.begin(), scope.params.end());
         return head;
     };
 
     // Open opportunities, counted and summed per stage: from the totals the triggers keep per
     // pipeline, owner and stage (migration 057) — a few rows per owner, however many
     // opportunities each has (a manager's 67,000 took 25 ms to count; bench/pipeline_board.py).
-    const access::Predicate owners = gate.OwnerIn("t.owner_key");
-    std::string totals_where = " AND (" + owners.sql + ")";
+    const access::Predicate totals = owned_by("t.owner_key");
     db::Params totals_params = {pipeline_id};
-    totals_params.insert(totals_params.end(), owners.params.begin(), owners.params.end());
-    if (query.owner_id) {
-        totals_where += " AND t.owner_key = ?";
-        totals_params.emplace_back(*query.owner_id);
-    }
-    if (query.department_id) {
-        totals_where += " AND t.owner_key IN (SELECT id FROM users WHERE department_id = ?)";
-        totals_params.emplace_back(*query.department_id);
-    }
+    totals_params.insert(totals_params.end(), totals.params.begin(), totals.params.end());
+    const std::string totals_where = totals.sql;
     // One owner's cards come in order from the cards index (see the column's query below).
     const bool one_owner =
         query.owner_id || (!gate.owners().all && gate.owners().owner_ids.size() == 1);
@@ -371,7 +368,7 @@ Result<json> PipelineService::Timeline(const Principal& caller, std::int64_t id)
         {"quotes", "quote", "created_at", {"number", "title", "status", "total"}},
         {"contracts", "contract", "created_at", {"number", "title", "status", "amount"}},
     };
-    std::map<std::int64_t, json> names;  // user id -> name
+    std::vector<std::size_t> named;  // the linked entries, whose user names are read below
     for (const Linked& link : linked) {
         const kit::CompiledType* of = registry_.Find(link.type);
         if (!of || !caller.Can(of->type.Permission("view"))) continue;
@@ -388,22 +385,36 @@ Result<json> PipelineService::Timeline(const Principal& caller, std::int64_t id)
             json summary = json::object();
             for (const char* name : link.names) summary[name] = record.value(name, json());
             const json by = record.value("created_by", json());
-            if (by.is_number_integer() && !names.contains(by.get<std::int64_t>())) {
-                GX_TRY_ASSIGN(auto user, conn->QueryOne("SELECT " + std::string(kUserName) +
-                                                            " FROM users u WHERE u.id = ?",
-                                                        {by.get<std::int64_t>()}));
-                names[by.get<std::int64_t>()] = user ? json(user->Text(0)) : json();
-            }
             const std::string at = record.value(link.at, std::string());
-            entries.push_back(
-                {ParseRfc3339(at).value_or(0),
-                 record.value("id", std::int64_t{0}),
-                 {{"kind", link.kind},
-                  {"record_id", record.value("id", std::int64_t{0})},
-                  {"at", at},
-                  {"user_id", by},
-                  {"user_name", by.is_number_integer() ? names[by.get<std::int64_t>()] : json()},
-                  {"summary", std::move(summary)}}});
+            named.push_back(entries.size());
+            entries.push_back({ParseRfc3339(at).value_or(0),
+                               record.value("id", std::int64_t{0}),
+                               {{"kind", link.kind},
+                                {"record_id", record.value("id", std::int64_t{0})},
+                                {"at", at},
+                                {"user_id", by},
+                                {"user_name", nullptr},
+                                {"summary", std::move(summary)}}});
+        }
+    }
+    // Who made them: every name in one query.
+    db::Params users;
+    for (std::size_t i : named) {
+        const json& by = entries[i].item["user_id"];
+        if (by.is_number_integer()) users.emplace_back(by.get<std::int64_t>());
+    }
+    if (!users.empty()) {
+        GX_TRY_ASSIGN(db::Rows rows, conn->Query("SELECT u.id, " + std::string(kUserName) +
+                                                     " FROM users u WHERE u.id IN (" +
+                                                     db::Placeholders(users.size()) + ")",
+                                                 users));
+        std::map<std::int64_t, std::string> names;
+        for (const db::Row& r : rows) names[r.Int(0)] = r.Text(1);
+        for (std::size_t i : named) {
+            json& item = entries[i].item;
+            if (!item["user_id"].is_number_integer()) continue;
+            auto it = names.find(item["user_id"].get<std::int64_t>());
+            if (it != names.end()) item["user_name"] = it->second;
         }
     }
     std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
