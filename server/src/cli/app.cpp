@@ -154,7 +154,8 @@ void App::RegisterRoutes(const AppOptions& options) {
     customers::RegisterTimelineRoutes(router_, *timeline_);
     contracts_ = std::make_unique<contracts::ContractService>(*db_, *writes_, *records_,
                                                               *RecordTypes().Find("contracts"));
-    contracts::RegisterContractRoutes(router_, *contracts_);
+    contracts::RegisterContractRoutes(router_, *contracts_, *records_,
+                                      *RecordTypes().Find("contracts"));
     activities::RegisterCalendarFeedRoutes(router_, *db_, *accounts_, *records_, RecordTypes());
     std::string documents_dir = options.documents.dir;
     if (documents_dir.empty()) {
@@ -181,7 +182,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     todo::RegisterTodoRoutes(router_, *todo_);
     reminders::RegisterReminderRoutes(router_, *reminders_);
     quotes_ = std::make_unique<quotes::QuoteService>(*db_, *writes_, *records_, RecordTypes());
-    quotes::RegisterQuoteRoutes(router_, *quotes_);
+    quotes::RegisterQuoteRoutes(router_, *quotes_, *records_, RecordTypes());
     // An accepted quote becomes a draft contract in the same transaction.
     quotes_->OnAccepted([this](db::Connection& conn, const Principal& caller, std::int64_t id) {
         return contracts::ContractFromQuote(conn, caller, *records_,

@@ -255,6 +255,7 @@ constexpr FieldMessageInfo kFieldMessages[] = {
      "must be a percentage from 0 to 100 with at most 2 decimals, such as \"12.5\"",
      "必须是 0 到 100 之间、最多两位小数的百分比，例如 12.5"},
     {"no_lines", "must have at least one line", "至少需要一行"},
+    {"not_a_decimal", "must be a number such as \"2.5\"", "必须是数字，例如 2.5"},
     {"not_a_product", "is not a product", "不是产品"},
     {"before_valid_from", "must not be before valid_from", "不能早于生效日期"},
 };

@@ -11,9 +11,9 @@ namespace guanxi {
 namespace {
 
 constexpr std::string_view kTypeNames[] = {
-    "string",     "text",    "enum",   "phone",       "email",    "user",
-    "department", "role",    "tags",   "string_list", "datetime", "date",
-    "integer",    "boolean", "object", "password",    "money",    "users",
+    "string", "text",     "enum",        "phone",    "email",   "user",    "department",
+    "role",   "tags",     "string_list", "datetime", "date",    "integer", "boolean",
+    "object", "password", "money",       "users",    "decimal",
 };
 
 using text::HasControlCharacters;
@@ -162,6 +162,18 @@ Complaint Check(const FieldDef& field, const nlohmann::json& value) {
                 if (!seen.insert(item.get<std::int64_t>()).second) return "repeated_item";
             }
             return {};
+        }
+        case FieldType::kDecimal: {
+            if (value.is_number()) return {};
+            if (!value.is_string()) return "not_a_decimal";
+            const auto& s = value.get_ref<const std::string&>();
+            const std::size_t digits = s.find_first_not_of("0123456789", s.starts_with('-'));
+            const bool whole = !s.empty() && s != "-" && digits == std::string::npos;
+            const bool fraction =
+                digits != std::string::npos && s[digits] == '.' &&
+                digits > (s.starts_with('-') ? 1u : 0u) && digits + 1 < s.size() &&
+                s.find_first_not_of("0123456789", digits + 1) == std::string::npos;
+            return whole || fraction ? "" : "not_a_decimal";
         }
         case FieldType::kObject:
             if (!value.is_object()) return "not_an_object";

@@ -33,6 +33,9 @@ enum class FieldType {
     kPassword,
     kMoney,  // a decimal string with at most two places ("1234.50"); a JSON number is refused
     kUsers,  // a set of active users' ids (JSON array of integers, at most 50, no repeats)
+    // A decimal number as a string ("2.5") or a JSON number; the route that takes it checks its
+    // places and range (a quote line's quantity, a discount in percent).
+    kDecimal,
 };
 
 struct FieldDef {

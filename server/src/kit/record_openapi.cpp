@@ -2,6 +2,7 @@
 
 #include "kit/record_routes.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -16,7 +17,7 @@ std::string Pascal(std::string_view snake) {
     std::string out;
     bool upper = true;
     for (char c : snake) {
-        if (c == '_') {
+        if (c == '_' || c == '-') {
             upper = true;
         } else {
             out.push_back(upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
@@ -65,6 +66,12 @@ json FieldSchema(const Field& field) {
         case FieldType::kEnum:
             schema = {{"type", "string"}, {"enum", def.options}};
             break;
+        case FieldType::kDecimal:
+            schema = {{"type", {"string", "number"}}};
+            break;
+        case FieldType::kObject:
+            schema = {{"type", "object"}};
+            break;
         default:
             schema = {{"type", "string"}, {"maxLength", def.max_length}};
             if (def.type == FieldType::kText) schema["x-multiline"] = true;
@@ -72,10 +79,43 @@ json FieldSchema(const Field& field) {
     }
     if (def.nullable && !def.required && def.type != FieldType::kBoolean &&
         def.type != FieldType::kEnum) {
-        schema["type"] = json::array({schema["type"], "null"});
+        if (schema["type"].is_array()) {
+            schema["type"].push_back("null");
+        } else {
+            schema["type"] = json::array({schema["type"], "null"});
+        }
     }
-    schema["title"] = field.label.en;
-    schema["x-label-zh-CN"] = field.label.zh_cn;
+    if (!field.label.en.empty()) schema["title"] = field.label.en;
+    if (!field.label.zh_cn.empty()) schema["x-label-zh-CN"] = field.label.zh_cn;
+    if (!field.note.empty()) schema["description"] = field.note;
+    return schema;
+}
+
+// An item route's body (`input`: no other members) or answer.
+json ShapeSchema(const Shape& shape, bool input) {
+    json schema = {{"type", "object"}, {"properties", json::object()}};
+    if (input) schema["additionalProperties"] = false;
+    json required = json::array();
+    for (const Field& field : shape.members) {
+        schema["properties"][field.def.name] = FieldSchema(field);
+        if (field.def.required) required.push_back(field.def.name);
+    }
+    for (const ListMember& member : shape.lists) {
+        json item = {{"type", "object"}, {"properties", json::object()}};
+        if (input) item["additionalProperties"] = false;
+        json item_required = json::array();
+        for (const Field& field : member.fields) {
+            item["properties"][field.def.name] = FieldSchema(field);
+            if (field.def.required) item_required.push_back(field.def.name);
+        }
+        if (!item_required.empty()) item["required"] = item_required;
+        json list = {{"type", "array"}, {"items", item}};
+        if (member.max_items > 0) list["maxItems"] = member.max_items;
+        if (!member.note.empty()) list["description"] = member.note;
+        schema["properties"][member.name] = list;
+        required.push_back(member.name);
+    }
+    if (!required.empty()) schema["required"] = required;
     return schema;
 }
 
@@ -101,6 +141,83 @@ json IdParameter(std::string_view name) {
             {"in", "path"},
             {"required", true},
             {"schema", {{"type", "integer"}, {"minimum", 1}}}};
+}
+
+// The operation of an item route (ItemRoute), from its declaration.
+json ItemOperation(const RecordType& type, const ItemRoute& route) {
+    const std::string name = Pascal(type.singular);
+    const std::string what = Pascal(route.name);
+    std::string id;
+    if (route.method == "POST") {
+        id = route.name.empty() ? "post" + name : route.name + name;
+        std::erase(id, '-');
+    } else {
+        id = (route.method == "GET" ? "get" : "put") + name + (what.empty() ? "ById" : what);
+    }
+    const bool nested = ItemBasePattern(type).find("{record_id}") != std::string::npos;
+    json params = nested ? json::array({IdParameter("id"), IdParameter("record_id")})
+                         : json::array({IdParameter("id")});
+    for (const std::string& q : route.query) {
+        if (q == "lang") {
+            params.push_back({{"name", "lang"},
+                              {"in", "query"},
+                              {"description", "Default: Accept-Language, else zh-CN"},
+                              {"schema", {{"type", "string"}, {"enum", {"zh-CN", "en"}}}}});
+        } else {
+            params.push_back({{"name", q},
+                              {"in", "query"},
+                              {"schema", {{"type", "string"}, {"enum", {"true", "false"}}}}});
+        }
+    }
+    std::vector<std::string_view> codes = {"401", "403", "404"};
+    if (route.body || !route.query.empty()) codes.push_back("400");
+    if (route.body) codes.push_back("422");
+    for (const std::string& code : route.errors) {
+        if (std::ranges::find(codes, code) == codes.end()) codes.push_back(code);
+    }
+    json responses = json::object();
+    for (std::string_view code : codes) responses.update(Responses({code}));
+    const std::string permission = type.Permission(route.permission);
+    json op = {{"operationId", id},
+               {"summary", route.summary},
+               {"description", route.description.empty()
+                                   ? "Needs " + permission + "."
+                                   : route.description + " Needs " + permission + "."},
+               {"tags", {type.name}},
+               {"parameters", params},
+               {"responses", responses}};
+    if (route.body) {
+        op["requestBody"] = {{"required", !route.body_optional},
+                             {"content", Content(ShapeSchema(*route.body, true))}};
+    }
+    json record = Ref("schemas", name);
+    const bool adds = !route.answers.members.empty() || !route.answers.lists.empty();
+    if (adds) record = {{"allOf", {record, ShapeSchema(route.answers, false)}}};
+    const json binary = {{"schema", {{"type", "string"}, {"format", "binary"}}}};
+    json content;
+    switch (route.answer) {
+        case ItemAnswer::kRecord:
+            content = Content(record);
+            break;
+        case ItemAnswer::kRecords:
+            content =
+                Content({{"type", "object"},
+                         {"required", {"items"}},
+                         {"properties", {{"items", {{"type", "array"}, {"items", record}}}}}});
+            break;
+        case ItemAnswer::kObject:
+            content = Content(ShapeSchema(route.answers, false));
+            break;
+        case ItemAnswer::kHtml:
+            content = {{"text/html", {{"schema", {{"type", "string"}}}}}};
+            break;
+        case ItemAnswer::kPdf:
+            content = {{"application/pdf", binary}};
+            break;
+    }
+    op["responses"][std::to_string(route.status)] = {
+        {"description", route.status == 201 ? "Created" : "OK"}, {"content", content}};
+    return op;
 }
 
 // One page of a record's history (RecordService::History), the same for every type.
@@ -162,10 +279,11 @@ json WithRecordTypes(json document, const Registry& registry) {
             record["required"].push_back("customer_id");
             record["properties"]["customer_id"] = {{"type", "integer"}};
         }
-        for (const auto& [field, member] : compiled->user_names) {
-            record["properties"][member] = {{"type", {"string", "null"}},
-                                            {"readOnly", true},
-                                            {"description", "The name of the user in " + field}};
+        for (const CompiledType::NameOf& named : compiled->names) {
+            record["properties"][named.member] = {
+                {"type", {"string", "null"}},
+                {"readOnly", true},
+                {"description", "The name of what " + named.field + " names"}};
         }
         json required = json::array();
         for (const Field& field : type.fields) {
@@ -365,6 +483,16 @@ json WithRecordTypes(json document, const Registry& registry) {
         meta_op["responses"]["200"] = {{"description", "OK"},
                                        {"content", Content({{"type", "object"}})}};
         paths["/api/v1/meta/" + type.name] = {{"get", meta_op}};
+
+        for (const ItemRoute& route : type.item_routes) {
+            const std::string base = ItemBasePattern(type);
+            std::string method = route.method;
+            std::ranges::transform(method, method.begin(), [](unsigned char c) {
+                return static_cast<char>(std::tolower(c));
+            });
+            paths[route.name.empty() ? base : base + "/" + route.name][method] =
+                ItemOperation(type, route);
+        }
     }
     return document;
 }

@@ -1,7 +1,10 @@
 #include "kit/record_routes.hpp"
 
+#include "core/log.hpp"
+
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace guanxi::kit {
 
@@ -12,7 +15,7 @@ using http::Response;
 using nlohmann::json;
 
 // The field metadata the web's generic pages render from, with each field's labels.
-json MetaJson(const CompiledType& type) {
+json MetaJson(const CompiledType& type, const Registry& registry) {
     json meta = type.meta.ToJson();
     meta["label"] = {{"zh-CN", type.type.label.zh_cn}, {"en", type.type.label.en}};
     // Where its records live, so a generic page knows its routes: the collection's path pattern
@@ -27,6 +30,23 @@ json MetaJson(const CompiledType& type) {
             if (f.def.name != field["name"]) continue;
             field["label"] = {{"zh-CN", f.label.zh_cn}, {"en", f.label.en}};
             field["search"] = f.search;
+            // What the field names, for a picker, and where its name is answered.
+            if (!f.references.empty()) field["references"] = f.references;
+            for (const CompiledType::NameOf& name : type.names) {
+                if (name.field != f.def.name) continue;
+                field["name_member"] = name.member;
+                // A record of another type (or a customer): the type and the list a picker
+                // reads ({id}: the customer of the record being edited).
+                if (name.table == "customers") {
+                    field["record_type"] = "customers";
+                    field["collection"] = "/api/v1/customers";
+                }
+                for (const auto& other : registry.types()) {
+                    if (other->type.table != name.table) continue;
+                    field["record_type"] = other->type.name;
+                    field["collection"] = CollectionPattern(other->type);
+                }
+            }
         }
     }
     return meta;
@@ -72,6 +92,103 @@ std::string CollectionPattern(const RecordType& type) {
 
 std::string ItemPattern(const RecordType& type) {
     return CollectionPattern(type) + (type.UnderCustomer() ? "/{record_id}" : "/{id}");
+}
+
+std::string ItemBasePattern(const RecordType& type) {
+    if (type.UnderCustomer() && !type.listed_across) return ItemPattern(type);
+    return "/api/v1/" + type.Segment() + "/{id}";
+}
+
+namespace {
+
+// The body's shape as an item route declares it: an object of its members (checked by type as a
+// record's fields are, ValidateBody) and its list (present, a list, not too long); the list's
+// elements are the handler's to check.
+Status CheckShape(const Shape& shape, const json& body) {
+    const std::string first =
+        !shape.lists.empty() ? shape.lists.front().name
+                             : (shape.members.empty() ? "body" : shape.members.front().def.name);
+    if (!body.is_object()) return Error::ValidationCode(first, "not_an_object");
+    EntityMeta meta;
+    for (const Field& field : shape.members) meta.fields.push_back(field.def);
+    std::set<std::string, std::less<>> extra;
+    for (const ListMember& list : shape.lists) extra.insert(list.name);
+    Error invalid{ErrorCode::kValidationFailed, "Some fields are invalid.", json::object(), {}};
+    if (Status members = ValidateBody(meta, body, true, extra); !members) {
+        invalid.FieldsOf(members.error());
+    }
+    for (const ListMember& list : shape.lists) {
+        const auto value = body.find(list.name);
+        if (value == body.end() || value->is_null()) {
+            invalid.FieldCode(list.name, "required");
+        } else if (!value->is_array()) {
+            invalid.FieldCode(list.name, "not_a_list");
+        } else if (list.max_items > 0 && value->size() > list.max_items) {
+            invalid.FieldCode(list.name, "too_many_items", {{"max", list.max_items}});
+        }
+    }
+    if (invalid.details.contains("fields")) return invalid;
+    return {};
+}
+
+const ItemRoute& DeclaredRoute(const CompiledType& type, std::string_view method,
+                               std::string_view name) {
+    for (const ItemRoute& route : type.type.item_routes) {
+        if (route.method == method && route.name == name) return route;
+    }
+    log::Error(
+        "an item route served but not declared",
+        {{"type", type.type.name}, {"route", std::string(method) + " " + std::string(name)}});
+    std::abort();
+}
+
+void ServeItem(http::Router& router, RecordService& service, const CompiledType& type,
+               std::string_view method, std::string_view name, ItemPageHandler handler) {
+    const ItemRoute& route = DeclaredRoute(type, method, name);
+    const std::string base = ItemBasePattern(type.type);
+    const bool nested = base.find("{record_id}") != std::string::npos;
+    router.Add(std::string(method), route.name.empty() ? base : base + "/" + route.name,
+               [&service, &type, &route, nested,
+                handler = std::move(handler)](http::Context& ctx) -> Result<http::Response> {
+                   std::int64_t customer_id = 0;
+                   json record;
+                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId(nested ? "record_id" : "id"));
+                   if (nested) {
+                       GX_TRY_ASSIGN(customer_id, ctx.PathId("id"));
+                       GX_TRY_ASSIGN(record, service.Get(ctx.user(), type, customer_id, id));
+                   } else {
+                       GX_TRY_ASSIGN(record, service.GetById(ctx.user(), type, id));
+                       if (type.type.UnderCustomer())
+                           customer_id = record["customer_id"].get<std::int64_t>();
+                   }
+                   if (!ctx.user().Can(type.type.Permission(route.permission))) {
+                       return Error::Forbidden();
+                   }
+                   json body;
+                   if (route.body && !(route.body_optional && ctx.request().body.empty())) {
+                       GX_TRY_ASSIGN(body, ctx.JsonBody());
+                       GX_TRY(CheckShape(*route.body, body));
+                   }
+                   return handler(ItemCall{ctx, ctx.user(), id, customer_id, record, body});
+               });
+}
+
+}  // namespace
+
+void ServeItemRoute(http::Router& router, RecordService& service, const CompiledType& type,
+                    std::string_view method, std::string_view name, ItemHandler handler) {
+    const int status = DeclaredRoute(type, method, name).status;
+    ServeItem(
+        router, service, type, method, name,
+        [status, handler = std::move(handler)](const ItemCall& call) -> Result<http::Response> {
+            GX_TRY_ASSIGN(json answer, handler(call));
+            return http::Response::Json(status, answer);
+        });
+}
+
+void ServeItemPage(http::Router& router, RecordService& service, const CompiledType& type,
+                   std::string_view method, std::string_view name, ItemPageHandler handler) {
+    ServeItem(router, service, type, method, name, std::move(handler));
 }
 
 namespace {
@@ -166,8 +283,8 @@ void RegisterRecordRoutes(http::Router& router, RecordService& service, const Re
                 return io::ExportResponse(std::move(file));
             });
         router.Add("GET", "/api/v1/meta/" + type->type.name,
-                   [&service, type](Context&) -> Result<Response> {
-                       json meta = MetaJson(*type);
+                   [&service, type, &registry](Context&) -> Result<Response> {
+                       json meta = MetaJson(*type, registry);
                        if (service.custom_fields() != nullptr) {
                            const auto custom = service.custom_fields()->Current();
                            for (const auto& def : custom->Of(type->type.name))

@@ -34,5 +34,30 @@ std::string CollectionPattern(const RecordType& type);
 Result<Language> ExportLanguage(const http::Request& request);
 // One record's path: the collection's + "/{record_id}" (under a customer) or + "/{id}".
 std::string ItemPattern(const RecordType& type);
+// Where a type's item routes (RecordType::item_routes) hang: "/api/v1/<segment>/{id}" for a type
+// with its own routes or one listed across customers, else its ItemPattern.
+std::string ItemBasePattern(const RecordType& type);
+
+// What an item route's handler gets, once the kit has read the record through the gate, checked
+// the route's permission and the body's shape.
+struct ItemCall {
+    http::Context& ctx;
+    const Principal& caller;
+    std::int64_t id;
+    std::int64_t customer_id;      // the record's customer; 0 for a type not under one
+    const nlohmann::json& record;  // as the kit's GET answers it
+    const nlohmann::json& body;    // null: none (or an optional one left out)
+};
+using ItemHandler = std::function<Result<nlohmann::json>(const ItemCall& call)>;
+using ItemPageHandler = std::function<Result<http::Response>(const ItemCall& call)>;
+
+// Serves the type's declared item route `method` `name` with `handler`, which answers its JSON
+// (sent with the route's status) or, for a page or a file, the whole response. A route the type
+// does not declare is a programmer's error (it aborts); one declared and never served fails
+// OpenApiTest (documented, not served).
+void ServeItemRoute(http::Router& router, RecordService& service, const CompiledType& type,
+                    std::string_view method, std::string_view name, ItemHandler handler);
+void ServeItemPage(http::Router& router, RecordService& service, const CompiledType& type,
+                   std::string_view method, std::string_view name, ItemPageHandler handler);
 
 }  // namespace guanxi::kit

@@ -245,18 +245,20 @@ Error Stale(std::int64_t current) {
 // The actions of a type's audit rows about one record (its history).
 constexpr std::string_view kRecordActions[] = {"create", "update", "delete", "restore"};
 
-// The member a user field's name is answered in ("owner_id" → "owner_name"); empty for others.
-std::string_view UserNameMember(const CompiledType& type, const std::string& field) {
-    for (const auto& [name, member] : type.user_names) {
-        if (name == field) return member;
+// The member an id field's name is answered in ("owner_id" → "owner_name", "stage_id" →
+// "stage_name"); empty for a field that names nothing.
+std::string_view NameMember(const CompiledType& type, const std::string& field) {
+    for (const CompiledType::NameOf& name : type.names) {
+        if (name.field == field) return name.member;
     }
     return {};
 }
 
 // The fields a write changed, {field: {"before", "after"}}, from the written fields as answered
 // before and after it (store::FieldsJson; a create's "before" is {}): values as the API writes
-// them; a user field also has the users' names ("before_name", "after_name"), which a later rename
-// does not change here. Only the written fields are read, so the writer makes little JSON.
+// them; an id field also has the names of what it named ("before_name", "after_name"), which a
+// later rename does not change here. Only the written fields are read, so the writer makes little
+// JSON.
 json Changes(const CompiledType& type, const json& before, const json& after) {
     json changes = json::object();
     for (const Field& field : type.type.fields) {
@@ -265,7 +267,7 @@ json Changes(const CompiledType& type, const json& before, const json& after) {
         const json new_value = after.value(name, json());
         if (old_value == new_value) continue;
         json change = {{"before", old_value}, {"after", new_value}};
-        if (const std::string_view member = UserNameMember(type, name); !member.empty()) {
+        if (const std::string_view member = NameMember(type, name); !member.empty()) {
             change["before_name"] = before.value(std::string(member), json());
             change["after_name"] = after.value(std::string(member), json());
         }
@@ -326,7 +328,7 @@ Result<db::Row> Readable(db::Connection& conn, const Principal& caller, const Co
 // text, a user as the user's name, tags joined by ';', a yes/no in `language`.
 std::string Cell(const CompiledType& type, const Field& field, const json& record,
                  Language language) {
-    const std::string_view member = UserNameMember(type, field.def.name);
+    const std::string_view member = NameMember(type, field.def.name);
     const json& value = member.empty() ? record[field.def.name] : record[std::string(member)];
     if (value.is_null()) return {};
     if (value.is_string()) return value.get<std::string>();
@@ -484,6 +486,22 @@ Result<json> RecordService::Get(const Principal& caller, const CompiledType& typ
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(db::Row row, Readable(*conn, caller, type, parent, id));
     return store::ToJson(type, row);
+}
+
+Result<json> RecordService::GetById(const Principal& caller, const CompiledType& type,
+                                    std::int64_t id) {
+    if (!type.type.UnderCustomer()) return Get(caller, type, std::nullopt, id);
+    GX_TRY(RequirePermission(caller, type.type.Permission("view")));
+    std::int64_t customer_id = 0;
+    {
+        GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+        GX_TRY_ASSIGN(
+            auto row,
+            conn->QueryOne("SELECT customer_id FROM " + type.type.table + " WHERE id = ?", {id}));
+        if (!row) return NotFound(type);
+        customer_id = row->Int(0);
+    }
+    return Get(caller, type, customer_id, id);
 }
 
 Result<json> RecordService::NewRecord(const Principal& caller, const CompiledType& type,

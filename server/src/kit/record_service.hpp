@@ -50,6 +50,10 @@ class RecordService {
                 const std::function<bool(const nlohmann::json& record)>& callback);
     Result<nlohmann::json> Get(const Principal& caller, const CompiledType& type,
                                store::Parent parent, std::int64_t id);
+    // A record by its id alone (the routes at /api/v1/<segment>/{id} of a type under a customer
+    // that is listed across customers): Get with the record's customer; 404 when there is none.
+    Result<nlohmann::json> GetById(const Principal& caller, const CompiledType& type,
+                                   std::int64_t id);
     // 201's object. 404 when the customer is not visible, 403 claim_first for a public-pool
     // customer (without pool.manage), 422 for the body, or the type's own error.
     // `computed`: fields the server set (an object of readonly fields, e.g. a document's sha256),

@@ -60,12 +60,7 @@ std::string SelectList(const CompiledType& type, db::Backend backend) {
         }
         out += derived ? "(" + DerivedSql(*derived) + ")" : "t." + ColumnOf(type, column);
     }
-    for (const auto& [field, member] : type.user_names) {
-        out +=
-            ", (SELECT COALESCE(NULLIF(u.display_name, ''), u.username) FROM users u "
-            "WHERE u.id = t." +
-            field + ")";
-    }
+    for (const CompiledType::NameOf& name : type.names) out += ", " + name.sql;
     return out;
 }
 
@@ -428,9 +423,9 @@ nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
     out["created_at"] = FormatRfc3339(row.Int(Column(type, "created_at")));
     out["updated_at"] = FormatRfc3339(row.Int(Column(type, "updated_at")));
     out["version"] = row.Int(Column(type, "version"));
-    for (size_t i = 0; i < type.user_names.size(); ++i) {
+    for (size_t i = 0; i < type.names.size(); ++i) {
         const size_t at = type.columns.size() + i;
-        out[type.user_names[i].second] =
+        out[type.names[i].member] =
             row.IsNull(at) ? nlohmann::json() : nlohmann::json(row.Text(at));
     }
     const std::size_t deleted_at = Column(type, "deleted_at");
@@ -449,10 +444,10 @@ nlohmann::json FieldsJson(const CompiledType& type, const db::Row& row,
         const std::string& name = type.type.fields[i].def.name;
         if (only.contains(name)) out[name] = Read(type.type.fields[i].def, row, first + i);
     }
-    for (size_t i = 0; i < type.user_names.size(); ++i) {
-        if (!only.contains(type.user_names[i].first)) continue;
+    for (size_t i = 0; i < type.names.size(); ++i) {
+        if (!only.contains(type.names[i].field)) continue;
         const size_t at = type.columns.size() + i;
-        out[type.user_names[i].second] =
+        out[type.names[i].member] =
             row.IsNull(at) ? nlohmann::json() : nlohmann::json(row.Text(at));
     }
     return out;

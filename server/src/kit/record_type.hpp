@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <optional>
@@ -60,6 +61,14 @@ struct Field {
     // create, patch and restore in the write transaction: 422 naming the field (not_unique). The
     // migration backs it with a unique index over live rows.
     bool unique = false;
+    // OpenAPI's description of the field, when its label does not say enough (a computed
+    // amount's rule). Empty: none.
+    std::string note = {};
+    // An id field's record, answered by name beside it ("stage_id" → "stage_name"): the table and
+    // column that name it ("pipeline_stages.name"). Empty: a `references` field shows its table's
+    // name column; a kDepartment field the department's name; a kUser field the user's display
+    // name (always); any other field nothing.
+    std::string shows = {};
 
     const std::string& Column() const { return column.empty() ? def.name : column; }
 };
@@ -145,6 +154,61 @@ struct TimelineSource {
                                        // date counts as 00:00 UTC of that day)
     std::vector<std::string> summary;  // the fields an entry shows, in this order
     std::string actor = "created_by";  // who an entry names: created_by, or one of its kUser fields
+};
+
+// A list of objects in an item route's body or answer (a quote's "lines", a plan's "items").
+struct ListMember {
+    std::string name;
+    std::vector<Field> fields;  // each element's members
+    std::size_t max_items = 0;  // in a body: at most this many (422 too_many_items); 0: any
+    std::string note = {};      // OpenAPI's description of the list
+};
+
+// A JSON object an item route takes or answers: its members and lists of objects.
+struct Shape {
+    std::vector<Field> members;
+    std::vector<ListMember> lists = {};
+};
+
+// A member of an item route's body or answer: not a form's field, so it has no labels; `note`
+// says what OpenAPI should.
+inline Field Member(std::string name, FieldType type, std::string note = {},
+                    bool required = false) {
+    Field field{{.name = std::move(name), .type = type, .required = required}, {}};
+    field.note = std::move(note);
+    return field;
+}
+
+// What an item route answers (ItemRoute::answer).
+enum class ItemAnswer {
+    kRecord,   // the record as the type answers it, with the shape's members and list added
+    kRecords,  // {"items": [records as the type answers them]} (a quote's versions)
+    kObject,   // the shape alone (a contract's payment plan)
+    kHtml,     // a text/html page (a quote's print view)
+    kPdf,      // an application/pdf file (a quote's PDF)
+};
+
+// A route on one record besides the kit's own — an action (POST .../{id}/submit), a view
+// (GET .../{id}/stage-history) or a set replaced whole (PUT .../{id}/lines) — declared with its
+// type, served at the record's path (ItemBasePattern: a type under a customer that is listed
+// across customers has its records at /api/v1/<segment>/{id} too) and documented from this
+// declaration. The kit answers 404 for a record the caller can't read (the gate, as the kit's
+// GET), 403 without <name>.<permission>, and 422 for a body of the wrong shape (not an object,
+// an unknown member, a list that is not one or has too many items) before the domain's handler
+// (kit::ServeItemRoute, bound at wiring) runs; the handler checks the values and the write rule.
+struct ItemRoute {
+    std::string method;               // GET, POST or PUT
+    std::string name;                 // the path after the record's; empty: the record's own
+    std::string summary;              // OpenAPI's summary
+    std::string description = {};     // and description
+    std::string permission = "view";  // the type's action it needs besides reading the record
+    std::optional<Shape> body = {};   // the JSON body; nullopt: none
+    bool body_optional = false;       // an empty body is accepted (as null)
+    ItemAnswer answer = ItemAnswer::kRecord;
+    Shape answers = {};  // kRecord: what is added to the record; kObject: all
+    int status = 200;
+    std::vector<std::string> query = {};   // query parameters it reads: "lang", "inline"
+    std::vector<std::string> errors = {};  // 4xx answers besides 401, 403 and 404 ("409", "422")
 };
 
 struct RecordType {
@@ -240,8 +304,20 @@ struct RecordType {
     // The route segment when it differs from `name` (price lists: name price_lists, permissions
     // price_lists.view, routes /api/v1/price-lists). Empty: the name.
     std::string route = {};
+    // Routes on one record besides the kit's own (ItemRoute).
+    std::vector<ItemRoute> item_routes = {};
 
     const std::string& Segment() const { return route.empty() ? name : route; }
+    // Sets the Field::shows of field `field` (a programmer's error when there is none: aborts).
+    void Show(std::string_view field, std::string shows) {
+        for (Field& f : fields) {
+            if (f.def.name == field) {
+                f.shows = std::move(shows);
+                return;
+            }
+        }
+        std::abort();
+    }
     // Whether its records live under a customer (routes /api/v1/customers/{id}/<name>).
     bool UnderCustomer() const { return visibility == Visibility::kThroughCustomer; }
 
@@ -258,9 +334,16 @@ struct CompiledType {
     http::ListSpec list;  // filters, sorts (the flagged fields, created_at, updated_at), default
     std::vector<std::string> columns;  // the stored columns, in SELECT order (record_store.cpp)
     std::size_t first_field = 0;       // the position of the first field's column
-    // For each user field ("owner_id"), the member its user's name is answered in ("owner_name"),
-    // read after the columns.
-    std::vector<std::pair<std::string, std::string>> user_names;
+    // For each field naming a user or another record ("owner_id", "stage_id"), the member its name
+    // is answered in ("owner_name", "stage_name") and the SQL over the row (`t`) that reads it,
+    // read after the columns (Field::shows).
+    struct NameOf {
+        std::string field;
+        std::string member;
+        std::string sql;
+        std::string table;  // the table of the record it names; empty for a user
+    };
+    std::vector<NameOf> names;
 };
 
 }  // namespace guanxi::kit

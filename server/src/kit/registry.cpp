@@ -12,6 +12,29 @@ namespace {
 constexpr const char* kAfter[] = {"created_by", "created_at", "updated_at",
                                   "version",    "deleted_at", "custom"};
 
+// How the name of what an id field names is read (Field::shows): the SQL over the row `t` and
+// the table it names (empty for a user); no SQL for a field that names nothing.
+std::pair<std::string, std::string> NameSql(const Field& field) {
+    const std::string column = "t." + field.Column();
+    if (field.def.type == FieldType::kUser) {
+        return {
+            "(SELECT COALESCE(NULLIF(u.display_name, ''), u.username) FROM users u WHERE "
+            "u.id = " +
+                column + ")",
+            ""};
+    }
+    std::string shows = field.shows;
+    if (shows.empty() && !field.references.empty()) shows = field.references + ".name";
+    if (shows.empty() && field.def.type == FieldType::kDepartment) shows = "departments.name";
+    if (shows.empty()) return {};
+    const std::size_t dot = shows.find('.');
+    if (dot == std::string::npos) std::abort();
+    std::string table = shows.substr(0, dot);
+    return {
+        "(SELECT x." + shows.substr(dot + 1) + " FROM " + table + " x WHERE x.id = " + column + ")",
+        table};
+}
+
 }  // namespace
 
 void Registry::Add(RecordType type) {
@@ -39,11 +62,15 @@ void Registry::Add(RecordType type) {
     for (const Field& field : type.fields) {
         compiled->meta.fields.push_back(field.def);
         compiled->columns.push_back(field.def.name);
-        if (field.def.type == FieldType::kUser) {
+        if (auto [sql, table] = NameSql(field); !sql.empty()) {
             const std::string& name = field.def.name;
             const bool id = name.size() > 3 && name.compare(name.size() - 3, 3, "_id") == 0;
-            compiled->user_names.emplace_back(
-                name, (id ? name.substr(0, name.size() - 3) : name) + "_name");
+            std::string member = (id ? name.substr(0, name.size() - 3) : name) + "_name";
+            // A name member must not hide a field.
+            for (const Field& other : type.fields) {
+                if (other.def.name == member) std::abort();
+            }
+            compiled->names.push_back({name, std::move(member), std::move(sql), std::move(table)});
         }
         if (field.def.filter) compiled->list.filters.insert(field.def.name);
         // A date or time that filters takes a range too (record_store.cpp: from on, to before).

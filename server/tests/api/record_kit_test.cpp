@@ -7,6 +7,7 @@
 #include "record_examples.hpp"
 
 #include "domains/record_types.hpp"
+#include "kit/record_routes.hpp"
 
 namespace guanxi::testing {
 namespace {
@@ -210,6 +211,34 @@ TEST_P(RecordKitTest, WhoSeesAndChangesRecordsFollowsTheGate) {
                 Call("PATCH", item, {{first.name, type->type.example[first.name]}}, c.user->token)
                     .status,
                 want);
+        }
+        // The type's own routes on the record (RecordType::item_routes) are gated as its GET:
+        // 404 for whoever doesn't see it, never for one who does, 403 without the permissions.
+        // Each is sent a body of the declared shape with empty lists.
+        const bool nested =
+            kit::ItemBasePattern(type->type).find("{record_id}") != std::string::npos;
+        const std::string base =
+            nested ? item : "/api/v1/" + type->type.Segment() + "/" + created.body["id"].dump();
+        for (const kit::ItemRoute& route : type->type.item_routes) {
+            SCOPED_TRACE(route.method + " " + route.name);
+            const std::string path = route.name.empty() ? base : base + "/" + route.name;
+            json body = nullptr;
+            if (route.body) {
+                body = json::object();
+                for (const kit::ListMember& list : route.body->lists)
+                    body[list.name] = json::array();
+            }
+            for (const Case& c : cases) {
+                SCOPED_TRACE(c.who);
+                const Reply reply = Call(route.method, path, body, c.user->token);
+                if (c.sees) {
+                    EXPECT_NE(reply.status, 404) << reply.raw.body;
+                } else {
+                    EXPECT_EQ(reply.status, 404) << reply.raw.body;
+                }
+                EXPECT_LT(reply.status, 500) << reply.raw.body;
+            }
+            EXPECT_EQ(Call(route.method, path, body, blind.token).status, 403);
         }
         // Without the type's permissions: refused whatever the scope.
         // (A type read with the customer's own permission — contacts — is read with it.)

@@ -1,5 +1,7 @@
 #include "domains/contracts/contract_routes.hpp"
 
+#include "kit/record_routes.hpp"
+
 namespace guanxi::contracts {
 
 namespace {
@@ -27,20 +29,15 @@ Result<std::int64_t> ContractParam(const Context& ctx) {
 
 }  // namespace
 
-void RegisterContractRoutes(http::Router& router, ContractService& service) {
-    router.Add("GET", "/api/v1/contracts/{id}/instalments",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(json plan, service.Plan(ctx.user(), id));
-                   return Response::Json(200, plan);
-               });
-    router.Add("PUT", "/api/v1/contracts/{id}/instalments",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(json body, ctx.JsonBody());
-                   GX_TRY_ASSIGN(json plan, service.SetPlan(ctx.user(), id, body));
-                   return Response::Json(200, plan);
-               });
+void RegisterContractRoutes(http::Router& router, ContractService& service,
+                            kit::RecordService& records, const kit::CompiledType& contracts) {
+    kit::ServeItemRoute(
+        router, records, contracts, "GET", "instalments",
+        [&service](const kit::ItemCall& call) { return service.Plan(call.caller, call.id); });
+    kit::ServeItemRoute(router, records, contracts, "PUT", "instalments",
+                        [&service](const kit::ItemCall& call) {
+                            return service.SetPlan(call.caller, call.id, call.body);
+                        });
     router.Add("GET", "/api/v1/payments", [&service](Context& ctx) -> Result<Response> {
         GX_TRY_ASSIGN(std::int64_t contract_id, ContractParam(ctx));
         GX_TRY_ASSIGN(json page, service.Payments(ctx.user(), contract_id));

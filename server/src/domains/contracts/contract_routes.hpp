@@ -6,6 +6,8 @@
 
 namespace guanxi::contracts {
 
-void RegisterContractRoutes(http::Router& router, ContractService& service);
+// The handlers of the contract type's item routes (its payment plan) are bound here too.
+void RegisterContractRoutes(http::Router& router, ContractService& service,
+                            kit::RecordService& records, const kit::CompiledType& contracts);
 
 }  // namespace guanxi::contracts

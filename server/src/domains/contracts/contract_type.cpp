@@ -156,6 +156,51 @@ kit::RecordType ContractType() {
     type.list_extra = CustomerTotals;
     type.timeline = kit::TimelineSource{
         .at = "signed_on", .summary = {"number", "title", "amount", "status"}, .actor = "owner_id"};
+    type.Show("quote_id", "quotes.number");
+    using kit::Member;
+    const kit::Shape plan{
+        {Member("contract_id", FieldType::kInteger), Member("customer_id", FieldType::kInteger),
+         Member("amount", FieldType::kMoney, "The contract's amount"),
+         Member("total", FieldType::kMoney, "The instalments' sum")},
+        {{"items",
+          {Member("instalment_no", FieldType::kInteger, "1.. in the plan's order"),
+           Member("amount", FieldType::kMoney), Member("due_on", FieldType::kDate),
+           Member("note", FieldType::kString),
+           Member("paid", FieldType::kMoney,
+                  "What the payments cover of it: one naming it first, the rest oldest due first"),
+           Member("outstanding", FieldType::kMoney),
+           Member("overdue", FieldType::kBoolean,
+                  "Due before today (the company's zone) and not fully paid"),
+           Member("overdue_since", FieldType::kDatetime,
+                  "When the overdue job or a write first found it overdue (the payment-due "
+                  "reminder's time)")}}}};
+    kit::Field note = Member("note", FieldType::kString);
+    note.def.max_length = 500;
+    type.item_routes = {
+        {.method = "GET",
+         .name = "instalments",
+         .summary = "A contract's payment plan",
+         .description = "Each instalment with what the payments cover of it.",
+         .answer = kit::ItemAnswer::kObject,
+         .answers = plan},
+        {.method = "PUT",
+         .name = "instalments",
+         .summary = "Replace a contract's payment plan",
+         .description =
+             "The whole plan at once; its amounts must add up to the contract's amount exactly "
+             "(integer cents), else 422 naming instalments with total, amount and difference, and "
+             "nothing changes. Re-spreads the payments over the new plan and re-judges the "
+             "customer's payment_due mark.",
+         .permission = "edit",
+         .body = kit::Shape{{},
+                            {{"instalments",
+                              {Member("amount", FieldType::kMoney, {}, true),
+                               Member("due_on", FieldType::kDate, {}, true), note},
+                              120,
+                              "The whole plan, in order; empty clears it"}}},
+         .answer = kit::ItemAnswer::kObject,
+         .answers = plan},
+    };
     return type;
 }
 

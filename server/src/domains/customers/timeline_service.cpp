@@ -106,8 +106,9 @@ Source KitSource(const kit::CompiledType& type) {
                 detail.actor_id = actor->get<std::int64_t>();
             }
             for (const std::string& name : source_of.summary) detail.summary[name] = record[name];
-            for (const auto& [field, member] : compiled->user_names) {
-                if (detail.summary.contains(field)) detail.summary[member] = record[member];
+            for (const kit::CompiledType::NameOf& name : compiled->names) {
+                if (detail.summary.contains(name.field))
+                    detail.summary[name.member] = record[name.member];
             }
             out.push_back(std::move(detail));
         }

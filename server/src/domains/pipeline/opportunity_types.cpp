@@ -251,6 +251,59 @@ kit::RecordType OpportunityType() {
     type.timeline = kit::TimelineSource{.at = "milestone_at",
                                         .summary = {"name", "status", "amount", "stage_id"},
                                         .actor = "owner_id"};
+    type.Show("pipeline_id", "pipelines.name");
+    type.Show("stage_id", "pipeline_stages.name");
+    type.Show("won_competitor_id", "competitors.name");
+    using kit::Member;
+    kit::Field kind = Member("kind", FieldType::kEnum);
+    kind.def.options = {"created",    "update",  "delete",   "restore", "need",    "solution",
+                        "competitor", "contact", "activity", "quote",   "contract"};
+    kind.def.required = true;
+    type.item_routes = {
+        {.method = "GET",
+         .name = "stage-history",
+         .summary = "The stages an opportunity was in, with the time spent in each",
+         .description =
+             "Each stay, oldest first, with seconds and whole days spent (to now for the current "
+             "stay; a won or lost stage counts none), and the sums per stage in by_stage. "
+             "Durations are instants apart, the same in every time zone.",
+         .answer = kit::ItemAnswer::kObject,
+         .answers =
+             {{},
+              {{"items",
+                {Member("stage_id", FieldType::kInteger), Member("stage_name", FieldType::kString),
+                 Member("stage_name_en", FieldType::kString),
+                 Member("entered_at", FieldType::kDatetime),
+                 Member("left_at", FieldType::kDatetime), Member("current", FieldType::kBoolean),
+                 Member("seconds", FieldType::kInteger), Member("days", FieldType::kInteger),
+                 Member("moved_by", FieldType::kUser),
+                 Member("moved_by_name", FieldType::kString)}},
+               {"by_stage",
+                {Member("stage_id", FieldType::kInteger), Member("seconds", FieldType::kInteger),
+                 Member("days", FieldType::kInteger)}}}}},
+        {.method = "GET",
+         .name = "timeline",
+         .summary = "An opportunity's action history, newest first",
+         .description =
+             "Its own changes from its audit rows (kind created, update, delete, restore; changes "
+             "as in a record's history: stage_id, amount, owner_id, probability, …; reason "
+             "customer_transfer or user_handover when it moved with its customer) and the needs, "
+             "solutions, competitors and decision makers recorded on it (kinds need, solution, "
+             "competitor, contact; each only with its type's view permission), and the "
+             "activities, quotes and contracts for it that the caller may read through the access "
+             "gate (kinds activity — at its start —, quote, contract; summary: kind, subject, "
+             "status, start_at / number, title, status, total / number, title, status, amount). "
+             "At most 200 entries.",
+         .answer = kit::ItemAnswer::kObject,
+         .answers = {{},
+                     {{"items",
+                       {kind, Member("at", FieldType::kDatetime, {}, true),
+                        Member("user_id", FieldType::kUser),
+                        Member("user_name", FieldType::kString),
+                        Member("changes", FieldType::kObject), Member("reason", FieldType::kString),
+                        Member("record_id", FieldType::kInteger),
+                        Member("summary", FieldType::kObject)}}}}},
+    };
     return type;
 }
 
@@ -371,6 +424,7 @@ kit::RecordType SolutionType() {
         }
         return {};
     };
+    type.Show("document_id", "documents.file_name");
     return type;
 }
 
@@ -401,6 +455,7 @@ kit::RecordType OpportunityCompetitorType() {
         if (!live) return Error::ValidationCode("competitor_id", "not_a_visible_record");
         return {};
     };
+    type.Show("competitor_id", "competitors.name");
     return type;
 }
 

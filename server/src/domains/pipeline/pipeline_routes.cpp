@@ -1,5 +1,6 @@
 #include "core/time.hpp"
 #include "domains/pipeline/pipeline_service.hpp"
+#include "kit/record_routes.hpp"
 
 namespace guanxi::pipeline {
 
@@ -14,18 +15,14 @@ void RegisterPipelineRoutes(http::Router& router, db::Database& db, kit::RecordS
                    GX_TRY_ASSIGN(nlohmann::json board, service->Board(ctx.user(), id, query));
                    return http::Response::Json(200, board);
                });
-    router.Add("GET", "/api/v1/opportunities/{id}/stage-history",
-               [service](http::Context& ctx) -> Result<http::Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(nlohmann::json history, service->StageHistory(ctx.user(), id));
-                   return http::Response::Json(200, history);
-               });
-    router.Add("GET", "/api/v1/opportunities/{id}/timeline",
-               [service](http::Context& ctx) -> Result<http::Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(nlohmann::json timeline, service->Timeline(ctx.user(), id));
-                   return http::Response::Json(200, timeline);
-               });
+    const kit::CompiledType& opportunities = *registry.Find("opportunities");
+    kit::ServeItemRoute(router, records, opportunities, "GET", "stage-history",
+                        [service](const kit::ItemCall& call) {
+                            return service->StageHistory(call.caller, call.id);
+                        });
+    kit::ServeItemRoute(
+        router, records, opportunities, "GET", "timeline",
+        [service](const kit::ItemCall& call) { return service->Timeline(call.caller, call.id); });
 }
 
 }  // namespace guanxi::pipeline

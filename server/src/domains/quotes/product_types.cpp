@@ -113,6 +113,32 @@ kit::RecordType PriceListType() {
             return Error::ValidationCode("valid_to", "before_valid_from");
         return {};
     };
+    using kit::Member;
+    const std::vector<kit::Field> line = {
+        Member("product_id", FieldType::kInteger), Member("product_code", FieldType::kString),
+        Member("product_name", FieldType::kString), Member("list_price", FieldType::kMoney),
+        Member("price", FieldType::kMoney, "This list's price")};
+    const kit::Shape lines{{}, {{"items", line}}};
+    type.item_routes = {
+        {.method = "GET",
+         .name = "lines",
+         .summary = "A price list's products and prices",
+         .answer = kit::ItemAnswer::kObject,
+         .answers = lines},
+        {.method = "PUT",
+         .name = "lines",
+         .summary = "Replace a price list's lines",
+         .description =
+             "422 names items[i].product_id (not a product, repeated) or items[i].price.",
+         .permission = "edit",
+         .body = kit::Shape{{},
+                            {{"items",
+                              {Member("product_id", FieldType::kInteger, "A product", true),
+                               Member("price", FieldType::kMoney, {}, true)},
+                              2000}}},
+         .answer = kit::ItemAnswer::kObject,
+         .answers = lines},
+    };
     return type;
 }
 

@@ -12,85 +12,68 @@ using http::Context;
 using http::Response;
 using nlohmann::json;
 
-// The body of an action that may have none.
-Result<json> OptionalBody(Context& ctx) {
-    if (ctx.request().body.empty()) return json();
-    return ctx.JsonBody();
-}
-
 }  // namespace
 
-void RegisterQuoteRoutes(http::Router& router, QuoteService& service) {
-    router.Add("GET", "/api/v1/quotes/{id}", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(json quote, service.Get(ctx.user(), id));
-        return Response::Json(200, quote);
-    });
-    router.Add("PUT", "/api/v1/quotes/{id}/lines", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(json body, ctx.JsonBody());
-        GX_TRY_ASSIGN(json quote, service.PutLines(ctx.user(), id, body));
-        return Response::Json(200, quote);
+void RegisterQuoteRoutes(http::Router& router, QuoteService& service, kit::RecordService& records,
+                         const kit::Registry& registry) {
+    const kit::CompiledType& quotes = *registry.Find("quotes");
+    const auto serve = [&](std::string_view method, std::string_view name, kit::ItemHandler run) {
+        kit::ServeItemRoute(router, records, quotes, method, name, std::move(run));
+    };
+    serve("GET", "",
+          [&service](const kit::ItemCall& call) { return service.Get(call.caller, call.id); });
+    serve("PUT", "lines", [&service](const kit::ItemCall& call) {
+        return service.PutLines(call.caller, call.id, call.body);
     });
     using Action = Result<json> (QuoteService::*)(const Principal&, std::int64_t);
     for (auto [name, action] :
          {std::pair<const char*, Action>{"submit", &QuoteService::Submit},
           std::pair<const char*, Action>{"send", &QuoteService::Send},
           std::pair<const char*, Action>{"accept", &QuoteService::Accept},
-          std::pair<const char*, Action>{"decline", &QuoteService::Decline}}) {
-        router.Add("POST", std::string("/api/v1/quotes/{id}/") + name,
-                   [&service, action](Context& ctx) -> Result<Response> {
-                       GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                       GX_TRY_ASSIGN(json quote, (service.*action)(ctx.user(), id));
-                       return Response::Json(200, quote);
-                   });
+          std::pair<const char*, Action>{"decline", &QuoteService::Decline},
+          std::pair<const char*, Action>{"revise", &QuoteService::Revise},
+          std::pair<const char*, Action>{"versions", &QuoteService::Versions}}) {
+        serve(name == std::string_view("versions") ? "GET" : "POST", name,
+              [&service, action](const kit::ItemCall& call) {
+                  return (service.*action)(call.caller, call.id);
+              });
     }
     for (auto [name, approve] : {std::pair{"approve", true}, std::pair{"reject", false}}) {
-        router.Add("POST", std::string("/api/v1/quotes/{id}/") + name,
-                   [&service, approve](Context& ctx) -> Result<Response> {
-                       GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                       GX_TRY_ASSIGN(json body, OptionalBody(ctx));
-                       GX_TRY_ASSIGN(json quote, service.Decide(ctx.user(), id, approve, body));
-                       return Response::Json(200, quote);
-                   });
+        serve("POST", name, [&service, approve](const kit::ItemCall& call) {
+            return service.Decide(call.caller, call.id, approve, call.body);
+        });
     }
-    router.Add("POST", "/api/v1/quotes/{id}/revise", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(json quote, service.Revise(ctx.user(), id));
-        return Response::Json(201, quote);
-    });
-    router.Add("GET", "/api/v1/quotes/{id}/versions", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(json versions, service.Versions(ctx.user(), id));
-        return Response::Json(200, versions);
-    });
-    router.Add("GET", "/api/v1/quotes/{id}/print", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(kit::Language language, kit::ExportLanguage(ctx.request()));
-        GX_TRY_ASSIGN(json quote, service.PrintData(ctx.user(), id));
-        Response response;
-        response.status = 200;
-        response.body = QuoteHtml(quote, language);
-        response.SetHeader("Content-Type", "text/html; charset=utf-8");
-        // The page is the quote's text and its own style: nothing else may load or run in it.
-        response.SetHeader("Content-Security-Policy",
-                           "default-src 'none'; style-src 'unsafe-inline'");
-        return response;
-    });
-    router.Add("GET", "/api/v1/quotes/{id}/pdf", [&service](Context& ctx) -> Result<Response> {
-        GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-        GX_TRY_ASSIGN(kit::Language language, kit::ExportLanguage(ctx.request()));
-        GX_TRY_ASSIGN(json quote, service.PrintData(ctx.user(), id));
-        GX_TRY_ASSIGN(std::string pdf, QuotePdf(quote, language));
-        Response response;
-        response.status = 200;
-        response.body = std::move(pdf);
-        response.SetHeader("Content-Type", "application/pdf");
-        response.SetHeader("Content-Disposition", customers::ContentDisposition(
-                                                      ctx.request().QueryValue("inline") == "true",
-                                                      QuoteFileName(quote, language, "pdf")));
-        return response;
-    });
+    kit::ServeItemPage(router, records, quotes, "GET", "print",
+                       [&service](const kit::ItemCall& call) -> Result<Response> {
+                           GX_TRY_ASSIGN(kit::Language language,
+                                         kit::ExportLanguage(call.ctx.request()));
+                           GX_TRY_ASSIGN(json quote, service.PrintData(call.caller, call.id));
+                           Response response;
+                           response.status = 200;
+                           response.body = QuoteHtml(quote, language);
+                           response.SetHeader("Content-Type", "text/html; charset=utf-8");
+                           // The page is the quote's text and its own style: nothing else may load
+                           // or run in it.
+                           response.SetHeader("Content-Security-Policy",
+                                              "default-src 'none'; style-src 'unsafe-inline'");
+                           return response;
+                       });
+    kit::ServeItemPage(
+        router, records, quotes, "GET", "pdf",
+        [&service](const kit::ItemCall& call) -> Result<Response> {
+            GX_TRY_ASSIGN(kit::Language language, kit::ExportLanguage(call.ctx.request()));
+            GX_TRY_ASSIGN(json quote, service.PrintData(call.caller, call.id));
+            GX_TRY_ASSIGN(std::string pdf, QuotePdf(quote, language));
+            Response response;
+            response.status = 200;
+            response.body = std::move(pdf);
+            response.SetHeader("Content-Type", "application/pdf");
+            response.SetHeader(
+                "Content-Disposition",
+                customers::ContentDisposition(call.ctx.request().QueryValue("inline") == "true",
+                                              QuoteFileName(quote, language, "pdf")));
+            return response;
+        });
     router.Add("GET", "/api/v1/customers/{id}/product-prices",
                [&service](Context& ctx) -> Result<Response> {
                    GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
@@ -121,19 +104,15 @@ void RegisterQuoteRoutes(http::Router& router, QuoteService& service) {
                    GX_TRY_ASSIGN(json limits, service.SetDiscountLimits(ctx.user(), body));
                    return Response::Json(200, limits);
                });
-    router.Add("GET", "/api/v1/price-lists/{id}/lines",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(json lines, service.PriceListLines(ctx.user(), id));
-                   return Response::Json(200, lines);
-               });
-    router.Add("PUT", "/api/v1/price-lists/{id}/lines",
-               [&service](Context& ctx) -> Result<Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(json body, ctx.JsonBody());
-                   GX_TRY_ASSIGN(json lines, service.PutPriceListLines(ctx.user(), id, body));
-                   return Response::Json(200, lines);
-               });
+    const kit::CompiledType& price_lists = *registry.Find("price_lists");
+    kit::ServeItemRoute(router, records, price_lists, "GET", "lines",
+                        [&service](const kit::ItemCall& call) {
+                            return service.PriceListLines(call.caller, call.id);
+                        });
+    kit::ServeItemRoute(router, records, price_lists, "PUT", "lines",
+                        [&service](const kit::ItemCall& call) {
+                            return service.PutPriceListLines(call.caller, call.id, call.body);
+                        });
 }
 
 }  // namespace guanxi::quotes

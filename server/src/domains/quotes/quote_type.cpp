@@ -1,6 +1,7 @@
 #include "domains/quotes/quote_type.hpp"
 
 #include "domains/pipeline/opportunity_types.hpp"
+#include "domains/quotes/quote_service.hpp"
 #include "domains/quotes/quote_store.hpp"
 
 namespace guanxi::quotes {
@@ -32,6 +33,142 @@ Status AfterChange(const kit::Change& change) {
     GX_TRY(store::RefuseIfClosed(change.before));
     GX_TRY(store::BackToDraft(change.conn, change.id, change.before.value("status", "")));
     return store::RejudgeApproval(change.conn, change.id);
+}
+
+using kit::Member;
+
+// A line as a quote answers it (QuoteService::Get).
+std::vector<kit::Field> LineAnswer() {
+    return {
+        Member("position", FieldType::kInteger, "1.. in the quote's order"),
+        Member("product_id", FieldType::kInteger),
+        Member("product_code", FieldType::kString),
+        Member("product_name", FieldType::kString),
+        Member("unit", FieldType::kString),
+        Member("description", FieldType::kString),
+        Member("quantity", FieldType::kString, "At most 3 decimals"),
+        Member("unit_price", FieldType::kMoney),
+        Member("discount", FieldType::kString, "Percent, at most 2 decimals"),
+        Member("tax_rate", FieldType::kString, "Percent, at most 2 decimals"),
+        Member("net", FieldType::kMoney,
+               "round_half_up(quantity x unit_price x (1 - discount/100)) in cents"),
+        Member("tax", FieldType::kMoney, "round_half_up(net x tax_rate/100)"),
+        Member("total", FieldType::kMoney, "net + tax"),
+    };
+}
+
+// What the quote's own routes add to the record: its lines and the owner's discount limit.
+kit::Shape WithLines() {
+    return {{Member("discount_limit", FieldType::kString,
+                    "The owner's largest discount without approval (percent); null: no limit")},
+            {{"lines", LineAnswer()}}};
+}
+
+// A line as PUT .../lines takes it.
+std::vector<kit::Field> LineInput() {
+    kit::Field description =
+        Member("description", FieldType::kString, "Default: the product's name");
+    description.def.max_length = 500;
+    return {
+        Member("product_id", FieldType::kInteger, "A product", true),
+        description,
+        Member("quantity", FieldType::kDecimal,
+               "More than 0, at most 3 decimals, at most 1,000,000,000", true),
+        Member("unit_price", FieldType::kMoney,
+               "Left out: the price list's price for the customer, else the product's list_price"),
+        Member("discount", FieldType::kDecimal, "Percent 0 to 100, at most 2 decimals (default 0)"),
+        Member("tax_rate", FieldType::kDecimal,
+               "Percent 0 to 100, at most 2 decimals (default 13)"),
+    };
+}
+
+// A status change: POST /api/v1/quotes/{id}/<name>, answering the quote with its lines.
+kit::ItemRoute Action(std::string name, std::string summary, std::string description,
+                      std::string permission = "edit") {
+    return {.method = "POST",
+            .name = std::move(name),
+            .summary = std::move(summary),
+            .description = std::move(description),
+            .permission = std::move(permission),
+            .answers = WithLines(),
+            .errors = {"409", "422"}};
+}
+
+std::vector<kit::ItemRoute> QuoteRoutes() {
+    kit::Field note =
+        Member("note", FieldType::kString, "The approver's reason, shown to the owner");
+    note.def.max_length = 500;
+    kit::ItemRoute approve = Action(
+        "approve", "Approve a pending quote (a manager above its owner, or an administrator)",
+        "409 unless pending_approval; 403 own_quote_approval for its owner or who made it, 403 for "
+        "anyone not above the owner in the manager chain. The owner is notified.",
+        "view");
+    approve.body = kit::Shape{{note}};
+    approve.body_optional = true;
+    kit::ItemRoute reject = approve;
+    reject.name = "reject";
+    reject.summary = "Reject a pending quote (a manager above its owner, or an administrator)";
+    kit::Field version = Member("version", FieldType::kInteger, "The version read (409 if stale)");
+    version.def.nullable = false;
+    kit::ItemRoute revise =
+        Action("revise",
+               "Make a new version of a quote (draft, revision + 1, lines copied); the earlier one "
+               "stays readable",
+               "409 for an earlier version (superseded_by set). Answers the new version.");
+    revise.status = 201;
+    return {
+        {.method = "GET",
+         .name = "",
+         .summary = "A quote with its lines, by its id alone",
+         .description = "As GET /api/v1/customers/{id}/quotes/{record_id}, with its lines and the "
+                        "owner's discount limit.",
+         .answers = WithLines()},
+        {.method = "PUT",
+         .name = "lines",
+         .summary = "Replace a quote's lines; the server computes the totals",
+         .description =
+             "One request for the whole set. Totals in integer cents, per line then summed "
+             "(docs/QUOTES.md). 422 names lines[i].<field>: quantity not more than 0 or with more "
+             "than 3 decimals, discount or tax_rate outside 0-100, unit_price past "
+             "1000000000000.00, product_id not a product; lines[i] when a line's amount passes "
+             "1000000000000.00, total when the sum does. 409 stale_version for an old version, "
+             "conflict for an accepted, declined or earlier version. An approved, pending, "
+             "rejected "
+             "or sent quote goes back to draft.",
+         .permission = "edit",
+         .body = kit::Shape{{version}, {{"lines", LineInput(), kMaxLines}}},
+         .answers = WithLines(),
+         .errors = {"409"}},
+        Action("submit", "Submit a quote: for approval when a discount passes the owner's limit",
+               "draft or rejected → pending_approval (the owner's manager chain, or the "
+               "administrators, are notified) or approved. 422 naming lines when it has none."),
+        approve,
+        reject,
+        Action("send", "Mark a quote sent to the customer",
+               "approved, or a draft that needs no approval → sent; 409 otherwise."),
+        Action("accept", "Mark a quote accepted: it becomes a draft contract",
+               "approved, sent, or a draft that needs no approval → accepted; the contract is made "
+               "in the same step. 409 otherwise."),
+        Action("decline", "Mark a quote declined by the customer",
+               "approved or sent → declined; 409 otherwise."),
+        revise,
+        {.method = "GET",
+         .name = "versions",
+         .summary = "Every version of a quote, oldest first",
+         .answer = kit::ItemAnswer::kRecords},
+        {.method = "GET",
+         .name = "print",
+         .summary = "The quote's print view (HTML, A4)",
+         .description = "Nothing else loads or runs in the page (Content-Security-Policy).",
+         .answer = kit::ItemAnswer::kHtml,
+         .query = {"lang"}},
+        {.method = "GET",
+         .name = "pdf",
+         .summary = "The quote as a PDF (A4, CJK fonts embedded)",
+         .description = "Content-Disposition names the file with an RFC 6266 filename*.",
+         .answer = kit::ItemAnswer::kPdf,
+         .query = {"lang", "inline"}},
+    };
 }
 
 }  // namespace
@@ -107,6 +244,7 @@ kit::RecordType QuoteType() {
         }
     };
     type.after_change = AfterChange;
+    type.item_routes = QuoteRoutes();
     return type;
 }
 
