@@ -2133,6 +2133,27 @@ test('the opportunity page: a need added in its tab shows in the list and the ti
   await page.locator('#tab-timeline').click()
   await page.getByTestId('opportunity-timeline-entry').filter({ hasText: need }).first().waitFor()
 
+  // A competitor on it, picked by name in its tab's form (no id typed): the list names it.
+  const rival = await api.call('POST', '/competitors', { name: `竞品${unique}` })
+  await page.locator('#tab-opportunity_competitors').click()
+  const rivals = page.getByTestId('records-opportunity_competitors')
+  await rivals.locator('.meta-list[aria-busy="false"]').waitFor()
+  await rivals.getByTestId('record-new').click()
+  const rivalForm = page.locator('.el-dialog:visible')
+  const picker = rivalForm.locator('[data-field="competitor_id"]')
+  const found = page.locator('.el-select-dropdown:visible .el-select-dropdown__item', {
+    hasText: rival.name,
+  })
+  for (let attempt = 0; attempt < 3 && !(await found.isVisible()); attempt++) {
+    await picker.locator('.el-select__wrapper').click()
+    await picker.locator('input').fill(rival.name)
+    await found.waitFor({ timeout: 3000 }).catch(() => {})
+  }
+  await found.click()
+  await rivalForm.getByTestId('record-save').click()
+  await rivals.locator('.el-table__body-wrapper tr', { hasText: rival.name }).waitFor()
+  await rivalForm.waitFor({ state: 'hidden' })
+
   // The next stage, with the select: the stage history gains a row.
   const moved = page.waitForResponse(
     (r) =>

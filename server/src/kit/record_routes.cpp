@@ -34,6 +34,10 @@ json MetaJson(const CompiledType& type, const Registry& registry) {
             if (!f.references.empty()) field["references"] = f.references;
             for (const CompiledType::NameOf& name : type.names) {
                 if (name.field != f.def.name) continue;
+                if (field.contains("name_member")) {
+                    field["name_member_en"] = name.member;  // the English name, when there is one
+                    continue;
+                }
                 field["name_member"] = name.member;
                 // A record of another type (or a customer): the type and the list a picker
                 // reads ({id}: the customer of the record being edited).

@@ -267,9 +267,13 @@ json Changes(const CompiledType& type, const json& before, const json& after) {
         const json new_value = after.value(name, json());
         if (old_value == new_value) continue;
         json change = {{"before", old_value}, {"after", new_value}};
-        if (const std::string_view member = NameMember(type, name); !member.empty()) {
-            change["before_name"] = before.value(std::string(member), json());
-            change["after_name"] = after.value(std::string(member), json());
+        // Its name, then its English name when it has one (CompiledType::names, in that order).
+        const char* suffix = "";
+        for (const CompiledType::NameOf& named : type.names) {
+            if (named.field != name) continue;
+            change[std::string("before_name") + suffix] = before.value(named.member, json());
+            change[std::string("after_name") + suffix] = after.value(named.member, json());
+            suffix = "_en";
         }
         changes[name] = std::move(change);
     }
@@ -419,6 +423,51 @@ Result<json> RecordService::List(const Principal& caller, const CompiledType& ty
     return out;
 }
 
+namespace {
+
+// The records' customers a list across customers reads (CustomerFor's reading rule: a live
+// customer the caller sees, whose history the caller may read unless the type is read with the
+// customer), as a condition on t.customer_id that starts from the customers: those of the
+// caller's owners (their owner index), then the public pool's whose last owner is one of them or
+// none (customers_pool_last) — not a check of every record's customer. A whole-company reader
+// reads every record whose customer is not deleted. docs/PERFORMANCE.md "Quotes": 520–760 ms →
+// 4–25 ms at 100k quotes.
+access::Predicate AcrossCustomers(const access::Gate& gate, const CompiledType& type,
+                                  db::Backend backend) {
+    const access::CustomerOwners owners = gate.CustomerOwnersOf(access::Pool::kInclude);
+    if (owners.None()) return {"1 = 0", {}};
+    if (owners.every_owner) {
+        // Every owner's and the whole pool's history (FollowupsVisible holds for all of them).
+        return {"t.customer_id NOT IN (SELECT id FROM customers WHERE deleted_at IS NOT NULL)", {}};
+    }
+    const std::string pool =
+        std::string("SELECT c.id FROM customers c ") +
+        (backend == db::Backend::kSqlite ? "INDEXED BY customers_pool_last " : "") +
+        "WHERE c.owner_id IS NULL AND c.deleted_at IS NULL";
+    std::vector<std::string> parts;
+    db::Params params;
+    const std::string in = db::Placeholders(owners.owner_ids.size());
+    if (!owners.owner_ids.empty()) {
+        parts.push_back("SELECT c.id FROM customers c WHERE c.owner_id IN (" + in +
+                        ") AND c.deleted_at IS NULL");
+        params.insert(params.end(), owners.owner_ids.begin(), owners.owner_ids.end());
+    }
+    if (type.type.read_with_customer) {
+        parts.push_back(pool);
+    } else {
+        if (!owners.owner_ids.empty()) {
+            parts.push_back(pool + " AND c.last_owner_id IN (" + in + ")");
+            params.insert(params.end(), owners.owner_ids.begin(), owners.owner_ids.end());
+        }
+        parts.push_back(pool + " AND c.last_owner_id IS NULL");
+    }
+    std::string sql;
+    for (const std::string& part : parts) sql += (sql.empty() ? "" : " UNION ALL ") + part;
+    return {"t.customer_id IN (" + sql + ")", std::move(params)};
+}
+
+}  // namespace
+
 Result<json> RecordService::ListAcross(const Principal& caller, const CompiledType& type,
                                        const http::ListQuery& query) {
     if (!type.type.listed_across) return Error::NotFound(type.type.label.en);
@@ -426,21 +475,9 @@ Result<json> RecordService::ListAcross(const Principal& caller, const CompiledTy
     GX_TRY_ASSIGN(const bool deleted, InBin(caller, type, query));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
-    // CustomerFor's reading rule, as SQL over the record's customer: a live customer the caller
-    // sees, whose history the caller may read (unless the type is read with the customer).
-    access::Predicate visible = gate.CustomerVisible("c");
-    std::string sql =
-        "EXISTS (SELECT 1 FROM customers c WHERE c.id = t.customer_id AND "
-        "c.deleted_at IS NULL AND (" +
-        visible.sql + ")";
-    db::Params params = visible.params;
-    if (!type.type.read_with_customer) {
-        access::Predicate history = gate.FollowupsVisible("c");
-        sql += " AND (" + history.sql + ")";
-        params.insert(params.end(), history.params.begin(), history.params.end());
-    }
     db::Where scope;
-    scope.Add(sql + ")", params);
+    const access::Predicate customers = AcrossCustomers(gate, type, conn->backend());
+    scope.Add(customers.sql, customers.params);
     std::optional<custom_fields::ListSql> custom;
     if (custom_ != nullptr) {
         custom = custom_fields::ListSql{custom_->Current(), type.type.name, "t", conn->backend()};

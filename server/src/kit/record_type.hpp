@@ -65,7 +65,8 @@ struct Field {
     // amount's rule). Empty: none.
     std::string note = {};
     // An id field's record, answered by name beside it ("stage_id" → "stage_name"): the table and
-    // column that name it ("pipeline_stages.name"). Empty: a `references` field shows its table's
+    // column that name it ("pipeline_stages.name"; "pipeline_stages.name|name_en" answers the
+    // English name too, as "stage_name_en"). Empty: a `references` field shows its table's
     // name column; a kDepartment field the department's name; a kUser field the user's display
     // name (always); any other field nothing.
     std::string shows = {};

@@ -13,9 +13,11 @@ constexpr const char* kAfter[] = {"created_by", "created_at", "updated_at",
                                   "version",    "deleted_at", "custom"};
 
 // How the name of what an id field names is read (Field::shows): the SQL over the row `t` and
-// the table it names (empty for a user); no SQL for a field that names nothing.
-std::pair<std::string, std::string> NameSql(const Field& field) {
+// the table it names (empty for a user); no SQL for a field that names nothing. `english`: the
+// English name, when `shows` names its column after a bar ("pipeline_stages.name|name_en").
+std::pair<std::string, std::string> NameSql(const Field& field, bool english = false) {
     const std::string column = "t." + field.Column();
+    if (english && field.def.type == FieldType::kUser) return {};
     if (field.def.type == FieldType::kUser) {
         return {
             "(SELECT COALESCE(NULLIF(u.display_name, ''), u.username) FROM users u WHERE "
@@ -30,9 +32,11 @@ std::pair<std::string, std::string> NameSql(const Field& field) {
     const std::size_t dot = shows.find('.');
     if (dot == std::string::npos) std::abort();
     std::string table = shows.substr(0, dot);
-    return {
-        "(SELECT x." + shows.substr(dot + 1) + " FROM " + table + " x WHERE x.id = " + column + ")",
-        table};
+    std::string name = shows.substr(dot + 1);
+    const std::size_t bar = name.find('|');
+    if (english && bar == std::string::npos) return {};
+    name = english ? name.substr(bar + 1) : name.substr(0, bar);
+    return {"(SELECT x." + name + " FROM " + table + " x WHERE x.id = " + column + ")", table};
 }
 
 }  // namespace
@@ -70,7 +74,13 @@ void Registry::Add(RecordType type) {
             for (const Field& other : type.fields) {
                 if (other.def.name == member) std::abort();
             }
-            compiled->names.push_back({name, std::move(member), std::move(sql), std::move(table)});
+            auto [sql_en, table_en] = NameSql(field, true);
+            compiled->names.push_back({name, member, std::move(sql), std::move(table)});
+            // The English name beside it ("stage_name_en"), for a record that has one.
+            if (!sql_en.empty()) {
+                compiled->names.push_back(
+                    {name, member + "_en", std::move(sql_en), std::move(table_en)});
+            }
         }
         if (field.def.filter) compiled->list.filters.insert(field.def.name);
         // A date or time that filters takes a range too (record_store.cpp: from on, to before).

@@ -203,6 +203,59 @@ TEST_P(PipelineTest, TimeInStageIsCountedPerStayAndSummedPerStage) {
     EXPECT_EQ(by_stage[0]["days"], 3);
 }
 
+// Ids that name records answer their names beside them — in the record, the list, the
+// history's changes and the export — so no page shows a bare stage or customer number; a stage's
+// and a pipeline's in English too. The metadata tells a picker where to choose from.
+TEST_P(PipelineTest, ItsStageCustomerAndPipelineAreAnsweredByNameEverywhere) {
+    const json customer = CreateCustomer(admin(), {{"name", "名称客户"}});
+    const auto stages = Stages();
+    const json o = Opportunity(admin(), customer["id"]);
+    EXPECT_EQ(o["customer_name"], "名称客户");
+    EXPECT_EQ(o["stage_name"], stages[0]["name"]);
+    EXPECT_EQ(o["stage_name_en"], stages[0]["name_en"]);
+    EXPECT_FALSE(o["pipeline_name"].get<std::string>().empty());
+    ASSERT_EQ(Move(o, stages[1]["id"], admin()).status, 200);
+
+    Reply list = Call("GET", "/api/v1/opportunities?customer_id=" + customer["id"].dump(), nullptr,
+                      admin());
+    ASSERT_EQ(list.body["items"].size(), 1u) << list.raw.body;
+    EXPECT_EQ(list.body["items"][0]["stage_name"], stages[1]["name"]);
+
+    Reply history =
+        Call("GET", "/api/v1/opportunities/" + o["id"].dump() + "/history", nullptr, admin());
+    ASSERT_EQ(history.status, 200) << history.raw.body;
+    const json& moved = history.body["items"][0]["changes"]["stage_id"];
+    EXPECT_EQ(moved["before_name"], stages[0]["name"]);
+    EXPECT_EQ(moved["after_name"], stages[1]["name"]);
+    EXPECT_EQ(moved["before_name_en"], stages[0]["name_en"]);
+    EXPECT_EQ(moved["after_name_en"], stages[1]["name_en"]);
+
+    Reply csv = Call("GET",
+                     "/api/v1/opportunities/export?format=csv&lang=zh-CN&customer_id=" +
+                         customer["id"].dump(),
+                     nullptr, admin());
+    ASSERT_EQ(csv.status, 200);
+    EXPECT_NE(csv.raw.body.find(stages[1]["name"].get<std::string>()), std::string::npos);
+    EXPECT_NE(csv.raw.body.find("名称客户"), std::string::npos) << csv.raw.body;
+
+    Reply meta = Call("GET", "/api/v1/meta/opportunities", nullptr, admin());
+    bool stage_seen = false;
+    for (const json& field : meta.body["fields"]) {
+        if (field["name"] == "stage_id") {
+            stage_seen = true;
+            EXPECT_EQ(field["name_member"], "stage_name");
+            EXPECT_EQ(field["name_member_en"], "stage_name_en");
+            EXPECT_EQ(field["record_type"], "pipeline_stages");
+            EXPECT_EQ(field["collection"], "/api/v1/pipeline_stages");
+        }
+        if (field["name"] == "customer_id") {
+            EXPECT_EQ(field["record_type"], "customers");
+            EXPECT_EQ(field["collection"], "/api/v1/customers");
+        }
+    }
+    EXPECT_TRUE(stage_seen);
+}
+
 TEST_P(PipelineTest, OfTwoConcurrentMovesTheStaleOneGets409) {
     const json customer = CreateCustomer(admin(), {{"name", "并发客户"}});
     const auto stages = Stages();

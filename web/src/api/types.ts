@@ -205,6 +205,25 @@ export interface FieldDef {
   custom?: boolean
   key?: string
   custom_type?: CustomFieldType
+  /**
+   * The member a record answers this field's name in, beside its id ("stage_id" → "stage_name";
+   * user fields too: "owner_name").
+   */
+  name_member?: string
+  /** Where its English name is answered, for a record that has one ("stage_name_en"). */
+  name_member_en?: string
+  /**
+   * A field naming a record of another type: that type's name (a kit type, or "customers"), for
+   * its metadata and permissions.
+   */
+  record_type?: string
+  /**
+   * Where a picker lists that type's records: a path pattern ("/api/v1/pipeline-stages", or
+   * "/api/v1/customers/{id}/contacts", `{id}` the customer of the record being edited).
+   */
+  collection?: string
+  /** The table the field's id refers to, as the server declares it. */
+  references?: string
 }
 
 /** The field types a custom field may have (the record kit's). */
@@ -272,9 +291,11 @@ export interface KitRecord extends Timestamps {
 export interface RecordChange {
   before: unknown
   after: unknown
-  /** A user field's users, by name. */
+  /** An id field's user or record, by name (and by its English name, when it has one). */
   before_name?: string | null
   after_name?: string | null
+  before_name_en?: string | null
+  after_name_en?: string | null
 }
 
 /** One entry of a kit record's history (GET .../{record_id}/history), newest first. */

@@ -251,8 +251,8 @@ kit::RecordType OpportunityType() {
     type.timeline = kit::TimelineSource{.at = "milestone_at",
                                         .summary = {"name", "status", "amount", "stage_id"},
                                         .actor = "owner_id"};
-    type.Show("pipeline_id", "pipelines.name");
-    type.Show("stage_id", "pipeline_stages.name");
+    type.Show("pipeline_id", "pipelines.name|name_en");
+    type.Show("stage_id", "pipeline_stages.name|name_en");
     type.Show("won_competitor_id", "competitors.name");
     using kit::Member;
     kit::Field kind = Member("kind", FieldType::kEnum);

@@ -136,7 +136,7 @@ kit::RecordType StageType() {
                                              {"销售流程", "Pipeline"}});
     // The first field is the one the generic tests patch: keep the name first.
     std::swap(type.fields[0], type.fields[1]);
-    type.Show("pipeline_id", "pipelines.name");
+    type.Show("pipeline_id", "pipelines.name|name_en");
     type.fields.push_back({{.name = "position",
                             .type = FieldType::kInteger,
                             .required = true,

@@ -6,10 +6,17 @@ import { useDepartments, useRoles } from '@/composables/useLookups'
 import { formatDate, formatDateTime, formatMoney } from '@/utils/format'
 import { valueAt } from './customValues'
 
-/** The related name the server sends beside an id field: owner_id → owner_name. */
+/**
+ * The related name the server sends beside an id field: the metadata's `name_member`, else by the
+ * field's name (owner_id → owner_name).
+ */
 export function nameKeyOf(field: FieldDef): string {
+  if (field.name_member) return field.name_member
   return field.name.endsWith('_id') ? `${field.name.slice(0, -3)}_name` : `${field.name}_name`
 }
+
+/** A field naming a record of another type (stage_id, customer_id, …): shown by its name. */
+export const namesRecord = (field: FieldDef) => !!field.record_type || !!field.name_member
 
 /** Labels and display text of metadata-described fields, in the current language. */
 export function useFieldText(entity: string) {
@@ -35,6 +42,14 @@ export function useFieldText(entity: string) {
   /** Plain text of a value (cards, descriptions, titles). */
   function text(field: FieldDef, record: Record<string, unknown>): string {
     const value = valueAt(record, field.name)
+    if (namesRecord(field) && !['user', 'department', 'role'].includes(field.type)) {
+      // Another record, by the name the server answers beside the id (#id: none, e.g. deleted);
+      // in English its English name when it has one (a stage's, a pipeline's).
+      const english = locale.value === 'en' && field.name_member_en
+      const name = (english && record[field.name_member_en!]) || record[nameKeyOf(field)]
+      if (typeof name === 'string' && name) return name
+      return value == null || value === '' ? '' : `#${String(value)}`
+    }
     switch (field.type) {
       case 'enum':
         return option(field, value)

@@ -641,6 +641,8 @@ const en: Messages<typeof zhCN> = {
     userSearch: 'Type a name to search',
     selectDepartment: 'Choose a department',
     select: 'Choose',
+    recordSearch: 'Choose, or type a name to search',
+    recordNeedsCustomer: 'Choose the customer first',
   },
   records: {
     customer: 'Customer',
@@ -935,6 +937,7 @@ const en: Messages<typeof zhCN> = {
     not_unique: 'Is already used by another record',
     not_a_quantity: 'Must be a quantity more than 0 with at most 3 decimals, such as 2.5',
     not_a_percent: 'Must be a percentage from 0 to 100 with at most 2 decimals, such as 12.5',
+    not_a_decimal: 'Must be a number such as 2.5',
     no_lines: 'Must have at least one line',
     not_a_product: 'Is not a product',
     before_valid_from: 'Must not be before the valid-from date',

@@ -629,6 +629,8 @@ export default {
     userSearch: '输入姓名搜索',
     selectDepartment: '选择部门',
     select: '请选择',
+    recordSearch: '选择，或输入名称搜索',
+    recordNeedsCustomer: '请先选择客户',
   },
   records: {
     customer: '客户',
@@ -913,6 +915,7 @@ export default {
     not_unique: '已被其他记录使用',
     not_a_quantity: '必须是大于 0、最多三位小数的数量，例如 2.5',
     not_a_percent: '必须是 0 到 100 之间、最多两位小数的百分比，例如 12.5',
+    not_a_decimal: '必须是数字，例如 2.5',
     no_lines: '至少需要一行',
     not_a_product: '不是产品',
     before_valid_from: '不能早于生效日期',

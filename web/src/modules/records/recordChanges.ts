@@ -25,13 +25,17 @@ export function useRecordChanges(entity: string) {
     return typeof value === 'string' ? value : JSON.stringify(value)
   }
   function describe(field: FieldDef, change: RecordChange): ChangeLine {
-    const value = (v: unknown, name: string | null | undefined) =>
-      text(field, { [field.name]: v, [nameKeyOf(field)]: name ?? null }) || t('meta.empty')
+    const value = (v: unknown, name: string | null | undefined, english?: string | null) =>
+      text(field, {
+        [field.name]: v,
+        [nameKeyOf(field)]: name ?? null,
+        ...(field.name_member_en ? { [field.name_member_en]: english ?? null } : {}),
+      }) || t('meta.empty')
     return {
       name: field.name,
       label: label(field),
-      before: value(change.before, change.before_name),
-      after: value(change.after, change.after_name),
+      before: value(change.before, change.before_name, change.before_name_en),
+      after: value(change.after, change.after_name, change.after_name_en),
     }
   }
   function changeLines(fields: FieldDef[], changes: Record<string, RecordChange>): ChangeLine[] {
