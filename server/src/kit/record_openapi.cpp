@@ -91,25 +91,19 @@ json FieldSchema(const Field& field) {
     return schema;
 }
 
-// An item route's body (`input`: no other members) or answer.
-json ShapeSchema(const Shape& shape, bool input) {
+// An item route's body (`input`: no other members) or answer: its members and lists.
+json ObjectSchema(const std::vector<Field>& members, const std::vector<ListMember>& lists,
+                  bool input) {
     json schema = {{"type", "object"}, {"properties", json::object()}};
     if (input) schema["additionalProperties"] = false;
     json required = json::array();
-    for (const Field& field : shape.members) {
+    for (const Field& field : members) {
         schema["properties"][field.def.name] = FieldSchema(field);
         if (field.def.required) required.push_back(field.def.name);
     }
-    for (const ListMember& member : shape.lists) {
-        json item = {{"type", "object"}, {"properties", json::object()}};
-        if (input) item["additionalProperties"] = false;
-        json item_required = json::array();
-        for (const Field& field : member.fields) {
-            item["properties"][field.def.name] = FieldSchema(field);
-            if (field.def.required) item_required.push_back(field.def.name);
-        }
-        if (!item_required.empty()) item["required"] = item_required;
-        json list = {{"type", "array"}, {"items", item}};
+    for (const ListMember& member : lists) {
+        json list = {{"type", "array"},
+                     {"items", ObjectSchema(member.fields, member.lists, input)}};
         if (member.max_items > 0) list["maxItems"] = member.max_items;
         if (!member.note.empty()) list["description"] = member.note;
         schema["properties"][member.name] = list;
@@ -117,6 +111,10 @@ json ShapeSchema(const Shape& shape, bool input) {
     }
     if (!required.empty()) schema["required"] = required;
     return schema;
+}
+
+json ShapeSchema(const Shape& shape, bool input) {
+    return ObjectSchema(shape.members, shape.lists, input);
 }
 
 json Ref(std::string_view kind, std::string_view name) {
@@ -169,8 +167,14 @@ json ItemOperation(const RecordType& type, const ItemRoute& route) {
                               {"schema", {{"type", "string"}, {"enum", {"true", "false"}}}}});
         }
     }
+    for (const Field& param : route.params) {
+        json schema = FieldSchema(param);
+        json p = {{"name", param.def.name}, {"in", "query"}, {"schema", schema}};
+        if (schema.contains("description")) p["description"] = schema["description"];
+        params.push_back(std::move(p));
+    }
     std::vector<std::string_view> codes = {"401", "403", "404"};
-    if (route.body || !route.query.empty()) codes.push_back("400");
+    if (route.body || !route.query.empty() || !route.params.empty()) codes.push_back("400");
     if (route.body) codes.push_back("422");
     for (const std::string& code : route.errors) {
         if (std::ranges::find(codes, code) == codes.end()) codes.push_back(code);

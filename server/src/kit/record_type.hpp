@@ -163,6 +163,7 @@ struct ListMember {
     std::vector<Field> fields;  // each element's members
     std::size_t max_items = 0;  // in a body: at most this many (422 too_many_items); 0: any
     std::string note = {};      // OpenAPI's description of the list
+    std::vector<ListMember> lists = {};  // each element's own lists (a board column's cards)
 };
 
 // A JSON object an item route takes or answers: its members and lists of objects.
@@ -209,6 +210,7 @@ struct ItemRoute {
     Shape answers = {};  // kRecord: what is added to the record; kObject: all
     int status = 200;
     std::vector<std::string> query = {};   // query parameters it reads: "lang", "inline"
+    std::vector<Field> params = {};        // and others, documented from these (Member)
     std::vector<std::string> errors = {};  // 4xx answers besides 401, 403 and 404 ("409", "422")
 };
 

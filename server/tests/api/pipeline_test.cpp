@@ -216,8 +216,8 @@ TEST_P(PipelineTest, ItsStageCustomerAndPipelineAreAnsweredByNameEverywhere) {
     EXPECT_FALSE(o["pipeline_name"].get<std::string>().empty());
     ASSERT_EQ(Move(o, stages[1]["id"], admin()).status, 200);
 
-    Reply list = Call("GET", "/api/v1/opportunities?customer_id=" + customer["id"].dump(), nullptr,
-                      admin());
+    Reply list =
+        Call("GET", "/api/v1/opportunities?customer_id=" + customer["id"].dump(), nullptr, admin());
     ASSERT_EQ(list.body["items"].size(), 1u) << list.raw.body;
     EXPECT_EQ(list.body["items"][0]["stage_name"], stages[1]["name"]);
 
@@ -230,10 +230,10 @@ TEST_P(PipelineTest, ItsStageCustomerAndPipelineAreAnsweredByNameEverywhere) {
     EXPECT_EQ(moved["before_name_en"], stages[0]["name_en"]);
     EXPECT_EQ(moved["after_name_en"], stages[1]["name_en"]);
 
-    Reply csv = Call("GET",
-                     "/api/v1/opportunities/export?format=csv&lang=zh-CN&customer_id=" +
-                         customer["id"].dump(),
-                     nullptr, admin());
+    Reply csv = Call(
+        "GET",
+        "/api/v1/opportunities/export?format=csv&lang=zh-CN&customer_id=" + customer["id"].dump(),
+        nullptr, admin());
     ASSERT_EQ(csv.status, 200);
     EXPECT_NE(csv.raw.body.find(stages[1]["name"].get<std::string>()), std::string::npos);
     EXPECT_NE(csv.raw.body.find("名称客户"), std::string::npos) << csv.raw.body;

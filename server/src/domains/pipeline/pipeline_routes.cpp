@@ -8,13 +8,11 @@ void RegisterPipelineRoutes(http::Router& router, db::Database& db, kit::RecordS
                             const kit::Registry& registry) {
     auto service =
         std::make_shared<PipelineService>(db, records, registry, [] { return NowSeconds(); });
-    router.Add("GET", "/api/v1/pipelines/{id}/board",
-               [service](http::Context& ctx) -> Result<http::Response> {
-                   GX_TRY_ASSIGN(std::int64_t id, ctx.PathId("id"));
-                   GX_TRY_ASSIGN(BoardQuery query, ParseBoardQuery(ctx.request()));
-                   GX_TRY_ASSIGN(nlohmann::json board, service->Board(ctx.user(), id, query));
-                   return http::Response::Json(200, board);
-               });
+    kit::ServeItemRoute(router, records, *registry.Find("pipelines"), "GET", "board",
+                        [service](const kit::ItemCall& call) -> Result<nlohmann::json> {
+                            GX_TRY_ASSIGN(BoardQuery query, ParseBoardQuery(call.ctx.request()));
+                            return service->Board(call.caller, call.id, query);
+                        });
     const kit::CompiledType& opportunities = *registry.Find("opportunities");
     kit::ServeItemRoute(router, records, opportunities, "GET", "stage-history",
                         [service](const kit::ItemCall& call) {

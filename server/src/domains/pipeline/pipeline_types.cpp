@@ -115,6 +115,58 @@ kit::RecordType PipelineType() {
     type.after_record_write = OneDefault;
     type.before_delete = RefusePipelineInUse;
     type.default_page_size = http::kMaxPageSize;
+    using kit::Member;
+    kit::Field status = Member("status", FieldType::kEnum);
+    status.def.options = {"open", "won", "lost"};
+    const std::vector<kit::Field> card = {
+        Member("id", FieldType::kInteger),
+        Member("name", FieldType::kString),
+        Member("customer_id", FieldType::kInteger),
+        Member("customer_name", FieldType::kString),
+        Member("owner_id", FieldType::kUser),
+        Member("owner_name", FieldType::kString),
+        Member("amount", FieldType::kMoney),
+        Member("probability", FieldType::kInteger),
+        Member("expected_close_on", FieldType::kDate),
+        Member("stage_entered_at", FieldType::kDatetime),
+        Member("stale", FieldType::kBoolean,
+               "Open and in its stage longer than the stage's days_limit"),
+        status,
+        Member("version", FieldType::kInteger,
+               "Send it with a move (PATCH /api/v1/opportunities/{id}); 409 stale_version when "
+               "someone moved it first"),
+    };
+    type.item_routes = {{
+        .method = "GET",
+        .name = "board",
+        .summary = "The board of a pipeline: a column per stage with the count, amount and cards "
+                   "of open opportunities",
+        .description =
+            "Needs opportunities.view too. Only opportunities whose owner is in the caller's owner "
+            "set (the caller, the role's data scope, the manager chain), as for every opportunity "
+            "read; owner_id and department_id narrow it further, never widen it. A won or lost "
+            "stage's column shows the opportunities closed in it in the last closed_days days. "
+            "Cards are ordered by the time they entered the stage (open: oldest first; closed: "
+            "newest first).",
+        .answer = kit::ItemAnswer::kObject,
+        .answers = {{Member("pipeline", FieldType::kObject, "The pipeline: id, name, name_en"),
+                     Member("closed_days", FieldType::kInteger)},
+                    {{"columns",
+                      {Member("stage", FieldType::kObject,
+                              "The stage: id, name, name_en, position, probability, is_won, "
+                              "is_lost, days_limit"),
+                       Member("count", FieldType::kInteger),
+                       Member("amount", FieldType::kMoney, "The sum of the column's amounts")},
+                      0,
+                      {},
+                      {{"cards", card}}}}},
+        .params = {Member("owner_id", FieldType::kUser, "Only this owner's opportunities"),
+                   Member("department_id", FieldType::kDepartment,
+                          "Only opportunities whose owner is in this department"),
+                   Member("cards", FieldType::kInteger,
+                          "Cards per column (1-200, default 50); count and amount cover them "
+                          "all")},
+    }};
     return type;
 }
 
