@@ -108,17 +108,9 @@ Error Outstanding(std::string_view field, std::int64_t outstanding) {
 
 Result<std::int64_t> ContractService::ReadableCustomer(const Principal& caller,
                                                        std::int64_t contract_id) {
-    std::int64_t customer_id = 0;
-    {
-        GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-        GX_TRY_ASSIGN(auto row, conn->QueryOne("SELECT customer_id FROM contracts WHERE id = ? "
-                                               "AND deleted_at IS NULL",
-                                               {contract_id}));
-        if (!row) return Error::NotFound("Contract");
-        customer_id = row->Int(0);
-    }
-    GX_TRY(records_.Get(caller, contracts_, customer_id, contract_id));
-    return customer_id;
+    GX_TRY_ASSIGN(json contract, records_.GetById(caller, contracts_, contract_id));
+    if (!contract["deleted_at"].is_null()) return Error::NotFound("Contract");
+    return contract["customer_id"].get<std::int64_t>();
 }
 
 Result<json> ContractService::Plan(const Principal& caller, std::int64_t contract_id) {

@@ -20,8 +20,9 @@ void RegisterQuoteRoutes(http::Router& router, QuoteService& service, kit::Recor
     const auto serve = [&](std::string_view method, std::string_view name, kit::ItemHandler run) {
         kit::ServeItemRoute(router, records, quotes, method, name, std::move(run));
     };
-    serve("GET", "",
-          [&service](const kit::ItemCall& call) { return service.Get(call.caller, call.id); });
+    serve("GET", "", [&service](const kit::ItemCall& call) {
+        return service.WithLines(call.record);  // read through the gate by the kit
+    });
     serve("PUT", "lines", [&service](const kit::ItemCall& call) {
         return service.PutLines(call.caller, call.id, call.body);
     });

@@ -284,15 +284,12 @@ QuoteService::QuoteService(db::Database& db, db::GroupCommit& writes, kit::Recor
       price_lists_(*registry.Find("price_lists")) {}
 
 Result<json> QuoteService::Get(const Principal& caller, std::int64_t id) {
-    std::int64_t customer_id = 0;
-    {
-        GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
-        GX_TRY_ASSIGN(auto row,
-                      conn->QueryOne("SELECT customer_id FROM quotes WHERE id = ?", {id}));
-        if (!row) return NotFound();
-        customer_id = row->Int(0);
-    }
-    GX_TRY_ASSIGN(json quote, records_.Get(caller, quotes_, customer_id, id));
+    GX_TRY_ASSIGN(json quote, records_.GetById(caller, quotes_, id));
+    return WithLines(std::move(quote));
+}
+
+Result<json> QuoteService::WithLines(json quote) {
+    const std::int64_t id = quote["id"].get<std::int64_t>();
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(std::vector<store::Line> lines, store::Lines(*conn, id));
     std::vector<std::int64_t> ids;

@@ -41,6 +41,8 @@ class QuoteService {
     // "tax","total"}] and "discount_limit" (the owner's, a percentage string; null: none).
     // 404 as the kit's get.
     Result<nlohmann::json> Get(const Principal& caller, std::int64_t id);
+    // A quote as the kit answers it (already read through the gate) with its lines and limit.
+    Result<nlohmann::json> WithLines(nlohmann::json quote);
     // Replaces the lines: {"lines": [{"product_id", "quantity", "unit_price"?, "discount"?,
     // "tax_rate"?, "description"?}], "version"?}. A line without unit_price takes the product's
     // price for this customer (price list, else list_price); without discount 0; without tax_rate
