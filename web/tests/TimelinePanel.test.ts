@@ -42,6 +42,20 @@ const KINDS: TimelineKind[] = [
     fields: [{ name: 'file_name', type: 'string', label: { 'zh-CN': '文件名', en: 'File name' } }],
   },
   {
+    kind: 'payment',
+    label: { 'zh-CN': '回款', en: 'Payment' },
+    record_type: 'payments',
+    fields: [
+      { name: 'kind', type: 'enum', label: { 'zh-CN': '类型', en: 'Kind' } },
+      {
+        name: 'contract_id',
+        type: 'integer',
+        label: { 'zh-CN': '合同', en: 'Contract' },
+        name_member: 'contract_name',
+      },
+    ],
+  },
+  {
     kind: 'ownership',
     label: { 'zh-CN': '归属变更', en: 'Ownership change' },
     record_type: null,
@@ -78,6 +92,11 @@ const ENTRIES: TimelineEntry[] = [
   entry('deal', 21, '2026-11-29T00:00:00Z', { amount: '12800.00', description: '年度服务合同' }),
   entry('prepayment', 31, '2026-11-28T00:00:00Z', { amount: '500.00', method: 'wechat' }),
   entry('document', 41, '2026-11-27T08:00:00Z', { file_name: '合同扫描件.pdf' }),
+  entry('payment', 51, '2026-11-26T00:00:00Z', {
+    kind: 'refund',
+    contract_id: 9,
+    contract_name: 'HT-2026-000009',
+  }),
 ]
 
 /** Pages of 2 by cursor "p<n>"; ?kinds= filters. Records every request. */
@@ -131,7 +150,14 @@ describe('TimelinePanel', () => {
     expect(fake.calls.at(-1)!.url.searchParams.get('cursor')).toBe('p2')
     await wrapper.get('[data-testid="timeline-more"]').trigger('click')
     await settle()
-    expect(kindsShown(wrapper)).toEqual(['ownership', 'followup', 'deal', 'prepayment', 'document'])
+    expect(kindsShown(wrapper)).toEqual([
+      'ownership',
+      'followup',
+      'deal',
+      'prepayment',
+      'document',
+      'payment',
+    ])
     // A deal's fields by the server's labels, money and options as the rest of the app shows them.
     const text2 = wrapper.text()
     expect(text2).toContain('成交金额')
@@ -140,6 +166,9 @@ describe('TimelinePanel', () => {
     // A kind the web has no view of: its fields, from the server's description.
     expect(text2).toContain('文件名')
     expect(text2).toContain('合同扫描件.pdf')
+    // A payment's kind in words and its contract by number, not by id.
+    expect(text2).toContain('退款')
+    expect(text2).toContain('合同HT-2026-000009')
     // The end: no more button.
     expect(wrapper.find('[data-testid="timeline-more"]').exists()).toBe(false)
     expect(text2).toContain('没有更多了')

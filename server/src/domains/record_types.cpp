@@ -3,6 +3,7 @@
 #include "domains/accounts/department_type.hpp"
 #include "domains/activities/activity_type.hpp"
 #include "domains/contracts/contract_type.hpp"
+#include "domains/contracts/payment_type.hpp"
 #include "domains/customers/contact_type.hpp"
 #include "domains/customers/document_type.hpp"
 #include "domains/customers/followup_type.hpp"
@@ -27,6 +28,7 @@ const kit::Registry& RecordTypes() {
         registry.Add(accounts::DepartmentType());
         registry.Add(activities::ActivityType());
         registry.Add(contracts::ContractType());
+        registry.Add(contracts::PaymentType());
         registry.Add(pipeline::PipelineType());
         registry.Add(pipeline::StageType());
         registry.Add(pipeline::CompetitorType());

@@ -312,7 +312,7 @@ json WithRecordTypes(json document, const Registry& registry) {
         patch["properties"]["version"] = {{"type", "integer"}};
         schemas[name] = record;
         if (type.generic_create) schemas[name + "Create"] = create;
-        schemas[name + "Patch"] = patch;
+        if (!type.append_only) schemas[name + "Patch"] = patch;
 
         // The path's parameters: the customer's id and the record's, or the record's alone.
         const bool nested = type.UnderCustomer();
@@ -329,11 +329,13 @@ json WithRecordTypes(json document, const Registry& registry) {
             list_params.push_back(
                 {{"name", "q"}, {"in", "query"}, {"schema", {{"type", "string"}}}});
         }
-        list_params.push_back(
-            {{"name", "deleted"},
-             {"in", "query"},
-             {"description", "true: the recycle bin (needs " + type.Permission("delete") + ")"},
-             {"schema", {{"type", "boolean"}}}});
+        if (!type.append_only) {
+            list_params.push_back(
+                {{"name", "deleted"},
+                 {"in", "query"},
+                 {"description", "true: the recycle bin (needs " + type.Permission("delete") + ")"},
+                 {"schema", {{"type", "boolean"}}}});
+        }
         for (const Field& field : type.fields) {
             if (!field.def.filter) continue;
             json schema = FieldSchema(field);
@@ -408,6 +410,15 @@ json WithRecordTypes(json document, const Registry& registry) {
         }
         // A type with its own create route has it in the hand-written document.
         if (type.generic_create) paths[collection]["post"] = create_op;
+        if (!type.customer_from.empty()) {
+            // Created across customers too, under the customer of the record a field names.
+            json across = create_op;
+            across["operationId"] = "create" + name + "AcrossCustomers";
+            across["description"] = "Under the customer of the record " + type.customer_from +
+                                    " names; 404 when the caller can't see that record.";
+            across["parameters"] = json::array({Ref("parameters", "IdempotencyKey")});
+            paths["/api/v1/" + type.Segment()]["post"] = across;
+        }
 
         json get_op = {{"operationId", "get" + name},
                        {"summary", "One " + type.label.en},
@@ -430,7 +441,11 @@ json WithRecordTypes(json document, const Registry& registry) {
                           {"parameters", item_params},
                           {"responses", Responses({"401", "403", "404"})}};
         delete_op["responses"]["204"] = {{"description", "Deleted"}};
-        paths[item] = {{"get", get_op}, {"patch", patch_op}, {"delete", delete_op}};
+        paths[item] = {{"get", get_op}};
+        if (!type.append_only) {
+            paths[item]["patch"] = patch_op;
+            paths[item]["delete"] = delete_op;
+        }
 
         json restore_op = {{"operationId", "restore" + name},
                            {"summary", "Bring a " + type.label.en + " back from the recycle bin"},
@@ -438,7 +453,7 @@ json WithRecordTypes(json document, const Registry& registry) {
                            {"parameters", item_params},
                            {"responses", Responses({"401", "403", "404"})}};
         restore_op["responses"]["200"] = {{"description", "OK"}, {"content", one}};
-        paths[item + "/restore"] = {{"post", restore_op}};
+        if (!type.append_only) paths[item + "/restore"] = {{"post", restore_op}};
 
         json history_params = item_params;
         for (const char* p : {"page", "page_size"}) {

@@ -208,6 +208,60 @@ Result<std::int64_t> RecordIdOf(Context& ctx, const CompiledType& type) {
     return ctx.PathId(type.type.UnderCustomer() ? "record_id" : "id");
 }
 
+// The type of the records `type`'s field `name` references (RecordType::customer_from); a
+// definition naming none is a programmer's error (it aborts at start).
+const CompiledType* ReferencedType(const Registry& registry, const CompiledType& type,
+                                   std::string_view name) {
+    for (const Field& field : type.type.fields) {
+        if (field.def.name != name || field.references.empty()) continue;
+        for (const auto& other : registry.types()) {
+            if (other->type.table == field.references && other->type.UnderCustomer())
+                return other.get();
+        }
+    }
+    log::Error("customer_from names no reference to a type under a customer",
+               {{"type", type.type.name}, {"field", std::string(name)}});
+    std::abort();
+}
+
+// The customer of the live record the body's customer_from field names, read through the gate
+// (404 when the caller can't see it, as if absent); 422 naming the field when it names none.
+Result<std::int64_t> CustomerFrom(RecordService& service, const Principal& caller,
+                                  const CompiledType& type, const CompiledType& of,
+                                  const json& body) {
+    const std::string& name = type.type.customer_from;
+    const json value = body.is_object() ? body.value(name, json()) : json();
+    if (value.is_null()) return Error::ValidationCode(name, "required");
+    if (!value.is_number_integer() || value.get<std::int64_t>() <= 0) {
+        return Error::ValidationCode(name, "not_a_positive_id");
+    }
+    return service.ReadableCustomerOf(caller, of, value.get<std::int64_t>());
+}
+
+// PATCH, DELETE and restore of one record (not for a ledger: RecordType::append_only).
+void RegisterChanges(http::Router& router, RecordService& service, const CompiledType* type,
+                     const std::string& item) {
+    router.Add("PATCH", item, [&service, type](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
+        GX_TRY_ASSIGN(std::int64_t id, RecordIdOf(ctx, *type));
+        GX_TRY_ASSIGN(json body, ctx.JsonBody());
+        GX_TRY_ASSIGN(json record, service.Update(ctx.user(), *type, parent, id, body));
+        return Response::Json(200, record);
+    });
+    router.Add("DELETE", item, [&service, type](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
+        GX_TRY_ASSIGN(std::int64_t id, RecordIdOf(ctx, *type));
+        GX_TRY(service.Delete(ctx.user(), *type, parent, id));
+        return Response::NoContent();
+    });
+    router.Add("POST", item + "/restore", [&service, type](Context& ctx) -> Result<Response> {
+        GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
+        GX_TRY_ASSIGN(std::int64_t id, RecordIdOf(ctx, *type));
+        GX_TRY_ASSIGN(json record, service.Restore(ctx.user(), *type, parent, id));
+        return Response::Json(200, record);
+    });
+}
+
 }  // namespace
 
 void RegisterRecordRoutes(http::Router& router, RecordService& service, const Registry& registry) {
@@ -245,25 +299,20 @@ void RegisterRecordRoutes(http::Router& router, RecordService& service, const Re
             GX_TRY_ASSIGN(json record, service.Get(ctx.user(), *type, parent, id));
             return Response::Json(200, record);
         });
-        router.Add("PATCH", item, [&service, type](Context& ctx) -> Result<Response> {
-            GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
-            GX_TRY_ASSIGN(std::int64_t id, RecordIdOf(ctx, *type));
-            GX_TRY_ASSIGN(json body, ctx.JsonBody());
-            GX_TRY_ASSIGN(json record, service.Update(ctx.user(), *type, parent, id, body));
-            return Response::Json(200, record);
-        });
-        router.Add("DELETE", item, [&service, type](Context& ctx) -> Result<Response> {
-            GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
-            GX_TRY_ASSIGN(std::int64_t id, RecordIdOf(ctx, *type));
-            GX_TRY(service.Delete(ctx.user(), *type, parent, id));
-            return Response::NoContent();
-        });
-        router.Add("POST", item + "/restore", [&service, type](Context& ctx) -> Result<Response> {
-            GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
-            GX_TRY_ASSIGN(std::int64_t id, RecordIdOf(ctx, *type));
-            GX_TRY_ASSIGN(json record, service.Restore(ctx.user(), *type, parent, id));
-            return Response::Json(200, record);
-        });
+        if (!type->type.customer_from.empty()) {
+            const CompiledType* of = ReferencedType(registry, *type, type->type.customer_from);
+            router.Add("POST", "/api/v1/" + type->type.Segment(),
+                       [&service, type, of](Context& ctx) -> Result<Response> {
+                           GX_TRY_ASSIGN(json body, ctx.JsonBody());
+                           GX_TRY_ASSIGN(std::int64_t customer_id,
+                                         CustomerFrom(service, ctx.user(), *type, *of, body));
+                           GX_TRY_ASSIGN(json created,
+                                         service.Create(ctx.user(), *type, customer_id, body));
+                           return Response::Json(201, created);
+                       });
+        }
+        // A ledger is only added to (RecordType::append_only).
+        if (!type->type.append_only) RegisterChanges(router, service, type, item);
         router.Add("GET", item + "/history", [&service, type](Context& ctx) -> Result<Response> {
             GX_TRY_ASSIGN(store::Parent parent, ParentOf(ctx, *type));
             GX_TRY_ASSIGN(std::int64_t id, RecordIdOf(ctx, *type));

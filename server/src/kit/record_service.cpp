@@ -541,6 +541,25 @@ Result<json> RecordService::GetById(const Principal& caller, const CompiledType&
     return Get(caller, type, customer_id, id);
 }
 
+Result<std::int64_t> RecordService::ReadableCustomerOf(const Principal& caller,
+                                                       const CompiledType& type, std::int64_t id) {
+    GX_TRY(RequirePermission(caller, type.type.Permission("view")));
+    GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    GX_TRY_ASSIGN(auto row, conn->QueryOne("SELECT customer_id FROM " + type.type.table +
+                                               " WHERE id = ? AND deleted_at IS NULL",
+                                           {id}));
+    if (!row) return NotFound(type);
+    const std::int64_t customer_id = row->Int(0);
+    GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
+    auto parent = ParentFor(*conn, gate, caller, type, customer_id, Access::kRead);
+    if (!parent.ok()) {
+        // Its customer not visible: the record is absent to the caller.
+        if (parent.error().code == ErrorCode::kNotFound) return NotFound(type);
+        return parent.error();
+    }
+    return customer_id;
+}
+
 Result<json> RecordService::NewRecord(const Principal& caller, const CompiledType& type,
                                       const json& body, const json& computed) {
     GX_TRY(RequirePermission(caller, type.type.Permission("create")));
@@ -578,8 +597,15 @@ Result<db::Row> RecordService::InsertRecord(db::Connection& conn, const Principa
     GX_TRY(CheckUnique(conn, type, 0, record));
     if (type.type.check_stored) GX_TRY(type.type.check_stored(conn, 0, record));
     if (type.type.before_create) GX_TRY(type.type.before_create(conn, parent.value_or(0), record));
+    // With the fields the domain computes, when it does (a copy only then).
+    json computed;
+    if (type.type.compute_create) {
+        computed = record;
+        GX_TRY(type.type.compute_create(conn, parent.value_or(0), computed));
+    }
+    const json& stored = type.type.compute_create ? computed : record;
     GX_TRY_ASSIGN(std::int64_t id,
-                  store::Insert(conn, type, parent, record, caller.user_id, NowSeconds()));
+                  store::Insert(conn, type, parent, stored, caller.user_id, NowSeconds()));
     GX_TRY(AfterRecordWrite(conn, type, parent, id));
     GX_TRY(AfterWrite(conn, type, parent));
     GX_TRY_ASSIGN(db::Row created, Reread(conn, type, parent, id));
@@ -590,7 +616,7 @@ Result<db::Row> RecordService::InsertRecord(db::Connection& conn, const Principa
         GX_TRY_ASSIGN(created, Reread(conn, type, parent, id));  // the hook may have changed it
     }
     GX_TRY(Audit(conn, caller, type, "create", parent, id,
-                 Changes(type, json::object(), store::FieldsJson(type, created, record))));
+                 Changes(type, json::object(), store::FieldsJson(type, created, stored))));
     return created;
 }
 

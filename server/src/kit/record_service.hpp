@@ -54,6 +54,11 @@ class RecordService {
     // that is listed across customers): Get with the record's customer; 404 when there is none.
     Result<nlohmann::json> GetById(const Principal& caller, const CompiledType& type,
                                    std::int64_t id);
+    // The customer of a live record of a type under a customer, when the caller may read the
+    // record (<name>.view; 404 as if absent otherwise) — what a create filed under that record's
+    // customer needs (RecordType::customer_from), without reading the record's derived fields.
+    Result<std::int64_t> ReadableCustomerOf(const Principal& caller, const CompiledType& type,
+                                            std::int64_t id);
     // 201's object. 404 when the customer is not visible, 403 claim_first for a public-pool
     // customer (without pool.manage), 422 for the body, or the type's own error.
     // `computed`: fields the server set (an object of readonly fields, e.g. a document's sha256),

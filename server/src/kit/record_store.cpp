@@ -106,8 +106,12 @@ db::Value Bind(const FieldDef& field, const nlohmann::json& value) {
         case FieldType::kStringList:
         case FieldType::kObject:
             return value.dump();
-        case FieldType::kMoney:
-            return ParseMoney(value.get<std::string>()).value_or(0);
+        case FieldType::kMoney: {
+            // A computed amount may be negative (a refund's effect); a body's never is (validated).
+            const std::string text = value.get<std::string>();
+            if (text.starts_with('-')) return -ParseMoney(text.substr(1)).value_or(0);
+            return ParseMoney(text).value_or(0);
+        }
         case FieldType::kUser:
         case FieldType::kDepartment:
             return value.get<std::int64_t>();
@@ -375,7 +379,11 @@ Result<Selection> Filtered(const CompiledType& type, const db::Where& scope,
         }
         out.order += "t." + ColumnOf(type, key.field) + (key.descending ? " DESC, " : " ASC, ");
     }
-    out.order += "t.id DESC";
+    // Ties last by id, which is creation order: the way created_at runs when the order ends
+    // with it (a ledger oldest first), else newest first.
+    const bool oldest_first =
+        !keys.empty() && keys.back().field == "created_at" && !keys.back().descending;
+    out.order += oldest_first ? "t.id ASC" : "t.id DESC";
     return out;
 }
 

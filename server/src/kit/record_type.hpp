@@ -309,6 +309,22 @@ struct RecordType {
     std::string route = {};
     // Routes on one record besides the kit's own (ItemRoute).
     std::vector<ItemRoute> item_routes = {};
+    // A ledger that is only added to (payments): no PATCH, DELETE or restore route is served or
+    // documented and no edit or delete permission made; a mistake is answered by a record of its
+    // own (a correction), never edited away.
+    bool append_only = false;
+    // listed_across: records are also created at POST /api/v1/<segment>, under the customer of
+    // the record this `references` field names (a payment's contract_id) — read through the gate
+    // as the kit reads it, with <that type>.view: 404 when the caller can't see it, as if absent.
+    // Empty: created under a customer's path only.
+    std::string customer_from = {};
+    // The fields the domain computes from what is stored, in the write transaction of a create
+    // (after the checks and before_create, before the insert; with after_write or
+    // after_record_write set the customer's writes take turns, so it sees every earlier one):
+    // e.g. a payment's effect on its contract and its draw on the prepayment balance. It may set
+    // readonly fields and refuse (422). Empty: none.
+    std::function<Status(db::Connection& conn, std::int64_t customer_id, nlohmann::json& record)>
+        compute_create;
 
     const std::string& Segment() const { return route.empty() ? name : route; }
     // Sets the Field::shows of field `field` (a programmer's error when there is none: aborts).

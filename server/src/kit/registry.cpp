@@ -97,7 +97,11 @@ void Registry::Add(RecordType type) {
     compiled->list.custom = true;  // custom fields (domains/custom_fields)
     compiled->list.default_sort = type.default_sort;
     compiled->list.default_page_size = type.default_page_size;
-    compiled->list.default_sort.push_back({"created_at", true});
+    // Then newest first, unless the type orders by creation itself (a ledger: oldest first).
+    if (std::none_of(type.default_sort.begin(), type.default_sort.end(),
+                     [](const http::SortKey& key) { return key.field == "created_at"; })) {
+        compiled->list.default_sort.push_back({"created_at", true});
+    }
     compiled->list.searchable = std::any_of(type.fields.begin(), type.fields.end(),
                                             [](const Field& f) { return f.search; });
     compiled->type = std::move(type);

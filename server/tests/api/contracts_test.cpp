@@ -202,16 +202,71 @@ TEST_P(ContractsTest, RefundsAndCorrectionsAreEntriesOfTheirOwnAndNothingIsEdite
         Call("GET", "/api/v1/payments?contract_id=" + std::to_string(contract), nullptr, admin());
     ASSERT_EQ(ledger.status, 200);
     ASSERT_EQ(ledger.body["items"].size(), 3u);
+    // Oldest first, in the order entered (all three within one second here).
     EXPECT_EQ(ledger.body["items"][0]["amount"], "500.00");
-    const std::string item = "/api/v1/payments/" + std::to_string(payment);
-    EXPECT_EQ(Call("PATCH", item, {{"amount", "1.00"}}, admin()).status, 404);
-    EXPECT_EQ(Call("DELETE", item, nullptr, admin()).status, 404);
+    EXPECT_EQ(ledger.body["items"][2]["kind"], "correction");
+    EXPECT_EQ(ledger.body["items"][2]["contract_name"], ContractJson(contract)["number"]);
+    const std::string item = base_ + "/payments/" + std::to_string(payment);
+    EXPECT_EQ(Call("PATCH", item, {{"amount", "1.00"}}, admin()).status, 405);
+    EXPECT_EQ(Call("DELETE", item, nullptr, admin()).status, 405);
+    EXPECT_EQ(Call("POST", item + "/restore", nullptr, admin()).status, 404);
+    EXPECT_EQ(
+        Call("PATCH", "/api/v1/payments/" + std::to_string(payment), {{"amount", "1.00"}}, admin())
+            .status,
+        404);
+    EXPECT_EQ(Call("GET", base_ + "/payments/" + std::to_string(payment), nullptr, admin())
+                  .body["amount"],
+              "500.00");
     // A contract with payments is not deleted either (terminated instead).
     EXPECT_EQ(
         Call("DELETE", base_ + "/contracts/" + std::to_string(contract), nullptr, admin()).status,
         409);
     // Every entry is audited.
     EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log WHERE action = 'payment.create'"), 3);
+}
+
+// POST /api/v1/payments finds the customer from the contract it names (kit customer_from); the
+// customer's own path takes only its own contracts; a contract that isn't there is 404.
+TEST_P(ContractsTest, APaymentIsFiledUnderItsContractsCustomer) {
+    const std::int64_t contract = Contract("800.00");
+    Reply paid = Pay(contract, {{"amount", "300.00"}, {"instalment_no", nullptr}});
+    ASSERT_EQ(paid.status, 201) << paid.raw.body;
+    EXPECT_EQ(paid.body["customer_id"], customer_);
+    EXPECT_EQ(paid.body["kind"], "payment");
+    EXPECT_EQ(paid.body["method"], "bank_transfer");
+    EXPECT_EQ(paid.body["from_prepayment"], false);
+    EXPECT_EQ(paid.body["effect"], "300.00");
+    EXPECT_EQ(paid.body["version"], 1);
+    // The customer's ledger lists it too, and filters by contract and kind.
+    Reply listed = Call("GET", base_ + "/payments?kind=payment", nullptr, admin());
+    ASSERT_EQ(listed.status, 200) << listed.raw.body;
+    ASSERT_EQ(listed.body["total"], 1);
+    EXPECT_EQ(listed.body["items"][0]["id"], paid.body["id"]);
+    // Without a contract, or naming none: 422 naming contract_id; nothing written.
+    const json no_contract = {{"received_on", "2026-12-05"}, {"amount", "1.00"}};
+    Reply missing = Call("POST", "/api/v1/payments", no_contract, admin());
+    EXPECT_EQ(missing.status, 422);
+    EXPECT_TRUE(missing.body["error"]["details"]["fields"].contains("contract_id"))
+        << missing.raw.body;
+    EXPECT_EQ(Pay(0, {{"amount", "1.00"}}).status, 422);
+    Reply text =
+        Call("POST", "/api/v1/payments",
+             {{"contract_id", "abc"}, {"received_on", "2026-12-05"}, {"amount", "1.00"}}, admin());
+    EXPECT_EQ(text.status, 422);
+    EXPECT_EQ(Pay(999999, {{"amount", "1.00"}}).status, 404);
+    // A value the server computes is not the caller's to send.
+    Reply forged = Pay(contract, {{"amount", "1.00"}, {"effect", "500.00"}});
+    EXPECT_EQ(forged.status, 422) << forged.raw.body;
+    // Under another customer's path, this contract is refused by name.
+    const std::int64_t other =
+        CreateCustomer(admin(), {{"name", "别的公司"}, {"category", "core"}})["id"];
+    Reply elsewhere = Call(
+        "POST", "/api/v1/customers/" + std::to_string(other) + "/payments",
+        {{"contract_id", contract}, {"received_on", "2026-12-05"}, {"amount", "1.00"}}, admin());
+    EXPECT_EQ(elsewhere.status, 422) << elsewhere.raw.body;
+    EXPECT_TRUE(elsewhere.body["error"]["details"]["fields"].contains("contract_id"));
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), 1);
+    EXPECT_EQ(ContractJson(contract)["outstanding"], "500.00");
 }
 
 TEST_P(ContractsTest, OutstandingPerContractAndPerCustomer) {
@@ -434,16 +489,23 @@ TEST_P(ContractsTest, ThePlanAndPaymentsFollowTheCustomersVisibility) {
     const std::string plan = "/api/v1/contracts/" + std::to_string(contract) + "/instalments";
     EXPECT_EQ(Call("GET", plan, nullptr, stranger.token).status, 404);
     EXPECT_EQ(Call("PUT", plan, {{"instalments", json::array()}}, stranger.token).status, 404);
-    EXPECT_EQ(Call("GET", "/api/v1/payments?contract_id=" + std::to_string(contract), nullptr,
-                   stranger.token)
+    // The ledger across customers holds nothing of a customer the caller can't see.
+    ASSERT_EQ(Call("POST", "/api/v1/payments",
+                   {{"contract_id", contract}, {"received_on", "2026-12-05"}, {"amount", "1.00"}},
+                   admin())
                   .status,
-              404);
+              201);
+    Reply hidden = Call("GET", "/api/v1/payments?contract_id=" + std::to_string(contract), nullptr,
+                        stranger.token);
+    EXPECT_EQ(hidden.status, 200);
+    EXPECT_EQ(hidden.body["total"], 0);
+    EXPECT_TRUE(hidden.body["items"].empty());
     EXPECT_EQ(Call("POST", "/api/v1/payments",
                    {{"contract_id", contract}, {"received_on", "2026-12-05"}, {"amount", "1.00"}},
                    stranger.token)
                   .status,
               404);
-    EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), 1);
     // Without contracts.edit, a viewer of the customer may read but not record.
     const std::int64_t viewer_role =
         CreateRole("r_viewer", "all", json::array({"customers.view", "contracts.view"}));
@@ -454,7 +516,12 @@ TEST_P(ContractsTest, ThePlanAndPaymentsFollowTheCustomersVisibility) {
                    viewer.token)
                   .status,
               403);
-    EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), 0);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), 1);
+    // The viewer reads the ledger.
+    EXPECT_EQ(Call("GET", "/api/v1/payments?contract_id=" + std::to_string(contract), nullptr,
+                   viewer.token)
+                  .body["total"],
+              1);
 }
 
 GUANXI_API_TEST_SUITE(ContractsTest);

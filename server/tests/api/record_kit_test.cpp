@@ -88,8 +88,17 @@ TEST_P(RecordKitTest, EveryTypeLivesThroughCreateReadListPatchDeleteAndRestore) 
         // Unknown filters and sorts are refused, as on every list.
         EXPECT_EQ(Call("GET", collection + "?nonsense=1", nullptr, admin()).status, 400);
         EXPECT_EQ(Call("GET", collection + "?sort=nonsense", nullptr, admin()).status, 400);
-        // A patch with the current version, then a stale one.
         const auto& first = type->type.fields.front().def;
+        if (type->type.append_only) {
+            // A ledger is only added to: nothing edits, deletes or restores an entry.
+            EXPECT_EQ(Call("PATCH", item, {{first.name, sent[first.name]}}, admin()).status, 405);
+            EXPECT_EQ(Call("DELETE", item, nullptr, admin()).status, 405);
+            EXPECT_EQ(Call("POST", item + "/restore", nullptr, admin()).status, 404);
+            EXPECT_EQ(Call("GET", item, nullptr, admin()).body, created.body);
+            EXPECT_EQ(Call("GET", "/api/v1/meta/" + type->type.name, nullptr, admin()).status, 200);
+            continue;
+        }
+        // A patch with the current version, then a stale one.
         json patch = {{"version", 1}};
         patch[first.name] = type->type.example[first.name];
         Reply patched = Call("PATCH", item, patch, admin());
@@ -206,11 +215,20 @@ TEST_P(RecordKitTest, WhoSeesAndChangesRecordsFollowsTheGate) {
             EXPECT_EQ(
                 Send(ExampleCreate(*type, collection, c.user->token)).status,
                 c.sees || (!type->type.UnderCustomer() && !NamesCustomer(*type)) ? 201 : refused);
+            if (!type->type.customer_from.empty()) {
+                // Created across customers too, under the customer of the record it names: as
+                // the customer's own create, for whoever sees that record.
+                EXPECT_EQ(
+                    Call("POST", Across(*type), FilledExample(*type, collection), c.user->token)
+                        .status,
+                    c.sees ? 201 : 404);
+            }
+            // A ledger's entries are never changed, by anyone (RecordType::append_only).
             const auto& first = type->type.fields.front().def;
             EXPECT_EQ(
                 Call("PATCH", item, {{first.name, type->type.example[first.name]}}, c.user->token)
                     .status,
-                want);
+                type->type.append_only ? 405 : want);
         }
         // The type's own routes on the record (RecordType::item_routes) are gated as its GET:
         // 404 for whoever doesn't see it, never for one who does, 403 without the permissions.
@@ -249,12 +267,19 @@ TEST_P(RecordKitTest, WhoSeesAndChangesRecordsFollowsTheGate) {
             EXPECT_EQ(Call("GET", Across(*type), nullptr, blind.token).status, blind_reads);
         }
         EXPECT_EQ(Send(ExampleCreate(*type, collection, blind.token)).status, 403);
+        if (!type->type.customer_from.empty()) {
+            EXPECT_EQ(
+                Call("POST", Across(*type), FilledExample(*type, collection), blind.token).status,
+                403);
+        }
         if (!scoped) continue;
-        // An invisible caller can't delete either; the owner can.
-        EXPECT_EQ(Call("DELETE", item, nullptr, other_dept.token).status, 404);
-        EXPECT_EQ(Call("DELETE", item, nullptr, owner.token).status, 204);
-        EXPECT_EQ(Call("POST", item + "/restore", nullptr, other_dept.token).status, 404);
-        EXPECT_EQ(Call("POST", item + "/restore", nullptr, owner.token).status, 200);
+        if (!type->type.append_only) {
+            // An invisible caller can't delete either; the owner can.
+            EXPECT_EQ(Call("DELETE", item, nullptr, other_dept.token).status, 404);
+            EXPECT_EQ(Call("DELETE", item, nullptr, owner.token).status, 204);
+            EXPECT_EQ(Call("POST", item + "/restore", nullptr, other_dept.token).status, 404);
+            EXPECT_EQ(Call("POST", item + "/restore", nullptr, owner.token).status, 200);
+        }
         if (visibility == kit::Visibility::kOwnScope) {
             // A record is given only within the giver's scope: the peer is outside the owner's.
             EXPECT_EQ(Call("PATCH", item, {{"owner_id", peer.id}}, owner.token).status, 422);
@@ -288,6 +313,12 @@ TEST_P(RecordKitTest, WhoSeesAndChangesRecordsFollowsTheGate) {
         Reply unclaimed = Send(ExampleCreate(*type, collection, dept_head.token));
         EXPECT_EQ(unclaimed.status, 403);
         EXPECT_EQ(unclaimed.code(), "claim_first");
+        if (!type->type.customer_from.empty()) {
+            Reply across =
+                Call("POST", Across(*type), FilledExample(*type, collection), dept_head.token);
+            EXPECT_EQ(across.status, 403);
+            EXPECT_EQ(across.code(), "claim_first");
+        }
     }
 }
 

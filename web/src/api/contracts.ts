@@ -45,7 +45,9 @@ export interface Payment {
   method: string | null
   note: string | null
   corrects_id: Id | null
-  created_by_name: string | null
+  /** The contract's number (the server answers each id field's name). */
+  contract_name: string | null
+  created_by: Id | null
   created_at: string
 }
 
@@ -69,9 +71,10 @@ export const contractsApi = {
       method: 'PUT',
       body: { instalments },
     }),
+  /** The contract's ledger, oldest first (a kit list across customers, filtered by contract). */
   payments: (contractId: Id) =>
     request<{ items: Payment[]; total: number }>('/payments', {
-      params: { contract_id: contractId },
+      params: { contract_id: contractId, page_size: 500 },
     }),
   addPayment: (input: PaymentInput) =>
     request<Payment>('/payments', { method: 'POST', body: input }),

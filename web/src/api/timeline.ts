@@ -9,7 +9,8 @@ export interface TimelineKind {
   label: LocalizedText
   /** The resource under the customer holding its records ("deals"); null for ownership changes. */
   record_type: string | null
-  fields: { name: string; type: FieldType; label: LocalizedText }[]
+  /** `name_member`: an id field's name beside it in the summary (contract_id → contract_name). */
+  fields: { name: string; type: FieldType; label: LocalizedText; name_member?: string }[]
 }
 
 export interface TimelineEntry {

@@ -1,5 +1,6 @@
 #pragma once
-// GET/PUT /api/v1/contracts/{id}/instalments, GET/POST /api/v1/payments (contract_service.hpp).
+// GET/PUT /api/v1/contracts/{id}/instalments (contract_service.hpp); payments are a kit type
+// (payment_type.hpp) with the kit's routes.
 
 #include "domains/contracts/contract_service.hpp"
 #include "http/router.hpp"

@@ -1,12 +1,10 @@
 #pragma once
-// The contract routes of the domain besides the kit's (contract_ledger.hpp has the rules):
-//   GET/PUT /api/v1/contracts/{id}/instalments — the payment plan, replaced whole;
-//   GET /api/v1/payments?contract_id= and POST /api/v1/payments — the ledger, only added to.
-// Each reads the contract's customer through the access gate as the kit's contract routes do
-// (contracts.view to read; contracts.edit and the gate's write rule to change: a contract of a
-// customer the caller can't see is 404, of a pool customer 403 claim_first). Writes are pieces
-// of the group commit; the writes of one customer take turns (its row is locked on PostgreSQL),
-// so two draws on its prepayment balance at once are judged one after the other.
+// A contract's payment plan (GET/PUT /api/v1/contracts/{id}/instalments, the contract type's
+// item routes; contract_ledger.hpp has the rules), replaced whole. The kit reads the contract
+// through the access gate first; a change needs contracts.edit and the gate's write rule (a
+// contract of a pool customer: 403 claim_first). Writes are pieces of the group commit; the
+// writes of one customer take turns (its row is locked on PostgreSQL). Payments are a kit type
+// of their own (payment_type.hpp).
 
 #include "core/principal.hpp"
 #include "core/time.hpp"
@@ -37,10 +35,6 @@ class ContractService {
     // add up to the contract's amount (details: total, amount, difference), nothing changed.
     Result<nlohmann::json> SetPlan(const Principal& caller, std::int64_t contract_id,
                                    const nlohmann::json& body);
-    // The contract's ledger, oldest first: {"items": [...], "total"}.
-    Result<nlohmann::json> Payments(const Principal& caller, std::int64_t contract_id);
-    // A payment, refund or correction (201's object).
-    Result<nlohmann::json> AddPayment(const Principal& caller, const nlohmann::json& body);
 
     void SetClock(Clock clock) { clock_ = std::move(clock); }
 

@@ -1,7 +1,5 @@
 #include "domains/customers/timeline_service.hpp"
 
-#include "domains/contracts/payment_timeline.hpp"
-
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "domains/access/access_gate.hpp"
@@ -81,9 +79,14 @@ Source KitSource(const kit::CompiledType& type) {
         for (const kit::Field& field : type.type.fields) {
             if (field.def.name != name) continue;
             EntityMeta one{type.type.name, {field.def}};
-            source.fields.push_back(FieldJson(name,
-                                              one.ToJson()["fields"][0]["type"].get<std::string>(),
-                                              Label(field.label.zh_cn, field.label.en)));
+            json shown = FieldJson(name, one.ToJson()["fields"][0]["type"].get<std::string>(),
+                                   Label(field.label.zh_cn, field.label.en));
+            // An id field is shown by the name answered beside it (a payment's contract number).
+            for (const kit::CompiledType::NameOf& named : type.names) {
+                if (named.field == name && !shown.contains("name_member"))
+                    shown["name_member"] = named.member;
+            }
+            source.fields.push_back(std::move(shown));
         }
     }
     source.table = type.type.table;
@@ -223,7 +226,6 @@ std::vector<Source> TimelineSources(const kit::Registry& registry) {
         if (type->type.timeline) sources.push_back(KitSource(*type));
     }
     sources.push_back(OwnershipSource());
-    sources.push_back(contracts::PaymentTimelineSource());
     return sources;
 }
 

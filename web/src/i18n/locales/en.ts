@@ -2,6 +2,16 @@ import type zhCN from './zh-CN'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
 
+// The ways money is received: a prepayment's, and a payment's (which may also draw on one).
+const receivedBy = {
+  bank_transfer: 'Bank transfer',
+  cash: 'Cash',
+  wechat: 'WeChat Pay',
+  alipay: 'Alipay',
+  cheque: 'Cheque',
+  other: 'Other',
+}
+
 const en: Messages<typeof zhCN> = {
   app: {
     name: 'Guanxi CRM',
@@ -550,6 +560,7 @@ const en: Messages<typeof zhCN> = {
         opportunity_solution: 'solution',
         opportunity_competitor: 'competitor on a deal',
         contract: 'contract',
+        payment: 'payment',
         product: 'product',
         price_list: 'price list',
         quote: 'quote',
@@ -706,16 +717,7 @@ const en: Messages<typeof zhCN> = {
       method: 'Method',
       note: 'Note',
     },
-    options: {
-      method: {
-        bank_transfer: 'Bank transfer',
-        cash: 'Cash',
-        wechat: 'WeChat Pay',
-        alipay: 'Alipay',
-        cheque: 'Cheque',
-        other: 'Other',
-      },
-    },
+    options: { method: receivedBy },
   },
   mailings: {
     title: 'Mailings',
@@ -1244,15 +1246,11 @@ const en: Messages<typeof zhCN> = {
         terminated: 'Terminated',
       },
     },
-    kinds: { payment: 'Payment', refund: 'Refund', correction: 'Correction' },
-    methods: {
-      bank_transfer: 'Bank transfer',
-      cash: 'Cash',
-      wechat: 'WeChat Pay',
-      alipay: 'Alipay',
-      cheque: 'Cheque',
-      prepayment: 'From prepayment',
-      other: 'Other',
+  },
+  payments: {
+    options: {
+      kind: { payment: 'Payment', refund: 'Refund', correction: 'Correction' },
+      method: { ...receivedBy, prepayment: 'From prepayment' },
     },
   },
   quotes: {

@@ -1,4 +1,14 @@
 // Simplified Chinese, the default language. en.ts must have exactly the same keys (checked by tsc and a test).
+// The ways money is received: a prepayment's, and a payment's (which may also draw on one).
+const receivedBy = {
+  bank_transfer: '银行转账',
+  cash: '现金',
+  wechat: '微信支付',
+  alipay: '支付宝',
+  cheque: '支票',
+  other: '其他',
+}
+
 export default {
   app: {
     name: '关系 CRM',
@@ -539,6 +549,7 @@ export default {
         opportunity_solution: '解决方案',
         opportunity_competitor: '竞争情况',
         contract: '合同',
+        payment: '回款',
         product: '产品',
         price_list: '价格表',
         quote: '报价',
@@ -693,16 +704,7 @@ export default {
       method: '收款方式',
       note: '备注',
     },
-    options: {
-      method: {
-        bank_transfer: '银行转账',
-        cash: '现金',
-        wechat: '微信支付',
-        alipay: '支付宝',
-        cheque: '支票',
-        other: '其他',
-      },
-    },
+    options: { method: receivedBy },
   },
   mailings: {
     title: '邮寄记录',
@@ -1214,15 +1216,11 @@ export default {
         terminated: '已终止',
       },
     },
-    kinds: { payment: '收款', refund: '退款', correction: '更正' },
-    methods: {
-      bank_transfer: '银行转账',
-      cash: '现金',
-      wechat: '微信支付',
-      alipay: '支付宝',
-      cheque: '支票',
-      prepayment: '预收款抵扣',
-      other: '其他',
+  },
+  payments: {
+    options: {
+      kind: { payment: '收款', refund: '退款', correction: '更正' },
+      method: { ...receivedBy, prepayment: '预收款抵扣' },
     },
   },
   quotes: {
