@@ -2106,6 +2106,13 @@ test('the opportunity page: a need added in its tab shows in the list and the ti
     stage_id: open[0].id,
     amount: '86000.00',
   })
+  // A product of the catalogue, for a solution to offer (picked by part of its name).
+  const product = await api.call('POST', '/products', {
+    code: `E2E-SOL-${unique}`,
+    name: `移动审批套件${unique}`,
+    unit: '套',
+    list_price: '3600.00',
+  })
   const session = await adminIn(DESKTOP, 'zh-CN')
   const { page } = session
   await page.goto(`${ctx.server.base}/opportunities/${opportunity.id}`)
@@ -2132,6 +2139,57 @@ test('the opportunity page: a need added in its tab shows in the list and the ti
   await dialog.waitFor({ state: 'hidden' })
   await page.locator('#tab-timeline').click()
   await page.getByTestId('opportunity-timeline-entry').filter({ hasText: need }).first().waitFor()
+
+  // A solution answering that need (its opportunity's needs offered by title) and offering the
+  // product (searched by part of its name): the list names both.
+  await page.locator('#tab-opportunity_solutions').click()
+  const solutions = page.getByTestId('records-opportunity_solutions')
+  await solutions.locator('.meta-list[aria-busy="false"]').waitFor()
+  await solutions.getByTestId('record-new').click()
+  const solutionForm = page.locator('.el-dialog:visible')
+  await solutionForm.locator('[data-field="title"] input').fill(`移动审批方案${unique}`)
+  const offered = (text) =>
+    page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: text })
+  const needPicker = solutionForm.locator('[data-field="need_ids"]')
+  for (let attempt = 0; attempt < 3 && !(await offered(need).isVisible()); attempt++) {
+    await needPicker.locator('.el-select__wrapper').click()
+    await offered(need)
+      .waitFor({ timeout: 3000 })
+      .catch(() => {})
+  }
+  await offered(need).click()
+  // (a multi-select stays open after a pick, over the fields below it: close it)
+  await solutionForm.locator('.el-dialog__title').click()
+  await offered(need).waitFor({ state: 'hidden' })
+  const productPicker = solutionForm.locator('[data-field="product_ids"]')
+  const part = `审批套件${unique}`
+  for (let attempt = 0; attempt < 3 && !(await offered(product.name).isVisible()); attempt++) {
+    await productPicker.locator('.el-select__wrapper').click()
+    await productPicker.locator('input').fill(part)
+    await offered(product.name)
+      .waitFor({ timeout: 3000 })
+      .catch(() => {})
+  }
+  await offered(product.name).click()
+  await needPicker.locator('.el-select__tags-text', { hasText: need }).waitFor()
+  await productPicker.locator('.el-select__tags-text', { hasText: product.name }).waitFor()
+  const created = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && r.url().includes('/opportunity_solutions'),
+  )
+  await solutionForm.getByTestId('record-save').click()
+  const sent = (await created).request().postDataJSON()
+  expect(
+    JSON.stringify(sent.product_ids) === JSON.stringify([product.id]) &&
+      sent.need_ids?.length === 1,
+    `the solution was sent with ${JSON.stringify(sent)}`,
+  )
+  await solutions
+    .locator('.el-table__body-wrapper tr')
+    .filter({ hasText: need })
+    .filter({ hasText: product.name })
+    .first()
+    .waitFor()
+  await solutionForm.waitFor({ state: 'hidden' })
 
   // A competitor on it, picked by name in its tab's form (no id typed): the list names it.
   const rival = await api.call('POST', '/competitors', { name: `竞品${unique}` })

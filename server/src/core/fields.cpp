@@ -13,7 +13,7 @@ namespace {
 constexpr std::string_view kTypeNames[] = {
     "string", "text",     "enum",        "phone",    "email",   "user",    "department",
     "role",   "tags",     "string_list", "datetime", "date",    "integer", "boolean",
-    "object", "password", "money",       "users",    "decimal",
+    "object", "password", "money",       "users",    "decimal", "records",
 };
 
 using text::HasControlCharacters;
@@ -151,7 +151,8 @@ Complaint Check(const FieldDef& field, const nlohmann::json& value) {
             }
             return {};
         }
-        case FieldType::kUsers: {
+        case FieldType::kUsers:
+        case FieldType::kRecords: {
             if (!value.is_array()) return "not_an_id_list";
             if (value.size() > 50) return {"too_many_items", {{"max", 50}}};
             std::set<std::int64_t> seen;

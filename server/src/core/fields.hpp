@@ -36,6 +36,9 @@ enum class FieldType {
     // A decimal number as a string ("2.5") or a JSON number; the route that takes it checks its
     // places and range (a quote line's quantity, a discount in percent).
     kDecimal,
+    // A set of records of the kit field's `references` table (a solution's products): a JSON
+    // array of their ids, at most 50, no repeats; stored in a side table as kUsers is.
+    kRecords,
 };
 
 struct FieldDef {

@@ -58,6 +58,7 @@ json FieldSchema(const Field& field) {
             schema = {{"type", "array"}, {"items", {{"type", "string"}}}};
             break;
         case FieldType::kUsers:
+        case FieldType::kRecords:
             schema = {{"type", "array"},
                       {"items", {{"type", "integer"}, {"minimum", 1}}},
                       {"maxItems", 50},
@@ -288,6 +289,13 @@ json WithRecordTypes(json document, const Registry& registry) {
                 {"type", {"string", "null"}},
                 {"readOnly", true},
                 {"description", "The name of what " + named.field + " names"}};
+            if (!named.set_side_table.empty()) {
+                record["properties"][named.member] = {
+                    {"type", "array"},
+                    {"items", {{"type", "string"}}},
+                    {"readOnly", true},
+                    {"description", "The names of what " + named.field + " names, in id order"}};
+            }
         }
         json required = json::array();
         for (const Field& field : type.fields) {
@@ -339,10 +347,12 @@ json WithRecordTypes(json document, const Registry& registry) {
         for (const Field& field : type.fields) {
             if (!field.def.filter) continue;
             json schema = FieldSchema(field);
-            if (field.def.type == FieldType::kUsers) {
+            if (field.def.type == FieldType::kUsers || field.def.type == FieldType::kRecords) {
                 list_params.push_back({{"name", field.def.name},
                                        {"in", "query"},
-                                       {"description", "Records whose set holds this user"},
+                                       {"description", field.def.type == FieldType::kUsers
+                                                           ? "Records whose set holds this user"
+                                                           : "Records whose set holds this one"},
                                        {"schema", {{"type", "integer"}, {"minimum", 1}}}});
                 continue;
             }

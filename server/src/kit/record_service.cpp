@@ -167,6 +167,41 @@ Status CheckRecordReference(db::Connection& conn, const access::Gate& gate, cons
     return {};
 }
 
+// A set of records (kRecords, ids already checked as a set of distinct positive ids): every one
+// live, of a customer the caller sees, and of the record's customer — in one query.
+Status CheckRecordSet(db::Connection& conn, const access::Gate& gate, const Field& field,
+                      const json& ids, const json& record) {
+    if (ids.empty()) return {};
+    db::Params params;
+    for (const json& id : ids) params.emplace_back(id.get<std::int64_t>());
+    if (field.catalogue) {
+        GX_TRY_ASSIGN(auto live, conn.QueryOne("SELECT COUNT(*) FROM " + field.references +
+                                                   " WHERE deleted_at IS NULL AND id IN (" +
+                                                   db::Placeholders(params.size()) + ")",
+                                               params));
+        if (!live || live->Int(0) != static_cast<std::int64_t>(params.size()))
+            return Error::ValidationCode(field.def.name, "not_a_visible_record");
+        return {};
+    }
+    GX_TRY_ASSIGN(db::Rows rows,
+                  conn.Query("SELECT r.customer_id, c.owner_id FROM " + field.references +
+                                 " r JOIN customers c ON c.id = r.customer_id WHERE "
+                                 "r.deleted_at IS NULL AND c.deleted_at IS NULL AND r.id IN (" +
+                                 db::Placeholders(params.size()) + ")",
+                             params));
+    const json customer = record.value("customer_id", json());
+    bool visible = rows.size() == params.size();
+    bool ours = true;
+    for (const db::Row& row : rows) {
+        visible = visible && gate.SeesCustomer(row.OptInt(1));
+        ours =
+            ours && !(customer.is_number_integer() && customer.get<std::int64_t>() != row.Int(0));
+    }
+    if (!visible) return Error::ValidationCode(field.def.name, "not_a_visible_record");
+    if (!ours) return Error::ValidationCode(field.def.name, "not_of_customer");
+    return {};
+}
+
 // Every user named in the body is an active user, and every record a reference field names one
 // the caller can see (422 naming the field otherwise). `record`: the whole record as it would be
 // stored (references are checked against each other — a contact of the customer named).
@@ -182,6 +217,7 @@ Status CheckReferences(db::Connection& conn, const access::Gate& gate, const Com
             if (value.is_number_integer()) {
                 GX_TRY(CheckRecordReference(conn, gate, field, value.get<std::int64_t>(), record));
             }
+            if (value.is_array()) GX_TRY(CheckRecordSet(conn, gate, field, value, record));
             continue;
         }
         if (field.def.type != FieldType::kUser && field.def.type != FieldType::kUsers) continue;

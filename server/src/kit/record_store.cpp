@@ -27,10 +27,18 @@ std::string ColumnOf(const CompiledType& type, std::string_view name) {
     return std::string(name);
 }
 
-// A kUsers field of the type named `name`, if it is one.
+// Whether a field is a set kept in a side table (kUsers, kRecords).
+bool IsSet(FieldType type) { return type == FieldType::kUsers || type == FieldType::kRecords; }
+
+// The side table's column holding a set's members.
+const char* MemberColumn(const Field& field) {
+    return field.def.type == FieldType::kUsers ? "user_id" : "ref_id";
+}
+
+// A set field (kUsers, kRecords) of the type named `name`, if it is one.
 const Field* UsersField(const CompiledType& type, std::string_view name) {
     for (const Field& field : type.type.fields) {
-        if (field.def.name == name && field.def.type == FieldType::kUsers) return &field;
+        if (field.def.name == name && IsSet(field.def.type)) return &field;
     }
     return nullptr;
 }
@@ -52,15 +60,30 @@ std::string SelectList(const CompiledType& type, db::Backend backend) {
         const Field* derived = Derived(type, column);
         if (const Field* users = UsersField(type, column)) {
             // The set as one text ("3,5"; Read sorts it), read with the row.
-            out += std::string("(SELECT ") +
-                   (backend == db::Backend::kPostgres ? "string_agg(CAST(s.user_id AS TEXT), ',')"
-                                                      : "group_concat(s.user_id, ',')") +
-                   " FROM " + SideTable(type, *users) + " s WHERE s.record_id = t.id)";
+            const std::string member = std::string("s.") + MemberColumn(*users);
+            out +=
+                std::string("(SELECT ") +
+                (backend == db::Backend::kPostgres ? "string_agg(CAST(" + member + " AS TEXT), ',')"
+                                                   : "group_concat(" + member + ", ',')") +
+                " FROM " + SideTable(type, *users) + " s WHERE s.record_id = t.id)";
             continue;
         }
         out += derived ? "(" + DerivedSql(*derived) + ")" : "t." + ColumnOf(type, column);
     }
-    for (const CompiledType::NameOf& name : type.names) out += ", " + name.sql;
+    for (const CompiledType::NameOf& name : type.names) {
+        if (name.set_side_table.empty()) {
+            out += ", " + name.sql;
+            continue;
+        }
+        // A set's names as one text, in id order, split by ToJson (\x1f: never in a name).
+        const std::string join = " FROM " + name.set_side_table + " s JOIN " + name.table +
+                                 " x ON x.id = s.ref_id WHERE s.record_id = t.id";
+        out +=
+            backend == db::Backend::kPostgres
+                ? ", (SELECT string_agg(" + name.sql + ", chr(31) ORDER BY s.ref_id)" + join + ")"
+                : ", (SELECT group_concat(n, char(31)) FROM (SELECT " + name.sql + " AS n" + join +
+                      " ORDER BY s.ref_id))";
+    }
     return out;
 }
 
@@ -68,11 +91,11 @@ std::string Select(const CompiledType& type, db::Backend backend) {
     return "SELECT " + SelectList(type, backend) + " FROM " + type.type.table + " t";
 }
 
-// Replaces the users of a record's kUsers fields that `body` sends.
+// Replaces the members of a record's sets (kUsers, kRecords) that `body` sends.
 Status WriteUsers(db::Connection& conn, const CompiledType& type, std::int64_t id,
                   const nlohmann::json& body, bool replace) {
     for (const Field& field : type.type.fields) {
-        if (field.def.type != FieldType::kUsers) continue;
+        if (!IsSet(field.def.type)) continue;
         auto it = body.find(field.def.name);
         if (it == body.end()) continue;
         const std::string table = SideTable(type, field);
@@ -85,8 +108,9 @@ Status WriteUsers(db::Connection& conn, const CompiledType& type, std::int64_t i
             params.push_back(id);
             params.push_back(user.get<std::int64_t>());
         }
-        GX_TRY(conn.Execute("INSERT INTO " + table + " (record_id, user_id) VALUES " + values,
-                            params));
+        GX_TRY(conn.Execute(
+            "INSERT INTO " + table + " (record_id, " + MemberColumn(field) + ") VALUES " + values,
+            params));
     }
     return {};
 }
@@ -123,7 +147,7 @@ db::Value Bind(const FieldDef& field, const nlohmann::json& value) {
 namespace {
 
 nlohmann::json Read(const FieldDef& field, const db::Row& row, std::size_t i) {
-    if (field.type == FieldType::kUsers) {
+    if (IsSet(field.type)) {
         std::vector<std::int64_t> ids;
         if (!row.IsNull(i)) {
             const std::string text = row.Text(i);
@@ -223,7 +247,7 @@ Result<std::int64_t> Insert(db::Connection& conn, const CompiledType& type, Pare
     for (const Field& field : type.type.fields) {
         auto it = body.find(field.def.name);
         if (it == body.end() || !field.derived_sql.empty()) continue;
-        if (field.def.type == FieldType::kUsers) continue;  // its side table, below
+        if (IsSet(field.def.type)) continue;  // its side table, below
         columns += (columns.empty() ? "" : ", ") + field.Column();
         params.push_back(Bind(field.def, *it));
     }
@@ -270,7 +294,7 @@ Result<bool> Update(db::Connection& conn, const CompiledType& type, std::int64_t
     for (const Field& field : type.type.fields) {
         auto it = body.find(field.def.name);
         if (it == body.end() || !field.derived_sql.empty()) continue;
-        if (field.def.type == FieldType::kUsers) continue;  // its side table, below
+        if (IsSet(field.def.type)) continue;  // its side table, below
         set += field.Column() + " = ?, ";
         params.push_back(Bind(field.def, *it));
     }
@@ -334,7 +358,7 @@ Result<Selection> Filtered(const CompiledType& type, const db::Where& scope,
             op = from ? " >= ?" : " < ?";
         }
         if (field == nullptr) continue;  // the list spec has refused unknown names already
-        if (field->type == FieldType::kUsers) {
+        if (IsSet(field->type)) {
             auto user = FilterValue(FieldDef{.type = FieldType::kUser}, value);
             if (!user) {
                 return Error{ErrorCode::kBadRequest,
@@ -344,7 +368,7 @@ Result<Selection> Filtered(const CompiledType& type, const db::Where& scope,
             }
             const Field* users = UsersField(type, name);
             where.Add("EXISTS (SELECT 1 FROM " + SideTable(type, *users) +
-                          " s WHERE s.record_id = t.id AND s.user_id = ?)",
+                          " s WHERE s.record_id = t.id AND s." + MemberColumn(*users) + " = ?)",
                       {*user});
             continue;
         }
@@ -433,6 +457,18 @@ nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
     out["version"] = row.Int(Column(type, "version"));
     for (size_t i = 0; i < type.names.size(); ++i) {
         const size_t at = type.columns.size() + i;
+        if (!type.names[i].set_side_table.empty()) {
+            nlohmann::json names = nlohmann::json::array();
+            const std::string text = row.IsNull(at) ? std::string() : row.Text(at);
+            for (std::size_t start = 0; start < text.size();) {
+                std::size_t end = text.find('\x1f', start);
+                if (end == std::string::npos) end = text.size();
+                names.push_back(text.substr(start, end - start));
+                start = end + 1;
+            }
+            out[type.names[i].member] = std::move(names);
+            continue;
+        }
         out[type.names[i].member] =
             row.IsNull(at) ? nlohmann::json() : nlohmann::json(row.Text(at));
     }

@@ -73,7 +73,8 @@ nlohmann::json FieldsJson(const CompiledType& type, const db::Row& row, const nl
 // A stored row as the API's JSON object.
 nlohmann::json ToJson(const CompiledType& type, const db::Row& row);
 
-// The side table of a kUsers field: <table>_<column>(record_id, user_id).
+// The side table of a set field: <table>_<column>(record_id, user_id) for kUsers,
+// (record_id, ref_id) for kRecords.
 std::string SideTable(const CompiledType& type, const Field& field);
 
 // Positions in a row of Get/List (by column name; the row's layout is this file's business).

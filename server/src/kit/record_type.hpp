@@ -70,6 +70,9 @@ struct Field {
     // name column; a kDepartment field the department's name; a kUser field the user's display
     // name (always); any other field nothing.
     std::string shows = {};
+    // With `references`: the table of a type of its own that every writer picks from (a catalogue:
+    // products), so any live record of it will do — there is no customer to see or to match.
+    bool catalogue = false;
 
     const std::string& Column() const { return column.empty() ? def.name : column; }
 };
@@ -361,6 +364,9 @@ struct CompiledType {
         std::string member;
         std::string sql;
         std::string table;  // the table of the record it names; empty for a user
+        // A set of records (kRecords: "product_ids" → "product_names", a list in id order): `sql`
+        // is then the name's column, the side table's join built per backend (record_store.cpp).
+        std::string set_side_table = {};
     };
     std::vector<NameOf> names;
 };

@@ -66,7 +66,21 @@ void Registry::Add(RecordType type) {
     for (const Field& field : type.fields) {
         compiled->meta.fields.push_back(field.def);
         compiled->columns.push_back(field.def.name);
-        if (auto [sql, table] = NameSql(field); !sql.empty()) {
+        if (field.def.type == FieldType::kRecords) {
+            // A set of records: their names, a list beside it ("product_ids" → "product_names").
+            const std::string shows =
+                field.shows.empty() ? field.references + ".name" : field.shows;
+            const std::size_t dot = shows.find('.');
+            if (field.references.empty() || dot == std::string::npos) std::abort();
+            const std::string& name = field.def.name;
+            const bool ids = name.size() > 4 && name.compare(name.size() - 4, 4, "_ids") == 0;
+            const std::string member = (ids ? name.substr(0, name.size() - 4) : name) + "_names";
+            for (const Field& other : type.fields) {
+                if (other.def.name == member) std::abort();
+            }
+            compiled->names.push_back({name, member, "x." + shows.substr(dot + 1),
+                                       shows.substr(0, dot), type.table + "_" + field.Column()});
+        } else if (auto [sql, table] = NameSql(field); !sql.empty()) {
             const std::string& name = field.def.name;
             const bool id = name.size() > 3 && name.compare(name.size() - 3, 3, "_id") == 0;
             std::string member = (id ? name.substr(0, name.size() - 3) : name) + "_name";

@@ -482,6 +482,91 @@ TEST_P(PipelineTest, TheBoardShowsTheCallersScopeWithFilters) {
     EXPECT_EQ(column(closed, 4)["cards"][0]["status"], "won");
 }
 
+// A solution answers needs of its own opportunity and offers products from the catalogue, both
+// sets of records (kit kRecords): answered by id and by name, filtered by one member, replaced
+// whole by a patch, and refused by name when a member is not one it may name.
+TEST_P(PipelineTest, ASolutionNamesItsNeedsAndProductsAsRecords) {
+    const json customer = CreateCustomer(admin(), {{"name", "方案客户"}});
+    const std::string base = "/api/v1/customers/" + customer["id"].dump();
+    const json o = Opportunity(admin(), customer["id"]);
+    const json other = Opportunity(admin(), customer["id"]);
+    const auto need = [&](const json& opportunity, const std::string& title) {
+        Reply r =
+            Call("POST", base + "/opportunity_needs",
+                 {{"title", title}, {"priority", "high"}, {"opportunity_id", opportunity["id"]}},
+                 admin());
+        EXPECT_EQ(r.status, 201) << r.raw.body;
+        return r.body["id"];
+    };
+    const auto product = [&](const std::string& code, const std::string& name) {
+        Reply r = Call("POST", "/api/v1/products",
+                       {{"code", code}, {"name", name}, {"list_price", "100.00"}}, admin());
+        EXPECT_EQ(r.status, 201) << r.raw.body;
+        return r.body["id"];
+    };
+    const json approval = need(o, "移动审批");
+    const json reports = need(o, "报表");
+    const json elsewhere = need(other, "另一个商机的需求");
+    const json centre = product("SP-1", "审批中心");
+    const json mobile = product("SP-2", "移动端");
+    Reply made = Call("POST", base + "/opportunity_solutions",
+                      {{"title", "审批方案"},
+                       {"opportunity_id", o["id"]},
+                       {"need_ids", {reports, approval}},
+                       {"product_ids", {mobile, centre}},
+                       {"products", "移动端 ×50"}},
+                      admin());
+    ASSERT_EQ(made.status, 201) << made.raw.body;
+    // In id order, each with its name.
+    EXPECT_EQ(made.body["need_ids"], json({approval, reports}));
+    EXPECT_EQ(made.body["need_names"], json({"移动审批", "报表"}));
+    EXPECT_EQ(made.body["product_ids"], json({centre, mobile}));
+    EXPECT_EQ(made.body["product_names"], json({"审批中心", "移动端"}));
+    const std::string item = base + "/opportunity_solutions/" + made.body["id"].dump();
+    EXPECT_EQ(Call("GET", item, nullptr, admin()).body["product_names"],
+              made.body["product_names"]);
+    // The list finds it by one product.
+    Reply by_product =
+        Call("GET", base + "/opportunity_solutions?product_ids=" + mobile.dump(), nullptr, admin());
+    ASSERT_EQ(by_product.status, 200) << by_product.raw.body;
+    EXPECT_EQ(by_product.body["total"], 1);
+    const json other_product = product("SP-3", "无关产品");
+    EXPECT_EQ(Call("GET", base + "/opportunity_solutions?product_ids=" + other_product.dump(),
+                   nullptr, admin())
+                  .body["total"],
+              0);
+    // Refused by name, nothing changed: a need of another opportunity, a product that isn't
+    // there, a repeat, a member that is no id.
+    const auto code_of = [&](const json& patch) {
+        Reply r = Call("PATCH", item, patch, admin());
+        EXPECT_EQ(r.status, 422) << r.raw.body;
+        const json& codes = r.body["error"]["details"]["field_codes"];
+        return codes.empty() ? std::string() : codes.begin().value()["code"].get<std::string>();
+    };
+    EXPECT_EQ(code_of({{"need_ids", {approval, elsewhere}}}), "not_a_need_of_opportunity");
+    EXPECT_EQ(code_of({{"product_ids", {centre, 999999}}}), "not_a_visible_record");
+    EXPECT_EQ(code_of({{"product_ids", {centre, centre}}}), "repeated_item");
+    EXPECT_EQ(code_of({{"product_ids", {"审批中心"}}}), "not_an_id_list");
+    EXPECT_EQ(Call("GET", item, nullptr, admin()).body["product_ids"], json({centre, mobile}));
+    // A patch replaces the set whole; an empty list clears it.
+    Reply patched = Call("PATCH", item, {{"product_ids", {other_product}}}, admin());
+    ASSERT_EQ(patched.status, 200) << patched.raw.body;
+    EXPECT_EQ(patched.body["product_names"], json({"无关产品"}));
+    EXPECT_EQ(patched.body["need_ids"], json({approval, reports}));
+    Reply cleared = Call("PATCH", item, {{"product_ids", json::array()}}, admin());
+    ASSERT_EQ(cleared.status, 200) << cleared.raw.body;
+    EXPECT_EQ(cleared.body["product_ids"], json::array());
+    EXPECT_EQ(cleared.body["product_names"], json::array());
+    // A product taken out of the catalogue can't be offered any more.
+    ASSERT_EQ(Call("DELETE", "/api/v1/products/" + centre.dump(), nullptr, admin()).status, 204);
+    EXPECT_EQ(code_of({{"product_ids", {centre}}}), "not_a_visible_record");
+    // The export's cell is the names.
+    Reply csv =
+        Call("GET", base + "/opportunity_solutions/export?format=csv&lang=en", nullptr, admin());
+    ASSERT_EQ(csv.status, 200);
+    EXPECT_NE(csv.raw.body.find("移动审批"), std::string::npos) << csv.raw.body;
+}
+
 TEST_P(PipelineTest, TheTimelineShowsChangesNeedsAndSolutionsNewestFirst) {
     const json customer = CreateCustomer(admin(), {{"name", "时间线客户"}});
     const std::string cid = customer["id"].dump();
@@ -491,15 +576,14 @@ TEST_P(PipelineTest, TheTimelineShowsChangesNeedsAndSolutionsNewestFirst) {
         Call("POST", "/api/v1/customers/" + cid + "/opportunity_needs",
              {{"title", "移动审批"}, {"priority", "high"}, {"opportunity_id", o["id"]}}, admin());
     ASSERT_EQ(need.status, 201) << need.raw.body;
-    Reply solution = Call("POST", "/api/v1/customers/" + cid + "/opportunity_solutions",
-                          {{"title", "审批中心"},
-                           {"opportunity_id", o["id"]},
-                           {"need_ids", {need.body["id"].dump()}}},
-                          admin());
+    Reply solution =
+        Call("POST", "/api/v1/customers/" + cid + "/opportunity_solutions",
+             {{"title", "审批中心"}, {"opportunity_id", o["id"]}, {"need_ids", {need.body["id"]}}},
+             admin());
     ASSERT_EQ(solution.status, 201) << solution.raw.body;
     Reply wrong_need =
         Call("POST", "/api/v1/customers/" + cid + "/opportunity_solutions",
-             {{"title", "错需求"}, {"opportunity_id", o["id"]}, {"need_ids", {"999999"}}}, admin());
+             {{"title", "错需求"}, {"opportunity_id", o["id"]}, {"need_ids", {999999}}}, admin());
     EXPECT_EQ(wrong_need.status, 422);
     Reply other_customer =
         Call("POST",

@@ -312,14 +312,15 @@ TEST_P(SchemaTest, EveryRecordTypeHasAColumnForEachFieldAndTheKitsColumns) {
         for (const kit::Field& field : type.fields) {
             const std::string& name = field.Column();
             if (!field.derived_sql.empty()) continue;  // read from an expression, not stored
-            if (field.def.type == FieldType::kUsers) {
-                // A set of users: its side table, not a column (record_type.hpp).
+            if (field.def.type == FieldType::kUsers || field.def.type == FieldType::kRecords) {
+                // A set of users or records: its side table, not a column (record_type.hpp).
                 auto side = schema.tables.find(type.table + "_" + name);
                 if (side == schema.tables.end()) {
                     ADD_FAILURE() << type.table << " has no side table for the field " << name;
                     continue;
                 }
-                EXPECT_TRUE(side->second.count("record_id") && side->second.count("user_id"))
+                const char* member = field.def.type == FieldType::kUsers ? "user_id" : "ref_id";
+                EXPECT_TRUE(side->second.count("record_id") && side->second.count(member))
                     << type.table << "_" << name;
                 continue;
             }

@@ -171,6 +171,11 @@ export type FieldType =
   | 'user'
   /** A set of users: their ids (a kit `users` field, e.g. participants). */
   | 'users'
+  /**
+   * A set of records of another type: their ids (a kit `records` field, e.g. a solution's
+   * product_ids), their names in the same order beside them (`name_member`, "product_names").
+   */
+  | 'records'
   | 'department'
   | 'tags'
   | 'datetime'
@@ -291,9 +296,12 @@ export interface KitRecord extends Timestamps {
 export interface RecordChange {
   before: unknown
   after: unknown
-  /** An id field's user or record, by name (and by its English name, when it has one). */
-  before_name?: string | null
-  after_name?: string | null
+  /**
+   * An id field's user or record, by name (and by its English name, when it has one); a set of
+   * records' names, in the order of its ids.
+   */
+  before_name?: string | string[] | null
+  after_name?: string | string[] | null
   before_name_en?: string | null
   after_name_en?: string | null
 }

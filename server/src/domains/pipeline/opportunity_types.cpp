@@ -1,6 +1,7 @@
 #include "domains/pipeline/opportunity_types.hpp"
 
 #include "core/time.hpp"
+#include "db/sql_builder.hpp"
 #include "domains/pipeline/pipeline_types.hpp"
 
 namespace guanxi::pipeline {
@@ -385,13 +386,26 @@ kit::RecordType SolutionType() {
         {{.name = "description", .type = FieldType::kText, .max_length = 10000},
          {"方案说明", "Description"},
          true},
-        // The needs it answers: ids of needs of the same opportunity (as text items).
-        {{.name = "need_ids", .type = FieldType::kTags, .list = true},
-         {"满足的需求", "Answers needs"}},
-        // Products by name and notes until products are a record type of their own (the lead
-        // links them when the product catalogue is merged).
+        // The needs it answers: needs of the same opportunity (check_stored).
+        {{.name = "need_ids", .type = FieldType::kRecords, .list = true, .filter = true},
+         {"满足的需求", "Answers needs"},
+         false,
+         {},
+         {},
+         "opportunity_needs"},
+        // The products it offers, from the catalogue; what they are for, in words, beside them.
+        {{.name = "product_ids", .type = FieldType::kRecords, .list = true, .filter = true},
+         {"方案产品", "Products"},
+         false,
+         {},
+         {},
+         "products",
+         false,
+         "",
+         "",
+         true},
         {{.name = "products", .type = FieldType::kText, .max_length = 5000},
-         {"产品", "Products"},
+         {"产品说明", "Product notes"},
          true},
         {{.name = "document_id", .type = FieldType::kInteger, .list = true},
          {"方案文档", "Document"},
@@ -401,30 +415,29 @@ kit::RecordType SolutionType() {
          "documents"},
     };
     type.example = {{"title", "移动审批模块"}, {"products", "审批中心 ×1，移动端 ×50"}};
+    // A need of another opportunity is refused by name (the kit has checked each is a live need of
+    // the same customer).
     type.check_stored = [](db::Connection& conn, std::int64_t, const json& record) -> Status {
         const json ids = record.value("need_ids", json());
-        if (!ids.is_array()) return {};
-        for (const json& item : ids) {
-            const std::string text = item.get<std::string>();
-            std::int64_t id = 0;
-            const bool digits = !text.empty() && text.size() < 19 &&
-                                text.find_first_not_of("0123456789") == std::string::npos;
-            if (digits) id = std::stoll(text);
-            GX_TRY_ASSIGN(auto need,
-                          conn.QueryOne("SELECT customer_id, opportunity_id FROM opportunity_needs "
-                                        "WHERE id = ? AND deleted_at IS NULL",
-                                        {id}));
-            const json customer = record.value("customer_id", json());  // (absent on a create)
-            if (!need ||
-                (customer.is_number_integer() && need->Int(0) != customer.get<std::int64_t>()) ||
-                (record.value("opportunity_id", json()).is_number_integer() &&
-                 need->OptInt(1) != std::optional(IntOf(record, "opportunity_id")))) {
+        const json opportunity = record.value("opportunity_id", json());
+        if (!ids.is_array() || ids.empty()) return {};
+        db::Params params;
+        for (const json& id : ids) params.emplace_back(id.get<std::int64_t>());
+        GX_TRY_ASSIGN(db::Rows needs, conn.Query("SELECT opportunity_id FROM opportunity_needs "
+                                                 "WHERE id IN (" +
+                                                     db::Placeholders(params.size()) + ")",
+                                                 params));
+        for (const db::Row& need : needs) {
+            if (need.OptInt(0) != (opportunity.is_number_integer()
+                                       ? std::optional(opportunity.get<std::int64_t>())
+                                       : std::nullopt)) {
                 return Error::ValidationCode("need_ids", "not_a_need_of_opportunity");
             }
         }
         return {};
     };
     type.Show("document_id", "documents.file_name");
+    type.Show("need_ids", "opportunity_needs.title");
     return type;
 }
 

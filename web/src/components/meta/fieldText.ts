@@ -42,6 +42,18 @@ export function useFieldText(entity: string) {
   /** Plain text of a value (cards, descriptions, titles). */
   function text(field: FieldDef, record: Record<string, unknown>): string {
     const value = valueAt(record, field.name)
+    if (field.type === 'records') {
+      // A set of records, by the names the server answers beside the ids in the same order
+      // (#id: none, e.g. deleted), listed as the language lists ("A, B"; "甲、乙").
+      if (!Array.isArray(value)) return ''
+      const names = record[nameKeyOf(field)]
+      return value
+        .map((id, i) => {
+          const name = Array.isArray(names) ? names[i] : null
+          return typeof name === 'string' && name ? name : `#${String(id)}`
+        })
+        .join(t('meta.listSeparator'))
+    }
     if (namesRecord(field) && !['user', 'department', 'role'].includes(field.type)) {
       // Another record, by the name the server answers beside the id (#id: none, e.g. deleted);
       // in English its English name when it has one (a stage's, a pipeline's).

@@ -654,6 +654,7 @@ const en: Messages<typeof zhCN> = {
     select: 'Choose',
     recordSearch: 'Choose, or type a name to search',
     recordNeedsCustomer: 'Choose the customer first',
+    listSeparator: ', ',
   },
   records: {
     customer: 'Customer',

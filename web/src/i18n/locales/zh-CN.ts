@@ -642,6 +642,7 @@ export default {
     select: '请选择',
     recordSearch: '选择，或输入名称搜索',
     recordNeedsCustomer: '请先选择客户',
+    listSeparator: '、',
   },
   records: {
     customer: '客户',

@@ -25,7 +25,11 @@ export function useRecordChanges(entity: string) {
     return typeof value === 'string' ? value : JSON.stringify(value)
   }
   function describe(field: FieldDef, change: RecordChange): ChangeLine {
-    const value = (v: unknown, name: string | null | undefined, english?: string | null) =>
+    const value = (
+      v: unknown,
+      name: RecordChange['before_name'],
+      english?: RecordChange['before_name_en'],
+    ) =>
       text(field, {
         [field.name]: v,
         [nameKeyOf(field)]: name ?? null,
