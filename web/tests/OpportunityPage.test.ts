@@ -170,6 +170,18 @@ function fakeServer(patch: (body: Record<string, unknown>) => [number, unknown?]
               customer_id: { before: null, after: 7 },
             },
           },
+          {
+            kind: 'solution',
+            record_id: 6,
+            at: '2026-11-30T08:00:00Z',
+            user_id: 4,
+            user_name: '李经理',
+            summary: {
+              title: '审批方案',
+              products: '移动端 ×50',
+              product_names: ['审批中心', '移动端'],
+            },
+          },
         ],
       },
     ],
@@ -255,12 +267,16 @@ describe('OpportunityPage', () => {
     const changes = texts('opportunity-change')
     expect(changes).toContain('阶段初步接洽 → 需求确认')
     expect(changes).toContain('客户华为技术')
+    // A solution by the names of its products, not its notes.
+    expect(entries[3]).toContain('审批中心、移动端')
+    expect(entries[3]).not.toContain('×50')
     i18n.global.locale.value = 'en'
     await settle()
     expect(texts('opportunity-status')).toEqual(['Open'])
     const en = texts('opportunity-timeline-entry')
     expect(en[0]).toContain('李经理 created need “数据存在国内”')
     expect(en[0]).toContain('High')
+    expect(en[3]).toContain('审批中心, 移动端')
     expect(texts('opportunity-change')).toContain('StageInitial contact → Needs confirmed')
   })
 

@@ -525,6 +525,17 @@ TEST_P(PipelineTest, ASolutionNamesItsNeedsAndProductsAsRecords) {
     const std::string item = base + "/opportunity_solutions/" + made.body["id"].dump();
     EXPECT_EQ(Call("GET", item, nullptr, admin()).body["product_names"],
               made.body["product_names"]);
+    // The opportunity's timeline tells the solution by its products' names.
+    Reply timeline =
+        Call("GET", "/api/v1/opportunities/" + o["id"].dump() + "/timeline", nullptr, admin());
+    ASSERT_EQ(timeline.status, 200) << timeline.raw.body;
+    bool told = false;
+    for (const json& entry : timeline.body["items"]) {
+        if (entry["kind"] != "solution") continue;
+        EXPECT_EQ(entry["summary"]["product_names"], json({"审批中心", "移动端"}));
+        told = true;
+    }
+    EXPECT_TRUE(told) << timeline.raw.body;
     // The list finds it by one product.
     Reply by_product =
         Call("GET", base + "/opportunity_solutions?product_ids=" + mobile.dump(), nullptr, admin());
