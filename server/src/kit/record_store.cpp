@@ -75,14 +75,7 @@ std::string SelectList(const CompiledType& type, db::Backend backend) {
             out += ", " + name.sql;
             continue;
         }
-        // A set's names as one text, in id order, split by ToJson (\x1f: never in a name).
-        const std::string join = " FROM " + name.set_side_table + " s JOIN " + name.table +
-                                 " x ON x.id = s.ref_id WHERE s.record_id = t.id";
-        out +=
-            backend == db::Backend::kPostgres
-                ? ", (SELECT string_agg(" + name.sql + ", chr(31) ORDER BY s.ref_id)" + join + ")"
-                : ", (SELECT group_concat(n, char(31)) FROM (SELECT " + name.sql + " AS n" + join +
-                      " ORDER BY s.ref_id))";
+        out += ", " + SetNamesSql(name, backend);
     }
     return out;
 }
@@ -440,6 +433,29 @@ Status ForEach(db::Connection& conn, const CompiledType& type, const db::Where& 
                         selection.where.params(), callback);
 }
 
+std::string SetNamesSql(const CompiledType::NameOf& name, db::Backend backend) {
+    // One text in id order, split by SetNames (\x1f: never in a name, control characters are
+    // refused).
+    const std::string join = " FROM " + name.set_side_table + " s JOIN " + name.table +
+                             " x ON x.id = s.ref_id WHERE s.record_id = t.id";
+    return backend == db::Backend::kPostgres
+               ? "(SELECT string_agg(" + name.sql + ", chr(31) ORDER BY s.ref_id)" + join + ")"
+               : "(SELECT group_concat(n, char(31)) FROM (SELECT " + name.sql + " AS n" + join +
+                     " ORDER BY s.ref_id))";
+}
+
+nlohmann::json SetNames(const db::Row& row, std::size_t i) {
+    nlohmann::json names = nlohmann::json::array();
+    const std::string text = row.IsNull(i) ? std::string() : row.Text(i);
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t end = text.find('\x1f', start);
+        if (end == std::string::npos) end = text.size();
+        names.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return names;
+}
+
 nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
     nlohmann::json out = nlohmann::json::object();
     out["id"] = row.Int(Column(type, "id"));
@@ -458,15 +474,7 @@ nlohmann::json ToJson(const CompiledType& type, const db::Row& row) {
     for (size_t i = 0; i < type.names.size(); ++i) {
         const size_t at = type.columns.size() + i;
         if (!type.names[i].set_side_table.empty()) {
-            nlohmann::json names = nlohmann::json::array();
-            const std::string text = row.IsNull(at) ? std::string() : row.Text(at);
-            for (std::size_t start = 0; start < text.size();) {
-                std::size_t end = text.find('\x1f', start);
-                if (end == std::string::npos) end = text.size();
-                names.push_back(text.substr(start, end - start));
-                start = end + 1;
-            }
-            out[type.names[i].member] = std::move(names);
+            out[type.names[i].member] = SetNames(row, at);
             continue;
         }
         out[type.names[i].member] =

@@ -70,6 +70,11 @@ Status ForEach(db::Connection& conn, const CompiledType& type, const db::Where& 
 // them: what a write changed, for its audit row.
 nlohmann::json FieldsJson(const CompiledType& type, const db::Row& row, const nlohmann::json& only);
 
+// A set of records' names (a NameOf with set_side_table: "product_names"), as SQL over the row
+// `t` reading them as one text in id order, and that text (column `i` of a row) as a JSON list.
+std::string SetNamesSql(const CompiledType::NameOf& name, db::Backend backend);
+nlohmann::json SetNames(const db::Row& row, std::size_t i);
+
 // A stored row as the API's JSON object.
 nlohmann::json ToJson(const CompiledType& type, const db::Row& row);
 

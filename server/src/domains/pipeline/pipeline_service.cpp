@@ -313,15 +313,12 @@ Result<json> PipelineService::Timeline(const Principal& caller, std::int64_t id)
         std::string summary;  // the columns shown, as SQL
         std::vector<const char*> names;
     };
-    // A solution's products by name, in id order, as one text split below (\x1f: never in a name).
-    const std::string products =
-        conn->backend() == db::Backend::kPostgres
-            ? "(SELECT string_agg(x.name, chr(31) ORDER BY s.ref_id) FROM "
-              "opportunity_solutions_product_ids s JOIN products x ON x.id = s.ref_id WHERE "
-              "s.record_id = t.id)"
-            : "(SELECT group_concat(n, char(31)) FROM (SELECT x.name AS n FROM "
-              "opportunity_solutions_product_ids s JOIN products x ON x.id = s.ref_id WHERE "
-              "s.record_id = t.id ORDER BY s.ref_id))";
+    // A solution's products by name, as the kit reads a set's names.
+    std::string products;
+    for (const kit::CompiledType::NameOf& name : registry_.Find("opportunity_solutions")->names) {
+        if (name.member == "product_names")
+            products = kit::store::SetNamesSql(name, conn->backend());
+    }
     const Child children[] = {
         {"opportunity_needs", "need", "t.title, t.priority", {"title", "priority"}},
         {"opportunity_solutions",
@@ -355,17 +352,7 @@ Result<json> PipelineService::Timeline(const Principal& caller, std::int64_t id)
                 summary[name] = name == "price"   ? Money(r, 4 + i)
                                 : r.IsNull(4 + i) ? json()
                                                   : json(r.Text(4 + i));
-                if (name == "product_names") {
-                    json list = json::array();
-                    const std::string text = r.IsNull(4 + i) ? std::string() : r.Text(4 + i);
-                    for (std::size_t at = 0; at < text.size();) {
-                        std::size_t end = text.find('\x1f', at);
-                        if (end == std::string::npos) end = text.size();
-                        list.push_back(text.substr(at, end - at));
-                        at = end + 1;
-                    }
-                    summary[name] = std::move(list);
-                }
+                if (name == "product_names") summary[name] = kit::store::SetNames(r, 4 + i);
             }
             entries.push_back({r.Int(1),
                                r.Int(0),
