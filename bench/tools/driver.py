@@ -421,7 +421,7 @@ def bench_opportunity(server, owner_token, cid):
         _, body, _ = http("POST", base + "/customers/%d/opportunity_needs" % cid,
                           {"title": title, "priority": "high",
                            "opportunity_id": opportunity["id"]}, token=owner_token)
-        need_ids.append(str(json.loads(body)["id"]))
+        need_ids.append(json.loads(body)["id"])
     http("POST", base + "/customers/%d/opportunity_solutions" % cid,
          {"title": "审批中心", "opportunity_id": opportunity["id"], "need_ids": need_ids},
          token=owner_token)
