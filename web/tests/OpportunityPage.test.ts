@@ -141,50 +141,54 @@ function fakeServer(patch: (body: Record<string, unknown>) => [number, unknown?]
     'GET /api/v1/customers/7': () => [200, { id: 7, name: '华为技术' }],
     'GET /api/v1/pipelines/1': () => [200, { id: 1, name: '标准销售流程', name_en: 'Standard' }],
     'GET /api/v1/pipeline_stages': () => [200, { items: STAGES, total: STAGES.length }],
-    'GET /api/v1/opportunities/42/timeline': () => [
-      200,
-      {
-        items: [
-          {
-            kind: 'need',
-            record_id: 5,
-            at: '2026-12-03T08:00:00Z',
-            user_id: 4,
-            user_name: '李经理',
-            summary: { title: '数据存在国内', priority: 'high' },
-          },
-          {
-            kind: 'update',
-            at: '2026-12-02T08:00:00Z',
-            user_id: 3,
-            user_name: '王销售',
-            changes: { stage_id: { before: 1, after: 2 } },
-          },
-          {
-            kind: 'created',
-            at: '2026-12-01T08:00:00Z',
-            user_id: 3,
-            user_name: '王销售',
-            changes: {
-              name: { before: null, after: 'CRM 采购' },
-              customer_id: { before: null, after: 7 },
+    'GET /api/v1/opportunities/42/timeline': (_body, url) =>
+      url.searchParams.get('cursor') === 'older'
+        ? [200, { items: [OLDER], next_cursor: null }]
+        : [
+            200,
+            {
+              next_cursor: 'older',
+              items: [
+                {
+                  kind: 'need',
+                  record_id: 5,
+                  at: '2026-12-03T08:00:00Z',
+                  user_id: 4,
+                  user_name: '李经理',
+                  summary: { title: '数据存在国内', priority: 'high' },
+                },
+                {
+                  kind: 'update',
+                  at: '2026-12-02T08:00:00Z',
+                  user_id: 3,
+                  user_name: '王销售',
+                  changes: { stage_id: { before: 1, after: 2 } },
+                },
+                {
+                  kind: 'created',
+                  at: '2026-12-01T08:00:00Z',
+                  user_id: 3,
+                  user_name: '王销售',
+                  changes: {
+                    name: { before: null, after: 'CRM 采购' },
+                    customer_id: { before: null, after: 7 },
+                  },
+                },
+                {
+                  kind: 'solution',
+                  record_id: 6,
+                  at: '2026-11-30T08:00:00Z',
+                  user_id: 4,
+                  user_name: '李经理',
+                  summary: {
+                    title: '审批方案',
+                    products: '移动端 ×50',
+                    product_names: ['审批中心', '移动端'],
+                  },
+                },
+              ],
             },
-          },
-          {
-            kind: 'solution',
-            record_id: 6,
-            at: '2026-11-30T08:00:00Z',
-            user_id: 4,
-            user_name: '李经理',
-            summary: {
-              title: '审批方案',
-              products: '移动端 ×50',
-              product_names: ['审批中心', '移动端'],
-            },
-          },
-        ],
-      },
-    ],
+          ],
     'GET /api/v1/opportunities/42/stage-history': () => [
       200,
       {
@@ -216,6 +220,16 @@ function fakeServer(patch: (body: Record<string, unknown>) => [number, unknown?]
   })
   vi.stubGlobal('fetch', fake.fn)
   return fake
+}
+
+// The timeline's second page: an entry older than the first page's.
+const OLDER = {
+  kind: 'need',
+  record_id: 3,
+  at: '2026-11-01T08:00:00Z',
+  user_id: 4,
+  user_name: '李经理',
+  summary: { title: '单点登录', priority: 'low' },
 }
 
 const EDIT = [
@@ -278,6 +292,20 @@ describe('OpportunityPage', () => {
     expect(en[0]).toContain('High')
     expect(en[3]).toContain('审批中心, 移动端')
     expect(texts('opportunity-change')).toContain('StageInitial contact → Needs confirmed')
+  })
+
+  it('reads older timeline entries on "load more", until there are none', async () => {
+    const fake = fakeServer()
+    await mountPage()
+    expect(texts('opportunity-timeline-entry')).toHaveLength(4)
+    byTestId('timeline-more')[0]!.click()
+    await settle()
+    const entries = texts('opportunity-timeline-entry')
+    expect(entries).toHaveLength(5)
+    expect(entries[4]).toContain('单点登录')
+    const asked = fake.calls.filter((c) => c.url.pathname.endsWith('/timeline'))
+    expect(asked.at(-1)!.url.searchParams.get('cursor')).toBe('older')
+    expect(byTestId('timeline-more')).toHaveLength(0)
   })
 
   it('lists the stage history with the days spent', async () => {

@@ -372,6 +372,14 @@ json WithRecordTypes(json document, const Registry& registry) {
                                    {"description", "Before this " + field.def.name},
                                    {"schema", schema}});
         }
+        for (const char* bound : {"from", "to"}) {
+            const bool from = std::string_view(bound) == "from";
+            list_params.push_back(
+                {{"name", std::string("created_at_") + bound},
+                 {"in", "query"},
+                 {"description", from ? "Made at or after this time" : "Made before this time"},
+                 {"schema", {{"type", "string"}, {"format", "date-time"}}}});
+        }
         const json page = {{"type", "object"},
                            {"required", {"items", "total", "page", "page_size"}},
                            {"properties",

@@ -349,6 +349,9 @@ Result<Selection> Filtered(const CompiledType& type, const db::Where& scope,
             base = std::string_view(name).substr(0, name.size() - (from ? 5 : 3));
             field = FindField(type, base);
             op = from ? " >= ?" : " < ?";
+            // Every record's creation time takes a range too.
+            static const FieldDef kCreatedAt{.name = "created_at", .type = FieldType::kDatetime};
+            if (field == nullptr && base == "created_at") field = &kCreatedAt;
         }
         if (field == nullptr) continue;  // the list spec has refused unknown names already
         if (IsSet(field->type)) {

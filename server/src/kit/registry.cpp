@@ -108,6 +108,8 @@ void Registry::Add(RecordType type) {
     for (const char* column : kAfter) compiled->columns.emplace_back(column);
     compiled->list.filters.insert("deleted");  // the recycle bin: ?deleted=true
     compiled->list.sorts.insert({"created_at", "updated_at"});
+    // When records were made: a range, as a time field's (record_store.cpp).
+    compiled->list.filters.insert({"created_at_from", "created_at_to"});
     compiled->list.custom = true;  // custom fields (domains/custom_fields)
     compiled->list.default_sort = type.default_sort;
     compiled->list.default_page_size = type.default_page_size;

@@ -636,6 +636,84 @@ TEST_P(PipelineTest, TheTimelineShowsChangesNeedsAndSolutionsNewestFirst) {
               404);
 }
 
+// A long timeline pages by cursor: page after page holds every entry once, newest first, however
+// many share a second; ?kinds= picks some; bad parameters are refused by name.
+TEST_P(PipelineTest, ALongTimelinePagesByCursorWithEveryEntryOnce) {
+    const json customer = CreateCustomer(admin(), {{"name", "长时间线客户"}});
+    const std::string cid = customer["id"].dump();
+    json o = Opportunity(admin(), customer["id"]);
+    const std::string path = "/api/v1/opportunities/" + o["id"].dump() + "/timeline";
+    // 20 changes, most within one second; 6 needs; activities in other months and years.
+    for (int i = 1; i <= 20; ++i) {
+        Reply r = Call("PATCH", "/api/v1/opportunities/" + o["id"].dump(),
+                       {{"probability", i}, {"version", o["version"]}}, admin());
+        ASSERT_EQ(r.status, 200) << r.raw.body;
+        o = r.body;
+    }
+    for (int i = 1; i <= 6; ++i) {
+        Reply r = Call("POST", "/api/v1/customers/" + cid + "/opportunity_needs",
+                       {{"title", "需求" + std::to_string(i)},
+                        {"priority", "low"},
+                        {"opportunity_id", o["id"]}},
+                       admin());
+        ASSERT_EQ(r.status, 201) << r.raw.body;
+    }
+    for (const char* at : {"2025-03-01T02:00:00Z", "2027-01-05T02:00:00Z", "2027-01-05T02:00:00Z",
+                           "2030-06-01T00:00:00Z", "2020-01-01T00:00:00Z"}) {
+        Reply r = Call("POST", "/api/v1/activities",
+                       {{"kind", "call"},
+                        {"subject", std::string("电话 ") + at},
+                        {"customer_id", customer["id"]},
+                        {"opportunity_id", o["id"]},
+                        {"start_at", at}},
+                       admin());
+        ASSERT_EQ(r.status, 201) << r.raw.body;
+    }
+    Reply whole = Call("GET", path + "?limit=200", nullptr, admin());
+    ASSERT_EQ(whole.status, 200) << whole.raw.body;
+    ASSERT_EQ(whole.body["items"].size(), 32u);  // created, 20 updates, 6 needs, 5 activities
+    EXPECT_TRUE(whole.body["next_cursor"].is_null());
+    EXPECT_EQ(whole.body["items"][0]["summary"]["start_at"], "2030-06-01T00:00:00Z");
+    EXPECT_EQ(whole.body["items"][31]["summary"]["start_at"], "2020-01-01T00:00:00Z");
+    // Seven at a time: the same entries in the same order, each once.
+    std::vector<json> paged;
+    std::string cursor;
+    int pages = 0;
+    do {
+        Reply page = Call("GET", path + "?limit=7" + (cursor.empty() ? "" : "&cursor=" + cursor),
+                          nullptr, admin());
+        ASSERT_EQ(page.status, 200) << page.raw.body;
+        ASSERT_LE(page.body["items"].size(), 7u);
+        for (const json& item : page.body["items"]) paged.push_back(item);
+        cursor =
+            page.body["next_cursor"].is_null() ? "" : page.body["next_cursor"].get<std::string>();
+        ASSERT_LT(++pages, 10);
+    } while (!cursor.empty());
+    ASSERT_EQ(paged.size(), 32u);
+    for (std::size_t i = 0; i < paged.size(); ++i) EXPECT_EQ(paged[i], whole.body["items"][i]) << i;
+    EXPECT_EQ(Call("GET", path, nullptr, admin()).body["items"].size(), 32u);  // 50 by default
+    // Some kinds only.
+    Reply needs = Call("GET", path + "?kinds=need,activity&limit=4", nullptr, admin());
+    ASSERT_EQ(needs.status, 200) << needs.raw.body;
+    ASSERT_EQ(needs.body["items"].size(), 4u);
+    EXPECT_EQ(needs.body["items"][0]["kind"], "activity");
+    Reply rest = Call(
+        "GET", path + "?kinds=need,activity&cursor=" + needs.body["next_cursor"].get<std::string>(),
+        nullptr, admin());
+    ASSERT_EQ(rest.status, 200) << rest.raw.body;
+    EXPECT_EQ(rest.body["items"].size(), 7u);
+    for (const json& item : rest.body["items"]) EXPECT_NE(item["kind"], "update");
+    // Bad parameters, by name.
+    for (const char* query : {"limit=0", "limit=201", "cursor=nonsense", "kinds=stage"}) {
+        Reply bad = Call("GET", path + "?" + query, nullptr, admin());
+        EXPECT_EQ(bad.status, 422) << query;
+        EXPECT_EQ(bad.body["error"]["details"]["field_codes"].begin().key(),
+                  std::string(query).substr(0, std::string(query).find('=')))
+            << bad.raw.body;
+    }
+    EXPECT_EQ(Call("GET", path + "?page=2", nullptr, admin()).status, 400);
+}
+
 // Issue 16 item 7: the activities and quotes for an opportunity are on its timeline, as far as
 // the reader may see them (another's private activity is not); an activity may name only an
 // opportunity of its own customer.

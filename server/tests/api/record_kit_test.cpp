@@ -85,6 +85,17 @@ TEST_P(RecordKitTest, EveryTypeLivesThroughCreateReadListPatchDeleteAndRestore) 
             row.erase("customer_name");
             EXPECT_EQ(row, created.body);
         }
+        // When it was made: on or after its creation time finds it, before it does not.
+        const std::string made = created.body["created_at"];
+        Reply since = Call("GET", collection + "?created_at_from=" + made, nullptr, admin());
+        ASSERT_EQ(since.status, 200) << since.raw.body;
+        EXPECT_TRUE(Lists(since, created.body["id"]));
+        EXPECT_FALSE(Lists(
+            Call("GET", collection + "?created_at_to=" + made + "&page_size=500", nullptr, admin()),
+            created.body["id"]));
+        Reply odd = Call("GET", collection + "?created_at_from=yesterday", nullptr, admin());
+        EXPECT_EQ(odd.status, 400);
+        EXPECT_EQ(odd.body["error"]["details"]["parameter"], "created_at_from") << odd.raw.body;
         // Unknown filters and sorts are refused, as on every list.
         EXPECT_EQ(Call("GET", collection + "?nonsense=1", nullptr, admin()).status, 400);
         EXPECT_EQ(Call("GET", collection + "?sort=nonsense", nullptr, admin()).status, 400);

@@ -78,9 +78,12 @@ export const pipelineApi = {
       body: { stage_id: stageId, version: card.version, ...extra },
     }),
   stageHistory: (id: Id) => request<{ items: StageStay[] }>(`/opportunities/${id}/stage-history`),
-  /** An opportunity's timeline, newest first (at most the server's limit). */
-  timeline: (id: Id) =>
-    request<{ items: OpportunityTimelineItem[] }>(`/opportunities/${id}/timeline`),
+  /** A page of an opportunity's timeline, newest first; `cursor`: the page after that one. */
+  timeline: (id: Id, cursor?: string) =>
+    request<{ items: OpportunityTimelineItem[]; next_cursor: string | null }>(
+      `/opportunities/${id}/timeline`,
+      { params: cursor ? { cursor } : undefined },
+    ),
 }
 
 /** A stage's or pipeline's name in the UI's language: name_en in English when it is set. */

@@ -132,59 +132,6 @@ std::optional<std::int64_t> ParseInt(std::string_view text) {
     return value;
 }
 
-struct Query {
-    std::int64_t limit = kTimelineDefaultLimit;
-    std::optional<Key> after;
-    std::optional<std::set<std::string, std::less<>>> kinds;  // nullopt: every kind
-};
-
-Result<Query> ParseQuery(const std::vector<std::pair<std::string, std::string>>& params,
-                         const std::vector<Source>& sources) {
-    Query query;
-    std::set<std::string, std::less<>> seen;
-    for (const auto& [key, value] : params) {
-        if (!seen.insert(key).second) {
-            return BadParameter(key, "Parameter '" + key + "' is given twice.");
-        }
-        if (key == "limit") {
-            const auto limit = ParseInt(value);
-            if (!limit || *limit < 1 || *limit > kTimelineMaxLimit) {
-                return Error::ValidationCode("limit", "not_in_range",
-                                             {{"min", 1}, {"max", kTimelineMaxLimit}});
-            }
-            query.limit = *limit;
-        } else if (key == "cursor") {
-            query.after = DecodeTimelineCursor(value);
-            const bool known =
-                query.after && std::any_of(sources.begin(), sources.end(), [&](const Source& s) {
-                    return s.kind == query.after->kind;
-                });
-            if (!known) return Error::ValidationCode("cursor", "not_a_cursor");
-        } else if (key == "kinds") {
-            query.kinds.emplace();
-            for (std::size_t start = 0; start <= value.size();) {
-                std::size_t comma = value.find(',', start);
-                if (comma == std::string::npos) comma = value.size();
-                const std::string kind = text::Trim(value.substr(start, comma - start));
-                start = comma + 1;
-                const bool known = std::any_of(sources.begin(), sources.end(),
-                                               [&](const Source& s) { return s.kind == kind; });
-                if (!known) {
-                    std::string names;
-                    for (const Source& s : sources) names += (names.empty() ? "" : ", ") + s.kind;
-                    return Error::ValidationCode("kinds", "unknown_kind",
-                                                 {{"kind", kind.substr(0, 40)}, {"known", names}});
-                }
-                query.kinds->insert(kind);
-            }
-        } else {
-            return BadParameter(key, "Unknown parameter '" + key +
-                                         "' (the timeline takes limit, cursor and kinds).");
-        }
-    }
-    return query;
-}
-
 }  // namespace
 
 std::string EncodeTimelineCursor(const Key& key) {
@@ -219,6 +166,53 @@ std::optional<Key> DecodeTimelineCursor(std::string_view text) {
     return Key{*at, plain.substr(first + 1, last - first - 1), *id};
 }
 
+Result<TimelineQuery> ParseTimelineQuery(
+    const std::vector<std::pair<std::string, std::string>>& params,
+    const std::vector<std::string>& kinds) {
+    TimelineQuery query;
+    const auto known = [&](std::string_view kind) {
+        return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+    };
+    std::set<std::string, std::less<>> seen;
+    for (const auto& [key, value] : params) {
+        if (!seen.insert(key).second) {
+            return BadParameter(key, "Parameter '" + key + "' is given twice.");
+        }
+        if (key == "limit") {
+            const auto limit = ParseInt(value);
+            if (!limit || *limit < 1 || *limit > kTimelineMaxLimit) {
+                return Error::ValidationCode("limit", "not_in_range",
+                                             {{"min", 1}, {"max", kTimelineMaxLimit}});
+            }
+            query.limit = *limit;
+        } else if (key == "cursor") {
+            query.after = DecodeTimelineCursor(value);
+            if (!query.after || !known(query.after->kind)) {
+                return Error::ValidationCode("cursor", "not_a_cursor");
+            }
+        } else if (key == "kinds") {
+            query.kinds.emplace();
+            for (std::size_t start = 0; start <= value.size();) {
+                std::size_t comma = value.find(',', start);
+                if (comma == std::string::npos) comma = value.size();
+                const std::string kind = text::Trim(value.substr(start, comma - start));
+                start = comma + 1;
+                if (!known(kind)) {
+                    std::string names;
+                    for (const std::string& k : kinds) names += (names.empty() ? "" : ", ") + k;
+                    return Error::ValidationCode("kinds", "unknown_kind",
+                                                 {{"kind", kind.substr(0, 40)}, {"known", names}});
+                }
+                query.kinds->insert(kind);
+            }
+        } else {
+            return BadParameter(key, "Unknown parameter '" + key +
+                                         "' (the timeline takes limit, cursor and kinds).");
+        }
+    }
+    return query;
+}
+
 std::vector<Source> TimelineSources(const kit::Registry& registry) {
     std::vector<Source> sources;
     sources.push_back(FollowupSource());
@@ -232,7 +226,9 @@ std::vector<Source> TimelineSources(const kit::Registry& registry) {
 Result<json> TimelineService::Page(const Principal& caller, std::int64_t customer_id,
                                    const std::vector<std::pair<std::string, std::string>>& params) {
     GX_TRY(RequirePermission(caller, "customers.view"));
-    GX_TRY_ASSIGN(Query query, ParseQuery(params, sources_));
+    std::vector<std::string> known;
+    for (const Source& source : sources_) known.push_back(source.kind);
+    GX_TRY_ASSIGN(TimelineQuery query, ParseTimelineQuery(params, known));
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
     GX_TRY_ASSIGN(access::Gate gate, access::Gate::For(*conn, caller));
     GX_TRY_ASSIGN(auto owners, store::LiveOwners(*conn, customer_id));

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -29,6 +30,19 @@ inline constexpr std::int64_t kTimelineMaxLimit = 200;
 // last entry of the page before. nullopt for anything that is not one.
 std::string EncodeTimelineCursor(const timeline::Key& key);
 std::optional<timeline::Key> DecodeTimelineCursor(std::string_view text);
+
+// A timeline page's query (the customer's timeline and an opportunity's): ?limit= (1..200,
+// default 50), ?cursor= (a page's next_cursor), ?kinds= (comma-separated).
+struct TimelineQuery {
+    std::int64_t limit = kTimelineDefaultLimit;
+    std::optional<timeline::Key> after;
+    std::optional<std::set<std::string, std::less<>>> kinds;  // nullopt: every kind
+};
+// Reads it against the timeline's `kinds`: 422 naming limit, cursor (not one, or of a kind it
+// has not) or kinds (one unknown); 400 for another parameter or one given twice.
+Result<TimelineQuery> ParseTimelineQuery(
+    const std::vector<std::pair<std::string, std::string>>& params,
+    const std::vector<std::string>& kinds);
 
 // The timeline's sources: follow-ups, then every type of `registry` that declares a timeline, in
 // the registry's order, then ownership changes. The registry outlives them.

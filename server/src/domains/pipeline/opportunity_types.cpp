@@ -148,6 +148,13 @@ const std::vector<std::string>& LostReasons() {
     return kReasons;
 }
 
+const std::vector<std::string>& TimelineKinds() {
+    static const std::vector<std::string> kinds = {"created",  "update",   "delete",     "restore",
+                                                   "need",     "solution", "competitor", "contact",
+                                                   "activity", "quote",    "contract"};
+    return kinds;
+}
+
 kit::RecordType OpportunityType() {
     kit::RecordType type;
     type.name = "opportunities";
@@ -257,8 +264,7 @@ kit::RecordType OpportunityType() {
     type.Show("won_competitor_id", "competitors.name");
     using kit::Member;
     kit::Field kind = Member("kind", FieldType::kEnum);
-    kind.def.options = {"created",    "update",  "delete",   "restore", "need",    "solution",
-                        "competitor", "contact", "activity", "quote",   "contract"};
+    kind.def.options = TimelineKinds();
     kind.def.required = true;
     type.item_routes = {
         {.method = "GET",
@@ -294,16 +300,24 @@ kit::RecordType OpportunityType() {
              "activities, quotes and contracts for it that the caller may read through the access "
              "gate (kinds activity — at its start —, quote, contract; summary: kind, subject, "
              "status, start_at / number, title, status, total / number, title, status, amount). "
-             "At most 200 entries.",
+             "Newest first by (at, kind, id), all descending, paged by cursor as the customer's "
+             "timeline: pass a page's next_cursor to get the next (null on the last page); a "
+             "cursor stays valid when entries are added meanwhile.",
          .answer = kit::ItemAnswer::kObject,
-         .answers = {{},
+         .answers = {{Member("next_cursor", FieldType::kString,
+                             "The cursor of the next page; null when there is none")},
                      {{"items",
                        {kind, Member("at", FieldType::kDatetime, {}, true),
                         Member("user_id", FieldType::kUser),
                         Member("user_name", FieldType::kString),
                         Member("changes", FieldType::kObject), Member("reason", FieldType::kString),
                         Member("record_id", FieldType::kInteger),
-                        Member("summary", FieldType::kObject)}}}}},
+                        Member("summary", FieldType::kObject)}}}},
+         .params = {Member("limit", FieldType::kInteger, "Entries on a page: 1 to 200, default 50"),
+                    Member("cursor", FieldType::kString, "A page's next_cursor: the page after it"),
+                    Member("kinds", FieldType::kString,
+                           "Only these kinds, comma-separated (e.g. update,quote)")},
+         .errors = {"422"}},
     };
     return type;
 }

@@ -19,6 +19,10 @@ kit::RecordType OpportunityCompetitorType();
 // a quote's, a need's): a live opportunity whose customer the caller can see (422 naming it).
 kit::Field OpportunityRef();
 
+// The kinds of entry on an opportunity's timeline: its own changes (created, update, delete,
+// restore), then the records on it and for it (need, solution, ..., contract).
+const std::vector<std::string>& TimelineKinds();
+
 // The reasons an opportunity is lost (a fixed list; the web names them in both languages).
 const std::vector<std::string>& LostReasons();
 

@@ -19,8 +19,9 @@ void RegisterPipelineRoutes(http::Router& router, db::Database& db, kit::RecordS
                             return service->StageHistory(call.caller, call.id);
                         });
     kit::ServeItemRoute(
-        router, records, opportunities, "GET", "timeline",
-        [service](const kit::ItemCall& call) { return service->Timeline(call.caller, call.id); });
+        router, records, opportunities, "GET", "timeline", [service](const kit::ItemCall& call) {
+            return service->Timeline(call.caller, call.record, call.ctx.request().query);
+        });
 }
 
 }  // namespace guanxi::pipeline

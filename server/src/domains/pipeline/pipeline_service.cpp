@@ -4,6 +4,8 @@
 #include "core/time.hpp"
 #include "domains/access/access_gate.hpp"
 #include "domains/audit/audit_service.hpp"
+#include "domains/customers/timeline_service.hpp"
+#include "domains/pipeline/opportunity_types.hpp"
 
 #include <algorithm>
 #include <map>
@@ -274,140 +276,205 @@ Result<json> PipelineService::StageHistory(const Principal& caller, std::int64_t
     return json{{"items", std::move(items)}, {"by_stage", std::move(totals)}};
 }
 
-Result<json> PipelineService::Timeline(const Principal& caller, std::int64_t id) {
-    const kit::CompiledType* type = registry_.Find("opportunities");
-    // The gate: 404 when not visible.
-    GX_TRY_ASSIGN(json opportunity, records_.Get(caller, *type, std::nullopt, id));
+Result<json> PipelineService::Timeline(
+    const Principal& caller, const json& opportunity,
+    const std::vector<std::pair<std::string, std::string>>& params) {
+    GX_TRY_ASSIGN(customers::TimelineQuery query,
+                  customers::ParseTimelineQuery(params, TimelineKinds()));
+    const auto wanted = [&](std::string_view kind) {
+        return !query.kinds || query.kinds->count(kind) > 0;
+    };
+    const std::int64_t id = opportunity.value("id", std::int64_t{0});
     GX_TRY_ASSIGN(db::Lease conn, db_.Acquire());
+    // Each source's newest `fetch` entries from the cursor's time on, merged. A source that
+    // answers `fetch` rows may have more before its oldest, so only the entries newer than every
+    // such source's oldest are sure to be all there are; too few of those, and it reads more.
     struct Entry {
-        std::int64_t at;
-        std::int64_t order;  // a tie-break: later rows first
+        customers::timeline::Key key;
         json item;
     };
     std::vector<Entry> entries;
-    // Its own changes, from its audit rows (the kit's, the stage moves', the transfers').
-    GX_TRY_ASSIGN(db::Rows audit,
-                  conn->Query("SELECT a.id, a.at, a.user_id, " + std::string(kUserName) +
-                                  ", a.action, a.details FROM audit_log a LEFT JOIN users u ON "
-                                  "u.id = a.user_id WHERE a.entity = 'opportunity' AND "
-                                  "a.entity_id = ? AND a.action IN ('opportunity.create', "
-                                  "'opportunity.update', 'opportunity.delete', "
-                                  "'opportunity.restore') ORDER BY a.id DESC LIMIT ?",
-                              {id, kTimelineLimit}));
-    for (const db::Row& r : audit) {
-        const std::string action = r.Text(4).substr(std::string_view("opportunity.").size());
-        json details = json::parse(r.Text(5), nullptr, false);
-        json changes = details.is_object() ? details.value("changes", json::object()) : json();
-        json item = {{"kind", action == "create" ? "created" : action},
+    std::optional<std::int64_t> unsure;  // entries at or before this time may be missing
+    std::vector<std::size_t> named;      // the linked entries, whose user names are read below
+    const auto read = [&](std::int64_t fetch) -> Status {
+        entries.clear();
+        named.clear();
+        unsure.reset();
+        const auto took = [&](std::size_t rows, std::int64_t oldest) {
+            if (static_cast<std::int64_t>(rows) < fetch) return;
+            unsure = std::max(unsure.value_or(oldest), oldest);
+        };
+        const auto add = [&](customers::timeline::Key key, json item) {
+            if (query.after && !query.after->Before(key)) return;  // on a page before
+            if (!wanted(key.kind)) return;
+            entries.push_back({std::move(key), std::move(item)});
+        };
+        // Its own changes, from its audit rows (the kit's, the stage moves', the transfers').
+        std::string actions;
+        for (const char* action : {"create", "update", "delete", "restore"}) {
+            if (!wanted(std::string_view(action) == "create" ? "created" : action)) continue;
+            actions +=
+                (actions.empty() ? "'opportunity." : ", 'opportunity.") + std::string(action) + "'";
+        }
+        if (!actions.empty()) {
+            db::Params audit_params = {id};
+            if (query.after) audit_params.emplace_back(query.after->at);
+            audit_params.emplace_back(fetch);
+            GX_TRY_ASSIGN(
+                db::Rows audit,
+                conn->Query("SELECT a.id, a.at, a.user_id, " + std::string(kUserName) +
+                                ", a.action, a.details FROM audit_log a LEFT JOIN users u ON "
+                                "u.id = a.user_id WHERE a.entity = 'opportunity' AND "
+                                "a.entity_id = ? AND a.action IN (" +
+                                actions + ")" + (query.after ? " AND a.at <= ?" : "") +
+                                " ORDER BY a.at DESC, a.id DESC LIMIT ?",
+                            audit_params));
+            for (const db::Row& r : audit) {
+                const std::string action =
+                    r.Text(4).substr(std::string_view("opportunity.").size());
+                json details = json::parse(r.Text(5), nullptr, false);
+                json changes =
+                    details.is_object() ? details.value("changes", json::object()) : json();
+                const std::string kind = action == "create" ? "created" : action;
+                json item = {{"kind", kind},
+                             {"at", FormatRfc3339(r.Int(1))},
+                             {"user_id", r.OptInt(2) ? json(*r.OptInt(2)) : json()},
+                             {"user_name", r.OptText(3) ? json(*r.OptText(3)) : json()},
+                             {"changes", changes.is_object() ? changes : json::object()}};
+                if (details.is_object() && details.contains("reason")) {
+                    item["reason"] = details["reason"];
+                }
+                add({r.Int(1), kind, r.Int(0)}, std::move(item));
+            }
+            if (!audit.empty()) took(audit.size(), audit.back().Int(1));
+        }
+        // The records on it the caller may read: needs, solutions, competitors, decision makers.
+        struct Child {
+            const char* type;
+            const char* kind;
+            std::string summary;  // the columns shown, as SQL
+            std::vector<const char*> names;
+        };
+        // A solution's products by name, as the kit reads a set's names.
+        std::string products;
+        for (const kit::CompiledType::NameOf& name :
+             registry_.Find("opportunity_solutions")->names) {
+            if (name.member == "product_names")
+                products = kit::store::SetNamesSql(name, conn->backend());
+        }
+        const Child children[] = {
+            {"opportunity_needs", "need", "t.title, t.priority", {"title", "priority"}},
+            {"opportunity_solutions",
+             "solution",
+             "t.title, t.products, " + products,
+             {"title", "products", "product_names"}},
+            {"opportunity_competitors",
+             "competitor",
+             "(SELECT c.name FROM competitors c WHERE c.id = t.competitor_id), t.price",
+             {"competitor_name", "price"}},
+            {"opportunity_contacts",
+             "contact",
+             "(SELECT c.name FROM contacts c WHERE c.id = t.contact_id), t.role",
+             {"contact_name", "role"}},
+        };
+        for (const Child& child : children) {
+            const kit::CompiledType* of = registry_.Find(child.type);
+            if (!caller.Can(of->type.Permission("view")) || !wanted(child.kind)) continue;
+            db::Params child_params = {id};
+            if (query.after) child_params.emplace_back(query.after->at);
+            child_params.emplace_back(fetch);
+            GX_TRY_ASSIGN(db::Rows rows,
+                          conn->Query(std::string("SELECT t.id, t.created_at, t.created_by, ") +
+                                          std::string(kUserName) + ", " + child.summary + " FROM " +
+                                          of->type.table +
+                                          " t LEFT JOIN users u ON u.id = t.created_by WHERE "
+                                          "t.opportunity_id = ? AND t.deleted_at IS NULL" +
+                                          (query.after ? " AND t.created_at <= ?" : "") +
+                                          " ORDER BY t.created_at DESC, t.id DESC LIMIT ?",
+                                      child_params));
+            for (const db::Row& r : rows) {
+                json summary = json::object();
+                for (std::size_t i = 0; i < child.names.size(); ++i) {
+                    const std::string name = child.names[i];
+                    summary[name] = name == "price"   ? Money(r, 4 + i)
+                                    : r.IsNull(4 + i) ? json()
+                                                      : json(r.Text(4 + i));
+                    if (name == "product_names") summary[name] = kit::store::SetNames(r, 4 + i);
+                }
+                add({r.Int(1), child.kind, r.Int(0)},
+                    {{"kind", child.kind},
+                     {"record_id", r.Int(0)},
                      {"at", FormatRfc3339(r.Int(1))},
                      {"user_id", r.OptInt(2) ? json(*r.OptInt(2)) : json()},
                      {"user_name", r.OptText(3) ? json(*r.OptText(3)) : json()},
-                     {"changes", changes.is_object() ? changes : json::object()}};
-        if (details.is_object() && details.contains("reason")) item["reason"] = details["reason"];
-        entries.push_back({r.Int(1), r.Int(0), std::move(item)});
-    }
-    // The records on it the caller may read: needs, solutions, competitors, decision makers.
-    struct Child {
-        const char* type;
-        const char* kind;
-        std::string summary;  // the columns shown, as SQL
-        std::vector<const char*> names;
-    };
-    // A solution's products by name, as the kit reads a set's names.
-    std::string products;
-    for (const kit::CompiledType::NameOf& name : registry_.Find("opportunity_solutions")->names) {
-        if (name.member == "product_names")
-            products = kit::store::SetNamesSql(name, conn->backend());
-    }
-    const Child children[] = {
-        {"opportunity_needs", "need", "t.title, t.priority", {"title", "priority"}},
-        {"opportunity_solutions",
-         "solution",
-         "t.title, t.products, " + products,
-         {"title", "products", "product_names"}},
-        {"opportunity_competitors",
-         "competitor",
-         "(SELECT c.name FROM competitors c WHERE c.id = t.competitor_id), t.price",
-         {"competitor_name", "price"}},
-        {"opportunity_contacts",
-         "contact",
-         "(SELECT c.name FROM contacts c WHERE c.id = t.contact_id), t.role",
-         {"contact_name", "role"}},
-    };
-    for (const Child& child : children) {
-        const kit::CompiledType* of = registry_.Find(child.type);
-        if (!caller.Can(of->type.Permission("view"))) continue;
-        GX_TRY_ASSIGN(db::Rows rows,
-                      conn->Query(std::string("SELECT t.id, t.created_at, t.created_by, ") +
-                                      std::string(kUserName) + ", " + child.summary + " FROM " +
-                                      of->type.table +
-                                      " t LEFT JOIN users u ON u.id = t.created_by WHERE "
-                                      "t.opportunity_id = ? AND t.deleted_at IS NULL ORDER BY "
-                                      "t.created_at DESC, t.id DESC LIMIT ?",
-                                  {id, kTimelineLimit}));
-        for (const db::Row& r : rows) {
-            json summary = json::object();
-            for (std::size_t i = 0; i < child.names.size(); ++i) {
-                const std::string name = child.names[i];
-                summary[name] = name == "price"   ? Money(r, 4 + i)
-                                : r.IsNull(4 + i) ? json()
-                                                  : json(r.Text(4 + i));
-                if (name == "product_names") summary[name] = kit::store::SetNames(r, 4 + i);
+                     {"summary", std::move(summary)}});
             }
-            entries.push_back({r.Int(1),
-                               r.Int(0),
-                               {{"kind", child.kind},
-                                {"record_id", r.Int(0)},
-                                {"at", FormatRfc3339(r.Int(1))},
-                                {"user_id", r.OptInt(2) ? json(*r.OptInt(2)) : json()},
-                                {"user_name", r.OptText(3) ? json(*r.OptText(3)) : json()},
-                                {"summary", std::move(summary)}}});
+            if (!rows.empty()) took(rows.size(), rows.back().Int(1));
         }
-    }
-    // The activities, quotes and contracts for it the caller may read, through the kit's list (the
-    // gate's scope for activities; the customer's for quotes and contracts: a customer since
-    // passed to someone else shows none).
-    struct Linked {
-        const char* type;
-        const char* kind;
-        const char* at;  // the record's time on the timeline
-        std::vector<const char*> names;
-    };
-    const Linked linked[] = {
-        {"activities", "activity", "start_at", {"kind", "subject", "status", "start_at"}},
-        {"quotes", "quote", "created_at", {"number", "title", "status", "total"}},
-        {"contracts", "contract", "created_at", {"number", "title", "status", "amount"}},
-    };
-    std::vector<std::size_t> named;  // the linked entries, whose user names are read below
-    for (const Linked& link : linked) {
-        const kit::CompiledType* of = registry_.Find(link.type);
-        if (!of || !caller.Can(of->type.Permission("view"))) continue;
-        http::ListQuery query;
-        query.page_size = kTimelineLimit;
-        query.filters = {{"opportunity_id", std::to_string(id)}};
-        const kit::store::Parent parent =
-            of->type.UnderCustomer() ? kit::store::Parent(opportunity.value("customer_id", 0))
-                                     : std::nullopt;
-        auto page = records_.List(caller, *of, parent, query);
-        if (!page && page.error().code == ErrorCode::kNotFound) continue;
-        if (!page) return page.error();
-        for (const json& record : (*page)["items"]) {
-            json summary = json::object();
-            for (const char* name : link.names) summary[name] = record.value(name, json());
-            const json by = record.value("created_by", json());
-            const std::string at = record.value(link.at, std::string());
-            named.push_back(entries.size());
-            entries.push_back({ParseRfc3339(at).value_or(0),
-                               record.value("id", std::int64_t{0}),
-                               {{"kind", link.kind},
-                                {"record_id", record.value("id", std::int64_t{0})},
-                                {"at", at},
-                                {"user_id", by},
-                                {"user_name", nullptr},
-                                {"summary", std::move(summary)}}});
+        // The activities, quotes and contracts for it the caller may read, through the kit's list
+        // (the gate's scope for activities; the customer's for quotes and contracts: a customer
+        // since passed to someone else shows none), newest first by their time on the timeline.
+        struct Linked {
+            const char* type;
+            const char* kind;
+            const char* at;  // the record's time on the timeline
+            std::vector<const char*> names;
+        };
+        const Linked linked[] = {
+            {"activities", "activity", "start_at", {"kind", "subject", "status", "start_at"}},
+            {"quotes", "quote", "created_at", {"number", "title", "status", "total"}},
+            {"contracts", "contract", "created_at", {"number", "title", "status", "amount"}},
+        };
+        for (const Linked& link : linked) {
+            const kit::CompiledType* of = registry_.Find(link.type);
+            if (!of || !caller.Can(of->type.Permission("view")) || !wanted(link.kind)) continue;
+            http::ListQuery list;
+            list.page_size = fetch;
+            list.sort = {{link.at, true}};
+            list.filters = {{"opportunity_id", std::to_string(id)}};
+            // From the cursor's second on: before the next one.
+            if (query.after) {
+                list.filters.emplace_back(std::string(link.at) + "_to",
+                                          FormatRfc3339(query.after->at + 1));
+            }
+            const kit::store::Parent parent =
+                of->type.UnderCustomer() ? kit::store::Parent(opportunity.value("customer_id", 0))
+                                         : std::nullopt;
+            auto page = records_.List(caller, *of, parent, list);
+            if (!page && page.error().code == ErrorCode::kNotFound) continue;
+            if (!page) return page.error();
+            const json& items = (*page)["items"];
+            std::int64_t oldest = 0;
+            for (const json& record : items) {
+                json summary = json::object();
+                for (const char* name : link.names) summary[name] = record.value(name, json());
+                const std::string at = record.value(link.at, std::string());
+                const std::int64_t record_id = record.value("id", std::int64_t{0});
+                oldest = ParseRfc3339(at).value_or(0);
+                const std::size_t before = entries.size();
+                add({oldest, link.kind, record_id},
+                    {{"kind", link.kind},
+                     {"record_id", record_id},
+                     {"at", at},
+                     {"user_id", record.value("created_by", json())},
+                     {"user_name", nullptr},
+                     {"summary", std::move(summary)}});
+                if (entries.size() > before) named.push_back(before);
+            }
+            if (!items.empty()) took(items.size(), oldest);
         }
+        return {};
+    };
+    const auto sure = [&] {
+        return static_cast<std::int64_t>(
+            std::count_if(entries.begin(), entries.end(),
+                          [&](const Entry& e) { return !unsure || e.key.at > *unsure; }));
+    };
+    for (std::int64_t fetch = query.limit + 1;; fetch *= 4) {
+        GX_TRY(read(fetch));
+        if (!unsure || sure() >= query.limit) break;
     }
-    // Who made them: every name in one query.
+    // Who made the linked records: every name in one query.
     db::Params users;
     for (std::size_t i : named) {
         const json& by = entries[i].item["user_id"];
@@ -427,13 +494,17 @@ Result<json> PipelineService::Timeline(const Principal& caller, std::int64_t id)
             if (it != names.end()) item["user_name"] = it->second;
         }
     }
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-        return a.at != b.at ? a.at > b.at : a.order > b.order;
-    });
-    if (entries.size() > static_cast<std::size_t>(kTimelineLimit)) entries.resize(kTimelineLimit);
+    // The sure entries, newest first: a page, and a cursor when more may follow.
+    std::erase_if(entries, [&](const Entry& e) { return unsure && e.key.at <= *unsure; });
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry& a, const Entry& b) { return a.key.Before(b.key); });
+    const bool more = unsure || entries.size() > static_cast<std::size_t>(query.limit);
+    if (entries.size() > static_cast<std::size_t>(query.limit)) entries.resize(query.limit);
     json items = json::array();
     for (Entry& e : entries) items.push_back(std::move(e.item));
-    return json{{"items", std::move(items)}};
+    json next = more && !entries.empty() ? json(customers::EncodeTimelineCursor(entries.back().key))
+                                         : json();
+    return json{{"items", std::move(items)}, {"next_cursor", std::move(next)}};
 }
 
 Result<std::int64_t> MoveOpenOpportunities(db::Connection& conn, const Principal& caller,

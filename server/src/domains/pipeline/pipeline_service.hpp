@@ -21,8 +21,6 @@ inline constexpr std::int64_t kDefaultCards = 50;
 inline constexpr std::int64_t kMaxCards = 200;
 // A won or lost column shows the opportunities closed in this many days.
 inline constexpr std::int64_t kClosedDays = 30;
-// An opportunity's timeline answers at most this many entries, newest first.
-inline constexpr std::int64_t kTimelineLimit = 200;
 
 struct BoardQuery {
     std::optional<std::int64_t> owner_id;
@@ -44,9 +42,13 @@ class PipelineService {
     // GET /api/v1/opportunities/{id}/stage-history: each stage it was in, oldest first, with the
     // seconds and whole days spent there (to now for the current one), and the sums per stage.
     Result<nlohmann::json> StageHistory(const Principal& caller, std::int64_t id);
-    // GET /api/v1/opportunities/{id}/timeline: its changes (stage, amount, owner, probability,
-    // status…) from its audit rows, and its needs, solutions, competitors and decision makers.
-    Result<nlohmann::json> Timeline(const Principal& caller, std::int64_t id);
+    // GET /api/v1/opportunities/{id}/timeline of `opportunity` (as the kit's GET answers it to
+    // the caller): its changes (stage, amount, owner, probability, status…) from its audit rows,
+    // its needs, solutions, competitors and decision makers, and the activities, quotes and
+    // contracts for it — a page, newest first: {"items", "next_cursor"}. Query parameters as the
+    // customer's timeline (customers::ParseTimelineQuery): limit, cursor, kinds.
+    Result<nlohmann::json> Timeline(const Principal& caller, const nlohmann::json& opportunity,
+                                    const std::vector<std::pair<std::string, std::string>>& query);
 
   private:
     db::Database& db_;

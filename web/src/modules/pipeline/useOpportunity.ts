@@ -39,6 +39,9 @@ export function useOpportunity(id: () => Id) {
   const stages = shallowRef<Stage[]>([])
   const pipeline = shallowRef<{ name: string; name_en: string | null } | null>(null)
   const timeline = shallowRef<OpportunityTimelineItem[]>([])
+  /** The cursor of the timeline's next page; null: all of it is shown. */
+  const timelineCursor = ref<string | null>(null)
+  const loadingMore = ref(false)
   const stageHistory = shallowRef<StageStay[]>([])
   const loading = ref(false)
   /** Why the opportunity could not be read (not_found: none the user may see). */
@@ -103,7 +106,21 @@ export function useOpportunity(id: () => Id) {
       pipelineApi.stageHistory(id()),
     ])
     timeline.value = events.items
+    timelineCursor.value = events.next_cursor
     stageHistory.value = stays.items
+  }
+  /** The timeline's next page, after the entries shown. */
+  async function loadMoreTimeline(): Promise<void> {
+    const cursor = timelineCursor.value
+    if (!cursor || loadingMore.value) return
+    loadingMore.value = true
+    try {
+      const page = await pipelineApi.timeline(id(), cursor)
+      timeline.value = [...timeline.value, ...page.items]
+      timelineCursor.value = page.next_cursor
+    } finally {
+      loadingMore.value = false
+    }
   }
 
   async function load(): Promise<void> {
@@ -159,6 +176,9 @@ export function useOpportunity(id: () => Id) {
     lostStage,
     isOpen,
     timeline,
+    timelineCursor,
+    loadingMore,
+    loadMoreTimeline,
     stageHistory,
     loading,
     error,
