@@ -165,6 +165,10 @@ void ServeItem(http::Router& router, RecordService& service, const CompiledType&
                        if (type.type.UnderCustomer())
                            customer_id = record["customer_id"].get<std::int64_t>();
                    }
+                   // A record in the recycle bin is read and restored, nothing more.
+                   if (!record.value("deleted_at", json()).is_null()) {
+                       return Error::NotFound(type.type.label.en);
+                   }
                    if (!ctx.user().Can(type.type.Permission(route.permission))) {
                        return Error::Forbidden();
                    }

@@ -198,9 +198,10 @@ enum class ItemAnswer {
 // type, served at the record's path (ItemBasePattern: a type under a customer that is listed
 // across customers has its records at /api/v1/<segment>/{id} too) and documented from this
 // declaration. The kit answers 404 for a record the caller can't read (the gate, as the kit's
-// GET), 403 without <name>.<permission>, and 422 for a body of the wrong shape (not an object,
-// an unknown member, a list that is not one or has too many items) before the domain's handler
-// (kit::ServeItemRoute, bound at wiring) runs; the handler checks the values and the write rule.
+// GET) or one in the recycle bin, 403 without <name>.<permission>, and 422 for a body of the wrong
+// shape (not an object, an unknown member, a list that is not one or has too many items) before the
+// domain's handler (kit::ServeItemRoute, bound at wiring) runs; the handler checks the values and
+// the write rule.
 struct ItemRoute {
     std::string method;               // GET, POST or PUT
     std::string name;                 // the path after the record's; empty: the record's own

@@ -123,6 +123,19 @@ TEST_P(RecordKitTest, EveryTypeLivesThroughCreateReadListPatchDeleteAndRestore) 
         EXPECT_EQ(Call("GET", collection, nullptr, admin()).body["total"], before);
         EXPECT_EQ(Call("GET", collection + "?deleted=true", nullptr, admin()).body["total"], 1);
         EXPECT_EQ(Call("PATCH", item, {{first.name, patch[first.name]}}, admin()).status, 404);
+        // Nor does any of its own routes serve it (a quote's PDF, a contract's plan...).
+        for (const kit::ItemRoute& route : type->type.item_routes) {
+            std::string at = kit::ItemBasePattern(type->type);
+            at.replace(at.find("{id}"), 4,
+                       at.find("{record_id}") != std::string::npos ? std::to_string(customer_id)
+                                                                   : created.body["id"].dump());
+            if (auto r = at.find("{record_id}"); r != std::string::npos) {
+                at.replace(r, 11, created.body["id"].dump());
+            }
+            if (!route.name.empty()) at += "/" + route.name;
+            EXPECT_EQ(Call(route.method, at, json::object(), admin()).status, 404)
+                << route.method << " " << at;
+        }
         Reply restored = Call("POST", item + "/restore", nullptr, admin());
         ASSERT_EQ(restored.status, 200) << restored.raw.body;
         EXPECT_TRUE(restored.body["deleted_at"].is_null());

@@ -28,20 +28,20 @@ class ContractService {
                     const kit::CompiledType& contracts, Clock clock = NowSeconds)
         : db_(db), writes_(writes), records_(records), contracts_(contracts), clock_(clock) {}
 
+    // The plan of a contract the caller has read through the gate (the kit's item route):
     // {"contract_id", "total", "items": [{"instalment_no","amount","due_on","note","paid",
     // "outstanding","overdue","overdue_since"}]}.
-    Result<nlohmann::json> Plan(const Principal& caller, std::int64_t contract_id);
-    // Body {"instalments": [{"amount","due_on","note"}]}: 422 naming instalments when they don't
-    // add up to the contract's amount (details: total, amount, difference), nothing changed.
-    Result<nlohmann::json> SetPlan(const Principal& caller, std::int64_t contract_id,
-                                   const nlohmann::json& body);
+    Result<nlohmann::json> Plan(std::int64_t contract_id);
+    // Replaces the plan of a contract of `customer_id` the caller has read. Body
+    // {"instalments": [{"amount","due_on","note"}]}: 403 when the caller may not edit the
+    // customer's contracts; 422 naming instalments when they don't add up to the contract's amount
+    // (details: total, amount, difference), nothing changed.
+    Result<nlohmann::json> SetPlan(const Principal& caller, std::int64_t customer_id,
+                                   std::int64_t contract_id, const nlohmann::json& body);
 
     void SetClock(Clock clock) { clock_ = std::move(clock); }
 
   private:
-    // The live contract's customer, when the caller may read it (404 otherwise).
-    Result<std::int64_t> ReadableCustomer(const Principal& caller, std::int64_t contract_id);
-
     db::Database& db_;
     db::GroupCommit& writes_;
     kit::RecordService& records_;
