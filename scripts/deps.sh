@@ -8,7 +8,7 @@ PACKAGES=(
   libboost1.74-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev libsodium-dev
   libspdlog-dev libfmt-dev libcli11-dev libcurl4-openssl-dev
   libxlsxwriter-dev libzip-dev libexpat1-dev libmagic-dev libical-dev libhowardhinnant-date-dev
-  libcairo2-dev libpango1.0-dev poppler-utils
+  libcairo2-dev libpango1.0-dev poppler-utils libgumbo-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-contrib wrk curl python3 python3-aiosmtpd python3-icalendar
   chromium fonts-noto-cjk nodejs npm

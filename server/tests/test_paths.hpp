@@ -9,6 +9,8 @@ extern const char* const kGuanxiBinary;
 extern const char* const kSmtpSink;
 // The table of quote totals the server and the web both compute (docs/QUOTES.md).
 extern const char* const kQuoteTotalsCases;
+// The SMS counting cases the server and the web both check (domains/messages/sms_count.hpp).
+extern const char* const kSmsSegmentsCases;
 }  // namespace guanxi::testing
 
 #define GUANXI_BINARY (::guanxi::testing::kGuanxiBinary)

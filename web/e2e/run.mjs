@@ -1441,6 +1441,8 @@ test('no clipped labels, buttons or headers at 1440×900 and 375×812 in both la
     ['roles', '/admin/roles'],
     ['users', '/admin/users'],
     ['audit', '/admin/audit'],
+    ['templates', '/records/templates'],
+    ['template-editor', '/templates/new'],
   ]
   const problems = []
   for (const [viewport, size] of [

@@ -54,7 +54,7 @@ describe('record types', () => {
     expect(pageRecordType('nope')).toBeUndefined()
   })
 
-  it('lists deals, prepayments, mailings, documents contracts and the sales types, each with a title in both languages', () => {
+  it('lists deals, prepayments, mailings, documents contracts, the sales types and templates, each with a title in both languages', () => {
     expect(RECORD_TYPES.map((type) => type.name)).toEqual([
       'deals',
       'prepayments',
@@ -72,6 +72,7 @@ describe('record types', () => {
       'quotes',
       'products',
       'price_lists',
+      'templates',
     ])
     for (const type of RECORD_TYPES) {
       for (const locale of ['zh-CN', 'en'] as const) {

@@ -17,6 +17,7 @@
 #include "domains/customers/pool_rules_routes.hpp"
 #include "domains/customers/timeline_routes.hpp"
 #include "domains/idempotency/idempotency_store.hpp"
+#include "domains/messages/template_type.hpp"
 #include "domains/notifications/notification_routes.hpp"
 #include "domains/pipeline/pipeline_service.hpp"
 #include "domains/quotes/quote_routes.hpp"
@@ -190,6 +191,7 @@ void App::RegisterRoutes(const AppOptions& options) {
     });
     customers::RegisterPoolRulesRoutes(router_, *pool_rules_);
     pipeline::RegisterPipelineRoutes(router_, *db_, *records_, RecordTypes());
+    messages::RegisterTemplateRoutes(router_, *db_, *records_, *RecordTypes().Find("templates"));
     if (!options.web_root.empty()) router_.SetFallback(http::MakeStaticFiles(options.web_root));
 
     router_.metrics().AddGauge(

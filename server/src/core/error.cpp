@@ -118,6 +118,7 @@ constexpr FieldMessageInfo kFieldMessages[] = {
     {"empty_file", "is empty", "是空文件"},
     {"no_file_name", "has no usable file name", "没有可用的文件名"},
     {"not_before_today", "must not be before today", "不能早于今天"},
+    {"unknown_variable", "uses an unknown variable: {variable}", "使用了未知的变量：{variable}"},
     {"not_in_profile", "is not part of your profile: an administrator sets it",
      "不属于个人资料，由管理员设置"},
     {"not_a_time_zone", "is not an IANA time zone such as Asia/Shanghai",

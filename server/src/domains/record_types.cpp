@@ -9,6 +9,7 @@
 #include "domains/customers/followup_type.hpp"
 #include "domains/customers/mailing_type.hpp"
 #include "domains/customers/prepayment_types.hpp"
+#include "domains/messages/template_type.hpp"
 #include "domains/pipeline/opportunity_types.hpp"
 #include "domains/pipeline/pipeline_types.hpp"
 #include "domains/quotes/product_types.hpp"
@@ -40,6 +41,7 @@ const kit::Registry& RecordTypes() {
         registry.Add(quotes::ProductType());
         registry.Add(quotes::PriceListType());
         registry.Add(quotes::QuoteType());
+        registry.Add(messages::TemplateType());
         return registry;
     }();
     return kRegistry;

@@ -615,6 +615,7 @@ Result<json> RecordService::NewRecord(const Principal& caller, const CompiledTyp
     if (type.type.fill_defaults) type.type.fill_defaults(caller, record);
     if (type.type.visibility == Visibility::kOwnScope && record.value("owner_id", json()).is_null())
         record["owner_id"] = caller.user_id;
+    if (type.type.derive) type.type.derive(json(), record);
     return record;
 }
 
@@ -723,6 +724,17 @@ Result<json> RecordService::Update(const Principal& caller, const CompiledType& 
         }
         json merged = store::ToJson(type, *row);
         for (const auto& [key, value] : patch.items()) merged[key] = value;
+        if (type.type.derive) {
+            // What the domain derives changes as if the patch had sent it.
+            json derived = merged;
+            type.type.derive(store::ToJson(type, *row), derived);
+            for (const auto& [key, value] : derived.items()) {
+                if (merged.value(key, json()) != value) {
+                    patch[key] = value;
+                    merged[key] = value;
+                }
+            }
+        }
         if (patch.contains("owner_id")) GX_TRY(OwnerInScope(gate, type, merged));
         if (type.type.check_record) GX_TRY(type.type.check_record(merged));
         GX_TRY(CheckUnique(conn, type, id, merged));

@@ -329,6 +329,12 @@ struct RecordType {
     // readonly fields and refuse (422). Empty: none.
     std::function<Status(db::Connection& conn, std::int64_t customer_id, nlohmann::json& record)>
         compute_create;
+    // What the domain derives from the record itself on a create and on every patch, before the
+    // checks, with the record as it would be stored and, on a patch, as it was (null on a create):
+    // it sets readonly fields (a template's length and segments) and may rewrite ones it was sent
+    // (an HTML body made safe, an approval withdrawn when the text changed). What it changes is
+    // written, audited and answered as if sent. Empty: none.
+    std::function<void(const nlohmann::json& before, nlohmann::json& record)> derive;
 
     const std::string& Segment() const { return route.empty() ? name : route; }
     // Sets the Field::shows of field `field` (a programmer's error when there is none: aborts).

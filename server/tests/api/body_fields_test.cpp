@@ -204,6 +204,21 @@ class BodyFieldsTest : public ApiTest {
                 return json{{"items", {{{"product_id", std::stoll(product)}, {"price", "90.00"}}}}};
             },
             get("/api/v1/price-lists/" + price_list + "/lines")};
+        // A template's preview changes nothing; its answer does not echo what was sent.
+        const std::string tpl = std::to_string(
+            Call(
+                "POST", "/api/v1/templates",
+                {{"name", Unique("类测试模板")}, {"channel", "sms"}, {"body", "{{customer.name}}"}},
+                admin())
+                .body["id"]
+                .get<std::int64_t>());
+        f["POST /api/v1/templates/{id}/preview"] = {"/api/v1/templates/" + tpl + "/preview",
+                                                    [this] {
+                                                        return json{{"customer_id", customer_}};
+                                                    },
+                                                    {},
+                                                    {},
+                                                    false};
         f["PUT /api/v1/settings/pool-rules"] = {
             "/api/v1/settings/pool-rules", {}, get("/api/v1/settings/pool-rules")};
         // Every bad "to" is refused before anything is sent.

@@ -208,6 +208,21 @@ export const routes: RouteRecordRaw[] = [
         meta: { permission: 'price_lists.view', title: 'quotes.priceListLines' },
       },
       {
+        // A message template's editor (modules/messages): SMS and e-mail texts with variables.
+        path: 'templates/new',
+        name: 'template-new',
+        component: () => import('@/modules/messages/TemplateEditorPage.vue'),
+        props: { id: null },
+        meta: { permission: 'templates.create', title: 'templates.new' },
+      },
+      {
+        path: 'templates/:id(\\d+)',
+        name: 'template',
+        component: () => import('@/modules/messages/TemplateEditorPage.vue'),
+        props: (route) => ({ id: Number(route.params.id) }),
+        meta: { permission: 'templates.view', title: 'templates.editorTitle' },
+      },
+      {
         path: 'profile',
         name: 'profile',
         component: () => import('@/modules/shell/ProfilePage.vue'),

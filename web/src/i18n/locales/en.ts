@@ -82,6 +82,7 @@ const en: Messages<typeof zhCN> = {
     mail: 'E-mail (SMTP)',
     poolRules: 'Public-pool rules',
     reminders: 'Reminder rules',
+    templates: 'Message templates',
     menu: 'Main menu',
     openMenu: 'Open menu',
     closeMenu: 'Close menu',
@@ -564,6 +565,7 @@ const en: Messages<typeof zhCN> = {
         product: 'product',
         price_list: 'price list',
         quote: 'quote',
+        template: 'message template',
       },
       fields: {
         time_zone: 'Time zone',
@@ -796,6 +798,7 @@ const en: Messages<typeof zhCN> = {
   },
   fieldErrors: {
     required: 'Required',
+    unknown_variable: 'Unknown variable: {variable}',
     read_only: 'Read-only',
     unknown_field: 'Not a known field',
     not_a_string: 'Must be a string',
@@ -1330,6 +1333,87 @@ const en: Messages<typeof zhCN> = {
     listPrice: 'List price',
     savePrices: 'Save prices',
     noLines: 'No lines yet',
+  },
+  /** Message templates (issue 17): the list's texts and the template editor's. */
+  templates: {
+    title: 'Message templates',
+    new: 'New template',
+    edit: 'Edit template',
+    empty: 'No message templates yet',
+    open: 'Open',
+    editorTitle: 'Message template',
+    back: 'Back to templates',
+    notFound: 'This template does not exist, or you may not see it.',
+    readOnly: 'You can view and preview templates but not change them.',
+    fields: {
+      name: 'Name',
+      channel: 'Channel',
+      subject: 'Subject',
+      body: 'Body',
+      signature: 'SMS signature',
+      approved: 'Approved by the gateway',
+      gateway_template_code: 'Gateway template code',
+      length: 'Length',
+      segments: 'Segments',
+      encoding: 'Encoding',
+      variables: 'Variables',
+    },
+    options: {
+      channel: { sms: 'SMS', email: 'E-mail' },
+      encoding: { gsm7: 'GSM-7', ucs2: 'UCS-2' },
+    },
+    signaturePlaceholder: 'e.g. Guanxi Tech',
+    signatureHint: 'Sent before the body, e.g. 【Guanxi Tech】; no need to type the brackets.',
+    gatewayCodeHint: "The SMS provider's code for this template, e.g. Aliyun's SMS_123456.",
+    approvedHint:
+      'The SMS provider approved this text. Changing the body or the signature needs a new approval.',
+    approvalLost:
+      'The body or signature changed: once saved it is no longer approved; submit it to the SMS provider again.',
+    variables: 'Insert a variable',
+    variablesHint:
+      "Inserted at the cursor in the body; replaced by each customer's values when sent.",
+    variablesHintMail:
+      "Inserted at the cursor in the subject or body; replaced by each customer's values when sent.",
+    groups: {
+      customer: 'Customer',
+      contact: 'Contact',
+      owner: 'Owner',
+      custom: 'Customer custom fields',
+    },
+    vars: {
+      customer: {
+        name: 'Customer name',
+        industry: 'Industry',
+        region: 'Region',
+        phone: 'Customer phone',
+        email: 'Customer e-mail',
+        address: 'Address',
+      },
+      contact: { name: 'Contact name', phone: 'Contact phone', email: 'Contact e-mail' },
+      owner: { display_name: 'Owner name', phone: 'Owner phone', email: 'Owner e-mail' },
+    },
+    count: {
+      length: '{n} character | {n} characters',
+      segments: '{n} segment | {n} segments',
+    },
+    countHint:
+      'Counts 【signature】 and body, each variable as written; the preview shows the length once filled in.',
+    bodyTooLong: 'An SMS body has at most {max} characters: {n} too many',
+    htmlHint:
+      'The body is HTML. On saving, the server removes scripts, event attributes and javascript: links.',
+    unsaved: 'Unsaved changes',
+    stale:
+      'Someone else changed this template; its latest version is loaded. Make your changes again and save.',
+    preview: 'Preview',
+    previewAfterSave: 'A new template can be previewed once it is saved.',
+    previewCustomer: 'Customer',
+    previewContact: 'Contact (optional)',
+    previewPick: 'Pick a customer to see the text with its values filled in.',
+    previewLoading: 'Preparing the preview…',
+    previewNotVisible: 'This customer or contact does not exist, or you may not see it.',
+    previewSubject: 'Subject',
+    previewFrame: 'E-mail body preview',
+    previewChannel: 'A changed channel is previewed once saved.',
   },
   /** The kit's sales types' option texts (the lists, the forms, the opportunity page). */
   opportunities: {

@@ -56,6 +56,17 @@ export interface RecordHooks {
   upload?: UploadSpec
   /** The links of one row (`at`: where the records live, collectionOf); none: only edit and delete. */
   rowLinks?: (row: KitRecord, at: string) => RowLink[]
+  /**
+   * Records made and edited on a page of their own (the template editor) rather than in the form:
+   * "new" and the detail's "edit" lead there, and a row has no edit button (its rowLinks open it).
+   */
+  editorPage?: EditorPage
+}
+
+/** Where a type's own editor makes a record (`create`) and edits one (`edit`). */
+export interface EditorPage {
+  create: string
+  edit: (row: KitRecord) => string
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 import { priceLists } from './priceLists'
 import { products } from './products'
 import { quotes } from './quotes'
+import { templates } from './templates'
 
 export interface RecordTypeView extends RecordHooks {
   /**
@@ -76,6 +77,7 @@ export const RECORD_TYPES: readonly RecordTypeView[] = [
   quotes,
   products,
   priceLists,
+  templates,
 ]
 
 export function recordType(name: string): RecordTypeView | undefined {

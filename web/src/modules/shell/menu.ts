@@ -20,7 +20,7 @@ import {
   PriceTag,
   Tickets,
 } from '@element-plus/icons-vue'
-import { Coin, DataBoard, Flag, Guide } from '@element-plus/icons-vue'
+import { ChatLineSquare, Coin, DataBoard, Flag, Guide } from '@element-plus/icons-vue'
 
 export interface MenuItem {
   path: string
@@ -101,6 +101,12 @@ export const MENU: (MenuItem | MenuGroup)[] = [
         label_key: 'quotes.priceLists',
         icon: PriceTag,
         permission: 'price_lists.view',
+      },
+      {
+        path: '/records/templates',
+        label_key: 'nav.templates',
+        icon: ChatLineSquare,
+        permission: 'templates.view',
       },
     ],
   },
