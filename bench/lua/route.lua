@@ -10,7 +10,7 @@
 -- company_settings | jobs_list | job_schedules | todo | pool_quota | pool_rules | notification_settings |
 -- reminder_rules | notification_settings_put | reminder_rules_put | pool_rules_put | contract_list |
 -- payment_create | pipeline_board | quote_lines_put | quote_pdf | contract_across | quote_across |
--- opportunity_timeline | stage_history | product_prices | mix
+-- opportunity_timeline | stage_history | product_prices | template_preview | template_create | mix
 local route = os.getenv("BENCH_ROUTE") or "healthz"
 local token = os.getenv("BENCH_TOKEN") or ""
 local ids_file = os.getenv("BENCH_IDS") or ""
@@ -33,6 +33,8 @@ local quote_products = os.getenv("BENCH_QUOTE_PRODUCTS") or "1"
 -- The opportunity bench/tools/driver.py makes (bench_opportunity): three stages, needs, a solution
 -- and an activity.
 local opportunity_id = os.getenv("BENCH_OPPORTUNITY_ID") or "1"
+-- The SMS template bench/tools/driver.py makes (bench_template): four variables and a signature.
+local template_id = os.getenv("BENCH_TEMPLATE_ID") or "1"
 
 local ids = {}
 local counter = 0
@@ -308,6 +310,20 @@ local builders = {
     end
     return wrk.format("GET", records_base .. "/product-prices?product_ids=" ..
       table.concat(first, ","), headers)
+  end,
+  -- Issue 17, templates: an SMS template rendered for the records customer (its variables read,
+  -- counted), and a new SMS template (variables checked against the custom fields, counted,
+  -- audited; the administrator's).
+  template_preview = function()
+    return wrk.format("POST", "/api/v1/templates/" .. template_id .. "/preview", post_headers,
+      '{"customer_id":' .. records_id .. '}')
+  end,
+  template_create = function()
+    counter = counter + 1
+    return wrk.format("POST", "/api/v1/templates", post_headers,
+      '{"name":"基准模板 ' .. nonce .. "-" .. counter .. '","channel":"sms","signature":"关系科技",' ..
+      '"body":"{{contact.name}}您好，{{customer.name}}的专属顾问{{owner.display_name}}' ..
+      '（{{owner.phone}}）提醒您：新版报价已发送，请查收。"}')
   end,
   -- Issue 16, pipeline: the default pipeline's board through the caller's scope.
   pipeline_board = function() return wrk.format("GET", "/api/v1/pipelines/1/board", headers) end,

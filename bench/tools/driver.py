@@ -41,16 +41,17 @@ ROUTES = ["list", "search2", "search4", "get", "followup", "customer_create", "m
           "notification_settings", "reminder_rules", "notification_settings_put",
           "reminder_rules_put", "pool_rules_put", "contract_list", "payment_create",
           "pipeline_board", "quote_lines_put", "quote_pdf", "contract_across", "quote_across",
-          "opportunity_timeline", "stage_history", "product_prices"]
+          "opportunity_timeline", "stage_history", "product_prices", "template_preview",
+          "template_create"]
 # Routes only some roles may use: the default sales role has no mailings.export.
 ROUTE_ROLES = {"kit_export": {"manager"}}
 # Administrators' routes (users.manage): run once, with the admin's session.
 ADMIN_ROUTES = {"jobs_list", "job_schedules", "pool_rules", "reminder_rules", "reminder_rules_put",
-                "pool_rules_put"}
+                "pool_rules_put", "template_create"}
 # Routes that read records_customer's fixtures.
 RECORDS_ROUTES = {"document_download", "kit_export", "record_history", "contract_list",
                   "payment_create", "quote_lines_put", "quote_pdf", "opportunity_timeline",
-                  "stage_history", "product_prices"}
+                  "stage_history", "product_prices", "template_preview"}
 # Routes the storage-ceiling tool (sql_ceiling.cpp) mirrors; kit routes have no mirror yet.
 CEILING_ROUTES = {"list", "search2", "search4", "get", "followup"}
 
@@ -432,6 +433,23 @@ def bench_opportunity(server, owner_token, cid):
     return opportunity["id"]
 
 
+def bench_template(server, admin_token):
+    """The SMS template of template_preview: four variables and a signature, made by the admin
+    once per data set. Returns its id."""
+    base = server.base + "/api/v1/templates"
+    _, body, _ = http("GET", base + "?q=%E5%9F%BA%E5%87%86%E9%A2%84%E8%A7%88&page_size=10",
+                      token=admin_token)
+    for item in json.loads(body)["items"]:
+        if item["name"] == "基准预览":
+            return item["id"]
+    _, body, _ = http("POST", base,
+                      {"name": "基准预览", "channel": "sms", "signature": "关系科技",
+                       "body": "{{contact.name}}您好，{{customer.name}}（{{customer.industry}}）的"
+                               "专属顾问{{owner.display_name}}提醒您：新版报价已发送。"},
+                      token=admin_token)
+    return json.loads(body)["id"]
+
+
 def bench_quotes(server, owner_token, admin_token, cid):
     """The quotes of quote_lines_put and quote_pdf on the records customer: 50 products (made by
     the admin, codes BENCH-P-01..50), a draft whose lines the route replaces, and a quote of 50
@@ -636,6 +654,9 @@ def run_backend(kind, args, out_dir):
             if {"opportunity_timeline", "stage_history"} & set(args.routes):
                 os.environ["BENCH_OPPORTUNITY_ID"] = str(
                     bench_opportunity(server, tokens[ROLES[0][0]], cid))
+            if "template_preview" in args.routes:
+                os.environ["BENCH_TEMPLATE_ID"] = str(
+                    bench_template(server, login(server, "admin", ADMIN_PASSWORD)))
             if {"quote_lines_put", "quote_pdf", "product_prices"} & set(args.routes):
                 put, printed, products = bench_quotes(
                     server, tokens[ROLES[0][0]], login(server, "admin", ADMIN_PASSWORD), cid)
