@@ -17,7 +17,8 @@ class TemplatesTest : public ApiTest {
   protected:
     Reply Make(const json& body) { return Call("POST", "/api/v1/templates", body, admin()); }
     json Sms(const std::string& body, const std::string& signature = "") {
-        json sent = {{"name", "短信" + std::to_string(++made_)}, {"channel", "sms"}, {"body", body}};
+        json sent = {
+            {"name", "短信" + std::to_string(++made_)}, {"channel", "sms"}, {"body", body}};
         if (!signature.empty()) sent["signature"] = signature;
         Reply r = Make(sent);
         EXPECT_EQ(r.status, 201) << r.raw.body;
@@ -66,9 +67,10 @@ TEST_P(TemplatesTest, BadTemplatesAreRefusedByFieldAndChangeNothing) {
                          "body", "too_long");
     EXPECT_EQ(huge.body["error"]["details"]["field_codes"]["body"]["params"]["max"], 500);
     // A variable no customer has, in the body and in an e-mail's subject.
-    Reply unknown = refused(
-        {{"name", "错变量"}, {"channel", "sms"}, {"body", "{{customer.name}}，{{ customer.nmae }}"}},
-        "body", "unknown_variable");
+    Reply unknown = refused({{"name", "错变量"},
+                             {"channel", "sms"},
+                             {"body", "{{customer.name}}，{{ customer.nmae }}"}},
+                            "body", "unknown_variable");
     EXPECT_EQ(unknown.body["error"]["details"]["field_codes"]["body"]["params"]["variable"],
               "customer.nmae");
     refused({{"name", "错主题"},
@@ -85,9 +87,8 @@ TEST_P(TemplatesTest, BadTemplatesAreRefusedByFieldAndChangeNothing) {
             "read_only");
     EXPECT_EQ(Call("GET", "/api/v1/templates", nullptr, admin()).body["total"], 0);
     // A custom field of customers is a variable once it exists.
-    const json field = {{"name", "客户等级"},
-                        {"channel", "sms"},
-                        {"body", "您的等级：{{customer.custom.level}}"}};
+    const json field = {
+        {"name", "客户等级"}, {"channel", "sms"}, {"body", "您的等级：{{customer.custom.level}}"}};
     refused(field, "body", "unknown_variable");
     ASSERT_EQ(Call("POST", "/api/v1/custom-fields",
                    {{"entity", "customers"},
@@ -141,12 +142,14 @@ TEST_P(TemplatesTest, AnEmailBodyIsStoredSafeAndANewTextNeedsApprovingAgain) {
     Reply renamed = Call("PATCH", item, {{"name", "回访提醒"}, {"version", 1}}, admin());
     ASSERT_EQ(renamed.status, 200) << renamed.raw.body;
     EXPECT_EQ(renamed.body["approved"], true);
-    Reply rewritten = Call("PATCH", item, {{"body", "{{contact.name}}您好！"}, {"version", 2}}, admin());
+    Reply rewritten =
+        Call("PATCH", item, {{"body", "{{contact.name}}您好！"}, {"version", 2}}, admin());
     ASSERT_EQ(rewritten.status, 200) << rewritten.raw.body;
     EXPECT_EQ(rewritten.body["approved"], false);
     // Its history says so.
-    Reply history = Call("GET", "/api/v1/audit-log?entity=template&entity_id=" + sms.body["id"].dump(),
-                         nullptr, admin());
+    Reply history =
+        Call("GET", "/api/v1/audit-log?entity=template&entity_id=" + sms.body["id"].dump(), nullptr,
+             admin());
     ASSERT_EQ(history.status, 200) << history.raw.body;
     EXPECT_EQ(history.body["items"][0]["details"]["changes"]["approved"]["after"], false)
         << history.raw.body;
@@ -162,14 +165,15 @@ TEST_P(TemplatesTest, APreviewRendersItForACustomerTheCallerCanSee) {
     const json customer = CreateCustomer(sales.token, {{"name", "华为技术"}, {"industry", "通信"}});
     const std::string cid = customer["id"].dump();
     for (const auto& [name, primary] : {std::pair{"张三", false}, std::pair{"李四", true}}) {
-        Reply c = Call("POST", "/api/v1/customers/" + cid + "/contacts",
-                       {{"name", name}, {"phone", "13800000000"}, {"primary", primary}},
-                       sales.token);
+        Reply c =
+            Call("POST", "/api/v1/customers/" + cid + "/contacts",
+                 {{"name", name}, {"phone", "13800000000"}, {"primary", primary}}, sales.token);
         ASSERT_EQ(c.status, 201) << c.raw.body;
     }
-    const json sms = Sms("{{contact.name}}您好，{{customer.name}}（{{customer.industry}}）"
-                         "的专属顾问{{owner.display_name}}。",
-                         "关系科技");
+    const json sms =
+        Sms("{{contact.name}}您好，{{customer.name}}（{{customer.industry}}）"
+            "的专属顾问{{owner.display_name}}。",
+            "关系科技");
     const std::string preview = "/api/v1/templates/" + sms["id"].dump() + "/preview";
     Reply r = Call("POST", preview, {{"customer_id", customer["id"]}}, sales.token);
     ASSERT_EQ(r.status, 200) << r.raw.body;
@@ -178,13 +182,13 @@ TEST_P(TemplatesTest, APreviewRendersItForACustomerTheCallerCanSee) {
     EXPECT_EQ(r.body["encoding"], "ucs2");
     EXPECT_EQ(r.body["segments"], 1);
     // A draft's text instead of the stored one; an unknown variable in it is named.
-    Reply draft = Call("POST", preview,
-                       {{"customer_id", customer["id"]}, {"body", "{{customer.name}}"}},
-                       sales.token);
+    Reply draft =
+        Call("POST", preview, {{"customer_id", customer["id"]}, {"body", "{{customer.name}}"}},
+             sales.token);
     ASSERT_EQ(draft.status, 200) << draft.raw.body;
     EXPECT_EQ(draft.body["text"], "【关系科技】华为技术");
-    Reply bad = Call("POST", preview, {{"customer_id", customer["id"]}, {"body", "{{x}}"}},
-                     sales.token);
+    Reply bad =
+        Call("POST", preview, {{"customer_id", customer["id"]}, {"body", "{{x}}"}}, sales.token);
     EXPECT_EQ(bad.status, 422);
     EXPECT_EQ(bad.body["error"]["details"]["field_codes"]["body"]["params"]["variable"], "x");
     // A customer of another department is not there for this caller.

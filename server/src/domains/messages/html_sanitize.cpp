@@ -13,15 +13,14 @@ namespace guanxi::messages {
 namespace {
 
 constexpr std::array<std::string_view, 33> kKept = {
-    "a",     "b",    "strong", "i",     "em",    "u",   "s",    "p",     "br",
-    "div",   "span", "ul",     "ol",    "li",    "h1",  "h2",   "h3",    "h4",
-    "h5",    "h6",   "blockquote", "table", "thead", "tbody", "tr", "td", "th",
-    "img",   "hr",   "pre",    "code",  "small", "font"};
+    "a",     "b",     "strong", "i",  "em", "u",   "s",  "p",   "br",   "div",        "span",
+    "ul",    "ol",    "li",     "h1", "h2", "h3",  "h4", "h5",  "h6",   "blockquote", "table",
+    "thead", "tbody", "tr",     "td", "th", "img", "hr", "pre", "code", "small",      "font"};
 // Dropped with everything inside.
 constexpr std::array<std::string_view, 19> kDropped = {
-    "script", "style",  "iframe",   "frame",  "frameset", "object", "embed",
-    "applet", "noscript", "template", "head", "title",    "form",   "input",
-    "button", "select", "textarea", "svg",    "math"};
+    "script", "style",    "iframe",   "frame", "frameset", "object", "embed",
+    "applet", "noscript", "template", "head",  "title",    "form",   "input",
+    "button", "select",   "textarea", "svg",   "math"};
 constexpr std::array<std::string_view, 6> kVoid = {"br", "hr", "img", "wbr", "col", "area"};
 
 template <std::size_t N>
@@ -68,8 +67,8 @@ bool SafeUrl(std::string_view url) {
 bool SafeStyle(std::string_view style) {
     std::string lower = text::AsciiLower(style);
     std::erase_if(lower, [](char c) { return c == '\\' || static_cast<unsigned char>(c) <= 0x20; });
-    for (std::string_view bad : {"url(", "expression", "@import", "javascript", "behavior",
-                                 "-moz-binding"}) {
+    for (std::string_view bad :
+         {"url(", "expression", "@import", "javascript", "behavior", "-moz-binding"}) {
         if (lower.find(bad) != std::string::npos) return false;
     }
     return true;
@@ -78,13 +77,20 @@ bool SafeStyle(std::string_view style) {
 void Escape(std::string& out, std::string_view value, bool attribute) {
     for (char c : value) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
             case '"':
                 out += attribute ? "&quot;" : "\"";
                 break;
-            default: out += c;
+            default:
+                out += c;
         }
     }
 }
@@ -112,9 +118,8 @@ void Write(const GumboNode* node, std::string& out) {
             break;
     }
     const GumboElement& element = node->v.element;
-    std::string tag = element.tag == GUMBO_TAG_UNKNOWN
-                          ? ""
-                          : std::string(gumbo_normalized_tagname(element.tag));
+    std::string tag =
+        element.tag == GUMBO_TAG_UNKNOWN ? "" : std::string(gumbo_normalized_tagname(element.tag));
     if (element.tag_namespace != GUMBO_NAMESPACE_HTML) tag = "svg";  // foreign content: dropped
     if (In(kDropped, tag)) return;
     if (!In(kKept, tag)) {  // unknown or structural (html, body): its content only

@@ -42,9 +42,9 @@ TEST(HtmlSanitize, DropsWhatRunsOrLoads) {
     for (const char* attack : attacks) {
         const std::string out = SanitizeHtml(attack);
         SCOPED_TRACE(attack);
-        for (const char* bad : {"<script", "onerror", "onload", "javascript", "data:", "<iframe",
-                                "<svg", "expression", "url(", "<form", "<input", "<object",
-                                "<embed", "@import", "<math"}) {
+        for (const char* bad :
+             {"<script", "onerror", "onload", "javascript", "data:", "<iframe", "<svg",
+              "expression", "url(", "<form", "<input", "<object", "<embed", "@import", "<math"}) {
             EXPECT_EQ(out.find(bad), std::string::npos) << bad << " in " << out;
         }
     }

@@ -1,6 +1,5 @@
 #include "domains/messages/sms_count.hpp"
 
-
 namespace guanxi::messages {
 
 namespace {
@@ -13,7 +12,9 @@ constexpr std::u32string_view kBasic =
 // The extension table: each is sent as the escape and a septet.
 constexpr std::u32string_view kExtension = U"^{}\\[~]|€\f";
 
-bool In(std::u32string_view table, char32_t c) { return table.find(c) != std::u32string_view::npos; }
+bool In(std::u32string_view table, char32_t c) {
+    return table.find(c) != std::u32string_view::npos;
+}
 
 // The next code point of `text` from `i` (moved past it); an invalid byte stands for itself.
 char32_t Next(std::string_view text, std::size_t& i) {

@@ -20,7 +20,8 @@ std::vector<Placeholder> Placeholders(std::string_view text) {
     for (std::size_t at = text.find("{{"); at != std::string_view::npos;) {
         const std::size_t close = text.find("}}", at + 2);
         if (close == std::string_view::npos) break;
-        out.push_back({at, close + 2, text::Trim(std::string(text.substr(at + 2, close - at - 2)))});
+        out.push_back(
+            {at, close + 2, text::Trim(std::string(text.substr(at + 2, close - at - 2)))});
         at = text.find("{{", close + 2);
     }
     return out;
@@ -29,12 +30,23 @@ std::vector<Placeholder> Placeholders(std::string_view text) {
 void AppendEscaped(std::string& out, std::string_view value) {
     for (char c : value) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
 }
@@ -43,9 +55,9 @@ void AppendEscaped(std::string& out, std::string_view value) {
 
 const std::vector<std::string>& BuiltInVariables() {
     static const std::vector<std::string> names = {
-        "customer.name",  "customer.industry", "customer.region",      "customer.phone",
-        "customer.email", "customer.address",  "contact.name",         "contact.phone",
-        "contact.email",  "owner.display_name", "owner.phone",         "owner.email"};
+        "customer.name",  "customer.industry",  "customer.region", "customer.phone",
+        "customer.email", "customer.address",   "contact.name",    "contact.phone",
+        "contact.email",  "owner.display_name", "owner.phone",     "owner.email"};
     return names;
 }
 

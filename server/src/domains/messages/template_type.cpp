@@ -213,11 +213,11 @@ kit::RecordType TemplateType() {
              "stand in for the stored ones (the editor's draft). An SMS answers the whole "
              "message as sent (text: signature first) with its length, segments and encoding; an "
              "e-mail its subject and its body as HTML, made safe.",
-         .body = kit::Shape{{Member("customer_id", FieldType::kInteger, {}, true),
-                             Member("contact_id", FieldType::kInteger),
-                             Member("subject", FieldType::kString),
-                             Member("body", FieldType::kText),
-                             Member("signature", FieldType::kString)}},
+         .body =
+             kit::Shape{{Member("customer_id", FieldType::kInteger, {}, true),
+                         Member("contact_id", FieldType::kInteger),
+                         Member("subject", FieldType::kString), Member("body", FieldType::kText),
+                         Member("signature", FieldType::kString)}},
          .answer = kit::ItemAnswer::kObject,
          .answers = {{Member("subject", FieldType::kString), Member("body", FieldType::kText),
                       Member("text", FieldType::kText), Member("length", FieldType::kInteger),
@@ -260,7 +260,8 @@ Result<std::map<std::string, std::string>> VariableValues(db::Connection& conn,
         sql += " AND id = ?";
         params.emplace_back(*contact_id);
     }
-    GX_TRY_ASSIGN(auto contact, conn.QueryOne(sql + " ORDER BY is_primary DESC, id LIMIT 1", params));
+    GX_TRY_ASSIGN(auto contact,
+                  conn.QueryOne(sql + " ORDER BY is_primary DESC, id LIMIT 1", params));
     if (!contact && contact_id) return Error::ValidationCode("contact_id", "does_not_exist");
     values["contact.name"] = contact ? contact->OptText(0).value_or("") : "";
     values["contact.phone"] = contact ? contact->OptText(1).value_or("") : "";
@@ -295,8 +296,8 @@ void RegisterTemplateRoutes(http::Router& router, db::Database& db, kit::RecordS
             GX_TRY_ASSIGN(auto values, VariableValues(*conn, customer_id, contact_id));
             const bool sms = draft.value("channel", std::string()) == "sms";
             const std::string body = Render(Text(draft, "body"), values, !sms);
-            json out = {{"subject", sms ? json() : json(Render(Text(draft, "subject"), values,
-                                                               false))}};
+            json out = {
+                {"subject", sms ? json() : json(Render(Text(draft, "subject"), values, false))}};
             if (sms) {
                 const std::string text = SmsText(Text(draft, "signature"), body);
                 const SmsCount count = CountSms(text);
