@@ -266,7 +266,9 @@ describe('TemplateEditorPage', () => {
             message: 'invalid',
             details: {
               fields: { body: 'uses an unknown variable' },
-              field_codes: { body: { code: 'unknown_variable', variable: 'customer.nmae' } },
+              field_codes: {
+                body: { code: 'unknown_variable', params: { variable: 'customer.nmae' } },
+              },
             },
           },
         },

@@ -1,6 +1,5 @@
 import { computed, onScopeDispose, reactive, ref, shallowRef, watch } from 'vue'
 import { useI18n } from 'vue-i18n'
-import { ApiError } from '@/api/client'
 import { customFieldsApi } from '@/api/customFields'
 import { recordsApi } from '@/api/records'
 import {
@@ -102,30 +101,6 @@ export function smsText(signature: string, body: string): string {
 export const variableToken = (name: string) => `{{${name}}}`
 
 /**
- * A refused save's or preview's messages per field, in the UI's language: the server's field codes
- * (details.field_codes) with their parameters — `{code, params}`, or the parameters beside the code
- * (`{"code": "unknown_variable", "variable": "customer.nmae"}`) — else its English text.
- */
-export function templateFieldErrors(
-  error: ApiError,
-  t: (key: string, params: Record<string, unknown>) => string,
-  te: (key: string) => boolean,
-): Record<string, string> {
-  const out = { ...error.fieldErrors }
-  const codes = error.details.field_codes
-  if (!codes || typeof codes !== 'object') return out
-  for (const [field, raw] of Object.entries(codes as Record<string, unknown>)) {
-    if (!raw || typeof raw !== 'object') continue
-    const { code, params, ...beside } = raw as Record<string, unknown>
-    const key = `fieldErrors.${String(code)}`
-    if (typeof code !== 'string' || !te(key)) continue
-    const values = { ...beside, ...(params && typeof params === 'object' ? params : {}) }
-    out[field] = t(key, values)
-  }
-  return out
-}
-
-/**
  * One message template in the editor (/templates/:id, /templates/new): the template and its draft,
  * the live SMS count of the draft (as the server counts it), the variables to insert (the built-in
  * ones and the customer's custom fields), the save (create, or a patch with the version read), and
@@ -133,7 +108,7 @@ export function templateFieldErrors(
  * is previewed once it is saved).
  */
 export function useTemplateEditor(id: () => Id | null) {
-  const { t, te, locale } = useI18n()
+  const { t, locale } = useI18n()
   const session = useSessionStore()
   const record = shallowRef<Template | null>(null)
   const draft = reactive<TemplateDraft>(emptyDraft())
@@ -257,8 +232,6 @@ export function useTemplateEditor(id: () => Id | null) {
           refused = error
           return isApiError(error, 'stale_version')
         },
-        fieldMessages: (errors) =>
-          refused instanceof ApiError ? templateFieldErrors(refused, t, te) : errors,
       },
     )
     if (isApiError(refused, 'stale_version')) {
@@ -316,7 +289,7 @@ export function useTemplateEditor(id: () => Id | null) {
       if (mine !== asked) return
       preview.value = null
       if (isApiError(error, 'validation_failed')) {
-        const errors = templateFieldErrors(error, t, te)
+        const errors = error.fieldErrors
         // (a contact that is not this customer's: said as for a customer one may not see)
         const { contact_id: contact, ...byField } = errors
         previewErrors.value = byField
